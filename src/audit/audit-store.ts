@@ -1,0 +1,172 @@
+/**
+ * The audit store: an append-only, hash-chained log of signed decisions, with the released
+ * tables' cells that later differencing checks compare against. Policy (what to record, who may
+ * read) lives with the callers; a store only keeps records durable, ordered and findable.
+ *
+ * Two implementations share this interface: SQLite (embedded default, `sqlite-store.ts`) and
+ * PostgreSQL (several instances, one chain, `postgres-store.ts`); `openStore` picks one. The
+ * record format and the chain are defined once in `chain.ts`.
+ *
+ * Every method throws `AirlockError('STORE_UNAVAILABLE')` when the database cannot be reached
+ * or refuses; nothing half-written is left behind by a failed `append`.
+ *
+ * @example
+ * const store = await openStore({ dataDir: './data' });
+ * const audit = await store.append({ decision, signature, kid, submittedBy: caller.name, released });
+ * res.json({ decision, signature, audit });
+ */
+import type { Decision, Outcome } from '../domain.js';
+
+/** What `kind` an ordinary decision record has; later record kinds (review, final) reference one. */
+export const DECISION_RECORD_KIND = 'decision';
+
+/** One released table's cells, kept so later releases of the same dataset can be differenced. */
+export interface ReleasedTable {
+  /** The output's name in its request. */
+  output: string;
+  /** The dataset (population) the table is drawn from. */
+  dataset: string;
+  /** The dimension variable names; stored sorted. */
+  dims: string[];
+  /** The statistic the cells show (`frequency`, `sum`, …). */
+  statistic: string;
+  /** Every published cell, margins included (labelled `All`). */
+  cells: { labels: Record<string, string>; count: number; value: number | null }[];
+  /** The released population total, when the table publishes one. */
+  total?: number | null;
+}
+
+/** A released table found by `releasedTables`, with the record it was released in. */
+export interface ReleasedTableHit extends ReleasedTable {
+  decision_id: string;
+  seq: number;
+}
+
+/** A released population total found by `releasedTotals`. */
+export interface ReleasedTotal {
+  decision_id: string;
+  seq: number;
+  output: string;
+  dims: string[];
+  total: number;
+}
+
+/** What the pipeline hands the store once a decision is signed. */
+export interface AppendInput {
+  decision: Decision;
+  /** The compact JWS of the decision. */
+  signature: string;
+  /** The signing key's id (the JWS header's `kid`). */
+  kid: string;
+  /** The token name of the caller who submitted the request. */
+  submittedBy: string;
+  /** The tables this decision releases (only released outputs; rejected ones are in `decision`). */
+  released: ReleasedTable[];
+  /** `decision` (default); later kinds such as `review` or `final`. */
+  kind?: string;
+  /** Decision id this record refers to (for later kinds). */
+  references?: string | null;
+  /** The request's trace id, to join logs and audit. */
+  traceId?: string | null;
+  /** The rule set the decision was made under; stored once per digest. */
+  ruleset?: { digest: string; content: unknown };
+}
+
+/** Where a record sits in the chain: returned to the client as `audit`. */
+export interface AuditRef {
+  seq: number;
+  /** SHA-256 hex of `prev || canonical record`. */
+  hash: string;
+  /** The previous record's hash (64 zeros for the first). */
+  prev: string;
+}
+
+/** A record as stored. */
+export interface StoredRecord {
+  seq: number;
+  hash: string;
+  prev: string;
+  /** When the store recorded it (ISO 8601, UTC, milliseconds). */
+  recorded_at: string;
+  kind: string;
+  submitted_by: string;
+  references: string | null;
+  trace_id: string | null;
+  decision: Decision;
+  signature: string;
+  kid: string;
+}
+
+/** A record with the released tables it carries: everything the chain hash covers. */
+export interface FullRecord extends StoredRecord {
+  released: ReleasedTable[];
+}
+
+/** The store's lookup columns, copied from the decision at append; `verifyAudit` checks they still agree. */
+export interface IndexColumns {
+  decision_id: string;
+  project: string;
+  requester: string;
+  outcome: string;
+  dataset: string | null;
+  ruleset_digest: string;
+}
+
+/** What `scan` yields: the full record, its canonical form as stored, and its lookup columns. */
+export interface ScannedRecord extends FullRecord {
+  /** The canonical record (`chain.ts`) rebuilt from the stored fields. */
+  canonical: string;
+  columns: IndexColumns;
+}
+
+/** Filters of `list`; all given ones must match. */
+export interface ListFilter {
+  project?: string;
+  /** Only these projects (for callers restricted to some projects). */
+  projects?: readonly string[];
+  requester?: string;
+  outcome?: Outcome;
+  dataset?: string;
+  ruleset_digest?: string;
+  /** recorded_at ≥ from (ISO 8601). */
+  from?: string;
+  /** recorded_at < to (ISO 8601). */
+  to?: string;
+  kind?: string;
+}
+
+/** A page request: `cursor` from the previous page's `next_cursor`. */
+export interface PageRequest {
+  cursor?: string | null;
+  limit: number;
+}
+
+/** The largest page `list` returns. */
+export const MAX_PAGE_LIMIT = 1000;
+
+export interface AuditStore {
+  /** Which implementation this is. */
+  readonly backend: 'sqlite' | 'postgres';
+  /**
+   * Appends a record at the end of the chain; resolves only once it is durably committed.
+   * Throws `STORE_UNAVAILABLE` on any failure, `CONFLICT` when a record of this kind already
+   * exists for the decision id.
+   */
+  append(input: AppendInput): Promise<AuditRef>;
+  /** The earliest record for a decision id, or null. */
+  get(decisionId: string): Promise<StoredRecord | null>;
+  /** Records matching the filter, newest first, `limit` at a time (1…MAX_PAGE_LIMIT). */
+  list(filter: ListFilter, page: PageRequest): Promise<{ items: StoredRecord[]; next_cursor: string | null }>;
+  /** Tables released earlier for this project and dataset with exactly these dimensions (any order), oldest first. */
+  releasedTables(q: { project: string; dataset: string; dims: readonly string[] }): Promise<ReleasedTableHit[]>;
+  /** Population totals released earlier for this project and dataset, oldest first. */
+  releasedTotals(q: { project: string; dataset: string }): Promise<ReleasedTotal[]>;
+  /** The rule set stored under a digest, or null. */
+  getRuleset(digest: string): Promise<unknown | null>;
+  /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */
+  scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
+  /** True when the database answers. Never throws. */
+  ping(): Promise<boolean>;
+  /** Releases connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}

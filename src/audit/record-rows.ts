@@ -1,0 +1,325 @@
+/**
+ * The row layout both SQL stores share: how an appended record becomes rows (and its chain
+ * hash), how rows become records again, how list filters and cursors become SQL. Kept in one
+ * place so SQLite and PostgreSQL cannot drift apart in what they hash or return.
+ *
+ * Tables (same names and columns on both backends):
+ * - `records`: one row per record — the chained fields (the decision as canonical JSON text),
+ *   `hash`, `prev`, and lookup columns copied from the decision (`decision_id`, `project`,
+ *   `requester`, `outcome`, `dataset`, `ruleset_digest`);
+ * - `released_tables`: one row per released table (`seq`, `idx`, `output`, `dataset`, `dims` as
+ *   canonical JSON of the sorted names, `statistic`, `cells` as canonical JSON, `total`),
+ *   indexed by (`dataset`, `dims`); the project comes from the joined record;
+ * - `rulesets`: rule set content by digest, stored once;
+ * - `schema_migrations`: applied migration versions.
+ *
+ * @example
+ * const p = prepareRecord(input, seq, prev, new Date().toISOString());
+ * insert(p.row); for (const r of p.released) insertReleased(r);
+ */
+import type { Decision } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { canonicalJson } from '../signing/canonical-json.js';
+import {
+  DECISION_RECORD_KIND,
+  MAX_PAGE_LIMIT,
+  type AppendInput,
+  type AuditRef,
+  type FullRecord,
+  type IndexColumns,
+  type ListFilter,
+  type ReleasedTable,
+  type ReleasedTableHit,
+  type ScannedRecord,
+  type StoredRecord,
+} from './audit-store.js';
+import { canonicalRecord, chainHash, normaliseReleased } from './chain.js';
+
+/** A `records` row as both backends store it. */
+export interface RecordRow {
+  seq: number;
+  hash: string;
+  prev: string;
+  recorded_at: string;
+  kind: string;
+  submitted_by: string;
+  refs: string | null;
+  trace_id: string | null;
+  decision: string;
+  signature: string;
+  kid: string;
+  decision_id: string;
+  project: string;
+  requester: string;
+  outcome: string;
+  dataset: string | null;
+  ruleset_digest: string;
+}
+
+/** A `released_tables` row. */
+export interface ReleasedRow {
+  seq: number;
+  idx: number;
+  output: string;
+  dataset: string;
+  dims: string;
+  statistic: string;
+  cells: string;
+  total: number | null;
+}
+
+/** The columns `list`/`get` read and `recordFromRow` maps, in one SELECT list. */
+export const RECORD_COLUMNS =
+  'seq, hash, prev, recorded_at, kind, submitted_by, refs, trace_id, decision, signature, kid, decision_id, project, requester, outcome, dataset, ruleset_digest';
+
+/** The name of the unique index that refuses a second record of one kind for one decision id. */
+export const DECISION_KIND_INDEX = 'records_decision_kind';
+
+/** How many records a scan reads per query. */
+export const SCAN_PAGE = 500;
+
+/**
+ * The rows and chain position of a record about to be appended at `seq` after `prev`. Throws
+ * `INTERNAL` when the input cannot be represented (a bug upstream, not a store outage).
+ *
+ * @example const { row, released, ref } = prepareRecord(input, 1, GENESIS_PREV, '2024-01-01T00:00:00.000Z');
+ */
+export function prepareRecord(
+  input: AppendInput,
+  seq: number,
+  prev: string,
+  recordedAt: string,
+): { row: RecordRow; released: ReleasedRow[]; ref: AuditRef } {
+  const d = input.decision;
+  if (typeof d?.id !== 'string' || typeof d.project !== 'string' || typeof d.requester !== 'string' || typeof d.ruleset?.digest !== 'string') {
+    throw new AirlockError('INTERNAL', 'cannot record a decision without id, project, requester and ruleset digest');
+  }
+  let decisionText: string;
+  let released: ReleasedRow[];
+  let canonical: string;
+  const kind = input.kind ?? DECISION_RECORD_KIND;
+  const references = input.references ?? null;
+  const traceId = input.traceId ?? null;
+  try {
+    decisionText = canonicalJson(d);
+    released = input.released.map((t, idx) => {
+      const n = normaliseReleased(t);
+      return {
+        seq,
+        idx,
+        output: n.output,
+        dataset: n.dataset,
+        dims: canonicalJson(n.dims),
+        statistic: n.statistic,
+        cells: canonicalJson(n.cells),
+        total: n.total,
+      };
+    });
+    canonical = canonicalRecord({
+      seq,
+      recorded_at: recordedAt,
+      kind,
+      submitted_by: input.submittedBy,
+      references,
+      trace_id: traceId,
+      decision: d,
+      signature: input.signature,
+      kid: input.kid,
+      released: input.released,
+    });
+  } catch (e) {
+    throw new AirlockError('INTERNAL', `cannot record decision ${d.id}: ${(e as Error).message}`);
+  }
+  const hash = chainHash(prev, canonical);
+  const row: RecordRow = {
+    seq,
+    hash,
+    prev,
+    recorded_at: recordedAt,
+    kind,
+    submitted_by: input.submittedBy,
+    refs: references,
+    trace_id: traceId,
+    decision: decisionText,
+    signature: input.signature,
+    kid: input.kid,
+    decision_id: d.id,
+    project: d.project,
+    requester: d.requester,
+    outcome: d.outcome,
+    dataset: d.dataset ?? null,
+    ruleset_digest: d.ruleset.digest,
+  };
+  return { row, released, ref: { seq, hash, prev } };
+}
+
+/**
+ * A stored record from its row (`seq` may arrive as a string from PostgreSQL BIGINT).
+ *
+ * @example recordFromRow(db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq = 1`).get())
+ */
+export function recordFromRow(row: RecordRow): StoredRecord {
+  return {
+    seq: Number(row.seq),
+    hash: row.hash,
+    prev: row.prev,
+    recorded_at: row.recorded_at,
+    kind: row.kind,
+    submitted_by: row.submitted_by,
+    references: row.refs,
+    trace_id: row.trace_id,
+    decision: JSON.parse(row.decision) as Decision,
+    signature: row.signature,
+    kid: row.kid,
+  };
+}
+
+/**
+ * A released table from its row.
+ *
+ * @example releasedFromRow(row).dims // ['region', 'sex']
+ */
+export function releasedFromRow(row: ReleasedRow): ReleasedTable & { total: number | null } {
+  return {
+    output: row.output,
+    dataset: row.dataset,
+    dims: JSON.parse(row.dims) as string[],
+    statistic: row.statistic,
+    cells: JSON.parse(row.cells) as ReleasedTable['cells'],
+    total: row.total === null ? null : Number(row.total),
+  };
+}
+
+/**
+ * A released-table lookup hit from its row joined with the record's decision id.
+ *
+ * @example hitFromRow({ ...releasedRow, decision_id: 'd-1' }).seq
+ */
+export function hitFromRow(row: ReleasedRow & { decision_id: string }): ReleasedTableHit {
+  return { ...releasedFromRow(row), decision_id: row.decision_id, seq: Number(row.seq) };
+}
+
+/**
+ * A scanned record: the stored record, its released tables, the canonical record rebuilt from
+ * the stored fields, and the lookup columns as stored.
+ *
+ * @example for (const row of page) yield scannedFromRows(row, releasedBySeq.get(row.seq) ?? []);
+ */
+export function scannedFromRows(row: RecordRow, released: readonly ReleasedRow[]): ScannedRecord {
+  const rec: FullRecord = { ...recordFromRow(row), released: released.map(releasedFromRow) };
+  const columns: IndexColumns = {
+    decision_id: row.decision_id,
+    project: row.project,
+    requester: row.requester,
+    outcome: row.outcome,
+    dataset: row.dataset,
+    ruleset_digest: row.ruleset_digest,
+  };
+  return { ...rec, canonical: canonicalRecord(rec), columns };
+}
+
+/**
+ * The canonical JSON key of a set of dimension names (sorted), as stored in `released_tables.dims`.
+ *
+ * @example dimsKey(['sex', 'region']) // '["region","sex"]'
+ */
+export function dimsKey(dims: readonly string[]): string {
+  return canonicalJson([...dims].sort());
+}
+
+/**
+ * An opaque cursor for "records older than seq".
+ *
+ * @example decodeCursor(encodeCursor(42)) // 42
+ */
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
+}
+
+/**
+ * The seq a cursor stands for; `INVALID_REQUEST` when it is not one of ours.
+ *
+ * @example decodeCursor('c2VxOjQy') // 42
+ */
+export function decodeCursor(cursor: string): number {
+  const m = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new AirlockError('INVALID_REQUEST', 'the cursor is not valid', [{ pointer: '/cursor', message: 'not a cursor from this API' }]);
+  return Number(m[1]);
+}
+
+function isoBound(value: string, name: 'from' | 'to'): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) {
+    throw new AirlockError('INVALID_REQUEST', `${name} is not a date-time`, [{ pointer: `/${name}`, message: 'expected ISO 8601' }]);
+  }
+  return new Date(t).toISOString();
+}
+
+/**
+ * The WHERE clause (with parameters) of a list query; `placeholder(n)` spells the n-th
+ * parameter (`?` for SQLite, `$n` for PostgreSQL). Includes the cursor bound and validates the limit.
+ *
+ * @example listQuery({ project: 'p1' }, { limit: 50 }, () => '?') // { where: 'project = ?', params: ['p1'], limit: 50 }
+ */
+export function listQuery(
+  filter: ListFilter,
+  page: { cursor?: string | null; limit: number },
+  placeholder: (n: number) => string,
+): { where: string; params: unknown[]; limit: number } {
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_LIMIT) {
+    throw new AirlockError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, [{ pointer: '/limit', message: 'out of range' }]);
+  }
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown): void => {
+    params.push(value);
+    conds.push(sql(placeholder(params.length)));
+  };
+  if (filter.project !== undefined) add((p) => `project = ${p}`, filter.project);
+  if (filter.projects !== undefined) {
+    if (filter.projects.length === 0) conds.push('1 = 0');
+    else {
+      const ps = filter.projects.map((v) => {
+        params.push(v);
+        return placeholder(params.length);
+      });
+      conds.push(`project IN (${ps.join(', ')})`);
+    }
+  }
+  if (filter.requester !== undefined) add((p) => `requester = ${p}`, filter.requester);
+  if (filter.outcome !== undefined) add((p) => `outcome = ${p}`, filter.outcome);
+  if (filter.dataset !== undefined) add((p) => `dataset = ${p}`, filter.dataset);
+  if (filter.ruleset_digest !== undefined) add((p) => `ruleset_digest = ${p}`, filter.ruleset_digest);
+  if (filter.kind !== undefined) add((p) => `kind = ${p}`, filter.kind);
+  if (filter.from !== undefined) add((p) => `recorded_at >= ${p}`, isoBound(filter.from, 'from'));
+  if (filter.to !== undefined) add((p) => `recorded_at < ${p}`, isoBound(filter.to, 'to'));
+  if (page.cursor) add((p) => `seq < ${p}`, decodeCursor(page.cursor));
+  return { where: conds.length ? conds.join(' AND ') : '1 = 1', params, limit: page.limit };
+}
+
+/**
+ * A page of list results: `rows` were fetched with `limit + 1` so the extra one says whether
+ * another page exists.
+ *
+ * @example pageOf(rows, 50)
+ */
+export function pageOf(rows: RecordRow[], limit: number): { items: StoredRecord[]; next_cursor: string | null } {
+  const items = rows.slice(0, limit).map(recordFromRow);
+  const last = items[items.length - 1];
+  return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+}
+
+/**
+ * Any failure as an `AirlockError`: ours pass through; everything else (driver, I/O) becomes
+ * `STORE_UNAVAILABLE`, with the driver's error as `cause` for logs and only its code in the
+ * message a client may see.
+ *
+ * @example catch (e) { throw storeError(e, 'append') }
+ */
+export function storeError(e: unknown, action: string): AirlockError {
+  if (e instanceof AirlockError) return e;
+  const code = (e as { code?: unknown })?.code;
+  const err = new AirlockError('STORE_UNAVAILABLE', `the audit store could not ${action}${typeof code === 'string' ? ` (${code})` : ''}`);
+  err.cause = e;
+  return err;
+}

@@ -1,0 +1,45 @@
+/**
+ * The registry of checks: every check module, found by output kind and check id. The rule
+ * set says which ids are enabled for a kind; the pipeline runs the registered modules for
+ * those ids. The server never knows what a check does.
+ *
+ * @example checksFor('table', ['min_count', 'zeros']) // [minCount, zeros]
+ */
+import type { CheckId, OutputKind } from '../domain.js';
+import type { Check } from './check.js';
+import { dominanceEvidence } from './dominance-evidence.js';
+import { extremes } from './extremes.js';
+import { minCount } from './min-count.js';
+import { missing } from './missing.js';
+import { negative } from './negative.js';
+import { nkDominance } from './nk-dominance.js';
+import { pPercent } from './p-percent.js';
+import { residualDof } from './residual-dof.js';
+import { rounding } from './rounding.js';
+import { zeros } from './zeros.js';
+
+/** Every check module. Method parameters are bivariant, so each fits `Check<unknown>`. */
+export const CHECKS: readonly Check<unknown>[] = [
+  minCount,
+  zeros,
+  nkDominance,
+  pPercent,
+  negative,
+  missing,
+  residualDof,
+  rounding,
+  extremes,
+  dominanceEvidence,
+];
+
+/** The check modules of one output kind that the given ids enable, in rule-file order. */
+export function checksFor(kind: OutputKind, ids: readonly CheckId[]): Check<unknown>[] {
+  const out: Check<unknown>[] = [];
+  for (const id of ids) for (const c of CHECKS) if (c.kind === kind && c.id === id) out.push(c);
+  return out;
+}
+
+/** Whether some module implements `id` for `kind` (rule linting uses this). */
+export function hasCheck(kind: OutputKind, id: CheckId): boolean {
+  return CHECKS.some((c) => c.kind === kind && c.id === id);
+}

@@ -1,0 +1,29 @@
+/**
+ * `residual_dof` on regressions: n_obs − n_params residual degrees of freedom below
+ * `dof_threshold` fail (exactly the threshold passes); a model that nearly interpolates its
+ * data lets residuals and fitted values reveal individual records.
+ *
+ * @example modelResidualDof.run(regression, DEFAULT_PARAMETERS, ctx)[0].items[0].reason // '9 residual degrees of freedom < 10'
+ */
+import type { ModelOutput } from '../outputs/model/model-output.js';
+import { itemCheck } from './item-check.js';
+import { dofBelowThreshold } from './threshold-reasons.js';
+
+export const modelResidualDof = itemCheck<ModelOutput>({
+  id: 'residual_dof',
+  kind: 'model',
+  status: 'fail',
+  flag: (m, p) => {
+    if (m.type !== 'regression') return null;
+    const reason = dofBelowThreshold(m.residualDof, p.dof_threshold);
+    return reason ? [{ ref: 'residual_dof', value: m.residualDof, reason }] : [];
+  },
+  message: (_f, _m, p) => `The model has fewer than ${p.dof_threshold} residual degrees of freedom.`,
+  remedy: (_f, m, p) => {
+    if (m.type !== 'regression') return '';
+    const maxParams = m.nObs - p.dof_threshold;
+    const fewer = maxParams >= 1 ? `Reduce the model to at most ${maxParams} parameters (it has ${m.nParams}), or fit` : 'Fit';
+    return `${fewer} it on at least ${m.nParams + p.dof_threshold} observations, so that n_obs − n_params ≥ ${p.dof_threshold}.`;
+  },
+  passMessage: (_m, p) => `The model has at least ${p.dof_threshold} residual degrees of freedom.`,
+});

@@ -1,0 +1,27 @@
+/**
+ * `zeros` on histograms, bar and pie charts, when zeros are disclosive: an empty bin, bar
+ * or slice tells everyone in the plotted group that they are not in that category.
+ *
+ * @example plotZeros.run({ type: 'bar', categories: [{ label: 'a', count: 0 }] }, DEFAULT_PARAMETERS, ctx)[0].status // 'fail'
+ */
+import type { PlotOutput } from '../outputs/plot/plot-output.js';
+import { itemRef } from '../outputs/plot/plot-output.js';
+import { flagEach, itemCheck } from './item-check.js';
+import { plotCountRemedy } from './plot-count-remedy.js';
+import { countOf, zeroCount } from './threshold-reasons.js';
+
+export const plotZeros = itemCheck<PlotOutput>({
+  id: 'zeros',
+  kind: 'plot',
+  status: 'fail',
+  flag: (plot, p) => {
+    if (!p.zeros_are_disclosive) return null;
+    if (plot.type === 'histogram') return flagEach(plot.bins, (b) => zeroCount(b.count), (b, i) => itemRef.bin(i, b), (b) => b.count);
+    if (plot.type === 'bar' || plot.type === 'pie') return flagEach(plot.categories, (c) => zeroCount(c.count), (c, i) => itemRef.category(i, c), (c) => c.count);
+    return null;
+  },
+  message: (flagged, plot) =>
+    `${plot.type === 'histogram' ? countOf(flagged.length, 'bin') : countOf(flagged.length, 'category', 'categories')} ${flagged.length === 1 ? 'is' : 'are'} empty; an empty category reveals that nobody in the plotted group has it.`,
+  remedy: (_f, plot, p) => plotCountRemedy(plot, p),
+  passMessage: () => 'No bin or category of the plot is empty.',
+});

@@ -1,0 +1,29 @@
+/**
+ * `saturation` on regressions: a model with more parameters than `saturation` × n_obs
+ * (0.33 by default) is close to reproducing its data; exactly the limit passes. The ratio is
+ * compared, not n_params with a product, because n_params / n_obs and a decimal limit such as
+ * 0.33 round to the same double when they are equal.
+ *
+ * @example saturation.run({ type: 'regression', family: 'ols', nObs: 100, nParams: 34, residualDof: 66, coefficients: [] }, DEFAULT_PARAMETERS, ctx)[0].status // 'fail'
+ */
+import type { ModelOutput } from '../outputs/model/model-output.js';
+import { itemCheck } from './item-check.js';
+
+export const saturation = itemCheck<ModelOutput>({
+  id: 'saturation',
+  kind: 'model',
+  status: 'fail',
+  flag: (m, p) => {
+    if (m.type !== 'regression') return null;
+    const ratio = m.nParams / m.nObs;
+    return ratio > p.saturation ? [{ ref: 'n_params', value: ratio, reason: `n_params / n_obs = ${m.nParams}/${m.nObs} = ${ratio.toFixed(3)} > ${p.saturation}` }] : [];
+  },
+  message: (_f, m, p) => `The model estimates ${m.type === 'regression' ? m.nParams : ''} parameters from too few observations: more than ${p.saturation} per observation.`,
+  remedy: (_f, m, p) => {
+    if (m.type !== 'regression') return '';
+    const maxParams = Math.floor(p.saturation * m.nObs + 1e-9);
+    const minObs = Math.ceil(m.nParams / p.saturation - 1e-9);
+    return `Reduce the model to at most ${maxParams} parameters (merge factor levels, drop interactions or rarely-observed terms), or fit it on at least ${minObs} observations.`;
+  },
+  passMessage: (_m, p) => `The model has at most ${p.saturation} parameters per observation.`,
+});

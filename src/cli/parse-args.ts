@@ -1,0 +1,32 @@
+/**
+ * A small argument parser for the subcommands: positionals plus `--flag value` /
+ * `--flag=value` / boolean `--flag`. Unknown flags are errors, so typos never go unnoticed.
+ *
+ * @example parseArgs(['f.csv', '--spec', 's.json'], { spec: 'string' }) // { _: ['f.csv'], spec: 's.json' }
+ */
+export type FlagKind = 'string' | 'boolean';
+
+export interface ParsedArgs {
+  _: string[];
+  [flag: string]: string | boolean | string[] | undefined;
+}
+
+export function parseArgs(args: string[], flags: Record<string, FlagKind>): ParsedArgs {
+  const out: ParsedArgs = { _: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) {
+      out._.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    const kind = flags[name];
+    if (!kind) throw new Error(`unknown option --${name}`);
+    if (kind === 'boolean') out[name] = true;
+    else if (eq >= 0) out[name] = a.slice(eq + 1);
+    else if (i + 1 < args.length) out[name] = args[++i];
+    else throw new Error(`--${name} needs a value`);
+  }
+  return out;
+}

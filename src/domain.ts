@@ -1,0 +1,249 @@
+/**
+ * The vocabulary of airlock: every enum a client, a rule file or an audit record uses is
+ * declared here once, with what each value means. Other modules import these names rather
+ * than spelling strings, so a renamed value is a compile error, not a silent mismatch.
+ *
+ * @example
+ * import { OUTCOMES, worstOutcome } from './domain.js';
+ * worstOutcome(['release', 'review']); // 'review'
+ */
+
+/** What airlock decides for an output, and for a whole request (the worst of its outputs). */
+export const OUTCOMES = {
+  /** Every applicable check passed: the output may leave the TRE. */
+  release: 'release',
+  /** At least one check failed: disclosive as submitted; findings say how to fix it. */
+  reject: 'reject',
+  /** Nothing failed, but something cannot be decided automatically: a human checker must look. */
+  review: 'review',
+} as const;
+export type Outcome = keyof typeof OUTCOMES;
+export const OUTCOME_VALUES = Object.keys(OUTCOMES) as Outcome[];
+
+/** The status of one finding. */
+export const STATUSES = {
+  /** Disclosive as submitted. */
+  fail: 'fail',
+  /** Needs a human: negative contributions, missing evidence, an exception requested. */
+  review: 'review',
+  /** Checked and safe. */
+  pass: 'pass',
+} as const;
+export type Status = keyof typeof STATUSES;
+export const STATUS_VALUES = Object.keys(STATUSES) as Status[];
+
+/** The kinds of research output a request may carry. */
+export const OUTPUT_KINDS = {
+  /** A frequency or magnitude table, from microdata + spec or from pre-aggregated cells. */
+  table: 'table',
+  /** A regression or trained machine-learning model. */
+  model: 'model',
+  /** The data behind a plot (histogram, bar, pie, Kaplan-Meier, scatter, box). */
+  plot: 'plot',
+  /** Summary statistics with their n. */
+  summary: 'summary',
+  /** Record-level microdata with named quasi-identifiers. */
+  records: 'records',
+  /** Any other file, checked by type and (for CSV) content. */
+  file: 'file',
+} as const;
+export type OutputKind = keyof typeof OUTPUT_KINDS;
+export const OUTPUT_KIND_VALUES = Object.keys(OUTPUT_KINDS) as OutputKind[];
+
+/**
+ * Every check id airlock knows. A check's id, its module file name (kebab-case) and its key
+ * in the rule files are the same word (`min_count` ↔ `src/checks/min-count.ts`).
+ */
+export const CHECK_IDS = {
+  /** Cell/item count below `threshold`. */
+  min_count: 'min_count',
+  /** Zero cells in frequency/count tables, when `zeros_are_disclosive`. */
+  zeros: 'zeros',
+  /** (n,k) dominance: the `nk_n` largest contributions make up ≥ `nk_k` of the total. */
+  nk_dominance: 'nk_dominance',
+  /** p% rule: the rest of a cell estimates the largest contribution to within `p`. */
+  p_percent: 'p_percent',
+  /** A negative contribution: review (dominance still evaluated on absolute values). */
+  negative: 'negative',
+  /** Missing measure values in a cell (review), when `check_missing_values`. */
+  missing: 'missing',
+  /** Residual degrees of freedom below `dof_threshold` (std tables, regressions). */
+  residual_dof: 'residual_dof',
+  /** Released counts not multiples of `round_base` (off by default). */
+  rounding: 'rounding',
+  /** Single records' values exposed (min/max, histogram edges, box whiskers, outliers). */
+  extremes: 'extremes',
+  /** Pre-aggregated magnitude cells without dominance evidence (review). */
+  dominance_evidence: 'dominance_evidence',
+  /** Difference from another release of the same dataset is between 1 and threshold − 1. */
+  differencing: 'differencing',
+  /** Model with more parameters than `saturation` × observations. */
+  saturation: 'saturation',
+  /** Instance-based ML models carry their training records. */
+  instance_based: 'instance_based',
+  /** Tree ensembles with leaves smaller than `min_samples_leaf`. */
+  tree_leaf_size: 'tree_leaf_size',
+  /** Model serialisation formats that execute code on load. */
+  model_format: 'model_format',
+  /** Kaplan-Meier: too few leaving the risk set between reported times. */
+  survival_step: 'survival_step',
+  /** Record-level outputs: equivalence classes smaller than `k`. */
+  k_anonymity: 'k_anonymity',
+  /** Record-level outputs: equivalence classes with fewer than `l` sensitive values. */
+  l_diversity: 'l_diversity',
+  /** Blocked file extensions. */
+  file_type: 'file_type',
+  /** CSV cells that a spreadsheet would execute as formulas. */
+  formula_cells: 'formula_cells',
+} as const;
+export type CheckId = keyof typeof CHECK_IDS;
+export const CHECK_ID_VALUES = Object.keys(CHECK_IDS) as CheckId[];
+
+/** The statistic a table cell shows. `frequency` counts records; the rest summarise a measure. */
+export const TABLE_STATISTICS = {
+  frequency: 'frequency',
+  count: 'count',
+  sum: 'sum',
+  mean: 'mean',
+  median: 'median',
+  min: 'min',
+  max: 'max',
+  std: 'std',
+} as const;
+export type TableStatistic = keyof typeof TABLE_STATISTICS;
+export const TABLE_STATISTIC_VALUES = Object.keys(TABLE_STATISTICS) as TableStatistic[];
+
+/** Statistics whose cells are counts of records (checked with zeros, not dominance). */
+export function isCountStatistic(s: TableStatistic): boolean {
+  return s === 'frequency' || s === 'count';
+}
+
+/** Statistics whose cells are dominated by large contributions (sum and mean). */
+export function isMagnitudeStatistic(s: TableStatistic): boolean {
+  return s === 'sum' || s === 'mean';
+}
+
+const STATUS_RANK: Record<Status, number> = { pass: 0, review: 1, fail: 2 };
+const OUTCOME_OF_STATUS: Record<Status, Outcome> = { pass: 'release', review: 'review', fail: 'reject' };
+const OUTCOME_RANK: Record<Outcome, number> = { release: 0, review: 1, reject: 2 };
+
+/**
+ * The worst of several statuses (`fail` > `review` > `pass`); `pass` when there are none.
+ *
+ * @example worstStatus(['pass', 'review']) // 'review'
+ */
+export function worstStatus(statuses: Iterable<Status>): Status {
+  let worst: Status = 'pass';
+  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[worst]) worst = s;
+  return worst;
+}
+
+/**
+ * The outcome that a set of findings' statuses implies: any fail → reject, else any
+ * review → review, else release.
+ *
+ * @example outcomeOfStatuses(['pass', 'fail']) // 'reject'
+ */
+export function outcomeOfStatuses(statuses: Iterable<Status>): Outcome {
+  return OUTCOME_OF_STATUS[worstStatus(statuses)];
+}
+
+/**
+ * The worst of several outcomes (`reject` > `review` > `release`); `reject` for none,
+ * because a request with nothing evaluated must never be released (fail closed).
+ *
+ * @example worstOutcome(['release', 'review']) // 'review'
+ */
+export function worstOutcome(outcomes: Iterable<Outcome>): Outcome {
+  let worst: Outcome | undefined;
+  for (const o of outcomes) if (worst === undefined || OUTCOME_RANK[o] > OUTCOME_RANK[worst]) worst = o;
+  return worst ?? 'reject';
+}
+
+/** One table cell named in a finding: its labels (variable → category), value and why. */
+export interface CellFinding {
+  /** Dimension variable → category label; margins are labelled `All`. */
+  labels: Record<string, string>;
+  /** The published value of the cell (`null` when empty). */
+  value: number | null;
+  /** The count the threshold checks use. */
+  count: number;
+  /** Why this cell is flagged, in numbers (e.g. "count 3 < threshold 10"). */
+  reason: string;
+}
+
+/** One non-table item named in a finding (a bin, a step, a coefficient, a class, a file cell). */
+export interface ItemFinding {
+  /** What the item is, e.g. `bins[3]`, `steps[time=12]`, `class#2`. */
+  ref: string;
+  /** The number that matters for the check (a count, a ratio), when there is one. */
+  value?: number | null;
+  /** Why the item is flagged. */
+  reason: string;
+}
+
+/** What one check found about one output. */
+export interface Finding {
+  check: CheckId;
+  status: Status;
+  /** Plain language, for the researcher. */
+  message: string;
+  /** How to make the output safe; empty for `pass`. */
+  remedy: string;
+  /** Table cells concerned (tables). */
+  cells?: CellFinding[];
+  /** Other items concerned (plots, models, records, files). */
+  items?: ItemFinding[];
+  /** Other outputs or earlier decisions this finding refers to (differencing). */
+  related?: { output?: string; decision_id?: string }[];
+}
+
+/** Identifies the rule set a decision was made under. */
+export interface RulesetRef {
+  name: string;
+  version: string;
+  /** SHA-256 (hex) of the canonical JSON of the whole rule set. */
+  digest: string;
+}
+
+/** The decision for one output. */
+export interface OutputDecision {
+  name: string;
+  kind: OutputKind;
+  /** SHA-256 (hex) of the submitted output's canonical JSON. */
+  sha256: string;
+  outcome: Outcome;
+  findings: Finding[];
+  /** Kind-specific extras: for tables `table` and `protected`. */
+  [extra: string]: unknown;
+}
+
+/** The decision for a whole request: what is signed and recorded. */
+export interface Decision {
+  id: string;
+  issued_at: string;
+  outcome: Outcome;
+  project: string;
+  requester: string;
+  dataset: string | null;
+  ruleset: RulesetRef;
+  outputs: OutputDecision[];
+}
+
+/**
+ * What a bearer token may do. Roles do not imply one another (an `admin` is not an `auditor`
+ * unless given both), so a token's powers are exactly its list. `projects` on a token narrows
+ * `submitter`, `auditor` and `checker` to those projects.
+ */
+export const ROLES = {
+  /** Submits outputs for a decision (`POST /v1/decisions`), for its projects. */
+  submitter: 'submitter',
+  /** Reads decisions, the audit trail and its verification, for its projects (or all). */
+  auditor: 'auditor',
+  /** Manages rule sets and operational endpoints. */
+  admin: 'admin',
+  /** A human output checker: resolves decisions that need review, for its projects. */
+  checker: 'checker',
+} as const;
+export type Role = keyof typeof ROLES;
+export const ROLE_VALUES = Object.keys(ROLES) as Role[];

@@ -1,0 +1,43 @@
+/**
+ * How an output kind plugs into the pipeline: a parser from the submitted JSON to a typed,
+ * normalised form that checks read, and a presenter that adds kind-specific parts to the
+ * output's decision (the computed table and its protected version, for tables).
+ *
+ * @example
+ * export const tableKind: OutputKindModule<CellTable> = { kind: 'table', parse, present };
+ */
+import type { Finding, OutputKind } from '../domain.js';
+import type { Parameters } from '../rules/parameters.js';
+import type { Limits } from '../limits.js';
+
+/** One output as submitted (already validated against openapi.yaml). */
+export interface RawOutput {
+  name: string;
+  kind: OutputKind;
+  [field: string]: unknown;
+}
+
+/** What a parser may use besides the output itself. */
+export interface ParseContext {
+  limits: Limits;
+  /** The parameters in force for this request's project (e.g. how many top contributions to keep). */
+  params: Parameters;
+  /** JSON pointer of the output in the request (`/outputs/2`), for error details. */
+  pointer: string;
+}
+
+export interface OutputKindModule<P> {
+  kind: OutputKind;
+  /**
+   * Parses and semantically validates the output; throws AirlockError (4xx codes) for bad
+   * input, with `ctx.pointer` in its details.
+   */
+  parse(raw: RawOutput, ctx: ParseContext): P;
+  /** Extra fields for the output's decision (e.g. `table`, `protected`); may be none. */
+  present?(parsed: P, findings: Finding[], params: Parameters): Record<string, unknown>;
+  /**
+   * What the audit store keeps of a released output so later requests can be compared with
+   * it (differencing). Only released outputs' content is kept; others keep digests only.
+   */
+  releasable?(parsed: P): unknown;
+}

@@ -1,0 +1,103 @@
+/**
+ * The normalised form of a `kind: "plot"` output: the data behind the plot, one variant per
+ * plot type. Counts are validated integers; a histogram's bins are in order and disjoint;
+ * a Kaplan-Meier series is consistent (each step's at_risk is the previous at_risk minus its
+ * events and censored).
+ *
+ * @example
+ * const h: PlotOutput = { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }], edgesFromData: false };
+ */
+
+/** A histogram bin `[from, to)` and the records in it. */
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export interface HistogramPlot {
+  type: 'histogram';
+  bins: HistogramBin[];
+  /** Whether the outer edges came from the data (its minimum and maximum); null = not declared. */
+  edgesFromData: boolean | null;
+}
+
+/** A bar or a pie slice. */
+export interface CategoryCount {
+  label: string;
+  count: number;
+}
+
+export interface CategoryPlot {
+  type: 'bar' | 'pie';
+  categories: CategoryCount[];
+}
+
+/**
+ * One reported time of a survival curve: `atRisk` just before `time`, `events` at `time`,
+ * `censored` between `time` and the next reported time.
+ */
+export interface SurvivalStep {
+  time: number;
+  atRisk: number;
+  events: number;
+  censored: number;
+}
+
+export interface KaplanMeierPlot {
+  type: 'kaplan_meier';
+  steps: SurvivalStep[];
+}
+
+export interface ScatterPoint {
+  x: number;
+  y: number;
+  /** Records behind the point; a point without n is one record. */
+  n: number;
+}
+
+export interface ScatterPlot {
+  type: 'scatter';
+  points: ScatterPoint[];
+}
+
+export interface BoxPlot {
+  type: 'box';
+  n: number;
+  q1: number;
+  median: number;
+  q3: number;
+  whiskerLow: number;
+  whiskerHigh: number;
+  /** Whether the whiskers sit at the minimum and maximum; null = not declared. */
+  whiskersAtExtremes: boolean | null;
+  outliers: number[];
+}
+
+export type PlotOutput = HistogramPlot | CategoryPlot | KaplanMeierPlot | ScatterPlot | BoxPlot;
+export type PlotType = PlotOutput['type'];
+
+/** Every plot type, as `type` spells it. */
+export const PLOT_TYPES: readonly PlotType[] = ['histogram', 'bar', 'pie', 'kaplan_meier', 'scatter', 'box'];
+
+/**
+ * A bin as researchers read it.
+ *
+ * @example binLabel({ from: 0, to: 10, count: 3 }) // '[0, 10)'
+ */
+export function binLabel(b: Pick<HistogramBin, 'from' | 'to'>): string {
+  return `[${b.from}, ${b.to})`;
+}
+
+/**
+ * How findings name a plot's items: by position, with the bin's range, the category's label
+ * or the step's time (never a scatter point's coordinates, which are a record's values).
+ *
+ * @example itemRef.step(2, { time: 30, atRisk: 8, events: 1, censored: 0 }) // 'steps[2] (time 30)'
+ */
+export const itemRef = {
+  bin: (i: number, b: HistogramBin): string => `bins[${i}] ${binLabel(b)}`,
+  category: (i: number, c: CategoryCount): string => `categories[${i}] "${c.label}"`,
+  step: (i: number, s: SurvivalStep): string => `steps[${i}] (time ${s.time})`,
+  point: (i: number): string => `points[${i}]`,
+};

@@ -1,0 +1,128 @@
+/**
+ * The `table` output kind: microdata + spec (the service computes the table) or
+ * pre-aggregated cells with their evidence. Both become a `CellTable`; the decision carries
+ * the computed table and, when cells fail, a protected version.
+ *
+ * @example
+ * const t = tableKind.parse({ name: 't1', kind: 'table', microdata: { format: 'csv', data: 'r,c\na,x\n' }, spec: { index: ['r'], columns: ['c'] } }, ctx);
+ */
+import type { Finding, TableStatistic } from '../../domain.js';
+import { AirlockError } from '../../errors.js';
+import { protectTable } from '../../remedies/protect-table.js';
+import type { Parameters } from '../../rules/parameters.js';
+import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
+import type { CellTable } from './cell-table.js';
+import { cellCount, cellLabels, cellValue } from './cell-table.js';
+import type { Columnar, ColumnRequest } from './columnar.js';
+import { readCsv } from './csv-reader.js';
+import { readJsonRows } from './json-rows-reader.js';
+import { buildTable } from './build-table.js';
+import type { CellsTableInput } from './table-from-cells.js';
+import { tableFromCells } from './table-from-cells.js';
+import type { TableSpecInput } from './table-spec.js';
+import { normaliseSpec } from './table-spec.js';
+
+/** Microdata as submitted: CSV text, JSON rows, or an already parsed columnar body. */
+export interface MicrodataInput {
+  format: 'csv' | 'json';
+  data: string | unknown[];
+}
+
+/** How many largest contributions each cell keeps: enough for the NK rule and for p%. */
+export function topKFor(params: Parameters): number {
+  return Math.max(params.nk_n, 2);
+}
+
+/**
+ * Reads microdata into columns, only those the request names.
+ *
+ * @example readMicrodata({ format: 'csv', data: 'a,b\n1,2\n' }, { categories: ['a'], numbers: [] }, ctx)
+ */
+export function readMicrodata(m: MicrodataInput | Columnar, request: ColumnRequest, ctx: ParseContext): Columnar {
+  if ('columns' in m && m.columns instanceof Map) return m;
+  const input = m as MicrodataInput;
+  const pointer = `${ctx.pointer}/microdata/data`;
+  try {
+    if (input.format === 'csv') {
+      if (typeof input.data !== 'string') throw new AirlockError('MICRODATA_INVALID', 'CSV microdata must be a string');
+      return readCsv(input.data, request, { maxRows: ctx.limits.maxRows });
+    }
+    if (!Array.isArray(input.data)) throw new AirlockError('MICRODATA_INVALID', 'JSON microdata must be an array of row objects');
+    if (input.data.length > ctx.limits.maxRows) throw new AirlockError('BODY_TOO_LARGE', `more than ${ctx.limits.maxRows} rows`);
+    return readJsonRows(input.data, request);
+  } catch (e) {
+    if (e instanceof AirlockError) {
+      // Point details at the output in the request; the readers only know relative places.
+      throw new AirlockError(e.code, e.message, (e.details.length ? e.details : [{ message: e.message }]).map((d) => ({ ...d, pointer: pointer + (d.pointer ?? '') })));
+    }
+    throw e;
+  }
+}
+
+interface TableOutput extends RawOutput {
+  microdata?: MicrodataInput | Columnar;
+  spec?: TableSpecInput;
+  statistic?: TableStatistic;
+  cells?: CellsTableInput['cells'];
+}
+
+function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
+  const out = raw as TableOutput;
+  const topK = topKFor(ctx.params);
+  if (out.cells !== undefined) {
+    if (out.microdata !== undefined || out.spec !== undefined) {
+      throw new AirlockError('SPEC_INVALID', 'a table has either microdata + spec or cells, not both', [{ pointer: ctx.pointer, message: 'both given' }]);
+    }
+    const t = tableFromCells({ statistic: out.statistic ?? 'frequency', cells: out.cells }, topK, ctx.pointer);
+    if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
+    return t;
+  }
+  if (out.microdata === undefined || out.spec === undefined) {
+    throw new AirlockError('SPEC_INVALID', 'a table needs microdata and a spec, or cells', [{ pointer: ctx.pointer, message: 'missing microdata/spec or cells' }]);
+  }
+  const spec = normaliseSpec(out.spec, `${ctx.pointer}/spec`);
+  const data = readMicrodata(out.microdata, { categories: [...spec.index, ...spec.columns], numbers: spec.values ? [spec.values] : [] }, ctx);
+  return buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells });
+}
+
+/** The computed table as JSON: every cell with its labels, value and count. */
+export function tableJson(t: CellTable): Record<string, unknown> {
+  const n = cellCount(t);
+  const cells = new Array(n);
+  for (let c = 0; c < n; c++) cells[c] = { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] };
+  return { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
+}
+
+/** Cell indices that a failing finding names: the primary suppressions. */
+function failingCells(t: CellTable, findings: Finding[]): Set<number> {
+  const index = new Map<string, number>();
+  const n = cellCount(t);
+  for (let c = 0; c < n; c++) index.set(JSON.stringify(cellLabels(t, c)), c);
+  const out = new Set<number>();
+  for (const f of findings) {
+    if (f.status !== 'fail' || f.check === 'rounding') continue;
+    for (const cell of f.cells ?? []) {
+      const i = index.get(JSON.stringify(cell.labels));
+      if (i !== undefined) out.add(i);
+    }
+  }
+  return out;
+}
+
+export const tableKind: OutputKindModule<CellTable> = {
+  kind: 'table',
+  parse: parseTable,
+  present(t, findings, params) {
+    const extra: Record<string, unknown> = { table: tableJson(t) };
+    const failing = failingCells(t, findings);
+    const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+    if (failing.size > 0 || rounded) {
+      extra.protected = protectTable(t, failing, rounded ? { roundBase: params.round_base } : {});
+    }
+    return extra;
+  },
+  releasable(t) {
+    const json = tableJson(t) as { cells: unknown[] };
+    return { dims: [...t.rows.vars, ...t.cols.vars].sort(), statistic: t.statistic, cells: json.cells };
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * Evaluates one output: parse it with its kind's module, run every check the rule set
+ * enables for that kind, and derive the output's outcome from the findings. A check that
+ * throws stops the request with `CHECK_FAILED` (fail closed: never a release).
+ *
+ * @example
+ * const r = evaluateOutput(raw, '/outputs/0', rules.resolve('p1'), limits, { project: 'p1', dataset: null });
+ * r.decision.outcome; // 'reject'
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, OutputDecision } from '../domain.js';
+import { outcomeOfStatuses } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { checksFor } from '../checks/index.js';
+import type { Limits } from '../limits.js';
+import { outputKindModule } from '../outputs/index.js';
+import type { RawOutput } from '../outputs/output-kind.js';
+import type { EffectiveRules } from '../rules/load-ruleset.js';
+
+export interface EvaluatedOutput {
+  decision: OutputDecision;
+  /** The parsed form, for checks across outputs (differencing) and for the audit store. */
+  parsed: unknown;
+  /** What the store keeps if the output is released (null when the kind keeps nothing). */
+  releasable: unknown;
+}
+
+/**
+ * The SHA-256 a decision names for an output. Callers that have the raw bytes (a CSV upload)
+ * pass them; otherwise it is the digest of the output's JSON as received.
+ */
+export function outputDigest(raw: RawOutput, bytes?: Uint8Array): string {
+  const h = createHash('sha256');
+  if (bytes) h.update(bytes);
+  else h.update(JSON.stringify(raw));
+  return h.digest('hex');
+}
+
+export function evaluateOutput(
+  raw: RawOutput,
+  pointer: string,
+  rules: EffectiveRules,
+  limits: Limits,
+  ctx: { project: string; dataset: string | null; digest?: string },
+): EvaluatedOutput {
+  const mod = outputKindModule(raw.kind);
+  const parsed = mod.parse(raw, { limits, params: rules.params, pointer });
+  const findings: Finding[] = [];
+  for (const check of checksFor(raw.kind, rules.checks[raw.kind] ?? [])) {
+    try {
+      findings.push(...check.run(parsed, rules.params, { output: raw.name, project: ctx.project, dataset: ctx.dataset }));
+    } catch (e) {
+      if (e instanceof AirlockError) throw e;
+      throw new AirlockError('CHECK_FAILED', `check ${check.id} could not evaluate output "${raw.name}"; no decision was made`);
+    }
+  }
+  const decision: OutputDecision = {
+    name: raw.name,
+    kind: raw.kind,
+    sha256: ctx.digest ?? outputDigest(raw),
+    outcome: outcomeOfStatuses(findings.map((f) => f.status)),
+    findings,
+  };
+  if (findings.length === 0) {
+    // No enabled check applied: nothing vouches for the output, so a human must look.
+    decision.outcome = 'review';
+  }
+  Object.assign(decision, mod.present?.(parsed, findings, rules.params) ?? {});
+  return { decision, parsed, releasable: mod.releasable?.(parsed) ?? null };
+}

@@ -1,0 +1,69 @@
+/**
+ * The one path every decision takes: validate → parse + check each output → decide →
+ * finalise (sign and record) → respond. Only once the finaliser has durably recorded the
+ * decision is anything returned; any error before that means no decision at all.
+ *
+ * @example
+ * const res = await makeDecision(body, { ruleset: () => rules, limits, finalize });
+ * res.decision.outcome; // 'release'
+ */
+import type { Decision } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { schemaValidator } from '../api/openapi.js';
+import type { Limits } from '../limits.js';
+import type { RawOutput } from '../outputs/output-kind.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
+import type { DecisionRequest } from './decide.js';
+import { decide } from './decide.js';
+import type { EvaluatedOutput } from './evaluate-output.js';
+import { evaluateOutput } from './evaluate-output.js';
+
+/** What a finaliser adds once the decision is signed and durably recorded. */
+export interface Finalized {
+  signature?: string;
+  audit?: { seq: number; hash: string; prev: string };
+}
+
+export interface PipelineDeps {
+  /** The rule set in force now (live reload swaps it between requests). */
+  ruleset(): Ruleset;
+  limits: Limits;
+  /** Signs and records; must resolve only after the record is durable. */
+  finalize?(decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset): Promise<Finalized>;
+}
+
+/** Request-level options the HTTP layer knows and the JSON body does not. */
+export interface DecisionOptions {
+  /** Skip schema validation: the caller built the request itself (raw CSV uploads). */
+  prevalidated?: boolean;
+  /** Digests of outputs whose bytes the caller hashed (by output name). */
+  digests?: Record<string, string>;
+}
+
+const validateRequest = schemaValidator('DecisionRequest');
+
+export interface DecisionResponse extends Finalized {
+  decision: Decision;
+}
+
+export async function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
+  if (!opts.prevalidated) validateRequest(body);
+  const req = body as DecisionRequest;
+  if (req.outputs.length > deps.limits.maxOutputs) {
+    throw new AirlockError('INVALID_REQUEST', `a request may carry at most ${deps.limits.maxOutputs} outputs`, [{ pointer: '/outputs', message: 'too many outputs' }]);
+  }
+  const names = new Set<string>();
+  req.outputs.forEach((o, i) => {
+    if (names.has(o.name)) throw new AirlockError('DUPLICATE_OUTPUT_NAME', `two outputs are named "${o.name}"`, [{ pointer: `/outputs/${i}/name`, message: 'duplicate' }]);
+    names.add(o.name);
+  });
+  const ruleset = deps.ruleset();
+  const rules = ruleset.resolve(req.project);
+  const dataset = req.dataset ?? null;
+  const evaluated = req.outputs.map((o, i) =>
+    evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name] }),
+  );
+  const decision = decide(req, evaluated.map((e) => e.decision), ruleset);
+  const finalized = deps.finalize ? await deps.finalize(decision, evaluated, ruleset) : {};
+  return { decision, ...finalized };
+}

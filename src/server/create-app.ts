@@ -1,0 +1,93 @@
+/**
+ * Express wiring only: parsers with limits, routes, and the error handler. Every route hands
+ * its work to the pipeline; nothing here knows what a rule says.
+ *
+ * @example
+ * const app = createApp({ config, ruleset: () => rules, logger, finalize });
+ * app.listen(8080);
+ */
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { AirlockError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import type { PipelineDeps } from '../pipeline/make-decision.js';
+import { makeDecision } from '../pipeline/make-decision.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
+import { errorHandler, notFound } from './error-handler.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  ruleset(): Ruleset;
+  logger: Logger;
+  finalize?: PipelineDeps['finalize'];
+  /** Named readiness probes (store reachable, key loaded, …); all must be true. */
+  readiness?: Record<string, () => boolean | Promise<boolean>>;
+  /** Extra routers mounted before the 404 handler (auditors' API, …). */
+  extend?(app: express.Express): void;
+}
+
+export function limitsOf(config: Readonly<Config>): Limits {
+  return { maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs };
+}
+
+/** Wraps an async handler so rejections reach the error handler. */
+export function route(fn: (req: Request, res: Response) => Promise<void> | void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    Promise.resolve()
+      .then(() => fn(req, res))
+      .catch(next);
+  };
+}
+
+/** Refuses bodies that are not JSON before anything reads them. */
+function requireJson(req: Request, _res: Response, next: NextFunction): void {
+  if (!req.is('application/json')) next(new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
+  else next();
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const limits = limitsOf(deps.config);
+  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize };
+  const json = express.json({ limit: deps.config.jsonLimit, strict: true });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get(
+    '/readyz',
+    route(async (_req, res) => {
+      const checks: Record<string, boolean> = { rules: Boolean(deps.ruleset()) };
+      for (const [name, probe] of Object.entries(deps.readiness ?? {})) {
+        try {
+          checks[name] = await probe();
+        } catch {
+          checks[name] = false;
+        }
+      }
+      const ready = Object.values(checks).every(Boolean);
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, ruleset: deps.ruleset().digest });
+    }),
+  );
+  app.get('/v1/rulesets/active', (_req, res) => {
+    const r = deps.ruleset();
+    res.json({ name: r.name, version: r.version, digest: r.digest, content: r.content });
+  });
+  app.post(
+    '/v1/decisions',
+    requireJson,
+    json,
+    route(async (req, res) => {
+      const result = await makeDecision(req.body, pipeline);
+      res.status(201).json(result);
+    }),
+  );
+  deps.extend?.(app);
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * The last middleware: every error becomes an RFC 9457 problem document with a stable code.
+ * Body-parser failures are mapped to their catalogue codes; anything unexpected is logged
+ * (by code and request id, never the body) and answered as `INTERNAL` without internals.
+ *
+ * @example app.use(errorHandler(logger));
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AirlockError, toProblem } from '../errors.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function asAirlockError(err: unknown): AirlockError | null {
+  if (err instanceof AirlockError) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new AirlockError('INVALID_JSON', 'the body is not valid JSON (NaN and Infinity are not JSON either)');
+    case 'entity.too.large':
+      return new AirlockError('BODY_TOO_LARGE');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'only UTF-8 bodies are accepted');
+    case 'request.aborted':
+    case 'stream.not.readable':
+      return new AirlockError('INVALID_REQUEST', 'the request body was not received completely');
+    default:
+      return null;
+  }
+}
+
+/** Sends a problem document. */
+export function sendProblem(res: Parameters<RequestHandler>[1], err: unknown, instance?: string): void {
+  const problem = toProblem(err, instance);
+  if (problem.code === 'RATE_LIMITED' && err instanceof AirlockError && err.details[0]?.message) res.setHeader('Retry-After', err.details[0].message);
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = asAirlockError(err);
+    if (!known) logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack }, path: req.path }, 'unhandled error');
+    else if (known.status >= 500) logger.error({ code: known.code, path: req.path }, known.message);
+    if (res.headersSent) return;
+    sendProblem(res, known ?? err, req.originalUrl);
+  };
+}
+
+/** 404 for unknown routes, as a problem document. */
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new AirlockError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.path}`));
+};
