@@ -206,7 +206,13 @@ export function hitFromRow(row: ReleasedRow & { decision_id: string }): Released
  * @example for (const row of page) yield scannedFromRows(row, releasedBySeq.get(row.seq) ?? []);
  */
 export function scannedFromRows(row: RecordRow, released: readonly ReleasedRow[]): ScannedRecord {
-  const rec: FullRecord = { ...recordFromRow(row), released: released.map(releasedFromRow) };
+  let rec: FullRecord;
+  try {
+    rec = { ...recordFromRow(row), released: released.map(releasedFromRow) };
+  } catch (e) {
+    // Stored text that no longer parses has been altered outside airlock: say where.
+    throw new AirlockError('INTERNAL', `audit record seq ${Number(row.seq)} cannot be read: ${(e as Error).message}`);
+  }
   const columns: IndexColumns = {
     decision_id: row.decision_id,
     project: row.project,
@@ -322,4 +328,20 @@ export function storeError(e: unknown, action: string): AirlockError {
   const err = new AirlockError('STORE_UNAVAILABLE', `the audit store could not ${action}${typeof code === 'string' ? ` (${code})` : ''}`);
   err.cause = e;
   return err;
+}
+
+/**
+ * Released rows grouped by their record's seq (numbers, whatever the driver returned).
+ *
+ * @example groupBySeq(rows).get(3) // rows of record 3, in idx order
+ */
+export function groupBySeq(rows: readonly ReleasedRow[]): Map<number, ReleasedRow[]> {
+  const bySeq = new Map<number, ReleasedRow[]>();
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    const list = bySeq.get(seq);
+    if (list) list.push(r);
+    else bySeq.set(seq, [r]);
+  }
+  return bySeq;
 }

@@ -24,6 +24,7 @@ import {
   RECORD_COLUMNS,
   SCAN_PAGE,
   dimsKey,
+  groupBySeq,
   hitFromRow,
   listQuery,
   pageOf,
@@ -300,18 +301,3 @@ class SqliteStore implements AuditStore {
   }
 }
 
-/**
- * Released rows grouped by their record's seq (numbers, whatever the driver returned).
- *
- * @example groupBySeq(rows).get(3) // rows of record 3, in idx order
- */
-export function groupBySeq(rows: readonly ReleasedRow[]): Map<number, ReleasedRow[]> {
-  const bySeq = new Map<number, ReleasedRow[]>();
-  for (const r of rows) {
-    const seq = Number(r.seq);
-    const list = bySeq.get(seq);
-    if (list) list.push(r);
-    else bySeq.set(seq, [r]);
-  }
-  return bySeq;
-}

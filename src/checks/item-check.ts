@@ -8,7 +8,7 @@
  * export const summaryMinCount = itemCheck<SummaryOutput>({
  *   id: 'min_count', kind: 'summary', status: 'fail',
  *   flag: (s, p) => s.statistics.flatMap(...),
- *   message: (items) => `${items.length} statistics …`, remedy: () => '…', passMessage: () => '…',
+ *   message: (n) => `${n} statistics …`, remedy: () => '…', passMessage: () => '…',
  * });
  */
 import type { CheckId, Finding, ItemFinding, OutputKind } from '../domain.js';
@@ -21,15 +21,25 @@ export const MAX_FINDING_ITEMS = 100;
 
 type FlagStatus = 'fail' | 'review';
 
+/**
+ * Flagged items when there may be very many (every cell of a large CSV): at most
+ * `MAX_FINDING_ITEMS` kept, with the total counted.
+ */
+export interface CappedItems {
+  items: ItemFinding[];
+  total: number;
+}
+
 export interface ItemRule<P> {
   id: CheckId;
   kind: OutputKind;
   /** `fail` or `review`, or a function when it depends on the output (e.g. known vs unknown format). */
-  status: FlagStatus | ((parsed: P, p: Parameters, flagged: ItemFinding[]) => FlagStatus);
-  /** The flagged items (empty: passed), or null when the check does not apply to this output. */
-  flag(parsed: P, p: Parameters): ItemFinding[] | null;
-  message(flagged: ItemFinding[], parsed: P, p: Parameters): string;
-  remedy(flagged: ItemFinding[], parsed: P, p: Parameters): string;
+  status: FlagStatus | ((parsed: P, p: Parameters) => FlagStatus);
+  /** The flagged items (none: passed), or null when the check does not apply to this output. */
+  flag(parsed: P, p: Parameters): ItemFinding[] | CappedItems | null;
+  /** What is wrong, given how many items are flagged. */
+  message(flagged: number, parsed: P, p: Parameters): string;
+  remedy(flagged: number, parsed: P, p: Parameters): string;
   passMessage(parsed: P, p: Parameters): string;
 }
 
@@ -46,11 +56,12 @@ export function itemCheck<P>(rule: ItemRule<P>): Check<P> & { rule: ItemRule<P> 
     run(parsed: P, p: Parameters): Finding[] {
       const flagged = rule.flag(parsed, p);
       if (flagged === null) return [];
-      if (flagged.length === 0) return [passed(rule.id, rule.passMessage(parsed, p))];
-      const status = typeof rule.status === 'function' ? rule.status(parsed, p, flagged) : rule.status;
-      let message = rule.message(flagged, parsed, p);
-      if (flagged.length > MAX_FINDING_ITEMS) message += ` (the first ${MAX_FINDING_ITEMS} of ${flagged.length} are listed)`;
-      return [{ check: rule.id, status, message, remedy: rule.remedy(flagged, parsed, p), items: flagged.slice(0, MAX_FINDING_ITEMS) }];
+      const { items, total } = Array.isArray(flagged) ? { items: flagged, total: flagged.length } : flagged;
+      if (total === 0) return [passed(rule.id, rule.passMessage(parsed, p))];
+      const status = typeof rule.status === 'function' ? rule.status(parsed, p) : rule.status;
+      let message = rule.message(total, parsed, p);
+      if (total > MAX_FINDING_ITEMS) message += ` (the first ${MAX_FINDING_ITEMS} of ${total} are listed)`;
+      return [{ check: rule.id, status, message, remedy: rule.remedy(total, parsed, p), items: items.slice(0, MAX_FINDING_ITEMS) }];
     },
   };
 }

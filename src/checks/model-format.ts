@@ -12,6 +12,7 @@ import type { Parameters } from '../rules/parameters.js';
 import { itemCheck } from './item-check.js';
 
 const listed = (list: string[], format: string): boolean => list.some((f) => normaliseName(f) === format);
+const formatOf = (m: ModelOutput): string => (m.type === 'trained' ? m.format : '');
 
 function isUnsafe(m: ModelOutput, p: Parameters): boolean {
   return m.type === 'trained' && listed(p.unsafe_model_formats, m.format);
@@ -27,10 +28,10 @@ export const modelFormat = itemCheck<ModelOutput>({
     if (listed(p.safe_model_formats, m.format)) return [];
     return [{ ref: 'format', value: null, reason: `"${m.format}" is not a format known to be safe to load` }];
   },
-  message: (_f, m, p) =>
+  message: (_n, m, p) =>
     isUnsafe(m, p)
-      ? `The model is serialised as ${m.format}, which can execute arbitrary code when loaded.`
-      : `The model is serialised as ${m.format}; an output checker must confirm loading it runs no code.`,
-  remedy: (_f, _m, p) => `Export the model as ONNX (e.g. skl2onnx, torch.onnx) or another data-only format: ${p.safe_model_formats.join(', ')}.`,
-  passMessage: (m) => `${m.type === 'trained' ? m.format : ''} is a data-only format.`,
+      ? `The model is serialised as ${formatOf(m)}, which can execute arbitrary code when loaded.`
+      : `The model is serialised as ${formatOf(m)}; an output checker must confirm loading it runs no code.`,
+  remedy: (_n, _m, p) => `Export the model as ONNX (e.g. skl2onnx, torch.onnx) or another data-only format: ${p.safe_model_formats.join(', ')}.`,
+  passMessage: (m) => `${formatOf(m)} is a data-only format.`,
 });

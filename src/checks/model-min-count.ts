@@ -17,7 +17,7 @@ export const modelMinCount = itemCheck<ModelOutput>({
     const reason = belowThreshold(m.nTrain, p.threshold, 'n_train');
     return reason ? [{ ref: 'n_train', value: m.nTrain, reason }] : [];
   },
-  message: (_f, _m, p) => `The model was trained on fewer than ${p.threshold} records.`,
-  remedy: (_f, _m, p) => `Train on at least ${p.threshold} records, or release only aggregate performance metrics instead of the model.`,
+  message: (_n, _m, p) => `The model was trained on fewer than ${p.threshold} records.`,
+  remedy: (_n, _m, p) => `Train on at least ${p.threshold} records, or release only aggregate performance metrics instead of the model.`,
   passMessage: (_m, p) => `The model was trained on at least ${p.threshold} records.`,
 });

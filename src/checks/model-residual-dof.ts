@@ -18,8 +18,8 @@ export const modelResidualDof = itemCheck<ModelOutput>({
     const reason = dofBelowThreshold(m.residualDof, p.dof_threshold);
     return reason ? [{ ref: 'residual_dof', value: m.residualDof, reason }] : [];
   },
-  message: (_f, _m, p) => `The model has fewer than ${p.dof_threshold} residual degrees of freedom.`,
-  remedy: (_f, m, p) => {
+  message: (_n, _m, p) => `The model has fewer than ${p.dof_threshold} residual degrees of freedom.`,
+  remedy: (_n, m, p) => {
     if (m.type !== 'regression') return '';
     const maxParams = m.nObs - p.dof_threshold;
     const fewer = maxParams >= 1 ? `Reduce the model to at most ${maxParams} parameters (it has ${m.nParams}), or fit` : 'Fit';

@@ -39,11 +39,11 @@ export const plotExtremes = itemCheck<PlotOutput>({
   kind: 'plot',
   status: (plot) => (plot.type === 'histogram' ? 'review' : 'fail'),
   flag: (plot) => flagExtremes(plot),
-  message: (_f, plot) =>
+  message: (_n, plot) =>
     plot.type === 'histogram'
       ? "The histogram's outer edges may reveal the smallest and largest values; an output checker must confirm they were chosen, not taken from the data."
       : 'The box plot shows single records’ values (whiskers at the minimum and maximum, or outliers).',
-  remedy: (_f, plot) =>
+  remedy: (_n, plot) =>
     plot.type === 'histogram'
       ? 'Set the outer edges yourself (round values beyond the data range) and declare edges_from_data: false.'
       : 'Draw the whiskers at percentiles (e.g. the 5th and 95th) and declare whiskers_at_extremes: false, and do not plot outliers.',

@@ -44,11 +44,11 @@ export const plotMinCount = itemCheck<PlotOutput>({
   kind: 'plot',
   status: 'fail',
   flag: (plot, p) => flagSmall(plot, p.threshold),
-  message: (flagged, plot, p) => {
+  message: (n, plot, p) => {
     const [one, many] = NOUNS[plot.type];
     const what = plot.type === 'kaplan_meier' ? `fewer than ${p.threshold} at risk` : `fewer than ${p.threshold} records`;
-    return `${countOf(flagged.length, one, many)} of the ${plot.type.replace('_', '-')} plot ${flagged.length === 1 ? 'has' : 'have'} ${what}.`;
+    return `${countOf(n, one, many)} of the ${plot.type.replace('_', '-')} plot ${n === 1 ? 'has' : 'have'} ${what}.`;
   },
-  remedy: (_f, plot, p) => plotCountRemedy(plot, p),
+  remedy: (_n, plot, p) => plotCountRemedy(plot, p),
   passMessage: (plot, p) => `Every ${NOUNS[plot.type][0]} of the plot has at least ${p.threshold} ${plot.type === 'kaplan_meier' ? 'at risk' : 'records'}.`,
 });

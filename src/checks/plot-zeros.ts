@@ -20,8 +20,8 @@ export const plotZeros = itemCheck<PlotOutput>({
     if (plot.type === 'bar' || plot.type === 'pie') return flagEach(plot.categories, (c) => zeroCount(c.count), (c, i) => itemRef.category(i, c), (c) => c.count);
     return null;
   },
-  message: (flagged, plot) =>
-    `${plot.type === 'histogram' ? countOf(flagged.length, 'bin') : countOf(flagged.length, 'category', 'categories')} ${flagged.length === 1 ? 'is' : 'are'} empty; an empty category reveals that nobody in the plotted group has it.`,
-  remedy: (_f, plot, p) => plotCountRemedy(plot, p),
+  message: (n, plot) =>
+    `${plot.type === 'histogram' ? countOf(n, 'bin') : countOf(n, 'category', 'categories')} ${n === 1 ? 'is' : 'are'} empty; an empty category reveals that nobody in the plotted group has it.`,
+  remedy: (_n, plot, p) => plotCountRemedy(plot, p),
   passMessage: () => 'No bin or category of the plot is empty.',
 });

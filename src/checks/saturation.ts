@@ -18,8 +18,8 @@ export const saturation = itemCheck<ModelOutput>({
     const ratio = m.nParams / m.nObs;
     return ratio > p.saturation ? [{ ref: 'n_params', value: ratio, reason: `n_params / n_obs = ${m.nParams}/${m.nObs} = ${ratio.toFixed(3)} > ${p.saturation}` }] : [];
   },
-  message: (_f, m, p) => `The model estimates ${m.type === 'regression' ? m.nParams : ''} parameters from too few observations: more than ${p.saturation} per observation.`,
-  remedy: (_f, m, p) => {
+  message: (_n, _m, p) => `The model estimates more than ${p.saturation} parameters per observation, so it comes close to reproducing its data.`,
+  remedy: (_n, m, p) => {
     if (m.type !== 'regression') return '';
     const maxParams = Math.floor(p.saturation * m.nObs + 1e-9);
     const minObs = Math.ceil(m.nParams / p.saturation - 1e-9);

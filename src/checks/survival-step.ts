@@ -27,7 +27,7 @@ export const survivalStep = itemCheck<PlotOutput>({
       (s) => s.events + s.censored,
     );
   },
-  message: (flagged, _plot, p) => `At ${countOf(flagged.length, 'reported time')} between 1 and ${p.threshold - 1} people leave the risk set.`,
-  remedy: (_f, plot, p) => plotCountRemedy(plot, p),
+  message: (n, _plot, p) => `At ${countOf(n, 'reported time')} between 1 and ${p.threshold - 1} people leave the risk set.`,
+  remedy: (_n, plot, p) => plotCountRemedy(plot, p),
   passMessage: (_plot, p) => `At every reported time either nobody or at least ${p.threshold} people leave the risk set.`,
 });

@@ -22,11 +22,11 @@ export const treeLeafSize = itemCheck<ModelOutput>({
       ? [{ ref: `hyperparameters/${leaf.hyperparameter}`, value: leaf.records, reason: `leaves of ${leaf.records} record(s) < ${p.min_samples_leaf}` }]
       : [];
   },
-  message: (_f, m, p) =>
+  message: (_n, m, p) =>
     m.type === 'trained' && m.leafSize === null
       ? `The ${m.family} model does not declare its leaf size; most libraries default to leaves of 1 record.`
       : `The ${m.family} model may have leaves with fewer than ${p.min_samples_leaf} training records.`,
-  remedy: (_f, m, p) =>
+  remedy: (_n, m, p) =>
     m.type === 'trained' && m.leafSize === null
       ? `Declare hyperparameters.min_samples_leaf (retrain with min_samples_leaf = ${p.min_samples_leaf} or more if it was lower).`
       : `Retrain with min_samples_leaf = ${p.min_samples_leaf} or more (LightGBM: min_data_in_leaf; R randomForest: nodesize).`,

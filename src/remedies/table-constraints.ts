@@ -11,7 +11,8 @@
  *   conservative choice): they are known constants, never unknowns;
  * - except that a "total" over a single interior cell is that cell itself, so a line with
  *   only one interior cell and no margin has no equation (assuming it known would mean
- *   assuming every cell known, and nothing could ever be protected).
+ *   assuming every cell known, and nothing could ever be protected); and an axis made of
+ *   its margin alone has no equations either.
  *
  * Every cell then appears in at most two equations (its row's and its column's) with
  * coefficient +1 as an interior term and −1 as the total, which makes the system a network
@@ -82,8 +83,9 @@ export function tableConstraints(grid: SuppressionGrid): TableConstraints {
   }
   const interiorRows = nRows - (rowMargin >= 0 ? 1 : 0);
   const interiorCols = nCols - (colMargin >= 0 ? 1 : 0);
-  const hasRowTotals = colMargin >= 0 || interiorCols >= 2;
-  const hasColTotals = rowMargin >= 0 || interiorRows >= 2;
+  // A margin over no interior line (a degenerate axis of only `All`) totals nothing: no equation.
+  const hasRowTotals = interiorCols >= 2 || (colMargin >= 0 && interiorCols === 1);
+  const hasColTotals = interiorRows >= 2 || (rowMargin >= 0 && interiorRows === 1);
   const rowEq = new Int32Array(n);
   const colEq = new Int32Array(n);
   const rowCoef = new Int8Array(n);

@@ -62,6 +62,12 @@ describe('suppress', () => {
     ],
     ['a failing margin is protected with other cells of its line', grid([[20, 30], [40, 50]], true), [[0, 2]], [[0, 0], [0, 2], [1, 0], [1, 2]]],
     ['nothing failing: nothing suppressed', grid(small3x3, true), [], []],
+    [
+      'an axis of its margin alone has no row equations',
+      { nRows: 5, nCols: 1, rowMargin: -1, colMargin: 0, value: Float64Array.of(4, 22, 1, 0, 20) },
+      [[3, 0]],
+      [[2, 0], [3, 0]],
+    ],
   ])('%s', (_, g, primary, expected) => {
     const m = suppress(g, mask(g, primary));
     expect(on(g, m)).toEqual(expected);

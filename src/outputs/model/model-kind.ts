@@ -5,10 +5,10 @@
  * an unfamiliar family is still checked; a model mixing both sets of fields is bad input.
  *
  * @example
- * modelKind.parse({ name: 'm', kind: 'model', family: 'ols', n_obs: 120, n_params: 4 }, DEFAULT_LIMITS, '/outputs/0');
+ * modelKind.parse({ name: 'm', kind: 'model', family: 'ols', n_obs: 120, n_params: 4 }, ctx);
  */
 import type { Limits } from '../../limits.js';
-import type { OutputKindModule, RawOutput } from '../output-kind.js';
+import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, normaliseName, readFields } from '../read-fields.js';
 import type { Coefficient, LeafSize, ModelOutput, RegressionModel, TrainedModel } from './model-output.js';
@@ -82,9 +82,10 @@ function parseTrained(f: Fields, family: string): TrainedModel {
  * Parses a model output; throws `MODEL_INVALID` (with a pointer) on missing fields,
  * n_params < 1, n_params > n_obs, inconsistent residual_dof, or mixed model fields.
  *
- * @example parseModel({ name: 'rf', kind: 'model', family: 'random_forest', n_train: 500, format: 'onnx' }, DEFAULT_LIMITS, '/outputs/0').type // 'trained'
+ * @example parseModel({ name: 'rf', kind: 'model', family: 'random_forest', n_train: 500, format: 'onnx' }, ctx).type // 'trained'
  */
-export function parseModel(raw: RawOutput, limits: Limits, pointer: string): ModelOutput {
+export function parseModel(raw: RawOutput, ctx: ParseContext): ModelOutput {
+  const { limits, pointer } = ctx;
   const f = readFields(raw, pointer, 'MODEL_INVALID');
   const family = normaliseName(f.string('family'));
   const regression = REGRESSION_FIELDS.filter((k) => f.has(k));

@@ -7,11 +7,11 @@
  * grouped survival intervals) when counts fail and such a version passes.
  *
  * @example
- * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }] }, DEFAULT_LIMITS, '/outputs/0');
+ * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }] }, ctx);
  */
 import type { Finding } from '../../domain.js';
 import type { Limits } from '../../limits.js';
-import type { OutputKindModule, RawOutput } from '../output-kind.js';
+import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, readFields } from '../read-fields.js';
 import type { BoxPlot, CategoryPlot, HistogramPlot, KaplanMeierPlot, PlotOutput, PlotType, ScatterPlot } from './plot-output.js';
@@ -96,9 +96,10 @@ function parseBox(f: Fields, limits: Limits): BoxPlot {
  * Parses a plot output; throws `PLOT_INVALID`, `BINS_INVALID` or `SURVIVAL_INCONSISTENT`
  * with the pointer of the offending field.
  *
- * @example parsePlot({ name: 'p', kind: 'plot', type: 'pie', categories: [{ label: 'a', count: 12 }] }, DEFAULT_LIMITS, '/outputs/0').type // 'pie'
+ * @example parsePlot({ name: 'p', kind: 'plot', type: 'pie', categories: [{ label: 'a', count: 12 }] }, ctx).type // 'pie'
  */
-export function parsePlot(raw: RawOutput, limits: Limits, pointer: string): PlotOutput {
+export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
+  const { limits, pointer } = ctx;
   const f = readFields(raw, pointer, 'PLOT_INVALID');
   const type = f.string('type') as PlotType;
   switch (type) {

@@ -114,6 +114,11 @@ export class CsvReader {
     this.expectedBytes = opts.expectedBytes ?? 0;
   }
 
+  /** The header's column names, once the header row has been read (null before). */
+  get columnNames(): readonly string[] | null {
+    return this.header;
+  }
+
   /** Feeds the next chunk of the CSV bytes; chunks may be cut at any byte. */
   push(chunk: Uint8Array): void {
     this.guard(() => {

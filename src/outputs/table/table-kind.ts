@@ -8,6 +8,8 @@
  */
 import type { Finding, TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
+import { recoverableCells } from '../../remedies/is-recoverable.js';
+import type { ProtectedTable } from '../../remedies/protect-table.js';
 import { protectTable } from '../../remedies/protect-table.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
@@ -109,6 +111,21 @@ function failingCells(t: CellTable, findings: Finding[]): Set<number> {
   return out;
 }
 
+/**
+ * Re-checks a protected version before it is offered: every failing cell must be suppressed,
+ * and an attacker with the released cells and totals must recover none of them exactly.
+ * A version that does not hold up is withheld rather than offered.
+ */
+export function recheckProtected(t: CellTable, failing: Set<number>, p: ProtectedTable): { passed: boolean; problems: string[] } {
+  const problems: string[] = [];
+  const mask = new Uint8Array(cellCount(t));
+  for (const c of p.suppressed) mask[c] = 1;
+  for (const c of failing) if (!mask[c]) problems.push(`failing cell ${JSON.stringify(cellLabels(t, c))} is released`);
+  const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value };
+  for (const c of recoverableCells(grid, mask)) problems.push(`suppressed cell ${JSON.stringify(cellLabels(t, c))} can be recalculated from released totals`);
+  return { passed: problems.length === 0, problems };
+}
+
 export const tableKind: OutputKindModule<CellTable> = {
   kind: 'table',
   parse: parseTable,
@@ -117,7 +134,9 @@ export const tableKind: OutputKindModule<CellTable> = {
     const failing = failingCells(t, findings);
     const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
     if (failing.size > 0 || rounded) {
-      extra.protected = protectTable(t, failing, rounded ? { roundBase: params.round_base } : {});
+      const p = protectTable(t, failing, rounded ? { roundBase: params.round_base } : {});
+      const recheck = recheckProtected(t, failing, p);
+      extra.protected = recheck.passed ? { ...p, rechecked: true } : null;
     }
     return extra;
   },

@@ -1,0 +1,49 @@
+/**
+ * Express middleware for access control: authenticates the bearer token, checks the route's
+ * role, and leaves the caller in `res.locals.caller` for handlers (which check the project with
+ * `authorize(caller, role, project)` once they know it, e.g. after reading the body).
+ * Failures go to `next(err)` as `UNAUTHENTICATED` (401) or `FORBIDDEN` (403).
+ *
+ * @example
+ * app.get('/v1/decisions', requireRole(tokens, 'auditor'), (req, res) => {
+ *   const caller = callerOf(res);
+ * });
+ */
+import type { RequestHandler, Response } from 'express';
+import type { Role } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { authenticate, type Caller } from './authenticate.js';
+import { authorize } from './authorize.js';
+import type { TokenEntry } from './tokens.js';
+
+/** Tokens, or a function returning the current ones (so a reload needs no new middleware). */
+export type TokenSource = readonly TokenEntry[] | (() => readonly TokenEntry[]);
+
+/**
+ * Middleware requiring a known token with `role`.
+ *
+ * @example router.post('/v1/decisions', requireRole(tokens, 'submitter'), handler)
+ */
+export function requireRole(tokens: TokenSource, role: Role): RequestHandler {
+  return (req, res, next) => {
+    try {
+      const caller = authenticate(req.headers.authorization, typeof tokens === 'function' ? tokens() : tokens);
+      authorize(caller, role);
+      res.locals.caller = caller;
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/**
+ * The caller `requireRole` authenticated; `INTERNAL` if the route forgot the middleware.
+ *
+ * @example const caller = callerOf(res); authorize(caller, 'submitter', body.project);
+ */
+export function callerOf(res: Response): Caller {
+  const caller = res.locals.caller as Caller | undefined;
+  if (!caller) throw new AirlockError('INTERNAL', 'route has no authentication middleware');
+  return caller;
+}

@@ -1,0 +1,56 @@
+/**
+ * `k_anonymity` on record-level outputs: every combination of quasi-identifier values must
+ * occur at least `k` times (equal passes). A failing finding lists the small classes by
+ * number, size and first row, never their values, and its remedy names the quasi-identifier
+ * whose generalisation helps most: the one whose removal leaves the fewest records in
+ * classes smaller than `k`.
+ *
+ * @example kAnonymity.run(records, { ...DEFAULT_PARAMETERS, k: 5 }, ctx)[0].items // [{ ref: 'class#2 (first at row 4)', value: 3, … }]
+ */
+import type { ItemFinding } from '../domain.js';
+import { equivalenceClasses, rowsInSmallClasses } from '../outputs/records/equivalence-classes.js';
+import type { RecordsOutput } from '../outputs/records/records-output.js';
+import { classRef } from '../outputs/records/records-output.js';
+import { itemCheck } from './item-check.js';
+import { countOf } from './threshold-reasons.js';
+
+/**
+ * For each quasi-identifier, the rows left in classes smaller than `k` without it; the best
+ * (fewest) first.
+ *
+ * @example generalisationGain(records, 10) // [{ column: 'postcode', rowsAtRisk: 2 }, …]
+ */
+export function generalisationGain(r: RecordsOutput, k: number): { column: string; rowsAtRisk: number }[] {
+  if (r.qiColumns.length < 2) return [];
+  return r.quasiIdentifiers
+    .map((column, j) => ({ column, rowsAtRisk: rowsInSmallClasses(equivalenceClasses(r.qiColumns.filter((_, i) => i !== j), r.nRows), k) }))
+    .sort((a, b) => a.rowsAtRisk - b.rowsAtRisk);
+}
+
+function smallClasses(r: RecordsOutput, k: number): ItemFinding[] {
+  const { sizes, count } = r.classes;
+  const small: number[] = [];
+  for (let c = 0; c < count; c++) if (sizes[c] < k) small.push(c);
+  small.sort((a, b) => sizes[a] - sizes[b] || a - b);
+  const qis = r.quasiIdentifiers.join(', ');
+  return small.map((c) => ({ ref: classRef(r, c), value: sizes[c], reason: `${countOf(sizes[c], 'record')} share one combination of (${qis}); k = ${k}` }));
+}
+
+export const kAnonymity = itemCheck<RecordsOutput>({
+  id: 'k_anonymity',
+  kind: 'records',
+  status: 'fail',
+  flag: (r, p) => smallClasses(r, p.k),
+  message: (n, r, p) => {
+    const rows = rowsInSmallClasses(r.classes, p.k);
+    return `${countOf(n, 'combination')} of (${r.quasiIdentifiers.join(', ')}) ${n === 1 ? 'occurs' : 'occur'} fewer than ${p.k} times (${countOf(rows, 'record')} in them, of ${r.nRows}).`;
+  },
+  remedy: (_n, r, p) => {
+    const rows = rowsInSmallClasses(r.classes, p.k);
+    const suppress = `or suppress the ${countOf(rows, 'record')} in classes smaller than ${p.k}`;
+    const [best] = generalisationGain(r, p.k);
+    if (!best) return `Generalise ${r.quasiIdentifiers[0]} (coarser categories, e.g. wider bands or fewer digits), ${suppress}.`;
+    return `Generalise ${best.column} first (coarser categories, e.g. wider bands or fewer digits): without it, ${countOf(best.rowsAtRisk, 'record')} would remain in classes smaller than ${p.k} instead of ${rows}; ${suppress}.`;
+  },
+  passMessage: (r, p) => `Every combination of (${r.quasiIdentifiers.join(', ')}) occurs at least ${p.k} times.`,
+});
