@@ -42,6 +42,8 @@ export interface PostgresStoreOptions {
   poolMax?: number;
   /** How long to wait for a connection before failing with STORE_UNAVAILABLE. */
   connectTimeoutMs?: number;
+  /** Longest a statement (including waiting for the chain lock) may run before failing with STORE_UNAVAILABLE. */
+  statementTimeoutMs?: number;
 }
 
 /** The schema used when none is given. */
@@ -167,6 +169,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     connectionString: options.connectionString,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
     application_name: 'airlock',
   });
   // An idle client losing its connection must not crash the process; the next query reports it.

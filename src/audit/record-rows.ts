@@ -75,8 +75,11 @@ export const RECORD_COLUMNS =
 /** The name of the unique index that refuses a second record of one kind for one decision id. */
 export const DECISION_KIND_INDEX = 'records_decision_kind';
 
-/** How many records a scan reads per query. */
-export const SCAN_PAGE = 500;
+/**
+ * How many records a scan reads per query: small enough that a page of records with large
+ * released tables stays modest in memory, large enough that round trips do not dominate.
+ */
+export const SCAN_PAGE = 100;
 
 /**
  * The rows and chain position of a record about to be appended at `seq` after `prev`. Throws

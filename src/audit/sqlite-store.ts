@@ -171,7 +171,7 @@ class SqliteStore implements AuditStore {
     scanRecords: Database.Statement;
     scanReleased: Database.Statement;
   };
-  private readonly appendTx: (input: AppendInput, recordedAt: string) => AuditRef;
+  private readonly appendTx: (input: AppendInput) => AuditRef;
 
   constructor(db: Database.Database) {
     this.db = db;
@@ -197,20 +197,21 @@ class SqliteStore implements AuditStore {
       scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
       scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
     };
-    const tx = db.transaction((input: AppendInput, recordedAt: string): AuditRef => {
+    const tx = db.transaction((input: AppendInput): AuditRef => {
       const last = this.stmts.last.get() as { seq: number; hash: string } | undefined;
-      const { row, released, ref } = prepareRecord(input, last ? last.seq + 1 : 1, last?.hash ?? GENESIS_PREV, recordedAt);
+      // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
+      const { row, released, ref } = prepareRecord(input, last ? last.seq + 1 : 1, last?.hash ?? GENESIS_PREV, new Date().toISOString());
       this.stmts.insertRecord.run(row);
       for (const r of released) this.stmts.insertReleased.run(r);
       if (input.ruleset) this.stmts.insertRuleset.run(input.ruleset.digest, canonicalJson(input.ruleset.content));
       return ref;
     });
-    this.appendTx = (input, recordedAt) => tx.immediate(input, recordedAt);
+    this.appendTx = (input) => tx.immediate(input);
   }
 
   async append(input: AppendInput): Promise<AuditRef> {
     try {
-      return this.appendTx(input, new Date().toISOString());
+      return this.appendTx(input);
     } catch (e) {
       const err = e as { code?: string; message?: string };
       if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message?.includes('records.decision_id')) {

@@ -1,8 +1,9 @@
 /**
  * Re-checks the whole audit trail without trusting the store: every seq present from 1 with no
  * gaps, every `prev` equal to the previous `hash`, every `hash` recomputed from the record's
- * content (`chain.ts`), every lookup column equal to what the decision says, and every
- * signature verified against its decision with the JWKS. Stops at the first bad record.
+ * content (`chain.ts`), every lookup column equal to what the decision says, every signature
+ * verified against its decision with the JWKS, and every stored rule set still hashing to the
+ * digest the (signed) decisions name. Stops at the first bad record.
  *
  * A chain whose newest records were removed wholesale still verifies; compare `head` with a
  * copy kept elsewhere (an export, a log line) to detect that.
@@ -11,7 +12,9 @@
  * const r = await verifyAudit(store, publicJwks(ring.verification));
  * // { ok: false, checked: 6, first_bad_seq: 7, reason: 'hash does not match the record content' }
  */
+import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
+import { canonicalJson } from '../signing/canonical-json.js';
 import { verifyDecisionResponse, type JwksLike } from '../signing/verify-decision.js';
 import type { AuditStore, IndexColumns, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV, canonicalRecord, chainHash } from './chain.js';
@@ -65,20 +68,32 @@ async function recordProblem(r: ScannedRecord, expectedSeq: number, prev: string
   return null;
 }
 
+/** A problem with the rule set a record names, checked once per digest. */
+async function rulesetProblem(store: Pick<AuditStore, 'getRuleset'>, digest: unknown, seen: Set<string>): Promise<string | null> {
+  if (typeof digest !== 'string' || seen.has(digest)) return null;
+  seen.add(digest);
+  // Not every record need carry its rule set; one that is stored must match its digest.
+  const content = await store.getRuleset(digest);
+  if (content === null) return null;
+  const actual = createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex');
+  return actual === digest ? null : `the stored rule set ${digest} no longer hashes to its digest (${actual})`;
+}
+
 /**
- * Verifies the chain and every signature. Throws `STORE_UNAVAILABLE` when the store cannot be
+ * Verifies the chain, every signature and every stored rule set. Throws `STORE_UNAVAILABLE` when the store cannot be
  * read (no verdict either way); a record that cannot even be parsed is reported as bad.
  *
  * @example (await verifyAudit(store, jwks)).ok // true
  */
-export async function verifyAudit(store: Pick<AuditStore, 'scan'>, jwks: JwksLike): Promise<AuditVerification> {
+export async function verifyAudit(store: Pick<AuditStore, 'scan' | 'getRuleset'>, jwks: JwksLike): Promise<AuditVerification> {
   let checked = 0;
   let prev = GENESIS_PREV;
   let head: { seq: number; hash: string } | undefined;
+  const digests = new Set<string>();
   const bad = (seq: number, reason: string): AuditVerification => ({ ok: false, checked, first_bad_seq: seq, reason, ...(head ? { head } : {}) });
   try {
     for await (const r of store.scan(1)) {
-      const problem = await recordProblem(r, checked + 1, prev, jwks);
+      const problem = (await recordProblem(r, checked + 1, prev, jwks)) ?? (await rulesetProblem(store, r.decision.ruleset?.digest, digests));
       if (problem) return bad(r.seq > checked + 1 ? checked + 1 : r.seq, problem);
       checked++;
       prev = r.hash;

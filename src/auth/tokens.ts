@@ -144,6 +144,11 @@ export interface ResolvedTokens {
   /** True for the generated development tokens file. */
   dev: boolean;
   /**
+   * The plaintext development tokens, only from the call that created the file (a server may
+   * keep them in memory, e.g. to hand tests a token for a role); absent otherwise.
+   */
+  devTokens?: DevToken[];
+  /**
    * Text to print once to the console (not to the structured log, which is kept): the
    * plaintext dev tokens when just created, otherwise where the dev tokens file is.
    */
@@ -175,5 +180,5 @@ export async function resolveTokens(options: { tokensFile?: string | null; dataD
         '',
       ].join('\n')
     : `Using DEVELOPMENT TOKENS from ${path} (plaintext was shown when it was created; delete the file to get new ones).\n`;
-  return { tokens, path, dev: true, notice };
+  return { tokens, path, dev: true, notice, ...(created ? { devTokens: created } : {}) };
 }

@@ -41,7 +41,8 @@ function formulaItems(file: FileOutput): CappedItems | null {
     const formula = Uint8Array.from(col.dict, (text) => (isFormulaText(text) ? 1 : 0));
     if (!formula.includes(1)) return;
     const { codes } = col;
-    for (let r = 0; r < csv.nRows; r++) if (codes[r] >= 0 && formula[codes[r]]) add(`row ${r + 1}, column ${j + 1} ("${csv.header[j]}")`);
+    const name = isFormulaText(csv.header[j]) ? '' : ` ("${csv.header[j]}")`;
+    for (let r = 0; r < csv.nRows; r++) if (codes[r] >= 0 && formula[codes[r]]) add(`row ${r + 1}, column ${j + 1}${name}`);
   });
   return { items, total };
 }

@@ -17,6 +17,22 @@ import { pPercent } from './p-percent.js';
 import { residualDof } from './residual-dof.js';
 import { rounding } from './rounding.js';
 import { zeros } from './zeros.js';
+import { saturation } from './saturation.js';
+import { modelResidualDof } from './model-residual-dof.js';
+import { modelMinCount } from './model-min-count.js';
+import { instanceBased } from './instance-based.js';
+import { treeLeafSize } from './tree-leaf-size.js';
+import { modelFormat } from './model-format.js';
+import { plotMinCount } from './plot-min-count.js';
+import { plotZeros } from './plot-zeros.js';
+import { plotExtremes } from './plot-extremes.js';
+import { survivalStep } from './survival-step.js';
+import { summaryMinCount } from './summary-min-count.js';
+import { summaryExtremes } from './summary-extremes.js';
+import { kAnonymity } from './k-anonymity.js';
+import { lDiversity } from './l-diversity.js';
+import { fileType } from './file-type.js';
+import { formulaCells } from './formula-cells.js';
 
 /** Every check module. Method parameters are bivariant, so each fits `Check<unknown>`. */
 export const CHECKS: readonly Check<unknown>[] = [
@@ -30,6 +46,27 @@ export const CHECKS: readonly Check<unknown>[] = [
   rounding,
   extremes,
   dominanceEvidence,
+  // model
+  modelResidualDof,
+  saturation,
+  modelMinCount,
+  instanceBased,
+  treeLeafSize,
+  modelFormat,
+  // plot
+  plotMinCount,
+  plotZeros,
+  plotExtremes,
+  survivalStep,
+  // summary
+  summaryMinCount,
+  summaryExtremes,
+  // records
+  kAnonymity,
+  lDiversity,
+  // file
+  fileType,
+  formulaCells,
 ];
 
 /** The check modules of one output kind that the given ids enable, in rule-file order. */

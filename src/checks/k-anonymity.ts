@@ -7,11 +7,11 @@
  *
  * @example kAnonymity.run(records, { ...DEFAULT_PARAMETERS, k: 5 }, ctx)[0].items // [{ ref: 'class#2 (first at row 4)', value: 3, … }]
  */
-import type { ItemFinding } from '../domain.js';
 import { equivalenceClasses, rowsInSmallClasses } from '../outputs/records/equivalence-classes.js';
 import type { RecordsOutput } from '../outputs/records/records-output.js';
 import { classRef } from '../outputs/records/records-output.js';
-import { itemCheck } from './item-check.js';
+import type { CappedItems } from './item-check.js';
+import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
 import { countOf } from './threshold-reasons.js';
 
 /**
@@ -27,13 +27,33 @@ export function generalisationGain(r: RecordsOutput, k: number): { column: strin
     .sort((a, b) => a.rowsAtRisk - b.rowsAtRisk);
 }
 
-function smallClasses(r: RecordsOutput, k: number): ItemFinding[] {
+/**
+ * The classes smaller than `k`, smallest first: all are counted, but only the first
+ * `MAX_FINDING_ITEMS` are described, so a file of a million unique rows stays cheap.
+ */
+function smallClasses(r: RecordsOutput, k: number): CappedItems {
   const { sizes, count } = r.classes;
-  const small: number[] = [];
-  for (let c = 0; c < count; c++) if (sizes[c] < k) small.push(c);
-  small.sort((a, b) => sizes[a] - sizes[b] || a - b);
+  const perSize = new Int32Array(k);
+  let total = 0;
+  for (let c = 0; c < count; c++) if (sizes[c] < k) (total++, perSize[sizes[c]]++);
+  // The size at which the listed classes run out: all smaller ones are listed, some of it.
+  let cutoff = 0;
+  for (let seen = 0; cutoff < k && seen + perSize[cutoff] < MAX_FINDING_ITEMS; cutoff++) seen += perSize[cutoff];
+  const picked: number[] = [];
+  let atCutoff = MAX_FINDING_ITEMS;
+  for (let s = 0; s < cutoff; s++) atCutoff -= perSize[s];
+  for (let c = 0; c < count; c++) {
+    if (sizes[c] < cutoff) picked.push(c);
+    else if (sizes[c] === cutoff && cutoff < k && atCutoff > 0) (picked.push(c), atCutoff--);
+  }
+  picked.sort((a, b) => sizes[a] - sizes[b] || a - b);
   const qis = r.quasiIdentifiers.join(', ');
-  return small.map((c) => ({ ref: classRef(r, c), value: sizes[c], reason: `${countOf(sizes[c], 'record')} share one combination of (${qis}); k = ${k}` }));
+  const items = picked.map((c) => ({
+    ref: classRef(r, c),
+    value: sizes[c],
+    reason: `${sizes[c] === 1 ? '1 record has its own' : `${sizes[c]} records share one`} combination of (${qis}); k = ${k}`,
+  }));
+  return { items, total };
 }
 
 export const kAnonymity = itemCheck<RecordsOutput>({

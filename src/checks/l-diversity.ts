@@ -10,23 +10,24 @@ import type { ItemFinding } from '../domain.js';
 import { distinctPerClass } from '../outputs/records/equivalence-classes.js';
 import type { RecordsOutput } from '../outputs/records/records-output.js';
 import { classRef } from '../outputs/records/records-output.js';
-import { itemCheck } from './item-check.js';
+import type { CappedItems } from './item-check.js';
+import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
 import { countOf } from './threshold-reasons.js';
 
-function homogeneousClasses(r: RecordsOutput, l: number): ItemFinding[] | null {
+function homogeneousClasses(r: RecordsOutput, l: number): CappedItems | null {
   if (r.sensitiveColumn === null) return null;
   const distinct = distinctPerClass(r.classes, r.sensitiveColumn);
-  const flagged: ItemFinding[] = [];
+  const items: ItemFinding[] = [];
+  let total = 0;
   for (let c = 0; c < r.classes.count; c++) {
-    if (distinct[c] < l) {
-      flagged.push({
-        ref: classRef(r, c),
-        value: distinct[c],
-        reason: `${countOf(r.classes.sizes[c], 'record')} with ${countOf(distinct[c], 'distinct value')} of ${r.sensitive} < l ${l}`,
-      });
-    }
+    if (distinct[c] >= l || total++ >= MAX_FINDING_ITEMS) continue;
+    items.push({
+      ref: classRef(r, c),
+      value: distinct[c],
+      reason: `${countOf(r.classes.sizes[c], 'record')} with ${countOf(distinct[c], 'distinct value')} of ${r.sensitive} < l ${l}`,
+    });
   }
-  return flagged;
+  return { items, total };
 }
 
 export const lDiversity = itemCheck<RecordsOutput>({

@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, Command> = {
   serve: { summary: 'run the HTTP service (what `npm start` runs)', load: () => import('./commands/serve.js') },
   check: { summary: 'check a CSV offline: airlock check FILE --spec SPEC.json [--rules DIR] [--project P]', load: () => import('./commands/check.js') },
   conformance: { summary: 'run conformance cases: airlock conformance DIR [--url URL]', load: () => import('./commands/conformance.js') },
+  rules: { summary: 'governance tools: airlock rules lint DIR | test DIR | diff OLD NEW --replay', load: () => import('./commands/rules.js') },
 };
 
 function usage(): string {

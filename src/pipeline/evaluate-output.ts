@@ -9,13 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding, OutputDecision } from '../domain.js';
-import { outcomeOfStatuses } from '../domain.js';
+import { outcomeOfStatuses, worstStatus } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { checksFor } from '../checks/index.js';
 import type { Limits } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
+import { recordTableRows } from '../telemetry/metrics.js';
+import { outputRows } from '../telemetry/output-rows.js';
+import { withSpan } from '../telemetry/with-span.js';
 
 export interface EvaluatedOutput {
   decision: OutputDecision;
@@ -44,11 +47,25 @@ export function evaluateOutput(
   ctx: { project: string; dataset: string | null; digest?: string },
 ): EvaluatedOutput {
   const mod = outputKindModule(raw.kind);
-  const parsed = mod.parse(raw, { limits, params: rules.params, pointer });
+  const parsed = withSpan('airlock.parse', { 'airlock.output.kind': raw.kind, 'airlock.output.pointer': pointer }, (span) => {
+    const p = mod.parse(raw, { limits, params: rules.params, pointer });
+    const rows = outputRows(raw.kind, p);
+    if (rows !== null) {
+      span.setAttribute('airlock.output.rows', rows);
+      recordTableRows(rows, raw.kind);
+    }
+    return p;
+  });
   const findings: Finding[] = [];
   for (const check of checksFor(raw.kind, rules.checks[raw.kind] ?? [])) {
     try {
-      findings.push(...check.run(parsed, rules.params, { output: raw.name, project: ctx.project, dataset: ctx.dataset }));
+      const found = withSpan(`airlock.check.${check.id}`, { 'airlock.check.id': check.id, 'airlock.output.kind': raw.kind }, (span) => {
+        const f = check.run(parsed, rules.params, { output: raw.name, project: ctx.project, dataset: ctx.dataset });
+        // No findings: the check did not apply to this output.
+        span.setAttribute('airlock.check.status', f.length ? worstStatus(f.map((x) => x.status)) : 'not_applicable');
+        return f;
+      });
+      findings.push(...found);
     } catch (e) {
       if (e instanceof AirlockError) throw e;
       throw new AirlockError('CHECK_FAILED', `check ${check.id} could not evaluate output "${raw.name}"; no decision was made`);

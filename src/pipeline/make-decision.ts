@@ -17,6 +17,8 @@ import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutput } from './evaluate-output.js';
+import { recordDecision } from '../telemetry/metrics.js';
+import { withSpan } from '../telemetry/with-span.js';
 
 /** What a finaliser adds once the decision is signed and durably recorded. */
 export interface Finalized {
@@ -38,6 +40,12 @@ export interface DecisionOptions {
   prevalidated?: boolean;
   /** Digests of outputs whose bytes the caller hashed (by output name). */
   digests?: Record<string, string>;
+  /**
+   * The request's time budget (the HTTP layer's request timeout): `check` throws
+   * `REQUEST_TIMEOUT` once it has run out; `pin` is called as the decision starts being signed
+   * and recorded, after which it must finish, so the budget can no longer cut it off.
+   */
+  deadline?: { check(): void; pin(): void };
 }
 
 const validateRequest = schemaValidator('DecisionRequest');
@@ -46,8 +54,19 @@ export interface DecisionResponse extends Finalized {
   decision: Decision;
 }
 
-export async function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
-  if (!opts.prevalidated) validateRequest(body);
+export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
+  // One parent span, so the stage spans form one tree even where no HTTP span is active.
+  return withSpan('airlock.decision', {}, async (span) => {
+    const res = await runPipeline(body, deps, opts);
+    span.setAttributes({ 'airlock.decision.id': res.decision.id, 'airlock.outcome': res.decision.outcome, 'airlock.outputs': res.decision.outputs.length });
+    recordDecision(res.decision);
+    return res;
+  });
+}
+
+async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOptions): Promise<DecisionResponse> {
+  opts.deadline?.check();
+  if (!opts.prevalidated) withSpan('airlock.validate', {}, () => validateRequest(body));
   const req = body as DecisionRequest;
   if (req.outputs.length > deps.limits.maxOutputs) {
     throw new AirlockError('INVALID_REQUEST', `a request may carry at most ${deps.limits.maxOutputs} outputs`, [{ pointer: '/outputs', message: 'too many outputs' }]);
@@ -63,7 +82,9 @@ export async function makeDecision(body: unknown, deps: PipelineDeps, opts: Deci
   const evaluated = req.outputs.map((o, i) =>
     evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name] }),
   );
-  const decision = decide(req, evaluated.map((e) => e.decision), ruleset);
-  const finalized = deps.finalize ? await deps.finalize(decision, evaluated, ruleset) : {};
+  const decision = withSpan('airlock.decide', {}, () => decide(req, evaluated.map((e) => e.decision), ruleset));
+  opts.deadline?.pin();
+  const finalize = deps.finalize;
+  const finalized = finalize ? await withSpan('airlock.finalize', {}, () => finalize(decision, evaluated, ruleset)) : {};
   return { decision, ...finalized };
 }

@@ -94,7 +94,12 @@ const validateOverride = ajv.compile<ProjectOverride>(OVERRIDE_FILE_SCHEMA);
 
 const RULE_EXT = /\.(ya?ml|json)$/;
 
-function readRuleFile(path: string, shownAs: string): unknown {
+/**
+ * Reads one rule file (YAML or JSON) without validating it; `RULES_INVALID` when it does not parse.
+ *
+ * @example readRuleFile('rules/default.yaml', 'rules/default.yaml').name // 'default'
+ */
+export function readRuleFile(path: string, shownAs: string): unknown {
   const text = readFileSync(path, 'utf8');
   try {
     return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
@@ -105,12 +110,68 @@ function readRuleFile(path: string, shownAs: string): unknown {
   }
 }
 
-function schemaErrors(shownAs: string, errors: { instancePath: string; message?: string; params: Record<string, unknown> }[]): never {
-  const details = errors.map((e) => {
+/** One schema problem in a rule file: where (`file#/json/pointer`), what, and the schema keyword. */
+export interface RuleFileIssue {
+  pointer: string;
+  /** The JSON pointer inside the file (`/parameters/threshold`). */
+  path: string;
+  message: string;
+  /** The JSON Schema keyword that failed (`minimum`, `enum`, `additionalProperties`, …). */
+  keyword: string;
+  /** The offending property name, for `additionalProperties`. */
+  property?: string;
+}
+
+/**
+ * The schema problems of a parsed rule file (none when it is valid).
+ *
+ * @example ruleFileIssues({ project: 'p', parameters: { threshold: 0 } }, 'override', 'p.yaml')[0].path // '/parameters/threshold'
+ */
+export function ruleFileIssues(data: unknown, as: 'default' | 'override', shownAs: string): RuleFileIssue[] {
+  const validate = as === 'default' ? validateRuleFile : validateOverride;
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((e) => {
     const extra = e.params.additionalProperty ? ` (${String(e.params.additionalProperty)})` : e.params.allowedValues ? ` (one of ${(e.params.allowedValues as unknown[]).join(', ')})` : '';
-    return { pointer: `${shownAs}#${e.instancePath || '/'}`, message: `${e.message ?? 'invalid'}${extra}` };
+    const path = e.instancePath || '/';
+    return {
+      pointer: `${shownAs}#${path}`,
+      path,
+      message: `${e.message ?? 'invalid'}${extra}`,
+      keyword: e.keyword,
+      ...(e.params.additionalProperty ? { property: String(e.params.additionalProperty) } : {}),
+    };
   });
-  throw new AirlockError('RULES_INVALID', `${shownAs}: ${details.map((d) => `${d.pointer.split('#')[1]} ${d.message}`).join('; ')}`, details);
+}
+
+function schemaErrors(shownAs: string, issues: RuleFileIssue[]): never {
+  const details = issues.map((i) => ({ pointer: i.pointer, message: i.message }));
+  throw new AirlockError('RULES_INVALID', `${shownAs}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, details);
+}
+
+/**
+ * The rule files of a directory: its default file and its project override files, sorted.
+ * Throws `RULES_INVALID` when there is no default file.
+ *
+ * @example ruleFilePaths('rules') // { default: 'rules/default.yaml', projects: ['rules/projects/example-strict.yaml'] }
+ */
+export function ruleFilePaths(dir: string): { default: string; projects: string[] } {
+  const projectsDir = join(dir, 'projects');
+  let names: string[] = [];
+  try {
+    names = readdirSync(projectsDir).filter((n) => RULE_EXT.test(n)).sort();
+  } catch {
+    names = [];
+  }
+  return { default: findDefault(dir), projects: names.map((n) => join(projectsDir, n)) };
+}
+
+/**
+ * How a rule file is named in messages: relative to the working directory when inside it.
+ *
+ * @example shownPath('/work/main/rules/default.yaml') // 'rules/default.yaml'
+ */
+export function shownPath(path: string): string {
+  return relative(process.cwd(), path) || path;
 }
 
 function findDefault(dir: string): string {
@@ -152,28 +213,24 @@ export function rulesetFromContent(content: { default: RuleFile; projects: Proje
 
 /** Loads and validates a rules directory. Throws `RULES_INVALID` naming file and path. */
 export function loadRuleset(dir: string): Ruleset {
-  const defPath = findDefault(dir);
-  const def = readRuleFile(defPath, relative(process.cwd(), defPath) || defPath);
-  if (!validateRuleFile(def)) schemaErrors(relative(process.cwd(), defPath), validateRuleFile.errors ?? []);
+  const files = ruleFilePaths(dir);
+  const defShown = shownPath(files.default);
+  const def = readRuleFile(files.default, defShown);
+  const defIssues = ruleFileIssues(def, 'default', defShown);
+  if (defIssues.length) schemaErrors(defShown, defIssues);
   const projects: ProjectOverride[] = [];
-  const projectsDir = join(dir, 'projects');
-  let names: string[] = [];
-  try {
-    names = readdirSync(projectsDir).filter((n) => RULE_EXT.test(n)).sort();
-  } catch {
-    names = [];
-  }
   const seen = new Map<string, string>();
-  for (const name of names) {
-    const p = join(projectsDir, name);
-    const shown = relative(process.cwd(), p) || p;
+  for (const p of files.projects) {
+    const shown = shownPath(p);
     const o = readRuleFile(p, shown);
-    if (!validateOverride(o)) schemaErrors(shown, validateOverride.errors ?? []);
-    const prev = seen.get(o.project);
-    if (prev) throw new AirlockError('RULES_INVALID', `${shown}: project "${o.project}" already has overrides in ${prev}`, [{ pointer: `${shown}#/project`, message: 'duplicate project' }]);
-    seen.set(o.project, shown);
-    projects.push(o);
+    const issues = ruleFileIssues(o, 'override', shown);
+    if (issues.length) schemaErrors(shown, issues);
+    const override = o as ProjectOverride;
+    const prev = seen.get(override.project);
+    if (prev) throw new AirlockError('RULES_INVALID', `${shown}: project "${override.project}" already has overrides in ${prev}`, [{ pointer: `${shown}#/project`, message: 'duplicate project' }]);
+    seen.set(override.project, shown);
+    projects.push(override);
   }
   projects.sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
-  return rulesetFromContent({ default: def, projects });
+  return rulesetFromContent({ default: def as RuleFile, projects });
 }

@@ -16,6 +16,8 @@ import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { installOperationalMiddleware } from './middleware/operational-middleware.js';
+import { registerCsvDecisions } from './routes/csv-decisions.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  installOperationalMiddleware(app, deps.config, deps.logger);
   const limits = limitsOf(deps.config);
   const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize };
   const json = express.json({ limit: deps.config.jsonLimit, strict: true });
@@ -82,10 +85,11 @@ export function createApp(deps: AppDeps): express.Express {
     requireJson,
     json,
     route(async (req, res) => {
-      const result = await makeDecision(req.body, pipeline);
+      const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline });
       res.status(201).json(result);
     }),
   );
+  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit });
   deps.extend?.(app);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -14,8 +14,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
-import { loadRuleset } from '../rules/load-ruleset.js';
+import type { LiveRules } from '../rules/live-rules.js';
+import { liveRules } from '../rules/live-rules.js';
 import { createApp } from './create-app.js';
+import { createLifecycle, drainBudget } from './lifecycle.js';
+import { applyServerTimeouts } from './middleware/request-timeout.js';
 
 export interface RunningServer {
   url: string;
@@ -23,9 +26,15 @@ export interface RunningServer {
   server: Server;
   logger: Logger;
   ruleset(): Ruleset;
+  /** The live rule set: reloads on file changes and SIGHUP (`nextReload` for tests). */
+  rules: LiveRules;
   /** A plaintext dev token with the role, when the server generated dev tokens. */
   devToken?(role: string): string | undefined;
-  close(): Promise<void>;
+  /**
+   * Drains (stops accepting, lets in-flight requests and their commits finish, cutting what is
+   * left after most of `AIRLOCK_SHUTDOWN_GRACE_MS`) and closes; resolves true when nothing was cut.
+   */
+  close(): Promise<boolean>;
 }
 
 export interface StartOptions {
@@ -34,26 +43,29 @@ export interface StartOptions {
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const rules = loadRuleset(config.rulesDir);
-  const current = () => rules;
-  const app = createApp({ config, ruleset: current, logger });
+  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch });
+  const current = rules.current;
+  const lifecycle = createLifecycle();
+  const app = createApp({ config, ruleset: current, logger, readiness: { accepting: lifecycle.accepting } });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  lifecycle.attach(server);
+  applyServerTimeouts(server, config.requestTimeoutMs);
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info({ port, ruleset: rules.digest, rules: config.rulesDir }, 'airlock listening');
+  logger.info({ port, ruleset: rules.current().digest, rules: config.rulesDir }, 'airlock listening');
   return {
     url: `http://${host}:${port}`,
     port,
     server,
     logger,
     ruleset: current,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    rules,
+    close: () => {
+      rules.close();
+      return lifecycle.drain(drainBudget(config.shutdownGraceMs));
+    },
   };
 }

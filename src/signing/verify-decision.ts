@@ -170,7 +170,13 @@ export async function verifyDecisionResponse(response: unknown, jwks: JwksLike):
     canonical = false;
   }
   if (!canonical) return fail('/signature', 'the signed payload is not canonical JSON (RFC 8785)');
-  const diff = firstDifference(signed, decision);
+  let same: boolean;
+  try {
+    same = canonicalJson(decision) === signedText;
+  } catch {
+    same = false;
+  }
+  const diff = same ? null : firstDifference(signed, decision);
   if (diff) {
     return fail(
       `/decision${diff.pointer}`,

@@ -6,15 +6,19 @@
  * const key = await testSigningKey();
  * await store.append(await signedAppend(key, 1));
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppendInput, ReleasedTable } from '../../src/audit/audit-store.js';
 import type { Decision } from '../../src/domain.js';
+import { canonicalJson } from '../../src/signing/canonical-json.js';
 import { signDecision } from '../../src/signing/sign-decision.js';
 import { ensureDevSigningKey, type SigningKey } from '../../src/signing/signing-keys.js';
 
-export const RULESET_DIGEST = 'a'.repeat(64);
+/** A tiny rule set and its digest (SHA-256 of its canonical JSON, as the rules loader computes it). */
+export const RULESET_CONTENT = { default: { name: 'default', version: '1', parameters: { threshold: 10 } }, projects: [] };
+export const RULESET_DIGEST = createHash('sha256').update(canonicalJson(RULESET_CONTENT)).digest('hex');
 
 /** Decision number `i`: project p1, requester alice, dataset cohort, one released frequency table. */
 export function sampleDecision(i: number, over: Partial<Decision> = {}): Decision {
@@ -53,7 +57,7 @@ export async function testSigningKey(): Promise<SigningKey> {
   return (await ensureDevSigningKey(mkdtempSync(join(tmpdir(), 'airlock-key-')))).key;
 }
 
-/** The append input of decision `i`, signed with `key`. */
+/** The append input of decision `i`, signed with `key`, carrying the sample rule set when the decision names it. */
 export async function signedAppend(key: SigningKey, i: number, over: Partial<Decision> = {}, extra: Partial<AppendInput> = {}): Promise<AppendInput> {
   const decision = sampleDecision(i, over);
   return {
@@ -62,6 +66,7 @@ export async function signedAppend(key: SigningKey, i: number, over: Partial<Dec
     kid: key.kid,
     submittedBy: 'ci-token',
     released: decision.outcome === 'release' ? [sampleReleased(i)] : [],
+    ...(decision.ruleset.digest === RULESET_DIGEST ? { ruleset: { digest: RULESET_DIGEST, content: RULESET_CONTENT } } : {}),
     ...extra,
   };
 }

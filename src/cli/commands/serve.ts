@@ -1,21 +1,28 @@
 /**
  * `airlock serve`: runs the service with configuration from the environment.
  *
+ * Order matters: the configuration is validated first (a bad setting stops start-up before
+ * anything opens), then OpenTelemetry starts, and only then is the server imported, because
+ * the ESM instrumentation hook can patch only modules imported after it is registered.
+ *
  * @example PORT=8080 airlock serve
  */
 import { loadConfig } from '../../config.js';
-import { startServer } from '../../server/start-server.js';
+import { startTelemetry } from '../../telemetry/telemetry.js';
 
 export async function run(_args: string[]): Promise<number> {
   const config = loadConfig(process.env);
+  const telemetry = await startTelemetry();
+  const { startServer } = await import('../../server/start-server.js');
+  const { exitOnSignals } = await import('../../server/lifecycle.js');
   const s = await startServer(config);
-  const stop = () => {
-    s.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  exitOnSignals(
+    async () => {
+      const clean = await s.close();
+      await telemetry.shutdown().catch(() => {});
+      return clean;
+    },
+    { graceMs: config.shutdownGraceMs, logger: s.logger },
+  );
   return 0;
 }

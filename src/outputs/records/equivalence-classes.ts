@@ -22,35 +22,68 @@ export interface EquivalenceClasses {
   firstRow: Int32Array;
 }
 
-/** Above this many possible (class, category) pairs, a Map numbers them instead of an array. */
+/** Above this many possible (class, category) pairs, pairs are found by sorting instead of a lookup array. */
 const DENSE_LIMIT = 1 << 22;
 
 /**
  * Splits each class by one more code column (codes −1…card−1); returns the new class count.
- * `classOf` is rewritten in place.
+ * `classOf` is rewritten in place, numbered in order of first appearance.
  */
 export function refineClasses(classOf: Int32Array, nClasses: number, codes: Int32Array, card: number): number {
   const radix = card + 1;
-  let next = 0;
   if (nClasses * radix <= DENSE_LIMIT) {
     const ids = new Int32Array(nClasses * radix).fill(-1);
+    let next = 0;
     for (let i = 0; i < classOf.length; i++) {
       const key = classOf[i] * radix + codes[i] + 1;
       let id = ids[key];
       if (id < 0) id = ids[key] = next++;
       classOf[i] = id;
     }
-  } else {
-    // Keys stay below rows × (categories + 1) ≤ 2^53, so they are exact as numbers.
-    const ids = new Map<number, number>();
-    for (let i = 0; i < classOf.length; i++) {
-      const key = classOf[i] * radix + codes[i] + 1;
-      let id = ids.get(key);
-      if (id === undefined) ids.set(key, (id = next++));
-      classOf[i] = id;
+    return next;
+  }
+  return refineBySorting(classOf, nClasses, codes, radix);
+}
+
+/**
+ * The sparse case (many classes × many categories): two stable counting sorts group the rows
+ * by (class, code), O(rows + classes + categories) with typed arrays and no hashing; the
+ * groups are then renumbered in order of first appearance.
+ */
+function refineBySorting(classOf: Int32Array, nClasses: number, codes: Int32Array, radix: number): number {
+  const n = classOf.length;
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  const byCode = countingSort(rows, (i) => codes[i] + 1, radix);
+  const byPair = countingSort(byCode, (i) => classOf[i], nClasses);
+  const group = new Int32Array(n);
+  let groups = 0;
+  for (let j = 0; j < n; j++) {
+    const i = byPair[j];
+    if (j > 0) {
+      const prev = byPair[j - 1];
+      if (classOf[prev] !== classOf[i] || codes[prev] !== codes[i]) groups++;
     }
+    group[i] = groups;
+  }
+  const renumber = new Int32Array(n > 0 ? groups + 1 : 0).fill(-1);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    let id = renumber[group[i]];
+    if (id < 0) id = renumber[group[i]] = next++;
+    classOf[i] = id;
   }
   return next;
+}
+
+/** `rows` stably sorted by `key(row)` ∈ [0, buckets). */
+function countingSort(rows: Int32Array, key: (row: number) => number, buckets: number): Int32Array {
+  const start = new Int32Array(buckets + 1);
+  for (let j = 0; j < rows.length; j++) start[key(rows[j]) + 1]++;
+  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+  const out = new Int32Array(rows.length);
+  for (let j = 0; j < rows.length; j++) out[start[key(rows[j])]++] = rows[j];
+  return out;
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * Builds a `CellTable` from columnar microdata in one pass over the rows: per cell the
- * record count, the non-missing count, sum, Σ|x|, the largest absolute contributions, a
- * negative flag and the missing count, all in typed arrays. Margins are merged from the
- * interior cells afterwards (top-k of a union is the top-k of the parts' top-ks), so they
- * cost O(cells), not another pass over the rows.
+ * record count, sum, Σ|x|, the largest absolute contributions, a negative flag and the
+ * missing count, all in typed arrays. The pass indexes cells by the variables' raw dictionary
+ * codes, so it needs no pass before it (to find which categories occur) and no per-row cell
+ * array; the raw cells are then mapped onto the sorted table, and margins merged from the
+ * interior cells (top-k of a union is the top-k of the parts' top-ks). Everything after the
+ * pass costs O(cells), not O(rows).
  *
  * @example
  * const t = buildTable(columnar, normaliseSpec({ index: 'r', columns: 'c' }, '/spec'), { topK: 2, maxCells: 1e5 });
@@ -21,13 +23,11 @@ export interface BuildOptions {
   maxCells: number;
 }
 
-interface AxisPlan {
-  axis: Axis;
-  /** Per variable: code → position among that variable's observed categories. */
-  remap: Int32Array[];
-  /** Per variable: number of observed categories (the radix). */
-  radix: number[];
-}
+/**
+ * Raw cell spaces up to this size are accumulated directly even when `maxCells` is smaller:
+ * the accumulators stay small, and an oversized table is refused after the pass.
+ */
+const MIN_RAW_CELLS = 1 << 16;
 
 const collator = new Intl.Collator('en', { numeric: true });
 
@@ -37,19 +37,25 @@ function categoryColumn(data: Columnar, name: string): CategoryColumn {
   return col;
 }
 
+/** One axis planned: its keys, and per variable the table position of each raw code. */
+interface AxisPlan {
+  axis: Axis;
+  /** Per variable: raw code → position among that variable's observed categories (−1: none). */
+  remap: Int32Array[];
+  /** Per variable: number of observed categories (the radix of the axis position). */
+  radix: number[];
+}
+
 /**
- * Observed categories per variable among the rows with no missing dimension, sorted so that
- * tables are deterministic; an axis is their cartesian product.
+ * Observed categories per variable (`present[v][code]`), sorted so that tables are
+ * deterministic; an axis is their cartesian product, plus the margin.
  */
-function planAxis(vars: string[], cols: CategoryColumn[], valid: Uint8Array, margins: boolean): AxisPlan {
+function planAxis(vars: string[], cols: CategoryColumn[], present: Uint8Array[], margins: boolean): AxisPlan {
   const remap: Int32Array[] = [];
   const labels: string[][] = [];
-  cols.forEach((col) => {
-    const seen = new Uint8Array(col.dict.length);
-    const { codes } = col;
-    for (let i = 0; i < codes.length; i++) if (valid[i]) seen[codes[i]] = 1;
+  cols.forEach((col, v) => {
     const observed: number[] = [];
-    seen.forEach((s, code) => s && observed.push(code));
+    present[v].forEach((s, code) => s && observed.push(code));
     observed.sort((a, b) => collator.compare(col.dict[a], col.dict[b]));
     const map = new Int32Array(col.dict.length).fill(-1);
     observed.forEach((code, pos) => (map[code] = pos));
@@ -67,18 +73,6 @@ function planAxis(vars: string[], cols: CategoryColumn[], valid: Uint8Array, mar
   return { axis: { vars, keys, margin }, remap, radix: labels.map((l) => l.length) };
 }
 
-/** Per-row position on an axis (mixed radix over its variables); −1 for excluded rows. */
-function positions(plan: AxisPlan, cols: CategoryColumn[], valid: Uint8Array, n: number): Int32Array {
-  const pos = new Int32Array(n);
-  for (let v = 0; v < cols.length; v++) {
-    const { codes } = cols[v];
-    const map = plan.remap[v];
-    const radix = plan.radix[v];
-    for (let i = 0; i < n; i++) pos[i] = valid[i] ? pos[i] * radix + map[codes[i]] : -1;
-  }
-  return pos;
-}
-
 /** Accumulators for one table, flat typed arrays indexed by cell. */
 class Accumulator {
   readonly records: Float64Array;
@@ -88,13 +82,19 @@ class Accumulator {
   readonly top: Float64Array;
   readonly negative: Uint8Array;
   readonly missing: Float64Array;
+  /** Only for min/max tables: other tables do not pay for them per row. */
   readonly min: Float64Array;
   readonly max: Float64Array;
   /** Welford mean and M2, for std (numerically stable where Σx² − n·mean² is not). */
   readonly mean: Float64Array;
   readonly m2: Float64Array;
 
-  constructor(readonly nCells: number, readonly k: number, readonly moments: boolean) {
+  constructor(
+    readonly nCells: number,
+    readonly k: number,
+    readonly extremes: boolean,
+    readonly moments: boolean,
+  ) {
     this.records = new Float64Array(nCells);
     this.count = new Float64Array(nCells);
     this.sum = new Float64Array(nCells);
@@ -102,67 +102,204 @@ class Accumulator {
     this.top = new Float64Array(nCells * k);
     this.negative = new Uint8Array(nCells);
     this.missing = new Float64Array(nCells);
-    this.min = new Float64Array(nCells).fill(Infinity);
-    this.max = new Float64Array(nCells).fill(-Infinity);
+    this.min = new Float64Array(extremes ? nCells : 0).fill(Infinity);
+    this.max = new Float64Array(extremes ? nCells : 0).fill(-Infinity);
     this.mean = new Float64Array(moments ? nCells : 0);
     this.m2 = new Float64Array(moments ? nCells : 0);
   }
 
-  /** Inserts |x| into the cell's descending top-k list. */
-  pushTop(cell: number, a: number): void {
-    const k = this.k;
-    const top = this.top;
-    const base = cell * k;
-    if (a <= top[base + k - 1]) return;
-    let j = base + k - 1;
-    while (j > base && top[j - 1] < a) {
-      top[j] = top[j - 1];
-      j--;
+  /** The per-row statistics that only some tables need; `n` is the cell's count so far. */
+  addRare(cell: number, x: number, n: number): void {
+    if (this.extremes) {
+      if (x < this.min[cell]) this.min[cell] = x;
+      if (x > this.max[cell]) this.max[cell] = x;
     }
-    top[j] = a;
-  }
-
-  addValue(cell: number, x: number): void {
-    this.count[cell]++;
-    this.sum[cell] += x;
-    const a = x < 0 ? -x : x;
-    this.sumAbs[cell] += a;
-    if (x < 0) this.negative[cell] = 1;
-    if (x < this.min[cell]) this.min[cell] = x;
-    if (x > this.max[cell]) this.max[cell] = x;
-    this.pushTop(cell, a);
     if (this.moments) {
       const d = x - this.mean[cell];
-      this.mean[cell] += d / this.count[cell];
+      this.mean[cell] += d / n;
       this.m2[cell] += d * (x - this.mean[cell]);
     }
   }
 
-  /** Folds cell `from` into cell `into` (for margins). */
-  merge(into: number, from: number): void {
+  /** Folds cell `from` of `src` into cell `into` (raw cells into the table, cells into margins). */
+  merge(into: number, from: number, src: Accumulator = this): void {
     const nA = this.count[into];
-    const nB = this.count[from];
-    this.records[into] += this.records[from];
-    this.missing[into] += this.missing[from];
+    const nB = src.count[from];
+    this.records[into] += src.records[from];
+    this.missing[into] += src.missing[from];
     this.count[into] = nA + nB;
-    this.sum[into] += this.sum[from];
-    this.sumAbs[into] += this.sumAbs[from];
-    this.negative[into] |= this.negative[from];
-    if (this.min[from] < this.min[into]) this.min[into] = this.min[from];
-    if (this.max[from] > this.max[into]) this.max[into] = this.max[from];
+    this.sum[into] += src.sum[from];
+    this.sumAbs[into] += src.sumAbs[from];
+    this.negative[into] |= src.negative[from];
+    if (this.extremes) {
+      if (src.min[from] < this.min[into]) this.min[into] = src.min[from];
+      if (src.max[from] > this.max[into]) this.max[into] = src.max[from];
+    }
     for (let i = 0; i < this.k; i++) {
-      const a = this.top[from * this.k + i];
+      const a = src.top[from * this.k + i];
       if (a === 0) break;
-      this.pushTop(into, a);
+      insertTop(this.top, into * this.k, this.k, a);
     }
     if (this.moments && nB > 0) {
       // Chan et al.'s parallel combination of means and M2.
       const n = nA + nB;
-      const d = this.mean[from] - this.mean[into];
+      const d = src.mean[from] - this.mean[into];
       this.mean[into] += (d * nB) / n;
-      this.m2[into] += this.m2[from] + (d * d * nA * nB) / n;
+      this.m2[into] += src.m2[from] + (d * d * nA * nB) / n;
     }
   }
+}
+
+/** Inserts `a` into the descending list `top[base, base + k)` when it is large enough. */
+function insertTop(top: Float64Array, base: number, k: number, a: number): void {
+  let j = base + k - 1;
+  if (a <= top[j]) return;
+  while (j > base && top[j - 1] < a) {
+    top[j] = top[j - 1];
+    j--;
+  }
+  top[j] = a;
+}
+
+/** Per-row raw cell (mixed radix over the variables' codes); −1 where a variable is missing. */
+function rawCells(dims: CategoryColumn[], n: number): Int32Array {
+  const key = new Int32Array(n);
+  for (const { codes, dict } of dims) {
+    const radix = dict.length;
+    for (let i = 0; i < n; i++) {
+      const k = key[i];
+      const c = codes[i];
+      key[i] = k < 0 || c < 0 ? -1 : k * radix + c;
+    }
+  }
+  return key;
+}
+
+/**
+ * The pass over the rows. Cells are raw: mixed radix over the dictionary codes. One or two
+ * variables (nearly every table) are indexed inline; more go through `rawCells` first.
+ */
+function accumulate(acc: Accumulator, dims: CategoryColumn[], values: Float64Array | null, n: number): void {
+  const keys = dims.length > 2 ? rawCells(dims, n) : null;
+  const c0 = dims[0].codes;
+  const c1 = dims.length === 2 ? dims[1].codes : null;
+  const r1 = dims.length === 2 ? dims[1].dict.length : 1;
+  const { records, missing, sum, sumAbs, negative, top, k } = acc;
+  const rare = acc.extremes || acc.moments;
+  for (let i = 0; i < n; i++) {
+    let cell: number;
+    if (keys !== null) {
+      cell = keys[i];
+      if (cell < 0) continue;
+    } else {
+      cell = c0[i];
+      if (cell < 0) continue;
+      if (c1 !== null) {
+        const b = c1[i];
+        if (b < 0) continue;
+        cell = cell * r1 + b;
+      }
+    }
+    records[cell]++;
+    if (values === null) continue;
+    const x = values[i];
+    if (x !== x) {
+      missing[cell]++;
+      continue;
+    }
+    sum[cell] += x;
+    let a = x;
+    if (x < 0) {
+      a = -x;
+      negative[cell] = 1;
+    }
+    sumAbs[cell] += a;
+    const base = cell * k;
+    if (a > top[base + k - 1]) insertTop(top, base, k, a);
+    if (rare) acc.addRare(cell, x, records[cell] - missing[cell]);
+  }
+  for (let c = 0; c < acc.nCells; c++) acc.count[c] = values === null ? records[c] : records[c] - missing[c];
+}
+
+/** Which categories of each variable occur in a counted row: the digits of non-empty raw cells. */
+function presentCategories(acc: Accumulator, dims: CategoryColumn[]): Uint8Array[] {
+  const present = dims.map((d) => new Uint8Array(d.dict.length));
+  for (let raw = 0; raw < acc.nCells; raw++) {
+    if (acc.records[raw] === 0) continue;
+    let rest = raw;
+    for (let v = dims.length - 1; v >= 0; v--) {
+      const radix = dims[v].dict.length;
+      present[v][rest % radix] = 1;
+      rest = Math.floor(rest / radix);
+    }
+  }
+  return present;
+}
+
+/** Observed categories of each variable among rows with no missing variable (a pass per variable). */
+function presentInRows(dims: CategoryColumn[], n: number): Uint8Array[] {
+  const valid = new Uint8Array(n).fill(1);
+  for (const { codes } of dims) for (let i = 0; i < n; i++) if (codes[i] < 0) valid[i] = 0;
+  return dims.map(({ codes, dict }) => {
+    const seen = new Uint8Array(dict.length);
+    for (let i = 0; i < n; i++) if (valid[i]) seen[codes[i]] = 1;
+    return seen;
+  });
+}
+
+function tooLarge(nCells: number, maxCells: number): AirlockError {
+  return new AirlockError('TABLE_TOO_LARGE', `the table would have ${nCells} cells; the limit is ${maxCells}`);
+}
+
+/**
+ * When the dictionaries' product is large (many categories, or categories that occur only in
+ * rows excluded for a missing variable), checks the table's real size first and re-codes the
+ * variables to their observed categories, so the raw space is at most the table.
+ */
+function compactDims(dims: CategoryColumn[], n: number, maxCells: number, axisSizes: (observed: number[]) => number): CategoryColumn[] {
+  const present = presentInRows(dims, n);
+  const observed = present.map((p) => p.reduce((a, b) => a + b, 0));
+  const nCells = axisSizes(observed);
+  if (nCells > maxCells) throw tooLarge(nCells, maxCells);
+  return dims.map((col, v) => {
+    const map = new Int32Array(col.dict.length).fill(-1);
+    const dict: string[] = [];
+    present[v].forEach((s, code) => {
+      if (s) {
+        map[code] = dict.length;
+        dict.push(col.dict[code]);
+      }
+    });
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) codes[i] = col.codes[i] < 0 ? -1 : map[col.codes[i]];
+    return { type: 'category', codes, dict };
+  });
+}
+
+/** Position of each non-empty raw cell in the table (−1 for empty raw cells). */
+function tableCells(acc: Accumulator, dims: CategoryColumn[], rowPlan: AxisPlan, colPlan: AxisPlan, nC: number): Int32Array {
+  const nRowVars = rowPlan.remap.length;
+  const remap = [...rowPlan.remap, ...colPlan.remap];
+  const radix = [...rowPlan.radix, ...colPlan.radix];
+  const out = new Int32Array(acc.nCells).fill(-1);
+  for (let raw = 0; raw < acc.nCells; raw++) {
+    if (acc.records[raw] === 0) continue;
+    let rest = raw;
+    const digit = new Array<number>(dims.length);
+    for (let v = dims.length - 1; v >= 0; v--) {
+      const r = dims[v].dict.length;
+      digit[v] = remap[v][rest % r];
+      rest = Math.floor(rest / r);
+    }
+    let row = 0;
+    let col = 0;
+    for (let v = 0; v < dims.length; v++) {
+      if (v < nRowVars) row = row * radix[v] + digit[v];
+      else col = col * radix[v] + digit[v];
+    }
+    out[raw] = row * nC + col;
+  }
+  return out;
 }
 
 function median(values: number[]): number {
@@ -230,56 +367,52 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     measure = m;
   }
 
-  const valid = new Uint8Array(n).fill(1);
-  for (const col of [...rowCols, ...colCols]) {
-    const { codes } = col;
-    for (let i = 0; i < n; i++) if (codes[i] < 0) valid[i] = 0;
+  const axisSize = (observed: number[], vars: number) => (vars === 0 ? 1 : observed.reduce((a, b) => a * b, 1) + (spec.margins ? 1 : 0));
+  let dims = [...rowCols, ...colCols];
+  const rawSize = dims.reduce((a, d) => a * d.dict.length, 1);
+  if (rawSize > Math.max(opts.maxCells, MIN_RAW_CELLS)) {
+    const nRowVars = rowCols.length;
+    dims = compactDims(dims, n, opts.maxCells, (o) => axisSize(o.slice(0, nRowVars), nRowVars) * axisSize(o.slice(nRowVars), o.length - nRowVars));
   }
-  const rowPlan = planAxis(spec.index, rowCols, valid, spec.margins);
-  const colPlan = planAxis(spec.columns, colCols, valid, spec.margins);
+  const statistic = spec.statistic;
+  const raw = new Accumulator(
+    dims.reduce((a, d) => a * d.dict.length, 1),
+    opts.topK,
+    statistic === 'min' || statistic === 'max',
+    statistic === 'std',
+  );
+  accumulate(raw, dims, measure ? measure.values : null, n);
+
+  const present = presentCategories(raw, dims);
+  const nRowVars = rowCols.length;
+  const rowPlan = planAxis(spec.index, dims.slice(0, nRowVars), present.slice(0, nRowVars), spec.margins);
+  const colPlan = planAxis(spec.columns, dims.slice(nRowVars), present.slice(nRowVars), spec.margins);
   const nR = rowPlan.axis.keys.length;
   const nC = colPlan.axis.keys.length;
   const nCells = nR * nC;
-  if (nCells > opts.maxCells) {
-    throw new AirlockError('TABLE_TOO_LARGE', `the table would have ${nCells} cells; the limit is ${opts.maxCells}`);
-  }
+  if (nCells > opts.maxCells) throw tooLarge(nCells, opts.maxCells);
 
-  const rowPos = positions(rowPlan, rowCols, valid, n);
-  const colPos = colCols.length ? positions(colPlan, colCols, valid, n) : null;
-  const cellOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) cellOf[i] = rowPos[i] < 0 ? -1 : rowPos[i] * nC + (colPos ? colPos[i] : 0);
-
-  const acc = new Accumulator(nCells, opts.topK, spec.statistic === 'std');
-  const records = acc.records;
-  if (measure) {
-    const values = measure.values;
-    for (let i = 0; i < n; i++) {
-      const cell = cellOf[i];
-      if (cell < 0) continue;
-      records[cell]++;
-      const x = values[i];
-      if (x !== x) acc.missing[cell]++;
-      else acc.addValue(cell, x);
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const cell = cellOf[i];
-      if (cell >= 0) records[cell]++;
-    }
-  }
+  const cellOfRaw = tableCells(raw, dims, rowPlan, colPlan, nC);
+  const acc = new Accumulator(nCells, opts.topK, raw.extremes, raw.moments);
+  for (let r = 0; r < raw.nCells; r++) if (cellOfRaw[r] >= 0) acc.merge(cellOfRaw[r], r, raw);
 
   const rowM = rowPlan.axis.margin;
   const colM = colPlan.axis.margin;
   if (colM >= 0) for (let r = 0; r < nR; r++) if (r !== rowM) for (let c = 0; c < nC; c++) if (c !== colM) acc.merge(r * nC + colM, r * nC + c);
   if (rowM >= 0) for (let c = 0; c < nC; c++) for (let r = 0; r < nR; r++) if (r !== rowM) acc.merge(rowM * nC + c, r * nC + c);
 
-  if (!measure) acc.count.set(acc.records);
-  const medians = spec.statistic === 'median' && measure ? cellMedians(cellOf, measure.values, { nR, nC, rowM, colM }, nCells) : null;
+  let medians: Float64Array | null = null;
+  if (statistic === 'median' && measure) {
+    // Medians need the values themselves: a second pass, for this statistic only.
+    const cellOf = rawCells(dims, n);
+    for (let i = 0; i < n; i++) if (cellOf[i] >= 0) cellOf[i] = cellOfRaw[cellOf[i]];
+    medians = cellMedians(cellOf, measure.values, { nR, nC, rowM, colM }, nCells);
+  }
   const value = new Float64Array(nCells);
-  for (let c = 0; c < nCells; c++) value[c] = publishedValue(spec.statistic, acc, c, measure !== null, medians);
+  for (let c = 0; c < nCells; c++) value[c] = publishedValue(statistic, acc, c, measure !== null, medians);
 
   return {
-    statistic: spec.statistic,
+    statistic,
     measure: spec.values,
     rows: rowPlan.axis,
     cols: colPlan.axis,

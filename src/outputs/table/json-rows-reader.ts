@@ -13,7 +13,7 @@
  */
 import { AirlockError } from '../../errors.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
-import { normaliseRequest } from './column-request.js';
+import { normaliseRequest } from './normalise-request.js';
 import { NOT_A_NUMBER, parseMeasure } from './parse-measure.js';
 
 /**

@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AirlockError } from '../../../src/errors.js';
-import type { Columnar, ColumnRequest } from '../../../src/outputs/table/columnar.js';
+import { expectCode } from '../../helpers/parse-output.js';
+import { plainColumns } from '../../helpers/plain-columns.js';
+import type { ColumnRequest } from '../../../src/outputs/table/columnar.js';
 import { readJsonRows } from '../../../src/outputs/table/json-rows-reader.js';
 
 const REQ: ColumnRequest = { categories: ['region'], numbers: ['value'] };
 
-function plain(c: Columnar): { nRows: number; [name: string]: unknown } {
-  const out: { nRows: number; [name: string]: unknown } = { nRows: c.nRows };
-  for (const [name, col] of c.columns) {
-    out[name] = col.type === 'category' ? [...col.codes].map((k) => (k < 0 ? null : col.dict[k])) : [...col.values];
-  }
-  return out;
-}
-
-function caught(run: () => unknown): AirlockError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof AirlockError) return e;
-    throw e;
-  }
-  throw new Error('expected an AirlockError');
-}
 
 describe('readJsonRows: values', () => {
   it('reads requested columns into dictionary codes and numbers', () => {
@@ -49,7 +33,7 @@ describe('readJsonRows: values', () => {
     ['"NA", as a label', 'NA', 'NA'],
   ])('reads a category given as %s', (_, given, expected) => {
     const rows = [{ region: given, value: 1 }, { region: 'x', value: 1 }];
-    expect(plain(readJsonRows(rows, REQ)).region).toEqual([expected, 'x']);
+    expect(plainColumns(readJsonRows(rows, REQ)).region).toEqual([expected, 'x']);
   });
 
   it.each([
@@ -66,27 +50,27 @@ describe('readJsonRows: values', () => {
     ['"NULL"', 'NULL', NaN],
     ['a NaN number (no JSON has one; a JS caller means missing)', NaN, NaN],
   ])('reads a measure given as %s', (_, given, expected) => {
-    const values = plain(readJsonRows([{ region: 'N', value: given }, { region: 'N', value: 0 }], REQ)).value as number[];
+    const values = plainColumns(readJsonRows([{ region: 'N', value: given }, { region: 'N', value: 0 }], REQ)).value as number[];
     expect(Object.is(values[0], expected)).toBe(true);
   });
 
   it('reads a column present in only some rows, missing elsewhere', () => {
-    expect(plain(readJsonRows([{ region: 'N' }, { value: 3 }], REQ))).toEqual({ nRows: 2, region: ['N', null], value: [NaN, 3] });
+    expect(plainColumns(readJsonRows([{ region: 'N' }, { value: 3 }], REQ))).toEqual({ nRows: 2, region: ['N', null], value: [NaN, 3] });
   });
 
   it('accepts rows without a prototype', () => {
     const row = Object.assign(Object.create(null) as Record<string, unknown>, { region: 'N', value: 1 });
-    expect(plain(readJsonRows([row], REQ))).toEqual({ nRows: 1, region: ['N'], value: [1] });
+    expect(plainColumns(readJsonRows([row], REQ))).toEqual({ nRows: 1, region: ['N'], value: [1] });
   });
 
   it('reads a column named twice once', () => {
-    expect(plain(readJsonRows([{ region: 'N' }], { categories: ['region', 'region'], numbers: [] }))).toEqual({ nRows: 1, region: ['N'] });
+    expect(plainColumns(readJsonRows([{ region: 'N' }], { categories: ['region', 'region'], numbers: [] }))).toEqual({ nRows: 1, region: ['N'] });
   });
 });
 
 describe('readJsonRows: errors', () => {
   it('MICRODATA_EMPTY for no rows', () => {
-    expect(caught(() => readJsonRows([], REQ)).code).toBe('MICRODATA_EMPTY');
+    expectCode(() => readJsonRows([], REQ), 'MICRODATA_EMPTY');
   });
 
   it.each([
@@ -94,7 +78,7 @@ describe('readJsonRows: errors', () => {
     ['a string', 'region\nN'],
     ['null', null],
   ])('MICRODATA_INVALID when the data is %s, not an array', (_, data) => {
-    expect(caught(() => readJsonRows(data, REQ)).code).toBe('MICRODATA_INVALID');
+    expectCode(() => readJsonRows(data, REQ), 'MICRODATA_INVALID');
   });
 
   it.each([
@@ -104,8 +88,7 @@ describe('readJsonRows: errors', () => {
     ['a string', 'N,1'],
     ['a Date', new Date(0)],
   ])('MICRODATA_INVALID for a row that is %s, with its pointer', (_, row) => {
-    const e = caught(() => readJsonRows([{ region: 'N', value: 1 }, row], REQ));
-    expect(e.code).toBe('MICRODATA_INVALID');
+    const e = expectCode(() => readJsonRows([{ region: 'N', value: 1 }, row], REQ), 'MICRODATA_INVALID');
     expect(e.details).toEqual([{ pointer: '/1', message: 'not an object' }]);
   });
 
@@ -113,8 +96,7 @@ describe('readJsonRows: errors', () => {
     ['an object', { a: 1 }],
     ['an array', ['N']],
   ])('MICRODATA_INVALID for a category that is %s', (_, v) => {
-    const e = caught(() => readJsonRows([{ region: v, value: 1 }], REQ));
-    expect(e.code).toBe('MICRODATA_INVALID');
+    const e = expectCode(() => readJsonRows([{ region: v, value: 1 }], REQ), 'MICRODATA_INVALID');
     expect(e.details[0].pointer).toBe('/0/region');
   });
 
@@ -128,28 +110,26 @@ describe('readJsonRows: errors', () => {
     ['an object', { v: 1 }],
     ['an array', [1]],
   ])('NON_NUMERIC_MEASURE for %s, with a pointer and no value', (_, v) => {
-    const e = caught(() => readJsonRows([{ region: 'N', value: 1 }, { region: 'S', value: v }], REQ));
-    expect(e.code).toBe('NON_NUMERIC_MEASURE');
+    const e = expectCode(() => readJsonRows([{ region: 'N', value: 1 }, { region: 'S', value: v }], REQ), 'NON_NUMERIC_MEASURE');
     expect(e.details).toEqual([{ pointer: '/1/value', column: 'value', message: 'not a finite number' }]);
     expect(e.message).not.toContain('secret');
   });
 
   it('escapes ~ and / in the pointer (RFC 6901)', () => {
-    const e = caught(() => readJsonRows([{ 'a/b~c': 'x' }], { categories: [], numbers: ['a/b~c'] }));
+    const e = expectCode(() => readJsonRows([{ 'a/b~c': 'x' }], { categories: [], numbers: ['a/b~c'] }), 'NON_NUMERIC_MEASURE');
     expect(e.details[0].pointer).toBe('/0/a~1b~0c');
   });
 
   it('UNKNOWN_COLUMN for a column in no row, listing the missing names', () => {
-    const e = caught(() => readJsonRows([{ region: 'N' }, { region: 'S', other: 1 }], { categories: ['region', 'sex'], numbers: ['value'] }));
-    expect(e.code).toBe('UNKNOWN_COLUMN');
+    const e = expectCode(() => readJsonRows([{ region: 'N' }, { region: 'S', other: 1 }], { categories: ['region', 'sex'], numbers: ['value'] }), 'UNKNOWN_COLUMN');
     expect(e.details.map((d) => d.column)).toEqual(['sex', 'value']);
   });
 
   it('UNKNOWN_COLUMN, not a prototype property, for a column named constructor', () => {
-    expect(caught(() => readJsonRows([{ region: 'N' }], { categories: ['constructor'], numbers: [] })).code).toBe('UNKNOWN_COLUMN');
+    expectCode(() => readJsonRows([{ region: 'N' }], { categories: ['constructor'], numbers: [] }), 'UNKNOWN_COLUMN');
   });
 
   it('SPEC_INVALID for a column requested both as dimension and measure', () => {
-    expect(caught(() => readJsonRows([{ a: 1 }], { categories: ['a'], numbers: ['a'] })).code).toBe('SPEC_INVALID');
+    expectCode(() => readJsonRows([{ a: 1 }], { categories: ['a'], numbers: ['a'] }), 'SPEC_INVALID');
   });
 });

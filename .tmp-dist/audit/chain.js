@@ -1,0 +1,75 @@
+/**
+ * The audit chain, defined once for every store and every verifier.
+ *
+ * A record's canonical form is the RFC 8785 canonical JSON of
+ * ```
+ * { v: 1, seq, recorded_at, kind, submitted_by, references, trace_id,
+ *   decision, signature, kid,
+ *   released: [{ output, dataset, dims (sorted), statistic, cells, total }] }
+ * ```
+ * i.e. everything the store keeps about the record except its own `hash` and `prev`. Then
+ * ```
+ * hash = hex(SHA-256(UTF-8(prev || canonical)))      prev of seq 1 = 64 × '0'
+ * ```
+ * where `prev` is the previous record's `hash` as 64 lower-case hex characters. Seqs start at
+ * 1 and have no gaps. Changing any stored byte that carries meaning — a cell, a submitter, a
+ * timestamp, the signature — changes that record's hash and breaks every later link.
+ *
+ * An exported JSON Lines record is this same object plus `hash` and `prev`, so an archive can
+ * be re-verified without airlock: drop those two members, canonicalise, hash.
+ *
+ * @example
+ * const canonical = canonicalRecord({ seq: 1, recorded_at, kind: 'decision', … });
+ * const hash = chainHash(GENESIS_PREV, canonical);
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../signing/canonical-json.js';
+/** The `prev` of the first record. */
+export const GENESIS_PREV = '0'.repeat(64);
+/** The record format version, carried as `v` in every canonical record. */
+export const RECORD_FORMAT_VERSION = 1;
+/**
+ * The stored form of a released table: dims sorted (a copy), missing total → null, only the
+ * known members, so what is hashed at append is what is read back later.
+ *
+ * @example normaliseReleased({ output: 't', dataset: 'd', dims: ['b', 'a'], statistic: 'frequency', cells: [] }).dims // ['a', 'b']
+ */
+export function normaliseReleased(t) {
+    return {
+        output: t.output,
+        dataset: t.dataset,
+        dims: [...t.dims].sort(),
+        statistic: t.statistic,
+        cells: t.cells,
+        total: t.total ?? null,
+    };
+}
+/**
+ * The canonical record text (see the module comment): what `hash` covers after `prev`.
+ *
+ * @example canonicalRecord(fields).startsWith('{"decision":') // true: keys are sorted
+ */
+export function canonicalRecord(r) {
+    return canonicalJson({
+        v: RECORD_FORMAT_VERSION,
+        seq: r.seq,
+        recorded_at: r.recorded_at,
+        kind: r.kind,
+        submitted_by: r.submitted_by,
+        references: r.references,
+        trace_id: r.trace_id,
+        decision: r.decision,
+        signature: r.signature,
+        kid: r.kid,
+        released: r.released.map(normaliseReleased),
+    });
+}
+/**
+ * `hex(SHA-256(UTF-8(prev || canonical)))`.
+ *
+ * @example chainHash(GENESIS_PREV, '{}').length // 64
+ */
+export function chainHash(prev, canonical) {
+    return createHash('sha256').update(prev, 'utf8').update(canonical, 'utf8').digest('hex');
+}
+//# sourceMappingURL=chain.js.map

@@ -1,0 +1,303 @@
+/**
+ * The shared audit store: PostgreSQL, for several airlock instances writing one chain.
+ *
+ * Appends take a transaction-level advisory lock (`pg_advisory_xact_lock`, keyed by schema)
+ * before reading the chain head, so concurrent instances append one after another and seqs
+ * stay gapless; `synchronous_commit` is forced on for the transaction, so a resolved `append`
+ * is durable whatever the server default. Triggers refuse UPDATE, DELETE and TRUNCATE on every
+ * audit table. Migrations are versioned and run at open under another advisory lock, so two
+ * instances starting at once on an empty database migrate it exactly once.
+ *
+ * @example
+ * const store = await openPostgresStore({ connectionString: process.env.DATABASE_URL!, schema: 'airlock' });
+ */
+import pg from 'pg';
+import { AirlockError } from '../errors.js';
+import { canonicalJson } from '../signing/canonical-json.js';
+import { GENESIS_PREV } from './chain.js';
+import { DECISION_KIND_INDEX, RECORD_COLUMNS, SCAN_PAGE, dimsKey, groupBySeq, hitFromRow, listQuery, pageOf, prepareRecord, recordFromRow, scannedFromRows, storeError, } from './record-rows.js';
+/** The schema used when none is given. */
+export const DEFAULT_PG_SCHEMA = 'airlock';
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Versioned schema changes for schema `s` (a quoted identifier), applied in order; never edit a shipped one. */
+export function postgresMigrations(s) {
+    const guard = (table) => `
+    CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${s}.${table}
+      FOR EACH ROW EXECUTE FUNCTION ${s}.airlock_refuse_change();
+    CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${s}.${table}
+      FOR EACH STATEMENT EXECUTE FUNCTION ${s}.airlock_refuse_change();`;
+    return [
+        {
+            version: 1,
+            name: 'audit chain',
+            sql: `
+        CREATE TABLE ${s}.records (
+          seq BIGINT PRIMARY KEY,
+          hash TEXT NOT NULL UNIQUE,
+          prev TEXT NOT NULL,
+          recorded_at TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          submitted_by TEXT NOT NULL,
+          refs TEXT,
+          trace_id TEXT,
+          decision TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          kid TEXT NOT NULL,
+          decision_id TEXT NOT NULL,
+          project TEXT NOT NULL,
+          requester TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          dataset TEXT,
+          ruleset_digest TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX ${DECISION_KIND_INDEX} ON ${s}.records (decision_id, kind);
+        CREATE INDEX records_project ON ${s}.records (project, seq);
+        CREATE INDEX records_requester ON ${s}.records (requester, seq);
+        CREATE INDEX records_dataset ON ${s}.records (dataset, seq);
+        CREATE INDEX records_ruleset ON ${s}.records (ruleset_digest, seq);
+        CREATE INDEX records_recorded_at ON ${s}.records (recorded_at);
+        CREATE TABLE ${s}.released_tables (
+          seq BIGINT NOT NULL REFERENCES ${s}.records (seq),
+          idx INTEGER NOT NULL,
+          output TEXT NOT NULL,
+          dataset TEXT NOT NULL,
+          dims TEXT NOT NULL,
+          statistic TEXT NOT NULL,
+          cells TEXT NOT NULL,
+          total DOUBLE PRECISION,
+          PRIMARY KEY (seq, idx)
+        );
+        CREATE INDEX released_lookup ON ${s}.released_tables (dataset, dims, seq);
+        CREATE TABLE ${s}.rulesets (
+          digest TEXT PRIMARY KEY,
+          content TEXT NOT NULL
+        );
+        CREATE FUNCTION ${s}.airlock_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'airlock audit % are append-only: % refused', TG_TABLE_NAME, TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+        END $$;
+        ${guard('records')}
+        ${guard('released_tables')}
+        ${guard('rulesets')}
+      `,
+        },
+    ];
+}
+/** The released-table lookup for schema `s`; exported so a test can check its plan uses `released_lookup`. */
+export function postgresReleasedTablesSql(s) {
+    return `
+    SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
+    FROM ${s}.released_tables r JOIN ${s}.records d ON d.seq = r.seq
+    WHERE r.dataset = $1 AND r.dims = $2 AND d.project = $3
+    ORDER BY r.seq, r.idx`;
+}
+async function migrate(pool, schema, s) {
+    const client = await pool.connect();
+    try {
+        await client.query('BEGIN');
+        // Serialises concurrent start-ups, including CREATE SCHEMA IF NOT EXISTS, which can race.
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`airlock:audit:migrate:${schema}`]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+        const { rows } = await client.query(`SELECT max(version) AS v FROM ${s}.schema_migrations`);
+        const current = rows[0]?.v ?? 0;
+        const migrations = postgresMigrations(s);
+        const latest = migrations[migrations.length - 1]?.version ?? 0;
+        if (current > latest) {
+            throw new AirlockError('STORE_UNAVAILABLE', `the audit schema ${schema} has version ${current}, newer than this airlock knows (${latest})`);
+        }
+        for (const m of migrations) {
+            if (m.version <= current)
+                continue;
+            await client.query(m.sql);
+            await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        }
+        await client.query('COMMIT');
+        client.release();
+    }
+    catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release(true);
+        throw e;
+    }
+}
+/**
+ * Opens the PostgreSQL audit store, creating and migrating its schema when needed. Throws
+ * `STORE_UNAVAILABLE` when the database cannot be reached or migrated, `CONFIG_INVALID` for a
+ * bad schema name.
+ *
+ * @example const store = await openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', schema: 'audit_t1' });
+ */
+export async function openPostgresStore(options) {
+    const schema = options.schema ?? DEFAULT_PG_SCHEMA;
+    if (!SCHEMA_NAME.test(schema))
+        throw new AirlockError('CONFIG_INVALID', `"${schema}" is not a valid PostgreSQL schema name`);
+    const pool = new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.poolMax ?? 10,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+        application_name: 'airlock',
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const s = `"${schema}"`;
+    try {
+        await migrate(pool, schema, s);
+    }
+    catch (e) {
+        await pool.end().catch(() => undefined);
+        throw storeError(e, 'open the PostgreSQL audit schema');
+    }
+    return new PostgresStore(pool, schema, s);
+}
+class PostgresStore {
+    pool;
+    s;
+    backend = 'postgres';
+    knownRulesets = new Set();
+    beginAppend;
+    constructor(pool, schema, s) {
+        this.pool = pool;
+        this.s = s;
+        // One round trip to open the transaction, take the chain lock and read the head. The lock
+        // key is a literal because multi-statement queries take no parameters; `schema` matched
+        // SCHEMA_NAME, so it has no quote to escape.
+        this.beginAppend = `BEGIN; SET LOCAL synchronous_commit = on;
+      SELECT pg_advisory_xact_lock(hashtextextended('airlock:audit:append:${schema}', 0));
+      SELECT seq, hash FROM ${s}.records ORDER BY seq DESC LIMIT 1;`;
+    }
+    async append(input) {
+        let client;
+        try {
+            client = await this.pool.connect();
+        }
+        catch (e) {
+            throw storeError(e, 'record the decision');
+        }
+        try {
+            const results = (await client.query(this.beginAppend));
+            const head = results[results.length - 1]?.rows[0];
+            const { row, released, ref } = prepareRecord(input, head ? Number(head.seq) + 1 : 1, head?.hash ?? GENESIS_PREV, new Date().toISOString());
+            const cols = RECORD_COLUMNS.split(', ');
+            await client.query(`INSERT INTO ${this.s}.records (${RECORD_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+            if (released.length > 0) {
+                const values = [];
+                const tuples = released.map((r) => {
+                    const base = values.length;
+                    values.push(r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total);
+                    return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `$${base + k}`).join(', ')})`;
+                });
+                await client.query(`INSERT INTO ${this.s}.released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES ${tuples.join(', ')}`, values);
+            }
+            const rs = input.ruleset;
+            if (rs && !this.knownRulesets.has(rs.digest)) {
+                await client.query(`INSERT INTO ${this.s}.rulesets (digest, content) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [
+                    rs.digest,
+                    canonicalJson(rs.content),
+                ]);
+            }
+            await client.query('COMMIT');
+            client.release();
+            if (rs)
+                this.knownRulesets.add(rs.digest);
+            return ref;
+        }
+        catch (e) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            // A broken connection must not go back to the pool.
+            client.release(true);
+            const err = e;
+            if (err.code === '23505' && err.constraint === DECISION_KIND_INDEX) {
+                throw new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`);
+            }
+            throw storeError(e, 'record the decision');
+        }
+    }
+    async get(decisionId) {
+        try {
+            const { rows } = await this.pool.query(`SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE decision_id = $1 ORDER BY seq LIMIT 1`, [decisionId]);
+            return rows[0] ? recordFromRow(rows[0]) : null;
+        }
+        catch (e) {
+            throw storeError(e, 'read the decision');
+        }
+    }
+    async list(filter, page) {
+        const q = listQuery(filter, page, (n) => `$${n}`);
+        try {
+            const { rows } = await this.pool.query(`SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE ${q.where} ORDER BY seq DESC LIMIT $${q.params.length + 1}`, [...q.params, q.limit + 1]);
+            return pageOf(rows, q.limit);
+        }
+        catch (e) {
+            throw storeError(e, 'list decisions');
+        }
+    }
+    async releasedTables(q) {
+        try {
+            const { rows } = await this.pool.query(postgresReleasedTablesSql(this.s), [
+                q.dataset,
+                dimsKey(q.dims),
+                q.project,
+            ]);
+            return rows.map(hitFromRow);
+        }
+        catch (e) {
+            throw storeError(e, 'read released tables');
+        }
+    }
+    async releasedTotals(q) {
+        try {
+            const { rows } = await this.pool.query(`SELECT r.seq, r.output, r.dims, r.total, d.decision_id
+         FROM ${this.s}.released_tables r JOIN ${this.s}.records d ON d.seq = r.seq
+         WHERE r.dataset = $1 AND d.project = $2 AND r.total IS NOT NULL
+         ORDER BY r.seq, r.idx`, [q.dataset, q.project]);
+            return rows.map((r) => ({ decision_id: r.decision_id, seq: Number(r.seq), output: r.output, dims: JSON.parse(r.dims), total: r.total }));
+        }
+        catch (e) {
+            throw storeError(e, 'read released totals');
+        }
+    }
+    async getRuleset(digest) {
+        try {
+            const { rows } = await this.pool.query(`SELECT content FROM ${this.s}.rulesets WHERE digest = $1`, [digest]);
+            return rows[0] ? JSON.parse(rows[0].content) : null;
+        }
+        catch (e) {
+            throw storeError(e, 'read the rule set');
+        }
+    }
+    async *scan(fromSeq = 1) {
+        let next = fromSeq;
+        for (;;) {
+            let rows;
+            let released;
+            try {
+                ({ rows } = await this.pool.query(`SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE seq >= $1 ORDER BY seq LIMIT $2`, [next, SCAN_PAGE]));
+                if (rows.length === 0)
+                    return;
+                ({ rows: released } = await this.pool.query(`SELECT * FROM ${this.s}.released_tables WHERE seq BETWEEN $1 AND $2 ORDER BY seq, idx`, [rows[0].seq, rows[rows.length - 1].seq]));
+            }
+            catch (e) {
+                throw storeError(e, 'read the audit trail');
+            }
+            const bySeq = groupBySeq(released);
+            for (const row of rows)
+                yield scannedFromRows(row, bySeq.get(Number(row.seq)) ?? []);
+            next = Number(rows[rows.length - 1].seq) + 1;
+        }
+    }
+    async ping() {
+        try {
+            await this.pool.query('SELECT 1');
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    async close() {
+        await this.pool.end().catch(() => undefined);
+    }
+}
+//# sourceMappingURL=postgres-store.js.map

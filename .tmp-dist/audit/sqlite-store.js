@@ -1,0 +1,258 @@
+/**
+ * The embedded audit store: one SQLite file (`audit.sqlite`) under the data directory.
+ *
+ * Durability: WAL journal with `synchronous = FULL`, so a resolved `append` has been fsynced.
+ * Appends run in `BEGIN IMMEDIATE` transactions, which serialise writers (even from another
+ * process on the same file) so seqs stay gapless. There is no UPDATE or DELETE anywhere in this
+ * code, and triggers make the database itself refuse them (`RAISE(ABORT)`), so a mistaken
+ * maintenance statement fails instead of silently rewriting history; a deliberate edit (triggers
+ * dropped, bytes changed in the file) is what `verifyAudit` catches.
+ *
+ * @example
+ * const store = await openSqliteStore({ dataDir: './data' });
+ * const ref = await store.append(input);
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AirlockError } from '../errors.js';
+import { canonicalJson } from '../signing/canonical-json.js';
+import { GENESIS_PREV } from './chain.js';
+import { DECISION_KIND_INDEX, RECORD_COLUMNS, SCAN_PAGE, dimsKey, groupBySeq, hitFromRow, listQuery, pageOf, prepareRecord, recordFromRow, scannedFromRows, storeError, } from './record-rows.js';
+/** The default database file name. */
+export const SQLITE_FILE = 'audit.sqlite';
+const refuse = (table, op) => `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table}
+   BEGIN SELECT RAISE(ABORT, 'airlock audit ${table} are append-only: ${op} refused'); END;`;
+/** Versioned schema changes, applied in order at open; never edit one that has shipped. */
+export const SQLITE_MIGRATIONS = [
+    {
+        version: 1,
+        name: 'audit chain',
+        sql: `
+      CREATE TABLE records (
+        seq INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        prev TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        submitted_by TEXT NOT NULL,
+        refs TEXT,
+        trace_id TEXT,
+        decision TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        kid TEXT NOT NULL,
+        decision_id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        dataset TEXT,
+        ruleset_digest TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX ${DECISION_KIND_INDEX} ON records (decision_id, kind);
+      CREATE INDEX records_project ON records (project, seq);
+      CREATE INDEX records_requester ON records (requester, seq);
+      CREATE INDEX records_dataset ON records (dataset, seq);
+      CREATE INDEX records_ruleset ON records (ruleset_digest, seq);
+      CREATE INDEX records_recorded_at ON records (recorded_at);
+      CREATE TABLE released_tables (
+        seq INTEGER NOT NULL REFERENCES records (seq),
+        idx INTEGER NOT NULL,
+        output TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        dims TEXT NOT NULL,
+        statistic TEXT NOT NULL,
+        cells TEXT NOT NULL,
+        total REAL,
+        PRIMARY KEY (seq, idx)
+      ) STRICT;
+      CREATE INDEX released_lookup ON released_tables (dataset, dims, seq);
+      CREATE TABLE rulesets (
+        digest TEXT PRIMARY KEY,
+        content TEXT NOT NULL
+      ) STRICT;
+      ${refuse('records', 'UPDATE')}
+      ${refuse('records', 'DELETE')}
+      ${refuse('released_tables', 'UPDATE')}
+      ${refuse('released_tables', 'DELETE')}
+      ${refuse('rulesets', 'UPDATE')}
+      ${refuse('rulesets', 'DELETE')}
+    `,
+    },
+];
+/** The released-table lookup; exported so a test can check its query plan uses `released_lookup`. */
+export const SQLITE_RELEASED_TABLES_SQL = `
+  SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
+  FROM released_tables r JOIN records d ON d.seq = r.seq
+  WHERE r.dataset = ? AND r.dims = ? AND d.project = ?
+  ORDER BY r.seq, r.idx`;
+function migrate(db) {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+    db.transaction(() => {
+        const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get();
+        const current = row.v ?? 0;
+        const latest = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]?.version ?? 0;
+        if (current > latest) {
+            throw new AirlockError('STORE_UNAVAILABLE', `the audit database has schema version ${current}, newer than this airlock knows (${latest})`);
+        }
+        for (const m of SQLITE_MIGRATIONS) {
+            if (m.version <= current)
+                continue;
+            db.exec(m.sql);
+            db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+        }
+    }).immediate();
+}
+/**
+ * Opens (creating and migrating when needed) the SQLite audit store in `dataDir`. Throws
+ * `STORE_UNAVAILABLE` when the file cannot be opened or migrated.
+ *
+ * @example const store = await openSqliteStore({ dataDir: process.env.AIRLOCK_DATA_DIR ?? './data' });
+ */
+export async function openSqliteStore(options) {
+    const path = join(options.dataDir, options.fileName ?? SQLITE_FILE);
+    let db;
+    try {
+        mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+        db = new Database(path);
+        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('foreign_keys = ON');
+        migrate(db);
+    }
+    catch (e) {
+        throw storeError(e, `open ${path}`);
+    }
+    return new SqliteStore(db);
+}
+class SqliteStore {
+    backend = 'sqlite';
+    db;
+    stmts;
+    appendTx;
+    constructor(db) {
+        this.db = db;
+        this.stmts = {
+            last: db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1'),
+            insertRecord: db.prepare(`INSERT INTO records (${RECORD_COLUMNS}) VALUES (@seq, @hash, @prev, @recorded_at, @kind, @submitted_by, @refs, @trace_id,
+         @decision, @signature, @kid, @decision_id, @project, @requester, @outcome, @dataset, @ruleset_digest)`),
+            insertReleased: db.prepare('INSERT INTO released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES (@seq, @idx, @output, @dataset, @dims, @statistic, @cells, @total)'),
+            insertRuleset: db.prepare('INSERT OR IGNORE INTO rulesets (digest, content) VALUES (?, ?)'),
+            get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE decision_id = ? ORDER BY seq LIMIT 1`),
+            released: db.prepare(SQLITE_RELEASED_TABLES_SQL),
+            totals: db.prepare(`SELECT r.seq, r.output, r.dims, r.total, d.decision_id
+         FROM released_tables r JOIN records d ON d.seq = r.seq
+         WHERE r.dataset = ? AND d.project = ? AND r.total IS NOT NULL
+         ORDER BY r.seq, r.idx`),
+            ruleset: db.prepare('SELECT content FROM rulesets WHERE digest = ?'),
+            scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
+            scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
+        };
+        const tx = db.transaction((input, recordedAt) => {
+            const last = this.stmts.last.get();
+            const { row, released, ref } = prepareRecord(input, last ? last.seq + 1 : 1, last?.hash ?? GENESIS_PREV, recordedAt);
+            this.stmts.insertRecord.run(row);
+            for (const r of released)
+                this.stmts.insertReleased.run(r);
+            if (input.ruleset)
+                this.stmts.insertRuleset.run(input.ruleset.digest, canonicalJson(input.ruleset.content));
+            return ref;
+        });
+        this.appendTx = (input, recordedAt) => tx.immediate(input, recordedAt);
+    }
+    async append(input) {
+        try {
+            return this.appendTx(input, new Date().toISOString());
+        }
+        catch (e) {
+            const err = e;
+            if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message?.includes('records.decision_id')) {
+                throw new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`);
+            }
+            throw storeError(e, 'record the decision');
+        }
+    }
+    async get(decisionId) {
+        try {
+            const row = this.stmts.get.get(decisionId);
+            return row ? recordFromRow(row) : null;
+        }
+        catch (e) {
+            throw storeError(e, 'read the decision');
+        }
+    }
+    async list(filter, page) {
+        const q = listQuery(filter, page, () => '?');
+        try {
+            const rows = this.db
+                .prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE ${q.where} ORDER BY seq DESC LIMIT ?`)
+                .all(...q.params, q.limit + 1);
+            return pageOf(rows, q.limit);
+        }
+        catch (e) {
+            throw storeError(e, 'list decisions');
+        }
+    }
+    async releasedTables(q) {
+        try {
+            const rows = this.stmts.released.all(q.dataset, dimsKey(q.dims), q.project);
+            return rows.map(hitFromRow);
+        }
+        catch (e) {
+            throw storeError(e, 'read released tables');
+        }
+    }
+    async releasedTotals(q) {
+        try {
+            const rows = this.stmts.totals.all(q.dataset, q.project);
+            return rows.map((r) => ({ decision_id: r.decision_id, seq: r.seq, output: r.output, dims: JSON.parse(r.dims), total: r.total }));
+        }
+        catch (e) {
+            throw storeError(e, 'read released totals');
+        }
+    }
+    async getRuleset(digest) {
+        try {
+            const row = this.stmts.ruleset.get(digest);
+            return row ? JSON.parse(row.content) : null;
+        }
+        catch (e) {
+            throw storeError(e, 'read the rule set');
+        }
+    }
+    async *scan(fromSeq = 1) {
+        let next = fromSeq;
+        for (;;) {
+            let rows;
+            let released;
+            try {
+                // Whole pages, not a live iterator: appends may run between pages on this connection.
+                rows = this.stmts.scanRecords.all(next, SCAN_PAGE);
+                if (rows.length === 0)
+                    return;
+                released = this.stmts.scanReleased.all(rows[0].seq, rows[rows.length - 1].seq);
+            }
+            catch (e) {
+                throw storeError(e, 'read the audit trail');
+            }
+            const bySeq = groupBySeq(released);
+            for (const row of rows)
+                yield scannedFromRows(row, bySeq.get(row.seq) ?? []);
+            next = rows[rows.length - 1].seq + 1;
+        }
+    }
+    async ping() {
+        try {
+            this.db.prepare('SELECT 1').get();
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    async close() {
+        if (this.db.open)
+            this.db.close();
+    }
+}
+//# sourceMappingURL=sqlite-store.js.map

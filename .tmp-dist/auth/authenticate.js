@@ -1,0 +1,45 @@
+/**
+ * Who is calling: `Authorization: Bearer <token>` → the configured token's name, roles and
+ * projects. The token's SHA-256 is compared with every configured hash in constant time, and
+ * the loop never stops early, so response timing reveals neither whether nor which entry matched.
+ *
+ * @example
+ * const caller = authenticate(req.headers.authorization, tokens); // throws UNAUTHENTICATED
+ * caller.name // 'ci-pipeline'
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AirlockError } from '../errors.js';
+const digests = new WeakMap();
+function digestsOf(tokens) {
+    let d = digests.get(tokens);
+    if (!d) {
+        d = tokens.map((t) => Buffer.from(t.sha256, 'hex'));
+        digests.set(tokens, d);
+    }
+    return d;
+}
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+/**
+ * The caller presenting this `Authorization` header value. Throws `UNAUTHENTICATED` when the
+ * header is missing, not a bearer token, or the token is unknown.
+ *
+ * @example authenticate('Bearer airlock_dev_x', tokens).roles // ['submitter']
+ */
+export function authenticate(header, tokens) {
+    const m = header === undefined ? null : BEARER.exec(header);
+    if (!m)
+        throw new AirlockError('UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+    const presented = createHash('sha256').update(m[1], 'utf8').digest();
+    const known = digestsOf(tokens);
+    let match;
+    for (let i = 0; i < known.length; i++) {
+        // Every entry is compared, match or not; all digests are 32 bytes, as timingSafeEqual requires.
+        const equal = known[i].length === presented.length && timingSafeEqual(known[i], presented);
+        if (equal)
+            match = tokens[i];
+    }
+    if (!match)
+        throw new AirlockError('UNAUTHENTICATED', 'the bearer token is not known');
+    return { name: match.name, roles: match.roles, projects: match.projects ?? null };
+}
+//# sourceMappingURL=authenticate.js.map

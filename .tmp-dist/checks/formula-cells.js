@@ -1,0 +1,53 @@
+import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
+const NEGATIVE_NUMBER = /^-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * Whether a spreadsheet would treat the text as a formula.
+ *
+ * @example isFormulaText('-2.5') // false
+ */
+export function isFormulaText(text) {
+    const c = text.charAt(0);
+    if (c === '=' || c === '+' || c === '@' || c === '\t' || c === '\r')
+        return true;
+    return c === '-' && !NEGATIVE_NUMBER.test(text);
+}
+const REASON = 'begins with =, +, -, @, tab or carriage return (a spreadsheet formula)';
+function formulaItems(file) {
+    const csv = file.csv;
+    if (csv === null)
+        return null;
+    if (!csv.ok)
+        return { items: [{ ref: 'content_base64', value: null, reason: `the CSV cannot be read (${csv.code}: ${csv.message}), so formula cells cannot be ruled out` }], total: 1 };
+    const items = [];
+    let total = 0;
+    const add = (ref) => {
+        if (total++ < MAX_FINDING_ITEMS)
+            items.push({ ref, value: null, reason: REASON });
+    };
+    csv.header.forEach((name, j) => isFormulaText(name) && add(`header, column ${j + 1}`));
+    csv.columns.forEach((col, j) => {
+        const formula = Uint8Array.from(col.dict, (text) => (isFormulaText(text) ? 1 : 0));
+        if (!formula.includes(1))
+            return;
+        const { codes } = col;
+        const name = isFormulaText(csv.header[j]) ? '' : ` ("${csv.header[j]}")`;
+        for (let r = 0; r < csv.nRows; r++)
+            if (codes[r] >= 0 && formula[codes[r]])
+                add(`row ${r + 1}, column ${j + 1}${name}`);
+    });
+    return { items, total };
+}
+export const formulaCells = itemCheck({
+    id: 'formula_cells',
+    kind: 'file',
+    status: 'review',
+    flag: (file) => formulaItems(file),
+    message: (n, file) => file.csv && !file.csv.ok
+        ? `${file.filename} could not be read as CSV, so it may hold formula cells; an output checker must look.`
+        : `${n === 1 ? '1 cell' : `${n} cells`} of ${file.filename} would run as spreadsheet formulas.`,
+    remedy: (_n, file) => file.csv && !file.csv.ok
+        ? 'Send a well-formed CSV (a header row, the same number of fields on every line, UTF-8), or explain the file in an exception justification.'
+        : "Remove the formulas, or prefix each such cell with a single quote (') so spreadsheets show it as text.",
+    passMessage: (file) => `No cell of ${file.filename} would run as a formula.`,
+});
+//# sourceMappingURL=formula-cells.js.map

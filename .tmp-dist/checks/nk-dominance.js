@@ -1,0 +1,33 @@
+/**
+ * `nk_dominance` on sum and mean tables: a cell fails when its `nk_n` largest absolute
+ * contributions make up at least `nk_k` of Σ|x|. A cell with no contributions, or Σ|x| = 0,
+ * passes (only the threshold catches it); cells without dominance evidence are left to
+ * `dominance_evidence`.
+ *
+ * @example nkShare(t, cell, 2) // 0.95
+ */
+import { isMagnitudeStatistic } from '../domain.js';
+import { topContribution } from '../outputs/table/cell-table.js';
+import { cellsWord, tableCellCheck } from './table-cell-check.js';
+/** The share of Σ|x| held by the n largest absolute contributions. */
+export function nkShare(t, cell, n) {
+    let s = 0;
+    for (let i = 0; i < n; i++)
+        s += topContribution(t, cell, i);
+    return s / t.sumAbs[cell];
+}
+export const nkDominance = tableCellCheck({
+    id: 'nk_dominance',
+    status: 'fail',
+    applies: (t) => isMagnitudeStatistic(t.statistic),
+    flag: (t, cell, p) => {
+        if (!t.evidence[cell] || t.count[cell] === 0 || !(t.sumAbs[cell] > 0))
+            return null;
+        const share = nkShare(t, cell, p.nk_n);
+        return share >= p.nk_k ? `the ${p.nk_n} largest contributions are ${(share * 100).toFixed(1)}% of the total (limit ${p.nk_k * 100}%)` : null;
+    },
+    message: (n, p) => `${cellsWord(n)} ${n === 1 ? 'is' : 'are'} dominated: ${p.nk_n} contributors make up at least ${p.nk_k * 100}% of the total.`,
+    remedy: () => 'Merge the dominated cells with neighbouring categories so no few contributors dominate, or submit the protected version with them suppressed.',
+    passMessage: (p) => `No cell is dominated by its ${p.nk_n} largest contributors.`,
+});
+//# sourceMappingURL=nk-dominance.js.map

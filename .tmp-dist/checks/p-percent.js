@@ -1,0 +1,33 @@
+/**
+ * `p_percent` on sum and mean tables: the second-largest contributor can estimate the
+ * largest to within (Σ|x| − a1 − a2) / a1; the cell fails when that is below `p` (strict).
+ * A cell whose contributions are all zero fails; a cell with none passes.
+ *
+ * @example pPercentRatio(t, cell) // 0.04
+ */
+import { isMagnitudeStatistic } from '../domain.js';
+import { topContribution } from '../outputs/table/cell-table.js';
+import { cellsWord, tableCellCheck } from './table-cell-check.js';
+/** (Σ|x| − a1 − a2) / a1 for a cell; NaN when a1 = 0. */
+export function pPercentRatio(t, cell) {
+    const a1 = topContribution(t, cell, 0);
+    const a2 = topContribution(t, cell, 1);
+    return a1 === 0 ? NaN : (t.sumAbs[cell] - a1 - a2) / a1;
+}
+export const pPercent = tableCellCheck({
+    id: 'p_percent',
+    status: 'fail',
+    applies: (t) => isMagnitudeStatistic(t.statistic),
+    flag: (t, cell, p) => {
+        if (!t.evidence[cell] || t.count[cell] === 0)
+            return null;
+        const ratio = pPercentRatio(t, cell);
+        if (Number.isNaN(ratio))
+            return 'every contribution is zero, so each contributor learns every other one';
+        return ratio < p.p ? `the rest of the cell estimates the largest contribution to within ${(ratio * 100).toFixed(2)}% (limit ${p.p * 100}%)` : null;
+    },
+    message: (n, p) => `${cellsWord(n)} let${n === 1 ? 's' : ''} the second-largest contributor estimate the largest to within ${p.p * 100}%.`,
+    remedy: () => 'Merge these cells with neighbouring categories so the largest contribution is hidden among others, or submit the protected version with them suppressed.',
+    passMessage: (p) => `No cell lets a contributor estimate the largest contribution to within ${p.p * 100}%.`,
+});
+//# sourceMappingURL=p-percent.js.map

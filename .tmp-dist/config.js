@@ -1,0 +1,73 @@
+/**
+ * Configuration: every setting comes from an environment variable, is validated with ajv at
+ * start-up and frozen. An invalid setting stops start-up with a message naming it. The README
+ * has the complete table; `CONFIG_VARIABLES` below is its source.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * config.port; // 8080
+ */
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { AirlockError } from './errors.js';
+const int = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
+const bytes = (raw) => {
+    const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
+    if (!m)
+        return raw;
+    const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase()];
+    return Number(m[1]) * unit;
+};
+const str = (raw) => raw;
+const list = (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+const boolOrIntOrStr = (raw) => (/^(true|false)$/i.test(raw.trim()) ? raw.trim().toLowerCase() === 'true' : int(raw));
+/** Every environment variable airlock reads, with its default and meaning. */
+export const CONFIG_VARIABLES = [
+    { key: 'port', env: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 8080, parse: int, doc: 'TCP port to listen on (0 = any free port).' },
+    { key: 'host', env: 'HOST', schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', parse: str, doc: 'Address to bind.' },
+    { key: 'dataDir', env: 'AIRLOCK_DATA_DIR', schema: { type: 'string', minLength: 1 }, default: './data', parse: str, doc: 'Directory for the SQLite audit store, the dev signing key and dev tokens.' },
+    { key: 'rulesDir', env: 'AIRLOCK_RULES_DIR', schema: { type: 'string', minLength: 1 }, default: './rules', parse: str, doc: 'Directory holding default.yaml and projects/*.yaml.' },
+    { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
+    { key: 'logLevel', env: 'LOG_LEVEL', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', parse: str, doc: 'pino log level.' },
+    { key: 'jsonLimit', env: 'AIRLOCK_JSON_LIMIT', schema: { type: 'integer', minimum: 1024, maximum: 1024 ** 3 }, default: 128 * 1024 ** 2, parse: bytes, doc: 'Largest application/json body (bytes, or e.g. 128mb). The default admits a 1M-row CSV embedded in JSON.' },
+    { key: 'csvLimit', env: 'AIRLOCK_CSV_LIMIT', schema: { type: 'integer', minimum: 1024, maximum: 16 * 1024 ** 3 }, default: 1024 ** 3, parse: bytes, doc: 'Largest raw text/csv upload (bytes, or e.g. 1gb); streamed, never held as one string.' },
+    { key: 'maxRows', env: 'AIRLOCK_MAX_ROWS', schema: { type: 'integer', minimum: 1 }, default: 20_000_000, parse: int, doc: 'Most microdata rows in one output.' },
+    { key: 'maxCells', env: 'AIRLOCK_MAX_CELLS', schema: { type: 'integer', minimum: 1 }, default: 100_000, parse: int, doc: 'Most cells in one table, margins included.' },
+    { key: 'maxOutputs', env: 'AIRLOCK_MAX_OUTPUTS', schema: { type: 'integer', minimum: 1 }, default: 100, parse: int, doc: 'Most outputs in one request.' },
+    { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: ['string', 'null'], pattern: '^postgres(ql)?://' }, default: null, parse: str, doc: 'PostgreSQL audit store (e.g. postgres://user@host/db); unset = embedded SQLite in AIRLOCK_DATA_DIR.' },
+    { key: 'corsOrigins', env: 'AIRLOCK_CORS_ORIGINS', schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } }, default: [], parse: list, doc: 'Comma-separated origins (https://portal.example.org) allowed to call from a browser, or `*`; unset = CORS off.' },
+    { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (token; client address without one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
+    { key: 'rateWindowMs', env: 'AIRLOCK_RATE_WINDOW_MS', schema: { type: 'integer', minimum: 1000 }, default: 60_000, parse: int, doc: 'Rate-limit window, milliseconds.' },
+    { key: 'requestTimeoutMs', env: 'AIRLOCK_REQUEST_TIMEOUT_MS', schema: { type: 'integer', minimum: 1000 }, default: 300_000, parse: int, doc: 'Most time one request may take, upload included; past it: 503 REQUEST_TIMEOUT, unless its decision is already being recorded.' },
+    { key: 'shutdownGraceMs', env: 'AIRLOCK_SHUTDOWN_GRACE_MS', schema: { type: 'integer', minimum: 1000 }, default: 25_000, parse: int, doc: 'On SIGTERM, how long to wait for in-flight requests (and their audit commits) before exiting; keep it below the orchestrator\'s kill timeout.' },
+    { key: 'trustProxy', env: 'AIRLOCK_TRUST_PROXY', schema: { anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] }, default: false, parse: boolOrIntOrStr, doc: 'Express `trust proxy`: `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`) of the load balancers whose X-Forwarded-For to believe.' },
+    { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', doc: '`production` refuses dev keys and dev tokens.' },
+];
+const ajv = new Ajv({ allErrors: true });
+const validate = ajv.compile({
+    type: 'object',
+    additionalProperties: false,
+    required: CONFIG_VARIABLES.map((v) => v.key),
+    properties: Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.key, v.schema])),
+});
+/** Reads, validates and freezes the configuration; throws `CONFIG_INVALID` naming the variable. */
+export function loadConfig(env) {
+    const raw = {};
+    for (const v of CONFIG_VARIABLES) {
+        const value = env[v.env];
+        raw[v.key] = value === undefined || value === '' ? v.default : v.parse(value);
+    }
+    if (!validate(raw)) {
+        const details = (validate.errors ?? []).map((e) => {
+            const key = e.instancePath.split('/')[1] ?? '';
+            const spec = CONFIG_VARIABLES.find((v) => v.key === key);
+            return { pointer: spec?.env ?? key, message: `${spec?.env ?? key}=${JSON.stringify(env[spec?.env ?? ''] ?? '')}: ${e.message ?? 'invalid'}` };
+        });
+        throw new AirlockError('CONFIG_INVALID', details.map((d) => d.message).join('; '), details);
+    }
+    const config = raw;
+    config.dataDir = resolve(config.dataDir);
+    config.rulesDir = resolve(config.rulesDir);
+    return Object.freeze(config);
+}
+//# sourceMappingURL=config.js.map

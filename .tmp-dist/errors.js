@@ -1,0 +1,92 @@
+/**
+ * The one error catalogue. Every error a client can see has a stable `code` here, with its
+ * HTTP status and a title; responses are RFC 9457 problem documents built from it. A test
+ * checks every code is unique and documented in openapi.yaml, so clients can rely on them.
+ *
+ * @example
+ * throw new AirlockError('CSV_RAGGED', 'row 7 has 3 fields, the header has 4');
+ */
+export const ERRORS = {
+    // --- request shape (400) ---
+    INVALID_JSON: { status: 400, title: 'The request body is not valid JSON' },
+    INVALID_REQUEST: { status: 400, title: 'The request does not match the API schema' },
+    UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request content type is not supported' },
+    BODY_TOO_LARGE: { status: 413, title: 'The request body exceeds the configured limit' },
+    // --- output content (422: well-formed request, unusable output) ---
+    CSV_UNPARSEABLE: { status: 422, title: 'The CSV microdata cannot be parsed' },
+    CSV_RAGGED: { status: 422, title: 'A CSV row has a different number of fields than the header' },
+    MICRODATA_EMPTY: { status: 422, title: 'The microdata has no header or no columns' },
+    MICRODATA_INVALID: { status: 422, title: 'The microdata rows are not objects of scalar values' },
+    UNKNOWN_COLUMN: { status: 422, title: 'The table spec names a column the microdata does not have' },
+    NON_NUMERIC_MEASURE: { status: 422, title: 'A measure value is not a finite number' },
+    SPEC_INVALID: { status: 422, title: 'The table spec is inconsistent' },
+    CELLS_INVALID: { status: 422, title: 'The pre-aggregated cells are inconsistent' },
+    TABLE_TOO_LARGE: { status: 422, title: 'The table has more cells than the configured limit' },
+    OUTPUT_INVALID: { status: 422, title: 'The output is internally inconsistent' },
+    DUPLICATE_OUTPUT_NAME: { status: 422, title: 'Two outputs in one request share a name' },
+    MODEL_INVALID: { status: 422, title: 'The model output is missing fields or is inconsistent' },
+    PLOT_INVALID: { status: 422, title: 'The plot data is missing fields or is inconsistent' },
+    BINS_INVALID: { status: 422, title: 'The histogram bins are empty, overlap or are not in order' },
+    SURVIVAL_INCONSISTENT: { status: 422, title: 'The Kaplan-Meier steps are out of time order or their counts do not add up' },
+    SUMMARY_INVALID: { status: 422, title: 'The summary statistics are missing fields or are inconsistent' },
+    RECORDS_INVALID: { status: 422, title: 'The record-level output names its quasi-identifiers or sensitive column inconsistently' },
+    FILE_INVALID: { status: 422, title: 'The file output has an unusable file name or no content' },
+    BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
+    // --- auth ---
+    UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
+    FORBIDDEN: { status: 403, title: 'The token does not allow this action' },
+    // --- lookup ---
+    NOT_FOUND: { status: 404, title: 'No such resource' },
+    ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+    METHOD_NOT_ALLOWED: { status: 405, title: 'The method is not allowed on this route' },
+    CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+    RATE_LIMITED: { status: 429, title: 'Too many requests for this token' },
+    // --- server side: never a decision ---
+    RULES_INVALID: { status: 500, title: 'The rule set is invalid' },
+    CHECK_FAILED: { status: 500, title: 'A check could not be evaluated; no decision was made' },
+    INTERNAL: { status: 500, title: 'Internal error; no decision was made' },
+    STORE_UNAVAILABLE: { status: 503, title: 'The audit store could not record the decision; no decision was made' },
+    NOT_READY: { status: 503, title: 'The service is not ready' },
+    REQUEST_TIMEOUT: { status: 503, title: 'The request took longer than the configured timeout' },
+    CONFIG_INVALID: { status: 500, title: 'The configuration is invalid' },
+};
+/**
+ * The only error type airlock throws on purpose. `code` is stable; `message` is for humans.
+ *
+ * @example
+ * try { parse(x) } catch (e) { if (e instanceof AirlockError && e.code === 'CSV_RAGGED') … }
+ */
+export class AirlockError extends Error {
+    code;
+    status;
+    details;
+    constructor(code, message, details = []) {
+        super(message ?? ERRORS[code].title);
+        this.name = 'AirlockError';
+        this.code = code;
+        this.status = ERRORS[code].status;
+        this.details = details;
+    }
+}
+/**
+ * Turns any thrown value into a problem document. Unknown errors become `INTERNAL` with a
+ * generic detail: internal messages and stacks never reach a client.
+ *
+ * @example toProblem(new AirlockError('NOT_FOUND')).status // 404
+ */
+export function toProblem(err, instance) {
+    const e = err instanceof AirlockError ? err : new AirlockError('INTERNAL');
+    const p = {
+        type: `https://airlock.dev/errors/${e.code}`,
+        title: ERRORS[e.code].title,
+        status: e.status,
+        code: e.code,
+        detail: e.message,
+    };
+    if (instance)
+        p.instance = instance;
+    if (e.details.length)
+        p.errors = e.details;
+    return p;
+}
+//# sourceMappingURL=errors.js.map

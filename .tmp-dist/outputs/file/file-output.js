@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=file-output.js.map

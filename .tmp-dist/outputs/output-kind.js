@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=output-kind.js.map

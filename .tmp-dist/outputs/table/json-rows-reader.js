@@ -1,0 +1,124 @@
+/**
+ * Microdata given as an array of row objects (`[{ "region": "N", "income": 10 }, …]`) →
+ * `Columnar`, with the same meaning as the CSV reader: dimensions become text labels
+ * (numbers and booleans via `String()`), `null`/absent/`""` are missing; measures are finite
+ * numbers or numeric strings, with the same missing spellings (`NA`, `NaN`, …).
+ *
+ * Error details carry a JSON pointer relative to the data (`/ROW/COLUMN`); the caller
+ * prefixes the pointer of the data in the request. Messages never echo values.
+ *
+ * @example
+ * readJsonRows([{ sex: 'F', income: 10 }, { sex: 'M', income: null }], { categories: ['sex'], numbers: ['income'] });
+ * // { nRows: 2, columns: Map { 'sex' → codes [0, 1], dict ['F', 'M']; 'income' → [10, NaN] } }
+ */
+import { AirlockError } from '../../errors.js';
+import { normaliseRequest } from './column-request.js';
+import { NOT_A_NUMBER, parseMeasure } from './parse-measure.js';
+/**
+ * Reads row objects into columns. Only the requested columns are read; other keys are ignored.
+ *
+ * @example
+ * const d = readJsonRows([{ a: '01' }, { a: 1 }], { categories: ['a'], numbers: [] });
+ * (d.columns.get('a') as CategoryColumn).dict; // ['01', '1']
+ */
+export function readJsonRows(rows, request) {
+    const { categories, numbers } = normaliseRequest(request);
+    if (!Array.isArray(rows))
+        throw new AirlockError('MICRODATA_INVALID', 'the microdata is not an array of rows', [{ pointer: '', message: 'not an array' }]);
+    const n = rows.length;
+    if (n === 0)
+        throw new AirlockError('MICRODATA_EMPTY', 'the microdata has no rows');
+    const names = [...categories, ...numbers];
+    const present = new Uint8Array(names.length);
+    const codes = categories.map(() => new Int32Array(n));
+    const dicts = categories.map(() => new Map());
+    const values = numbers.map(() => new Float64Array(n));
+    for (let r = 0; r < n; r++) {
+        const row = rows[r];
+        if (!isPlainObject(row)) {
+            throw new AirlockError('MICRODATA_INVALID', `row ${r} is not an object`, [{ pointer: `/${r}`, message: 'not an object' }]);
+        }
+        for (let k = 0; k < categories.length; k++) {
+            const name = categories[k];
+            const v = own(row, name);
+            if (v === undefined) {
+                codes[k][r] = -1;
+                continue;
+            }
+            present[k] = 1;
+            codes[k][r] = categoryCode(v, dicts[k], r, name);
+        }
+        for (let k = 0; k < numbers.length; k++) {
+            const name = numbers[k];
+            const v = own(row, name);
+            if (v !== undefined)
+                present[categories.length + k] = 1;
+            values[k][r] = measure(v, r, name);
+        }
+    }
+    // A row without a key is missing there; no row with it means the column isn't there.
+    const unknown = names.filter((_, k) => !present[k]);
+    if (unknown.length) {
+        throw new AirlockError('UNKNOWN_COLUMN', `column(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')} not in any row`, unknown.map((column) => ({ column, message: 'not in any row' })));
+    }
+    const columns = new Map();
+    categories.forEach((name, k) => {
+        const col = { type: 'category', codes: codes[k], dict: [...dicts[k].keys()] };
+        columns.set(name, col);
+    });
+    numbers.forEach((name, k) => {
+        const col = { type: 'number', values: values[k] };
+        columns.set(name, col);
+    });
+    return { nRows: n, columns };
+}
+/** Own properties only: a column named `constructor` or `__proto__` must not read the prototype. */
+function own(row, name) {
+    return Object.hasOwn(row, name) ? row[name] : undefined;
+}
+function isPlainObject(v) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function categoryCode(v, dict, r, name) {
+    let label;
+    if (typeof v === 'string')
+        label = v;
+    else if (typeof v === 'number' || typeof v === 'boolean')
+        label = String(v);
+    else if (v === null)
+        return -1;
+    else
+        throw new AirlockError('MICRODATA_INVALID', `row ${r}, column ${JSON.stringify(name)}: not a scalar value`, [{ pointer: pointer(r, name), message: 'not a scalar value' }]);
+    if (label === '')
+        return -1;
+    let code = dict.get(label);
+    if (code === undefined) {
+        code = dict.size;
+        dict.set(label, code);
+    }
+    return code;
+}
+function measure(v, r, name) {
+    let x = NOT_A_NUMBER;
+    // JSON has no NaN; a caller passing one means "missing", as in the columns themselves.
+    if (typeof v === 'number')
+        x = Number.isNaN(v) || Number.isFinite(v) ? v : NOT_A_NUMBER;
+    else if (typeof v === 'string')
+        x = parseMeasure(v);
+    else if (v === null || v === undefined)
+        x = NaN;
+    if (x === NOT_A_NUMBER) {
+        throw new AirlockError('NON_NUMERIC_MEASURE', `row ${r}, column ${JSON.stringify(name)}: not a finite number`, [
+            { pointer: pointer(r, name), column: name, message: 'not a finite number' },
+        ]);
+    }
+    return x;
+}
+/** JSON pointer `/ROW/COLUMN`, escaped per RFC 6901. */
+function pointer(r, name) {
+    return `/${r}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+//# sourceMappingURL=json-rows-reader.js.map

@@ -1,0 +1,126 @@
+import { AirlockError } from '../../errors.js';
+import { recoverableCells } from '../../remedies/is-recoverable.js';
+import { protectTable } from '../../remedies/protect-table.js';
+import { cellCount, cellLabels, cellValue } from './cell-table.js';
+import { readCsv } from './csv-reader.js';
+import { readJsonRows } from './json-rows-reader.js';
+import { buildTable } from './build-table.js';
+import { tableFromCells } from './table-from-cells.js';
+import { normaliseSpec } from './table-spec.js';
+/** How many largest contributions each cell keeps: enough for the NK rule and for p%. */
+export function topKFor(params) {
+    return Math.max(params.nk_n, 2);
+}
+/**
+ * Reads microdata into columns, only those the request names.
+ *
+ * @example readMicrodata({ format: 'csv', data: 'a,b\n1,2\n' }, { categories: ['a'], numbers: [] }, ctx)
+ */
+export function readMicrodata(m, request, ctx) {
+    if ('columns' in m && m.columns instanceof Map)
+        return m;
+    const input = m;
+    const pointer = `${ctx.pointer}/microdata/data`;
+    try {
+        if (input.format === 'csv') {
+            if (typeof input.data !== 'string')
+                throw new AirlockError('MICRODATA_INVALID', 'CSV microdata must be a string');
+            return readCsv(input.data, request, { maxRows: ctx.limits.maxRows });
+        }
+        if (!Array.isArray(input.data))
+            throw new AirlockError('MICRODATA_INVALID', 'JSON microdata must be an array of row objects');
+        if (input.data.length > ctx.limits.maxRows)
+            throw new AirlockError('BODY_TOO_LARGE', `more than ${ctx.limits.maxRows} rows`);
+        return readJsonRows(input.data, request);
+    }
+    catch (e) {
+        if (e instanceof AirlockError) {
+            // Point details at the output in the request; the readers only know relative places.
+            throw new AirlockError(e.code, e.message, (e.details.length ? e.details : [{ message: e.message }]).map((d) => ({ ...d, pointer: pointer + (d.pointer ?? '') })));
+        }
+        throw e;
+    }
+}
+function parseTable(raw, ctx) {
+    const out = raw;
+    const topK = topKFor(ctx.params);
+    if (out.cells !== undefined) {
+        if (out.microdata !== undefined || out.spec !== undefined) {
+            throw new AirlockError('SPEC_INVALID', 'a table has either microdata + spec or cells, not both', [{ pointer: ctx.pointer, message: 'both given' }]);
+        }
+        const t = tableFromCells({ statistic: out.statistic ?? 'frequency', cells: out.cells }, topK, ctx.pointer);
+        if (cellCount(t) > ctx.limits.maxCells)
+            throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
+        return t;
+    }
+    if (out.microdata === undefined || out.spec === undefined) {
+        throw new AirlockError('SPEC_INVALID', 'a table needs microdata and a spec, or cells', [{ pointer: ctx.pointer, message: 'missing microdata/spec or cells' }]);
+    }
+    const spec = normaliseSpec(out.spec, `${ctx.pointer}/spec`);
+    const data = readMicrodata(out.microdata, { categories: [...spec.index, ...spec.columns], numbers: spec.values ? [spec.values] : [] }, ctx);
+    return buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells });
+}
+/** The computed table as JSON: every cell with its labels, value and count. */
+export function tableJson(t) {
+    const n = cellCount(t);
+    const cells = new Array(n);
+    for (let c = 0; c < n; c++)
+        cells[c] = { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] };
+    return { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
+}
+/** Cell indices that a failing finding names: the primary suppressions. */
+function failingCells(t, findings) {
+    const index = new Map();
+    const n = cellCount(t);
+    for (let c = 0; c < n; c++)
+        index.set(JSON.stringify(cellLabels(t, c)), c);
+    const out = new Set();
+    for (const f of findings) {
+        if (f.status !== 'fail' || f.check === 'rounding')
+            continue;
+        for (const cell of f.cells ?? []) {
+            const i = index.get(JSON.stringify(cell.labels));
+            if (i !== undefined)
+                out.add(i);
+        }
+    }
+    return out;
+}
+/**
+ * Re-checks a protected version before it is offered: every failing cell must be suppressed,
+ * and an attacker with the released cells and totals must recover none of them exactly.
+ * A version that does not hold up is withheld rather than offered.
+ */
+export function recheckProtected(t, failing, p) {
+    const problems = [];
+    const mask = new Uint8Array(cellCount(t));
+    for (const c of p.suppressed)
+        mask[c] = 1;
+    for (const c of failing)
+        if (!mask[c])
+            problems.push(`failing cell ${JSON.stringify(cellLabels(t, c))} is released`);
+    const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value };
+    for (const c of recoverableCells(grid, mask))
+        problems.push(`suppressed cell ${JSON.stringify(cellLabels(t, c))} can be recalculated from released totals`);
+    return { passed: problems.length === 0, problems };
+}
+export const tableKind = {
+    kind: 'table',
+    parse: parseTable,
+    present(t, findings, params) {
+        const extra = { table: tableJson(t) };
+        const failing = failingCells(t, findings);
+        const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+        if (failing.size > 0 || rounded) {
+            const p = protectTable(t, failing, rounded ? { roundBase: params.round_base } : {});
+            const recheck = recheckProtected(t, failing, p);
+            extra.protected = recheck.passed ? { ...p, rechecked: true } : null;
+        }
+        return extra;
+    },
+    releasable(t) {
+        const json = tableJson(t);
+        return { dims: [...t.rows.vars, ...t.cols.vars].sort(), statistic: t.statistic, cells: json.cells };
+    },
+};
+//# sourceMappingURL=table-kind.js.map

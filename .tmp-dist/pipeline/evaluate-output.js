@@ -1,0 +1,72 @@
+/**
+ * Evaluates one output: parse it with its kind's module, run every check the rule set
+ * enables for that kind, and derive the output's outcome from the findings. A check that
+ * throws stops the request with `CHECK_FAILED` (fail closed: never a release).
+ *
+ * @example
+ * const r = evaluateOutput(raw, '/outputs/0', rules.resolve('p1'), limits, { project: 'p1', dataset: null });
+ * r.decision.outcome; // 'reject'
+ */
+import { createHash } from 'node:crypto';
+import { outcomeOfStatuses, worstStatus } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { checksFor } from '../checks/index.js';
+import { outputKindModule } from '../outputs/index.js';
+import { recordTableRows } from '../telemetry/metrics.js';
+import { outputRows } from '../telemetry/output-rows.js';
+import { withSpan } from '../telemetry/with-span.js';
+/**
+ * The SHA-256 a decision names for an output. Callers that have the raw bytes (a CSV upload)
+ * pass them; otherwise it is the digest of the output's JSON as received.
+ */
+export function outputDigest(raw, bytes) {
+    const h = createHash('sha256');
+    if (bytes)
+        h.update(bytes);
+    else
+        h.update(JSON.stringify(raw));
+    return h.digest('hex');
+}
+export function evaluateOutput(raw, pointer, rules, limits, ctx) {
+    const mod = outputKindModule(raw.kind);
+    const parsed = withSpan('airlock.parse', { 'airlock.output.kind': raw.kind, 'airlock.output.pointer': pointer }, (span) => {
+        const p = mod.parse(raw, { limits, params: rules.params, pointer });
+        const rows = outputRows(raw.kind, p);
+        if (rows !== null) {
+            span.setAttribute('airlock.output.rows', rows);
+            recordTableRows(rows, raw.kind);
+        }
+        return p;
+    });
+    const findings = [];
+    for (const check of checksFor(raw.kind, rules.checks[raw.kind] ?? [])) {
+        try {
+            const found = withSpan(`airlock.check.${check.id}`, { 'airlock.check.id': check.id, 'airlock.output.kind': raw.kind }, (span) => {
+                const f = check.run(parsed, rules.params, { output: raw.name, project: ctx.project, dataset: ctx.dataset });
+                // No findings: the check did not apply to this output.
+                span.setAttribute('airlock.check.status', f.length ? worstStatus(f.map((x) => x.status)) : 'not_applicable');
+                return f;
+            });
+            findings.push(...found);
+        }
+        catch (e) {
+            if (e instanceof AirlockError)
+                throw e;
+            throw new AirlockError('CHECK_FAILED', `check ${check.id} could not evaluate output "${raw.name}"; no decision was made`);
+        }
+    }
+    const decision = {
+        name: raw.name,
+        kind: raw.kind,
+        sha256: ctx.digest ?? outputDigest(raw),
+        outcome: outcomeOfStatuses(findings.map((f) => f.status)),
+        findings,
+    };
+    if (findings.length === 0) {
+        // No enabled check applied: nothing vouches for the output, so a human must look.
+        decision.outcome = 'review';
+    }
+    Object.assign(decision, mod.present?.(parsed, findings, rules.params) ?? {});
+    return { decision, parsed, releasable: mod.releasable?.(parsed) ?? null };
+}
+//# sourceMappingURL=evaluate-output.js.map

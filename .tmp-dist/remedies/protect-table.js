@@ -1,0 +1,67 @@
+/**
+ * The protected version of a failing table: primary suppression of the failing cells,
+ * secondary suppression so none of them can be recomputed from what is released, and
+ * optional rounding of the released counts. The pipeline re-runs the checks on the result
+ * before offering it; this module only guarantees that no suppressed cell is exactly
+ * recoverable from the released cells and totals.
+ *
+ * @example
+ * const p = protectTable(table, new Set([4]), { roundBase: 5 });
+ * p.rows[4]; // { labels: { sex: 'F', region: 'north' }, value: null, suppressed: true, reason: 'primary' }
+ */
+import { isCountStatistic } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { cellCount, cellLabels, cellValue } from '../outputs/table/cell-table.js';
+import { suppress } from './secondary-suppression.js';
+/**
+ * Rounds to the nearest multiple of `base`; a tie (exactly half-way) goes up, to the larger
+ * multiple, e.g. base 10: 15 → 20, 25 → 30 (counts are non-negative, so "up" is away from 0).
+ *
+ * @example roundTo(12, 5) // 10
+ */
+export function roundTo(x, base) {
+    const q = Math.floor(x / base + 0.5) * base;
+    return q === 0 ? 0 : q; // no −0 in JSON output
+}
+/**
+ * Suppresses `failing` (primary) and the complements that protect them (secondary) in `t`,
+ * and, with `roundBase`, rounds the released values of a count table. Margin cells are
+ * treated like any other cell: a failing margin is suppressed, and a margin may be chosen as
+ * a complement when no interior cell can do.
+ *
+ * @example
+ * const p = protectTable(t, new Set([0]));
+ * p.secondary; // e.g. [1, 3, 4] — the cheapest cells closing a cycle through cell 0
+ */
+export function protectTable(t, failing, opts = {}) {
+    const n = cellCount(t);
+    const base = opts.roundBase;
+    if (base !== undefined && !(Number.isFinite(base) && base > 0)) {
+        throw new AirlockError('INTERNAL', `protectTable: round base ${base} is not a positive number`);
+    }
+    const primaryMask = new Uint8Array(n);
+    for (const i of failing) {
+        if (!Number.isInteger(i) || i < 0 || i >= n) {
+            throw new AirlockError('INTERNAL', `protectTable: failing cell ${i} is not in a table of ${n} cells`);
+        }
+        primaryMask[i] = 1;
+    }
+    const mask = suppress({ nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value }, primaryMask);
+    const round = base !== undefined && isCountStatistic(t.statistic);
+    const out = { suppressed: [], primary: [], secondary: [], rows: [] };
+    for (let i = 0; i < n; i++) {
+        const labels = cellLabels(t, i);
+        if (mask[i]) {
+            const reason = primaryMask[i] ? 'primary' : 'secondary';
+            out.suppressed.push(i);
+            out[reason].push(i);
+            out.rows.push({ labels, value: null, suppressed: true, reason });
+        }
+        else {
+            const v = cellValue(t, i);
+            out.rows.push({ labels, value: v !== null && round ? roundTo(v, base) : v, suppressed: false });
+        }
+    }
+    return out;
+}
+//# sourceMappingURL=protect-table.js.map

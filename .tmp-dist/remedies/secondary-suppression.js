@@ -1,0 +1,200 @@
+/**
+ * Secondary (complementary) suppression: given the cells that fail a check (primary), choose
+ * further cells to suppress so that no suppressed cell can be computed exactly from what is
+ * released (see `recoverableCells` for the attacker and `tableConstraints` for which totals
+ * the attacker knows).
+ *
+ * Why a graph: every cell is in at most two equations (its row total's and its column
+ * total's), so the suppressed cells are the edges of a graph whose nodes are the equations
+ * (plus one "ground" node standing for "no equation on this side"). The equations form a
+ * network matrix, whose null space is the cycle space of that graph: a suppressed cell is
+ * exactly recoverable iff it lies on no cycle, i.e. iff it is a bridge. The usual rule of
+ * thumb ("two suppressed cells in every line") is necessary but not sufficient — a cell
+ * joining two protected blocks is a bridge and is still determined.
+ *
+ * So the greedy step is: take an exposed (bridge) cell and close a cycle through it along the
+ * cheapest path between its two endpoints, where already-suppressed cells are free and other
+ * cells cost, lexicographically, (empty or zero?, margin?, |value|). The path's first and last
+ * cells are in the exposed cell's row and column, so this is "complement with the smallest
+ * cell in its row/column", chosen jointly for the whole cycle instead of one cell at a time.
+ * Adding cells never turns a non-bridge into a bridge, so each step removes at least one
+ * bridge and the loop ends after at most one step per exposed cell. The result is then
+ * verified with the exact linear-algebra test.
+ *
+ * @example
+ * const mask = suppress(grid, primary); // primary ∪ secondary, 1 = suppressed
+ */
+import { AirlockError } from '../errors.js';
+import { recoverableCells } from './is-recoverable.js';
+import { tableConstraints } from './table-constraints.js';
+function less(a, b) {
+    if (a[0] !== b[0])
+        return a[0] < b[0];
+    if (a[1] !== b[1])
+        return a[1] < b[1];
+    return a[2] < b[2];
+}
+function buildGraph(grid) {
+    const c = tableConstraints(grid);
+    const ground = c.nEquations;
+    const n = c.rowEq.length;
+    const u = new Int32Array(n);
+    const v = new Int32Array(n);
+    const incident = Array.from({ length: ground + 1 }, () => []);
+    for (let i = 0; i < n; i++) {
+        u[i] = c.rowEq[i] < 0 ? ground : c.rowEq[i];
+        v[i] = c.colEq[i] < 0 ? ground : c.colEq[i];
+        // A cell in no equation is a loop at ground: on a cycle by itself, never determined.
+        if (u[i] === v[i])
+            continue;
+        incident[u[i]].push(i);
+        incident[v[i]].push(i);
+    }
+    return { nNodes: ground + 1, u, v, incident };
+}
+/** Suppressed cells that are bridges of the suppressed subgraph (iterative Tarjan). */
+function bridges(g, mask) {
+    const disc = new Int32Array(g.nNodes).fill(-1);
+    const low = new Int32Array(g.nNodes);
+    const out = [];
+    let time = 0;
+    const other = (cell, node) => (g.u[cell] === node ? g.v[cell] : g.u[cell]);
+    for (let s = 0; s < g.nNodes; s++) {
+        if (disc[s] >= 0)
+            continue;
+        // Stack frames: node, the cell we arrived by (−1 at the root), next incident position.
+        const nodes = [s];
+        const via = [-1];
+        const pos = [0];
+        disc[s] = low[s] = time++;
+        while (nodes.length) {
+            const top = nodes.length - 1;
+            const x = nodes[top];
+            const list = g.incident[x];
+            if (pos[top] < list.length) {
+                const cell = list[pos[top]++];
+                if (!mask[cell] || cell === via[top])
+                    continue;
+                const y = other(cell, x);
+                if (disc[y] < 0) {
+                    disc[y] = low[y] = time++;
+                    nodes.push(y);
+                    via.push(cell);
+                    pos.push(0);
+                }
+                else if (disc[y] < low[x]) {
+                    low[x] = disc[y];
+                }
+            }
+            else {
+                nodes.pop();
+                const cell = via.pop();
+                pos.pop();
+                if (nodes.length) {
+                    const parent = nodes[nodes.length - 1];
+                    if (low[x] < low[parent])
+                        low[parent] = low[x];
+                    if (low[x] > disc[parent])
+                        out.push(cell);
+                }
+            }
+        }
+    }
+    return out;
+}
+/**
+ * Cheapest path (Dijkstra, dense: the graph has only nRows + nCols + 1 nodes) from `from` to
+ * `to` avoiding cell `skip`; returns its cells, or null when the endpoints are disconnected.
+ */
+function cheapestPath(g, cost, mask, skip, from, to) {
+    const dist = new Array(g.nNodes).fill(null);
+    const prevCell = new Int32Array(g.nNodes).fill(-1);
+    const done = new Uint8Array(g.nNodes);
+    const free = [0, 0, 0];
+    dist[from] = free;
+    for (;;) {
+        let x = -1;
+        for (let y = 0; y < g.nNodes; y++) {
+            const dy = dist[y];
+            if (!done[y] && dy && (x < 0 || less(dy, dist[x])))
+                x = y;
+        }
+        if (x < 0)
+            return null;
+        if (x === to)
+            break;
+        done[x] = 1;
+        const dx = dist[x];
+        for (const cell of g.incident[x]) {
+            if (cell === skip)
+                continue;
+            const y = g.u[cell] === x ? g.v[cell] : g.u[cell];
+            if (done[y])
+                continue;
+            const w = mask[cell] ? free : cost[cell];
+            const d = [dx[0] + w[0], dx[1] + w[1], dx[2] + w[2]];
+            const dy = dist[y];
+            if (!dy || less(d, dy)) {
+                dist[y] = d;
+                prevCell[y] = cell;
+            }
+        }
+    }
+    const path = [];
+    for (let x = to; x !== from;) {
+        const cell = prevCell[x];
+        path.push(cell);
+        x = g.u[cell] === x ? g.v[cell] : g.u[cell];
+    }
+    return path;
+}
+/**
+ * The full suppression mask (primary ∪ secondary, 1 = suppressed) such that no suppressed
+ * cell is exactly recoverable. Complements are the cheapest available: non-empty non-zero
+ * cells before empty or zero ones, interior cells before margins, then smallest |value|.
+ * Primary cells are never unsuppressed. Deterministic for a given input.
+ *
+ * @example
+ * // 2x2 interior + margins, cell (0,0) failing: its row, column and the opposite cell go too.
+ * const grid = { nRows: 3, nCols: 3, rowMargin: 2, colMargin: 2,
+ *   value: Float64Array.of(3, 40, 43, 50, 60, 110, 53, 100, 153) };
+ * suppress(grid, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0)); // 1,1,0, 1,1,0, 0,0,0
+ */
+export function suppress(grid, primary) {
+    const g = buildGraph(grid);
+    const n = grid.value.length;
+    if (primary.length !== n) {
+        throw new AirlockError('INTERNAL', `primary mask has ${primary.length} cells, the grid ${n}`);
+    }
+    const cost = [];
+    for (let i = 0; i < n; i++) {
+        const x = grid.value[i];
+        const r = Math.floor(i / grid.nCols);
+        const col = i - r * grid.nCols;
+        const margin = r === grid.rowMargin || col === grid.colMargin ? 1 : 0;
+        cost.push(Number.isNaN(x) ? [1, margin, 0] : [x === 0 ? 1 : 0, margin, Math.abs(x)]);
+    }
+    const mask = Uint8Array.from(primary, (x) => (x ? 1 : 0));
+    for (;;) {
+        const exposed = bridges(g, mask);
+        if (!exposed.length)
+            break;
+        // Primary cells first (they are why we are here), then in cell order, for determinism.
+        exposed.sort((a, b) => primary[b] - primary[a] || a - b);
+        const cell = exposed[0];
+        const path = cheapestPath(g, cost, mask, cell, g.u[cell], g.v[cell]);
+        if (!path) {
+            // Cannot happen for the table shapes above (every cell lies on a cycle of the full
+            // table); fail closed rather than offer a table that gives a cell away.
+            throw new AirlockError('INTERNAL', `suppression: no complement can protect cell ${cell}`);
+        }
+        for (const c of path)
+            mask[c] = 1;
+    }
+    const left = recoverableCells(grid, mask);
+    if (left.length) {
+        throw new AirlockError('INTERNAL', `suppression: cells ${left.join(', ')} remain recoverable`);
+    }
+    return mask;
+}
+//# sourceMappingURL=secondary-suppression.js.map

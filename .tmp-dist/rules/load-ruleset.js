@@ -1,0 +1,185 @@
+/**
+ * Loads the rule set from a directory: `default.yaml` (or `.yml`/`.json`) and per-project
+ * overrides in `projects/`. Every file is validated against the rule-file JSON Schema with
+ * ajv; any error names the file, the path inside it and what is wrong, and no rule set is
+ * returned (start-up stops, a live reload keeps the old set). The digest is SHA-256 of the
+ * canonical JSON of the whole set, so two directories with the same rules share a digest.
+ *
+ * @example
+ * const rules = loadRuleset('./rules');
+ * rules.digest; // '3f1c…'
+ * rules.resolve('cancer-registry').params.threshold; // 20
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import { canonicalJson } from '../signing/canonical-json.js';
+import { DEFAULT_PARAMETERS, PARAMETERS_SCHEMA } from './parameters.js';
+const checkLists = {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(OUTPUT_KIND_VALUES.map((k) => [k, { type: 'array', items: { enum: CHECK_ID_VALUES }, uniqueItems: true }])),
+};
+/** JSON Schema of `default.yaml`. */
+export const RULE_FILE_SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'version', 'parameters', 'checks'],
+    properties: {
+        name: { type: 'string', minLength: 1 },
+        version: { type: 'string', minLength: 1 },
+        description: { type: 'string' },
+        parameters: PARAMETERS_SCHEMA,
+        checks: checkLists,
+    },
+};
+/** JSON Schema of a project override file. */
+export const OVERRIDE_FILE_SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['project'],
+    properties: {
+        project: { type: 'string', minLength: 1 },
+        description: { type: 'string' },
+        parameters: PARAMETERS_SCHEMA,
+        checks: checkLists,
+    },
+};
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validateRuleFile = ajv.compile(RULE_FILE_SCHEMA);
+const validateOverride = ajv.compile(OVERRIDE_FILE_SCHEMA);
+const RULE_EXT = /\.(ya?ml|json)$/;
+/**
+ * Reads one rule file (YAML or JSON) without validating it; `RULES_INVALID` when it does not parse.
+ *
+ * @example readRuleFile('rules/default.yaml', 'rules/default.yaml').name // 'default'
+ */
+export function readRuleFile(path, shownAs) {
+    const text = readFileSync(path, 'utf8');
+    try {
+        return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    }
+    catch (e) {
+        throw new AirlockError('RULES_INVALID', `${shownAs}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message}`, [
+            { pointer: shownAs, message: e.message },
+        ]);
+    }
+}
+/**
+ * The schema problems of a parsed rule file (none when it is valid).
+ *
+ * @example ruleFileIssues({ project: 'p', parameters: { threshold: 0 } }, 'override', 'p.yaml')[0].path // '/parameters/threshold'
+ */
+export function ruleFileIssues(data, as, shownAs) {
+    const validate = as === 'default' ? validateRuleFile : validateOverride;
+    if (validate(data))
+        return [];
+    return (validate.errors ?? []).map((e) => {
+        const extra = e.params.additionalProperty ? ` (${String(e.params.additionalProperty)})` : e.params.allowedValues ? ` (one of ${e.params.allowedValues.join(', ')})` : '';
+        const path = e.instancePath || '/';
+        return {
+            pointer: `${shownAs}#${path}`,
+            path,
+            message: `${e.message ?? 'invalid'}${extra}`,
+            keyword: e.keyword,
+            ...(e.params.additionalProperty ? { property: String(e.params.additionalProperty) } : {}),
+        };
+    });
+}
+function schemaErrors(shownAs, issues) {
+    const details = issues.map((i) => ({ pointer: i.pointer, message: i.message }));
+    throw new AirlockError('RULES_INVALID', `${shownAs}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, details);
+}
+/**
+ * The rule files of a directory: its default file and its project override files, sorted.
+ * Throws `RULES_INVALID` when there is no default file.
+ *
+ * @example ruleFilePaths('rules') // { default: 'rules/default.yaml', projects: ['rules/projects/example-strict.yaml'] }
+ */
+export function ruleFilePaths(dir) {
+    const projectsDir = join(dir, 'projects');
+    let names = [];
+    try {
+        names = readdirSync(projectsDir).filter((n) => RULE_EXT.test(n)).sort();
+    }
+    catch {
+        names = [];
+    }
+    return { default: findDefault(dir), projects: names.map((n) => join(projectsDir, n)) };
+}
+/**
+ * How a rule file is named in messages: relative to the working directory when inside it.
+ *
+ * @example shownPath('/work/main/rules/default.yaml') // 'rules/default.yaml'
+ */
+export function shownPath(path) {
+    return relative(process.cwd(), path) || path;
+}
+function findDefault(dir) {
+    for (const name of ['default.yaml', 'default.yml', 'default.json']) {
+        const p = join(dir, name);
+        try {
+            if (statSync(p).isFile())
+                return p;
+        }
+        catch {
+            // not this one
+        }
+    }
+    throw new AirlockError('RULES_INVALID', `${dir}: no default.yaml (or .yml/.json) rule file`, [{ pointer: dir, message: 'missing default rule file' }]);
+}
+/**
+ * Builds a rule set from already-parsed content (files, or a stored rule set being replayed).
+ */
+export function rulesetFromContent(content) {
+    const def = content.default;
+    const digest = createHash('sha256').update(canonicalJson(content)).digest('hex');
+    const byProject = new Map(content.projects.map((o) => [o.project, o]));
+    const base = Object.freeze({ ...DEFAULT_PARAMETERS, ...def.parameters });
+    const resolved = new Map();
+    const resolve = (project) => {
+        let r = resolved.get(project);
+        if (!r) {
+            const o = byProject.get(project);
+            r = Object.freeze({
+                params: o?.parameters ? Object.freeze({ ...base, ...o.parameters }) : base,
+                checks: Object.freeze({ ...def.checks, ...(o?.checks ?? {}) }),
+                override: o ? o.project : null,
+            });
+            resolved.set(project, r);
+        }
+        return r;
+    };
+    return Object.freeze({ name: def.name, version: def.version, digest, content, resolve });
+}
+/** Loads and validates a rules directory. Throws `RULES_INVALID` naming file and path. */
+export function loadRuleset(dir) {
+    const files = ruleFilePaths(dir);
+    const defShown = shownPath(files.default);
+    const def = readRuleFile(files.default, defShown);
+    const defIssues = ruleFileIssues(def, 'default', defShown);
+    if (defIssues.length)
+        schemaErrors(defShown, defIssues);
+    const projects = [];
+    const seen = new Map();
+    for (const p of files.projects) {
+        const shown = shownPath(p);
+        const o = readRuleFile(p, shown);
+        const issues = ruleFileIssues(o, 'override', shown);
+        if (issues.length)
+            schemaErrors(shown, issues);
+        const override = o;
+        const prev = seen.get(override.project);
+        if (prev)
+            throw new AirlockError('RULES_INVALID', `${shown}: project "${override.project}" already has overrides in ${prev}`, [{ pointer: `${shown}#/project`, message: 'duplicate project' }]);
+        seen.set(override.project, shown);
+        projects.push(override);
+    }
+    projects.sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
+    return rulesetFromContent({ default: def, projects });
+}
+//# sourceMappingURL=load-ruleset.js.map

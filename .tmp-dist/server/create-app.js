@@ -1,0 +1,71 @@
+/**
+ * Express wiring only: parsers with limits, routes, and the error handler. Every route hands
+ * its work to the pipeline; nothing here knows what a rule says.
+ *
+ * @example
+ * const app = createApp({ config, ruleset: () => rules, logger, finalize });
+ * app.listen(8080);
+ */
+import express from 'express';
+import { AirlockError } from '../errors.js';
+import { makeDecision } from '../pipeline/make-decision.js';
+import { errorHandler, notFound } from './error-handler.js';
+import { installOperationalMiddleware } from './middleware/operational-middleware.js';
+import { registerCsvDecisions } from './routes/csv-decisions.js';
+export function limitsOf(config) {
+    return { maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs };
+}
+/** Wraps an async handler so rejections reach the error handler. */
+export function route(fn) {
+    return (req, res, next) => {
+        Promise.resolve()
+            .then(() => fn(req, res))
+            .catch(next);
+    };
+}
+/** Refuses bodies that are not JSON before anything reads them. */
+function requireJson(req, _res, next) {
+    if (!req.is('application/json'))
+        next(new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
+    else
+        next();
+}
+export function createApp(deps) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    installOperationalMiddleware(app, deps.config, deps.logger);
+    const limits = limitsOf(deps.config);
+    const pipeline = { ruleset: deps.ruleset, limits, finalize: deps.finalize };
+    const json = express.json({ limit: deps.config.jsonLimit, strict: true });
+    app.get('/healthz', (_req, res) => {
+        res.json({ status: 'ok' });
+    });
+    app.get('/readyz', route(async (_req, res) => {
+        const checks = { rules: Boolean(deps.ruleset()) };
+        for (const [name, probe] of Object.entries(deps.readiness ?? {})) {
+            try {
+                checks[name] = await probe();
+            }
+            catch {
+                checks[name] = false;
+            }
+        }
+        const ready = Object.values(checks).every(Boolean);
+        res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, ruleset: deps.ruleset().digest });
+    }));
+    app.get('/v1/rulesets/active', (_req, res) => {
+        const r = deps.ruleset();
+        res.json({ name: r.name, version: r.version, digest: r.digest, content: r.content });
+    });
+    app.post('/v1/decisions', requireJson, json, route(async (req, res) => {
+        const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline });
+        res.status(201).json(result);
+    }));
+    registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit });
+    deps.extend?.(app);
+    app.use(notFound);
+    app.use(errorHandler(deps.logger));
+    return app;
+}
+//# sourceMappingURL=create-app.js.map

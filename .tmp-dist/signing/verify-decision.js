@@ -1,0 +1,169 @@
+/**
+ * Offline verification of a saved decision response `{ decision, signature, audit? }` against a
+ * JWKS: the JWS must be an airlock decision signature by a published key, and the `decision`
+ * object must be exactly what was signed. When it is not, the result names the first field that
+ * differs (a JSON pointer into the response), so a tampered or mis-copied file is easy to spot.
+ *
+ * The chain position in `audit` can only be checked against the store (`verifyAudit`); here only
+ * its shape is checked.
+ *
+ * @example
+ * const r = await verifyDecisionResponse(JSON.parse(saved), jwks);
+ * if (!r.ok) console.error(`${r.field}: ${r.reason}`);
+ */
+import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { canonicalJson } from './canonical-json.js';
+import { DECISION_JWS_ALG, DECISION_JWS_TYP } from './sign-decision.js';
+const importedKeys = new WeakMap();
+/** Imports (once per JWKS object) the key with this kid; null when absent or unusable. */
+function keyFor(jwks, kid) {
+    let cache = importedKeys.get(jwks);
+    if (!cache) {
+        cache = new Map();
+        importedKeys.set(jwks, cache);
+    }
+    let key = cache.get(kid);
+    if (!key) {
+        const jwk = jwks.keys.find((k) => k.kid === kid);
+        key = jwk
+            ? importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, DECISION_JWS_ALG).then((k) => (k instanceof Uint8Array ? null : k), () => null)
+            : Promise.resolve(null);
+        cache.set(kid, key);
+    }
+    return key;
+}
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function escapeToken(t) {
+    return t.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+function show(v) {
+    if (v === undefined)
+        return 'absent';
+    const s = JSON.stringify(v);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+/**
+ * The first place (JSON pointer, depth first, keys in canonical order) where two JSON values
+ * differ, or null when they canonicalise identically.
+ *
+ * @example firstDifference({ a: 1, b: [1, 2] }, { a: 1, b: [1, 3] }) // { pointer: '/b/1', expected: 2, actual: 3 }
+ */
+export function firstDifference(expected, actual, pointer = '') {
+    if (expected === undefined && actual === undefined)
+        return null;
+    if (Array.isArray(expected) && Array.isArray(actual)) {
+        const n = Math.max(expected.length, actual.length);
+        for (let i = 0; i < n; i++) {
+            const d = firstDifference(expected[i], actual[i], `${pointer}/${i}`);
+            if (d)
+                return d;
+        }
+        return null;
+    }
+    if (isObject(expected) && isObject(actual)) {
+        const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+        for (const k of keys) {
+            const d = firstDifference(expected[k], actual[k], `${pointer}/${escapeToken(k)}`);
+            if (d)
+                return d;
+        }
+        return null;
+    }
+    let same;
+    try {
+        same = canonicalJson(expected) === canonicalJson(actual);
+    }
+    catch {
+        same = false;
+    }
+    return same ? null : { pointer, expected, actual };
+}
+const HEX64 = /^[0-9a-f]{64}$/;
+function checkAudit(audit) {
+    if (audit === undefined)
+        return null;
+    if (!isObject(audit))
+        return { ok: false, field: '/audit', reason: 'audit is not an object' };
+    if (!Number.isSafeInteger(audit.seq) || audit.seq < 1) {
+        return { ok: false, field: '/audit/seq', reason: 'audit.seq is not a positive integer' };
+    }
+    for (const f of ['hash', 'prev']) {
+        if (typeof audit[f] !== 'string' || !HEX64.test(audit[f])) {
+            return { ok: false, field: `/audit/${f}`, reason: `audit.${f} is not 64 lower-case hex digits` };
+        }
+    }
+    return null;
+}
+/**
+ * Verifies a decision response against a JWKS. Never throws for bad input: every failure is
+ * an `{ ok: false, reason, field }` result.
+ *
+ * @example
+ * await verifyDecisionResponse({ decision, signature }, jwks) // { ok: true, kid: '…' }
+ * await verifyDecisionResponse({ decision: { ...decision, outcome: 'release' }, signature }, jwks)
+ * // { ok: false, kid: '…', field: '/decision/outcome', reason: 'decision differs from the signed payload at /outcome: signed "reject", found "release"' }
+ */
+export async function verifyDecisionResponse(response, jwks) {
+    if (!isObject(response))
+        return { ok: false, field: '', reason: 'the response is not a JSON object' };
+    const { decision, signature } = response;
+    if (!isObject(decision))
+        return { ok: false, field: '/decision', reason: 'decision is missing or not an object' };
+    if (typeof signature !== 'string' || signature.split('.').length !== 3) {
+        return { ok: false, field: '/signature', reason: 'signature is missing or not a compact JWS' };
+    }
+    let header;
+    try {
+        header = decodeProtectedHeader(signature);
+    }
+    catch {
+        return { ok: false, field: '/signature', reason: 'the JWS header cannot be decoded' };
+    }
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const fail = (field, reason) => ({ ok: false, ...(kid ? { kid } : {}), field, reason });
+    if (header.alg !== DECISION_JWS_ALG)
+        return fail('/signature', `JWS alg is ${show(header.alg)}, expected "${DECISION_JWS_ALG}"`);
+    if (header.typ !== DECISION_JWS_TYP)
+        return fail('/signature', `JWS typ is ${show(header.typ)}, expected "${DECISION_JWS_TYP}"`);
+    if (!kid)
+        return fail('/signature', 'JWS header has no kid');
+    const key = await keyFor(jwks, kid);
+    if (!key)
+        return fail('/signature', `no usable key with kid ${kid} in the JWKS`);
+    let payload;
+    try {
+        ({ payload } = await compactVerify(signature, key, { algorithms: [DECISION_JWS_ALG] }));
+    }
+    catch {
+        return fail('/signature', `the signature does not verify with key ${kid}`);
+    }
+    let signedText;
+    let signed;
+    try {
+        signedText = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+        signed = JSON.parse(signedText);
+    }
+    catch {
+        return fail('/signature', 'the signed payload is not UTF-8 JSON');
+    }
+    let canonical;
+    try {
+        canonical = canonicalJson(signed) === signedText;
+    }
+    catch {
+        canonical = false;
+    }
+    if (!canonical)
+        return fail('/signature', 'the signed payload is not canonical JSON (RFC 8785)');
+    const diff = firstDifference(signed, decision);
+    if (diff) {
+        return fail(`/decision${diff.pointer}`, `decision differs from the signed payload at ${diff.pointer || '/'}: signed ${show(diff.expected)}, found ${show(diff.actual)}`);
+    }
+    const auditProblem = checkAudit(response.audit);
+    if (auditProblem)
+        return { ...auditProblem, kid };
+    return { ok: true, kid };
+}
+//# sourceMappingURL=verify-decision.js.map

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench [-- --quick] [-- --json PATH] [-- --only a,b]`: airlock against the tools and
+ * limits it is measured by, side by side in one run (see bench/README.md):
+ * - large_e2e: a 1M-row CSV decided over HTTP (raw CSV and JSON transports) vs pandas reading
+ *   the file and computing the crosstab (`baseline_pandas`);
+ * - check_kernel: the check stage on 1M and 10M parsed rows vs a single-pass typed-array loop;
+ * - small_rps: small decisions under keep-alive load vs a bare express route;
+ * - peak_rss: peak memory of a server deciding 1M and 10M rows.
+ * Prints a table and, with --json, writes every figure. `--quick` is a smoke run (< 1 minute):
+ * fewer repetitions and shorter load phases, the same sizes. Generated data is seeded and
+ * cached under os.tmpdir(); every server listens on loopback only.
+ *
+ * @example npm run bench -- --quick --json out.json
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { generateMicrodata } from './generate-microdata.js';
+import type { CheckKernel } from './measure-check-kernel.js';
+import { measureCheckKernel } from './measure-check-kernel.js';
+import type { LargeE2e } from './measure-large-e2e.js';
+import { measureLargeE2e } from './measure-large-e2e.js';
+import type { PeakRss } from './measure-peak-rss.js';
+import { measurePeakRss } from './measure-peak-rss.js';
+import type { SmallRps } from './measure-small-rps.js';
+import { measureSmallRps } from './measure-small-rps.js';
+import type { Missing, PandasBaseline } from './run-pandas-baseline.js';
+import { runPandasBaseline } from './run-pandas-baseline.js';
+
+/** The targets of issue 7. */
+export const TARGETS = {
+  largeE2eRatio: 1.0,
+  checkKernelRatio: 2.0,
+  smallRpsRatio: 0.5,
+  smallRpsP99Ms: 10,
+  peakRssBytes10M: 2.5e9,
+} as const;
+
+const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
+type CaseName = (typeof CASES)[number];
+
+interface Report {
+  quick: boolean;
+  startedAt: string;
+  seconds: number;
+  machine: { nproc: number; cpu: string; memGb: number; node: string; platform: string; loadavgStart: number[]; loadavgEnd: number[] };
+  figures: {
+    large_e2e?: LargeE2e & { rows: number; bytes: number; baseline_pandas: PandasBaseline | Missing; ratioCsv: number | null; ratioJson: number | null; met: boolean | null };
+    check_kernel?: { sizes: CheckKernel[]; met: boolean };
+    small_rps?: SmallRps & { met: boolean };
+    peak_rss?: { cases: PeakRss[]; met: boolean };
+  };
+  targets: typeof TARGETS;
+}
+
+const ROWS_1M = 1_000_000;
+const ROWS_10M = 10_000_000;
+
+function fmt(x: number, digits = 3): string {
+  return Number.isFinite(x) ? x.toPrecision(digits) : String(x);
+}
+
+function table(report: Report): string {
+  const rows: string[][] = [['figure', 'airlock', 'baseline', 'ratio', 'target', 'met']];
+  const met = (m: boolean | null) => (m === null ? 'n/a' : m ? 'yes' : 'NO');
+  const f = report.figures;
+  if (f.large_e2e) {
+    const e = f.large_e2e;
+    const b = e.baseline_pandas;
+    const base = 'totalS' in b ? `pandas ${fmt(b.totalS)} s (read ${fmt(b.readS)} + crosstab ${fmt(b.crosstabS)})` : `missing: ${b.missing}`;
+    rows.push([`large_e2e csv (${e.rows / 1e6}M rows)`, `${fmt(e.csv.medianS)} s`, base, e.ratioCsv === null ? '-' : fmt(e.ratioCsv), `<= ${TARGETS.largeE2eRatio}`, met(e.met)]);
+    rows.push([`large_e2e json (${e.rows / 1e6}M rows)`, `${fmt(e.json.medianS)} s`, 'same', e.ratioJson === null ? '-' : fmt(e.ratioJson), '(informative)', '']);
+  }
+  for (const k of f.check_kernel?.sizes ?? []) {
+    rows.push([
+      `check_kernel (${k.rows / 1e6}M rows)`,
+      `${fmt(k.stageS * 1000)} ms, ${fmt(k.stageRowsPerS / 1e6)} M rows/s`,
+      `${fmt(k.baselineS * 1000)} ms, ${fmt(k.baselineRowsPerS / 1e6)} M rows/s`,
+      fmt(k.ratio),
+      `<= ${TARGETS.checkKernelRatio}`,
+      met(k.ratio <= TARGETS.checkKernelRatio),
+    ]);
+  }
+  if (f.small_rps) {
+    const s = f.small_rps;
+    rows.push([
+      `small_rps (${s.cells} cells, ${s.connections} conns)`,
+      `${fmt(s.airlock.max.rps, 4)} req/s`,
+      `bare express ${fmt(s.bare.max.rps, 4)} req/s`,
+      fmt(s.ratio),
+      `>= ${TARGETS.smallRpsRatio}`,
+      met(s.ratio >= TARGETS.smallRpsRatio),
+    ]);
+    rows.push([
+      `small_rps latency @ ${fmt(s.airlock.halfRate.rps, 4)} req/s`,
+      `p50 ${fmt(s.airlock.halfRate.p50Ms)} ms, p99 ${fmt(s.airlock.halfRate.p99Ms)} ms`,
+      `bare p50 ${fmt(s.bare.halfRate.p50Ms)}, p99 ${fmt(s.bare.halfRate.p99Ms)} ms`,
+      '',
+      `p99 < ${TARGETS.smallRpsP99Ms} ms`,
+      met(s.airlock.halfRate.p99Ms < TARGETS.smallRpsP99Ms),
+    ]);
+  }
+  for (const p of f.peak_rss?.cases ?? []) {
+    const ten = p.rows >= ROWS_10M;
+    rows.push([`peak_rss ${p.transport} (${p.rows / 1e6}M rows, ${fmt(p.bytes / 1e6)} MB)`, `${fmt(p.peakMb, 4)} MiB`, `idle ${fmt(p.idleMb, 3)} MiB`, '', ten ? `< ${TARGETS.peakRssBytes10M / 1e9} GB` : '', ten ? met(p.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) : '']);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' } } });
+  const quick = values.quick ?? false;
+  const only = new Set((values.only ?? CASES.join(',')).split(',') as CaseName[]);
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  const started = performance.now();
+  const report: Report = {
+    quick,
+    startedAt: new Date().toISOString(),
+    seconds: 0,
+    machine: { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 1024 ** 3), node: process.version, platform: `${process.platform} ${process.arch}`, loadavgStart: loadavg(), loadavgEnd: [] },
+    figures: {},
+    targets: TARGETS,
+  };
+
+  const needs1M = only.has('large_e2e') || only.has('peak_rss');
+  log('generating data (seeded, cached in the temp directory)');
+  const file1M = needs1M ? await generateMicrodata({ rows: ROWS_1M, seed: 7 }) : null;
+  const file10M = only.has('peak_rss') ? await generateMicrodata({ rows: ROWS_10M, seed: 7 }) : null;
+
+  if (only.has('large_e2e') && file1M) {
+    log('large_e2e: pandas baseline');
+    const runs = quick ? 3 : 7;
+    const baseline = await runPandasBaseline(file1M, runs);
+    log('large_e2e: airlock over HTTP');
+    const e2e = await measureLargeE2e(file1M, runs);
+    const ratio = (s: number) => ('totalS' in baseline ? s / baseline.totalS : null);
+    const ratioCsv = ratio(e2e.csv.medianS);
+    report.figures.large_e2e = { rows: file1M.rows, bytes: file1M.bytes, ...e2e, baseline_pandas: baseline, ratioCsv, ratioJson: ratio(e2e.json.medianS), met: ratioCsv === null ? null : ratioCsv <= TARGETS.largeE2eRatio };
+  }
+  if (only.has('check_kernel')) {
+    log('check_kernel');
+    const sizes = [measureCheckKernel(ROWS_1M, quick ? 5 : 15), measureCheckKernel(ROWS_10M, quick ? 3 : 7)];
+    report.figures.check_kernel = { sizes, met: sizes.every((k) => k.ratio <= TARGETS.checkKernelRatio) };
+  }
+  if (only.has('small_rps')) {
+    log('small_rps');
+    const s = await measureSmallRps({ durationMs: quick ? 2500 : 10_000, connections: 16 });
+    report.figures.small_rps = { ...s, met: s.ratio >= TARGETS.smallRpsRatio && s.airlock.halfRate.p99Ms < TARGETS.smallRpsP99Ms && s.airlock.max.errors === 0 };
+  }
+  if (only.has('peak_rss') && file1M && file10M) {
+    log('peak_rss');
+    const cases = [await measurePeakRss(file1M, 'csv'), await measurePeakRss(file1M, 'json'), await measurePeakRss(file10M, 'csv')];
+    const ten = cases.filter((c) => c.rows >= ROWS_10M);
+    report.figures.peak_rss = { cases, met: ten.every((c) => c.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) };
+  }
+
+  report.machine.loadavgEnd = loadavg();
+  report.seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${table(report)}\n\n${report.machine.nproc} x ${report.machine.cpu}, node ${report.machine.node}, load average ${report.machine.loadavgStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadavgEnd.map((l) => l.toFixed(1)).join(' ')}; ${report.seconds.toFixed(1)} s${quick ? ' (quick)' : ''}\n`);
+  if (values.json) {
+    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${values.json}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

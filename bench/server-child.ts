@@ -1,0 +1,80 @@
+/**
+ * A server under test, in its own process (see spawn-child.ts). `airlock` starts the real
+ * service through `startServer`, exactly as `airlock serve` does (temporary data directory,
+ * so the durable SQLite audit store when the server opens one; the project's rules). `bare
+ * BYTES` is the baseline for small requests: a bare express route that answers every POST with
+ * a fixed JSON body of BYTES bytes. Both listen on loopback only.
+ *
+ * Messages: sends `ready {url, token?}`; answers `usage` with `{maxRssKb, rssKb}`.
+ *
+ * @example node --import tsx bench/server-child.ts airlock
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { loadConfig } from '../src/config.js';
+import { startServer } from '../src/server/start-server.js';
+import { REPO_DIR, serveParent } from './spawn-child.js';
+
+/** A JSON document of exactly `bytes` bytes (at least 16). */
+function jsonOfSize(bytes: number): string {
+  const shell = '{"padding":""}';
+  return `{"padding":"${'x'.repeat(Math.max(0, bytes - shell.length))}"}`;
+}
+
+async function startBare(bytes: number): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const body = jsonOfSize(bytes);
+  app.post('/v1/decisions', (_req, res) => {
+    res.status(201).type('application/json').send(body);
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function main(): Promise<void> {
+  const [mode, arg] = process.argv.slice(2);
+  let url: string;
+  let token: string | undefined;
+  let close: () => Promise<void>;
+  if (mode === 'bare') {
+    const s = await startBare(Number(arg));
+    url = s.url;
+    close = s.close;
+  } else {
+    const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-data-'));
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      AIRLOCK_DATA_DIR: dataDir,
+      AIRLOCK_RULES_DIR: join(REPO_DIR, 'rules'),
+      LOG_LEVEL: 'silent',
+      // The limiter stays in the path (its cost counts) but must not refuse the load itself.
+      AIRLOCK_RATE_LIMIT: String(1e9),
+    });
+    const s = await startServer(config);
+    url = s.url;
+    token = s.devToken?.('submitter');
+    close = async () => {
+      await s.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  }
+  serveParent({ usage: () => ({ type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(process.memoryUsage().rss / 1024) }) }, close);
+  process.send?.({ type: 'ready', url, token });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`server-child: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

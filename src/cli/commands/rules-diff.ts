@@ -1,0 +1,9 @@
+/**
+ * `airlock rules diff OLD NEW --replay`: placeholder until replay lands.
+ *
+ * @example npm run airlock -- rules diff rules /tmp/candidate --replay
+ */
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write('airlock rules diff: not implemented yet\n');
+  return 2;
+}

@@ -1,0 +1,67 @@
+/**
+ * `airlock rules lint|test|diff`: the governance team's tools for changing rules safely.
+ * - `lint DIR [--strict] [--json]`: every problem in every rule file, with file and path;
+ *   exit 1 on any error (on any warning too with `--strict`).
+ * - `test DIR [--tests TESTS_DIR] [--require-coverage] [--json]`: run `DIR/tests/*.yaml`
+ *   through the engine; prints `N passed, M failed`; exit 1 on any failure (or, with
+ *   `--require-coverage`, when a registered check is exercised by no test).
+ * - `diff OLD NEW --replay [--data-dir D | --database-url URL] [...]`: see `rules-diff.ts`.
+ *
+ * @example npm run airlock -- rules lint rules && npm run airlock -- rules test rules
+ */
+import { resolve } from 'node:path';
+import { formatLintProblem, lintRules } from '../../rules/lint-rules.js';
+import { runRuleTests } from '../../rules/test-rules.js';
+import { parseArgs } from '../parse-args.js';
+
+const USAGE = `usage:
+  airlock rules lint DIR [--strict] [--json]
+  airlock rules test DIR [--tests TESTS_DIR] [--require-coverage] [--json]
+  airlock rules diff OLD_DIR NEW_DIR --replay [--data-dir DIR | --database-url URL] [--project P] [--from ISO] [--to ISO] [--json]
+`;
+
+async function lint(args: string[]): Promise<number> {
+  const a = parseArgs(args, { strict: 'boolean', json: 'boolean' });
+  const dir = a._[0];
+  if (!dir) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const report = lintRules(resolve(dir));
+  if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    for (const p of report.problems) process.stdout.write(`${formatLintProblem(p)}\n`);
+    process.stdout.write(`${report.files.length} files, ${report.errors} errors, ${report.warnings} warnings\n`);
+  }
+  return report.errors > 0 || (a.strict && report.warnings > 0) ? 1 : 0;
+}
+
+async function test(args: string[]): Promise<number> {
+  const a = parseArgs(args, { tests: 'string', 'require-coverage': 'boolean', json: 'boolean' });
+  const dir = a._[0];
+  if (!dir) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const report = await runRuleTests(resolve(dir), typeof a.tests === 'string' ? resolve(a.tests) : undefined);
+  if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    for (const r of report.results) {
+      if (r.passed) continue;
+      process.stdout.write(`FAIL ${r.file}#${r.path} ${r.name}\n`);
+      for (const p of r.problems) process.stdout.write(`  ${p}\n`);
+    }
+    if (report.uncovered.length) process.stdout.write(`checks no test exercises: ${report.uncovered.join(', ')}\n`);
+    process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
+  }
+  return report.failed > 0 || (a['require-coverage'] && report.uncovered.length > 0) ? 1 : 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'lint') return lint(rest);
+  if (sub === 'test') return test(rest);
+  if (sub === 'diff') return (await import('./rules-diff.js')).run(rest);
+  process.stderr.write(USAGE);
+  return 2;
+}

@@ -1,0 +1,183 @@
+/**
+ * The rule set in force, reloaded while the service runs: the rules directory is watched
+ * (`default.*` and the files of `projects/`, debounced so an editor's burst of writes is one reload) and
+ * SIGHUP reloads on demand. A valid new set replaces the old one in a single assignment, so a
+ * request sees either the old set or the new one, never a mixture (the pipeline reads
+ * `current()` once per request). An invalid set is rejected and logged with its file and path,
+ * and the old set stays in force. Readiness and `GET /v1/rulesets/active` read `current()`, so
+ * they always show the digest that is live.
+ *
+ * @example
+ * const rules = liveRules('./rules', { logger });
+ * const app = createApp({ config, ruleset: rules.current, logger });
+ * const e = await rules.nextReload((e) => e.changed); // after an edit
+ * rules.close();
+ */
+import type { FSWatcher } from 'node:fs';
+import { watch } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AirlockError } from '../errors.js';
+import type { Ruleset } from './load-ruleset.js';
+import { loadRuleset } from './load-ruleset.js';
+
+/** What started a reload. */
+export type ReloadTrigger = 'watch' | 'signal' | 'manual';
+
+/** The outcome of one reload attempt. */
+export interface ReloadEvent {
+  /** True when the files formed a valid rule set (now active). */
+  ok: boolean;
+  trigger: ReloadTrigger;
+  /** The digest in force after the attempt (the old one when rejected). */
+  digest: string;
+  /** The digest in force before the attempt. */
+  previous: string;
+  /** True when a valid set with a different digest was swapped in. */
+  changed: boolean;
+  /** Why the set was rejected (file and path in `details`). */
+  error?: AirlockError;
+}
+
+export interface LiveRules {
+  /** The rule set for a new request; a plain function, safe to pass around detached. */
+  current: () => Ruleset;
+  /** Reloads now, synchronously. */
+  reload(trigger?: ReloadTrigger): ReloadEvent;
+  /** Calls `listener` after every reload attempt; returns a function that unsubscribes. */
+  onReload(listener: (e: ReloadEvent) => void): () => void;
+  /** The next reload attempt matching `match` (any, by default). */
+  nextReload(match?: (e: ReloadEvent) => boolean): Promise<ReloadEvent>;
+  /** The last reload attempt, or null before the first. */
+  lastReload(): ReloadEvent | null;
+  /** Stops watching and listening for the signal. */
+  close(): void;
+}
+
+export interface LiveRulesOptions {
+  logger?: Logger;
+  /** Watch the directory for changes (default true). */
+  watch?: boolean;
+  /** Signal that reloads (default SIGHUP; null for none). */
+  signal?: NodeJS.Signals | null;
+  /** Quiet time after the last file event before reloading (default 100 ms). */
+  debounceMs?: number;
+}
+
+const RULE_FILE = /^default\.(ya?ml|json)$/;
+const PROJECT_FILE = /\.(ya?ml|json)$/;
+
+/**
+ * Loads the rules in `dir` (throwing `RULES_INVALID` when they are invalid: start-up stops)
+ * and keeps them current.
+ *
+ * @example const rules = liveRules(config.rulesDir, { logger }); rules.current().digest
+ */
+export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
+  let active = loadRuleset(dir);
+  let last: ReloadEvent | null = null;
+  const listeners = new Set<(e: ReloadEvent) => void>();
+  const watchers: FSWatcher[] = [];
+  let projectsWatcher: FSWatcher | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  const log = opts.logger;
+  const debounceMs = opts.debounceMs ?? 100;
+
+  const reload = (trigger: ReloadTrigger = 'manual'): ReloadEvent => {
+    const previous = active.digest;
+    let event: ReloadEvent;
+    try {
+      const next = loadRuleset(dir);
+      active = next;
+      event = { ok: true, trigger, digest: next.digest, previous, changed: next.digest !== previous };
+      if (event.changed) log?.info({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version }, 'rule set reloaded');
+      else log?.debug({ rules: dir, trigger, ruleset: next.digest }, 'rule set unchanged');
+    } catch (e) {
+      const error = e instanceof AirlockError ? e : new AirlockError('RULES_INVALID', (e as Error).message);
+      event = { ok: false, trigger, digest: previous, previous, changed: false, error };
+      log?.error({ rules: dir, trigger, ruleset: previous, code: error.code, problems: error.details }, `rule set rejected, keeping ${previous.slice(0, 12)}: ${error.message}`);
+    }
+    last = event;
+    for (const l of [...listeners]) l(event);
+    return event;
+  };
+
+  const schedule = () => {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      if (!closed) reload('watch');
+    }, debounceMs);
+  };
+
+  const watchProjects = () => {
+    if (projectsWatcher) return;
+    try {
+      // Not recursive: the loader reads only the top level of projects/, and Node 20's recursive
+      // watcher on Linux misses files replaced by rename (how editors save).
+      projectsWatcher = watch(join(dir, 'projects'), { persistent: false }, (_type, name) => {
+        if (name === null || PROJECT_FILE.test(String(name))) schedule();
+      });
+      projectsWatcher.on('error', (e) => {
+        log?.warn({ rules: dir, err: e.message }, 'stopped watching the projects directory');
+        projectsWatcher?.close();
+        projectsWatcher = null;
+      });
+      watchers.push(projectsWatcher);
+    } catch {
+      // No projects directory yet: the directory watcher attaches one when it appears.
+    }
+  };
+
+  if (opts.watch !== false) {
+    try {
+      const top = watch(dir, { persistent: false }, (_type, name) => {
+        const n = name === null ? null : String(name);
+        if (n === 'projects') {
+          watchProjects();
+          schedule();
+        } else if (n === null || RULE_FILE.test(n)) schedule();
+      });
+      top.on('error', (e) => log?.warn({ rules: dir, err: e.message }, 'stopped watching the rules directory; SIGHUP still reloads'));
+      watchers.push(top);
+    } catch (e) {
+      log?.warn({ rules: dir, err: (e as Error).message }, 'cannot watch the rules directory; SIGHUP still reloads');
+    }
+    watchProjects();
+  }
+
+  const onSignal = () => {
+    reload('signal');
+  };
+  const signal = opts.signal === undefined ? 'SIGHUP' : opts.signal;
+  if (signal) process.on(signal, onSignal);
+
+  return {
+    current: () => active,
+    reload,
+    onReload(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    nextReload(match = () => true) {
+      return new Promise((resolve) => {
+        const l = (e: ReloadEvent) => {
+          if (!match(e)) return;
+          listeners.delete(l);
+          resolve(e);
+        };
+        listeners.add(l);
+      });
+    },
+    lastReload: () => last,
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      for (const w of watchers) w.close();
+      watchers.length = 0;
+      if (signal) process.off(signal, onSignal);
+    },
+  };
+}

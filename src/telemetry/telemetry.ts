@@ -1,0 +1,106 @@
+/**
+ * OpenTelemetry for airlock: traces and metrics through the exporters the standard `OTEL_*`
+ * environment variables choose (`OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`,
+ * `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SDK_DISABLED`, …), with the http, express, pg and pino
+ * instrumentations. Stage spans come from `withSpan`; metrics from `metrics.ts`.
+ *
+ * Start it before importing anything it patches: `serve` awaits `startTelemetry()` and only
+ * then imports the server, because the ESM loader hook can only wrap modules imported after it.
+ *
+ * Logs stay on stdout (pino JSON, with `trace_id`): they are sent to an OpenTelemetry logs
+ * exporter too only when `OTEL_LOGS_EXPORTER` is set, so a platform that ships stdout does not
+ * receive every line twice.
+ *
+ * @example
+ * const telemetry = await startTelemetry();
+ * const { startServer } = await import('./server/start-server.js');
+ * // … on shutdown, after the server has drained:
+ * await telemetry.shutdown();
+ */
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { registerLoaderHook } from './register-loader-hook.js';
+
+export interface TelemetryOptions {
+  /** Span processors to use instead of those `OTEL_TRACES_EXPORTER` names (tests: in-memory). */
+  spanProcessors?: SpanProcessor[];
+  /** Metric readers to use instead of those `OTEL_METRICS_EXPORTER` names. */
+  metricReaders?: IMetricReader[];
+  /** Patch http, express, pg and pino (default true); needs the ESM loader hook. */
+  instrument?: boolean;
+  /** The environment to read `OTEL_*` switches from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Telemetry {
+  /** False when `OTEL_SDK_DISABLED=true`: nothing was started. */
+  readonly enabled: boolean;
+  /** Flushes pending spans and metrics and unregisters the global providers. */
+  shutdown(): Promise<void>;
+}
+
+/** Paths whose requests get no span: load-balancer probes every few seconds are noise. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz']);
+
+function instrumentations(env: NodeJS.ProcessEnv): Instrumentation[] {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
+    }),
+    // Route-level spans only: a span for each of the dozen app-wide middlewares is noise.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+    // enhancedDatabaseReporting stays off: it would put query parameters (released cells) on spans.
+    new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    // Correlation is our own pino mixin (so it also works without instrumentation, as in tests).
+    new PinoInstrumentation({ disableLogCorrelation: true, disableLogSending: !env.OTEL_LOGS_EXPORTER }),
+  ];
+}
+
+let running: Telemetry | null = null;
+
+/**
+ * Starts the OpenTelemetry SDK once per process (a second call returns the running one).
+ * Exporter failures never affect requests: the SDK drops what it cannot send.
+ */
+export async function startTelemetry(opts: TelemetryOptions = {}): Promise<Telemetry> {
+  if (running) return running;
+  const env = opts.env ?? process.env;
+  if (/^true$/i.test(env.OTEL_SDK_DISABLED?.trim() ?? '')) return { enabled: false, shutdown: async () => {} };
+  const instrument = opts.instrument ?? true;
+  // The hook must be registered before the instrumentations are constructed: each one tells
+  // the hook which modules to wrap as it enables itself.
+  const acknowledged = instrument ? registerLoaderHook() : null;
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME ? undefined : 'airlock',
+    instrumentations: instrument ? instrumentations(env) : [],
+    ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : {}),
+    ...(opts.metricReaders ? { metricReaders: opts.metricReaders } : {}),
+    ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
+  });
+  sdk.start();
+  await acknowledged?.();
+  const telemetry: Telemetry = {
+    enabled: true,
+    shutdown: async () => {
+      if (running !== telemetry) return;
+      running = null;
+      try {
+        await sdk.shutdown();
+      } finally {
+        trace.disable();
+        metrics.disable();
+        context.disable();
+        propagation.disable();
+      }
+    },
+  };
+  running = telemetry;
+  return telemetry;
+}

@@ -1,0 +1,316 @@
+/**
+ * The behaviour every audit store must have, run against SQLite and PostgreSQL alike: chain
+ * links and hashes, lookups, filters and pages, released-table lookups, append-only guards,
+ * tamper detection at the exact seq, and failures as STORE_UNAVAILABLE.
+ *
+ * @example storeContract('sqlite', async () => sqliteFixture());
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRef, AuditStore, StoredRecord } from '../../src/audit/audit-store.js';
+import { exportJsonl } from '../../src/audit/export-jsonl.js';
+import { SCAN_PAGE } from '../../src/audit/record-rows.js';
+import { verifyAudit } from '../../src/audit/verify-chain.js';
+import { canonicalJson } from '../../src/signing/canonical-json.js';
+import { publicJwks, type Jwks } from '../../src/signing/jwks.js';
+import { signDecision } from '../../src/signing/sign-decision.js';
+import type { SigningKey } from '../../src/signing/signing-keys.js';
+import { RULESET_CONTENT, RULESET_DIGEST, sampleDecision, sampleReleased, signedAppend, testSigningKey } from '../helpers/sample-decision.js';
+
+/** A fresh, empty store plus raw SQL access to its database, bypassing the store. */
+export interface StoreFixture {
+  store: AuditStore;
+  /** Runs SQL directly on the database; table names are spelled `{records}` etc. */
+  sql(query: string): Promise<void>;
+  /** Drops or disables the append-only triggers, as an administrator could. */
+  disableGuards(): Promise<void>;
+  /** Closes the raw connection (the store is closed by the test). */
+  dispose(): Promise<void>;
+}
+
+const GENESIS = '0'.repeat(64);
+
+/** The chain definition, spelled out independently of src/audit/chain.ts. */
+function expectedHash(prev: string, r: StoredRecord, released: unknown[]): string {
+  const canonical = canonicalJson({
+    v: 1,
+    seq: r.seq,
+    recorded_at: r.recorded_at,
+    kind: r.kind,
+    submitted_by: r.submitted_by,
+    references: r.references,
+    trace_id: r.trace_id,
+    decision: r.decision,
+    signature: r.signature,
+    kid: r.kid,
+    released,
+  });
+  return createHash('sha256').update(prev + canonical, 'utf8').digest('hex');
+}
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  await expect(p).rejects.toMatchObject({ code });
+}
+
+export function storeContract(name: string, fresh: () => Promise<StoreFixture>): void {
+  describe(`${name} audit store`, () => {
+    let key: SigningKey;
+    let jwks: Jwks;
+    const fixtures: StoreFixture[] = [];
+    const open = async (): Promise<StoreFixture> => {
+      const f = await fresh();
+      fixtures.push(f);
+      return f;
+    };
+
+    beforeAll(async () => {
+      key = await testSigningKey();
+      jwks = publicJwks([key]);
+    });
+
+    afterAll(async () => {
+      for (const f of fixtures) {
+        await f.store.close();
+        await f.dispose();
+      }
+    });
+
+    /** Appends decisions 1…n, each releasing one table. */
+    async function filled(n: number): Promise<StoreFixture & { refs: AuditRef[] }> {
+      const f = await open();
+      const refs: AuditRef[] = [];
+      for (let i = 1; i <= n; i++) refs.push(await f.store.append(await signedAppend(key, i)));
+      return { ...f, refs };
+    }
+
+    it('chains records: seq from 1, prev = previous hash, hash = SHA-256(prev || canonical record)', async () => {
+      const { store, refs } = await filled(3);
+      expect(refs.map((r) => r.seq)).toEqual([1, 2, 3]);
+      expect(refs[0]!.prev).toBe(GENESIS);
+      expect(refs[1]!.prev).toBe(refs[0]!.hash);
+      expect(refs[2]!.prev).toBe(refs[1]!.hash);
+      for (const [i, ref] of refs.entries()) {
+        const rec = (await store.get(`d-000${i + 1}`))!;
+        expect(rec).toMatchObject({ ...ref, kind: 'decision', submitted_by: 'ci-token', references: null, trace_id: null, kid: key.kid });
+        expect(rec.hash).toBe(expectedHash(ref.prev, rec, [{ ...sampleReleased(i + 1), dims: ['sex'] }]));
+      }
+      expect(await verifyAudit(store, jwks)).toEqual({ ok: true, checked: 3, head: { seq: 3, hash: refs[2]!.hash } });
+    });
+
+    it('returns the stored record by decision id, and null for an unknown id', async () => {
+      const { store } = await open();
+      const input = await signedAppend(key, 1, {}, { traceId: 'trace-1' });
+      await store.append(input);
+      const rec = await store.get('d-0001');
+      expect(rec).toMatchObject({ decision: input.decision, signature: input.signature, trace_id: 'trace-1' });
+      expect(Date.parse(rec!.recorded_at)).not.toBeNaN();
+      expect(await store.get('nope')).toBeNull();
+      expect(await store.getRuleset(RULESET_DIGEST)).toEqual(RULESET_CONTENT);
+      expect(await store.getRuleset('f'.repeat(64))).toBeNull();
+    });
+
+    describe('list', () => {
+      let store: AuditStore;
+      beforeAll(async () => {
+        ({ store } = await open());
+        const specs: [number, Partial<ReturnType<typeof sampleDecision>>][] = [
+          [1, {}],
+          [2, { project: 'p2' }],
+          [3, { requester: 'bob', outcome: 'reject' }],
+          [4, { dataset: 'registry' }],
+          [5, { ruleset: { name: 'default', version: '2', digest: 'e'.repeat(64) } }],
+          [6, { project: 'p2', outcome: 'review', dataset: null }],
+        ];
+        for (const [i, over] of specs) await store.append(await signedAppend(key, i, over));
+        await store.append(await signedAppend(key, 7, { id: 'd-0003', outcome: 'review' }, { kind: 'review', references: 'd-0003', released: [] }));
+      });
+
+      it.each<[string, Record<string, unknown>, string[]]>([
+        ['no filter', {}, ['d-0003', 'd-0006', 'd-0005', 'd-0004', 'd-0003', 'd-0002', 'd-0001']],
+        ['project', { project: 'p2' }, ['d-0006', 'd-0002']],
+        ['projects', { projects: ['p2'] }, ['d-0006', 'd-0002']],
+        ['no projects', { projects: [] }, []],
+        ['requester', { requester: 'bob' }, ['d-0003']],
+        ['outcome', { outcome: 'review' }, ['d-0003', 'd-0006']],
+        ['dataset', { dataset: 'registry' }, ['d-0004']],
+        ['ruleset digest', { ruleset_digest: 'e'.repeat(64) }, ['d-0005']],
+        ['kind', { kind: 'review' }, ['d-0003']],
+        ['project and outcome', { project: 'p1', outcome: 'reject' }, ['d-0003']],
+        ['from a future time', { from: '2999-01-01T00:00:00Z' }, []],
+        ['until a past time', { to: '2000-01-01T00:00:00+01:00' }, []],
+        ['a time range around now', { from: '2000-01-01', to: '2999-01-01' }, ['d-0003', 'd-0006', 'd-0005', 'd-0004', 'd-0003', 'd-0002', 'd-0001']],
+      ])('filters by %s', async (_, filter, ids) => {
+        const page = await store.list(filter, { limit: 100 });
+        expect(page.items.map((r) => r.decision.id)).toEqual(ids);
+        expect(page.next_cursor).toBeNull();
+      });
+
+      it('pages newest first with a cursor', async () => {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Awaited<ReturnType<AuditStore['list']>> = await store.list({}, { cursor, limit: 3 });
+          seen.push(...page.items.map((r) => r.seq));
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(seen).toEqual([7, 6, 5, 4, 3, 2, 1]);
+      });
+
+      it('keeps the original record for get() when a later kind references it', async () => {
+        expect((await store.get('d-0003'))!.kind).toBe('decision');
+      });
+
+      it.each<[string, Record<string, unknown>, { cursor?: string; limit: number }]>([
+        ['a foreign cursor', {}, { cursor: 'bm9wZQ', limit: 10 }],
+        ['limit 0', {}, { limit: 0 }],
+        ['limit 1001', {}, { limit: 1001 }],
+        ['a bad date', { from: 'yesterday' }, { limit: 10 }],
+      ])('refuses %s with INVALID_REQUEST', async (_, filter, page) => {
+        await expectCode(store.list(filter, page), 'INVALID_REQUEST');
+      });
+    });
+
+    it('refuses a second record of one kind for a decision id with CONFLICT, leaving the chain as it was', async () => {
+      const { store, refs } = await filled(2);
+      await expectCode(store.append(await signedAppend(key, 2)), 'CONFLICT');
+      const next = await store.append(await signedAppend(key, 3));
+      expect(next).toMatchObject({ seq: 3, prev: refs[1]!.hash });
+      expect((await verifyAudit(store, jwks)).ok).toBe(true);
+    });
+
+    it('finds earlier released tables by project, dataset and dimensions (any order)', async () => {
+      const { store } = await open();
+      const twoDims = sampleReleased(0, { output: 'by-sex-region', dims: ['sex', 'region'], cells: [{ labels: { region: 'N', sex: 'F' }, count: 11, value: 2.5 }], total: null });
+      await store.append(await signedAppend(key, 1, {}, { released: [sampleReleased(1), twoDims] }));
+      await store.append(await signedAppend(key, 2, { project: 'p2' }));
+      await store.append(await signedAppend(key, 3, { dataset: 'registry' }, { released: [sampleReleased(3, { dataset: 'registry' })] }));
+      await store.append(await signedAppend(key, 4, { outcome: 'reject' }));
+      await store.append(await signedAppend(key, 5));
+      const bySex = await store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['sex'] });
+      expect(bySex.map((t) => [t.decision_id, t.seq, t.output])).toEqual([
+        ['d-0001', 1, 'by-sex'],
+        ['d-0005', 5, 'by-sex'],
+      ]);
+      expect(bySex[0]).toEqual({ ...sampleReleased(1), decision_id: 'd-0001', seq: 1 });
+      const both = await store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['region', 'sex'] });
+      expect(both).toEqual([{ ...twoDims, dims: ['region', 'sex'], decision_id: 'd-0001', seq: 1 }]);
+      expect(await store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['age'] })).toEqual([]);
+      expect(await store.releasedTotals({ project: 'p1', dataset: 'cohort' })).toEqual([
+        { decision_id: 'd-0001', seq: 1, output: 'by-sex', dims: ['sex'], total: 33 },
+        { decision_id: 'd-0005', seq: 5, output: 'by-sex', dims: ['sex'], total: 37 },
+      ]);
+    });
+
+    it('scans from a seq, yielding the canonical record, and exports JSON Lines that re-verify offline', async () => {
+      const { store, refs } = await filled(4);
+      const fromThree = [];
+      for await (const r of store.scan(3)) fromThree.push(r);
+      expect(fromThree.map((r) => r.seq)).toEqual([3, 4]);
+      const lines: string[] = [];
+      for await (const line of exportJsonl(store)) lines.push(line);
+      expect(lines).toHaveLength(4);
+      let prev = GENESIS;
+      for (const [i, line] of lines.entries()) {
+        expect(line.endsWith('\n')).toBe(true);
+        const { hash, prev: p, ...chained } = JSON.parse(line) as Record<string, unknown>;
+        expect(p).toBe(prev);
+        expect(createHash('sha256').update(prev + canonicalJson(chained), 'utf8').digest('hex')).toBe(hash);
+        expect(hash).toBe(refs[i]!.hash);
+        prev = hash as string;
+      }
+    });
+
+    it('scans and verifies across page boundaries, without skipping or repeating', async () => {
+      const n = SCAN_PAGE * 2 + 3;
+      const { store } = await filled(n);
+      const seqs: number[] = [];
+      for await (const r of store.scan()) seqs.push(r.seq);
+      expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect(await verifyAudit(store, jwks)).toMatchObject({ ok: true, checked: n });
+    });
+
+    it.each([
+      ['UPDATE of a record', "UPDATE {records} SET submitted_by = 'mallory' WHERE seq = 1"],
+      ['DELETE of a record', 'DELETE FROM {records} WHERE seq = 2'],
+      ['UPDATE of released cells', "UPDATE {released_tables} SET cells = '[]' WHERE seq = 1"],
+      ['DELETE of released cells', 'DELETE FROM {released_tables} WHERE seq = 1'],
+      ['UPDATE of a rule set', "UPDATE {rulesets} SET content = '{}'"],
+    ])('the database refuses %s', async (_, sql) => {
+      const f = await filled(2);
+      await expect(f.sql(sql)).rejects.toThrow(/append-only/);
+      expect((await verifyAudit(f.store, jwks)).ok).toBe(true);
+    });
+
+    // Edits an administrator could make with the guards off; each must be caught at its seq.
+    it.each<[string, string, number, RegExp]>([
+      ['the submitter', "UPDATE {records} SET submitted_by = 'mallory' WHERE seq = 3", 3, /hash does not match/],
+      ['the decision outcome', `UPDATE {records} SET decision = replace(decision, '"outcome":"release"', '"outcome":"reject"') WHERE seq = 2`, 2, /hash does not match/],
+      ['a released cell count', `UPDATE {released_tables} SET cells = replace(cells, '"count":16', '"count":160') WHERE seq = 4`, 4, /hash does not match/],
+      ['released dimensions (hiding a table from differencing)', `UPDATE {released_tables} SET dims = '["sex2"]' WHERE seq = 3`, 3, /hash does not match/],
+      ['a lookup column', "UPDATE {records} SET project = 'elsewhere' WHERE seq = 4", 4, /project column/],
+      ['the timestamp', "UPDATE {records} SET recorded_at = '2000-01-01T00:00:00.000Z' WHERE seq = 1", 1, /hash does not match/],
+      ['a deleted record', 'DELETE FROM {released_tables} WHERE seq = 3; DELETE FROM {records} WHERE seq = 3', 3, /seq 3 is missing/],
+      ['a deleted last record', 'DELETE FROM {released_tables} WHERE seq = 5; DELETE FROM {records} WHERE seq = 5', 0, /^$/],
+      ['a relinked prev', `UPDATE {records} SET prev = '${'1'.repeat(64)}' WHERE seq = 2`, 2, /prev does not match/],
+      ['unparseable stored JSON', `UPDATE {records} SET decision = '{"id":' WHERE seq = 2`, 2, /cannot be read/],
+      ['rule set content (first used by seq 1)', `UPDATE {rulesets} SET content = replace(content, '"threshold":10', '"threshold":3')`, 1, /rule set .* no longer hashes/],
+    ])('verify reports an edited %s at its seq', async (_, sql, seq, reason) => {
+      const f = await filled(5);
+      await f.disableGuards();
+      await f.sql(sql);
+      const r = await verifyAudit(f.store, jwks);
+      if (seq === 0) {
+        // Truncation keeps a valid chain; only the head (anchored elsewhere) shows it.
+        expect(r).toMatchObject({ ok: true, checked: 4, head: { seq: 4 } });
+        return;
+      }
+      expect(r).toMatchObject({ ok: false, first_bad_seq: seq, checked: seq - 1 });
+      expect(r.reason).toMatch(reason);
+    });
+
+    it('verify catches a decision edited with every later hash recomputed: the signature no longer matches', async () => {
+      const f = await filled(3);
+      await f.disableGuards();
+      // Rewrite record 2's outcome and re-chain 2 and 3 exactly as an attacker with the code would.
+      const recs: StoredRecord[] = [];
+      for await (const r of f.store.scan()) recs.push(r);
+      let prev = recs[0]!.hash;
+      for (const r of recs.slice(1)) {
+        const decision = r.seq === 2 ? { ...r.decision, outcome: 'reject' as const } : r.decision;
+        const hash = expectedHash(prev, { ...r, decision, prev }, [{ ...sampleReleased(r.seq), dims: ['sex'] }]);
+        await f.sql(`UPDATE {records} SET decision = '${canonicalJson(decision)}', outcome = '${decision.outcome}', prev = '${prev}', hash = '${hash}' WHERE seq = ${r.seq}`);
+        prev = hash;
+      }
+      const r = await verifyAudit(f.store, jwks);
+      expect(r).toMatchObject({ ok: false, first_bad_seq: 2, checked: 1 });
+      expect(r.reason).toMatch(/signature check failed \(\/decision\/outcome\)/);
+    });
+
+    it('verify reports a record whose signature is of another decision', async () => {
+      const f = await filled(1);
+      const input = await signedAppend(key, 2);
+      await f.store.append({ ...input, signature: await signDecision(sampleDecision(99), key) });
+      expect(await verifyAudit(f.store, jwks)).toMatchObject({ ok: false, first_bad_seq: 2, checked: 1 });
+    });
+
+    it('verify reports a signature from a key missing from the JWKS', async () => {
+      const f = await filled(2);
+      const other = await testSigningKey();
+      await f.store.append(await signedAppend(other, 3));
+      expect(await verifyAudit(f.store, jwks)).toMatchObject({ ok: false, first_bad_seq: 3, reason: expect.stringMatching(/no usable key/) });
+      expect((await verifyAudit(f.store, publicJwks([key, other]))).ok).toBe(true);
+    });
+
+    it('after close: ping is false and every operation is STORE_UNAVAILABLE', async () => {
+      const f = await filled(1);
+      expect(await f.store.ping()).toBe(true);
+      await f.store.close();
+      expect(await f.store.ping()).toBe(false);
+      await expectCode(f.store.append(await signedAppend(key, 2)), 'STORE_UNAVAILABLE');
+      await expectCode(f.store.get('d-0001'), 'STORE_UNAVAILABLE');
+      await expectCode(f.store.list({}, { limit: 1 }), 'STORE_UNAVAILABLE');
+      await expectCode(f.store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['sex'] }), 'STORE_UNAVAILABLE');
+      await expectCode(verifyAudit(f.store, jwks), 'STORE_UNAVAILABLE');
+    });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * airlock as a real child process (`airlock serve`), for tests that need what only a process
+ * has: signals, exit codes, start-up from the environment, the built `dist/` entry point, or
+ * several instances at once. It listens on a free port (PORT=0) and reports the port in its
+ * "airlock listening" log line, which is how the test learns it.
+ *
+ * @example
+ * const p = await spawnServer({ AIRLOCK_DATA_DIR: dir });
+ * await fetch(`${p.url}/healthz`);
+ * const { code } = await p.stop('SIGTERM'); // 0
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** Runs the TypeScript sources (no build needed). */
+export const FROM_SOURCE = ['--import', 'tsx', resolve('src/cli/main.ts')];
+
+export interface SpawnedServer {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything written to stdout so far (JSON log lines, console exporter output). */
+  stdout(): string;
+  stderr(): string;
+  /** Sends the signal and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the exit code and signal when the process exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface SpawnOptions {
+  /** Node arguments before `serve` (default: the TypeScript sources through tsx). */
+  entry?: string[];
+  /** Resolve as soon as the process exits instead of waiting for it to listen. */
+  expectExit?: boolean;
+}
+
+/** Environment for a quiet test instance; OpenTelemetry exporters off unless the test says otherwise. */
+const BASE_ENV = { PORT: '0', HOST: '127.0.0.1', AIRLOCK_RULES_DIR: resolve('rules'), LOG_LEVEL: 'info', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+
+export function spawnServer(env: Record<string, string>, opts: SpawnOptions = {}): Promise<SpawnedServer> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_') && !k.startsWith('AIRLOCK_') && k !== 'DATABASE_URL' && k !== 'NODE_ENV'));
+  const child = spawn(process.execPath, [...(opts.entry ?? FROM_SOURCE), 'serve'], { env: { ...inherited, ...BASE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const server = (port: number): SpawnedServer => ({
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    stop: (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  });
+  return new Promise((resolvePromise, reject) => {
+    const onData = () => {
+      const m = /"port":(\d+)[^\n]*"msg":"airlock listening"/.exec(out);
+      if (!m) return;
+      child.stdout!.off('data', onData);
+      resolvePromise(server(Number(m[1])));
+    };
+    if (!opts.expectExit) child.stdout!.on('data', onData);
+    void exited.then(({ code, signal }) => {
+      if (opts.expectExit) resolvePromise(server(0));
+      else reject(new Error(`airlock exited before listening (code ${code}, signal ${signal})\nstdout:\n${out}\nstderr:\n${err}`));
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { plotMinCount } from '../../../src/checks/plot-min-count.js';
+import { survivalStep } from '../../../src/checks/survival-step.js';
+import { groupAdjacent } from '../../../src/outputs/plot/group-adjacent.js';
+import { groupSurvivalSteps } from '../../../src/outputs/plot/group-survival-steps.js';
+import { mergeBins } from '../../../src/outputs/plot/merge-bins.js';
+import { mergeCategories } from '../../../src/outputs/plot/merge-categories.js';
+import { plotKind } from '../../../src/outputs/plot/plot-kind.js';
+import { parseAs } from '../../helpers/parse-output.js';
+import { ctx, params } from '../../helpers/tiny-table.js';
+
+describe('groupAdjacent', () => {
+  it.each([
+    [[3, 8, 12, 2], 10, [[0, 2], [2, 4]]],
+    [[10, 10], 10, [[0, 1], [1, 2]]],
+    [[4, 4], 10, null],
+    [[0, 0, 10, 0], 10, [[0, 4]]],
+    [[], 10, null],
+  ])('%j with threshold %i', (weights, t, groups) => {
+    expect(groupAdjacent(weights, t)).toEqual(groups);
+  });
+});
+
+describe('mergeBins', () => {
+  it('merges adjacent bins until each holds the threshold', () => {
+    const bins = [{ from: 0, to: 5, count: 4 }, { from: 5, to: 10, count: 7 }, { from: 10, to: 15, count: 30 }, { from: 15, to: 20, count: 2 }];
+    expect(mergeBins(bins, 10)).toEqual([{ from: 0, to: 10, count: 11 }, { from: 10, to: 20, count: 32 }]);
+  });
+  it('null when the whole histogram is below the threshold', () => {
+    expect(mergeBins([{ from: 0, to: 1, count: 9 }], 10)).toBeNull();
+  });
+});
+
+describe('mergeCategories', () => {
+  it('pools small categories into Other, topping it up with the smallest passing ones', () => {
+    const cats = [{ label: 'a', count: 30 }, { label: 'b', count: 3 }, { label: 'c', count: 12 }, { label: 'd', count: 20 }];
+    expect(mergeCategories(cats, 10)).toEqual({ categories: [{ label: 'a', count: 30 }, { label: 'd', count: 20 }, { label: 'Other', count: 15 }], merged: ['b', 'c'] });
+  });
+  it('joins an existing Other rather than adding a second', () => {
+    const cats = [{ label: 'a', count: 30 }, { label: 'Other', count: 15 }, { label: 'b', count: 0 }];
+    expect(mergeCategories(cats, 10)).toEqual({ categories: [{ label: 'a', count: 30 }, { label: 'Other', count: 15 }], merged: ['b'] });
+  });
+  it('null when everything together is below the threshold', () => {
+    expect(mergeCategories([{ label: 'a', count: 3 }, { label: 'b', count: 4 }], 10)).toBeNull();
+  });
+});
+
+describe('groupSurvivalSteps', () => {
+  it('groups until at least threshold leave, and stops before fewer than threshold are at risk', () => {
+    const steps = [
+      { time: 1, atRisk: 40, events: 3, censored: 2 },
+      { time: 2, atRisk: 35, events: 4, censored: 3 },
+      { time: 3, atRisk: 28, events: 10, censored: 0 },
+      { time: 4, atRisk: 18, events: 5, censored: 5 },
+      { time: 5, atRisk: 8, events: 4, censored: 4 },
+    ];
+    expect(groupSurvivalSteps(steps, 10)).toEqual([
+      { time: 1, atRisk: 40, events: 7, censored: 5 },
+      { time: 3, atRisk: 28, events: 10, censored: 0 },
+      { time: 4, atRisk: 18, events: 9, censored: 9 },
+    ]);
+  });
+});
+
+describe('plot present: the protected version', () => {
+  const present = (fields: Record<string, unknown>) => {
+    const plot = parseAs(plotKind, fields);
+    const findings = [...plotMinCount.run(plot, params(), ctx), ...survivalStep.run(plot, params(), ctx)];
+    return plotKind.present!(plot, findings, params());
+  };
+
+  it('offers merged bins for a failing histogram, in the request shape', () => {
+    const out = present({ type: 'histogram', edges_from_data: false, bins: [{ from: 0, to: 5, count: 4 }, { from: 5, to: 10, count: 7 }, { from: 10, to: 15, count: 30 }] });
+    expect(out).toEqual({ protected: { type: 'histogram', edges_from_data: false, bins: [{ from: 0, to: 10, count: 11 }, { from: 10, to: 15, count: 30 }] } });
+  });
+
+  it('offers merged categories for a failing bar chart', () => {
+    const out = present({ type: 'bar', categories: [{ label: 'a', count: 30 }, { label: 'b', count: 3 }, { label: 'c', count: 9 }] });
+    expect(out).toEqual({ protected: { type: 'bar', categories: [{ label: 'a', count: 30 }, { label: 'Other', count: 12 }] } });
+  });
+
+  it('offers grouped intervals for a failing Kaplan-Meier curve, and they pass', () => {
+    const steps = [[1, 40, 3, 2], [2, 35, 4, 3], [3, 28, 10, 0], [4, 18, 5, 5], [5, 8, 4, 4]].map(([time, at_risk, events, censored]) => ({ time, at_risk, events, censored }));
+    const out = present({ type: 'kaplan_meier', steps }) as { protected: Record<string, unknown> };
+    expect(out.protected.steps).toEqual([
+      { time: 1, at_risk: 40, events: 7, censored: 5 },
+      { time: 3, at_risk: 28, events: 10, censored: 0 },
+      { time: 4, at_risk: 18, events: 9, censored: 9 },
+    ]);
+    const again = parseAs(plotKind, out.protected);
+    expect([...plotMinCount.run(again, params(), ctx), ...survivalStep.run(again, params(), ctx)].map((f) => f.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('offers nothing when nothing it repairs fails, or when no version passes', () => {
+    expect(present({ type: 'histogram', bins: [{ from: 0, to: 5, count: 40 }] })).toEqual({});
+    expect(present({ type: 'pie', categories: [{ label: 'a', count: 3 }, { label: 'b', count: 4 }] })).toEqual({});
+    expect(present({ type: 'scatter', points: [{ x: 1, y: 1 }] })).toEqual({});
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatLintProblem, lintRules } from '../../src/rules/lint-rules.js';
+
+const base = `name: t\nversion: "1"\nparameters:\n  threshold: 10\n  k: 10\n  l: 2\nchecks:\n  table: [min_count, zeros, nk_dominance]\n`;
+
+function rulesDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lint-'));
+  mkdirSync(join(dir, 'projects'));
+  for (const [name, text] of Object.entries({ 'default.yaml': base, ...files })) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** The problems as `file-basename#path severity code`, for exact comparison. */
+function problems(dir: string): string[] {
+  return lintRules(dir).problems.map((p) => `${p.file.split('/').pop()}#${p.path} ${p.severity} ${p.code}`);
+}
+
+describe('lintRules', () => {
+  it('finds nothing wrong with the shipped rules', () => {
+    const r = lintRules('rules');
+    expect(r.problems).toEqual([]);
+    expect(r.files).toEqual(['rules/default.yaml', 'rules/projects/example-strict.yaml']);
+  });
+
+  it.each([
+    ['broken YAML', { 'default.yaml': 'name: [unclosed' }, ['default.yaml#/ error unreadable']],
+    ['a missing required field', { 'default.yaml': base.replace('version: "1"\n', '') }, ['default.yaml#/ error schema']],
+    ['an unknown parameter', { 'default.yaml': base.replace('threshold: 10', 'treshold: 10') }, ['default.yaml#/parameters/treshold error unknown_parameter']],
+    ['an unknown check id', { 'default.yaml': base.replace('zeros,', 'zeroes,') }, ['default.yaml#/checks/table/1 error unknown_check']],
+    ['an unknown output kind', { 'default.yaml': base.replace('table:', 'tables:') }, ['default.yaml#/checks/tables error schema']],
+    ['a parameter out of range', { 'default.yaml': base.replace('threshold: 10', 'threshold: 0') }, ['default.yaml#/parameters/threshold error out_of_range']],
+    ['a fraction out of range', { 'projects/a.yaml': 'project: a\nparameters:\n  nk_k: 1.5\n' }, ['a.yaml#/parameters/nk_k error out_of_range']],
+    ['contradicting parameters (l > k)', { 'projects/a.yaml': 'project: a\nparameters:\n  l: 12\n' }, ['a.yaml#/parameters/l error out_of_range']],
+    ['a check for a kind it cannot apply to', { 'default.yaml': base.replace('table: [', 'model: [nk_dominance]\n  table: [') }, ['default.yaml#/checks/model/0 error inapplicable_check']],
+    ['a project with two override files', { 'projects/a.yaml': 'project: a\n', 'projects/b.yaml': 'project: a\n' }, ['b.yaml#/project error duplicate_project']],
+  ])('reports %s as an error with its path', (_name, files, expected) => {
+    expect(problems(rulesDir(files))).toEqual(expected);
+  });
+
+  it.each([
+    ['a lower threshold', 'threshold: 5', '/parameters/threshold'],
+    ['a lower k', 'k: 5', '/parameters/k'],
+    ['a lower l', 'l: 1', '/parameters/l'],
+    ['a lower dof_threshold', 'dof_threshold: 5', '/parameters/dof_threshold'],
+    ['a lower min_samples_leaf', 'min_samples_leaf: 2', '/parameters/min_samples_leaf'],
+    ['a higher nk_k', 'nk_k: 0.95', '/parameters/nk_k'],
+    ['a lower p', 'p: 0.05', '/parameters/p'],
+    ['a higher saturation', 'saturation: 0.5', '/parameters/saturation'],
+    ['zeros no longer disclosive', 'zeros_are_disclosive: false', '/parameters/zeros_are_disclosive'],
+    ['a blocked extension dropped', 'blocked_extensions: [".svg"]', '/parameters/blocked_extensions'],
+    ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, rds]', '/parameters/safe_model_formats'],
+  ])('warns about a project override with %s', (_name, param, path) => {
+    const r = lintRules(rulesDir({ 'projects/weak.yaml': `project: weak\nparameters:\n  ${param}\n` }));
+    expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([[path, 'warning', 'weaker_override']]);
+    expect(r.errors).toBe(0);
+  });
+
+  it('warns when an override removes a check the default enables for a kind', () => {
+    const r = lintRules(rulesDir({ 'projects/weak.yaml': 'project: weak\nchecks:\n  table: [min_count, nk_dominance]\n' }));
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ path: '/checks/table', severity: 'warning', code: 'weaker_override' });
+    expect(r.problems[0].message).toContain('removes zeros');
+  });
+
+  it('does not warn about a stricter override', () => {
+    expect(problems(rulesDir({ 'projects/s.yaml': 'project: s\nparameters:\n  threshold: 20\n  nk_k: 0.8\n  p: 0.2\nchecks:\n  table: [min_count, zeros, nk_dominance, rounding]\n' }))).toEqual([]);
+  });
+
+  it('reports every bad file, not only the first', () => {
+    const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  threshold: -1\n', 'projects/b.yaml': 'project: b\nparameters:\n  tresh: 1\n' }));
+    expect(r.problems.map((p) => p.code)).toEqual(['out_of_range', 'unknown_parameter']);
+  });
+
+  it('names the nearest known id for a typo and formats a problem as one line', () => {
+    const r = lintRules(rulesDir({ 'default.yaml': base.replace('zeros,', 'zeroes,') }));
+    expect(r.problems[0].message).toBe('unknown check id "zeroes" (did you mean "zeros"?)');
+    expect(formatLintProblem(r.problems[0])).toMatch(/default\.yaml#\/checks\/table\/1: error unknown_check: unknown check id/);
+  });
+
+  it('reports a directory without a default file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lint-empty-'));
+    expect(lintRules(dir).problems.map((p) => p.code)).toEqual(['unreadable']);
+  });
+});
