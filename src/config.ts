@@ -28,6 +28,14 @@ export interface Config {
   maxCells: number;
   maxOutputs: number;
   databaseUrl: string | null;
+  /** PEM (PKCS#8) Ed25519 private key decisions are signed with. */
+  signingKeyFile: string | null;
+  /** Public keys (PEM) of rotated-out signing keys: a directory of *.pem or a comma-separated list. */
+  verificationKeys: string | null;
+  /** YAML/JSON list of tokens (name, sha256, roles, projects). */
+  tokensFile: string | null;
+  /** PostgreSQL schema holding the audit tables; replicas sharing one chain use the same. */
+  databaseSchema: string;
   /** Origins allowed to call from a browser; empty = CORS off. */
   corsOrigins: string[];
   /** Requests per caller per window; 0 = unlimited. */
@@ -77,12 +85,16 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'maxCells', env: 'AIRLOCK_MAX_CELLS', schema: { type: 'integer', minimum: 1 }, default: 100_000, parse: int, doc: 'Most cells in one table, margins included.' },
   { key: 'maxOutputs', env: 'AIRLOCK_MAX_OUTPUTS', schema: { type: 'integer', minimum: 1 }, default: 100, parse: int, doc: 'Most outputs in one request.' },
   { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: ['string', 'null'], pattern: '^postgres(ql)?://' }, default: null, parse: str, doc: 'PostgreSQL audit store (e.g. postgres://user@host/db); unset = embedded SQLite in AIRLOCK_DATA_DIR.' },
+  { key: 'databaseSchema', env: 'AIRLOCK_DATABASE_SCHEMA', schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' }, default: 'airlock', parse: str, doc: 'PostgreSQL schema for the audit tables (created and migrated at start-up). Every replica sharing one audit chain uses the same DATABASE_URL and schema.' },
   { key: 'corsOrigins', env: 'AIRLOCK_CORS_ORIGINS', schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } }, default: [], parse: list, doc: 'Comma-separated origins (https://portal.example.org) allowed to call from a browser, or `*`; unset = CORS off.' },
   { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (token; client address without one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
   { key: 'rateWindowMs', env: 'AIRLOCK_RATE_WINDOW_MS', schema: { type: 'integer', minimum: 1000 }, default: 60_000, parse: int, doc: 'Rate-limit window, milliseconds.' },
   { key: 'requestTimeoutMs', env: 'AIRLOCK_REQUEST_TIMEOUT_MS', schema: { type: 'integer', minimum: 1000 }, default: 300_000, parse: int, doc: 'Most time one request may take, upload included; past it: 503 REQUEST_TIMEOUT, unless its decision is already being recorded.' },
   { key: 'shutdownGraceMs', env: 'AIRLOCK_SHUTDOWN_GRACE_MS', schema: { type: 'integer', minimum: 1000 }, default: 25_000, parse: int, doc: 'On SIGTERM, how long to wait for in-flight requests (and their audit commits) before exiting; keep it below the orchestrator\'s kill timeout.' },
   { key: 'trustProxy', env: 'AIRLOCK_TRUST_PROXY', schema: { anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] }, default: false, parse: boolOrIntOrStr, doc: 'Express `trust proxy`: `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`) of the load balancers whose X-Forwarded-For to believe.' },
+  { key: 'signingKeyFile', env: 'AIRLOCK_SIGNING_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key that signs decisions. Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
+  { key: 'verificationKeys', env: 'AIRLOCK_VERIFICATION_KEYS', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Rotated-out public keys that still verify old decisions: a directory of *.pem files or a comma-separated list of files. Published in /.well-known/jwks.json.' },
+  { key: 'tokensFile', env: 'AIRLOCK_TOKENS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of API tokens `{ name, sha256, roles, projects? }` (SHA-256 of the token, never the token). Unset: development tokens are generated into AIRLOCK_DATA_DIR and printed once (refused when NODE_ENV=production).' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 

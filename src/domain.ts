@@ -196,6 +196,11 @@ export interface Finding {
   items?: ItemFinding[];
   /** Other outputs or earlier decisions this finding refers to (differencing). */
   related?: { output?: string; decision_id?: string }[];
+  /**
+   * The status the check gave before the researcher's exception turned it into `review`
+   * (present only on excepted findings), so a checker sees what failed.
+   */
+  original_status?: Status;
 }
 
 /** Identifies the rule set a decision was made under. */
@@ -214,6 +219,8 @@ export interface OutputDecision {
   sha256: string;
   outcome: Outcome;
   findings: Finding[];
+  /** The researcher's exception request: failing findings became `review` (see `original_status`). */
+  exception?: { justification: string };
   /** Kind-specific extras: for tables `table` and `protected`. */
   [extra: string]: unknown;
 }
@@ -228,6 +235,67 @@ export interface Decision {
   dataset: string | null;
   ruleset: RulesetRef;
   outputs: OutputDecision[];
+  /** Only on review and final records: what the human review of decision `review.of` says. */
+  review?: ReviewInfo;
+}
+
+/** What kind of record an audit entry is. Later kinds reference a `decision` and never change it. */
+export const RECORD_KINDS = {
+  /** A decision made by the engine (`POST /v1/decisions`). */
+  decision: 'decision',
+  /** One checker's signed verdict on a decision whose outcome is `review`. */
+  review: 'review',
+  /** The signed final outcome of a reviewed decision, once the review is settled. */
+  final: 'final',
+} as const;
+export type RecordKind = keyof typeof RECORD_KINDS;
+export const RECORD_KIND_VALUES = Object.keys(RECORD_KINDS) as RecordKind[];
+
+/** A checker's verdict on a decision that needs review. */
+export const REVIEW_VERDICTS = {
+  /** The outputs may leave the TRE as submitted. */
+  release: 'release',
+  /** The outputs must not leave; the researcher may revise and submit again. */
+  reject: 'reject',
+} as const;
+export type ReviewVerdict = keyof typeof REVIEW_VERDICTS;
+export const REVIEW_VERDICT_VALUES = Object.keys(REVIEW_VERDICTS) as ReviewVerdict[];
+
+/**
+ * Where the human review of a decision with outcome `review` stands. Release needs the
+ * configured number of distinct checkers (`AIRLOCK_CHECKERS_REQUIRED`, default 2) to say
+ * release; one reject settles it as rejected (a split vote never releases: fail closed).
+ * `src/review/review-state.ts` holds the transitions.
+ */
+export const REVIEW_STATES = {
+  /** No checker has given a verdict yet. */
+  pending: 'pending',
+  /** Some, but fewer than the required number of, distinct checkers said release; none said reject. */
+  approving: 'approving',
+  /** Final: the required number of distinct checkers said release. */
+  released: 'released',
+  /** Final: a checker said reject. */
+  rejected: 'rejected',
+} as const;
+export type ReviewState = keyof typeof REVIEW_STATES;
+export const REVIEW_STATE_VALUES = Object.keys(REVIEW_STATES) as ReviewState[];
+
+/** What a review or final record's signed document says about the review of decision `of`. */
+export interface ReviewInfo {
+  /** The id of the decision under review; its record is never changed. */
+  of: string;
+  /** The review state after this record. */
+  state: ReviewState;
+  /** Distinct checkers who have said release so far. */
+  approvals: number;
+  /** How many distinct checkers must say release. */
+  required: number;
+  /** Review records: the checker (token name), their verdict and why. */
+  checker?: string;
+  verdict?: ReviewVerdict;
+  justification?: string;
+  /** Final records: the ids of the review records the outcome rests on, in order. */
+  reviews?: string[];
 }
 
 /**

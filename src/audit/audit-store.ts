@@ -51,6 +51,21 @@ export interface ReleasedTotal {
   total: number;
 }
 
+/**
+ * What the store keeps of one output of a decision, whatever its outcome, so that a rule change
+ * can be replayed against past decisions (`airlock rules diff --replay`): the aggregates the
+ * checks read (for tables, each cell's count, value, Σ|x|, largest contributions, negative
+ * flag and missing count), never microdata. Chained by digest (`chain.ts`), so it is
+ * tamper-evident but not copied into JSON Lines exports.
+ */
+export interface OutputEvidence {
+  /** The output's name in its request. */
+  output: string;
+  kind: string;
+  /** The kind's evidence (see `OutputKindModule.evidence`). */
+  evidence: unknown;
+}
+
 /** What the pipeline hands the store once a decision is signed. */
 export interface AppendInput {
   decision: Decision;
@@ -70,6 +85,8 @@ export interface AppendInput {
   traceId?: string | null;
   /** The rule set the decision was made under; stored once per digest. */
   ruleset?: { digest: string; content: unknown };
+  /** Replay evidence of the decision's outputs (those whose kind keeps any); none for review/final records. */
+  evidence?: OutputEvidence[];
 }
 
 /** Where a record sits in the chain: returned to the client as `audit`. */
@@ -100,6 +117,8 @@ export interface StoredRecord {
 /** A record with the released tables it carries: everything the chain hash covers. */
 export interface FullRecord extends StoredRecord {
   released: ReleasedTable[];
+  /** The outputs' replay evidence, when the record has any. */
+  evidence?: OutputEvidence[];
 }
 
 /** The store's lookup columns, copied from the decision at append; `verifyAudit` checks they still agree. */
@@ -133,6 +152,8 @@ export interface ListFilter {
   /** recorded_at < to (ISO 8601). */
   to?: string;
   kind?: string;
+  /** Only records referencing this decision id (its reviews and final record). */
+  references?: string;
 }
 
 /** A page request: `cursor` from the previous page's `next_cursor`. */

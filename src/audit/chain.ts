@@ -5,8 +5,12 @@
  * ```
  * { v: 1, seq, recorded_at, kind, submitted_by, references, trace_id,
  *   decision, signature, kid,
- *   released: [{ output, dataset, dims (sorted), statistic, cells, total }] }
+ *   released: [{ output, dataset, dims (sorted), statistic, cells, total }],
+ *   evidence_sha256 }        ← only when the record keeps replay evidence
  * ```
+ * `evidence_sha256` is the hex SHA-256 of the canonical JSON of the record's evidence list
+ * (`[{ output, kind, evidence }]`): the evidence is covered by the chain, but an export carries
+ * only its digest, not the largest contributions it holds.
  * i.e. everything the store keeps about the record except its own `hash` and `prev`. Then
  * ```
  * hash = hex(SHA-256(UTF-8(prev || canonical)))      prev of seq 1 = 64 × '0'
@@ -25,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../domain.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { ReleasedTable } from './audit-store.js';
+import type { OutputEvidence, ReleasedTable } from './audit-store.js';
 
 /** The `prev` of the first record. */
 export const GENESIS_PREV = '0'.repeat(64);
@@ -45,6 +49,7 @@ export interface ChainedFields {
   signature: string;
   kid: string;
   released: readonly ReleasedTable[];
+  evidence?: readonly OutputEvidence[];
 }
 
 /** A released table in the form it is stored and hashed: dims sorted, `total` present. */
@@ -85,7 +90,17 @@ export function canonicalRecord(r: ChainedFields): string {
     signature: r.signature,
     kid: r.kid,
     released: r.released.map(normaliseReleased),
+    ...(r.evidence?.length ? { evidence_sha256: evidenceDigest(r.evidence) } : {}),
   });
+}
+
+/**
+ * The hex SHA-256 of the canonical JSON of a record's evidence list.
+ *
+ * @example evidenceDigest([{ output: 't', kind: 'table', evidence: { statistic: 'frequency', cells: [] } }]).length // 64
+ */
+export function evidenceDigest(evidence: readonly OutputEvidence[]): string {
+  return createHash('sha256').update(canonicalJson(evidence), 'utf8').digest('hex');
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   recordFromRow,
   scannedFromRows,
   storeError,
+  type EvidenceRow,
   type RecordRow,
   type ReleasedRow,
 } from './record-rows.js';
@@ -112,6 +113,18 @@ export function postgresMigrations(s: string): readonly { version: number; name:
         ${guard('records')}
         ${guard('released_tables')}
         ${guard('rulesets')}
+      `,
+    },
+    {
+      version: 2,
+      name: 'replay evidence and review lookups',
+      sql: `
+        CREATE TABLE ${s}.evidence (
+          seq BIGINT PRIMARY KEY REFERENCES ${s}.records (seq),
+          content TEXT NOT NULL
+        );
+        CREATE INDEX records_refs ON ${s}.records (refs, seq);
+        ${guard('evidence')}
       `,
     },
   ];
@@ -212,7 +225,7 @@ class PostgresStore implements AuditStore {
     try {
       const results = (await client.query(this.beginAppend)) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
       const head = results[results.length - 1]?.rows[0];
-      const { row, released, ref } = prepareRecord(input, head ? Number(head.seq) + 1 : 1, head?.hash ?? GENESIS_PREV, new Date().toISOString());
+      const { row, released, evidence, ref } = prepareRecord(input, head ? Number(head.seq) + 1 : 1, head?.hash ?? GENESIS_PREV, new Date().toISOString());
       const cols = RECORD_COLUMNS.split(', ');
       await client.query(
         `INSERT INTO ${this.s}.records (${RECORD_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
@@ -230,6 +243,7 @@ class PostgresStore implements AuditStore {
           values,
         );
       }
+      if (evidence) await client.query(`INSERT INTO ${this.s}.evidence (seq, content) VALUES ($1, $2)`, [evidence.seq, evidence.content]);
       const rs = input.ruleset;
       if (rs && !this.knownRulesets.has(rs.digest)) {
         await client.query(`INSERT INTO ${this.s}.rulesets (digest, content) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [
@@ -320,6 +334,7 @@ class PostgresStore implements AuditStore {
     for (;;) {
       let rows: RecordRow[];
       let released: ReleasedRow[];
+      let evidence: EvidenceRow[];
       try {
         ({ rows } = await this.pool.query<RecordRow>(
           `SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE seq >= $1 ORDER BY seq LIMIT $2`,
@@ -330,11 +345,16 @@ class PostgresStore implements AuditStore {
           `SELECT * FROM ${this.s}.released_tables WHERE seq BETWEEN $1 AND $2 ORDER BY seq, idx`,
           [rows[0]!.seq, rows[rows.length - 1]!.seq],
         ));
+        ({ rows: evidence } = await this.pool.query<EvidenceRow>(`SELECT seq, content FROM ${this.s}.evidence WHERE seq BETWEEN $1 AND $2`, [
+          rows[0]!.seq,
+          rows[rows.length - 1]!.seq,
+        ]));
       } catch (e) {
         throw storeError(e, 'read the audit trail');
       }
       const bySeq = groupBySeq(released);
-      for (const row of rows) yield scannedFromRows(row, bySeq.get(Number(row.seq)) ?? []);
+      const evidenceBySeq = new Map(evidence.map((e) => [Number(e.seq), e]));
+      for (const row of rows) yield scannedFromRows(row, bySeq.get(Number(row.seq)) ?? [], evidenceBySeq.get(Number(row.seq)));
       next = Number(rows[rows.length - 1]!.seq) + 1;
     }
   }

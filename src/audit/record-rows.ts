@@ -11,6 +11,7 @@
  *   canonical JSON of the sorted names, `statistic`, `cells` as canonical JSON, `total`),
  *   indexed by (`dataset`, `dims`); the project comes from the joined record;
  * - `rulesets`: rule set content by digest, stored once;
+ * - `evidence`: one row per record that keeps replay evidence (`seq`, `content` as canonical JSON);
  * - `schema_migrations`: applied migration versions.
  *
  * @example
@@ -68,6 +69,12 @@ export interface ReleasedRow {
   total: number | null;
 }
 
+/** An `evidence` row: a record's replay evidence list as canonical JSON. */
+export interface EvidenceRow {
+  seq: number;
+  content: string;
+}
+
 /** The columns `list`/`get` read and `recordFromRow` maps, in one SELECT list. */
 export const RECORD_COLUMNS =
   'seq, hash, prev, recorded_at, kind, submitted_by, refs, trace_id, decision, signature, kid, decision_id, project, requester, outcome, dataset, ruleset_digest';
@@ -92,13 +99,14 @@ export function prepareRecord(
   seq: number,
   prev: string,
   recordedAt: string,
-): { row: RecordRow; released: ReleasedRow[]; ref: AuditRef } {
+): { row: RecordRow; released: ReleasedRow[]; evidence: EvidenceRow | null; ref: AuditRef } {
   const d = input.decision;
   if (typeof d?.id !== 'string' || typeof d.project !== 'string' || typeof d.requester !== 'string' || typeof d.ruleset?.digest !== 'string') {
     throw new AirlockError('INTERNAL', 'cannot record a decision without id, project, requester and ruleset digest');
   }
   let decisionText: string;
   let released: ReleasedRow[];
+  let evidence: EvidenceRow | null;
   let canonical: string;
   const kind = input.kind ?? DECISION_RECORD_KIND;
   const references = input.references ?? null;
@@ -118,6 +126,7 @@ export function prepareRecord(
         total: n.total,
       };
     });
+    evidence = input.evidence?.length ? { seq, content: canonicalJson(input.evidence) } : null;
     canonical = canonicalRecord({
       seq,
       recorded_at: recordedAt,
@@ -129,6 +138,7 @@ export function prepareRecord(
       signature: input.signature,
       kid: input.kid,
       released: input.released,
+      evidence: input.evidence,
     });
   } catch (e) {
     throw new AirlockError('INTERNAL', `cannot record decision ${d.id}: ${(e as Error).message}`);
@@ -153,7 +163,7 @@ export function prepareRecord(
     dataset: d.dataset ?? null,
     ruleset_digest: d.ruleset.digest,
   };
-  return { row, released, ref: { seq, hash, prev } };
+  return { row, released, evidence, ref: { seq, hash, prev } };
 }
 
 /**
@@ -208,10 +218,11 @@ export function hitFromRow(row: ReleasedRow & { decision_id: string }): Released
  *
  * @example for (const row of page) yield scannedFromRows(row, releasedBySeq.get(row.seq) ?? []);
  */
-export function scannedFromRows(row: RecordRow, released: readonly ReleasedRow[]): ScannedRecord {
+export function scannedFromRows(row: RecordRow, released: readonly ReleasedRow[], evidence?: EvidenceRow | null): ScannedRecord {
   let rec: FullRecord;
   try {
     rec = { ...recordFromRow(row), released: released.map(releasedFromRow) };
+    if (evidence) rec.evidence = JSON.parse(evidence.content) as FullRecord['evidence'];
   } catch (e) {
     // Stored text that no longer parses has been altered outside airlock: say where.
     throw new AirlockError('INTERNAL', `audit record seq ${Number(row.seq)} cannot be read: ${(e as Error).message}`);
@@ -300,6 +311,7 @@ export function listQuery(
   if (filter.dataset !== undefined) add((p) => `dataset = ${p}`, filter.dataset);
   if (filter.ruleset_digest !== undefined) add((p) => `ruleset_digest = ${p}`, filter.ruleset_digest);
   if (filter.kind !== undefined) add((p) => `kind = ${p}`, filter.kind);
+  if (filter.references !== undefined) add((p) => `refs = ${p}`, filter.references);
   if (filter.from !== undefined) add((p) => `recorded_at >= ${p}`, isoBound(filter.from, 'from'));
   if (filter.to !== undefined) add((p) => `recorded_at < ${p}`, isoBound(filter.to, 'to'));
   if (page.cursor) add((p) => `seq < ${p}`, decodeCursor(page.cursor));

@@ -32,6 +32,7 @@ import {
   recordFromRow,
   scannedFromRows,
   storeError,
+  type EvidenceRow,
   type RecordRow,
   type ReleasedRow,
 } from './record-rows.js';
@@ -107,6 +108,19 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ${refuse('rulesets', 'DELETE')}
     `,
   },
+  {
+    version: 2,
+    name: 'replay evidence and review lookups',
+    sql: `
+      CREATE TABLE evidence (
+        seq INTEGER PRIMARY KEY REFERENCES records (seq),
+        content TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX records_refs ON records (refs, seq);
+      ${refuse('evidence', 'UPDATE')}
+      ${refuse('evidence', 'DELETE')}
+    `,
+  },
 ];
 
 /** The released-table lookup; exported so a test can check its query plan uses `released_lookup`. */
@@ -170,6 +184,8 @@ class SqliteStore implements AuditStore {
     ruleset: Database.Statement;
     scanRecords: Database.Statement;
     scanReleased: Database.Statement;
+    insertEvidence: Database.Statement;
+    scanEvidence: Database.Statement;
   };
   private readonly appendTx: (input: AppendInput) => AuditRef;
 
@@ -196,13 +212,16 @@ class SqliteStore implements AuditStore {
       ruleset: db.prepare('SELECT content FROM rulesets WHERE digest = ?'),
       scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
       scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
+      insertEvidence: db.prepare('INSERT INTO evidence (seq, content) VALUES (@seq, @content)'),
+      scanEvidence: db.prepare('SELECT seq, content FROM evidence WHERE seq BETWEEN ? AND ?'),
     };
     const tx = db.transaction((input: AppendInput): AuditRef => {
       const last = this.stmts.last.get() as { seq: number; hash: string } | undefined;
       // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
-      const { row, released, ref } = prepareRecord(input, last ? last.seq + 1 : 1, last?.hash ?? GENESIS_PREV, new Date().toISOString());
+      const { row, released, evidence, ref } = prepareRecord(input, last ? last.seq + 1 : 1, last?.hash ?? GENESIS_PREV, new Date().toISOString());
       this.stmts.insertRecord.run(row);
       for (const r of released) this.stmts.insertReleased.run(r);
+      if (evidence) this.stmts.insertEvidence.run(evidence);
       if (input.ruleset) this.stmts.insertRuleset.run(input.ruleset.digest, canonicalJson(input.ruleset.content));
       return ref;
     });
@@ -274,16 +293,19 @@ class SqliteStore implements AuditStore {
     for (;;) {
       let rows: RecordRow[];
       let released: ReleasedRow[];
+      let evidence: EvidenceRow[];
       try {
         // Whole pages, not a live iterator: appends may run between pages on this connection.
         rows = this.stmts.scanRecords.all(next, SCAN_PAGE) as RecordRow[];
         if (rows.length === 0) return;
         released = this.stmts.scanReleased.all(rows[0]!.seq, rows[rows.length - 1]!.seq) as ReleasedRow[];
+        evidence = this.stmts.scanEvidence.all(rows[0]!.seq, rows[rows.length - 1]!.seq) as EvidenceRow[];
       } catch (e) {
         throw storeError(e, 'read the audit trail');
       }
       const bySeq = groupBySeq(released);
-      for (const row of rows) yield scannedFromRows(row, bySeq.get(row.seq) ?? []);
+      const evidenceBySeq = new Map(evidence.map((e) => [Number(e.seq), e]));
+      for (const row of rows) yield scannedFromRows(row, bySeq.get(row.seq) ?? [], evidenceBySeq.get(row.seq));
       next = rows[rows.length - 1]!.seq + 1;
     }
   }

@@ -80,8 +80,9 @@ async function rulesetProblem(store: Pick<AuditStore, 'getRuleset'>, digest: unk
 }
 
 /**
- * Verifies the chain, every signature and every stored rule set. Throws `STORE_UNAVAILABLE` when the store cannot be
- * read (no verdict either way); a record that cannot even be parsed is reported as bad.
+ * Verifies the chain, every signature and every stored rule set. Throws `STORE_UNAVAILABLE`
+ * when the store cannot be read (no verdict either way); a record that cannot even be parsed
+ * is reported as bad.
  *
  * @example (await verifyAudit(store, jwks)).ok // true
  */

@@ -40,4 +40,11 @@ export interface OutputKindModule<P> {
    * it (differencing). Only released outputs' content is kept; others keep digests only.
    */
   releasable?(parsed: P): unknown;
+  /**
+   * What the audit store keeps of every output of this kind, whatever its outcome, so a rule
+   * change can be replayed against past decisions (`airlock rules diff --replay`): aggregates
+   * the checks read, in the kind's own submission form so replay re-parses it; never
+   * microdata. Kinds without it cannot be replayed.
+   */
+  evidence?(parsed: P): unknown;
 }

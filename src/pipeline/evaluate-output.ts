@@ -16,6 +16,9 @@ import type { Limits } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
+import { jsonSha256 } from './json-digest.js';
+import type { ExceptionRequest } from '../review/apply-exception.js';
+import { applyException } from '../review/apply-exception.js';
 import { recordTableRows } from '../telemetry/metrics.js';
 import { outputRows } from '../telemetry/output-rows.js';
 import { withSpan } from '../telemetry/with-span.js';
@@ -26,6 +29,8 @@ export interface EvaluatedOutput {
   parsed: unknown;
   /** What the store keeps if the output is released (null when the kind keeps nothing). */
   releasable: unknown;
+  /** What the store keeps of the output for replaying rule changes (null when the kind keeps nothing). */
+  evidence: unknown;
 }
 
 /**
@@ -33,10 +38,8 @@ export interface EvaluatedOutput {
  * pass them; otherwise it is the digest of the output's JSON as received.
  */
 export function outputDigest(raw: RawOutput, bytes?: Uint8Array): string {
-  const h = createHash('sha256');
-  if (bytes) h.update(bytes);
-  else h.update(JSON.stringify(raw));
-  return h.digest('hex');
+  if (!bytes) return jsonSha256(raw);
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function evaluateOutput(
@@ -83,5 +86,12 @@ export function evaluateOutput(
     decision.outcome = 'review';
   }
   Object.assign(decision, mod.present?.(parsed, findings, rules.params) ?? {});
-  return { decision, parsed, releasable: mod.releasable?.(parsed) ?? null };
+  // After present(): a protected version is still offered for the checker to consider.
+  const exception = (raw as { exception?: ExceptionRequest }).exception;
+  return {
+    decision: exception ? applyException(decision, exception) : decision,
+    parsed,
+    releasable: mod.releasable?.(parsed) ?? null,
+    evidence: mod.evidence?.(parsed) ?? null,
+  };
 }

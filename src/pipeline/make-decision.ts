@@ -31,7 +31,14 @@ export interface PipelineDeps {
   ruleset(): Ruleset;
   limits: Limits;
   /** Signs and records; must resolve only after the record is durable. */
-  finalize?(decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset): Promise<Finalized>;
+  finalize?(decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized>;
+}
+
+/** Who and what the record names besides the decision itself. */
+export interface FinalizeMeta {
+  /** The submitting token's name (`anonymous` only where no authentication is configured). */
+  submittedBy: string;
+  traceId: string | null;
 }
 
 /** Request-level options the HTTP layer knows and the JSON body does not. */
@@ -46,6 +53,13 @@ export interface DecisionOptions {
    * and recorded, after which it must finish, so the budget can no longer cut it off.
    */
   deadline?: { check(): void; pin(): void };
+  /**
+   * The authenticated caller: its name goes into the audit record, and `authorize` is called
+   * with the request's project once the body is validated (403 before any output is read).
+   */
+  caller?: { name: string; authorize(project: string): void };
+  /** The request's trace id, recorded with the decision. */
+  traceId?: string | null;
 }
 
 const validateRequest = schemaValidator('DecisionRequest');
@@ -68,6 +82,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   opts.deadline?.check();
   if (!opts.prevalidated) withSpan('airlock.validate', {}, () => validateRequest(body));
   const req = body as DecisionRequest;
+  opts.caller?.authorize(req.project);
   if (req.outputs.length > deps.limits.maxOutputs) {
     throw new AirlockError('INVALID_REQUEST', `a request may carry at most ${deps.limits.maxOutputs} outputs`, [{ pointer: '/outputs', message: 'too many outputs' }]);
   }
@@ -85,6 +100,8 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   const decision = withSpan('airlock.decide', {}, () => decide(req, evaluated.map((e) => e.decision), ruleset));
   opts.deadline?.pin();
   const finalize = deps.finalize;
-  const finalized = finalize ? await withSpan('airlock.finalize', {}, () => finalize(decision, evaluated, ruleset)) : {};
+  const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
+        finalize(decision, evaluated, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null }),
+      ) : {};
   return { decision, ...finalized };
 }

@@ -18,6 +18,12 @@ import type { Ruleset } from '../rules/load-ruleset.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import { requireRole, type TokenSource } from '../auth/require-role.js';
+import type { Jwks } from '../signing/jwks.js';
+import { callerOptions } from './caller-options.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
+import { route } from './route.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -26,22 +32,20 @@ export interface AppDeps {
   finalize?: PipelineDeps['finalize'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
-  /** Extra routers mounted before the 404 handler (auditors' API, …). */
+  /** Extra routers mounted before the 404 handler. */
   extend?(app: express.Express): void;
+  /** API tokens. Every route but health, readiness and the JWKS requires one. */
+  tokens: TokenSource;
+  /** The audit store and published keys, for the auditors' API. */
+  audit?: { store: AuditStore; jwks(): Jwks };
 }
+
 
 export function limitsOf(config: Readonly<Config>): Limits {
   return { maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs };
 }
 
-/** Wraps an async handler so rejections reach the error handler. */
-export function route(fn: (req: Request, res: Response) => Promise<void> | void) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve()
-      .then(() => fn(req, res))
-      .catch(next);
-  };
-}
+export { route } from './route.js';
 
 /** Refuses bodies that are not JSON before anything reads them. */
 function requireJson(req: Request, _res: Response, next: NextFunction): void {
@@ -76,20 +80,24 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, ruleset: deps.ruleset().digest });
     }),
   );
-  app.get('/v1/rulesets/active', (_req, res) => {
+  const submitter = requireRole(deps.tokens, 'submitter');
+  const admin = requireRole(deps.tokens, 'admin');
+  app.get('/v1/rulesets/active', admin, (_req, res) => {
     const r = deps.ruleset();
     res.json({ name: r.name, version: r.version, digest: r.digest, content: r.content });
   });
   app.post(
     '/v1/decisions',
+    submitter,
     requireJson,
     json,
     route(async (req, res) => {
-      const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline });
+      const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res) });
       res.status(201).json(result);
     }),
   );
-  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit });
+  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
+  if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(deps.tokens, 'auditor') });
   deps.extend?.(app);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -16,6 +16,13 @@ import { createLogger } from '../logger.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import type { LiveRules } from '../rules/live-rules.js';
 import { liveRules } from '../rules/live-rules.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import { openStore } from '../audit/open-store.js';
+import { resolveTokens } from '../auth/tokens.js';
+import { decisionRecorder } from '../pipeline/record-decision.js';
+import { publicJwks } from '../signing/jwks.js';
+import type { KeyRing } from '../signing/signing-keys.js';
+import { loadKeyRing } from '../signing/signing-keys.js';
 import { createApp } from './create-app.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
 import { applyServerTimeouts } from './middleware/request-timeout.js';
@@ -28,6 +35,10 @@ export interface RunningServer {
   ruleset(): Ruleset;
   /** The live rule set: reloads on file changes and SIGHUP (`nextReload` for tests). */
   rules: LiveRules;
+  /** The audit store every decision is recorded in. */
+  store: AuditStore;
+  /** The signing key and the keys the JWKS publishes. */
+  keys: KeyRing;
   /** A plaintext dev token with the role, when the server generated dev tokens. */
   devToken?(role: string): string | undefined;
   /**
@@ -39,33 +50,74 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger;
+  /** Where one-time notices (dev tokens, dev key warnings) are printed; default stderr. */
+  console?: (text: string) => void;
 }
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch });
   const current = rules.current;
-  const lifecycle = createLifecycle();
-  const app = createApp({ config, ruleset: current, logger, readiness: { accepting: lifecycle.accepting } });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
-  lifecycle.attach(server);
-  applyServerTimeouts(server, config.requestTimeoutMs);
-  const port = (server.address() as AddressInfo).port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info({ port, ruleset: rules.current().digest, rules: config.rulesDir }, 'airlock listening');
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    server,
-    logger,
-    ruleset: current,
-    rules,
-    close: () => {
-      rules.close();
-      return lifecycle.drain(drainBudget(config.shutdownGraceMs));
-    },
-  };
+  const say = opts.console ?? ((text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`));
+  let store: AuditStore | null = null;
+  try {
+    const keys = await loadKeyRing({
+      signingKeyFile: config.signingKeyFile,
+      verificationKeys: config.verificationKeys?.includes(',') ? config.verificationKeys.split(',').map((k) => k.trim()) : config.verificationKeys,
+      dataDir: config.dataDir,
+      production: config.production,
+    });
+    if (keys.notice) {
+      logger.warn({ kid: keys.signing.kid, dev: true }, keys.notice);
+      say(`\n*** ${keys.notice} ***\n`);
+    }
+    const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
+    // The plaintext dev tokens go to the console once, never into the structured log.
+    if (tokens.notice) say(tokens.notice);
+    store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+    const auditStore = store;
+    logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
+    const lifecycle = createLifecycle();
+    const app = createApp({
+      config,
+      ruleset: current,
+      logger,
+      tokens: tokens.tokens,
+      finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
+      audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
+      readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },
+    });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    lifecycle.attach(server);
+    applyServerTimeouts(server, config.requestTimeoutMs);
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    logger.info({ port, ruleset: rules.current().digest, rules: config.rulesDir }, 'airlock listening');
+    const devTokens = new Map((tokens.devTokens ?? []).map((t) => [t.name, t.token]));
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      server,
+      logger,
+      ruleset: current,
+      rules,
+      store: auditStore,
+      keys,
+      devToken: (role: string) => devTokens.get(`dev-${role}`),
+      close: async () => {
+        rules.close();
+        // In-flight requests finish (and commit) before the store closes.
+        const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
+        await auditStore.close();
+        return clean;
+      },
+    };
+  } catch (e) {
+    rules.close();
+    await store?.close().catch(() => undefined);
+    throw e;
+  }
 }

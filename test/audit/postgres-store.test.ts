@@ -92,7 +92,7 @@ describe('PostgreSQL audit store specifics', () => {
     const raw = await rawClient();
     const { rows } = await raw.query(`SELECT version FROM "${schema}".schema_migrations`);
     await raw.end();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     await store.close();
   });
 
@@ -142,14 +142,16 @@ describe('PostgreSQL audit store specifics', () => {
 
   it('an instance stuck holding the chain lock: STORE_UNAVAILABLE after the statement timeout, then the chain continues', async () => {
     const schema = schemaForTest();
-    const store = await openPostgresStore({ connectionString: PG_URL, schema, statementTimeoutMs: 100 });
+    const store = await openPostgresStore({ connectionString: PG_URL, schema });
+    const impatient = await openPostgresStore({ connectionString: PG_URL, schema, statementTimeoutMs: 100 });
     await store.append(await signedAppend(key, 1));
     const stuck = await rawClient();
     await stuck.query('BEGIN');
     await stuck.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`airlock:audit:append:${schema}`]);
-    await expect(store.append(await signedAppend(key, 2))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/57014/) });
+    await expect(impatient.append(await signedAppend(key, 2))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/57014/) });
     await stuck.query('ROLLBACK');
     await stuck.end();
+    await impatient.close();
     expect(await store.append(await signedAppend(key, 3))).toMatchObject({ seq: 2 });
     expect(await verifyAudit(store, jwks)).toMatchObject({ ok: true, checked: 2 });
     await store.close();
@@ -160,7 +162,7 @@ describe('PostgreSQL audit store specifics', () => {
     const store = await openPostgresStore({ connectionString: PG_URL, schema });
     await store.append(await signedAppend(key, 1));
     const raw = await rawClient();
-    await expect(raw.query(`TRUNCATE "${schema}".released_tables, "${schema}".records`)).rejects.toThrow(/append-only/);
+    await expect(raw.query(`TRUNCATE "${schema}".released_tables, "${schema}".evidence, "${schema}".records`)).rejects.toThrow(/append-only/);
     await raw.end();
     await store.close();
   });

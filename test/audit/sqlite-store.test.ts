@@ -1,8 +1,8 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync, writeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/audit/open-store.js';
 import { SQLITE_FILE, SQLITE_RELEASED_TABLES_SQL, openSqliteStore } from '../../src/audit/sqlite-store.js';
 import { verifyAudit } from '../../src/audit/verify-chain.js';
@@ -11,7 +11,15 @@ import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { signedAppend, testSigningKey } from '../helpers/sample-decision.js';
 import { storeContract, type StoreFixture } from './store-contract.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'airlock-sqlite-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'airlock-sqlite-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const TRIGGERS = ['records', 'released_tables', 'rulesets'].flatMap((t) => [`${t}_no_update`, `${t}_no_delete`]);
 
 async function sqliteFixture(dataDir = tmp()): Promise<StoreFixture> {
@@ -41,7 +49,7 @@ describe('SQLite audit store specifics', () => {
     jwks = publicJwks([key]);
   });
 
-  it('uses WAL, applies migration 1 once, and reopens to continue the chain', async () => {
+  it('uses WAL, applies each migration once, and reopens to continue the chain', async () => {
     const dataDir = tmp();
     const a = await openSqliteStore({ dataDir });
     const first = await a.append(await signedAppend(key, 1));
@@ -51,7 +59,10 @@ describe('SQLite audit store specifics', () => {
     await b.close();
     const raw = new Database(join(dataDir, SQLITE_FILE), { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'audit chain' }]);
+    expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+      { version: 1, name: 'audit chain' },
+      { version: 2, name: 'replay evidence and review lookups' },
+    ]);
     raw.close();
   });
 

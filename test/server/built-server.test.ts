@@ -49,7 +49,7 @@ describe('the built server', () => {
   });
 
   it('logs JSON lines carrying the request id and the trace id', () => {
-    const lines = p.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = p.stdout().split('\n').filter((l) => l.startsWith('{"')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const logged = lines.find((l) => l.msg === 'request completed' && (l.req as { path: string }).path === '/v1/decisions');
     expect(logged).toMatchObject({ res: { statusCode: 201 }, trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(p.stdout()).toContain(`traceId: '${logged!.trace_id as string}'`);

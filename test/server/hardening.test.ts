@@ -16,7 +16,7 @@ const rules = loadRuleset(resolve('rules'));
 /** An app (no listener) with extra routes, for behaviour no real route shows. */
 function appWith(env: Record<string, string>, extend?: (app: express.Express) => void): express.Express {
   const config = loadConfig({ AIRLOCK_RULES_DIR: resolve('rules'), LOG_LEVEL: 'silent', ...env });
-  return createApp({ config, ruleset: () => rules, logger: createLogger('silent'), extend });
+  return createApp({ config, ruleset: () => rules, logger: createLogger('silent'), tokens: [], extend });
 }
 
 describe('security headers', () => {

@@ -47,7 +47,11 @@ export function decodeBase64(text: string, pointer: string): Uint8Array {
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }
 
-/** Every column of a CSV file as categories, or why it cannot be read. */
+/**
+ * Every column of a CSV file as categories, or why it cannot be read.
+ *
+ * @example readCsvCells(new TextEncoder().encode('a,b\n1,=2\n'), 1e6) // { ok: true, header: ['a', 'b'], … }
+ */
 export function readCsvCells(bytes: Uint8Array, maxRows: number): CsvCells {
   try {
     // The reader materialises only requested columns, so a first pass learns the header.

@@ -582,10 +582,32 @@ export class CsvReader {
  * data.nRows; // 2
  */
 export function readCsv(input: string | Uint8Array, request: ColumnRequest, opts?: CsvReaderOptions): Columnar {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const reader = new CsvReader(request, { ...opts, expectedBytes: bytes.length });
-  reader.push(bytes);
+  // A string's byte length is at least its length; near enough to size the columns.
+  const reader = new CsvReader(request, { ...opts, expectedBytes: input.length });
+  if (typeof input === 'string') pushString(reader, input);
+  else reader.push(input);
   return reader.finish();
+}
+
+/** UTF-16 units encoded per chunk of `pushString`. */
+const STRING_SLICE = 1 << 16;
+
+/**
+ * Feeds a string as UTF-8 in slices through one small buffer, instead of encoding it whole:
+ * a 1M-row CSV would otherwise need a second, freshly allocated copy of itself. A slice never
+ * ends inside a surrogate pair, so the bytes are exactly those of encoding the whole string.
+ */
+function pushString(reader: CsvReader, input: string): void {
+  const encoder = new TextEncoder();
+  const buf = new Uint8Array(STRING_SLICE * 3 + 3);
+  for (let start = 0; start < input.length; ) {
+    let end = Math.min(start + STRING_SLICE, input.length);
+    const last = input.charCodeAt(end - 1);
+    if (end < input.length && last >= 0xd800 && last <= 0xdbff) end++;
+    const { written } = encoder.encodeInto(input.slice(start, end), buf);
+    reader.push(buf.subarray(0, written));
+    start = end;
+  }
 }
 
 /**

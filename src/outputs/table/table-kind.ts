@@ -23,6 +23,7 @@ import type { CellsTableInput } from './table-from-cells.js';
 import { tableFromCells } from './table-from-cells.js';
 import type { TableSpecInput } from './table-spec.js';
 import { normaliseSpec } from './table-spec.js';
+import { tableEvidence } from './table-evidence.js';
 
 /** Microdata as submitted: CSV text, JSON rows, or an already parsed columnar body. */
 export interface MicrodataInput {
@@ -140,6 +141,7 @@ export const tableKind: OutputKindModule<CellTable> = {
     }
     return extra;
   },
+  evidence: tableEvidence,
   releasable(t) {
     const json = tableJson(t) as { cells: unknown[] };
     return { dims: [...t.rows.vars, ...t.cols.vars].sort(), statistic: t.statistic, cells: json.cells };

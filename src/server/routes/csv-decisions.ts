@@ -19,7 +19,8 @@ import type { TableSpecInput } from '../../outputs/table/table-spec.js';
 import { normaliseSpec } from '../../outputs/table/table-spec.js';
 import type { DecisionOptions, PipelineDeps } from '../../pipeline/make-decision.js';
 import { makeDecision } from '../../pipeline/make-decision.js';
-import { route } from '../create-app.js';
+import { callerOptions } from '../caller-options.js';
+import { route } from '../route.js';
 
 export const CSV_DECISIONS_PATH = '/v1/decisions/csv';
 
@@ -123,6 +124,9 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
     ...(deps.before ?? []),
     route(async (req, res) => {
       const deadline = res.locals.deadline as DecisionOptions['deadline'];
+      const who = callerOptions(res);
+      // The token must cover the project before a byte of a possibly huge body is read.
+      if (typeof req.query.project === 'string') who.caller.authorize(req.query.project);
       let read;
       try {
         read = await readCsvRequest(req, deps, deadline);
@@ -132,7 +136,7 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
         if (!req.complete) res.setHeader('Connection', 'close');
         throw e;
       }
-      const opts: DecisionOptions = { deadline, prevalidated: true, digests: { [read.name]: read.digest } };
+      const opts: DecisionOptions = { deadline, prevalidated: true, digests: { [read.name]: read.digest }, ...who };
       const result = await makeDecision(read.body, deps.pipeline, opts);
       res.status(201).json(result);
     }),

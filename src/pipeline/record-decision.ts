@@ -1,0 +1,92 @@
+/**
+ * The last two steps of the path: sign the decision (Ed25519 compact JWS over its canonical
+ * JSON) and append it, with the released tables' cells, to the audit chain. It resolves only
+ * once the store has durably committed; if the store fails, the caller gets
+ * `STORE_UNAVAILABLE` and no decision leaves the service.
+ *
+ * @example
+ * const finalize = decisionRecorder({ key: ring.signing, store, logger });
+ * const { signature, audit } = await finalize(decision, evaluated, ruleset, { submittedBy: 'tre-portal', traceId: null });
+ */
+import type { Logger } from 'pino';
+import type { AuditStore, ReleasedTable } from '../audit/audit-store.js';
+import type { Decision } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
+import { signDecision } from '../signing/sign-decision.js';
+import type { SigningKey } from '../signing/signing-keys.js';
+import { currentTraceId } from '../telemetry/trace-context.js';
+import type { EvaluatedOutput } from './evaluate-output.js';
+import type { FinalizeMeta, Finalized } from './make-decision.js';
+
+/** What a table kind's `releasable` returns (see `tableKind.releasable`). */
+interface ReleasableTable {
+  dims: string[];
+  statistic: string;
+  cells: { labels: Record<string, string>; count: number; value: number | null }[];
+  total?: number | null;
+}
+
+function isReleasableTable(x: unknown): x is ReleasableTable {
+  return typeof x === 'object' && x !== null && Array.isArray((x as ReleasableTable).dims) && Array.isArray((x as ReleasableTable).cells);
+}
+
+/**
+ * The tables a decision releases, for later differencing: only outputs whose own outcome is
+ * `release`, and only when the request names its dataset (without one there is no population
+ * to difference against).
+ */
+export function releasedTables(decision: Decision, evaluated: readonly EvaluatedOutput[]): ReleasedTable[] {
+  if (decision.dataset === null) return [];
+  const out: ReleasedTable[] = [];
+  for (const e of evaluated) {
+    if (e.decision.outcome !== 'release' || !isReleasableTable(e.releasable)) continue;
+    const r = e.releasable;
+    out.push({ output: e.decision.name, dataset: decision.dataset, dims: r.dims, statistic: r.statistic, cells: r.cells, total: r.total ?? null });
+  }
+  return out;
+}
+
+export interface RecorderDeps {
+  key: Pick<SigningKey, 'kid' | 'signer'>;
+  store: AuditStore;
+  logger: Logger;
+}
+
+export function decisionRecorder(deps: RecorderDeps) {
+  return async (decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized> => {
+    const signature = await signDecision(decision, deps.key);
+    const traceId = meta.traceId ?? currentTraceId() ?? null;
+    let audit;
+    try {
+      audit = await deps.store.append({
+        decision,
+        signature,
+        kid: deps.key.kid,
+        submittedBy: meta.submittedBy,
+        released: releasedTables(decision, evaluated),
+        traceId,
+        ruleset: { digest: ruleset.digest, content: ruleset.content },
+      });
+    } catch (e) {
+      deps.logger.error({ decision: decision.id, code: e instanceof AirlockError ? e.code : 'INTERNAL' }, 'audit append failed; decision withheld');
+      throw e instanceof AirlockError && e.code !== 'INTERNAL' ? e : new AirlockError('STORE_UNAVAILABLE');
+    }
+    // One structured line per decision: ids, outcome and failing check ids, never cells.
+    deps.logger.info(
+      {
+        decision: decision.id,
+        outcome: decision.outcome,
+        project: decision.project,
+        requester: decision.requester,
+        ruleset: decision.ruleset.digest,
+        failing: [...new Set(decision.outputs.flatMap((o) => o.findings.filter((f) => f.status !== 'pass').map((f) => f.check)))],
+        seq: audit.seq,
+        submitted_by: meta.submittedBy,
+        trace_id: traceId,
+      },
+      'decision recorded',
+    );
+    return { signature, audit };
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The review state machine, as data: every allowed transition is one row of
+ * `REVIEW_TRANSITIONS`, and `nextReviewState` only ever follows a row. A verdict on a settled
+ * review (`released`, `rejected`) has no row and is refused with `CONFLICT`. A test walks every
+ * row, so a transition added here without a test fails CI.
+ *
+ * ```
+ *  pending ──release, more needed──▶ approving ──release, more needed──▶ approving
+ *     │  └──release, enough────────▶ released ◀──release, enough────────────┘
+ *     └─────reject─────────────────▶ rejected ◀──reject──────── approving
+ * ```
+ *
+ * @example
+ * nextReviewState({ state: 'pending', approvals: 0 }, 'release', 2) // { state: 'approving', approvals: 1, … }
+ */
+import type { ReviewState, ReviewVerdict } from '../domain.js';
+import { AirlockError } from '../errors.js';
+
+/** When a release verdict settles the review: the required number of approvals is reached, or not yet. */
+export type ReviewGuard = 'more_needed' | 'enough' | 'any';
+
+/** One allowed transition. */
+export interface ReviewTransition {
+  from: ReviewState;
+  verdict: ReviewVerdict;
+  guard: ReviewGuard;
+  to: ReviewState;
+}
+
+/** Every transition the review of a decision can take. */
+export const REVIEW_TRANSITIONS: readonly ReviewTransition[] = [
+  { from: 'pending', verdict: 'release', guard: 'more_needed', to: 'approving' },
+  { from: 'pending', verdict: 'release', guard: 'enough', to: 'released' },
+  { from: 'pending', verdict: 'reject', guard: 'any', to: 'rejected' },
+  { from: 'approving', verdict: 'release', guard: 'more_needed', to: 'approving' },
+  { from: 'approving', verdict: 'release', guard: 'enough', to: 'released' },
+  { from: 'approving', verdict: 'reject', guard: 'any', to: 'rejected' },
+];
+
+/** States with no way out. */
+export const FINAL_REVIEW_STATES: readonly ReviewState[] = ['released', 'rejected'];
+
+/**
+ * True for `released` and `rejected`.
+ *
+ * @example isFinalReviewState('approving') // false
+ */
+export function isFinalReviewState(s: ReviewState): boolean {
+  return FINAL_REVIEW_STATES.includes(s);
+}
+
+/** Where a review stands: its state and how many distinct checkers have said release. */
+export interface ReviewPosition {
+  state: ReviewState;
+  approvals: number;
+}
+
+/** The position of a review nobody has touched yet. */
+export const INITIAL_REVIEW: Readonly<ReviewPosition> = Object.freeze({ state: 'pending', approvals: 0 });
+
+/**
+ * The position after one more verdict, and the transition taken. Throws `CONFLICT` when the
+ * review is already settled.
+ *
+ * @example nextReviewState({ state: 'approving', approvals: 1 }, 'release', 2).position // { state: 'released', approvals: 2 }
+ */
+export function nextReviewState(at: ReviewPosition, verdict: ReviewVerdict, required: number): { position: ReviewPosition; transition: ReviewTransition } {
+  const approvals = at.approvals + (verdict === 'release' ? 1 : 0);
+  const guard: ReviewGuard = verdict === 'release' ? (approvals >= required ? 'enough' : 'more_needed') : 'any';
+  const transition = REVIEW_TRANSITIONS.find((t) => t.from === at.state && t.verdict === verdict && t.guard === guard);
+  if (!transition) throw new AirlockError('CONFLICT', `the review is already ${at.state}; no further verdicts are accepted`);
+  return { position: { state: transition.to, approvals }, transition };
+}
+
+/**
+ * The position after a sequence of verdicts, from the start.
+ *
+ * @example reviewPosition(['release', 'release'], 2) // { state: 'released', approvals: 2 }
+ */
+export function reviewPosition(verdicts: readonly ReviewVerdict[], required: number): ReviewPosition {
+  let at: ReviewPosition = INITIAL_REVIEW;
+  for (const v of verdicts) at = nextReviewState(at, v, required).position;
+  return at;
+}

@@ -1,0 +1,213 @@
+/**
+ * Impact analysis of a rule change: every stored decision is re-evaluated under a candidate
+ * rule set from the evidence the audit store kept for its outputs (for tables, every cell's
+ * count, value, Σ|x|, largest contributions, negative flag and missing count — see
+ * `table-evidence.ts`), through the same `evaluateOutput` the service uses. The report lists
+ * exactly the decisions whose outcome would change, and why: which checks would start or stop
+ * failing (or asking for review), and the cells or items concerned.
+ *
+ * Outputs whose kind keeps no evidence, or that were recorded before evidence was kept, keep
+ * their recorded outcome and are listed as not replayed, so an incomplete answer never looks
+ * complete. Review and final records are not re-evaluated: they are people's verdicts.
+ *
+ * @example
+ * const report = await replayDecisions(recordsOf(store), loadRuleset('candidate-rules'));
+ * report.changed.map((c) => `${c.decision_id}: ${c.before} → ${c.after}`);
+ */
+import type { CheckId, Decision, Finding, Outcome, OutputDecision, OutputKind } from '../domain.js';
+import { RECORD_KINDS, worstOutcome } from '../domain.js';
+import { AirlockError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import type { RawOutput } from '../outputs/output-kind.js';
+import { evaluateOutput } from '../pipeline/evaluate-output.js';
+import type { Ruleset } from './load-ruleset.js';
+
+/** One output's stored evidence, as the audit store keeps it. */
+export interface StoredEvidence {
+  output: string;
+  kind: string;
+  evidence: unknown;
+}
+
+/** What replay reads of one stored record. */
+export interface ReplayRecord {
+  seq: number;
+  kind: string;
+  decision: Decision;
+  evidence?: readonly StoredEvidence[];
+}
+
+/** Which records to replay; all given filters must match. */
+export interface ReplayFilter {
+  project?: string;
+  /** issued_at ≥ from (ISO 8601). */
+  from?: string;
+  /** issued_at < to (ISO 8601). */
+  to?: string;
+}
+
+/** How one output's result would change. */
+export interface OutputChange {
+  name: string;
+  kind: string;
+  before: Outcome;
+  after: Outcome;
+  /** Checks that would fail (or need review) under the candidate but did not. */
+  newly_flagged: { check: CheckId; status: 'fail' | 'review'; reasons: string[] }[];
+  /** Checks that failed (or needed review) and would no longer. */
+  no_longer_flagged: { check: CheckId; status: 'fail' | 'review' }[];
+}
+
+/** A past decision whose outcome the candidate rules would change. */
+export interface DecisionChange {
+  decision_id: string;
+  seq: number;
+  project: string;
+  issued_at: string;
+  /** The rule set it was made under. */
+  ruleset: string;
+  before: Outcome;
+  after: Outcome;
+  outputs: OutputChange[];
+  /** Outputs kept at their recorded outcome because no evidence was stored for them. */
+  not_replayed: string[];
+}
+
+export interface ReplayReport {
+  candidate: { name: string; version: string; digest: string };
+  /** Decision records that matched the filter. */
+  scanned: number;
+  /** Decisions whose every output was re-evaluated. */
+  fully_replayed: number;
+  changed: DecisionChange[];
+  /** Decisions some output of which could not be replayed (no evidence stored), by id. */
+  incomplete: { decision_id: string; outputs: string[] }[];
+}
+
+const MAX_REASONS = 5;
+
+function flagged(findings: readonly Finding[]): Map<CheckId, 'fail' | 'review'> {
+  const out = new Map<CheckId, 'fail' | 'review'>();
+  for (const f of findings) {
+    if (f.status === 'pass') continue;
+    if (f.status === 'fail' || !out.has(f.check)) out.set(f.check, f.status);
+  }
+  return out;
+}
+
+function reasonsOf(findings: readonly Finding[], check: CheckId): string[] {
+  const out: string[] = [];
+  for (const f of findings) {
+    if (f.check !== check || f.status === 'pass') continue;
+    for (const c of f.cells ?? []) out.push(`${Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(', ')}: ${c.reason}`);
+    for (const i of f.items ?? []) out.push(`${i.ref}: ${i.reason}`);
+    if (!f.cells?.length && !f.items?.length) out.push(f.message);
+  }
+  return out.length > MAX_REASONS ? [...out.slice(0, MAX_REASONS), `… and ${out.length - MAX_REASONS} more`] : out;
+}
+
+/** The change between a recorded output decision and its re-evaluation. */
+function outputChange(before: OutputDecision, after: OutputDecision): OutputChange {
+  const was = flagged(before.findings);
+  const now = flagged(after.findings);
+  const newly: OutputChange['newly_flagged'] = [];
+  for (const [check, status] of now) {
+    if (was.get(check) !== status) newly.push({ check, status, reasons: reasonsOf(after.findings, check) });
+  }
+  const gone: OutputChange['no_longer_flagged'] = [];
+  for (const [check, status] of was) if (!now.has(check)) gone.push({ check, status });
+  return { name: before.name, kind: before.kind, before: before.outcome, after: after.outcome, newly_flagged: newly, no_longer_flagged: gone };
+}
+
+/**
+ * Re-evaluates one stored output from its evidence under `ruleset`, re-applying the
+ * researcher's exception if the output carried one.
+ *
+ * @example replayOutput(recordedOutput, { output: 't', kind: 'table', evidence }, ruleset, 'p1', null)
+ */
+export function replayOutput(
+  recorded: OutputDecision,
+  stored: StoredEvidence,
+  ruleset: Ruleset,
+  project: string,
+  dataset: string | null,
+  limits: Limits = DEFAULT_LIMITS,
+): OutputDecision {
+  const raw: RawOutput = {
+    ...(stored.evidence as Record<string, unknown>),
+    name: recorded.name,
+    kind: recorded.kind as OutputKind,
+    ...(recorded.exception ? { exception: recorded.exception } : {}),
+  };
+  return evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
+}
+
+function inWindow(d: Decision, f: ReplayFilter): boolean {
+  if (f.project !== undefined && d.project !== f.project) return false;
+  if (f.from !== undefined && d.issued_at < new Date(f.from).toISOString()) return false;
+  if (f.to !== undefined && d.issued_at >= new Date(f.to).toISOString()) return false;
+  return true;
+}
+
+/**
+ * Replays the decision records among `records` under `candidate`. An output whose evidence
+ * cannot be evaluated under the candidate (e.g. more cells than a limit) is reported as not
+ * replayed rather than stopping the analysis.
+ *
+ * @example const r = await replayDecisions(store.scan(), candidate, { project: 'p1' });
+ */
+export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Iterable<ReplayRecord>, candidate: Ruleset, filter: ReplayFilter = {}): Promise<ReplayReport> {
+  const report: ReplayReport = {
+    candidate: { name: candidate.name, version: candidate.version, digest: candidate.digest },
+    scanned: 0,
+    fully_replayed: 0,
+    changed: [],
+    incomplete: [],
+  };
+  for await (const r of records) {
+    if (r.kind !== RECORD_KINDS.decision || !inWindow(r.decision, filter)) continue;
+    report.scanned++;
+    const d = r.decision;
+    const evidence = new Map((r.evidence ?? []).map((e) => [e.output, e]));
+    const notReplayed: string[] = [];
+    const changes: OutputChange[] = [];
+    const after: Outcome[] = [];
+    for (const o of d.outputs) {
+      const ev = evidence.get(o.name);
+      let replayed: OutputDecision | null = null;
+      if (ev && ev.evidence !== null && ev.evidence !== undefined) {
+        try {
+          replayed = replayOutput(o, ev, candidate, d.project, d.dataset);
+        } catch (e) {
+          if (!(e instanceof AirlockError)) throw e;
+        }
+      }
+      if (!replayed) {
+        notReplayed.push(o.name);
+        after.push(o.outcome);
+        continue;
+      }
+      after.push(replayed.outcome);
+      const c = outputChange(o, replayed);
+      if (c.before !== c.after) changes.push(c);
+    }
+    if (notReplayed.length) report.incomplete.push({ decision_id: d.id, outputs: notReplayed });
+    else report.fully_replayed++;
+    const outcome = worstOutcome(after);
+    if (outcome !== d.outcome) {
+      report.changed.push({
+        decision_id: d.id,
+        seq: r.seq,
+        project: d.project,
+        issued_at: d.issued_at,
+        ruleset: d.ruleset.digest,
+        before: d.outcome,
+        after: outcome,
+        outputs: changes,
+        not_replayed: notReplayed,
+      });
+    }
+  }
+  return report;
+}

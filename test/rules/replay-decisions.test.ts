@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../src/domain.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { makeDecision } from '../../src/pipeline/make-decision.js';
+import type { RuleFile, Ruleset } from '../../src/rules/load-ruleset.js';
+import { loadRuleset, rulesetFromContent } from '../../src/rules/load-ruleset.js';
+import type { ReplayRecord, StoredEvidence } from '../../src/rules/replay-decisions.js';
+import { replayDecisions } from '../../src/rules/replay-decisions.js';
+import { diffRulesets } from '../../src/rules/diff-rulesets.js';
+import type { Parameters } from '../../src/rules/parameters.js';
+
+const shipped = loadRuleset('rules');
+
+function withDefaults(over: Partial<Parameters>): Ruleset {
+  const def: RuleFile = { ...shipped.content.default, parameters: { ...shipped.content.default.parameters, ...over } };
+  return rulesetFromContent({ default: def, projects: shipped.content.projects });
+}
+
+/** Decides a request under `rules` and keeps what the audit store would: the decision and each output's evidence. */
+async function record(seq: number, rules: Ruleset, project: string, outputs: Record<string, unknown>[]): Promise<ReplayRecord> {
+  let evidence: StoredEvidence[] = [];
+  const { decision } = await makeDecision(
+    { project, requester: 'alice', outputs },
+    {
+      ruleset: () => rules,
+      limits: DEFAULT_LIMITS,
+      finalize: async (_d, evaluated) => {
+        evidence = evaluated.map((e) => ({ output: e.decision.name, kind: e.decision.kind, evidence: e.evidence }));
+        return {};
+      },
+    },
+  );
+  return { seq, kind: 'decision', decision: decision as Decision, evidence };
+}
+
+const counts = (name: string, f: number, m: number) => ({ name, kind: 'table', cells: [{ labels: { sex: 'F' }, count: f }, { labels: { sex: 'M' }, count: m }] });
+const microdata = (name: string, f: number, m: number) => ({
+  name,
+  kind: 'table',
+  microdata: { format: 'csv', data: `sex,cost\n${'F,100\n'.repeat(f)}${'M,120\n'.repeat(m)}` },
+  spec: { index: 'sex', values: 'cost', aggfunc: 'sum' },
+});
+
+describe('replayDecisions', () => {
+  it('reports exactly the past decisions a raised threshold flips, and why', async () => {
+    const history = [
+      await record(1, shipped, 'p1', [counts('a', 10, 40)]), // released; 10 < 12 → reject
+      await record(2, shipped, 'p1', [counts('b', 12, 40)]), // released; stays
+      await record(3, shipped, 'p1', [counts('c', 3, 40)]), // already rejected; stays
+      await record(4, shipped, 'p2', [microdata('d', 11, 30)]), // released (from microdata); 11 < 12 → reject
+      await record(5, shipped, 'p2', [counts('e', 25, 30), counts('f', 11, 50)]), // released; f flips
+      await record(6, shipped, 'example-strict', [counts('g', 11, 40)]), // strict project already rejects at 20
+    ];
+    expect(history.map((r) => r.decision.outcome)).toEqual(['release', 'release', 'reject', 'release', 'release', 'reject']);
+
+    const report = await replayDecisions(history, withDefaults({ threshold: 12 }));
+    expect(report.changed.map((c) => [c.seq, c.before, c.after])).toEqual([
+      [1, 'release', 'reject'],
+      [4, 'release', 'reject'],
+      [5, 'release', 'reject'],
+    ]);
+    expect(report.changed[0].outputs).toEqual([
+      { name: 'a', kind: 'table', before: 'release', after: 'reject', newly_flagged: [{ check: 'min_count', status: 'fail', reasons: [expect.stringMatching(/^sex=F: .*10.*12/)] }], no_longer_flagged: [] },
+    ]);
+    expect(report.changed[2].outputs.map((o) => o.name)).toEqual(['f']);
+    expect(report).toMatchObject({ scanned: 6, fully_replayed: 6, incomplete: [] });
+  });
+
+  it('reports decisions a lowered threshold would release', async () => {
+    const history = [await record(1, shipped, 'p1', [counts('a', 8, 40)]), await record(2, shipped, 'p1', [counts('b', 4, 40)])];
+    const report = await replayDecisions(history, withDefaults({ threshold: 5 }));
+    expect(report.changed.map((c) => [c.seq, c.before, c.after])).toEqual([[1, 'reject', 'release']]);
+    expect(report.changed[0].outputs[0].no_longer_flagged).toEqual([{ check: 'min_count', status: 'fail' }]);
+  });
+
+  it('finds no change under the rules the decisions were made with', async () => {
+    const history = [await record(1, shipped, 'p1', [counts('a', 10, 40)]), await record(2, shipped, 'p1', [microdata('b', 3, 40)])];
+    expect((await replayDecisions(history, shipped)).changed).toEqual([]);
+  });
+
+  it('replays dominance from the stored largest contributions', async () => {
+    const cost = (big: number) => ({ name: 't', kind: 'table', microdata: { format: 'csv', data: `site,cost\n${'A,10\n'.repeat(20)}A,${big}\n${'B,10\n'.repeat(20)}` }, spec: { index: 'site', values: 'cost', aggfunc: 'sum' } });
+    // Site A: the largest contributes 170 of 370 (46%): passes (2, 0.90); fails (1, 0.45).
+    const history = [await record(1, shipped, 'p1', [cost(170)])];
+    expect(history[0].decision.outcome).toBe('release');
+    const report = await replayDecisions(history, withDefaults({ nk_n: 1, nk_k: 0.45 }));
+    expect(report.changed.map((c) => c.after)).toEqual(['reject']);
+    expect(report.changed[0].outputs[0].newly_flagged.map((f) => f.check)).toEqual(['nk_dominance']);
+  });
+
+  it('keeps the exception a researcher asked for', async () => {
+    const excepted = { ...counts('a', 3, 40), exception: { justification: 'Counts of hospitals, which are public.' } };
+    const history = [await record(1, shipped, 'p1', [excepted])];
+    expect(history[0].decision.outcome).toBe('review');
+    expect((await replayDecisions(history, withDefaults({ threshold: 2 }))).changed.map((c) => c.after)).toEqual(['release']);
+    expect((await replayDecisions(history, withDefaults({ threshold: 20 }))).changed).toEqual([]);
+  });
+
+  it('marks outputs without stored evidence as not replayed and keeps their recorded outcome', async () => {
+    const r = await record(1, shipped, 'p1', [counts('a', 10, 40), counts('b', 30, 40)]);
+    const partial: ReplayRecord = { ...r, evidence: r.evidence?.filter((e) => e.output === 'a') };
+    const report = await replayDecisions([partial, { ...r, seq: 2, evidence: undefined }], withDefaults({ threshold: 12 }));
+    expect(report.incomplete).toEqual([
+      { decision_id: r.decision.id, outputs: ['b'] },
+      { decision_id: r.decision.id, outputs: ['a', 'b'] },
+    ]);
+    expect(report.changed.map((c) => [c.seq, c.after, c.not_replayed])).toEqual([[1, 'reject', ['b']]]);
+  });
+
+  it('filters by project and skips records that are not decisions', async () => {
+    const a = await record(1, shipped, 'p1', [counts('a', 10, 40)]);
+    const b = await record(2, shipped, 'p2', [counts('b', 10, 40)]);
+    const report = await replayDecisions([a, b, { ...b, seq: 3, kind: 'review' }], withDefaults({ threshold: 12 }), { project: 'p2' });
+    expect(report.scanned).toBe(1);
+    expect(report.changed.map((c) => c.seq)).toEqual([2]);
+  });
+});
+
+describe('diffRulesets', () => {
+  it('lists the changed parameters once for the default and the checks per kind', () => {
+    const next = rulesetFromContent({
+      default: { ...shipped.content.default, parameters: { ...shipped.content.default.parameters, threshold: 12 }, checks: { ...shipped.content.default.checks, table: ['min_count'] } },
+      projects: shipped.content.projects,
+    });
+    const changes = diffRulesets(shipped, next);
+    expect(changes.filter((c) => c.scope === 'default').map((c) => [c.path, c.after])).toEqual([
+      ['parameters.threshold', 12],
+      ['checks.table', ['min_count']],
+    ]);
+    // example-strict keeps its own threshold (20); its check list changes only as the default's does.
+    expect(changes.filter((c) => c.scope === 'project:example-strict').map((c) => c.path)).toEqual([]);
+    expect(diffRulesets(shipped, shipped)).toEqual([]);
+  });
+
+  it('shows a project override appearing', () => {
+    const next = rulesetFromContent({ default: shipped.content.default, projects: [...shipped.content.projects, { project: 'new', parameters: { threshold: 15 } }] });
+    expect(diffRulesets(shipped, next)).toEqual([
+      { scope: 'project:new', path: 'override', before: false, after: true },
+      { scope: 'project:new', path: 'parameters.threshold', before: 10, after: 15 },
+    ]);
+  });
+});
