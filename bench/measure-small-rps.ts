@@ -69,7 +69,7 @@ export async function measureSmallRps(opts: { durationMs: number; connections: n
     const text = await probe.text();
     if (probe.status !== 201) throw new Error(`small_rps: HTTP ${probe.status} ${text.slice(0, 300)}`);
     const answer = JSON.parse(text) as { signature?: string; audit?: unknown };
-    const base = { path: '/v1/decisions', headers, body, connections: opts.connections, durationMs: opts.durationMs, warmupMs: Math.min(2000, opts.durationMs / 2) };
+    const base = { path: '/v1/decisions', headers, body, connections: opts.connections, durationMs: opts.durationMs, warmupMs: Math.min(2000, opts.durationMs / 3) };
     const airlockLoad = await loadServer(lg, base, ref.url);
     await airlock.stop();
     const responseBytes = Buffer.byteLength(text);

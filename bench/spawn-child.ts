@@ -40,8 +40,15 @@ export interface BenchChild {
 export function spawnChild(file: string, args: string[] = [], nodeFlags: string[] = []): BenchChild {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(REPO_DIR, file), ...args], {
     cwd: REPO_DIR,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'development' },
+  });
+  // Start-up banners (dev keys, dev tokens) would clutter the report: stderr is shown only
+  // when the child fails.
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (s: string) => {
+    stderr = (stderr + s).slice(-20_000);
   });
   const inbox: ChildMessage[] = [];
   const waiting: { type: string; resolve(m: ChildMessage): void; reject(e: Error): void }[] = [];
@@ -54,6 +61,7 @@ export function spawnChild(file: string, args: string[] = [], nodeFlags: string[
   const exit = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = new Error(`${file} exited (${signal ?? code})`);
+      if (code !== 0 && signal === null) process.stderr.write(`${file} failed:\n${stderr}\n`);
       for (const w of waiting.splice(0)) w.reject(exited);
       resolve();
     });

@@ -18,6 +18,8 @@ export interface Config {
   rulesDir: string;
   /** Reload the rules when their files change (SIGHUP always reloads). */
   rulesWatch: boolean;
+  /** Distinct output checkers who must say release before a reviewed decision is released. */
+  checkersRequired: number;
   production: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest JSON body, bytes. */
@@ -77,6 +79,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'host', env: 'HOST', schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', parse: str, doc: 'Address to bind.' },
   { key: 'dataDir', env: 'AIRLOCK_DATA_DIR', schema: { type: 'string', minLength: 1 }, default: './data', parse: str, doc: 'Directory for the SQLite audit store, the dev signing key and dev tokens.' },
   { key: 'rulesDir', env: 'AIRLOCK_RULES_DIR', schema: { type: 'string', minLength: 1 }, default: './rules', parse: str, doc: 'Directory holding default.yaml and projects/*.yaml.' },
+  { key: 'checkersRequired', env: 'AIRLOCK_CHECKERS_REQUIRED', schema: { type: 'integer', minimum: 1, maximum: 10 }, default: 2, parse: int, doc: 'How many distinct output checkers must say release before a decision needing review is released (one reject settles it as rejected). A checker can never review a request they submitted.' },
   { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', parse: str, doc: 'pino log level.' },
   { key: 'jsonLimit', env: 'AIRLOCK_JSON_LIMIT', schema: { type: 'integer', minimum: 1024, maximum: 1024 ** 3 }, default: 128 * 1024 ** 2, shown: '`128mb`', parse: bytes, doc: 'Largest application/json body (bytes, or e.g. 128mb). The default admits a 1M-row CSV embedded in JSON.' },

@@ -38,6 +38,25 @@ export function requireRole(tokens: TokenSource, role: Role): RequestHandler {
 }
 
 /**
+ * Middleware requiring a known token with at least one of `roles` (e.g. rule sets are read by
+ * admins and auditors alike).
+ *
+ * @example app.get('/v1/rulesets/:digest', requireAnyRole(tokens, ['admin', 'auditor']), handler)
+ */
+export function requireAnyRole(tokens: TokenSource, roles: readonly Role[]): RequestHandler {
+  return (req, res, next) => {
+    try {
+      const caller = authenticate(req.headers.authorization, typeof tokens === 'function' ? tokens() : tokens);
+      if (!roles.some((r) => caller.roles.includes(r))) throw new AirlockError('FORBIDDEN', `token "${caller.name}" has none of the roles ${roles.join(', ')}`);
+      res.locals.caller = caller;
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/**
  * The caller `requireRole` authenticated; `INTERNAL` if the route forgot the middleware.
  *
  * @example const caller = callerOf(res); authorize(caller, 'submitter', body.project);

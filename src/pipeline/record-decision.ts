@@ -9,13 +9,14 @@
  * const { signature, audit } = await finalize(decision, evaluated, ruleset, { submittedBy: 'tre-portal', traceId: null });
  */
 import type { Logger } from 'pino';
-import type { AuditStore, ReleasedTable } from '../audit/audit-store.js';
+import type { AuditStore, OutputEvidence, ReleasedTable } from '../audit/audit-store.js';
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { signDecision } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
+import { withSpan } from '../telemetry/with-span.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import type { FinalizeMeta, Finalized } from './make-decision.js';
 
@@ -47,6 +48,14 @@ export function releasedTables(decision: Decision, evaluated: readonly Evaluated
   return out;
 }
 
+/**
+ * What the store keeps of every output (any outcome) so rule changes can be replayed later:
+ * cell-level aggregates from the kind's `evidence` hook, never microdata.
+ */
+export function replayEvidence(evaluated: readonly EvaluatedOutput[]): OutputEvidence[] {
+  return evaluated.filter((e) => e.evidence !== null && e.evidence !== undefined).map((e) => ({ output: e.decision.name, kind: e.decision.kind, evidence: e.evidence }));
+}
+
 export interface RecorderDeps {
   key: Pick<SigningKey, 'kid' | 'signer'>;
   store: AuditStore;
@@ -55,7 +64,7 @@ export interface RecorderDeps {
 
 export function decisionRecorder(deps: RecorderDeps) {
   return async (decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized> => {
-    const signature = await signDecision(decision, deps.key);
+    const signature = await withSpan('airlock.sign', { 'airlock.signing.kid': deps.key.kid }, () => signDecision(decision, deps.key));
     const traceId = meta.traceId ?? currentTraceId() ?? null;
     let audit;
     try {
@@ -67,6 +76,7 @@ export function decisionRecorder(deps: RecorderDeps) {
         released: releasedTables(decision, evaluated),
         traceId,
         ruleset: { digest: ruleset.digest, content: ruleset.content },
+        evidence: replayEvidence(evaluated),
       });
     } catch (e) {
       deps.logger.error({ decision: decision.id, code: e instanceof AirlockError ? e.code : 'INTERNAL' }, 'audit append failed; decision withheld');

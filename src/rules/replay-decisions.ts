@@ -14,6 +14,7 @@
  * const report = await replayDecisions(recordsOf(store), loadRuleset('candidate-rules'));
  * report.changed.map((c) => `${c.decision_id}: ${c.before} → ${c.after}`);
  */
+import type { OutputEvidence } from '../audit/audit-store.js';
 import type { CheckId, Decision, Finding, Outcome, OutputDecision, OutputKind } from '../domain.js';
 import { RECORD_KINDS, worstOutcome } from '../domain.js';
 import { AirlockError } from '../errors.js';
@@ -23,28 +24,28 @@ import type { RawOutput } from '../outputs/output-kind.js';
 import { evaluateOutput } from '../pipeline/evaluate-output.js';
 import type { Ruleset } from './load-ruleset.js';
 
-/** One output's stored evidence, as the audit store keeps it. */
-export interface StoredEvidence {
-  output: string;
-  kind: string;
-  evidence: unknown;
-}
-
 /** What replay reads of one stored record. */
 export interface ReplayRecord {
   seq: number;
   kind: string;
   decision: Decision;
-  evidence?: readonly StoredEvidence[];
+  evidence?: readonly OutputEvidence[];
 }
 
-/** Which records to replay; all given filters must match. */
-export interface ReplayFilter {
+/** Which records to replay (all given filters must match), and what to compare with. */
+export interface ReplayOptions {
   project?: string;
   /** issued_at ≥ from (ISO 8601). */
   from?: string;
   /** issued_at < to (ISO 8601). */
   to?: string;
+  /**
+   * The rules in force now: each decision is also re-evaluated under them and the candidate's
+   * result compared with that, so the report shows the effect of this change alone (not of
+   * earlier rule changes since a decision was made). Without it, the recorded outcome is the
+   * comparison.
+   */
+  baseline?: Ruleset;
 }
 
 /** How one output's result would change. */
@@ -67,6 +68,9 @@ export interface DecisionChange {
   issued_at: string;
   /** The rule set it was made under. */
   ruleset: string;
+  /** The outcome recorded at the time. */
+  recorded: Outcome;
+  /** The outcome compared with: under the baseline rules, or the recorded one. */
   before: Outcome;
   after: Outcome;
   outputs: OutputChange[];
@@ -76,6 +80,8 @@ export interface DecisionChange {
 
 export interface ReplayReport {
   candidate: { name: string; version: string; digest: string };
+  /** The rule set compared with, or null when the recorded outcomes are. */
+  baseline: { name: string; version: string; digest: string } | null;
   /** Decision records that matched the filter. */
   scanned: number;
   /** Decisions whose every output was re-evaluated. */
@@ -128,7 +134,7 @@ function outputChange(before: OutputDecision, after: OutputDecision): OutputChan
  */
 export function replayOutput(
   recorded: OutputDecision,
-  stored: StoredEvidence,
+  stored: OutputEvidence,
   ruleset: Ruleset,
   project: string,
   dataset: string | null,
@@ -143,7 +149,7 @@ export function replayOutput(
   return evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
 }
 
-function inWindow(d: Decision, f: ReplayFilter): boolean {
+function inWindow(d: Decision, f: ReplayOptions): boolean {
   if (f.project !== undefined && d.project !== f.project) return false;
   if (f.from !== undefined && d.issued_at < new Date(f.from).toISOString()) return false;
   if (f.to !== undefined && d.issued_at >= new Date(f.to).toISOString()) return false;
@@ -157,52 +163,61 @@ function inWindow(d: Decision, f: ReplayFilter): boolean {
  *
  * @example const r = await replayDecisions(store.scan(), candidate, { project: 'p1' });
  */
-export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Iterable<ReplayRecord>, candidate: Ruleset, filter: ReplayFilter = {}): Promise<ReplayReport> {
+export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Iterable<ReplayRecord>, candidate: Ruleset, opts: ReplayOptions = {}): Promise<ReplayReport> {
+  const ref = (r: Ruleset) => ({ name: r.name, version: r.version, digest: r.digest });
   const report: ReplayReport = {
-    candidate: { name: candidate.name, version: candidate.version, digest: candidate.digest },
+    candidate: ref(candidate),
+    baseline: opts.baseline ? ref(opts.baseline) : null,
     scanned: 0,
     fully_replayed: 0,
     changed: [],
     incomplete: [],
   };
   for await (const r of records) {
-    if (r.kind !== RECORD_KINDS.decision || !inWindow(r.decision, filter)) continue;
+    if (r.kind !== RECORD_KINDS.decision || !inWindow(r.decision, opts)) continue;
     report.scanned++;
     const d = r.decision;
     const evidence = new Map((r.evidence ?? []).map((e) => [e.output, e]));
     const notReplayed: string[] = [];
     const changes: OutputChange[] = [];
+    const before: Outcome[] = [];
     const after: Outcome[] = [];
     for (const o of d.outputs) {
       const ev = evidence.get(o.name);
-      let replayed: OutputDecision | null = null;
+      let was: OutputDecision | null = opts.baseline ? null : o;
+      let now: OutputDecision | null = null;
       if (ev && ev.evidence !== null && ev.evidence !== undefined) {
         try {
-          replayed = replayOutput(o, ev, candidate, d.project, d.dataset);
+          if (opts.baseline) was = replayOutput(o, ev, opts.baseline, d.project, d.dataset);
+          now = replayOutput(o, ev, candidate, d.project, d.dataset);
         } catch (e) {
           if (!(e instanceof AirlockError)) throw e;
         }
       }
-      if (!replayed) {
+      if (!was || !now) {
         notReplayed.push(o.name);
+        before.push(o.outcome);
         after.push(o.outcome);
         continue;
       }
-      after.push(replayed.outcome);
-      const c = outputChange(o, replayed);
+      before.push(was.outcome);
+      after.push(now.outcome);
+      const c = outputChange(was, now);
       if (c.before !== c.after) changes.push(c);
     }
     if (notReplayed.length) report.incomplete.push({ decision_id: d.id, outputs: notReplayed });
     else report.fully_replayed++;
     const outcome = worstOutcome(after);
-    if (outcome !== d.outcome) {
+    const baseline = opts.baseline ? worstOutcome(before) : d.outcome;
+    if (outcome !== baseline) {
       report.changed.push({
         decision_id: d.id,
         seq: r.seq,
         project: d.project,
         issued_at: d.issued_at,
         ruleset: d.ruleset.digest,
-        before: d.outcome,
+        recorded: d.outcome,
+        before: baseline,
         after: outcome,
         outputs: changes,
         not_replayed: notReplayed,

@@ -19,11 +19,14 @@ import { errorHandler, notFound } from './error-handler.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
 import type { AuditStore } from '../audit/audit-store.js';
-import { requireRole, type TokenSource } from '../auth/require-role.js';
+import { requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { route } from './route.js';
+import type { ReviewService } from '../review/review-service.js';
+import { registerReviewRoutes } from './routes/review-routes.js';
+import { registerRulesetRoutes } from './routes/ruleset-routes.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -38,6 +41,8 @@ export interface AppDeps {
   tokens: TokenSource;
   /** The audit store and published keys, for the auditors' API. */
   audit?: { store: AuditStore; jwks(): Jwks };
+  /** Human review of `review` decisions (the checkers' API). */
+  reviews?: ReviewService;
 }
 
 
@@ -98,6 +103,10 @@ export function createApp(deps: AppDeps): express.Express {
   );
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(deps.tokens, 'auditor') });
+  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(deps.tokens, ['admin', 'auditor']) });
+  if (deps.reviews) {
+    registerReviewRoutes(app, { reviews: deps.reviews, checker: requireRole(deps.tokens, 'checker'), reader: requireAnyRole(deps.tokens, ['checker', 'auditor']), json });
+  }
   deps.extend?.(app);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -20,9 +20,11 @@ import type { AuditStore } from '../audit/audit-store.js';
 import { openStore } from '../audit/open-store.js';
 import { resolveTokens } from '../auth/tokens.js';
 import { decisionRecorder } from '../pipeline/record-decision.js';
+import { createReviewService } from '../review/review-service.js';
 import { publicJwks } from '../signing/jwks.js';
 import type { KeyRing } from '../signing/signing-keys.js';
 import { loadKeyRing } from '../signing/signing-keys.js';
+import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
 import { applyServerTimeouts } from './middleware/request-timeout.js';
@@ -74,7 +76,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
     // The plaintext dev tokens go to the console once, never into the structured log.
     if (tokens.notice) say(tokens.notice);
-    store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+    store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema }));
     const auditStore = store;
     logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
     const lifecycle = createLifecycle();
@@ -85,6 +87,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
+      reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },
     });
     const server = await new Promise<Server>((resolve, reject) => {

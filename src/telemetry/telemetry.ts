@@ -54,8 +54,10 @@ function instrumentations(env: NodeJS.ProcessEnv): Instrumentation[] {
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
     }),
-    // Route-level spans only: a span for each of the dozen app-wide middlewares is noise.
-    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+    // Only the route: it names the HTTP span (`POST /v1/decisions`, `http.route`). Layer spans
+    // would add a dozen middleware spans per request and record errors with their messages,
+    // which may quote submitted content; airlock's own stage spans record error codes only.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.REQUEST_HANDLER, ExpressLayerType.ROUTER] }),
     // enhancedDatabaseReporting stays off: it would put query parameters (released cells) on spans.
     new PgInstrumentation({ enhancedDatabaseReporting: false }),
     // Correlation is our own pino mixin (so it also works without instrumentation, as in tests).

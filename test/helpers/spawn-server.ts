@@ -11,7 +11,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { hashToken } from '../../src/auth/tokens.js';
 
 /** Runs the TypeScript sources (no build needed). */
 export const FROM_SOURCE = ['--import', 'tsx', resolve('src/cli/main.ts')];
@@ -72,4 +75,15 @@ export function spawnServer(env: Record<string, string>, opts: SpawnOptions = {}
       else reject(new Error(`airlock exited before listening (code ${code}, signal ${signal})\nstdout:\n${out}\nstderr:\n${err}`));
     });
   });
+}
+
+/**
+ * Writes a tokens file with one submitter+auditor token into `dir`; returns the environment
+ * naming it and the Authorization header that uses it.
+ */
+export function tokenFor(dir: string): { env: Record<string, string>; auth: Record<string, string> } {
+  const token = `test_${randomBytes(18).toString('base64url')}`;
+  const file = join(dir, 'tokens.json');
+  writeFileSync(file, JSON.stringify([{ name: 'test-client', sha256: hashToken(token), roles: ['submitter', 'auditor'] }]));
+  return { env: { AIRLOCK_TOKENS_FILE: file }, auth: { authorization: `Bearer ${token}` } };
 }

@@ -4,7 +4,8 @@ import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { makeDecision } from '../../src/pipeline/make-decision.js';
 import type { RuleFile, Ruleset } from '../../src/rules/load-ruleset.js';
 import { loadRuleset, rulesetFromContent } from '../../src/rules/load-ruleset.js';
-import type { ReplayRecord, StoredEvidence } from '../../src/rules/replay-decisions.js';
+import type { OutputEvidence } from '../../src/audit/audit-store.js';
+import type { ReplayRecord } from '../../src/rules/replay-decisions.js';
 import { replayDecisions } from '../../src/rules/replay-decisions.js';
 import { diffRulesets } from '../../src/rules/diff-rulesets.js';
 import type { Parameters } from '../../src/rules/parameters.js';
@@ -18,7 +19,7 @@ function withDefaults(over: Partial<Parameters>): Ruleset {
 
 /** Decides a request under `rules` and keeps what the audit store would: the decision and each output's evidence. */
 async function record(seq: number, rules: Ruleset, project: string, outputs: Record<string, unknown>[]): Promise<ReplayRecord> {
-  let evidence: StoredEvidence[] = [];
+  let evidence: OutputEvidence[] = [];
   const { decision } = await makeDecision(
     { project, requester: 'alice', outputs },
     {
@@ -94,6 +95,17 @@ describe('replayDecisions', () => {
     expect(history[0].decision.outcome).toBe('review');
     expect((await replayDecisions(history, withDefaults({ threshold: 2 }))).changed.map((c) => c.after)).toEqual(['release']);
     expect((await replayDecisions(history, withDefaults({ threshold: 20 }))).changed).toEqual([]);
+  });
+
+  it('with a baseline, reports the effect of this change alone, not of earlier ones', async () => {
+    // Made when the threshold was 8: a cell of 9 was released; today's rules (10) already reject it.
+    const history = [await record(1, withDefaults({ threshold: 8 }), 'p1', [counts('a', 9, 40)]), await record(2, shipped, 'p1', [counts('b', 11, 40)])];
+    const candidate = withDefaults({ threshold: 12 });
+    const against = await replayDecisions(history, candidate, { baseline: shipped });
+    expect(against.changed.map((c) => [c.seq, c.recorded, c.before, c.after])).toEqual([[2, 'release', 'release', 'reject']]);
+    expect(against.baseline?.digest).toBe(shipped.digest);
+    const recorded = await replayDecisions(history, candidate);
+    expect(recorded.changed.map((c) => c.seq)).toEqual([1, 2]);
   });
 
   it('marks outputs without stored evidence as not replayed and keeps their recorded outcome', async () => {

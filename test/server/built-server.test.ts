@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { spawnServer, tokenFor, type SpawnedServer } from '../helpers/spawn-server.js';
 import { csvOf, tableRequest } from '../helpers/test-server.js';
 
 const run = promisify(execFile);
@@ -37,9 +37,13 @@ describe('the built server', () => {
   let decisionStatus = 0;
 
   beforeAll(async () => {
-    p = await spawnServer({ AIRLOCK_DATA_DIR: dataDir, OTEL_TRACES_EXPORTER: 'console' }, { entry });
+    const { env, auth } = tokenFor(dataDir);
+    p = await spawnServer({ AIRLOCK_DATA_DIR: dataDir, OTEL_TRACES_EXPORTER: 'console', ...env }, { entry });
     await request(p.url).get('/healthz').expect(200, { status: 'ok' });
-    decisionStatus = (await request(p.url).post('/v1/decisions').send(tableRequest(csvOf({ 'a|x': 3, 'b|x': 12 }), { index: ['r'], columns: ['c'] }))).status;
+    await request(p.url).get('/readyz').expect(200);
+    decisionStatus = (await request(p.url).post('/v1/decisions').set(auth).send(tableRequest(csvOf({ 'a|x': 3, 'b|x': 12 }), { index: ['r'], columns: ['c'] }))).status;
+    // A failing request too: its error must not reach any span as a message.
+    await request(p.url).post('/v1/decisions').send({ project: 'p' }).expect(401);
     exit = await p.stop('SIGTERM');
   }, 120_000);
 
@@ -59,7 +63,9 @@ describe('the built server', () => {
     const out = p.stdout();
     expect(out).toContain("name: 'POST /v1/decisions'");
     expect(out).toContain("'http.route': '/v1/decisions'");
-    for (const name of ['airlock.validate', 'airlock.parse', 'airlock.check.min_count', 'airlock.decide']) expect(out).toContain(`name: '${name}'`);
+    for (const name of ['airlock.validate', 'airlock.parse', 'airlock.check.min_count', 'airlock.decide', 'airlock.sign', 'airlock.store']) expect(out).toContain(`name: '${name}'`);
+    // Error messages may quote submitted content: no span records one.
+    expect(out).not.toContain('exception.message');
   });
 });
 

@@ -52,5 +52,9 @@ describe('live rule reload through the service', () => {
     expect(await decide()).toMatchObject({ outcome: 'release', ruleset: { digest: e.digest } });
     expect((await request(s.url).get('/v1/rulesets/active').set(s.auth('admin'))).body.digest).toBe(e.digest);
     expect((await request(s.url).get('/readyz')).body.ruleset).toBe(e.digest);
+    // The old rule set is still there for the decisions made under it.
+    const old = (await request(s.url).get(`/v1/rulesets/${original}`).set(s.auth('admin')).expect(200)).body;
+    expect(old).toMatchObject({ digest: original, live: false });
+    expect(old.content.projects.find((p: { project: string }) => p.project === 'example-strict').parameters.threshold).toBe(20);
   });
 });

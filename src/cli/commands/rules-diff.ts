@@ -1,9 +1,78 @@
 /**
- * `airlock rules diff OLD NEW --replay`: placeholder until replay lands.
+ * `airlock rules diff OLD_DIR NEW_DIR [--replay …]`: what a rule change changes, before it is
+ * merged. Without `--replay`, the differing parameters and check lists per project. With
+ * `--replay`, every decision in the audit store (SQLite `--data-dir`, or PostgreSQL
+ * `--database-url` [`--schema`]) is re-evaluated from its stored evidence under OLD and under
+ * NEW, and the decisions whose outcome would change are listed with the checks and cells that
+ * make the difference. `--fail-on-change` exits 1 when any would change (for CI).
  *
- * @example npm run airlock -- rules diff rules /tmp/candidate --replay
+ * @example npm run airlock -- rules diff rules candidate-rules --replay --data-dir ./data
  */
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('airlock rules diff: not implemented yet\n');
-  return 2;
+import { resolve } from 'node:path';
+import { replayDecisions } from '../../rules/replay-decisions.js';
+import { diffRulesets } from '../../rules/diff-rulesets.js';
+import { loadRuleset } from '../../rules/load-ruleset.js';
+import { openCliStore, STORE_FLAGS } from '../open-cli-store.js';
+import { parseArgs } from '../parse-args.js';
+
+const USAGE =
+  'usage: airlock rules diff OLD_DIR NEW_DIR [--replay [--data-dir DIR | --database-url URL] [--schema S] [--project P] [--from ISO] [--to ISO]] [--fail-on-change] [--json]\n';
+
+const short = (digest: string) => digest.slice(0, 12);
+const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : JSON.stringify(v));
+
+export async function run(args: string[]): Promise<number> {
+  const a = parseArgs(args, { ...STORE_FLAGS, replay: 'boolean', project: 'string', from: 'string', to: 'string', 'fail-on-change': 'boolean', json: 'boolean' });
+  const [oldDir, newDir] = a._;
+  if (!oldDir || !newDir || a._.length > 2) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const before = loadRuleset(resolve(oldDir));
+  const after = loadRuleset(resolve(newDir));
+  const changes = diffRulesets(before, after);
+  const out: string[] = [`rules: ${before.name} ${before.version} (${short(before.digest)}) → ${after.name} ${after.version} (${short(after.digest)})`];
+  if (changes.length === 0) out.push('  no differences');
+  for (const c of changes) out.push(`  ${c.scope.padEnd(20)} ${c.path}: ${show(c.before)} → ${show(c.after)}`);
+  if (!a.replay) {
+    process.stdout.write(a.json ? `${JSON.stringify({ changes }, null, 2)}\n` : `${out.join('\n')}\n`);
+    return a['fail-on-change'] && changes.length > 0 ? 1 : 0;
+  }
+
+  const { store } = await openCliStore(a);
+  try {
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const report = await replayDecisions(store.scan(), after, {
+      baseline: before,
+      project: str(a.project),
+      from: str(a.from),
+      to: str(a.to),
+    });
+    if (a.json) {
+      process.stdout.write(`${JSON.stringify({ changes, replay: report }, null, 2)}\n`);
+    } else {
+      out.push(
+        `replay (${store.backend}): ${report.scanned} decisions, ${report.fully_replayed} fully replayed; ${report.changed.length} would change outcome`,
+      );
+      for (const c of report.changed) {
+        out.push(`  ${c.decision_id}  ${c.project}  ${c.issued_at}  ${c.before} → ${c.after}${c.recorded !== c.before ? ` (recorded ${c.recorded})` : ''}`);
+        for (const o of c.outputs) {
+          out.push(`    ${o.name} (${o.kind}): ${o.before} → ${o.after}`);
+          for (const f of o.newly_flagged) {
+            out.push(`      ${f.check} would ${f.status === 'fail' ? 'fail' : 'need review'}`);
+            for (const r of f.reasons) out.push(`        ${r}`);
+          }
+          for (const f of o.no_longer_flagged) out.push(`      ${f.check} would no longer ${f.status === 'fail' ? 'fail' : 'need review'}`);
+        }
+        if (c.not_replayed.length) out.push(`    not replayed (no stored evidence): ${c.not_replayed.join(', ')}`);
+      }
+      if (report.incomplete.length) {
+        out.push(`${report.incomplete.length} decisions have outputs without stored evidence (kept at their recorded outcome): ${report.incomplete.map((i) => i.decision_id).join(', ')}`);
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    }
+    return a['fail-on-change'] && report.changed.length > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
 }

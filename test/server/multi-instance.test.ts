@@ -1,0 +1,91 @@
+/**
+ * Scale-out: two `airlock serve` processes on different ports share one PostgreSQL schema and
+ * one signing key. Requests interleaved across them (one at a time and concurrently) build one
+ * gapless hash chain, and each instance sees, serves and verifies every decision.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
+import { dropSchema, PG_URL, uniqueSchema } from '../helpers/pg-schema.js';
+import { spawnServer, tokenFor, type SpawnedServer } from '../helpers/spawn-server.js';
+import { csvOf, tableRequest } from '../helpers/test-server.js';
+
+interface Created {
+  decision: { id: string };
+  audit: { seq: number; hash: string; prev: string };
+}
+
+const schema = uniqueSchema('replicas');
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'airlock-replica-'));
+  dirs.push(d);
+  return d;
+};
+let a: SpawnedServer;
+let b: SpawnedServer;
+let auth: Record<string, string>;
+const created: { via: 'a' | 'b'; body: Created }[] = [];
+
+beforeAll(async () => {
+  const shared = tmp();
+  const { path: keyFile } = await ensureDevSigningKey(shared);
+  const tokens = tokenFor(shared);
+  auth = tokens.auth;
+  const env = (dataDir: string) => ({ AIRLOCK_DATA_DIR: dataDir, DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
+  // Started together: the schema migration must be safe when both race to create it.
+  [a, b] = await Promise.all([spawnServer(env(tmp())), spawnServer(env(tmp()))]);
+  const post = async (via: 'a' | 'b', i: number) => {
+    const res = await request((via === 'a' ? a : b).url)
+      .post('/v1/decisions')
+      .set(auth)
+      .send(tableRequest(csvOf({ 'a|x': 10 + i, 'b|x': 12 }), { index: ['r'], columns: ['c'] }, { dataset: `cohort-${i}` }));
+    expect(res.status).toBe(201);
+    created.push({ via, body: res.body as Created });
+  };
+  for (let i = 0; i < 10; i++) await post(i % 2 ? 'b' : 'a', i);
+  await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? 'a' : 'b', 10 + i)));
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await dropSchema(schema);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('two instances, one PostgreSQL schema', () => {
+  it('both served requests', () => {
+    expect(created.filter((c) => c.via === 'a')).toHaveLength(10);
+    expect(created.filter((c) => c.via === 'b')).toHaveLength(10);
+  });
+
+  it('wrote one gapless chain: seqs 1…20, each record linked to the one before', () => {
+    const bySeq = created.map((c) => c.body.audit).sort((x, y) => x.seq - y.seq);
+    expect(bySeq.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (let i = 1; i < bySeq.length; i++) expect(bySeq[i]!.prev).toBe(bySeq[i - 1]!.hash);
+  });
+
+  it.each(['a', 'b'] as const)('instance %s serves every decision, whichever instance made it', async (which) => {
+    const url = (which === 'a' ? a : b).url;
+    for (const c of created) {
+      const res = await request(url).get(`/v1/decisions/${c.body.decision.id}`).set(auth).expect(200);
+      expect(res.body.audit).toEqual(c.body.audit);
+    }
+    const list = await request(url).get('/v1/decisions?limit=1000').set(auth).expect(200);
+    expect(new Set(list.body.items.map((r: Created) => r.decision.id))).toEqual(new Set(created.map((c) => c.body.decision.id)));
+  });
+
+  it('verifies the same whole chain from either instance', async () => {
+    const [va, vb] = await Promise.all([request(a.url).get('/v1/audit/verify').set(auth).expect(200), request(b.url).get('/v1/audit/verify').set(auth).expect(200)]);
+    expect(va.body).toMatchObject({ ok: true, checked: 20 });
+    expect(vb.body).toEqual(va.body);
+  });
+
+  it('both stop cleanly', async () => {
+    const [ea, eb] = await Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]);
+    expect([ea.code, eb.code]).toEqual([0, 0]);
+  });
+});
