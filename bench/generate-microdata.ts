@@ -22,7 +22,11 @@ export interface MicrodataFile {
 export const REGIONS = 20;
 export const BANDS = 10;
 
-/** mulberry32: a tiny seeded PRNG, plenty for synthetic data. */
+/**
+ * mulberry32: a tiny seeded PRNG, plenty for synthetic data.
+ *
+ * @example const random = seededRandom(7); random(); // 0 ≤ x < 1, the same every run
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

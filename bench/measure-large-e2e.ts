@@ -29,6 +29,11 @@ function timing(results: PostResult[]): TransportTiming {
   return { medianS: median(runsS), minS: Math.min(...runsS), runsS, outcome: last.outcome, signed: last.signed, audited: last.audited };
 }
 
+/**
+ * Starts a server child, then times `runs` decisions per transport after `warmups`.
+ *
+ * @example (await measureLargeE2e(file, { runs: 7, warmups: 3 })).json.medianS;
+ */
 export async function measureLargeE2e(file: MicrodataFile, opts: { runs: number; warmups: number }): Promise<LargeE2e> {
   const server = spawnChild('bench/server-child.ts', ['airlock']);
   try {

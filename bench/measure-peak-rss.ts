@@ -26,6 +26,11 @@ interface Usage {
   rssKb: number;
 }
 
+/**
+ * Runs one decision on `file` in a fresh server process and reads that process's peak RSS.
+ *
+ * @example (await measurePeakRss(file10M, 'csv')).peakMb < 2384; // 2.5 GB
+ */
 export async function measurePeakRss(file: MicrodataFile, transport: Transport): Promise<PeakRss> {
   // Built before the server starts, so the client's copy is not what is measured or timed.
   const json = transport === 'json' ? jsonBody(file) : undefined;

@@ -55,6 +55,12 @@ async function loadServer(lg: BenchChild, base: Omit<LoadSpec, 'url'>, url: stri
   return { max, halfRate };
 }
 
+/**
+ * Loads airlock, then the bare route, each with a closed loop and then an open loop at half
+ * the closed loop's rate, `durationMs` per phase after a warm-up.
+ *
+ * @example (await measureSmallRps({ durationMs: 10_000, connections: 16 })).airlock.halfRate.p99Ms;
+ */
 export async function measureSmallRps(opts: { durationMs: number; connections: number }): Promise<SmallRps> {
   const body = smallRequest();
   const lg = spawnChild('bench/load-generator.ts');

@@ -41,7 +41,11 @@ export function jsonBody(file: MicrodataFile): Buffer {
   );
 }
 
-/** The query of `POST /v1/decisions/csv` for the same request. */
+/**
+ * The path and query of `POST /v1/decisions/csv` for the same request as `jsonBody`.
+ *
+ * @example csvQuery(); // '/v1/decisions/csv?project=bench&requester=bench&name=large&index=region…'
+ */
 export function csvQuery(): string {
   const q = new URLSearchParams({
     project: BENCH_PROJECT,

@@ -26,6 +26,11 @@ export interface Missing {
   missing: string;
 }
 
+/**
+ * Medians of `runs` pandas runs (after one warm-up) on `file`, or why there are none.
+ *
+ * @example const b = await runPandasBaseline(file, 7); 'missing' in b ? b.missing : b.totalS;
+ */
 export async function runPandasBaseline(file: MicrodataFile, runs: number): Promise<PandasBaseline | Missing> {
   const python = process.env.AIRLOCK_BENCH_PYTHON ?? '/usr/bin/python3';
   try {

@@ -178,10 +178,14 @@ export interface AuditStore {
   get(decisionId: string): Promise<StoredRecord | null>;
   /** Records matching the filter, newest first, `limit` at a time (1…MAX_PAGE_LIMIT). */
   list(filter: ListFilter, page: PageRequest): Promise<{ items: StoredRecord[]; next_cursor: string | null }>;
-  /** Tables released earlier for this project and dataset with exactly these dimensions (any order), oldest first. */
-  releasedTables(q: { project: string; dataset: string; dims: readonly string[] }): Promise<ReleasedTableHit[]>;
-  /** Population totals released earlier for this project and dataset, oldest first. */
-  releasedTotals(q: { project: string; dataset: string }): Promise<ReleasedTotal[]>;
+  /**
+   * Tables released earlier for this project and dataset with exactly these dimensions (any
+   * order), oldest first; with `afterSeq`, only those of records after that seq (how the
+   * differencing history index reads just what is new).
+   */
+  releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }): Promise<ReleasedTableHit[]>;
+  /** Population totals released earlier for this project and dataset, oldest first; `afterSeq` as for `releasedTables`. */
+  releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]>;
   /** The rule set stored under a digest, or null. */
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */

@@ -123,12 +123,28 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
   },
 ];
 
-/** The released-table lookup; exported so a test can check its query plan uses `released_lookup`. */
-export const SQLITE_RELEASED_TABLES_SQL = `
+/**
+ * The released-table lookup (with `afterSeq`, a fourth parameter bounds r.seq from below);
+ * exported so a test can check its query plan uses `released_lookup`.
+ */
+export function sqliteReleasedTablesSql(afterSeq = false): string {
+  return `
   SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
   FROM released_tables r JOIN records d ON d.seq = r.seq
-  WHERE r.dataset = ? AND r.dims = ? AND d.project = ?
+  WHERE r.dataset = ? AND r.dims = ? AND d.project = ?${afterSeq ? ' AND r.seq > ?' : ''}
   ORDER BY r.seq, r.idx`;
+}
+
+/** The released-table lookup without a seq bound. */
+export const SQLITE_RELEASED_TABLES_SQL = sqliteReleasedTablesSql();
+
+/** The released-totals lookup (with `afterSeq`, a third parameter bounds r.seq from below). */
+function releasedTotalsSql(afterSeq: boolean): string {
+  return `SELECT r.seq, r.output, r.dims, r.total, d.decision_id
+         FROM released_tables r JOIN records d ON d.seq = r.seq
+         WHERE r.dataset = ? AND d.project = ? AND r.total IS NOT NULL${afterSeq ? ' AND r.seq > ?' : ''}
+         ORDER BY r.seq, r.idx`;
+}
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
@@ -180,7 +196,9 @@ class SqliteStore implements AuditStore {
     insertRuleset: Database.Statement;
     get: Database.Statement;
     released: Database.Statement;
+    releasedAfter: Database.Statement;
     totals: Database.Statement;
+    totalsAfter: Database.Statement;
     ruleset: Database.Statement;
     scanRecords: Database.Statement;
     scanReleased: Database.Statement;
@@ -203,12 +221,9 @@ class SqliteStore implements AuditStore {
       insertRuleset: db.prepare('INSERT OR IGNORE INTO rulesets (digest, content) VALUES (?, ?)'),
       get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE decision_id = ? ORDER BY seq LIMIT 1`),
       released: db.prepare(SQLITE_RELEASED_TABLES_SQL),
-      totals: db.prepare(
-        `SELECT r.seq, r.output, r.dims, r.total, d.decision_id
-         FROM released_tables r JOIN records d ON d.seq = r.seq
-         WHERE r.dataset = ? AND d.project = ? AND r.total IS NOT NULL
-         ORDER BY r.seq, r.idx`,
-      ),
+      releasedAfter: db.prepare(sqliteReleasedTablesSql(true)),
+      totals: db.prepare(releasedTotalsSql(false)),
+      totalsAfter: db.prepare(releasedTotalsSql(true)),
       ruleset: db.prepare('SELECT content FROM rulesets WHERE digest = ?'),
       scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
       scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
@@ -261,18 +276,21 @@ class SqliteStore implements AuditStore {
     }
   }
 
-  async releasedTables(q: { project: string; dataset: string; dims: readonly string[] }) {
+  async releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }) {
     try {
-      const rows = this.stmts.released.all(q.dataset, dimsKey(q.dims), q.project) as (ReleasedRow & { decision_id: string })[];
+      const args = [q.dataset, dimsKey(q.dims), q.project];
+      const rows = (q.afterSeq === undefined ? this.stmts.released.all(...args) : this.stmts.releasedAfter.all(...args, q.afterSeq)) as (ReleasedRow & {
+        decision_id: string;
+      })[];
       return rows.map(hitFromRow);
     } catch (e) {
       throw storeError(e, 'read released tables');
     }
   }
 
-  async releasedTotals(q: { project: string; dataset: string }): Promise<ReleasedTotal[]> {
+  async releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]> {
     try {
-      const rows = this.stmts.totals.all(q.dataset, q.project) as { seq: number; output: string; dims: string; total: number; decision_id: string }[];
+      const rows = (q.afterSeq === undefined ? this.stmts.totals.all(q.dataset, q.project) : this.stmts.totalsAfter.all(q.dataset, q.project, q.afterSeq)) as { seq: number; output: string; dims: string; total: number; decision_id: string }[];
       return rows.map((r) => ({ decision_id: r.decision_id, seq: r.seq, output: r.output, dims: JSON.parse(r.dims) as string[], total: r.total }));
     } catch (e) {
       throw storeError(e, 'read released totals');

@@ -7,6 +7,7 @@
  */
 import type { CheckId, OutputKind } from '../domain.js';
 import type { Check } from './check.js';
+import { differencing } from './differencing.js';
 import { dominanceEvidence } from './dominance-evidence.js';
 import { extremes } from './extremes.js';
 import { minCount } from './min-count.js';
@@ -46,6 +47,7 @@ export const CHECKS: readonly Check<unknown>[] = [
   rounding,
   extremes,
   dominanceEvidence,
+  differencing,
   // model
   modelResidualDof,
   saturation,

@@ -48,6 +48,11 @@ function hasLongString(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/**
+ * Hex SHA-256 of `JSON.stringify(value)` (UTF-8), computed without the JSON of long strings.
+ *
+ * @example jsonSha256({ name: 't', kind: 'table' }); // 64 hex digits
+ */
 export function jsonSha256(value: unknown): string {
   const h = createHash('sha256');
   // Most outputs are small: a plain stringify is cheaper than one with a replacer.

@@ -1,6 +1,7 @@
 /**
- * The one path every decision takes: validate → parse + check each output → decide →
- * finalise (sign and record) → respond. Only once the finaliser has durably recorded the
+ * The one path every decision takes: validate → parse + check each output → difference the
+ * tables against each other and the release history → decide → finalise (sign and record) →
+ * respond. Only once the finaliser has durably recorded the
  * decision is anything returned; any error before that means no decision at all.
  *
  * @example
@@ -17,6 +18,9 @@ import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutput } from './evaluate-output.js';
+import { differenceOutputs, differencingApplies } from './difference-outputs.js';
+import type { DifferencingHistory } from './history-index.js';
+import { keyedSerialiser } from './keyed-serialiser.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
 
@@ -32,6 +36,11 @@ export interface PipelineDeps {
   limits: Limits;
   /** Signs and records; must resolve only after the record is durable. */
   finalize?(decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized>;
+  /**
+   * The release history that differencing compares tables with (the audit store). Without it,
+   * tables are compared only with the other tables of their request.
+   */
+  history?: DifferencingHistory;
 }
 
 /** Who and what the record names besides the decision itself. */
@@ -63,6 +72,12 @@ export interface DecisionOptions {
 }
 
 const validateRequest = schemaValidator('DecisionRequest');
+
+/**
+ * Requests of one project and dataset are differenced and recorded one at a time in this
+ * process, so two concurrent requests cannot each pass against a history missing the other.
+ */
+const perDataset = keyedSerialiser();
 
 export interface DecisionResponse extends Finalized {
   decision: Decision;
@@ -97,11 +112,16 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   const evaluated = req.outputs.map((o, i) =>
     evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name] }),
   );
-  const decision = withSpan('airlock.decide', {}, () => decide(req, evaluated.map((e) => e.decision), ruleset));
-  opts.deadline?.pin();
-  const finalize = deps.finalize;
-  const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
-        finalize(decision, evaluated, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null }),
-      ) : {};
-  return { decision, ...finalized };
+  const finish = async (): Promise<DecisionResponse> => {
+    opts.deadline?.check();
+    const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, deps.history);
+    const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
+    opts.deadline?.pin();
+    const finalize = deps.finalize;
+    const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
+          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null }),
+        ) : {};
+    return { decision, ...finalized };
+  };
+  return deps.history && differencingApplies(dataset, rules) ? perDataset(JSON.stringify([req.project, dataset]), finish) : finish();
 }

@@ -86,6 +86,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger,
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
+      history: auditStore,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
       reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },

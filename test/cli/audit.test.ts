@@ -11,6 +11,7 @@ import { run } from '../../src/cli/commands/audit.js';
 import { canonicalJson } from '../../src/signing/canonical-json.js';
 import { publicJwks } from '../../src/signing/jwks.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
+import { captureStdout } from '../helpers/capture-stdout.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testSigningKey } from '../helpers/sample-decision.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
@@ -30,16 +31,8 @@ async function post(s: TestServer, n: number): Promise<string[]> {
 
 /** The command in this process (fast, for the many cases); exit code and stdout. */
 async function runHere(args: string[]): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await run(args), stdout: out.join('') };
-  } finally {
-    spy.mockRestore();
-  }
+  const { result, stdout } = await captureStdout(() => run(args));
+  return { code: result, stdout };
 }
 
 let s: TestServer;

@@ -62,7 +62,7 @@ async function history(env: Record<string, string>): Promise<{ ids: Record<strin
   return { ids, dataDir: s.dataDir };
 }
 
-describe.each([
+describe.each<[string, () => Record<string, string>]>([
   ['SQLite', () => ({})],
   [
     'PostgreSQL',

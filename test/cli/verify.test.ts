@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/verify.js';
 import { publicJwks } from '../../src/signing/jwks.js';
 import { testSigningKey } from '../helpers/sample-decision.js';
+import { captureStdout } from '../helpers/capture-stdout.js';
 import { runCli } from '../helpers/run-cli.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
 
@@ -42,18 +43,10 @@ afterAll(async () => {
   await s.close();
 });
 
-/** The command in this process (fast, for the many failure cases); exit code and stdout. */
+/** The command in this process (fast, for the many cases); exit code and stdout. */
 async function runHere(args: string[]): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await run(args), stdout: out.join('') };
-  } finally {
-    spy.mockRestore();
-  }
+  const { result, stdout } = await captureStdout(() => run(args));
+  return { code: result, stdout };
 }
 
 describe('airlock verify FILE', () => {

@@ -4,15 +4,13 @@
  * project of the resource. The routes are read from the running app's router, so a route added
  * without a row here fails the test instead of slipping through unprotected.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/auth/tokens.js';
+import { openApiDocument } from '../../src/api/openapi.js';
 import { ROLE_VALUES, type Role } from '../../src/domain.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
+import { tokensFile } from '../helpers/tokens-file.js';
 
 type Project = 'p1' | 'p2';
 
@@ -56,7 +54,8 @@ const needsReview = (project: Project) => ({
 /** One decision needing review per project, made before the matrix runs. */
 const ids: Record<Project, string> = { p1: '', p2: '' };
 let digest = '';
-const items = (body: unknown) => (body as { items: Record<string, { decision: { project: string } }>[] }).items;
+type Item = { decision?: { project: string }; original?: { decision: { project: string } } };
+const items = (body: unknown) => (body as { items: Item[] }).items;
 
 const ROUTES: RouteRow[] = [
   {
@@ -197,11 +196,8 @@ let accepted = 0;
 let before = 0;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-tokens-'));
-  const file = join(dir, 'tokens.yaml');
-  writeFileSync(file, JSON.stringify(Object.entries(TOKENS).map(([name, t]) => ({ name, sha256: hashToken(`tok-${name}`), ...t }))));
   // Enough checkers required that no verdict in the matrix settles a review (which would turn later verdicts into 409s).
-  s = await testServer({ AIRLOCK_TOKENS_FILE: file, AIRLOCK_RATE_LIMIT: '0', AIRLOCK_CHECKERS_REQUIRED: '10' });
+  s = await testServer({ ...tokensFile(TOKENS).env, AIRLOCK_RATE_LIMIT: '0', AIRLOCK_CHECKERS_REQUIRED: '10' });
   for (const p of ['p1', 'p2'] as const) {
     const res = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(needsReview(p));
     expect([res.status, res.body.decision?.outcome]).toEqual([201, 'review']);
@@ -218,6 +214,22 @@ describe('access control over every protected route', () => {
   it('the matrix names every route the app serves, and nothing else', () => {
     const known = [...ROUTES, ...PUBLIC].map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
     expect(routesOf(s.server)).toEqual(known);
+  });
+
+  it('openapi.yaml documents every route: bearer security and 401/403 on protected ones, no security on public ones', () => {
+    type Op = { security?: unknown; responses?: Record<string, unknown> };
+    const paths = openApiDocument().paths as Record<string, Record<string, Op>>;
+    const op = (method: string, path: string) => paths[path.replace(/:(\w+)/g, '{$1}')]?.[method];
+    for (const r of ROUTES) {
+      const doc = op(r.method, r.path);
+      expect({ route: `${r.method} ${r.path}`, security: doc?.security, has401: Boolean(doc?.responses?.['401']), has403: Boolean(doc?.responses?.['403']) }).toEqual({
+        route: `${r.method} ${r.path}`,
+        security: [{ bearer: [] }],
+        has401: true,
+        has403: true,
+      });
+    }
+    for (const r of PUBLIC) expect({ route: r.path, security: op(r.method, r.path)?.security }).toEqual({ route: r.path, security: [] });
   });
 
   it('gives the dev-token helper nothing when a tokens file is configured', () => {

@@ -6,6 +6,8 @@
  * @example
  * const t = tableKind.parse({ name: 't1', kind: 'table', microdata: { format: 'csv', data: 'r,c\na,x\n' }, spec: { index: ['r'], columns: ['c'] } }, ctx);
  */
+import type { PublishedCell } from '../../checks/differencing.js';
+import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import { recoverableCells } from '../../remedies/is-recoverable.js';
@@ -19,6 +21,7 @@ import type { Columnar, ColumnRequest } from './columnar.js';
 import { readCsv } from './csv-reader.js';
 import { readJsonRows } from './json-rows-reader.js';
 import { buildTable } from './build-table.js';
+import { publishableCsv } from './publishable-csv.js';
 import type { CellsTableInput } from './table-from-cells.js';
 import { tableFromCells } from './table-from-cells.js';
 import type { TableSpecInput } from './table-spec.js';
@@ -137,13 +140,15 @@ export const tableKind: OutputKindModule<CellTable> = {
     if (failing.size > 0 || rounded) {
       const p = protectTable(t, failing, rounded ? { roundBase: params.round_base } : {});
       const recheck = recheckProtected(t, failing, p);
-      extra.protected = recheck.passed ? { ...p, rechecked: true } : null;
+      extra.protected = recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
     }
     return extra;
   },
   evidence: tableEvidence,
   releasable(t) {
-    const json = tableJson(t) as { cells: unknown[] };
-    return { dims: [...t.rows.vars, ...t.cols.vars].sort(), statistic: t.statistic, cells: json.cells };
+    const json = tableJson(t) as { cells: PublishedCell[] };
+    const dims = [...t.rows.vars, ...t.cols.vars].sort();
+    // The population total is stored with the table, so later totals of the dataset compare without reading its cells.
+    return { dims, statistic: t.statistic, cells: json.cells, total: populationTotal({ dims, cells: json.cells }) };
   },
 };
