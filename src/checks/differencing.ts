@@ -169,10 +169,13 @@ function categoryIndex(layout: Layout): Map<string, number>[] {
 
 /** The cube position of some labels in a layout, or −1 when a label is not one of its categories. */
 function positionOf(layout: Layout, labels: Readonly<Record<string, string>>, index = categoryIndex(layout)): number {
-  const out = summedOut(labels, layout.dims);
+  const dims = layout.dims;
+  let margin = false;
+  for (let v = 0; v < dims.length; v++) if (labels[dims[v]!] === MARGIN_LABEL) margin = true;
   let pos = 0;
-  for (let v = 0; v < layout.dims.length; v++) {
-    const i = out[v] ? layout.cats[v]!.length : (index[v]!.get(labels[layout.dims[v]!]!) ?? -1);
+  for (let v = 0; v < dims.length; v++) {
+    const l = labels[dims[v]!]!;
+    const i = l === MARGIN_LABEL || (margin && l === '') ? layout.cats[v]!.length : (index[v]!.get(l) ?? -1);
     if (i < 0) return -1;
     pos += i * layout.strides[v]!;
   }
@@ -198,15 +201,20 @@ function labelsAt(layout: Layout, pos: number): Record<string, string> {
  */
 export function prepareTable(t: PublishedTable): PreparedTable {
   const dims = [...t.dims].sort();
+  const nd = dims.length;
   const sets = dims.map(() => new Set<string>());
   const interior: PublishedCell[] = [];
   const margins: PublishedCell[] = [];
+  // Plain loops: history tables are prepared by the thousand when an index is first filled.
   for (const cell of t.cells) {
-    if (summedOut(cell.labels, dims).some(Boolean)) margins.push(cell);
-    else {
-      interior.push(cell);
-      dims.forEach((v, i) => sets[i]!.add(cell.labels[v]!));
+    let margin = false;
+    for (let i = 0; i < nd; i++) if (cell.labels[dims[i]!] === MARGIN_LABEL) margin = true;
+    if (margin) {
+      margins.push(cell);
+      continue;
     }
+    interior.push(cell);
+    for (let i = 0; i < nd; i++) sets[i]!.add(cell.labels[dims[i]!]!);
   }
   const layout = layoutOf(
     dims,
@@ -215,7 +223,11 @@ export function prepareTable(t: PublishedTable): PreparedTable {
   if (layout.size > MAX_CUBE_POSITIONS) throw new RangeError(`${layout.size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
   const cube = new Float64Array(layout.size);
   const index = categoryIndex(layout);
-  for (const cell of interior) cube[positionOf(layout, cell.labels, index)] += cell.count;
+  for (const cell of interior) {
+    let pos = 0;
+    for (let i = 0; i < nd; i++) pos += index[i]!.get(cell.labels[dims[i]!]!)! * layout.strides[i]!;
+    cube[pos] += cell.count;
+  }
   addMargins(cube, layout);
   const grand = layout.size - 1;
   let total = cube[grand]!;
@@ -261,6 +273,8 @@ export interface ComparisonPlan {
   fromB?: Int32Array;
   /** Per position of `layout`: whether it sums over categories one of the tables has beyond the common ones. */
   collapsed?: Uint8Array;
+  /** Working space of a collapsed comparison, reused by every comparison under this plan. */
+  scratch?: Float64Array;
 }
 
 /**
@@ -354,14 +368,17 @@ function irregularDifferences(a: PreparedTable, b: PreparedTable, threshold: num
  */
 export function compareTables(a: PreparedTable, b: PreparedTable, threshold: number, plan = planComparison(a.layout, b.layout)): CellDifference[] | null {
   if (plan === null) return null;
-  const out: CellDifference[] = [];
-  const seen = new Set<number>();
+  // Most comparisons find nothing: scan first, allocating only when something differs.
+  const irregular = a.irregular.length > 0 || b.irregular.length > 0;
   if (plan.same) {
+    if (!irregular && !anyDisclosive(a.cube, b.cube, threshold)) return [];
+    const out: CellDifference[] = [];
+    const seen = new Set<number>();
     const ca = a.cube;
     const cb = b.cube;
     for (let pos = 0; pos < ca.length; pos++) {
       const d = ca[pos]! - cb[pos]!;
-      if (d !== 0 && d < threshold && d > -threshold) {
+      if (isDisclosiveDifference(d, threshold)) {
         seen.add(pos);
         out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos]!, other: cb[pos]!, difference: d, collapsed: false });
       }
@@ -369,19 +386,38 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
     irregularDifferences(a, b, threshold, out, seen);
     return out;
   }
-  const ca = collapse(a, plan.fromA!, plan.layout);
-  const cb = collapse(b, plan.fromB!, plan.layout);
-  for (let pos = 0; pos < ca.length; pos++) {
-    const d = ca[pos]! - cb[pos]!;
-    if (isDisclosiveDifference(d, threshold)) {
-      out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos]!, other: cb[pos]!, difference: d, collapsed: plan.collapsed![pos] === 1 });
+  // The collapsed difference is the margins of the interior differences: one scratch cube, no allocation.
+  const diff = (plan.scratch ??= new Float64Array(plan.layout.size));
+  const fromA = plan.fromA!;
+  const fromB = plan.fromB!;
+  for (let pos = 0; pos < diff.length; pos++) diff[pos] = fromA[pos]! >= 0 ? a.cube[fromA[pos]!]! - b.cube[fromB[pos]!]! : 0;
+  addMargins(diff, plan.layout);
+  const out: CellDifference[] = [];
+  if (anyDisclosive(diff, null, threshold)) {
+    const ca = collapse(a, fromA, plan.layout);
+    const cb = collapse(b, fromB, plan.layout);
+    for (let pos = 0; pos < ca.length; pos++) {
+      const d = ca[pos]! - cb[pos]!;
+      if (isDisclosiveDifference(d, threshold)) {
+        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos]!, other: cb[pos]!, difference: d, collapsed: plan.collapsed![pos] === 1 });
+      }
     }
   }
+  if (!irregular) return out;
   // Irregular margins are compared in `a`'s positions, which differ from the collapsed ones.
   const fromOwn: CellDifference[] = [];
   irregularDifferences(a, b, threshold, fromOwn, new Set());
   for (const f of fromOwn) if (!out.some((o) => sameLabels(o.labels, f.labels) && o.difference === f.difference)) out.push(f);
   return out;
+}
+
+/** Whether any position of `a − b` (or of `a` alone) is a disclosive difference. */
+function anyDisclosive(a: Float64Array, b: Float64Array | null, threshold: number): boolean {
+  for (let pos = 0; pos < a.length; pos++) {
+    const d = b === null ? a[pos]! : a[pos]! - b[pos]!;
+    if (d !== 0 && d < threshold && d > -threshold) return true;
+  }
+  return false;
 }
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -469,7 +505,7 @@ function failedFinding(f: FailedComparison, mine: (labels: Record<string, string
   });
   const parts: string[] = [];
   if (f.cells.length > 0) {
-    parts.push(`${cellsWord(f.cells.length)} of this table differ from the same ${f.cells.length === 1 ? 'cell' : 'cells'} of ${describe(f.source)} by between 1 and ${threshold - 1}.`);
+    parts.push(`${cellsWord(f.cells.length)} of this table ${f.cells.length === 1 ? 'differs' : 'differ'} from the same ${f.cells.length === 1 ? 'cell' : 'cells'} of ${describe(f.source)} by between 1 and ${threshold - 1}.`);
   }
   if (f.total) {
     const d = f.total.count - f.total.other;

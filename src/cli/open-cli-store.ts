@@ -21,10 +21,18 @@ import { AirlockError } from '../errors.js';
 import { publicJwks, type Jwks } from '../signing/jwks.js';
 import { DEV_KEY_FILE, loadVerificationKeys } from '../signing/signing-keys.js';
 
-/** `parseArgs` output; the store-selecting options read are `data-dir`, `database-url` and `schema`. */
+/**
+ * `parseArgs` output; the store-selecting options read are `data-dir`, `database-url` and `schema`.
+ *
+ * @example const args: StoreArgs = parseArgs(argv, { ...STORE_FLAGS });
+ */
 export type StoreArgs = Readonly<Record<string, unknown>>;
 
-/** `parseArgs` flag kinds of the store-selecting options. */
+/**
+ * `parseArgs` flag kinds of the store-selecting options.
+ *
+ * @example parseArgs(['--data-dir', './data'], { ...STORE_FLAGS, json: 'boolean' })
+ */
 export const STORE_FLAGS = { 'data-dir': 'string', 'database-url': 'string', schema: 'string' } as const;
 
 /**

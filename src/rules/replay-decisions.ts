@@ -16,7 +16,7 @@
  */
 import type { OutputEvidence } from '../audit/audit-store.js';
 import type { CheckId, Decision, Finding, Outcome, OutputDecision, OutputKind } from '../domain.js';
-import { RECORD_KINDS, worstOutcome } from '../domain.js';
+import { RECORD_KINDS, outcomeOfStatuses, worstOutcome } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { DEFAULT_LIMITS } from '../limits.js';
@@ -93,6 +93,13 @@ export interface ReplayReport {
 
 const MAX_REASONS = 5;
 
+/**
+ * Checks whose findings depend on what else was released before the decision (differencing
+ * compares with the request's other tables and earlier releases): replay keeps their recorded
+ * findings rather than re-evaluating them out of that context.
+ */
+export const KEPT_AS_RECORDED: readonly CheckId[] = ['differencing'];
+
 function flagged(findings: readonly Finding[]): Map<CheckId, 'fail' | 'review'> {
   const out = new Map<CheckId, 'fail' | 'review'>();
   for (const f of findings) {
@@ -146,7 +153,11 @@ export function replayOutput(
     kind: recorded.kind as OutputKind,
     ...(recorded.exception ? { exception: recorded.exception } : {}),
   };
-  return evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
+  const replayed = evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
+  const kept = recorded.findings.filter((f) => KEPT_AS_RECORDED.includes(f.check));
+  if (kept.length === 0) return replayed;
+  const findings = [...replayed.findings.filter((f) => !KEPT_AS_RECORDED.includes(f.check)), ...kept];
+  return { ...replayed, findings, outcome: outcomeOfStatuses(findings.map((f) => f.status)) };
 }
 
 function inWindow(d: Decision, f: ReplayOptions): boolean {

@@ -19,11 +19,11 @@ import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/tes
 const safe = csvOf({ 'a|x': 12, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
 const unsafe = csvOf({ 'a|x': 3, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
 
-/** Posts `n` decisions (alternating release / reject, one with a dataset so cells are kept). */
+/** Posts `n` decisions (alternating release / reject, each with a dataset of its own so cells are kept). */
 async function post(s: TestServer, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const body = tableRequest(i % 2 ? unsafe : safe, { index: 'r', columns: 'c' }, { dataset: 'cohort' });
+    const body = tableRequest(i % 2 ? unsafe : safe, { index: 'r', columns: 'c' }, { dataset: `cohort-${i}` });
     ids.push((await request(s.url).post('/v1/decisions').set(s.auth()).send(body).expect(201)).body.decision.id as string);
   }
   return ids;

@@ -18,10 +18,10 @@ function withDefaults(over: Partial<Parameters>): Ruleset {
 }
 
 /** Decides a request under `rules` and keeps what the audit store would: the decision and each output's evidence. */
-async function record(seq: number, rules: Ruleset, project: string, outputs: Record<string, unknown>[]): Promise<ReplayRecord> {
+async function record(seq: number, rules: Ruleset, project: string, outputs: Record<string, unknown>[], dataset?: string): Promise<ReplayRecord> {
   let evidence: OutputEvidence[] = [];
   const { decision } = await makeDecision(
-    { project, requester: 'alice', outputs },
+    { project, requester: 'alice', ...(dataset ? { dataset } : {}), outputs },
     {
       ruleset: () => rules,
       limits: DEFAULT_LIMITS,
@@ -106,6 +106,16 @@ describe('replayDecisions', () => {
     expect(against.baseline?.digest).toBe(shipped.digest);
     const recorded = await replayDecisions(history, candidate);
     expect(recorded.changed.map((c) => c.seq)).toEqual([1, 2]);
+  });
+
+  it('keeps recorded differencing findings, which depend on what was released before', async () => {
+    const pair = [counts('all', 20, 30), counts('without-a', 17, 30)];
+    const r = await record(1, shipped, 'p1', pair);
+    // With a dataset named, the two tables difference to 3 records: rejected by differencing.
+    const withDataset = await record(2, shipped, 'p1', pair, 'cohort');
+    expect(r.decision.outcome).toBe('release');
+    expect(withDataset.decision.outcome).toBe('reject');
+    expect((await replayDecisions([r, withDataset], withDefaults({ threshold: 11 }))).changed).toEqual([]);
   });
 
   it('marks outputs without stored evidence as not replayed and keeps their recorded outcome', async () => {

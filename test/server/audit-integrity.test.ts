@@ -31,12 +31,12 @@ function jcs(v: unknown): string {
 
 const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-/** POSTs `n` small decisions (a dataset, so released cells are kept too); returns the response bodies. */
+/** POSTs `n` small decisions (each its own dataset, so released cells are kept and no differencing applies); returns the response bodies. */
 async function postMany(s: TestServer, n: number): Promise<{ decision: { id: string }; audit: { seq: number } }[]> {
   const out = [];
   for (let i = 0; i < n; i++) {
     const csv = csvOf({ 'a|x': 12 + i, 'a|y': 15, 'b|x': 11, 'b|y': i % 2 ? 2 : 20 });
-    const body = tableRequest(csv, { index: 'r', columns: 'c' }, { dataset: 'cohort', requester: `rq-${i + 1}` });
+    const body = tableRequest(csv, { index: 'r', columns: 'c' }, { dataset: `cohort-${i + 1}`, requester: `rq-${i + 1}` });
     out.push((await request(s.url).post('/v1/decisions').set(s.auth()).send(body).expect(201)).body);
   }
   return out;

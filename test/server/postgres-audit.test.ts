@@ -15,7 +15,7 @@ const schema = uniqueSchema('http');
 let s: TestServer;
 let db: pg.Client;
 
-const releasing = (requester: string) => tableRequest(csvOf({ 'a|x': 12, 'a|y': 15, 'b|x': 11, 'b|y': 20 }), { index: 'r', columns: 'c' }, { dataset: 'cohort', requester });
+const releasing = (requester: string) => tableRequest(csvOf({ 'a|x': 12, 'a|y': 15, 'b|x': 11, 'b|y': 20 }), { index: 'r', columns: 'c' }, { dataset: `cohort-${requester}`, requester });
 const post = (requester: string) => request(s.url).post('/v1/decisions').set(s.auth()).send(releasing(requester));
 const verifyNow = async () => (await request(s.url).get('/v1/audit/verify').set(s.auth('auditor')).expect(200)).body;
 const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM "${schema}".${table}`)).rows[0].n);

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/audit/sqlite-store.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
 
-/** A safe table with a dataset: released, so the append writes a record and its released cells. */
-const releasing = (requester: string) => tableRequest(csvOf({ 'a|x': 12, 'a|y': 15, 'b|x': 11, 'b|y': 20 }), { index: 'r', columns: 'c' }, { dataset: 'cohort', requester });
+/** A safe table with a dataset of its own: released, so the append writes a record and its released cells. */
+const releasing = (requester: string) => tableRequest(csvOf({ 'a|x': 12, 'a|y': 15, 'b|x': 11, 'b|y': 20 }), { index: 'r', columns: 'c' }, { dataset: `cohort-${requester}`, requester });
 
 function expectNoDecision(res: request.Response): void {
   expect(res.status).toBe(503);

@@ -54,15 +54,28 @@ async function exportLines(args: string[]): Promise<number> {
     return 2;
   }
   const { store } = await openCliStore(a);
+  // A consumer that stops reading (`| head`) closes the pipe: stop quietly, as Unix tools do.
+  let outputError: NodeJS.ErrnoException | null = null;
+  const onError = (e: NodeJS.ErrnoException) => {
+    outputError = e;
+  };
+  process.stdout.on('error', onError);
   try {
     for await (const line of exportJsonl(store, from)) {
+      if (outputError) break;
       // Honour backpressure so a large chain piped into a slow consumer is not buffered whole.
-      if (!process.stdout.write(line)) await once(process.stdout, 'drain');
+      if (!process.stdout.write(line)) await once(process.stdout, 'drain').catch(() => undefined);
     }
-    return 0;
   } finally {
+    process.stdout.off('error', onError);
     await store.close();
   }
+  const err = outputError as NodeJS.ErrnoException | null;
+  if (err && err.code !== 'EPIPE') {
+    process.stderr.write(`airlock audit export: cannot write: ${err.message}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * (`{ decision, signature, audit }`, as `POST /v1/decisions` or `GET /v1/decisions/{id}`
  * returned it) offline: the signature must verify with a key of the JWKS and the `decision` must
  * be exactly what was signed. Prints `OK … kid …` and exits 0, or names the field at fault and
- * exits 1. `FILE` may be `-` for stdin. Without `--jwks` the local service's JWKS
+ * exits 1 (also when FILE or the JWKS cannot be read); 2 is a usage error. `FILE` may be `-` for stdin. Without `--jwks` the local service's JWKS
  * (`http://localhost:8080/.well-known/jwks.json`) is fetched.
  *
  * @example npm run airlock -- verify decision.json --jwks https://airlock.example.org/.well-known/jwks.json
@@ -14,7 +14,11 @@ import { verifyDecisionResponse } from '../../signing/verify-decision.js';
 import { parseArgs } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 
-/** The JWKS used when `--jwks` is not given: a service running locally with its defaults. */
+/**
+ * The JWKS used when `--jwks` is not given: a service running locally with its defaults.
+ *
+ * @example airlock verify decision.json   # same as --jwks http://localhost:8080/.well-known/jwks.json
+ */
 export const DEFAULT_JWKS = 'http://localhost:8080/.well-known/jwks.json';
 
 const USAGE = 'usage: airlock verify FILE|- [--jwks FILE|URL] [--json]\n';
@@ -38,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
     text = await readInput(file);
   } catch (e) {
     process.stderr.write(`airlock verify: cannot read ${file}: ${(e as Error).message}\n`);
-    return 2;
+    return 1;
   }
   const jwks = await readJwks(typeof a.jwks === 'string' ? a.jwks : DEFAULT_JWKS);
   let response: unknown;

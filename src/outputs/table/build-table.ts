@@ -28,6 +28,8 @@ export interface BuildOptions {
  * the accumulators stay small, and an oversized table is refused after the pass.
  */
 const MIN_RAW_CELLS = 1 << 16;
+/** Above this, raw cells are compacted whatever `maxCells` allows: the raw space is not the table. */
+const MAX_RAW_CELLS = 1 << 24;
 
 const collator = new Intl.Collator('en', { numeric: true });
 
@@ -370,7 +372,7 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
   const axisSize = (observed: number[], vars: number) => (vars === 0 ? 1 : observed.reduce((a, b) => a * b, 1) + (spec.margins ? 1 : 0));
   let dims = [...rowCols, ...colCols];
   const rawSize = dims.reduce((a, d) => a * d.dict.length, 1);
-  if (rawSize > Math.max(opts.maxCells, MIN_RAW_CELLS)) {
+  if (rawSize > Math.min(Math.max(opts.maxCells, MIN_RAW_CELLS), MAX_RAW_CELLS)) {
     const nRowVars = rowCols.length;
     dims = compactDims(dims, n, opts.maxCells, (o) => axisSize(o.slice(0, nRowVars), nRowVars) * axisSize(o.slice(nRowVars), o.length - nRowVars));
   }

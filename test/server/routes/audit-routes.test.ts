@@ -34,19 +34,23 @@ const BODY: Record<Outcome, (project: string, requester: string, dataset: string
   review: (...f) => ({ ...fields(...f), outputs: [{ name: 'cost', kind: 'table', statistic: 'sum', cells: [{ labels: { site: 'A' }, count: 30, sum: 1000 }] }] }),
 };
 
-/** [project, requester, dataset, outcome], in submission order (seq 1…12). */
+/**
+ * [project, requester, dataset, outcome], in submission order (seq 1…12). Tables released in
+ * one project and dataset all have the same population total, and the review ones are alone
+ * in theirs, so the differencing check leaves every outcome as listed.
+ */
 const SPECS: [string, string, string | null, Outcome][] = [
   ['p1', 'alice', 'd1', 'release'],
   ['p1', 'bob', 'd1', 'reject'],
   ['p2', 'alice', 'd2', 'release'],
   ['p2', 'carol', null, 'review'],
   ['p1', 'alice', 'd2', 'reject'],
-  ['p1', 'carol', 'd1', 'review'],
+  ['p1', 'carol', 'd3', 'review'],
   ['p2', 'bob', 'd1', 'release'],
   ['p1', 'alice', null, 'release'],
   ['p2', 'alice', 'd1', 'reject'],
   ['p1', 'bob', 'd2', 'release'],
-  ['p2', 'carol', 'd2', 'review'],
+  ['p2', 'carol', 'd3', 'review'],
   ['p1', 'alice', 'd1', 'release'],
 ];
 
