@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   }
   if (only.has('check_kernel')) {
     log('check_kernel');
-    const sizes = [measureCheckKernel(ROWS_1M, quick ? 5 : 15), measureCheckKernel(ROWS_10M, quick ? 3 : 7)];
+    const sizes = [measureCheckKernel(ROWS_1M, quick ? 7 : 21), measureCheckKernel(ROWS_10M, quick ? 3 : 11)];
     report.figures.check_kernel = { sizes, met: sizes.every((k) => k.ratio <= TARGETS.checkKernelRatio) };
   }
   if (only.has('small_rps')) {
