@@ -425,8 +425,9 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
 }
 
 /**
- * Whether two tables' cell comparison already compares their population totals (same
- * categories, no irregular grand total): then a separate total comparison would repeat it.
+ * Whether two tables' cell comparison already compares their population totals: with the
+ * same categories the grand total is one of the compared cells (as published, when it is not
+ * the sum of its cells), so a separate total comparison would repeat it.
  *
  * @example totalsCompared(a, b) // true for two tables with the same layout
  */

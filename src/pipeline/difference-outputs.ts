@@ -118,14 +118,13 @@ function compareWithHistory(mine: PreparedTable, earlier: readonly HistoryTable[
       plan = planComparison(mine.layout, h.table.layout);
       plans.set(h.table.layout, plan);
     }
-    const source = { output: h.output, decision_id: h.decision_id };
     const cells = compareTables(mine, h.table, threshold, plan);
     if (cells === null) continue;
-    if (cells.length) failures.add(source, { cells });
+    if (cells.length) failures.add({ output: h.output, decision_id: h.decision_id }, { cells });
     // Totals are compared for every earlier table below; a same-layout table's grand total is one of its cells.
     if (!isDisclosiveDifference(mine.total - h.table.total, threshold)) continue;
     if (totalsCompared(mine, h.table)) covered.add(JSON.stringify([h.seq, h.output]));
-    else if (!h.hasTotal) failures.add(source, { total: { count: mine.total, other: h.table.total } });
+    else if (!h.hasTotal) failures.add({ output: h.output, decision_id: h.decision_id }, { total: { count: mine.total, other: h.table.total } });
   }
   for (const t of totals) {
     if (!isDisclosiveDifference(mine.total - t.total, threshold)) continue;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditStore, ReleasedTableHit, ReleasedTotal } from '../../src/audit/audit-store.js';
-import { openSqliteStore } from '../../src/audit/sqlite-store.js';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE, openSqliteStore, sqliteReleasedTablesSql } from '../../src/audit/sqlite-store.js';
 import type { DifferencingHistory } from '../../src/pipeline/history-index.js';
 import { historyIndex, historyIndexFor } from '../../src/pipeline/history-index.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
@@ -120,6 +121,16 @@ describe('historyIndex', () => {
     await expect(index.tables(q)).rejects.toThrow('ECONNRESET');
     failing = false;
     expect(await index.tables(q)).toHaveLength(3);
+  });
+
+  it('reads what is new through the released_lookup index', () => {
+    const raw = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    try {
+      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${sqliteReleasedTablesSql(true)}`).all('cohort', '["sex"]', 'p1', 2) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH r USING INDEX released_lookup \(dataset=\? AND dims=\? AND seq>\?\)/);
+    } finally {
+      raw.close();
+    }
   });
 
   it('gives one index per source', () => {
