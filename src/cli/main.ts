@@ -8,16 +8,9 @@
  */
 import { AirlockError } from '../errors.js';
 
-type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+import { COMMANDS } from './commands.js';
 
-export const COMMANDS: Record<string, Command> = {
-  serve: { summary: 'run the HTTP service (what `npm start` runs)', load: () => import('./commands/serve.js') },
-  check: { summary: 'check a CSV offline: airlock check FILE --spec SPEC.json [--rules DIR] [--project P]', load: () => import('./commands/check.js') },
-  conformance: { summary: 'run conformance cases: airlock conformance DIR [--url URL]', load: () => import('./commands/conformance.js') },
-  rules: { summary: 'governance tools: airlock rules lint DIR | test DIR | diff OLD NEW --replay', load: () => import('./commands/rules.js') },
-  verify: { summary: 'verify a saved decision offline: airlock verify FILE [--jwks FILE|URL]', load: () => import('./commands/verify.js') },
-  audit: { summary: 'audit trail: airlock audit verify [--data-dir D | --database-url U] [--jwks J] | export [--from-seq N]', load: () => import('./commands/audit.js') },
-};
+export { COMMANDS };
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
