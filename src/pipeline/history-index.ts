@@ -28,6 +28,11 @@ import { prepareTable } from '../checks/differencing.js';
 export interface DifferencingHistory {
   releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }): Promise<ReleasedTableHit[]>;
   releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]>;
+  /**
+   * Runs `fn` exclusively for this key across every instance sharing the store (PostgreSQL);
+   * absent for an embedded store, which has one writer process.
+   */
+  exclusive?<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** An earlier released table, prepared; `table` is null when it is too large to compare. */

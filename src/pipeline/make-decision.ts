@@ -123,5 +123,8 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
         ) : {};
     return { decision, ...finalized };
   };
-  return deps.history && differencingApplies(dataset, rules) ? perDataset(JSON.stringify([req.project, dataset]), finish) : finish();
+  if (!deps.history || !differencingApplies(dataset, rules)) return finish();
+  const key = JSON.stringify([req.project, dataset]);
+  const history = deps.history;
+  return perDataset(key, () => (history.exclusive ? history.exclusive(key, finish) : finish()));
 }

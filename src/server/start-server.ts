@@ -18,6 +18,7 @@ import type { LiveRules } from '../rules/live-rules.js';
 import { liveRules } from '../rules/live-rules.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import { openStore } from '../audit/open-store.js';
+import { postgresDatasetLock } from '../audit/postgres-dataset-lock.js';
 import { resolveTokens } from '../auth/tokens.js';
 import { decisionRecorder } from '../pipeline/record-decision.js';
 import { createReviewService } from '../review/review-service.js';
@@ -62,6 +63,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   const current = rules.current;
   const say = opts.console ?? ((text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`));
   let store: AuditStore | null = null;
+  let closeLock: () => Promise<void> = () => Promise.resolve();
   try {
     const keys = await loadKeyRing({
       signingKeyFile: config.signingKeyFile,
@@ -79,6 +81,9 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema }));
     const auditStore = store;
     logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
+    // Replicas sharing PostgreSQL serialise differencing per dataset across instances.
+    const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema }) : null;
+    closeLock = () => datasetLock?.close() ?? Promise.resolve();
     const lifecycle = createLifecycle();
     const app = createApp({
       config,
@@ -86,7 +91,13 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger,
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
-      history: auditStore,
+      history: datasetLock
+        ? {
+            releasedTables: (q) => auditStore.releasedTables(q),
+            releasedTotals: (q) => auditStore.releasedTotals(q),
+            exclusive: (key, fn) => datasetLock.exclusive(key, fn),
+          }
+        : auditStore,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
       reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },
@@ -115,12 +126,14 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
         rules.close();
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
+        await closeLock();
         await auditStore.close();
         return clean;
       },
     };
   } catch (e) {
     rules.close();
+    await closeLock();
     await store?.close().catch(() => undefined);
     throw e;
   }

@@ -1,0 +1,58 @@
+/**
+ * Two `airlock serve` processes sharing one PostgreSQL must not both release tables of one
+ * dataset that difference each other: a dataset lock held in PostgreSQL spans the history
+ * lookup and the record, so whichever records second sees the first. (Within one process the
+ * in-process serialiser already does this; separate processes are what the lock is for.)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
+import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
+import { spawnServer, tokenFor, type SpawnedServer } from '../helpers/spawn-server.js';
+import { tableRequest } from '../helpers/test-server.js';
+
+const schema = uniqueSchema('diff_replicas');
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'airlock-diff-replica-'));
+  dirs.push(d);
+  return d;
+};
+let a: SpawnedServer;
+let b: SpawnedServer;
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  const shared = tmp();
+  const { path: keyFile } = await ensureDevSigningKey(shared);
+  const tokens = tokenFor(shared);
+  auth = tokens.auth;
+  const env = (dataDir: string) => ({ AIRLOCK_DATA_DIR: dataDir, DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
+  a = await spawnServer(env(tmp()));
+  b = await spawnServer(env(tmp()));
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await dropSchema(schema);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A one-way frequency table with `n` records in each of two groups. */
+const rows = (n: number) => `g\n${'x\n'.repeat(n)}${'y\n'.repeat(n)}`;
+
+describe('differencing across replicas on one PostgreSQL', () => {
+  it.each(Array.from({ length: 8 }, (_, i) => i + 1))('round %i: of two concurrent near-identical releases, exactly one is released', async (round) => {
+    const dataset = `cohort-${round}`;
+    const send = (s: SpawnedServer, n: number) => request(s.url).post('/v1/decisions').set(auth).send(tableRequest(rows(n), { index: ['g'] }, { dataset }));
+    const [ra, rb] = await Promise.all([send(a, 40), send(b, 43)]);
+    expect([ra.status, rb.status]).toEqual([201, 201]);
+    expect([ra.body.decision.outcome, rb.body.decision.outcome].sort()).toEqual(['reject', 'release']);
+    const [rejected, released] = ra.body.decision.outcome === 'reject' ? [ra.body.decision, rb.body.decision] : [rb.body.decision, ra.body.decision];
+    const f = rejected.outputs[0].findings.find((x: { check: string; status: string }) => x.check === 'differencing' && x.status === 'fail');
+    expect(f.related).toEqual([{ output: 'table1', decision_id: released.id }]);
+  });
+});
