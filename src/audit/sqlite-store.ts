@@ -3,7 +3,16 @@
  *
  * Durability: WAL journal with `synchronous = FULL`, so a resolved `append` has been fsynced.
  * Appends run in `BEGIN IMMEDIATE` transactions, which serialise writers (even from another
- * process on the same file) so seqs stay gapless. There is no UPDATE or DELETE anywhere in this
+ * process on the same file) so seqs stay gapless.
+ *
+ * Group commit: appends made in the same event-loop turn (everything the server got to while the
+ * previous commit blocked the loop) wait for one `setImmediate` and are then written in ONE
+ * transaction with one fsync, each record with its own seq and hash in call order. Each
+ * promise settles only after that transaction: all resolve once it has committed, or all
+ * reject with STORE_UNAVAILABLE and nothing of the batch remains (the next batch continues the
+ * chain from the same head). A record refused as a duplicate (decision id and kind) is skipped
+ * by `ON CONFLICT DO NOTHING` without aborting the others, and only its own promise rejects
+ * with CONFLICT. There is no UPDATE or DELETE anywhere in this
  * code, and triggers make the database itself refuse them (`RAISE(ABORT)`), so a mistaken
  * maintenance statement fails instead of silently rewriting history; a deliberate edit (triggers
  * dropped, bytes changed in the file) is what `verifyAudit` catches.
@@ -186,9 +195,32 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Audi
   return new SqliteStore(db);
 }
 
+/**
+ * The most records one transaction takes: a burst beyond it commits in several transactions,
+ * with the event loop free between them, so one commit never blocks requests for long.
+ */
+export const SQLITE_MAX_BATCH = 64;
+
+interface PendingAppend {
+  input: AppendInput;
+  resolve(ref: AuditRef): void;
+  reject(e: unknown): void;
+}
+
+/** What one record of a batch came to: its place in the chain, or why only it was refused. */
+type RecordOutcome = { ref: AuditRef } | { error: AirlockError };
+
+function conflict(input: AppendInput): AirlockError {
+  return new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`);
+}
+
 class SqliteStore implements AuditStore {
   readonly backend = 'sqlite' as const;
   private readonly db: Database.Database;
+  /** Rule set digests known to be in `rulesets` (committed), so their content is not re-serialised. */
+  private readonly storedRulesets = new Set<string>();
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
   private readonly stmts: {
     last: Database.Statement;
     insertRecord: Database.Statement;
@@ -205,15 +237,17 @@ class SqliteStore implements AuditStore {
     insertEvidence: Database.Statement;
     scanEvidence: Database.Statement;
   };
-  private readonly appendTx: (input: AppendInput) => AuditRef;
+  private readonly batchTx: (inputs: readonly AppendInput[], newRulesets: Set<string>) => RecordOutcome[];
 
   constructor(db: Database.Database) {
     this.db = db;
     this.stmts = {
       last: db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1'),
       insertRecord: db.prepare(
+        // A duplicate (decision id, kind) is skipped, not raised, so it does not abort its batch.
         `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@seq, @hash, @prev, @recorded_at, @kind, @submitted_by, @refs, @trace_id,
-         @decision, @signature, @kid, @decision_id, @project, @requester, @outcome, @dataset, @ruleset_digest)`,
+         @decision, @signature, @kid, @decision_id, @project, @requester, @outcome, @dataset, @ruleset_digest)
+         ON CONFLICT (decision_id, kind) DO NOTHING`,
       ),
       insertReleased: db.prepare(
         'INSERT INTO released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES (@seq, @idx, @output, @dataset, @dims, @statistic, @cells, @total)',
@@ -230,29 +264,75 @@ class SqliteStore implements AuditStore {
       insertEvidence: db.prepare('INSERT INTO evidence (seq, content) VALUES (@seq, @content)'),
       scanEvidence: db.prepare('SELECT seq, content FROM evidence WHERE seq BETWEEN ? AND ?'),
     };
-    const tx = db.transaction((input: AppendInput): AuditRef => {
+    const tx = db.transaction((inputs: readonly AppendInput[], newRulesets: Set<string>): RecordOutcome[] => {
       const last = this.stmts.last.get() as { seq: number; hash: string } | undefined;
-      // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
-      const { row, released, evidence, ref } = prepareRecord(input, last ? last.seq + 1 : 1, last?.hash ?? GENESIS_PREV, new Date().toISOString());
-      this.stmts.insertRecord.run(row);
-      for (const r of released) this.stmts.insertReleased.run(r);
-      if (evidence) this.stmts.insertEvidence.run(evidence);
-      if (input.ruleset) this.stmts.insertRuleset.run(input.ruleset.digest, canonicalJson(input.ruleset.content));
-      return ref;
+      let seq = last ? last.seq + 1 : 1;
+      let prev = last?.hash ?? GENESIS_PREV;
+      return inputs.map((input): RecordOutcome => {
+        let prepared: ReturnType<typeof prepareRecord>;
+        try {
+          // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
+          prepared = prepareRecord(input, seq, prev, new Date().toISOString());
+        } catch (e) {
+          // Unrepresentable input (INTERNAL): nothing was written for it; the others go on.
+          return { error: storeError(e, 'record the decision') };
+        }
+        const { row, released, evidence, ref } = prepared;
+        if (this.stmts.insertRecord.run(row).changes === 0) return { error: conflict(input) };
+        for (const r of released) this.stmts.insertReleased.run(r);
+        if (evidence) this.stmts.insertEvidence.run(evidence);
+        const rs = input.ruleset;
+        if (rs && !this.storedRulesets.has(rs.digest) && !newRulesets.has(rs.digest)) {
+          this.stmts.insertRuleset.run(rs.digest, canonicalJson(rs.content));
+          newRulesets.add(rs.digest);
+        }
+        seq += 1;
+        prev = ref.hash;
+        return { ref };
+      });
     });
-    this.appendTx = (input) => tx.immediate(input);
+    this.batchTx = (inputs, newRulesets) => tx.immediate(inputs, newRulesets);
   }
 
-  async append(input: AppendInput): Promise<AuditRef> {
+  append(input: AppendInput): Promise<AuditRef> {
+    return new Promise<AuditRef>((resolve, reject) => {
+      this.pending.push({ input, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Commits up to SQLITE_MAX_BATCH pending appends in one transaction and settles their promises. */
+  private flush(): void {
+    const batch = this.pending.splice(0, SQLITE_MAX_BATCH);
+    if (this.pending.length > 0) this.scheduleFlush();
+    if (batch.length === 0) return;
+    const newRulesets = new Set<string>();
+    let outcomes: RecordOutcome[];
     try {
-      return this.appendTx(input);
+      outcomes = this.batchTx(
+        batch.map((p) => p.input),
+        newRulesets,
+      );
     } catch (e) {
-      const err = e as { code?: string; message?: string };
-      if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message?.includes('records.decision_id')) {
-        throw new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`);
-      }
-      throw storeError(e, 'record the decision');
+      // The transaction rolled back: nothing of the batch remains, so every append in it fails.
+      for (const p of batch) p.reject(storeError(e, 'record the decision'));
+      return;
     }
+    for (const digest of newRulesets) this.storedRulesets.add(digest);
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if ('ref' in o) p.resolve(o.ref);
+      else p.reject(o.error);
+    });
   }
 
   async get(decisionId: string) {
@@ -338,6 +418,8 @@ class SqliteStore implements AuditStore {
   }
 
   async close(): Promise<void> {
+    // Appends already made are committed (or fail) before the connection goes.
+    while (this.pending.length > 0 && this.db.open) this.flush();
     if (this.db.open) this.db.close();
   }
 }

@@ -17,6 +17,7 @@ import { signDecision } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
 import { withSpan } from '../telemetry/with-span.js';
+import { populationTotal } from '../checks/differencing.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import type { FinalizeMeta, Finalized } from './make-decision.js';
 
@@ -44,6 +45,25 @@ export function releasedTables(decision: Decision, evaluated: readonly Evaluated
     if (e.decision.outcome !== 'release' || !isReleasableTable(e.releasable)) continue;
     const r = e.releasable;
     out.push({ output: e.decision.name, dataset: decision.dataset, dims: r.dims, statistic: r.statistic, cells: r.cells, total: r.total ?? null });
+  }
+  return out;
+}
+
+/**
+ * The tables a human review releases: the outputs of the original decision that were not
+ * released automatically, read back from the signed decision's computed tables, so that later
+ * requests are differenced against them exactly as against automatic releases.
+ *
+ * @example releasedOnReview(original) // [{ output: 'by_sex', dataset: 'cohort', dims: ['sex'], … }]
+ */
+export function releasedOnReview(decision: Decision): ReleasedTable[] {
+  if (decision.dataset === null) return [];
+  const out: ReleasedTable[] = [];
+  for (const o of decision.outputs) {
+    const t = o.table as { statistic?: string; index?: string[]; columns?: string[]; cells?: ReleasableTable['cells'] } | undefined;
+    if (o.kind !== 'table' || o.outcome === 'release' || !t?.cells || !t.statistic) continue;
+    const dims = [...(t.index ?? []), ...(t.columns ?? [])].sort();
+    out.push({ output: o.name, dataset: decision.dataset, dims, statistic: t.statistic, cells: t.cells, total: populationTotal({ dims, cells: t.cells }) });
   }
   return out;
 }

@@ -19,7 +19,8 @@
  * r.state // 'approving'
  */
 import type { Logger } from 'pino';
-import type { AuditRef, AuditStore, StoredRecord } from '../audit/audit-store.js';
+import type { AuditRef, AuditStore, ReleasedTable, StoredRecord } from '../audit/audit-store.js';
+import { releasedOnReview } from '../pipeline/record-decision.js';
 import { MAX_PAGE_LIMIT } from '../audit/audit-store.js';
 import type { Caller } from '../auth/authenticate.js';
 import { mayAccessProject } from '../auth/authorize.js';
@@ -184,9 +185,9 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
     review,
   });
 
-  const record = async (doc: Decision, kind: string, submittedBy: string, references: string): Promise<SignedRecord> => {
+  const record = async (doc: Decision, kind: string, submittedBy: string, references: string, released: ReleasedTable[] = []): Promise<SignedRecord> => {
     const signature = await signDecision(doc, deps.key);
-    await deps.store.append({ decision: doc, signature, kid: deps.key.kid, submittedBy, released: [], kind, references });
+    await deps.store.append({ decision: doc, signature, kid: deps.key.kid, submittedBy, released, kind, references });
     // Read back, so the response carries the store's own recorded_at and chain position.
     const stored = await deps.store.get(doc.id);
     if (!stored) throw new AirlockError('STORE_UNAVAILABLE', `the ${kind} record of decision ${references} cannot be read back`);
@@ -195,7 +196,9 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
 
   const settle = async (orig: Decision, state: ReviewState, approvals: number, reviewIds: string[], by: string): Promise<SignedRecord> => {
     const info: ReviewInfo = { of: orig.id, state, approvals, required, reviews: reviewIds };
-    const final = await record(documentFor(orig, finalRecordId(orig.id), state === 'released' ? 'release' : 'reject', info), RECORD_KINDS.final, by, orig.id);
+    // A release by review enters the differencing history like an automatic release.
+    const released = state === 'released' ? releasedOnReview(orig) : [];
+    const final = await record(documentFor(orig, finalRecordId(orig.id), state === 'released' ? 'release' : 'reject', info), RECORD_KINDS.final, by, orig.id, released);
     deps.logger?.info({ decision: orig.id, state, approvals, required, seq: final.audit.seq }, 'review settled');
     return final;
   };

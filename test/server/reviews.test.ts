@@ -159,3 +159,39 @@ describe('GET /v1/rulesets/{digest}', () => {
     expect((await request(s.url).get(`/v1/rulesets/${digest}`).set(as('portal')).expect(403)).body.code).toBe('FORBIDDEN');
   });
 });
+
+describe('a release by review enters the differencing history', () => {
+  it('differences a later table of the same dataset against the table two checkers released', async () => {
+    const dataset = 'cohort-reviewed';
+    const submitted = await submit({ ...smallCell(), dataset });
+    const id = submitted.decision.id as string;
+    expect(submitted.decision.outcome).toBe('review');
+    await review(id, 'ann', 'release').expect(201);
+    const settled = (await review(id, 'bob', 'release').expect(201)).body;
+    expect(settled.state).toBe('released');
+
+    // 36 people by age against the 34 by sex released on review: the 2 between them are exposed.
+    const later = await submit({
+      project: 'p1',
+      requester: 'alice',
+      dataset,
+      outputs: [{ name: 'by-age', kind: 'table', cells: [{ labels: { age: '<50' }, count: 18 }, { labels: { age: '50+' }, count: 18 }] }],
+    });
+    expect(later.decision.outcome).toBe('reject');
+    const f = later.decision.outputs[0].findings.find((x: { check: string; status: string }) => x.check === 'differencing' && x.status === 'fail');
+    expect(f.related).toEqual([{ output: 'by-sex', decision_id: finalRecordId(id) }]);
+  });
+
+  it('does not enter it when the review rejects', async () => {
+    const dataset = 'cohort-review-rejected';
+    const submitted = await submit({ ...smallCell(), dataset });
+    await review(submitted.decision.id, 'ann', 'reject').expect(201);
+    const later = await submit({
+      project: 'p1',
+      requester: 'alice',
+      dataset,
+      outputs: [{ name: 'by-age', kind: 'table', cells: [{ labels: { age: '<50' }, count: 18 }, { labels: { age: '50+' }, count: 18 }] }],
+    });
+    expect(later.decision.outcome).toBe('release');
+  });
+});
