@@ -29,6 +29,7 @@ import { RECORD_KINDS } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { signDecision } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
+import { keyedSerialiser } from '../pipeline/keyed-serialiser.js';
 import { derivedUuid } from './derived-uuid.js';
 import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, reviewPosition } from './review-state.js';
 
@@ -132,18 +133,9 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
   const now = deps.now ?? (() => new Date());
   const required = deps.required;
   if (!Number.isInteger(required) || required < 1) throw new AirlockError('CONFIG_INVALID', 'the number of checkers required must be a positive integer');
-  // Verdicts on one decision run one at a time in this process, so each sees every earlier one.
-  const locks = new Map<string, Promise<unknown>>();
-  const serialised = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = locks.get(key) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    locks.set(key, tail);
-    void tail.then(() => {
-      if (locks.get(key) === tail) locks.delete(key);
-    });
-    return run;
-  };
+  // Verdicts on one decision run one at a time in this process, so each sees every earlier one;
+  // across instances the store's derived, unique record ids refuse a second final record.
+  const serialised = keyedSerialiser();
 
   /** The original decision record, or NOT_FOUND (also for a project the caller may not see). */
   const original = async (caller: Caller, id: string): Promise<StoredRecord> => {

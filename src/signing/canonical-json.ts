@@ -26,9 +26,70 @@ import { AirlockError } from '../errors.js';
  * @example canonicalJson({ z: 1e30, a: -0 }) // '{"a":0,"z":1e+30}'
  */
 export function canonicalJson(value: unknown): string {
+  try {
+    return fast(value, 0);
+  } catch (e) {
+    if (e !== BAIL) throw e;
+  }
+  // Something the fast writer does not handle: the careful writer gives the same text, or the
+  // refusal with the JSON pointer of the offending value.
   const out: string[] = [];
   write(value, '', out, new Set());
   return out.join('');
+}
+
+/** Thrown by `fast` at anything unusual; never escapes `canonicalJson`. */
+const BAIL = Symbol('canonical-json: use the careful writer');
+
+/** Deeper than this the fast writer hands over (a cycle looks like endless depth). */
+const FAST_MAX_DEPTH = 256;
+
+// ES2024's String.prototype.isWellFormed (Node ≥ 20): false exactly when a lone surrogate is present.
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * The canonical text of plain JSON data, on the hot path of every decision (signing and the
+ * audit chain): no pointers or ancestor sets are built, and anything `write` would refuse or
+ * treat specially (non-finite numbers, undefined array items, bigint, functions, toJSON, lone
+ * surrogates, very deep or cyclic values) throws BAIL so `write` runs instead.
+ */
+function fast(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      if (!wellFormed(value)) throw BAIL;
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw BAIL;
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      throw BAIL;
+  }
+  if (value === null) return 'null';
+  if (depth > FAST_MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') throw BAIL;
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined) throw BAIL;
+      s += i > 0 ? `,${fast(item, depth + 1)}` : fast(item, depth + 1);
+    }
+    return `${s}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, which is exactly RFC 8785 §3.2.3.
+  const keys = Object.keys(record).sort();
+  let s = '{';
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    if (!wellFormed(k)) throw BAIL;
+    s += `${s.length > 1 ? ',' : ''}${JSON.stringify(k)}:${fast(v, depth + 1)}`;
+  }
+  return `${s}}`;
 }
 
 /**

@@ -12,9 +12,12 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashToken } from '../../src/auth/tokens.js';
+import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
+import { PG_URL, dropSchema } from './pg-schema.js';
 
 /** Runs the TypeScript sources (no build needed). */
 export const FROM_SOURCE = ['--import', 'tsx', resolve('src/cli/main.ts')];
@@ -86,4 +89,42 @@ export function tokenFor(dir: string): { env: Record<string, string>; auth: Reco
   const file = join(dir, 'tokens.json');
   writeFileSync(file, JSON.stringify([{ name: 'test-client', sha256: hashToken(token), roles: ['submitter', 'auditor'] }]));
   return { env: { AIRLOCK_TOKENS_FILE: file }, auth: { authorization: `Bearer ${token}` } };
+}
+
+/** Replicas started by `startReplicas`, with the header their shared token needs. */
+export interface Replicas {
+  servers: SpawnedServer[];
+  auth: Record<string, string>;
+  /** Stops every replica, drops the schema and removes the temporary directories. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `n` `airlock serve` processes that share one PostgreSQL schema, one signing key and
+ * one tokens file, as replicas behind a load balancer would (started together, so the schema
+ * migration races as it would in production).
+ *
+ * @example const r = await startReplicas(2, uniqueSchema('replicas')); await r.stop();
+ */
+export async function startReplicas(n: number, schema: string): Promise<Replicas> {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'airlock-replica-'));
+    dirs.push(d);
+    return d;
+  };
+  const shared = tmp();
+  const { path: keyFile } = await ensureDevSigningKey(shared);
+  const tokens = tokenFor(shared);
+  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
+  const servers = await Promise.all(Array.from({ length: n }, () => spawnServer(env())));
+  return {
+    servers,
+    auth: tokens.auth,
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+      await dropSchema(schema);
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
 }

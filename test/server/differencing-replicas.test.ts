@@ -4,41 +4,25 @@
  * lookup and the record, so whichever records second sees the first. (Within one process the
  * in-process serialiser already does this; separate processes are what the lock is for.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
-import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
-import { spawnServer, tokenFor, type SpawnedServer } from '../helpers/spawn-server.js';
+import { uniqueSchema } from '../helpers/pg-schema.js';
+import { startReplicas, type Replicas, type SpawnedServer } from '../helpers/spawn-server.js';
 import { tableRequest } from '../helpers/test-server.js';
 
-const schema = uniqueSchema('diff_replicas');
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'airlock-diff-replica-'));
-  dirs.push(d);
-  return d;
-};
 let a: SpawnedServer;
 let b: SpawnedServer;
 let auth: Record<string, string>;
+let replicas: Replicas;
 
 beforeAll(async () => {
-  const shared = tmp();
-  const { path: keyFile } = await ensureDevSigningKey(shared);
-  const tokens = tokenFor(shared);
-  auth = tokens.auth;
-  const env = (dataDir: string) => ({ AIRLOCK_DATA_DIR: dataDir, DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
-  a = await spawnServer(env(tmp()));
-  b = await spawnServer(env(tmp()));
+  replicas = await startReplicas(2, uniqueSchema('diff_replicas'));
+  [a, b] = replicas.servers;
+  auth = replicas.auth;
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await dropSchema(schema);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await replicas?.stop();
 });
 
 /** A one-way frequency table with `n` records in each of two groups. */

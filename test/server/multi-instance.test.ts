@@ -3,14 +3,10 @@
  * one signing key. Requests interleaved across them (one at a time and concurrently) build one
  * gapless hash chain, and each instance sees, serves and verifies every decision.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
-import { dropSchema, PG_URL, uniqueSchema } from '../helpers/pg-schema.js';
-import { spawnServer, tokenFor, type SpawnedServer } from '../helpers/spawn-server.js';
+import { uniqueSchema } from '../helpers/pg-schema.js';
+import { startReplicas, type Replicas, type SpawnedServer } from '../helpers/spawn-server.js';
 import { csvOf, tableRequest } from '../helpers/test-server.js';
 
 interface Created {
@@ -18,26 +14,16 @@ interface Created {
   audit: { seq: number; hash: string; prev: string };
 }
 
-const schema = uniqueSchema('replicas');
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'airlock-replica-'));
-  dirs.push(d);
-  return d;
-};
 let a: SpawnedServer;
 let b: SpawnedServer;
 let auth: Record<string, string>;
+let replicas: Replicas;
 const created: { via: 'a' | 'b'; body: Created }[] = [];
 
 beforeAll(async () => {
-  const shared = tmp();
-  const { path: keyFile } = await ensureDevSigningKey(shared);
-  const tokens = tokenFor(shared);
-  auth = tokens.auth;
-  const env = (dataDir: string) => ({ AIRLOCK_DATA_DIR: dataDir, DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
-  // Started together: the schema migration must be safe when both race to create it.
-  [a, b] = await Promise.all([spawnServer(env(tmp())), spawnServer(env(tmp()))]);
+  replicas = await startReplicas(2, uniqueSchema('replicas'));
+  [a, b] = replicas.servers;
+  auth = replicas.auth;
   const post = async (via: 'a' | 'b', i: number) => {
     const res = await request((via === 'a' ? a : b).url)
       .post('/v1/decisions')
@@ -51,9 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await dropSchema(schema);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await replicas?.stop();
 });
 
 describe('two instances, one PostgreSQL schema', () => {
