@@ -28,7 +28,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Decision } from '../domain.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson, canonicalObjectOfParts } from '../signing/canonical-json.js';
 import type { OutputEvidence, ReleasedTable } from './audit-store.js';
 
 /** The `prev` of the first record. */
@@ -100,7 +100,62 @@ export function canonicalRecord(r: ChainedFields): string {
  * @example evidenceDigest([{ output: 't', kind: 'table', evidence: { statistic: 'frequency', cells: [] } }]).length // 64
  */
 export function evidenceDigest(evidence: readonly OutputEvidence[]): string {
-  return createHash('sha256').update(canonicalJson(evidence), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(evidence));
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * A record's chained fields with its large members already canonicalised, as an append has
+ * them anyway for the rows it stores: the decision, each released table (`canonicalReleased`)
+ * and the evidence list (null when the record keeps none).
+ */
+export interface CanonicalRecordParts extends Omit<ChainedFields, 'decision' | 'released' | 'evidence'> {
+  decisionText: string;
+  releasedTexts: readonly string[];
+  evidenceText: string | null;
+}
+
+/**
+ * The canonical text of one normalised released table from the texts of its `dims` and
+ * `cells` (as stored in `released_tables`).
+ *
+ * @example canonicalReleased(normaliseReleased(t), canonicalJson(n.dims), canonicalJson(n.cells))
+ */
+export function canonicalReleased(n: NormalisedReleasedTable, dimsText: string, cellsText: string): string {
+  return canonicalObjectOfParts({
+    output: canonicalJson(n.output),
+    dataset: canonicalJson(n.dataset),
+    dims: dimsText,
+    statistic: canonicalJson(n.statistic),
+    cells: cellsText,
+    total: canonicalJson(n.total),
+  });
+}
+
+/**
+ * Exactly `canonicalRecord` of the same record, built from parts already canonicalised so the
+ * append path serialises the decision, cells and evidence once instead of twice.
+ *
+ * @example canonicalRecordOfParts({ ...fields, decisionText: canonicalJson(d), releasedTexts: [], evidenceText: null })
+ */
+export function canonicalRecordOfParts(p: CanonicalRecordParts): string {
+  return canonicalObjectOfParts({
+    v: canonicalJson(RECORD_FORMAT_VERSION),
+    seq: canonicalJson(p.seq),
+    recorded_at: canonicalJson(p.recorded_at),
+    kind: canonicalJson(p.kind),
+    submitted_by: canonicalJson(p.submitted_by),
+    references: canonicalJson(p.references),
+    trace_id: canonicalJson(p.trace_id),
+    decision: p.decisionText,
+    signature: canonicalJson(p.signature),
+    kid: canonicalJson(p.kid),
+    released: `[${p.releasedTexts.join(',')}]`,
+    evidence_sha256: p.evidenceText === null ? undefined : canonicalJson(sha256Hex(p.evidenceText)),
+  });
 }
 
 /**

@@ -4,9 +4,18 @@
  * Appends take a transaction-level advisory lock (`pg_advisory_xact_lock`, keyed by schema)
  * before reading the chain head, so concurrent instances append one after another and seqs
  * stay gapless; `synchronous_commit` is forced on for the transaction, so a resolved `append`
- * is durable whatever the server default. Triggers refuse UPDATE, DELETE and TRUNCATE on every
- * audit table. Migrations are versioned and run at open under another advisory lock, so two
- * instances starting at once on an empty database migrate it exactly once.
+ * is durable whatever the server default.
+ *
+ * Group commit: an instance runs one append transaction at a time. Every append waiting when it
+ * has taken the chain lock (those made while the previous one committed, or while this one
+ * waited for the lock) is written in that ONE transaction, each record with its own seq and
+ * hash in call order; all resolve once it has committed, or all reject with STORE_UNAVAILABLE
+ * and nothing of them remains. A duplicate (decision id, kind) is skipped by
+ * `ON CONFLICT DO NOTHING` and only its own append rejects with CONFLICT.
+ *
+ * Triggers refuse UPDATE, DELETE and TRUNCATE on every audit table. Migrations are versioned
+ * and run at open under another advisory lock, so two instances starting at once on an empty
+ * database migrate it exactly once.
  *
  * @example
  * const store = await openPostgresStore({ connectionString: process.env.DATABASE_URL!, schema: 'airlock' });
@@ -200,10 +209,24 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new PostgresStore(pool, schema, s);
 }
 
+/** The most records one append transaction takes; more waiting appends go into the next. */
+const PG_MAX_BATCH = 64;
+
+interface PendingAppend {
+  input: AppendInput;
+  resolve(ref: AuditRef): void;
+  reject(e: unknown): void;
+}
+
 class PostgresStore implements AuditStore {
   readonly backend = 'postgres' as const;
   private readonly knownRulesets = new Set<string>();
   private readonly beginAppend: string;
+  private readonly insertRecord: string;
+  private readonly recordColumns = RECORD_COLUMNS.split(', ') as (keyof RecordRow)[];
+  private pending: PendingAppend[] = [];
+  /** The append transactions running one after another, or null when none is. */
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -216,57 +239,98 @@ class PostgresStore implements AuditStore {
     this.beginAppend = `BEGIN; SET LOCAL synchronous_commit = on;
       SELECT pg_advisory_xact_lock(hashtextextended('airlock:audit:append:${schema}', 0));
       SELECT seq, hash FROM ${s}.records ORDER BY seq DESC LIMIT 1;`;
+    // A duplicate (decision id, kind) inserts nothing and returns no row, instead of aborting the batch.
+    this.insertRecord = `INSERT INTO ${s}.records (${RECORD_COLUMNS}) VALUES (${this.recordColumns.map((_, i) => `$${i + 1}`).join(', ')})
+      ON CONFLICT (decision_id, kind) DO NOTHING RETURNING seq`;
   }
 
-  async append(input: AppendInput): Promise<AuditRef> {
+  append(input: AppendInput): Promise<AuditRef> {
+    return new Promise<AuditRef>((resolve, reject) => {
+      this.pending.push({ input, resolve, reject });
+      if (!this.draining) this.draining = this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) await this.commitBatch();
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  /** One append transaction for the appends waiting once the chain lock is held; settles each of them. */
+  private async commitBatch(): Promise<void> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (e) {
-      throw storeError(e, 'record the decision');
+      for (const p of this.pending.splice(0, PG_MAX_BATCH)) p.reject(storeError(e, 'record the decision'));
+      return;
     }
+    let batch: PendingAppend[] | null = null;
     try {
       const results = (await client.query(this.beginAppend)) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
+      batch = this.pending.splice(0, PG_MAX_BATCH);
       const head = results[results.length - 1]?.rows[0];
-      const { row, released, evidence, ref } = prepareRecord(input, head ? Number(head.seq) + 1 : 1, head?.hash ?? GENESIS_PREV, new Date().toISOString());
-      const cols = RECORD_COLUMNS.split(', ');
-      await client.query(
-        `INSERT INTO ${this.s}.records (${RECORD_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-        cols.map((c) => row[c as keyof typeof row]),
-      );
-      if (released.length > 0) {
-        const values: unknown[] = [];
-        const tuples = released.map((r) => {
-          const base = values.length;
-          values.push(r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total);
-          return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `$${base + k}`).join(', ')})`;
-        });
-        await client.query(
-          `INSERT INTO ${this.s}.released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES ${tuples.join(', ')}`,
-          values,
-        );
-      }
-      if (evidence) await client.query(`INSERT INTO ${this.s}.evidence (seq, content) VALUES ($1, $2)`, [evidence.seq, evidence.content]);
-      const rs = input.ruleset;
-      if (rs && !this.knownRulesets.has(rs.digest)) {
-        await client.query(`INSERT INTO ${this.s}.rulesets (digest, content) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [
-          rs.digest,
-          canonicalJson(rs.content),
-        ]);
+      let seq = head ? Number(head.seq) + 1 : 1;
+      let prev = head?.hash ?? GENESIS_PREV;
+      const added = new Set<string>();
+      const outcomes: ({ ref: AuditRef } | { error: AirlockError })[] = [];
+      for (const { input } of batch) {
+        let prepared: ReturnType<typeof prepareRecord>;
+        try {
+          prepared = prepareRecord(input, seq, prev, new Date().toISOString());
+        } catch (e) {
+          // Unrepresentable input (INTERNAL): nothing was written for it; the others go on.
+          outcomes.push({ error: storeError(e, 'record the decision') });
+          continue;
+        }
+        const { row, released, evidence, ref } = prepared;
+        const inserted = await client.query(this.insertRecord, this.recordColumns.map((c) => row[c]));
+        if (inserted.rowCount === 0) {
+          outcomes.push({ error: new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`) });
+          continue;
+        }
+        if (released.length > 0) {
+          const values: unknown[] = [];
+          const tuples = released.map((r) => {
+            const base = values.length;
+            values.push(r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total);
+            return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `$${base + k}`).join(', ')})`;
+          });
+          await client.query(
+            `INSERT INTO ${this.s}.released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES ${tuples.join(', ')}`,
+            values,
+          );
+        }
+        if (evidence) await client.query(`INSERT INTO ${this.s}.evidence (seq, content) VALUES ($1, $2)`, [evidence.seq, evidence.content]);
+        const rs = input.ruleset;
+        if (rs && !this.knownRulesets.has(rs.digest) && !added.has(rs.digest)) {
+          await client.query(`INSERT INTO ${this.s}.rulesets (digest, content) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [
+            rs.digest,
+            canonicalJson(rs.content),
+          ]);
+          added.add(rs.digest);
+        }
+        seq += 1;
+        prev = ref.hash;
+        outcomes.push({ ref });
       }
       await client.query('COMMIT');
       client.release();
-      if (rs) this.knownRulesets.add(rs.digest);
-      return ref;
+      for (const d of added) this.knownRulesets.add(d);
+      batch.forEach((p, i) => {
+        const o = outcomes[i]!;
+        if ('ref' in o) p.resolve(o.ref);
+        else p.reject(o.error);
+      });
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       // A broken connection must not go back to the pool.
       client.release(true);
-      const err = e as { code?: string; constraint?: string };
-      if (err.code === '23505' && err.constraint === DECISION_KIND_INDEX) {
-        throw new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`);
-      }
-      throw storeError(e, 'record the decision');
+      // Failing before the lock was held fails the appends that were waiting for it.
+      for (const p of batch ?? this.pending.splice(0, PG_MAX_BATCH)) p.reject(storeError(e, 'record the decision'));
     }
   }
 
@@ -375,6 +439,8 @@ class PostgresStore implements AuditStore {
   }
 
   async close(): Promise<void> {
+    // Appends already made are committed (or fail) before the pool goes.
+    while (this.draining) await this.draining;
     await this.pool.end().catch(() => undefined);
   }
 }

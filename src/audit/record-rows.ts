@@ -34,7 +34,7 @@ import {
   type ScannedRecord,
   type StoredRecord,
 } from './audit-store.js';
-import { canonicalRecord, chainHash, normaliseReleased } from './chain.js';
+import { canonicalRecord, canonicalRecordOfParts, canonicalReleased, chainHash, normaliseReleased } from './chain.js';
 
 /** A `records` row as both backends store it. */
 export interface RecordRow {
@@ -112,33 +112,29 @@ export function prepareRecord(
   const references = input.references ?? null;
   const traceId = input.traceId ?? null;
   try {
+    // Each large member is serialised once, for its row and (spliced) for the chained record.
     decisionText = canonicalJson(d);
+    const releasedTexts: string[] = [];
     released = input.released.map((t, idx) => {
       const n = normaliseReleased(t);
-      return {
-        seq,
-        idx,
-        output: n.output,
-        dataset: n.dataset,
-        dims: canonicalJson(n.dims),
-        statistic: n.statistic,
-        cells: canonicalJson(n.cells),
-        total: n.total,
-      };
+      const dims = canonicalJson(n.dims);
+      const cells = canonicalJson(n.cells);
+      releasedTexts.push(canonicalReleased(n, dims, cells));
+      return { seq, idx, output: n.output, dataset: n.dataset, dims, statistic: n.statistic, cells, total: n.total };
     });
     evidence = input.evidence?.length ? { seq, content: canonicalJson(input.evidence) } : null;
-    canonical = canonicalRecord({
+    canonical = canonicalRecordOfParts({
       seq,
       recorded_at: recordedAt,
       kind,
       submitted_by: input.submittedBy,
       references,
       trace_id: traceId,
-      decision: d,
+      decisionText,
       signature: input.signature,
       kid: input.kid,
-      released: input.released,
-      evidence: input.evidence,
+      releasedTexts,
+      evidenceText: evidence?.content ?? null,
     });
   } catch (e) {
     throw new AirlockError('INTERNAL', `cannot record decision ${d.id}: ${(e as Error).message}`);

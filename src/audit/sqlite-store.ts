@@ -5,17 +5,21 @@
  * Appends run in `BEGIN IMMEDIATE` transactions, which serialise writers (even from another
  * process on the same file) so seqs stay gapless.
  *
- * Group commit: appends made in the same event-loop turn (everything the server got to while the
- * previous commit blocked the loop) wait for one `setImmediate` and are then written in ONE
- * transaction with one fsync, each record with its own seq and hash in call order. Each
- * promise settles only after that transaction: all resolve once it has committed, or all
- * reject with STORE_UNAVAILABLE and nothing of the batch remains (the next batch continues the
- * chain from the same head). A record refused as a duplicate (decision id and kind) is skipped
- * by `ON CONFLICT DO NOTHING` without aborting the others, and only its own promise rejects
- * with CONFLICT. There is no UPDATE or DELETE anywhere in this
- * code, and triggers make the database itself refuse them (`RAISE(ABORT)`), so a mistaken
- * maintenance statement fails instead of silently rewriting history; a deliberate edit (triggers
- * dropped, bytes changed in the file) is what `verifyAudit` catches.
+ * Group commit: appends are committed by the process's audit writer thread
+ * (`sqlite-writer-thread.ts`), off the event loop, one batch at a time per store. Appends made
+ * in the same event-loop turn, and all those made while a commit is in progress, go into the
+ * next batch, written in ONE transaction with one fsync (`sqlite-appender.ts`), each record with
+ * its own seq and hash in call order. Each promise settles only after its transaction: all
+ * resolve once it has committed, or all reject with STORE_UNAVAILABLE and nothing of the batch
+ * remains (the next batch continues the chain from the same head). A record refused as a
+ * duplicate (decision id and kind) is skipped without aborting the others, and only its own
+ * promise rejects with CONFLICT. Reads run on the calling thread's own connection and see
+ * every commit whose append has resolved (a WAL reader starts from the latest commit).
+ *
+ * There is no UPDATE or DELETE anywhere in this code, and triggers make the database itself
+ * refuse them (`RAISE(ABORT)`), so a mistaken maintenance statement fails instead of silently
+ * rewriting history; a deliberate edit (triggers dropped, bytes changed in the file) is what
+ * `verifyAudit` catches.
  *
  * @example
  * const store = await openSqliteStore({ dataDir: './data' });
@@ -25,9 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import { canonicalJson } from '../signing/canonical-json.js';
 import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, ScannedRecord } from './audit-store.js';
-import { GENESIS_PREV } from './chain.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
@@ -37,7 +39,6 @@ import {
   hitFromRow,
   listQuery,
   pageOf,
-  prepareRecord,
   recordFromRow,
   scannedFromRows,
   storeError,
@@ -45,6 +46,9 @@ import {
   type RecordRow,
   type ReleasedRow,
 } from './record-rows.js';
+import type { BatchResult, WireAppend } from './sqlite-appender.js';
+import type { WriterConnection } from './sqlite-writer-thread.js';
+import { openWriterConnection } from './sqlite-writer-thread.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding the database file (created 0700 when missing). */
@@ -192,14 +196,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Audi
   } catch (e) {
     throw storeError(e, `open ${path}`);
   }
-  return new SqliteStore(db);
+  return new SqliteStore(db, openWriterConnection(path, options.busyTimeoutMs ?? 5000));
 }
 
 /**
  * The most records one transaction takes: a burst beyond it commits in several transactions,
- * with the event loop free between them, so one commit never blocks requests for long.
+ * so one commit never holds the write lock (or its callers) for long.
  */
-export const SQLITE_MAX_BATCH = 64;
+const SQLITE_MAX_BATCH = 64;
 
 interface PendingAppend {
   input: AppendInput;
@@ -207,25 +211,19 @@ interface PendingAppend {
   reject(e: unknown): void;
 }
 
-/** What one record of a batch came to: its place in the chain, or why only it was refused. */
-type RecordOutcome = { ref: AuditRef } | { error: AirlockError };
-
-function conflict(input: AppendInput): AirlockError {
-  return new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`);
-}
-
 class SqliteStore implements AuditStore {
   readonly backend = 'sqlite' as const;
   private readonly db: Database.Database;
-  /** Rule set digests known to be in `rulesets` (committed), so their content is not re-serialised. */
+  /** The connection that appends, on the audit writer thread. */
+  private readonly writer: WriterConnection;
+  /** Rule set digests known to be stored, so their content is not sent to the writer again. */
   private readonly storedRulesets = new Set<string>();
   private pending: PendingAppend[] = [];
+  /** The batch being committed (and the ones chained after it), or null when the writer is idle. */
+  private inFlight: Promise<void> | null = null;
   private flushScheduled = false;
+  private closed = false;
   private readonly stmts: {
-    last: Database.Statement;
-    insertRecord: Database.Statement;
-    insertReleased: Database.Statement;
-    insertRuleset: Database.Statement;
     get: Database.Statement;
     released: Database.Statement;
     releasedAfter: Database.Statement;
@@ -234,25 +232,13 @@ class SqliteStore implements AuditStore {
     ruleset: Database.Statement;
     scanRecords: Database.Statement;
     scanReleased: Database.Statement;
-    insertEvidence: Database.Statement;
     scanEvidence: Database.Statement;
   };
-  private readonly batchTx: (inputs: readonly AppendInput[], newRulesets: Set<string>) => RecordOutcome[];
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, writer: WriterConnection) {
     this.db = db;
+    this.writer = writer;
     this.stmts = {
-      last: db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1'),
-      insertRecord: db.prepare(
-        // A duplicate (decision id, kind) is skipped, not raised, so it does not abort its batch.
-        `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@seq, @hash, @prev, @recorded_at, @kind, @submitted_by, @refs, @trace_id,
-         @decision, @signature, @kid, @decision_id, @project, @requester, @outcome, @dataset, @ruleset_digest)
-         ON CONFLICT (decision_id, kind) DO NOTHING`,
-      ),
-      insertReleased: db.prepare(
-        'INSERT INTO released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES (@seq, @idx, @output, @dataset, @dims, @statistic, @cells, @total)',
-      ),
-      insertRuleset: db.prepare('INSERT OR IGNORE INTO rulesets (digest, content) VALUES (?, ?)'),
       get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE decision_id = ? ORDER BY seq LIMIT 1`),
       released: db.prepare(SQLITE_RELEASED_TABLES_SQL),
       releasedAfter: db.prepare(sqliteReleasedTablesSql(true)),
@@ -261,77 +247,61 @@ class SqliteStore implements AuditStore {
       ruleset: db.prepare('SELECT content FROM rulesets WHERE digest = ?'),
       scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
       scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
-      insertEvidence: db.prepare('INSERT INTO evidence (seq, content) VALUES (@seq, @content)'),
       scanEvidence: db.prepare('SELECT seq, content FROM evidence WHERE seq BETWEEN ? AND ?'),
     };
-    const tx = db.transaction((inputs: readonly AppendInput[], newRulesets: Set<string>): RecordOutcome[] => {
-      const last = this.stmts.last.get() as { seq: number; hash: string } | undefined;
-      let seq = last ? last.seq + 1 : 1;
-      let prev = last?.hash ?? GENESIS_PREV;
-      return inputs.map((input): RecordOutcome => {
-        let prepared: ReturnType<typeof prepareRecord>;
-        try {
-          // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
-          prepared = prepareRecord(input, seq, prev, new Date().toISOString());
-        } catch (e) {
-          // Unrepresentable input (INTERNAL): nothing was written for it; the others go on.
-          return { error: storeError(e, 'record the decision') };
-        }
-        const { row, released, evidence, ref } = prepared;
-        if (this.stmts.insertRecord.run(row).changes === 0) return { error: conflict(input) };
-        for (const r of released) this.stmts.insertReleased.run(r);
-        if (evidence) this.stmts.insertEvidence.run(evidence);
-        const rs = input.ruleset;
-        if (rs && !this.storedRulesets.has(rs.digest) && !newRulesets.has(rs.digest)) {
-          this.stmts.insertRuleset.run(rs.digest, canonicalJson(rs.content));
-          newRulesets.add(rs.digest);
-        }
-        seq += 1;
-        prev = ref.hash;
-        return { ref };
-      });
-    });
-    this.batchTx = (inputs, newRulesets) => tx.immediate(inputs, newRulesets);
   }
 
   append(input: AppendInput): Promise<AuditRef> {
+    if (this.closed) return Promise.reject(storeError(new Error('the store is closed'), 'record the decision'));
     return new Promise<AuditRef>((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
       this.scheduleFlush();
     });
   }
 
+  /** Starts a batch on the next turn, so every append of this turn joins it; while one commits, new appends wait for the next. */
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    if (this.flushScheduled || this.inFlight) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      this.flush();
+      if (!this.inFlight) this.flush();
     });
   }
 
-  /** Commits up to SQLITE_MAX_BATCH pending appends in one transaction and settles their promises. */
+  /** Commits the pending appends a batch at a time until none is left. */
   private flush(): void {
     const batch = this.pending.splice(0, SQLITE_MAX_BATCH);
-    if (this.pending.length > 0) this.scheduleFlush();
-    if (batch.length === 0) return;
-    const newRulesets = new Set<string>();
-    let outcomes: RecordOutcome[];
+    const next = (): void => this.flush();
+    this.inFlight = batch.length === 0 ? null : this.commit(batch).then(next, next);
+  }
+
+  /** Commits one batch in one transaction and settles its promises: all after the commit, or all rejected. */
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    const inputs = batch.map(({ input }): WireAppend => {
+      const rs = input.ruleset;
+      return rs && this.storedRulesets.has(rs.digest) ? { ...input, ruleset: { digest: rs.digest } } : input;
+    });
+    let result: BatchResult;
     try {
-      outcomes = this.batchTx(
-        batch.map((p) => p.input),
-        newRulesets,
-      );
+      result = await this.writer.append(inputs);
     } catch (e) {
+      if ((e as Error).name === 'DataCloneError') {
+        // Never sent: an input holds something that is not data (a server bug). Only that one
+        // may fail, as an unrepresentable record does (INTERNAL), so each goes on its own.
+        if (batch.length > 1) for (const p of batch) await this.commit([p]);
+        else batch[0]!.reject(new AirlockError('INTERNAL', `cannot record decision ${batch[0]!.input.decision.id}: ${(e as Error).message}`));
+        return;
+      }
       // The transaction rolled back: nothing of the batch remains, so every append in it fails.
       for (const p of batch) p.reject(storeError(e, 'record the decision'));
       return;
     }
-    for (const digest of newRulesets) this.storedRulesets.add(digest);
+    for (const digest of result.rulesets) this.storedRulesets.add(digest);
     batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if ('ref' in o) p.resolve(o.ref);
-      else p.reject(o.error);
+      const o = result.outcomes[i];
+      if (o && 'ref' in o) p.resolve(o.ref);
+      else p.reject(o ? new AirlockError(o.error.code, o.error.message) : storeError(new Error('no outcome'), 'record the decision'));
     });
   }
 
@@ -418,8 +388,11 @@ class SqliteStore implements AuditStore {
   }
 
   async close(): Promise<void> {
-    // Appends already made are committed (or fail) before the connection goes.
-    while (this.pending.length > 0 && this.db.open) this.flush();
+    this.closed = true;
+    // Appends already made are committed (or fail) before the connections go.
+    if (!this.inFlight) this.flush();
+    while (this.inFlight) await this.inFlight;
+    await this.writer.close().catch(() => undefined);
     if (this.db.open) this.db.close();
   }
 }

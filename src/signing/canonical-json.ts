@@ -38,6 +38,24 @@ export function canonicalJson(value: unknown): string {
   return out.join('');
 }
 
+/**
+ * The canonical text of an object whose member values are already canonical texts (each from
+ * `canonicalJson`): members are sorted as `canonicalJson` sorts them, `undefined` ones omitted.
+ * Lets a caller that needs both a part's text and the whole's text serialise the part once.
+ *
+ * @example canonicalObjectOfParts({ b: '[1]', a: canonicalJson('x') }) // '{"a":"x","b":[1]}'
+ */
+export function canonicalObjectOfParts(parts: Readonly<Record<string, string | undefined>>): string {
+  let s = '{';
+  for (const k of Object.keys(parts).sort()) {
+    const v = parts[k];
+    if (v === undefined) continue;
+    if (!wellFormed(k)) refuse(`/${escapePointer(k)}`, 'a string with a lone UTF-16 surrogate');
+    s += `${s.length > 1 ? ',' : ''}${JSON.stringify(k)}:${v}`;
+  }
+  return `${s}}`;
+}
+
 /** Thrown by `fast` at anything unusual; never escapes `canonicalJson`. */
 const BAIL = Symbol('canonical-json: use the careful writer');
 

@@ -43,6 +43,14 @@ async function pgFixture(): Promise<StoreFixture> {
     dispose: async () => {
       await raw.end();
     },
+    failRecordInsert: async (decisionId) => {
+      const s = `"${schema}"`;
+      await raw.query(`CREATE FUNCTION ${s}.fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+        CREATE TRIGGER fail_insert BEFORE INSERT ON ${s}.records FOR EACH ROW WHEN (NEW.decision_id = '${decisionId}') EXECUTE FUNCTION ${s}.fail_insert();`);
+      return async () => {
+        await raw.query(`DROP TRIGGER fail_insert ON ${s}.records; DROP FUNCTION ${s}.fail_insert();`);
+      };
+    },
   };
 }
 

@@ -36,6 +36,12 @@ async function sqliteFixture(dataDir = tmp()): Promise<StoreFixture> {
     dispose: async () => {
       raw.close();
     },
+    failRecordInsert: async (decisionId) => {
+      raw.exec(`CREATE TRIGGER fail_insert BEFORE INSERT ON records WHEN NEW.decision_id = '${decisionId}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+      return async () => {
+        raw.exec('DROP TRIGGER fail_insert');
+      };
+    },
   };
 }
 
@@ -100,6 +106,17 @@ describe('SQLite audit store specifics', () => {
     expect(await store.append(await signedAppend(key, 3))).toMatchObject({ seq: 2 });
     expect(await verifyAudit(store, jwks)).toMatchObject({ ok: true, checked: 2 });
     await store.close();
+  });
+
+  it('two stores on one file in one process, appending at once, keep one gapless chain', async () => {
+    const dataDir = tmp();
+    const [a, b] = [await openSqliteStore({ dataDir }), await openSqliteStore({ dataDir })];
+    const inputs = await Promise.all(Array.from({ length: 40 }, (_, i) => signedAppend(key, i + 1)));
+    const refs = await Promise.all(inputs.map((input, i) => (i % 2 === 0 ? a : b).append(input)));
+    expect(refs.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(await verifyAudit(b, jwks)).toMatchObject({ ok: true, checked: 40 });
+    await a.close();
+    await b.close();
   });
 
   it('a byte edited in the database file is reported at its seq', async () => {

@@ -26,6 +26,11 @@ export interface StoreFixture {
   disableGuards(): Promise<void>;
   /** Closes the raw connection (the store is closed by the test). */
   dispose(): Promise<void>;
+  /**
+   * Makes the database refuse (with an error that is not a conflict) to insert the record of
+   * `decisionId`, as a failing disk or a broken constraint would; the returned function undoes it.
+   */
+  failRecordInsert(decisionId: string): Promise<() => Promise<void>>;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -176,6 +181,60 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       const next = await store.append(await signedAppend(key, 3));
       expect(next).toMatchObject({ seq: 3, prev: refs[1]!.hash });
       expect((await verifyAudit(store, jwks)).ok).toBe(true);
+    });
+
+    describe('group commit', () => {
+      it('commits many concurrent appends as one gapless, verifying chain, in call order', async () => {
+        const f = await open();
+        const n = 150;
+        const inputs = await Promise.all(Array.from({ length: n }, (_, i) => signedAppend(key, i + 1)));
+        const refs = await Promise.all(inputs.map((input) => f.store.append(input)));
+        expect(refs.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+        for (let i = 1; i < n; i++) expect(refs[i]!.prev).toBe(refs[i - 1]!.hash);
+        for (const i of [0, 77, n - 1]) expect((await f.store.get(inputs[i]!.decision.id))!.seq).toBe(i + 1);
+        expect(await verifyAudit(f.store, jwks)).toEqual({ ok: true, checked: n, head: { seq: n, hash: refs[n - 1]!.hash } });
+      });
+
+      it('refuses only the duplicates of a batch with CONFLICT; the others take consecutive seqs', async () => {
+        const { store, refs } = await filled(2);
+        const inputs = await Promise.all([3, 2, 4, 4, 5].map((i) => signedAppend(key, i)));
+        const settled = await Promise.allSettled(inputs.map((input) => store.append(input)));
+        expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.seq : (r.reason as { code: string }).code))).toEqual([3, 'CONFLICT', 4, 'CONFLICT', 5]);
+        expect(settled[0]).toMatchObject({ value: { prev: refs[1]!.hash } });
+        expect(await verifyAudit(store, jwks)).toMatchObject({ ok: true, checked: 5 });
+      });
+
+      it('refuses only an unrepresentable record of a batch with INTERNAL; the others take consecutive seqs', async () => {
+        const { store } = await open();
+        const inputs = await Promise.all([1, 2, 3].map((i) => signedAppend(key, i)));
+        inputs[1] = { ...inputs[1]!, evidence: [{ output: 'by-sex', kind: 'table', evidence: { notData: () => 1 } }] };
+        const settled = await Promise.allSettled(inputs.map((input) => store.append(input)));
+        expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.seq : (r.reason as { code: string }).code))).toEqual([1, 'INTERNAL', 2]);
+        expect(await verifyAudit(store, jwks)).toMatchObject({ ok: true, checked: 2 });
+      });
+
+      it('a failure mid-batch rejects every append of the batch with STORE_UNAVAILABLE and leaves nothing of it', async () => {
+        const f = await open();
+        const first = await f.store.append(await signedAppend(key, 1));
+        const undo = await f.failRecordInsert('d-0004');
+        const inputs = await Promise.all([2, 3, 4, 5, 6].map((i) => signedAppend(key, i)));
+        const settled = await Promise.allSettled(inputs.map((input) => f.store.append(input)));
+        expect(settled.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : r.value.seq))).toEqual(Array(5).fill('STORE_UNAVAILABLE'));
+        for (const input of inputs) expect(await f.store.get(input.decision.id)).toBeNull();
+        expect(await f.store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['sex'] })).toHaveLength(1);
+        await undo();
+        expect(await f.store.append(inputs[0]!)).toEqual({ seq: 2, prev: first.hash, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect(await verifyAudit(f.store, jwks)).toMatchObject({ ok: true, checked: 2 });
+      });
+
+      it('close commits the appends already made before it returns', async () => {
+        const f = await open();
+        const inputs = await Promise.all([1, 2, 3].map((i) => signedAppend(key, i)));
+        const appended = inputs.map((input) => f.store.append(input));
+        await f.store.close();
+        expect((await Promise.all(appended)).map((r) => r.seq)).toEqual([1, 2, 3]);
+        await expectCode(f.store.append(await signedAppend(key, 4)), 'STORE_UNAVAILABLE');
+      });
     });
 
     it('finds earlier released tables by project, dataset and dimensions (any order)', async () => {

@@ -115,6 +115,13 @@ describe('canonicalJson: what JSON cannot carry is refused', () => {
     expect(canonicalJson({ b: undefined, a: cp(0x1f600), d: new Date(0) })).toBe(`{"a":"${cp(0x1f600)}","d":"1970-01-01T00:00:00.000Z"}`);
   });
 
+  it('gives the same text for values the fast writer hands to the careful one (deep nesting, toJSON)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 300; i++) deep = { a: [deep] };
+    expect(canonicalJson(deep)).toBe(`${'{"a":['.repeat(300)}1${']}'.repeat(300)}`);
+    expect(canonicalJson({ z: { toJSON: () => ({ b: 1, a: -0 }) }, y: [1e21, 'x'] })).toBe('{"y":[1e+21,"x"],"z":{"a":0,"b":1}}');
+  });
+
   it('gives equal text for equal values in any key order', () => {
     expect(canonicalJson({ b: [{ y: 1, x: 2 }], a: -0 })).toBe(canonicalJson({ a: 0, b: [{ x: 2, y: 1 }] }));
   });

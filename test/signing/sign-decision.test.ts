@@ -1,7 +1,9 @@
 import { createPublicKey, verify } from 'node:crypto';
+import { CompactSign, compactVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { publicJwks } from '../../src/signing/jwks.js';
-import { DECISION_JWS_TYP, signDecision } from '../../src/signing/sign-decision.js';
+import { canonicalJsonBytes } from '../../src/signing/canonical-json.js';
+import { DECISION_JWS_ALG, DECISION_JWS_TYP, signDecision } from '../../src/signing/sign-decision.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { RULESET_DIGEST, sampleDecision, testSigningKey } from '../helpers/sample-decision.js';
 
@@ -62,6 +64,17 @@ describe('signDecision', () => {
   it('signs the same decision the same way whatever its key order (Ed25519 is deterministic)', async () => {
     const reordered = Object.fromEntries(Object.entries(decision).reverse()) as typeof decision;
     expect(await signDecision(reordered, key)).toBe(jws);
+  });
+
+  it("is byte for byte jose's CompactSign of the same header and payload, and jose verifies it", async () => {
+    for (const d of [decision, sampleDecision(2, { requester: 'zo\u00eb \u{1f600}', dataset: null })]) {
+      const viaJose = await new CompactSign(canonicalJsonBytes(d)).setProtectedHeader({ alg: DECISION_JWS_ALG, kid: key.kid, typ: DECISION_JWS_TYP }).sign(key.signer);
+      const ours = await signDecision(d, key);
+      expect(ours).toBe(viaJose);
+      const { payload, protectedHeader } = await compactVerify(ours, key.publicKey);
+      expect(protectedHeader).toEqual({ alg: DECISION_JWS_ALG, kid: key.kid, typ: DECISION_JWS_TYP });
+      expect(Buffer.from(payload).toString('utf8')).toBe(Buffer.from(canonicalJsonBytes(d)).toString('utf8'));
+    }
   });
 
   it('refuses a decision that is not JSON (INTERNAL)', async () => {

@@ -1,0 +1,105 @@
+/**
+ * The SQLite group commit itself: several appends written in ONE `BEGIN IMMEDIATE` transaction
+ * (one fsync under `synchronous = FULL`), each record with its own seq and hash in the order
+ * given, the chain head read under the write lock. Runs on the audit writer thread
+ * (`sqlite-writer.ts`), which owns the connection that writes.
+ *
+ * Within a batch, only two things fail a single record and leave the others going: a duplicate
+ * (decision id, kind), skipped by `ON CONFLICT DO NOTHING` before anything of it is written
+ * (CONFLICT), and input that cannot be represented, refused before any write (INTERNAL). The
+ * record's seq then goes to the next one, so the chain has no gap. Anything else the database
+ * raises aborts the whole transaction: the caller rejects every append of the batch and nothing
+ * of it remains.
+ *
+ * @example
+ * const append = sqliteAppender(db);
+ * const { outcomes } = append([inputA, inputB]); // outcomes[1].ref.prev === outcomes[0].ref.hash
+ */
+import type Database from 'better-sqlite3';
+import type { ErrorCode } from '../errors.js';
+import { AirlockError } from '../errors.js';
+import { canonicalJson } from '../signing/canonical-json.js';
+import type { AppendInput, AuditRef } from './audit-store.js';
+import { GENESIS_PREV } from './chain.js';
+import { RECORD_COLUMNS, prepareRecord } from './record-rows.js';
+
+/**
+ * An append as it travels to the writer: `ruleset.content` may be left out when the sender
+ * knows that digest is already stored (rule set content is large and the same every time).
+ */
+export type WireAppend = Omit<AppendInput, 'ruleset'> & { ruleset?: { digest: string; content?: unknown } };
+
+/** A refusal of one record, in a form that crosses a thread boundary. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What one record of a batch came to: its place in the chain, or why only it was refused. */
+export type AppendOutcome = { ref: AuditRef } | { error: WireError };
+
+/** A committed batch: an outcome per input, in order, and the rule set digests it stored. */
+export interface BatchResult {
+  outcomes: AppendOutcome[];
+  rulesets: string[];
+}
+
+/**
+ * A function committing a batch of appends on `db` in one transaction. It throws (the driver's
+ * error, e.g. `SQLITE_BUSY`) when the transaction fails as a whole; then nothing was written.
+ *
+ * @example const { outcomes } = sqliteAppender(db)(inputs);
+ */
+export function sqliteAppender(db: Database.Database): (inputs: readonly WireAppend[]) => BatchResult {
+  const last = db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1');
+  const insertRecord = db.prepare(
+    // A duplicate (decision id, kind) is skipped, not raised, so it does not abort its batch.
+    `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@seq, @hash, @prev, @recorded_at, @kind, @submitted_by, @refs, @trace_id,
+     @decision, @signature, @kid, @decision_id, @project, @requester, @outcome, @dataset, @ruleset_digest)
+     ON CONFLICT (decision_id, kind) DO NOTHING`,
+  );
+  const insertReleased = db.prepare(
+    'INSERT INTO released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES (@seq, @idx, @output, @dataset, @dims, @statistic, @cells, @total)',
+  );
+  const insertEvidence = db.prepare('INSERT INTO evidence (seq, content) VALUES (@seq, @content)');
+  const insertRuleset = db.prepare('INSERT OR IGNORE INTO rulesets (digest, content) VALUES (?, ?)');
+  // Digests this connection has committed: their content is not serialised again.
+  const stored = new Set<string>();
+
+  const tx = db.transaction((inputs: readonly WireAppend[], added: Set<string>): AppendOutcome[] => {
+    const head = last.get() as { seq: number; hash: string } | undefined;
+    let seq = head ? head.seq + 1 : 1;
+    let prev = head?.hash ?? GENESIS_PREV;
+    return inputs.map((input): AppendOutcome => {
+      let prepared: ReturnType<typeof prepareRecord>;
+      try {
+        // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
+        prepared = prepareRecord(input as AppendInput, seq, prev, new Date().toISOString());
+      } catch (e) {
+        const err = e instanceof AirlockError ? e : new AirlockError('INTERNAL', (e as Error).message);
+        return { error: { code: err.code, message: err.message } };
+      }
+      const { row, released, evidence, ref } = prepared;
+      if (insertRecord.run(row).changes === 0) {
+        return { error: { code: 'CONFLICT', message: `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record` } };
+      }
+      for (const r of released) insertReleased.run(r);
+      if (evidence) insertEvidence.run(evidence);
+      const rs = input.ruleset;
+      if (rs && rs.content !== undefined && !stored.has(rs.digest) && !added.has(rs.digest)) {
+        insertRuleset.run(rs.digest, canonicalJson(rs.content));
+        added.add(rs.digest);
+      }
+      seq += 1;
+      prev = ref.hash;
+      return { ref };
+    });
+  });
+
+  return (inputs) => {
+    const added = new Set<string>();
+    const outcomes = tx.immediate(inputs, added);
+    for (const d of added) stored.add(d);
+    return { outcomes, rulesets: [...added] };
+  };
+}
