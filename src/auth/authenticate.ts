@@ -35,15 +35,25 @@ function digestsOf(tokens: readonly TokenEntry[]): Buffer[] {
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
 /**
+ * The token in an `Authorization: Bearer <token>` header value, or null. The one parse of the
+ * header: authentication and the per-token rate limit read the same token.
+ *
+ * @example bearerToken('Bearer abc') // 'abc'
+ */
+export function bearerToken(header: string | undefined): string | null {
+  return header === undefined ? null : (BEARER.exec(header)?.[1] ?? null);
+}
+
+/**
  * The caller presenting this `Authorization` header value. Throws `UNAUTHENTICATED` when the
  * header is missing, not a bearer token, or the token is unknown.
  *
  * @example authenticate('Bearer airlock_dev_x', tokens).roles // ['submitter']
  */
 export function authenticate(header: string | undefined, tokens: readonly TokenEntry[]): Caller {
-  const m = header === undefined ? null : BEARER.exec(header);
-  if (!m) throw new AirlockError('UNAUTHENTICATED', 'send Authorization: Bearer <token>');
-  const presented = createHash('sha256').update(m[1]!, 'utf8').digest();
+  const token = bearerToken(header);
+  if (token === null) throw new AirlockError('UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+  const presented = createHash('sha256').update(token, 'utf8').digest();
   const known = digestsOf(tokens);
   let match: TokenEntry | undefined;
   for (let i = 0; i < known.length; i++) {

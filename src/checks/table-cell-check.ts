@@ -17,6 +17,7 @@ import { cellCount, cellLabels, cellValue } from '../outputs/table/cell-table.js
 import type { Parameters } from '../rules/parameters.js';
 import type { Check } from './check.js';
 import { passed } from './check.js';
+import { countOf } from './threshold-reasons.js';
 
 export interface TableCellRule {
   id: CheckId;
@@ -61,5 +62,5 @@ export function tableCellCheck(rule: TableCellRule): Check<CellTable> & { rule: 
 
 /** "1 cell" / "3 cells": findings are read by researchers, so plurals matter. */
 export function cellsWord(n: number): string {
-  return n === 1 ? '1 cell' : `${n} cells`;
+  return countOf(n, 'cell');
 }

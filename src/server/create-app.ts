@@ -52,7 +52,6 @@ export function limitsOf(config: Readonly<Config>): Limits {
   return { maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs };
 }
 
-export { route } from './route.js';
 
 /** Refuses bodies that are not JSON before anything reads them. */
 function requireJson(req: Request, _res: Response, next: NextFunction): void {

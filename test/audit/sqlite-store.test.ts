@@ -1,8 +1,7 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync, writeSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/audit/open-store.js';
 import { SQLITE_FILE, SQLITE_RELEASED_TABLES_SQL, openSqliteStore } from '../../src/audit/sqlite-store.js';
 import { verifyAudit } from '../../src/audit/verify-chain.js';
@@ -10,16 +9,9 @@ import { publicJwks, type Jwks } from '../../src/signing/jwks.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { signedAppend, testSigningKey } from '../helpers/sample-decision.js';
 import { storeContract, type StoreFixture } from './store-contract.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'airlock-sqlite-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('airlock-sqlite-');
 const TRIGGERS = ['records', 'released_tables', 'rulesets'].flatMap((t) => [`${t}_no_update`, `${t}_no_delete`]);
 
 async function sqliteFixture(dataDir = tmp()): Promise<StoreFixture> {

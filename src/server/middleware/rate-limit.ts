@@ -14,6 +14,7 @@
  * const limit = rateLimitPerCaller({ limit: 600, windowMs: 60_000, logger });
  * if (limit) app.use(limit);
  */
+import { bearerToken } from '../../auth/authenticate.js';
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -30,13 +31,11 @@ export interface RateLimitOptions {
   exempt?: readonly string[];
 }
 
-const BEARER = /^Bearer[ \t]+(\S+)/i;
-
 /** Who a request counts against. Exported for tests. */
 export function callerKey(req: Request, res: Response): string {
   const name = (res.locals.caller as { name?: string } | undefined)?.name;
   if (name) return `caller:${name}`;
-  const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
+  const token = bearerToken(req.get('authorization'));
   if (token) return `token:${createHash('sha256').update(token).digest('hex')}`;
   return `ip:${ipKeyGenerator(req.ip ?? '')}`;
 }
