@@ -91,8 +91,21 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
   return buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells });
 }
 
-/** The computed table as JSON: every cell with its labels, value and count. */
+const tableJsonCache = new WeakMap<CellTable, Record<string, unknown>>();
+
+/**
+ * The computed table as JSON: every cell with its labels, value and count. Built once per
+ * table: the decision presents it and the audit store keeps its cells when it is released.
+ */
 export function tableJson(t: CellTable): Record<string, unknown> {
+  const cached = tableJsonCache.get(t);
+  if (cached) return cached;
+  const json = buildTableJson(t);
+  tableJsonCache.set(t, json);
+  return json;
+}
+
+function buildTableJson(t: CellTable): Record<string, unknown> {
   const n = cellCount(t);
   const cells = new Array(n);
   for (let c = 0; c < n; c++) cells[c] = { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] };
