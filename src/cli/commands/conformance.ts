@@ -53,7 +53,8 @@ export async function run(args: string[]): Promise<number> {
     const tmp = mkdtempSync(join(tmpdir(), 'airlock-conformance-'));
     writeCaseRules(rulesDir, join(tmp, 'rules'), cases);
     const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', AIRLOCK_DATA_DIR: join(tmp, 'data'), AIRLOCK_RULES_DIR: join(tmp, 'rules'), LOG_LEVEL: 'silent', DATABASE_URL: '', AIRLOCK_TOKENS_FILE: '' });
-    const server = await startServer(config);
+    // A throwaway server: its dev key and tokens are never needed again, so nothing is printed.
+    const server = await startServer(config, { console: () => undefined });
     url = server.url;
     token = token ?? server.devToken?.('submitter');
     cleanup = async () => {
