@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { normalise, sameLabel } from '../../src/lib/normalise.js';
+
+describe('normalise', () => {
+  it.each([
+    ['HIV', 'hiv'],
+    ['HIV ', 'hiv'],
+    ['  North\u00a0 West ', 'north west'],
+    ['Ｎｏｒｔｈ', 'north'],
+    ['straße', 'strasse'],
+    ['ﬁle', 'file'],
+    ['Region', 'region'],
+    ['a\t\nb', 'a b'],
+    ['\u200bx', 'x'],
+  ])('%j → %j', (input, expected) => {
+    expect(normalise(input)).toBe(expected);
+  });
+
+  it('keeps distinct labels distinct', () => {
+    expect(sameLabel('north', 'south')).toBe(false);
+    expect(sameLabel('1', '01')).toBe(false);
+  });
+
+  it('treats re-cased and re-spaced labels as one', () => {
+    expect(sameLabel('North', 'north ')).toBe(true);
+    expect(sameLabel('STRASSE', 'Straße')).toBe(true);
+  });
+
+  it('is idempotent', () => {
+    for (const s of ['ǅ', 'İstanbul', 'Ⅻ', 'ｶ', 'x\u0301']) expect(normalise(normalise(s))).toBe(normalise(s));
+  });
+});
