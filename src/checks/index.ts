@@ -34,6 +34,9 @@ import { kAnonymity } from './k-anonymity.js';
 import { lDiversity } from './l-diversity.js';
 import { fileType } from './file-type.js';
 import { formulaCells } from './formula-cells.js';
+import { allSame } from './all-same.js';
+import { binaryMeasure } from './binary-measure.js';
+import { suppressionAudit } from './suppression-audit.js';
 
 /** Every check module. Method parameters are bivariant, so each fits `Check<unknown>`. */
 export const CHECKS: readonly Check<unknown>[] = [
@@ -48,6 +51,9 @@ export const CHECKS: readonly Check<unknown>[] = [
   extremes,
   dominanceEvidence,
   differencing,
+  allSame,
+  binaryMeasure,
+  suppressionAudit,
   // model
   modelResidualDof,
   saturation,

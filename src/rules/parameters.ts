@@ -43,6 +43,16 @@ export interface Parameters {
   safe_model_formats: string[];
   /** Model families built from decision trees, whose leaves `tree_leaf_size` checks. */
   tree_model_families: string[];
+  /**
+   * Table cells empty by definition (pregnant men), as label objects compared after
+   * normalisation: such a cell does not fail `zeros` or `min_count` and is never suppressed.
+   */
+  structural_zeros: Record<string, string>[];
+  /**
+   * Outputs must name a unit column, so counts are of people (or firms…) rather than rows: a
+   * table from microdata without one fails `min_count`; a pre-aggregated table gets review.
+   */
+  require_unit: boolean;
 }
 
 export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
@@ -63,6 +73,8 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   unsafe_model_formats: ['pickle', 'joblib', 'dill', 'cloudpickle'],
   safe_model_formats: ['onnx', 'pmml', 'json', 'safetensors'],
   tree_model_families: ['decision_tree', 'random_forest', 'extra_trees', 'gradient_boosting', 'hist_gradient_boosting', 'xgboost', 'lightgbm', 'catboost', 'random_survival_forest', 'isolation_forest'],
+  structural_zeros: [],
+  require_unit: false,
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -91,5 +103,10 @@ export const PARAMETERS_SCHEMA = {
     unsafe_model_formats: stringList,
     safe_model_formats: stringList,
     tree_model_families: stringList,
+    structural_zeros: {
+      type: 'array',
+      items: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } },
+    },
+    require_unit: { type: 'boolean' },
   },
 } as const;

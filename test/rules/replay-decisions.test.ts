@@ -34,11 +34,13 @@ async function record(seq: number, rules: Ruleset, project: string, outputs: Rec
   return { seq, kind: 'decision', decision: decision as Decision, evidence };
 }
 
+const rows = (label: string, from: number, n: number) => Array.from({ length: n }, (_, i) => `${label},${from + i}\n`).join('');
 const counts = (name: string, f: number, m: number) => ({ name, kind: 'table', cells: [{ labels: { sex: 'F' }, count: f }, { labels: { sex: 'M' }, count: m }] });
 const microdata = (name: string, f: number, m: number) => ({
   name,
   kind: 'table',
-  microdata: { format: 'csv', data: `sex,cost\n${'F,100\n'.repeat(f)}${'M,120\n'.repeat(m)}` },
+  // Varied costs: a cell whose contributors all have one value fails all_same.
+  microdata: { format: 'csv', data: `sex,cost\n${rows('F', 100, f)}${rows('M', 120, m)}` },
   spec: { index: 'sex', values: 'cost', aggfunc: 'sum' },
 });
 
@@ -80,11 +82,11 @@ describe('replayDecisions', () => {
   });
 
   it('replays dominance from the stored largest contributions', async () => {
-    const cost = (big: number) => ({ name: 't', kind: 'table', microdata: { format: 'csv', data: `site,cost\n${'A,10\n'.repeat(20)}A,${big}\n${'B,10\n'.repeat(20)}` }, spec: { index: 'site', values: 'cost', aggfunc: 'sum' } });
-    // Site A: the largest contributes 170 of 370 (46%): passes (2, 0.90); fails (1, 0.45).
+    const cost = (big: number) => ({ name: 't', kind: 'table', microdata: { format: 'csv', data: `site,cost\n${rows('A', 1, 20)}A,${big}\n${rows('B', 1, 20)}` }, spec: { index: 'site', values: 'cost', aggfunc: 'sum' } });
+    // Site A: the largest contributes 170 of 380 (45%): passes (2, 0.90); fails (1, 0.44).
     const history = [await record(1, shipped, 'p1', [cost(170)])];
     expect(history[0].decision.outcome).toBe('release');
-    const report = await replayDecisions(history, withDefaults({ nk_n: 1, nk_k: 0.45 }));
+    const report = await replayDecisions(history, withDefaults({ nk_n: 1, nk_k: 0.44 }));
     expect(report.changed.map((c) => c.after)).toEqual(['reject']);
     expect(report.changed[0].outputs[0].newly_flagged.map((f) => f.check)).toEqual(['nk_dominance']);
   });
