@@ -64,7 +64,8 @@ export function tableEvidence(t: CellTable): TableEvidence {
     }
     cells[c] = cell;
   }
-  const out: TableEvidence = { statistic: t.statistic, cells };
+  // The axes, so a table whose margins sit on an axis of two variables re-forms its full grid.
+  const out: TableEvidence = { statistic: t.statistic, index: [...t.rows.vars], columns: [...t.cols.vars], cells };
   if (t.measure !== null) out.measure = t.measure;
   if (t.unit !== null) out.unit = t.unit;
   return out;

@@ -53,6 +53,13 @@ export interface CellInput {
 
 export interface CellsTableInput {
   statistic: TableStatistic;
+  /**
+   * The row variables (outermost first) and the column variables; default: the first label
+   * variable is the row, the rest the columns. A table with margins on an axis of two
+   * variables needs them named, so its cells form a full grid.
+   */
+  index?: string[];
+  columns?: string[];
   /** The measure's name (differencing of values needs it). */
   measure?: string | null;
   /** What the counts count, when they are distinct units (a margin may then be less than its cells' total). */
@@ -90,6 +97,29 @@ function variablesOf(cells: readonly CellInput[], bad: CellProblem): Map<string,
   return vars;
 }
 
+/**
+ * The variables in axis order: `index` then `columns` when the input names them (every label
+ * variable exactly once), else as the first cell lists them.
+ */
+function orderedVariables(vars: Map<string, string>, input: CellsTableInput, pointer: string): Map<string, string> {
+  if (input.index === undefined && input.columns === undefined) return vars;
+  const index = input.index ?? [];
+  const columns = input.columns ?? [];
+  const bad = (message: string): never => {
+    throw new AirlockError('CELLS_INVALID', message, [{ pointer: `${pointer}/${input.index === undefined ? 'columns' : 'index'}`, message }]);
+  };
+  if (index.length === 0) bad('`index` names at least one row variable');
+  const out = new Map<string, string>();
+  for (const name of [...index, ...columns]) {
+    const key = normalise(name);
+    if (!vars.has(key)) bad(`"${name}" is not a label variable of the cells`);
+    if (out.has(key)) bad(`"${name}" is named twice in index and columns`);
+    out.set(key, vars.get(key) as string);
+  }
+  if (out.size !== vars.size) bad(`index and columns must name every label variable: ${[...vars.values()].join(', ')}`);
+  return out;
+}
+
 /** A cell's labels in variable order (normalised names), with margins spelt exactly `All`. */
 function labelsInOrder(cell: CellInput, vars: Map<string, string>, i: number, bad: CellProblem): string[] {
   const byVar = new Map<string, string>();
@@ -114,10 +144,11 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
   if (statistic === 'frequency' && input.measure) {
     throw new AirlockError('CELLS_INVALID', 'a frequency table has no measure', [{ pointer: `${pointer}/measure`, message: 'frequency tables count records' }]);
   }
-  const vars = variablesOf(cells, problem);
+  const vars = orderedVariables(variablesOf(cells, problem), input, pointer);
   const names = [...vars.values()];
-  const rowVars = names.slice(0, 1);
-  const colVars = names.slice(1);
+  const nRowVars = input.index?.length ?? 1;
+  const rowVars = names.slice(0, nRowVars);
+  const colVars = names.slice(nRowVars);
   const rowKeys = new Map<string, string[]>();
   const colKeys = new Map<string, string[]>();
   // Keys are normalised, so two spellings of one category are one row; the first spelling is shown.
@@ -125,8 +156,8 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
   const ordered = cells.map((cell, i) => {
     if (typeof cell !== 'object' || cell === null || typeof cell.labels !== 'object' || cell.labels === null) problem(i, 'a cell needs labels');
     const labels = labelsInOrder(cell, vars, i, problem);
-    const r = labels.slice(0, 1);
-    const c = labels.slice(1);
+    const r = labels.slice(0, nRowVars);
+    const c = labels.slice(nRowVars);
     if (!rowKeys.has(keyOf(r))) rowKeys.set(keyOf(r), r);
     if (!colKeys.has(keyOf(c))) colKeys.set(keyOf(c), c);
     return labels;
@@ -167,7 +198,7 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
   const sums = new Float64Array(nCells).fill(NaN);
   cells.forEach((cell, i) => {
     const labels = ordered[i];
-    const idx = (rowIndex.get(keyOf(labels.slice(0, 1))) as number) * nC + (colIndex.get(keyOf(labels.slice(1))) as number);
+    const idx = (rowIndex.get(keyOf(labels.slice(0, nRowVars))) as number) * nC + (colIndex.get(keyOf(labels.slice(nRowVars))) as number);
     if (source[idx] >= 0) problem(i, `two cells have the same labels (cells ${source[idx]} and ${i})`);
     source[idx] = i;
     sums[idx] = readCell(t, idx, cell, (message) => problem(i, message));

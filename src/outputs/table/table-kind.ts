@@ -72,6 +72,8 @@ interface TableOutput extends RawOutput {
   statistic?: TableStatistic;
   measure?: string;
   unit?: string;
+  index?: string[];
+  columns?: string[];
   cells?: CellsTableInput['cells'];
 }
 
@@ -82,7 +84,10 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     if (out.microdata !== undefined || out.spec !== undefined) {
       throw new AirlockError('SPEC_INVALID', 'a table has either microdata + spec or cells, not both', [{ pointer: ctx.pointer, message: 'both given' }]);
     }
-    const t = tableFromCells({ statistic: out.statistic ?? 'frequency', measure: out.measure ?? null, unit: out.unit ?? null, cells: out.cells }, topK, ctx.pointer);
+    const input: CellsTableInput = { statistic: out.statistic ?? 'frequency', measure: out.measure ?? null, unit: out.unit ?? null, cells: out.cells };
+    if (out.index !== undefined) input.index = out.index;
+    if (out.columns !== undefined) input.columns = out.columns;
+    const t = tableFromCells(input, topK, ctx.pointer);
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
     return t;
   }
