@@ -17,6 +17,10 @@
 /** Any run of Unicode white space (incl. no-break and ideographic spaces) and controls that render as space. */
 const SPACE_RUN = /[\s\u0085\u180e\u200b\u2028\u2029\ufeff]+/gu;
 
+const ASCII = /^[\x00-\x7f]*$/;
+/** The ASCII members of `SPACE_RUN` (what `\s` matches below U+0080). */
+const ASCII_SPACE_RUN = /[\t\n\v\f\r ]+/g;
+
 /** Memo for repeated labels (a column's dictionary repeats them); bounded so it cannot grow without limit. */
 const memo = new Map<string, string>();
 const MEMO_LIMIT = 65_536;
@@ -29,6 +33,9 @@ const MEMO_LIMIT = 65_536;
  * @example normalise('Ｎｏｒｔｈ') // 'north'
  */
 export function normalise(s: string): string {
+  // ASCII text (most labels, and unit columns of a million ids) is its own NFKC form and folds
+  // case as lower case: the same result without the Unicode passes or the memo.
+  if (ASCII.test(s)) return s.toLowerCase().replace(ASCII_SPACE_RUN, ' ').trim();
   const hit = memo.get(s);
   if (hit !== undefined) return hit;
   const out = s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(SPACE_RUN, ' ').trim();

@@ -21,6 +21,8 @@ import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue } from './loa
 import { readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
 import type { Parameters } from './parameters.js';
 import { DEFAULT_PARAMETERS } from './parameters.js';
+import { normalise } from '../lib/normalise.js';
+import { canonicalJson } from '../signing/canonical-json.js';
 
 /** The classes of problem lint reports; tests and CI match on these. */
 export const LINT_CODES = {
@@ -68,11 +70,16 @@ const HIGHER_IS_STRICTER = ['threshold', 'k', 'l', 'dof_threshold', 'min_samples
 /** Parameters where a larger value is less strict. */
 const LOWER_IS_STRICTER = ['nk_k', 'saturation'] as const;
 /** Booleans where `false` is less strict. */
-const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values'] as const;
+const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values', 'require_unit'] as const;
 /** Lists where removing an entry is less strict (the entries are what gets flagged). */
 const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families'] as const;
 /** Lists where adding an entry is less strict (the entries are what gets accepted). */
 const FEWER_IS_STRICTER = ['safe_model_formats'] as const;
+
+/** A structural-zero pattern with its names and labels normalised, for comparing lists. */
+function normalisedPattern(z: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(z).map(([k, v]) => [normalise(k), normalise(v)]));
+}
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -162,6 +169,12 @@ function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: Ch
     if (!list) continue;
     const added = list.filter((v) => !def[k].includes(v));
     if (added.length) warn(`/parameters/${k}`, `${k} adds ${added.join(', ')} to the default list`);
+  }
+  // Structural zeros are exemptions: each one a project adds is a cell that no longer fails.
+  if (p.structural_zeros) {
+    const known = new Set(def.structural_zeros.map((z) => canonicalJson(normalisedPattern(z))));
+    const added = p.structural_zeros.filter((z) => !known.has(canonicalJson(normalisedPattern(z))));
+    if (added.length) warn('/parameters/structural_zeros', `structural_zeros adds ${added.map((z) => JSON.stringify(z)).join(', ')} to the default list`);
   }
   for (const kind of Object.keys(o.checks ?? {}) as OutputKind[]) {
     const mine = o.checks?.[kind] ?? [];

@@ -52,6 +52,7 @@ describe('lintRules', () => {
     ['zeros no longer disclosive', 'zeros_are_disclosive: false', '/parameters/zeros_are_disclosive'],
     ['a blocked extension dropped', 'blocked_extensions: [".svg"]', '/parameters/blocked_extensions'],
     ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, rds]', '/parameters/safe_model_formats'],
+    ['a structural zero added', 'structural_zeros: [{ sex: male, pregnant: "yes" }]', '/parameters/structural_zeros'],
   ])('warns about a project override with %s', (_name, param, path) => {
     const r = lintRules(rulesDir({ 'projects/weak.yaml': `project: weak\nparameters:\n  ${param}\n` }));
     expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([[path, 'warning', 'weaker_override']]);
@@ -63,6 +64,25 @@ describe('lintRules', () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ path: '/checks/table', severity: 'warning', code: 'weaker_override' });
     expect(r.problems[0].message).toContain('removes zeros');
+  });
+
+  it('warns when a project no longer requires the unit column the default requires', () => {
+    const dir = rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  require_unit: true'), 'projects/weak.yaml': 'project: weak\nparameters:\n  require_unit: false\n' });
+    expect(problems(dir)).toEqual(['weak.yaml#/parameters/require_unit warning weaker_override']);
+  });
+
+  it('does not warn about structural zeros the default already lists, however spelt', () => {
+    const dir = rulesDir({
+      'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  structural_zeros: [{ sex: male, pregnant: "yes" }]'),
+      'projects/same.yaml': 'project: same\nparameters:\n  structural_zeros: [{ Sex: Male, PREGNANT: "Yes " }]\n',
+    });
+    expect(problems(dir)).toEqual([]);
+  });
+
+  it('refuses a malformed structural zero and suggests the name of a misspelt one', () => {
+    expect(problems(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  structural_zeros: [{}]\n' }))).toEqual(['a.yaml#/parameters/structural_zeros/0 error out_of_range']);
+    const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  structual_zeros: []\n' }));
+    expect(r.problems[0].message).toBe('unknown parameter "structual_zeros" (did you mean "structural_zeros"?)');
   });
 
   it('does not warn about a stricter override', () => {

@@ -450,15 +450,20 @@ function rowsAtValues(cellOf: Int32Array, x: Float64Array, low: number, grid: Gr
 
 /** A growable typed array of (cell, unit) pairs in the order a unit walk emits them. */
 class Pairs {
-  cell = new Uint32Array(1024);
-  unit = new Uint32Array(1024);
+  cell: Uint32Array;
+  unit: Uint32Array;
   /** 1 when the unit has a non-missing measure value in the cell (a contributor). */
-  has = new Uint8Array(1024);
+  has: Uint8Array;
   total: Float64Array | null;
   length = 0;
 
-  constructor(keepTotals: boolean) {
-    this.total = keepTotals ? new Float64Array(1024) : null;
+  /** `expected`: a first guess at the number of pairs (grown by doubling beyond it). */
+  constructor(keepTotals: boolean, expected: number) {
+    const size = Math.max(1024, expected);
+    this.cell = new Uint32Array(size);
+    this.unit = new Uint32Array(size);
+    this.has = new Uint8Array(size);
+    this.total = keepTotals ? new Float64Array(size) : null;
   }
 
   push(cell: number, unit: number, has: number, total: number): void {
@@ -535,12 +540,20 @@ function unitContributions(
     ]);
   }
   for (let u = 0; u < nUnits; u++) start[u + 1] += start[u];
-  const order = new Int32Array(start[nUnits]);
+  // The rows' cells and values in unit order, so the walk below reads them sequentially.
+  const m = start[nUnits];
+  const cellByUnit = new Int32Array(m);
+  const xByUnit = x === null ? null : new Float64Array(m);
   const fill = start.slice(0, nUnits);
-  for (let i = 0; i < cellOf.length; i++) if (cellOf[i] >= 0) order[fill[ids.code[unitCol.codes[i]]]++] = i;
+  for (let i = 0; i < cellOf.length; i++) {
+    if (cellOf[i] < 0) continue;
+    const k = fill[ids.code[unitCol.codes[i]]]++;
+    cellByUnit[k] = cellOf[i];
+    if (xByUnit !== null && x !== null) xByUnit[k] = x[i];
+  }
 
   const acc = new Accumulator(nCells, opts.topK, x !== null, opts.statistic === 'std');
-  const pairs = new Pairs(opts.statistic === 'median');
+  const pairs = new Pairs(opts.statistic === 'median', m);
   const two = opts.two;
   const atLow = two ? new Float64Array(nCells) : null;
   const atHigh = two ? new Float64Array(nCells) : null;
@@ -550,29 +563,36 @@ function unitContributions(
   const has = new Uint8Array(nCells);
   const bits = new Uint8Array(nCells);
   const touched = new Int32Array(nCells);
-  let nTouched = 0;
-  let u = 0;
-  let v = NaN;
-  const touch = (c: number): void => {
-    if (stamp[c] !== u) {
-      stamp[c] = u;
-      total[c] = 0;
-      has[c] = 0;
-      bits[c] = 0;
-      touched[nTouched++] = c;
-    }
-    if (v === v) {
-      total[c] += v;
-      has[c] = 1;
-      if (two) bits[c] |= v === two[0] ? 1 : 2;
-    }
-  };
-  for (u = 0; u < nUnits; u++) {
-    nTouched = 0;
+  const groups = new Int32Array(4);
+  const { nC, rowM, colM } = grid;
+  const low = two ? two[0] : NaN;
+  for (let u = 0; u < nUnits; u++) {
+    let nTouched = 0;
     for (let k = start[u]; k < start[u + 1]; k++) {
-      const i = order[k];
-      v = x === null ? NaN : x[i];
-      forCellAndMargins(cellOf[i], grid, touch);
+      const cell = cellByUnit[k];
+      const v = xByUnit === null ? NaN : xByUnit[k];
+      // The cell and the margins over it (the same cells `forCellAndMargins` visits), inline: this is the hot loop.
+      const r = Math.floor(cell / nC);
+      let ng = 0;
+      groups[ng++] = cell;
+      if (colM >= 0) groups[ng++] = r * nC + colM;
+      if (rowM >= 0) groups[ng++] = rowM * nC + (cell - r * nC);
+      if (rowM >= 0 && colM >= 0) groups[ng++] = rowM * nC + colM;
+      for (let j = 0; j < ng; j++) {
+        const c = groups[j];
+        if (stamp[c] !== u) {
+          stamp[c] = u;
+          total[c] = 0;
+          has[c] = 0;
+          bits[c] = 0;
+          touched[nTouched++] = c;
+        }
+        if (v === v) {
+          total[c] += v;
+          has[c] = 1;
+          if (two) bits[c] |= v === low ? 1 : 2;
+        }
+      }
     }
     for (let j = 0; j < nTouched; j++) {
       const c = touched[j];
