@@ -114,6 +114,8 @@ class Accumulator {
     readonly k: number,
     readonly extremes: boolean,
     readonly moments: boolean,
+    /** Track the largest value per row too (min/max tables); otherwise it is derived after the pass. */
+    readonly fullRange = false,
   ) {
     this.records = new Float64Array(nCells);
     this.count = new Float64Array(nCells);
@@ -219,6 +221,7 @@ function accumulate(acc: Accumulator, dims: CategoryColumn[], values: Float64Arr
   const r1 = dims.length === 2 ? dims[1].dict.length : 1;
   const { records, missing, sum, sumAbs, negative, top, k, min, max } = acc;
   const moments = acc.moments;
+  const fullRange = acc.fullRange;
   for (let i = 0; i < n; i++) {
     let cell: number;
     if (keys !== null) {
@@ -245,15 +248,40 @@ function accumulate(acc: Accumulator, dims: CategoryColumn[], values: Float64Arr
     if (x < 0) {
       a = -x;
       negative[cell] = 1;
+      // Only the negative part is added up here: Σ|x| = Σx − 2·Σ(x < 0), one add fewer per row.
+      sumAbs[cell] += x;
     }
-    sumAbs[cell] += a;
     const base = cell * k;
     if (a > top[base + k - 1]) insertTop(top, base, k, a);
+    // The smallest value per row; the largest is the largest |x| wherever nothing is negative
+    // (the common case), so only min/max tables, and cells with a negative, pay for it.
     if (x < min[cell]) min[cell] = x;
-    if (x > max[cell]) max[cell] = x;
+    if (fullRange && x > max[cell]) max[cell] = x;
     if (moments) acc.addMoment(cell, x, records[cell] - missing[cell]);
   }
-  for (let c = 0; c < acc.nCells; c++) acc.count[c] = values === null ? records[c] : records[c] - missing[c];
+  if (values === null) {
+    acc.count.set(records);
+    return;
+  }
+  let negativeCells = false;
+  for (let c = 0; c < acc.nCells; c++) {
+    acc.count[c] = records[c] - missing[c];
+    sumAbs[c] = sum[c] - 2 * sumAbs[c];
+    if (negative[c]) negativeCells = true;
+    else if (!fullRange && acc.count[c] > 0) max[c] = top[c * k];
+  }
+  if (negativeCells && !fullRange) largestInNegativeCells(acc, dims, values, n);
+}
+
+/** The largest value of each cell with a negative contribution (where it need not be the largest |x|): a second pass, for such tables only. */
+function largestInNegativeCells(acc: Accumulator, dims: CategoryColumn[], values: Float64Array, n: number): void {
+  const keys = rawCells(dims, n);
+  const { negative, max } = acc;
+  for (let i = 0; i < n; i++) {
+    const cell = keys[i];
+    const x = values[i];
+    if (cell >= 0 && negative[cell] && x > max[cell]) max[cell] = x;
+  }
 }
 
 /** Which categories of each variable occur in a counted row: the digits of non-empty raw cells. */
@@ -667,6 +695,7 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     opts.topK,
     rowValues !== null,
     rowValues !== null && statistic === 'std',
+    statistic === 'min' || statistic === 'max',
   );
   accumulate(raw, dims, rowValues, n);
 
