@@ -41,6 +41,7 @@ export const ERRORS = {
   FILE_INVALID: { status: 422, title: 'The file output has an unusable file name or no content' },
   BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
   COMMENT_REQUIRED: { status: 422, title: 'This review action needs a comment' },
+  RULESET_INVALID: { status: 422, title: 'The candidate rule set is invalid' },
   // --- auth ---
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, title: 'The token does not allow this action' },

@@ -48,6 +48,8 @@ export interface FinalizeMeta {
   /** The submitting token's name (`anonymous` only where no authentication is configured). */
   submittedBy: string;
   traceId: string | null;
+  /** The request's outputs as submitted (kept for checkers when the decision needs review). */
+  outputs?: readonly unknown[];
 }
 
 /** Request-level options the HTTP layer knows and the JSON body does not. */
@@ -119,7 +121,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
-          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null }),
+          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]) }),
         ) : {};
     return { decision, ...finalized };
   };

@@ -115,6 +115,8 @@ export interface ReviewResult {
 export interface ReviewService {
   /** Unsettled decisions with outcome `review` in the caller's projects (or one of them), oldest first. */
   queue(caller: Caller, page: { cursor?: string | null; limit: number; project?: string }): Promise<{ items: QueueItem[]; next_cursor: string | null }>;
+  /** The decision record under review; `NOT_FOUND` when unknown, not a decision, or outside the caller's projects. */
+  original(caller: Caller, decisionId: string): Promise<StoredRecord>;
   /** The review of one decision as the caller may see it; `NOT_FOUND` outside the caller's projects. */
   status(caller: Caller, decisionId: string): Promise<ReviewStatus>;
   /** Records a checker's vote (and the final outcome when it settles the review). */
@@ -325,6 +327,8 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
       }
       return { items, next_cursor: listed.next_cursor };
     },
+
+    original,
 
     async status(caller, id) {
       const orig = await original(caller, id);

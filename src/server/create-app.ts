@@ -27,6 +27,12 @@ import { route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
+import { createAuthenticator } from '../identity/authenticator.js';
+import type { OidcSignIn } from '../identity/oidc-sign-in.js';
+import type { SessionStore } from '../identity/session-store.js';
+import type { ReviewOutputs } from '../review/review-outputs.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -45,6 +51,12 @@ export interface AppDeps {
   audit?: { store: AuditStore; jwks(): Jwks };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
+  /** Outputs of decisions needing review, kept for checkers to preview. */
+  reviewOutputs?: ReviewOutputs | null;
+  /** People: console sessions and the IdP (sign-in, access tokens). */
+  identity?: { sessions: SessionStore; oidc: OidcSignIn | null };
+  /** The built console to serve at /ui (`ui/dist`); absent = no console routes. */
+  consoleDir?: string;
 }
 
 
@@ -86,8 +98,12 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, ruleset: deps.ruleset().digest });
     }),
   );
-  const submitter = requireRole(deps.tokens, 'submitter');
-  const admin = requireRole(deps.tokens, 'admin');
+  // One way to say who is calling for every route: static tokens, IdP access tokens, console sessions.
+  const auth = createAuthenticator({ tokens: deps.tokens, sessions: deps.identity?.sessions ?? null, oidc: deps.identity?.oidc ?? null });
+  const submitter = requireRole(auth, 'submitter');
+  const admin = requireRole(auth, 'admin');
+  if (deps.identity) registerSessionRoutes(app, { ...deps.identity, config: deps.config, json, logger: deps.logger });
+  if (deps.consoleDir) registerConsoleRoutes(app, { dir: deps.consoleDir });
   app.get('/v1/rulesets/active', admin, (_req, res) => {
     const r = deps.ruleset();
     res.json({ name: r.name, version: r.version, digest: r.digest, content: r.content });
@@ -103,10 +119,11 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
-  if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(deps.tokens, 'auditor') });
-  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(deps.tokens, ['admin', 'auditor']) });
-  if (deps.reviews) {
-    registerReviewRoutes(app, { reviews: deps.reviews, checker: requireRole(deps.tokens, 'checker'), reader: requireAnyRole(deps.tokens, ['checker', 'auditor']), json });
+  const reviews = deps.reviews;
+  if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
+  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
+  if (reviews) {
+    registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
   }
   deps.extend?.(app);
   app.use(notFound);

@@ -11,7 +11,9 @@ import { MAX_PAGE_LIMIT } from '../../audit/audit-store.js';
 import { callerOf } from '../../auth/require-role.js';
 import { AirlockError } from '../../errors.js';
 import { schemaValidator } from '../../api/openapi.js';
-import type { ReviewRequest, ReviewService } from '../../review/review-service.js';
+import type { CommentRequest, ReviewRequest, ReviewService } from '../../review/review-service.js';
+import type { ReviewOutputs } from '../../review/review-outputs.js';
+import { mayAccessProject } from '../../auth/authorize.js';
 import { route } from '../route.js';
 
 export interface ReviewRouteDeps {
@@ -20,11 +22,18 @@ export interface ReviewRouteDeps {
   checker: RequestHandler;
   /** Authenticates who may read review states (checkers and auditors). */
   reader: RequestHandler;
+  /** Authenticates who may read a review's state: checkers, auditors, and submitters (the researcher's view: public comments once settled). */
+  statusReader?: RequestHandler;
   /** The JSON body parser (with the configured limit). */
   json: RequestHandler;
+  /** Outputs kept for checkers to preview, when the service keeps them. */
+  outputs?: ReviewOutputs | null;
 }
 
 const validateReview = schemaValidator('ReviewRequest');
+const validateComment = schemaValidator('CommentRequest');
+const validateReturn = schemaValidator('ReturnRequest');
+const requireJson: RequestHandler = (req, _res, next) => next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
 
 function pageLimit(q: unknown): number {
   if (q === undefined) return 50;
@@ -41,12 +50,13 @@ export function registerReviewRoutes(app: Express, deps: ReviewRouteDeps): void 
     deps.checker,
     route(async (req, res) => {
       const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : null;
-      res.json(await deps.reviews.queue(callerOf(res), { cursor, limit: pageLimit(req.query.limit) }));
+      const project = typeof req.query.project === 'string' && req.query.project !== '' ? req.query.project : undefined;
+      res.json(await deps.reviews.queue(callerOf(res), { cursor, limit: pageLimit(req.query.limit), ...(project ? { project } : {}) }));
     }),
   );
   app.get(
     '/v1/decisions/:id/reviews',
-    deps.reader,
+    deps.statusReader ?? deps.reader,
     route(async (req, res) => {
       res.json(await deps.reviews.status(callerOf(res), String(req.params.id)));
     }),
@@ -54,11 +64,48 @@ export function registerReviewRoutes(app: Express, deps: ReviewRouteDeps): void 
   app.post(
     '/v1/decisions/:id/reviews',
     deps.checker,
-    (req, _res, next) => next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json')),
+    requireJson,
     deps.json,
     route(async (req, res) => {
       validateReview(req.body);
       res.status(201).json(await deps.reviews.review(callerOf(res), String(req.params.id), req.body as ReviewRequest));
+    }),
+  );
+  app.post(
+    '/v1/decisions/:id/comments',
+    deps.checker,
+    requireJson,
+    deps.json,
+    route(async (req, res) => {
+      validateComment(req.body);
+      res.status(201).json(await deps.reviews.comment(callerOf(res), String(req.params.id), req.body as CommentRequest));
+    }),
+  );
+  app.post(
+    '/v1/decisions/:id/return',
+    deps.checker,
+    requireJson,
+    deps.json,
+    route(async (req, res) => {
+      validateReturn(req.body);
+      res.status(201).json(await deps.reviews.giveBack(callerOf(res), String(req.params.id), req.body as { comment?: string }));
+    }),
+  );
+  app.get(
+    '/v1/decisions/:id/outputs/:name',
+    deps.reader,
+    route(async (req, res) => {
+      const caller = callerOf(res);
+      const id = String(req.params.id);
+      const name = String(req.params.name);
+      // NOT_FOUND for an unknown decision or one outside the caller's projects, as everywhere.
+      const original = await deps.reviews.original(caller, id);
+      const output = original.decision.outputs.find((o) => o.name === name);
+      if (!output || !mayAccessProject(caller, original.decision.project)) throw new AirlockError('NOT_FOUND', `decision ${id} has no output "${name}"`);
+      const kept = deps.outputs ? await deps.outputs.get(id, name, output.sha256) : null;
+      if (!kept) throw new AirlockError('NOT_FOUND', `the output "${name}" is not kept for preview: the review is settled, the decision did not need review, it was too large or a streamed CSV upload`);
+      res.setHeader('cache-control', 'no-store');
+      res.json(kept);
     }),
   );
 }
