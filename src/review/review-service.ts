@@ -58,6 +58,8 @@ export interface SignedRecord {
 /** Where the review of one decision stands, as this viewer may see it. */
 export interface ReviewStatus {
   decision_id: string;
+  /** The decision under review, as recorded and signed. */
+  original: SignedRecord;
   /** The state; `pending` while this viewer may not yet know how others voted (`blinded`). */
   state: ReviewState;
   /** Distinct checkers who said release (0 while blinded). */
@@ -241,6 +243,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
     const mayAct = open && caller.roles.includes('checker') && mayAccessProject(caller, orig.decision.project) && !isOwnRequest(caller, orig);
     return {
       decision_id: orig.decision.id,
+      original: signedRecord(orig),
       state: view.state,
       approvals: view.masked ? 0 : at.approvals,
       required: records.final?.decision.review?.required ?? required,
