@@ -59,7 +59,8 @@ export function registerConsoleRoutes(app: Express, opts: { dir: string }): void
   };
   const assets = express.static(join(opts.dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false });
   app.get('/', (_req, res) => res.redirect(302, '/ui/'));
-  app.get('/ui', (_req, res) => res.redirect(302, '/ui/'));
+  // Express matches `/ui/` here too (non-strict routing): only the bare `/ui` is redirected.
+  app.get('/ui', csp, (req, res, next) => (req.originalUrl.split('?')[0] === '/ui' ? res.redirect(302, '/ui/') : sendIndex(req, res, next)));
   app.get('/ui/assets/*path', csp, (req, res, next) => {
     req.url = req.url.replace(/^\/ui\/assets/, '');
     assets(req, res, (e?: unknown) => next(e ? new AirlockError('ROUTE_NOT_FOUND', `no console asset ${req.path}`) : undefined));

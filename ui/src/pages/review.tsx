@@ -125,9 +125,9 @@ function ReviewPanel({ data, reload }: { data: Loaded; reload(): void }) {
             void act(() => api('POST', `/v1/decisions/${encodeURIComponent(id)}/comments`, { text: comment, visibility }));
           }}
         >
-          <h3 id="comment-h">Comment</h3>
+          <h3 id="comment-h">Comment or return</h3>
           <label>
-            Comment
+            Comment text
             <textarea name="comment" rows={3} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
           </label>
           <fieldset>
