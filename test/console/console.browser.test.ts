@@ -133,7 +133,8 @@ async function axe(page: Page, name: string): Promise<void> {
   });
   const count = (impact: string) => result.filter((v) => v.impact === impact).length;
   axeReport[name] = { critical: count('critical'), serious: count('serious'), moderate: count('moderate'), minor: count('minor') };
-  expect(result.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `axe on ${name}`).toEqual([]);
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad, `axe on ${name}: ${JSON.stringify(bad)}`).toEqual([]);
 }
 
 async function shot(page: Page, file: string): Promise<void> {

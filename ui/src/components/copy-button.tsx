@@ -7,7 +7,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     <button
       type="button"
       class="secondary outline small"
-      aria-label={label}
+      aria-label={`Copy ${label}`}
       onClick={() => {
         void navigator.clipboard?.writeText(text).then(() => setDone(true), () => setDone(false));
       }}
