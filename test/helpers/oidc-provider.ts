@@ -27,9 +27,13 @@ export interface TestIdp {
   clientSecret: string;
   /** Reserves a port for the provider before its redirect URI is known. */
   close(): Promise<void>;
-  /** A client-credentials access token (JWT, audience `airlock-api`) carrying these claims. */
+  /** A client-credentials access token (JWT for the API audience) whose `sub` is `claims.sub` (one of MACHINE_SUBJECTS, default tre-portal), carrying the other claims. */
   accessToken(claims: Record<string, unknown>): Promise<string>;
 }
+
+/** Subjects `accessToken` can issue tokens for. */
+export const MACHINE_SUBJECTS = ['tre-portal', 'ann', 'bob', 'cat', 'dee', 'gus', 'sam', 'same', 'x', 'y'];
+const MACHINE_SECRET = 'machine-secret-0123456789-abcdefghij';
 
 /** The audience the machine client's access tokens carry. */
 export const TEST_API_AUDIENCE = 'https://airlock.test/api';
@@ -51,7 +55,8 @@ export async function startOidcProvider(opts: { redirectUris: (issuer: string) =
   const provider = new Provider(issuer, {
     clients: [
       { client_id: clientId, client_secret: clientSecret, redirect_uris: opts.redirectUris(issuer), post_logout_redirect_uris: opts.redirectUris(issuer).map((u) => u.replace(/\/v1\/session\/callback$/, '/ui/')), grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-      { client_id: 'tre-portal', client_secret: 'portal-secret-0123456789-abcdefghij', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' },
+      // One machine client per subject: a client-credentials token's `sub` is its client id.
+      ...MACHINE_SUBJECTS.map((id) => ({ client_id: id, client_secret: MACHINE_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' as const })),
     ],
     pkce: { required: () => true },
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles', 'projects'], email: ['email'] },
@@ -62,7 +67,7 @@ export async function startOidcProvider(opts: { redirectUris: (issuer: string) =
       resourceIndicators: {
         enabled: true,
         // Only the machine client's tokens are for airlock's API; people's go to userinfo.
-        defaultResource: (_ctx: unknown, client: { clientId: string }) => (client.clientId === 'tre-portal' ? TEST_API_AUDIENCE : undefined),
+        defaultResource: (_ctx: unknown, client: { clientId: string }) => (MACHINE_SUBJECTS.includes(client.clientId) ? TEST_API_AUDIENCE : undefined),
         useGrantedResource: () => false,
         getResourceServerInfo: () => ({ scope: 'api', audience: TEST_API_AUDIENCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
       },
@@ -83,10 +88,11 @@ export async function startOidcProvider(opts: { redirectUris: (issuer: string) =
     clientId,
     clientSecret,
     async accessToken(claims) {
-      pendingClaims = claims;
+      const { sub = 'tre-portal', ...rest } = claims;
+      pendingClaims = rest;
       const res = await fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('tre-portal:portal-secret-0123456789-abcdefghij').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { authorization: `Basic ${Buffer.from(`${String(sub)}:${MACHINE_SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api', resource: TEST_API_AUDIENCE }),
       });
       const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };

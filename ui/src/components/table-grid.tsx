@@ -59,7 +59,7 @@ export function TableGrid({ caption, index, columns, cells, flags }: { caption: 
   const cols = columns.length ? distinct(cells, columns) : [[]];
   return (
     <div class="grid-scroll">
-      <table class="dense grid">
+      <table class="dense cell-grid">
         <caption>{caption}</caption>
         <thead>
           <tr>
