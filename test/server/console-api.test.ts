@@ -225,7 +225,8 @@ describe('auditors and governance', () => {
 
   it('lists the rule-set history and diffs a candidate with its replay impact', async () => {
     const live = s.ruleset();
-    await submit(needsReview());
+    // Released under threshold 10; a threshold of 40 would reject it.
+    expect((await submit({ project: 'p1', requester: 'alice', outputs: [{ name: 't', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 20 }, { labels: { sex: 'M' }, count: 30 }] }] })).outcome).toBe('release');
     const history = (await request(s.url).get('/v1/rulesets').set(as('admin')).expect(200)).body.items;
     expect(history[0]).toMatchObject({ digest: live.digest, live: true, name: 'default' });
     expect(history[0].decisions).toBeGreaterThan(0);
