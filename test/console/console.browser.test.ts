@@ -41,7 +41,7 @@ let s: TestServer;
 let browser: Browser;
 const portal = { authorization: `Bearer portal-token-0123456789` };
 const violations: string[] = [];
-const axeReport: Record<string, { serious: number; critical: number; moderate: number; minor: number }> = {};
+const axeReport: Record<string, { serious: number; critical: number; moderate: number; minor: number; ids?: string[] }> = {};
 
 /** A request with a table whose small cell the researcher asks an exception for: the automation said fail, so it needs review. */
 const needsReview = (requester: string, name = 'admissions_by_region') => ({
@@ -132,7 +132,7 @@ async function axe(page: Page, name: string): Promise<void> {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   const count = (impact: string) => result.filter((v) => v.impact === impact).length;
-  axeReport[name] = { critical: count('critical'), serious: count('serious'), moderate: count('moderate'), minor: count('minor') };
+  axeReport[name] = { critical: count('critical'), serious: count('serious'), moderate: count('moderate'), minor: count('minor'), ...(result.length ? { ids: [...new Set(result.map((v) => v.id))] } : {}) };
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `axe on ${name}: ${JSON.stringify(bad)}`).toEqual([]);
 }

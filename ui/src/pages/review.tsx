@@ -188,6 +188,7 @@ export default function Review({ id }: { id: string }) {
       </p>
       <div class="review-layout">
         <div class="outputs">
+          <h2 class="visually-hidden">Outputs</h2>
           {d.outputs.map((o) => (
             <OutputView key={o.name} decisionId={d.id} output={o} />
           ))}
