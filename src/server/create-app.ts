@@ -7,10 +7,8 @@
  * app.listen(8080);
  */
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
@@ -23,7 +21,7 @@ import { requireAnyRole, requireRole, type TokenSource } from '../auth/require-r
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
-import { route } from './route.js';
+import { requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
@@ -65,11 +63,6 @@ export function limitsOf(config: Readonly<Config>): Limits {
 }
 
 
-/** Refuses bodies that are not JSON before anything reads them. */
-function requireJson(req: Request, _res: Response, next: NextFunction): void {
-  if (!req.is('application/json')) next(new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
-  else next();
-}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();

@@ -14,7 +14,7 @@ import { schemaValidator } from '../../api/openapi.js';
 import type { CommentRequest, ReviewRequest, ReviewService } from '../../review/review-service.js';
 import type { ReviewOutputs } from '../../review/review-outputs.js';
 import { mayAccessProject } from '../../auth/authorize.js';
-import { route } from '../route.js';
+import { requireJson, route } from '../route.js';
 
 export interface ReviewRouteDeps {
   reviews: ReviewService;
@@ -33,7 +33,7 @@ export interface ReviewRouteDeps {
 const validateReview = schemaValidator('ReviewRequest');
 const validateComment = schemaValidator('CommentRequest');
 const validateReturn = schemaValidator('ReturnRequest');
-const requireJson: RequestHandler = (req, _res, next) => next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
+
 
 function pageLimit(q: unknown): number {
   if (q === undefined) return 50;
@@ -61,36 +61,21 @@ export function registerReviewRoutes(app: Express, deps: ReviewRouteDeps): void 
       res.json(await deps.reviews.status(callerOf(res), String(req.params.id)));
     }),
   );
-  app.post(
-    '/v1/decisions/:id/reviews',
-    deps.checker,
-    requireJson,
-    deps.json,
-    route(async (req, res) => {
-      validateReview(req.body);
-      res.status(201).json(await deps.reviews.review(callerOf(res), String(req.params.id), req.body as ReviewRequest));
-    }),
-  );
-  app.post(
-    '/v1/decisions/:id/comments',
-    deps.checker,
-    requireJson,
-    deps.json,
-    route(async (req, res) => {
-      validateComment(req.body);
-      res.status(201).json(await deps.reviews.comment(callerOf(res), String(req.params.id), req.body as CommentRequest));
-    }),
-  );
-  app.post(
-    '/v1/decisions/:id/return',
-    deps.checker,
-    requireJson,
-    deps.json,
-    route(async (req, res) => {
-      validateReturn(req.body);
-      res.status(201).json(await deps.reviews.giveBack(callerOf(res), String(req.params.id), req.body as { comment?: string }));
-    }),
-  );
+  // A checker's signed act on a decision under review: a vote, a comment, a return to the researcher.
+  const act = (path: string, validate: (body: unknown) => void, fn: (caller: ReturnType<typeof callerOf>, id: string, body: never) => Promise<unknown>) =>
+    app.post(
+      path,
+      deps.checker,
+      requireJson,
+      deps.json,
+      route(async (req, res) => {
+        validate(req.body);
+        res.status(201).json(await fn(callerOf(res), String(req.params.id), req.body as never));
+      }),
+    );
+  act('/v1/decisions/:id/reviews', validateReview, (caller, id, body: ReviewRequest) => deps.reviews.review(caller, id, body));
+  act('/v1/decisions/:id/comments', validateComment, (caller, id, body: CommentRequest) => deps.reviews.comment(caller, id, body));
+  act('/v1/decisions/:id/return', validateReturn, (caller, id, body: { comment?: string }) => deps.reviews.giveBack(caller, id, body));
   app.get(
     '/v1/decisions/:id/outputs/:name',
     deps.reader,

@@ -19,7 +19,7 @@ import { replayDecisions } from '../../rules/replay-decisions.js';
 import { AirlockError } from '../../errors.js';
 import type { Ruleset } from '../../rules/load-ruleset.js';
 import { rulesetFromContent } from '../../rules/load-ruleset.js';
-import { route } from '../route.js';
+import { requireJson, route } from '../route.js';
 
 export interface RulesetRouteDeps {
   store: Pick<AuditStore, 'getRuleset' | 'rulesetUsage' | 'scan'>;
@@ -68,7 +68,7 @@ export function registerRulesetRoutes(app: Express, deps: RulesetRouteDeps): voi
   app.post(
     '/v1/rulesets/diff',
     deps.reader,
-    (req, _res, next) => next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json')),
+    requireJson,
     deps.json,
     route(async (req, res) => {
       validateDiff(req.body);

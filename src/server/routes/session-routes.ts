@@ -17,7 +17,7 @@ import { DEV_IDENTITIES } from '../../identity/dev-identities.js';
 import type { OidcSignIn } from '../../identity/oidc-sign-in.js';
 import { LOGIN_COOKIES, SESSION_COOKIES, cookieValue, loginCookie, sessionCookie } from '../../identity/session-cookie.js';
 import type { SessionStore } from '../../identity/session-store.js';
-import { route } from '../route.js';
+import { requireJson, route } from '../route.js';
 
 export interface SessionRouteDeps {
   sessions: SessionStore;
@@ -129,7 +129,7 @@ export function registerSessionRoutes(app: Express, deps: SessionRouteDeps): voi
   app.post(
     '/v1/session/dev',
     noStore,
-    (req, _res, next) => next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json')),
+    requireJson,
     deps.json,
     route(async (req, res) => {
       if (!devSignIn) throw new AirlockError('SIGN_IN_UNAVAILABLE', deps.config.production ? 'dev sign-in is refused with NODE_ENV=production' : 'dev sign-in is off while an identity provider is configured');

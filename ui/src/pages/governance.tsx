@@ -94,6 +94,22 @@ function Parameters({ rs }: { rs: RulesetDoc }) {
   );
 }
 
+function RulesetSelect({ label, name, value, items, onChange }: { label: string; name: string; value: string; items: HistoryItem[]; onChange(v: string): void }) {
+  return (
+    <label>
+      {label}
+      <select name={name} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        <option value="">live</option>
+        {items.map((i) => (
+          <option key={i.digest} value={i.digest}>
+            {i.name} {i.version} ({i.digest.slice(0, 12)})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Governance: the rules in force with their meaning, the history by digest, and a diff with its replay impact. */
 export default function Governance() {
   const history = useAsync(() => api<{ items: HistoryItem[] }>('GET', '/v1/rulesets'), []);
@@ -187,28 +203,8 @@ export default function Governance() {
           void runDiff();
         }}
       >
-        <label>
-          Before
-          <select name="before" value={before} onChange={(e) => setBefore((e.target as HTMLSelectElement).value)}>
-            <option value="">live</option>
-            {items.map((i) => (
-              <option key={i.digest} value={i.digest}>
-                {i.name} {i.version} ({i.digest.slice(0, 12)})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          After
-          <select name="after" value={after} onChange={(e) => setAfter((e.target as HTMLSelectElement).value)}>
-            <option value="">live</option>
-            {items.map((i) => (
-              <option key={i.digest} value={i.digest}>
-                {i.name} {i.version} ({i.digest.slice(0, 12)})
-              </option>
-            ))}
-          </select>
-        </label>
+        <RulesetSelect label="Before" name="before" value={before} items={items} onChange={setBefore} />
+        <RulesetSelect label="After" name="after" value={after} items={items} onChange={setAfter} />
         <label>
           Replay for project <input name="project" value={project} onInput={(e) => setProject((e.target as HTMLInputElement).value)} placeholder="all" />
         </label>
