@@ -15,6 +15,9 @@ export type SessionInfo = Schemas['SessionInfo'];
 
 let csrfToken: string | null = null;
 
+/** Dispatched on `window` when a call finds the session gone. */
+export const SESSION_ENDED = 'airlock:session-ended';
+
 /** Remembers the session's CSRF token (from GET /v1/session). */
 export function setCsrf(token: string | null | undefined): void {
   csrfToken = token ?? null;
@@ -39,6 +42,8 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   const data: unknown = text ? JSON.parse(text) : null;
   if (!res.ok) {
     const p = (data ?? {}) as { code?: string; detail?: string; title?: string };
+    // The session ended (expired, idle, signed out elsewhere): the shell goes back to sign-in.
+    if (res.status === 401 && csrfToken) dispatchEvent(new CustomEvent(SESSION_ENDED));
     throw new ApiError(res.status, p.code ?? 'HTTP_' + res.status, p.detail ?? p.title ?? res.statusText);
   }
   return data as T;

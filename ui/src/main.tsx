@@ -8,7 +8,7 @@ import './styles.css';
 import { render } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
-import { api, setCsrf, type SessionInfo } from './api';
+import { SESSION_ENDED, api, setCsrf, type SessionInfo } from './api';
 import { BASE, installLinkInterception, navigate, useLocation } from './router';
 import { SessionContext, hasRole } from './session';
 import { SignIn } from './pages/sign-in';
@@ -105,6 +105,11 @@ function Shell({ session, onSignOut }: { session: SessionInfo; onSignOut(): void
 function App() {
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [checked, setChecked] = useState(0);
+  useEffect(() => {
+    const ended = () => setChecked((n) => n + 1);
+    addEventListener(SESSION_ENDED, ended);
+    return () => removeEventListener(SESSION_ENDED, ended);
+  }, []);
   useEffect(() => {
     void api<SessionInfo>('GET', '/v1/session').then((s) => {
       setCsrf(s.csrf_token);
