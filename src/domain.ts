@@ -237,6 +237,8 @@ export interface Decision {
   outputs: OutputDecision[];
   /** Only on review and final records: what the human review of decision `review.of` says. */
   review?: ReviewInfo;
+  /** Only when a person submitted the request (an IdP access token): who, as the IdP names them. */
+  submitter?: RecordActor;
 }
 
 /** What kind of record an audit entry is. Later kinds reference a `decision` and never change it. */

@@ -53,6 +53,15 @@ describe('IdP access tokens as API credentials', () => {
     expect((await request(s.url).get('/v1/reviews').set(auth).expect(403)).body.code).toBe('FORBIDDEN');
   });
 
+  it('names a person who submits in the signed decision, exception request included', async () => {
+    const cat = await person('cat', 'Cat Researcher', ['submitter']);
+    const res = (await request(s.url).post('/v1/decisions').set(cat).send(needsReview('cat')).expect(201)).body;
+    expect(res.decision.submitter).toEqual({ kind: 'person', id: 'oidc:cat', name: 'Cat Researcher', subject: 'cat', issuer: idp.issuer });
+    expect(res.decision.outputs[0].exception.justification).toMatch(/hospitals/);
+    const rec = (await request(s.url).get(`/v1/decisions/${res.decision.id}`).set(as('auditor')).expect(200)).body;
+    expect(rec.submitted_by).toBe('oidc:cat');
+  });
+
   it('refuses a tampered token, one without a role, and a token with another audience', async () => {
     const good = (await person('x', 'Dee', ['auditor'])).authorization;
     const [h, p, sig] = good.slice(7).split('.') as [string, string, string];
