@@ -62,8 +62,23 @@ const needsReview = (requester: string, name = 'admissions_by_region') => ({
     },
     { name: 'age_histogram', kind: 'plot', type: 'histogram', edges_from_data: false, bins: [{ from: 20, to: 40, count: 112 }, { from: 40, to: 60, count: 240 }, { from: 60, to: 80, count: 187 }, { from: 80, to: 100, count: 18 }] },
     { name: 'results_csv', kind: 'file', filename: 'results.csv', content_base64: Buffer.from('region,count\nnorth,120\nsouth,95\n').toString('base64') },
+    ...(name === 'admissions_by_region' ? otherKinds : []),
   ],
 });
+
+/** Outputs of every other kind that pass their checks, so the review page shows each as published. */
+const otherKinds = [
+  { name: 'hba1c_model', kind: 'model', family: 'ols', n_obs: 412, n_params: 4, coefficients: [{ term: '(Intercept)', estimate: 5.12, std_error: 0.21 }, { term: 'age', estimate: 0.013, std_error: 0.004 }] },
+  { name: 'survival', kind: 'plot', type: 'kaplan_meier', steps: [{ time: 0, at_risk: 120, events: 0, censored: 0 }, { time: 6, at_risk: 120, events: 14, censored: 6 }, { time: 12, at_risk: 100, events: 11, censored: 9 }, { time: 24, at_risk: 80, events: 12, censored: 18 }] },
+  { name: 'cohort_age', kind: 'summary', statistics: [{ name: 'age', statistic: 'median', n: 547, value: 59 }, { name: 'age', statistic: 'percentile', p: 5, n: 547, value: 34 }] },
+  {
+    name: 'extract',
+    kind: 'records',
+    microdata: { format: 'json', data: Array.from({ length: 20 }, (_, i) => ({ age_band: i < 10 ? '40-49' : '50-59', sex: 'F', diagnosis: i % 2 ? 'E11' : 'I10' })) },
+    quasi_identifiers: ['age_band', 'sex'],
+    sensitive: 'diagnosis',
+  },
+];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set AIRLOCK_CHROMIUM`);
@@ -203,6 +218,11 @@ describe('the console in a browser', () => {
     expect(await flagged.getAttribute('data-tooltip')).toMatch(/min_count \(review\): count 3 < threshold 10/);
     await ann.page.locator('svg.plot-svg').first().waitFor();
     await ann.page.getByRole('table', { name: /results.csv: first 2 rows/ }).waitFor();
+    // Every kind as published: coefficients, a Kaplan-Meier curve from its steps, summaries, class sizes.
+    await ann.page.getByRole('table', { name: 'Coefficients' }).waitFor();
+    await ann.page.getByRole('img', { name: /survival: Kaplan-Meier curve over 4 reported times/ }).waitFor();
+    await ann.page.getByRole('table', { name: 'Summary statistics' }).waitFor();
+    await ann.page.getByRole('table', { name: /Equivalence classes over age_band, sex: 2 classes in 20 records/ }).waitFor();
     await axe(ann.page, 'review page (blinded)');
     await shot(ann.page, 'checker-review.png');
     // A private comment, then the vote (approving a failed output needs a reason).
