@@ -36,3 +36,21 @@ export function Loading({ what, children }: { what: string; children?: Component
     </p>
   );
 }
+
+/** A user action that calls the API: busy while it runs, its error kept for `ErrorNote`. */
+export function useAction(): { busy: boolean; error: Error | null; run(fn: () => Promise<void>): Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}

@@ -11,6 +11,7 @@ import { parseCsv } from '../csv';
 import { Badge } from './status-badge';
 import { Plot } from './plot';
 import { TableGrid, cellFlags } from './table-grid';
+import { Head } from './head';
 
 type OutputDecision = Schemas['OutputDecision'];
 type Content = Record<string, unknown>;
@@ -249,17 +250,7 @@ export function OutputView({ decisionId, output }: { decisionId: string; output:
         {coef.length ? (
           <table class="dense">
             <caption>Coefficients</caption>
-            <thead>
-              <tr>
-                <th scope="col">Term</th>
-                <th scope="col" class="num">
-                  Estimate
-                </th>
-                <th scope="col" class="num">
-                  Std. error
-                </th>
-              </tr>
-            </thead>
+            <Head cols={['Term', 'Estimate#', 'Std. error#']} />
             <tbody>
               {coef.map((c) => (
                 <tr key={c.term}>
@@ -282,18 +273,7 @@ export function OutputView({ decisionId, output }: { decisionId: string; output:
         {stats.length ? (
           <table class="dense">
             <caption>Summary statistics</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Statistic</th>
-                <th scope="col" class="num">
-                  n
-                </th>
-                <th scope="col" class="num">
-                  Value
-                </th>
-              </tr>
-            </thead>
+            <Head cols={['Name', 'Statistic', 'n#', 'Value#']} />
             <tbody>
               {stats.map((st, i) => (
                 <tr key={i} class={refs.has(`statistics[${i}]`) ? 'row-flagged' : ''}>

@@ -1,24 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, type Schemas } from '../api';
-import { ErrorNote } from '../components/async';
+import { ErrorNote, useAction } from '../components/async';
 import { CopyButton } from '../components/copy-button';
 
 /** Chain status: recompute every hash and signature (GET /v1/audit/verify), the head to keep elsewhere, and the export. */
 export default function Chain() {
   const [result, setResult] = useState<Schemas['AuditVerification'] | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await api('GET', '/v1/audit/verify'));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: act } = useAction();
+  const run = () => act(async () => setResult(await api('GET', '/v1/audit/verify')));
   return (
     <section aria-labelledby="chain-h">
       <h1 id="chain-h">Audit chain</h1>

@@ -4,6 +4,7 @@ import { ErrorNote, Loading, useAsync } from '../components/async';
 import { Badge } from '../components/status-badge';
 import { short, when } from '../format';
 import { BASE, navigate, useLocation } from '../router';
+import { Head } from '../components/head';
 
 const CHECKS = ['min_count', 'zeros', 'nk_dominance', 'p_percent', 'negative', 'missing', 'residual_dof', 'rounding', 'extremes', 'dominance_evidence', 'differencing', 'saturation', 'instance_based', 'tree_leaf_size', 'model_format', 'survival_step', 'k_anonymity', 'l_diversity', 'file_type', 'formula_cells'] satisfies Schemas['CheckId'][];
 const FIELDS = ['project', 'requester', 'outcome', 'check', 'kind', 'from', 'to', 'text', 'limit'] as const;
@@ -99,20 +100,7 @@ export default function Decisions() {
             <caption>
               Page {pageNo}: {r.data.items.length} records, newest first
             </caption>
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  Seq
-                </th>
-                <th scope="col">Recorded</th>
-                <th scope="col">Record</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Project</th>
-                <th scope="col">Requester</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
+            <Head cols={['Seq#', 'Recorded', 'Record', 'Kind', 'Project', 'Requester', 'Outcome', 'By']} />
             <tbody>
               {r.data.items.map((d) => (
                 <tr key={d.decision.id}>

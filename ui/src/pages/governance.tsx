@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { PARAMETER_MEANINGS } from '../../../src/rules/parameter-docs';
 import { ApiError, api } from '../api';
-import { ErrorNote, Loading, useAsync } from '../components/async';
+import { ErrorNote, Loading, useAction, useAsync } from '../components/async';
 import { Badge } from '../components/status-badge';
 import { when } from '../format';
+import { Head } from '../components/head';
 
 interface RulesetDoc {
   name: string;
@@ -130,23 +131,20 @@ export default function Governance() {
   const [replay, setReplay] = useState(true);
   const [project, setProject] = useState('');
   const [diff, setDiff] = useState<DiffResult | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  const runDiff = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction();
+  const runDiff = () =>
+    run(async () => {
       const body: Record<string, unknown> = { before: before || live?.digest };
-      if (candidate.trim()) body.candidate = JSON.parse(candidate) as unknown;
-      else body.after = after || live?.digest;
+      if (candidate.trim()) {
+        try {
+          body.candidate = JSON.parse(candidate) as unknown;
+        } catch (e) {
+          throw new Error(`The candidate is not JSON: ${(e as Error).message}`);
+        }
+      } else body.after = after || live?.digest;
       if (replay) body.replay = project ? { project } : {};
       setDiff(await api<DiffResult>('POST', '/v1/rulesets/diff', body));
-    } catch (e) {
-      setError(e instanceof SyntaxError ? new Error(`The candidate is not JSON: ${e.message}`) : (e as Error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const items = history.data?.items ?? [];
   return (
     <section aria-labelledby="gov-h">
@@ -166,19 +164,7 @@ export default function Governance() {
       <h2>History</h2>
       <table class="dense striped">
         <caption>Rule sets decisions were made under, by digest, most recently used first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Digest</th>
-            <th scope="col">Name</th>
-            <th scope="col">Version</th>
-            <th scope="col" class="num">
-              Decisions
-            </th>
-            <th scope="col">First used</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Live</th>
-          </tr>
-        </thead>
+        <Head cols={['Digest', 'Name', 'Version', 'Decisions#', 'First used', 'Last used', 'Live']} />
         <tbody>
           {items.map((i) => (
             <tr key={i.digest}>
@@ -230,14 +216,7 @@ export default function Governance() {
           ) : (
             <table class="dense">
               <caption>What changes</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Scope</th>
-                  <th scope="col">Setting</th>
-                  <th scope="col">Before</th>
-                  <th scope="col">After</th>
-                </tr>
-              </thead>
+              <Head cols={['Scope', 'Setting', 'Before', 'After']} />
               <tbody>
                 {diff.changes.map((c, i) => (
                   <tr key={i}>
@@ -260,14 +239,7 @@ export default function Governance() {
               {diff.replay.changed.length ? (
                 <table class="dense">
                   <caption>Decisions whose outcome would change</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Decision</th>
-                      <th scope="col">Project</th>
-                      <th scope="col">Outcome</th>
-                      <th scope="col">Why</th>
-                    </tr>
-                  </thead>
+                  <Head cols={['Decision', 'Project', 'Outcome', 'Why']} />
                   <tbody>
                     {diff.replay.changed.slice(0, 500).map((c) => (
                       <tr key={c.decision_id}>

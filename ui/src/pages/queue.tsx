@@ -4,6 +4,7 @@ import { ErrorNote, Loading, useAsync } from '../components/async';
 import { Badge } from '../components/status-badge';
 import { age, short } from '../format';
 import { BASE } from '../router';
+import { Head } from '../components/head';
 
 type Item = Schemas['ReviewQueueItem'];
 
@@ -56,18 +57,7 @@ export default function Queue() {
       {items.length > 0 ? (
         <table class="dense striped">
           <caption>Decisions waiting for output checkers, oldest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Waiting</th>
-              <th scope="col">Decision</th>
-              <th scope="col">Project</th>
-              <th scope="col">Requester</th>
-              <th scope="col">Outputs</th>
-              <th scope="col">Flagged by</th>
-              <th scope="col">Votes</th>
-              <th scope="col">You</th>
-            </tr>
-          </thead>
+          <Head cols={['Waiting', 'Decision', 'Project', 'Requester', 'Outputs', 'Flagged by', 'Votes', 'You']} />
           <tbody>
             {items.map((i) => {
               const d = i.original.decision;

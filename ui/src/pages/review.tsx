@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, type ReviewStatus, type SignedRecord } from '../api';
-import { ErrorNote, Loading, useAsync } from '../components/async';
+import { ErrorNote, Loading, useAction, useAsync } from '../components/async';
 import { OutputView } from '../components/output-view';
 import { Badge } from '../components/status-badge';
 import { age, when } from '../format';
@@ -46,24 +46,16 @@ function ReviewPanel({ data, reload }: { data: Loaded; reload(): void }) {
   const [justification, setJustification] = useState('');
   const [comment, setComment] = useState('');
   const [visibility, setVisibility] = useState<'public' | 'private'>('private');
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const needsComment = verdict === 'reject' || (verdict === 'release' && automationFailed(original));
-  const act = async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (fn: () => Promise<unknown>) =>
+    run(async () => {
       await fn();
       setJustification('');
       setComment('');
       setVerdict('');
       reload();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const settled = status.final !== null;
   return (
     <aside class="review-panel" aria-labelledby="panel-h">
