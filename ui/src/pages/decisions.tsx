@@ -6,6 +6,7 @@ import { short, when } from '../format';
 import { BASE, navigate, useLocation } from '../router';
 import { Head } from '../components/head';
 
+/** Suggestions only: any check id the service knows can be typed (rule sets add checks). */
 const CHECKS = ['min_count', 'zeros', 'nk_dominance', 'p_percent', 'negative', 'missing', 'residual_dof', 'rounding', 'extremes', 'dominance_evidence', 'differencing', 'saturation', 'instance_based', 'tree_leaf_size', 'model_format', 'survival_step', 'k_anonymity', 'l_diversity', 'file_type', 'formula_cells'] satisfies Schemas['CheckId'][];
 const FIELDS = ['project', 'requester', 'outcome', 'check', 'kind', 'from', 'to', 'text', 'limit'] as const;
 type Field = (typeof FIELDS)[number];
@@ -55,12 +56,12 @@ export default function Decisions() {
         </label>
         <label>
           Check flagged
-          <select name="check" value={form.check} onChange={set('check')}>
-            <option value="">any</option>
+          <input name="check" list="check-ids" value={form.check} onInput={set('check')} placeholder="any" />
+          <datalist id="check-ids">
             {CHECKS.map((c) => (
-              <option key={c}>{c}</option>
+              <option key={c} value={c} />
             ))}
-          </select>
+          </datalist>
         </label>
         <label>
           Record kind

@@ -32,7 +32,9 @@ const show = (v: unknown) => (v === undefined ? '—' : Array.isArray(v) ? v.joi
 
 function Parameters({ rs }: { rs: RulesetDoc }) {
   const params = rs.content.default.parameters ?? {};
-  const names = Object.keys(PARAMETER_MEANINGS) as (keyof typeof PARAMETER_MEANINGS)[];
+  // Every documented parameter, and any the rule set carries that this console does not know yet.
+  const meanings: Record<string, string> = PARAMETER_MEANINGS;
+  const names = [...new Set([...Object.keys(meanings), ...Object.keys(params), ...rs.content.projects.flatMap((p) => Object.keys(p.parameters ?? {}))])];
   return (
     <>
       <table class="dense">
@@ -61,7 +63,7 @@ function Parameters({ rs }: { rs: RulesetDoc }) {
               {rs.content.projects.map((p) => (
                 <td key={p.project}>{p.parameters?.[n] === undefined ? '' : <strong>{show(p.parameters[n])}</strong>}</td>
               ))}
-              <td class="meaning">{PARAMETER_MEANINGS[n]}</td>
+              <td class="meaning">{meanings[n] ?? '—'}</td>
             </tr>
           ))}
         </tbody>
