@@ -22,6 +22,8 @@ export interface AuthenticatorDeps {
   tokens: TokenSource;
   sessions?: SessionStore | null;
   oidc?: OidcSignIn | null;
+  /** The external base URL (`AIRLOCK_PUBLIC_URL`): its host is this site even when a proxy rewrites `Host`. */
+  publicUrl?: string | null;
 }
 
 /** The header a session-authenticated state-changing call carries its CSRF token in. */
@@ -37,7 +39,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** Throws `CSRF_REJECTED` unless a state-changing call carries the session's token and comes from this site. */
-export function checkCsrf(req: Request, session: Pick<Session, 'csrf'>): void {
+export function checkCsrf(req: Request, session: Pick<Session, 'csrf'>, publicUrl?: string | null): void {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.get('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new AirlockError('CSRF_REJECTED', `a ${site} request cannot change state with a console session`);
@@ -49,7 +51,8 @@ export function checkCsrf(req: Request, session: Pick<Session, 'csrf'>): void {
     } catch {
       throw new AirlockError('CSRF_REJECTED', 'the Origin header is not a URL');
     }
-    if (host !== req.get('host')) throw new AirlockError('CSRF_REJECTED', `a call from ${origin} cannot change state with a console session`);
+    const ours = [req.get('host'), publicUrl ? new URL(publicUrl).host : undefined];
+    if (!ours.includes(host)) throw new AirlockError('CSRF_REJECTED', `a call from ${origin} cannot change state with a console session`);
   }
   const token = req.get(CSRF_HEADER);
   if (!token || !sameText(token, session.csrf)) throw new AirlockError('CSRF_REJECTED', `send the session's CSRF token in ${CSRF_HEADER} (GET /v1/session gives it)`);
@@ -79,7 +82,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       if (sid && deps.sessions) {
         const session = await deps.sessions.get(sid);
         if (!session) throw new AirlockError('UNAUTHENTICATED', 'the console session has ended; sign in again');
-        checkCsrf(req, session);
+        checkCsrf(req, session, deps.publicUrl);
         return sessionCaller(session);
       }
       throw new AirlockError('UNAUTHENTICATED', 'send Authorization: Bearer <token>, or sign in to the console');

@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   // One way to say who is calling for every route: static tokens, IdP access tokens, console sessions.
-  const auth = createAuthenticator({ tokens: deps.tokens, sessions: deps.identity?.sessions ?? null, oidc: deps.identity?.oidc ?? null });
+  const auth = createAuthenticator({ tokens: deps.tokens, sessions: deps.identity?.sessions ?? null, oidc: deps.identity?.oidc ?? null, publicUrl: deps.config.publicUrl });
   const submitter = requireRole(auth, 'submitter');
   const admin = requireRole(auth, 'admin');
   if (deps.identity) registerSessionRoutes(app, { ...deps.identity, config: deps.config, json, logger: deps.logger });

@@ -113,7 +113,7 @@ export function registerSessionRoutes(app: Express, deps: SessionRouteDeps): voi
       const sid = cookieValue(req, SESSION_COOKIES);
       const session = sid ? await deps.sessions.get(sid) : null;
       if (!sid || !session) throw new AirlockError('UNAUTHENTICATED', 'no console session to end');
-      checkCsrf(req, session);
+      checkCsrf(req, session, deps.config.publicUrl);
       await deps.sessions.revoke(sid);
       setCookies(res, sessionCookie(req, deps.config.production, null, null));
       const end = deps.oidc && session.person.issuer === deps.oidc.issuer ? await deps.oidc.endSessionUrl(session.idToken, `${baseUrl(req, deps.config)}${CONSOLE_PATH}/`) : null;
