@@ -241,9 +241,14 @@ describe('the console in a browser', () => {
     await bob.page.getByText('1 vote(s) recorded, hidden until you vote.').waitFor();
     expect(await bob.page.getByText('Checked the NHS Digital publication').count()).toBe(0);
     expect(await bob.page.getByText('Sites, not patients').count()).toBe(0);
-    await bob.page.getByLabel('Approve (release)').check();
-    await bob.page.getByLabel(/Reason/).fill('Agree: hospital sites whose counts are public.');
-    await bob.page.getByRole('button', { name: 'Record vote' }).click();
+    // Bob votes with the keyboard only: the radio group, the reason, the button.
+    await bob.page.getByLabel('Approve (release)').focus();
+    await bob.page.keyboard.press('Space');
+    await bob.page.keyboard.press('Tab');
+    await bob.page.keyboard.type('Agree: hospital sites whose counts are public.');
+    await bob.page.keyboard.press('Tab');
+    expect(await bob.page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Record vote');
+    await bob.page.keyboard.press('Enter');
     await bob.page.getByText(/Settled:/).waitFor();
     await bob.page.getByText('Sites, not patients').waitFor();
     await bob.page.getByText('Checked the NHS Digital publication').waitFor();
