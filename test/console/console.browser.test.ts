@@ -68,6 +68,8 @@ const needsReview = (requester: string, name = 'admissions_by_region') => ({
 
 /** Outputs of every other kind that pass their checks, so the review page shows each as published. */
 const otherKinds = [
+  // A 1×1 PNG: its preview is decoded in the browser and shown from a blob: URL, under the CSP.
+  { name: 'figure', kind: 'file', filename: 'dot.png', content_base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' },
   { name: 'hba1c_model', kind: 'model', family: 'ols', n_obs: 412, n_params: 4, coefficients: [{ term: '(Intercept)', estimate: 5.12, std_error: 0.21 }, { term: 'age', estimate: 0.013, std_error: 0.004 }] },
   { name: 'survival', kind: 'plot', type: 'kaplan_meier', steps: [{ time: 0, at_risk: 120, events: 0, censored: 0 }, { time: 6, at_risk: 120, events: 14, censored: 6 }, { time: 12, at_risk: 100, events: 11, censored: 9 }, { time: 24, at_risk: 80, events: 12, censored: 18 }] },
   { name: 'cohort_age', kind: 'summary', statistics: [{ name: 'age', statistic: 'median', n: 547, value: 59 }, { name: 'age', statistic: 'percentile', p: 5, n: 547, value: 34 }] },
@@ -222,6 +224,9 @@ describe('the console in a browser', () => {
     await ann.page.getByRole('table', { name: 'Coefficients' }).waitFor();
     await ann.page.getByRole('img', { name: /survival: Kaplan-Meier curve over 4 reported times/ }).waitFor();
     await ann.page.getByRole('table', { name: 'Summary statistics' }).waitFor();
+    const img = ann.page.getByRole('img', { name: 'Preview of dot.png' });
+    await img.waitFor();
+    expect(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBe(1);
     await ann.page.getByRole('table', { name: /Equivalence classes over age_band, sex: 2 classes in 20 records/ }).waitFor();
     await axe(ann.page, 'review page (blinded)');
     await shot(ann.page, 'checker-review.png');
