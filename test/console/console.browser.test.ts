@@ -327,6 +327,9 @@ describe('the console in a browser', () => {
   });
 
   it('governance sees the rules in force, their history, and a rule diff with its replay', async () => {
+    // Released under threshold 10; the candidate's threshold of 30 would reject it.
+    const released = await submit({ project: 'diabetes-2026', requester: 'alice', outputs: [{ name: 'by_sex', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 40 }] }] });
+    expect(released.decision.outcome).toBe('release');
     const gus = await newPage();
     await signIn(gus.page, 'gus');
     await gus.page.goto(`${s.url}/ui/governance`);
@@ -339,7 +342,8 @@ describe('the console in a browser', () => {
     await gus.page.getByRole('button', { name: 'Compare' }).click();
     await gus.page.getByRole('table', { name: 'What changes' }).waitFor();
     await gus.page.getByText('parameters.threshold').first().waitFor();
-    await gus.page.getByText(/would change outcome/).waitFor();
+    await gus.page.getByText(/[1-9]\d* would change outcome/).waitFor();
+    await gus.page.getByRole('table', { name: 'Decisions whose outcome would change' }).getByText(released.decision.id).waitFor();
     await axe(gus.page, 'governance');
     await shot(gus.page, 'governance.png');
     await gus.context.close();
