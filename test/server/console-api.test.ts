@@ -127,6 +127,14 @@ describe('dev sign-in, CSRF and sign-out', () => {
     expect((await request(dev.url).get('/v1/reviews').set('cookie', cookie).expect(401)).body.code).toBe('UNAUTHENTICATED');
   });
 
+  it('makes the cookie Secure with the __Host- prefix for any host but loopback', async () => {
+    const res = await request(dev.url).post('/v1/session/dev').set('host', 'airlock.tre.example').send({ identity: 'dee' }).expect(201);
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(/^__Host-airlock-session=[A-Za-z0-9_-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=\d+$/);
+    const me = await request(dev.url).get('/v1/session').set({ host: 'airlock.tre.example', cookie: setCookie.split(';')[0]! }).expect(200);
+    expect(me.body).toMatchObject({ signed_in: true, roles: ['auditor'] });
+  });
+
   it('refuses dev sign-in with NODE_ENV=production', async () => {
     const { ensureDevSigningKey } = await import('../../src/signing/signing-keys.js');
     const { path } = await ensureDevSigningKey(dev.dataDir);
