@@ -68,6 +68,8 @@ const needsReview = (requester: string, name = 'admissions_by_region') => ({
 
 /** Outputs of every other kind that pass their checks, so the review page shows each as published. */
 const otherKinds = [
+  // A bar chart with a small bar, excepted: drawn as submitted and, beside it, as protected ("Other").
+  { name: 'by_site', kind: 'plot', type: 'bar', categories: [{ label: 'A', count: 40 }, { label: 'B', count: 3 }, { label: 'C', count: 25 }], exception: { justification: 'Site B is a public clinic with published attendance.' } },
   // A 1×1 PNG: its preview is decoded in the browser and shown from a blob: URL, under the CSP.
   { name: 'figure', kind: 'file', filename: 'dot.png', content_base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' },
   { name: 'hba1c_model', kind: 'model', family: 'ols', n_obs: 412, n_params: 4, coefficients: [{ term: '(Intercept)', estimate: 5.12, std_error: 0.21 }, { term: 'age', estimate: 0.013, std_error: 0.004 }] },
@@ -222,7 +224,9 @@ describe('the console in a browser', () => {
     await ann.page.getByRole('table', { name: /results.csv: first 2 rows/ }).waitFor();
     // Every kind as published: coefficients, a Kaplan-Meier curve from its steps, summaries, class sizes.
     await ann.page.getByRole('table', { name: 'Coefficients' }).waitFor();
-    await ann.page.getByRole('img', { name: /survival: Kaplan-Meier curve over 4 reported times/ }).waitFor();
+    await ann.page.getByRole('img', { name: /by_site as submitted: Bar chart of 3 categories/ }).waitFor();
+    await ann.page.getByRole('img', { name: /by_site, protected version: Bar chart of 2 categories/ }).waitFor();
+    await ann.page.getByRole('img', { name: /survival as submitted: Kaplan-Meier curve over 4 reported times/ }).waitFor();
     await ann.page.getByRole('table', { name: 'Summary statistics' }).waitFor();
     const img = ann.page.getByRole('img', { name: 'Preview of dot.png' });
     await img.waitFor();

@@ -236,9 +236,14 @@ export function OutputView({ decisionId, output }: { decisionId: string; output:
       </>
     );
   } else if (output.kind === 'plot') {
+    // The protected plot data (merged bins, "Other" bars, grouped steps) is in the decision itself.
+    const protectedPlot = output.protected && typeof output.protected === 'object' ? (output.protected as Content) : null;
     body = (
       <>
-        {content ? <Plot data={content as never} flagged={flaggedRefs(findings)} title={output.name} /> : null}
+        <div class={protectedPlot ? 'side-by-side' : ''}>
+          {content ? <Plot data={content as never} flagged={flaggedRefs(findings)} title={`${output.name} as submitted`} /> : null}
+          {protectedPlot ? <Plot data={{ ...(content ?? {}), ...protectedPlot } as never} flagged={new Set()} title={`${output.name}, protected version`} /> : null}
+        </div>
         <Findings findings={findings} />
       </>
     );
