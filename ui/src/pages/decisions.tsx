@@ -33,7 +33,7 @@ export default function Decisions() {
       <h1 id="dec-h">Decisions</h1>
       <form
         class="filters"
-        role="search"
+        aria-label="Filters"
         onSubmit={(e) => {
           e.preventDefault();
           go({ ...form });

@@ -39,7 +39,7 @@ export default function Queue() {
       <h1 id="queue-h">Review queue</h1>
       <form
         class="filters"
-        role="search"
+        aria-label="Filters"
         onSubmit={(e) => {
           e.preventDefault();
           setApplied(project.trim());
