@@ -16,6 +16,7 @@ import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { jsonBody } from './middleware/json-body.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
 import type { AuditStore } from '../audit/audit-store.js';
@@ -66,7 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   installOperationalMiddleware(app, deps.config, deps.logger);
   const limits = limitsOf(deps.config);
   const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history };
-  const json = express.json({ limit: deps.config.jsonLimit, strict: true });
+  const json = jsonBody(deps.config.jsonLimit);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
