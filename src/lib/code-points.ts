@@ -1,13 +1,11 @@
 /**
  * The length of a string in Unicode code points (a surrogate pair counts once), as JSON
- * Schema's `maxLength` counts it; `atMost` lets a caller skip the count when the UTF-16
- * length already settles the comparison.
+ * Schema's `maxLength` counts it. Never more than `s.length`, so a caller comparing with a
+ * bound can skip the count when `s.length` is within it.
  *
  * @example codePoints('a😀') // 2 ('a😀'.length is 3)
  */
-export function codePoints(s: string, atMost = Infinity): number {
-  // Code points ≤ UTF-16 units: a string no longer than the bound cannot exceed it.
-  if (s.length <= atMost) return s.length;
+export function codePoints(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -18,4 +16,13 @@ export function codePoints(s: string, atMost = Infinity): number {
     n++;
   }
   return n;
+}
+
+/**
+ * Whether a string has more than `max` code points.
+ *
+ * @example longerThan('😀😀', 2) // false
+ */
+export function longerThan(s: string, max: number): boolean {
+  return s.length > max && codePoints(s) > max;
 }

@@ -4,11 +4,13 @@
  * field — is a 4xx with a stable code; and no 5xx response carries an internal message. The
  * routes are fuzzed a little (seeded) to find what the list misses.
  */
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { AirlockError, ERRORS } from '../../src/errors.js';
@@ -95,6 +97,11 @@ describe('bad input is a 4xx with a stable code, never a 5xx', () => {
     const res = await csvRoute(csv);
     expect(res.status).toBe(201);
     expect(res.body.decision.outputs[0].table.cells[0].labels.r).toBe(label);
+  });
+
+  it('holds CSV and JSON-rows labels to the openapi Label maxLength', () => {
+    const openapi = parseYaml(readFileSync('openapi.yaml', 'utf8')) as { components: { schemas: { Label: { maxLength: number } } } };
+    expect(openapi.components.schemas.Label.maxLength).toBe(MAX_LABEL_LENGTH);
   });
 
   it('nesting up to the limit is read as usual', async () => {

@@ -21,7 +21,7 @@
  * const data = r.finish(); // data.nRows, data.columns.get('region')
  */
 import { AirlockError } from '../../errors.js';
-import { codePoints } from '../../lib/code-points.js';
+import { longerThan } from '../../lib/code-points.js';
 import { MAX_FIELD_BYTES, MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
 import { normaliseRequest } from './normalise-request.js';
@@ -489,7 +489,7 @@ export class CsvReader {
     } else if (role === R_HEADER) {
       const name = decodeUtf8(buf, start, end);
       if (name === null) throw unparseable(this.recordLine, 'the header is not valid UTF-8');
-      if (codePoints(name, MAX_LABEL_LENGTH) > MAX_LABEL_LENGTH) throw this.fieldTooLarge();
+      if (longerThan(name, MAX_LABEL_LENGTH)) throw this.fieldTooLarge();
       this.headerFields.push(name);
     }
   }
@@ -668,7 +668,7 @@ class ByteDict {
     }
     const label = decodeUtf8(buf, start, end);
     if (label === null) return -2;
-    if (codePoints(label, MAX_LABEL_LENGTH) > MAX_LABEL_LENGTH) return TOO_LONG;
+    if (longerThan(label, MAX_LABEL_LENGTH)) return TOO_LONG;
     return this.add(buf, start, end, h, slot, label);
   }
 

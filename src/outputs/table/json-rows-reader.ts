@@ -12,7 +12,7 @@
  * // { nRows: 2, columns: Map { 'sex' → codes [0, 1], dict ['F', 'M']; 'income' → [10, NaN] } }
  */
 import { AirlockError } from '../../errors.js';
-import { codePoints } from '../../lib/code-points.js';
+import { longerThan } from '../../lib/code-points.js';
 import { MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
 import { normaliseRequest } from './normalise-request.js';
@@ -101,7 +101,7 @@ function categoryCode(v: unknown, dict: Map<string, number>, r: number, name: st
   if (label === '') return -1;
   let code = dict.get(label);
   if (code === undefined) {
-    if (codePoints(label, MAX_LABEL_LENGTH) > MAX_LABEL_LENGTH) {
+    if (longerThan(label, MAX_LABEL_LENGTH)) {
       throw new AirlockError('FIELD_TOO_LARGE', `row ${r}, column ${JSON.stringify(name)}: a label is longer than ${MAX_LABEL_LENGTH} characters`, [
         { pointer: pointer(r, name), column: name, message: `longer than ${MAX_LABEL_LENGTH} characters` },
       ]);
