@@ -59,7 +59,7 @@ export interface StartOptions {
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch });
+  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile });
   const current = rules.current;
   const say = opts.console ?? ((text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`));
   let store: AuditStore | null = null;
