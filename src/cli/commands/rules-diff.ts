@@ -25,7 +25,7 @@ const USAGE =
 const MARK: Record<Effect, string> = { weakens: 'WEAKENS', strengthens: 'strengthens', neutral: 'neutral', unknown: 'unknown' };
 
 const short = (digest: string) => digest.slice(0, 12);
-const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? '(none)' : Array.isArray(v) ? `[${v.join(', ')}]` : JSON.stringify(v));
 
 export async function run(args: string[]): Promise<number> {
   const a = parseArgs(args, { ...STORE_FLAGS, replay: 'boolean', project: 'string', from: 'string', to: 'string', 'fail-on-change': 'boolean', 'fail-on-weaken': 'boolean', floors: 'string', json: 'boolean' });
@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
   const weakening = weakenings(changes);
   const out: string[] = [`rules: ${before.name} ${before.version} (${short(before.digest)}) → ${after.name} ${after.version} (${short(after.digest)})`];
   if (changes.length === 0) out.push('  no differences');
-  for (const c of changes) out.push(`  ${MARK[c.effect].padEnd(11)} ${c.scope.padEnd(20)} ${c.path}: ${show(c.before)} → ${show(c.after)}  (${c.detail})`);
+  for (const c of changes) out.push(`  ${MARK[c.effect].padEnd(11)} ${c.scope.padEnd(20)} ${c.path}: ${show(c.before)} → ${show(c.after)}  — ${c.detail}`);
   if (changes.length) out.push(`${weakening.length} of ${changes.length} changes weaken protection or may`);
   for (const v of belowFloors) out.push(`BELOW FLOOR ${v.file}#${v.path}: ${v.message}`);
   if (belowFloors.length) out.push(`${newDir} is below its governance floors (${inspected.floors?.file}): a service would refuse it`);
