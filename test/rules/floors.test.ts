@@ -13,7 +13,9 @@ import { AirlockError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import type { LiveRules } from '../../src/rules/live-rules.js';
 import { liveRules } from '../../src/rules/live-rules.js';
-import { inspectRuleset, loadRuleset } from '../../src/rules/load-ruleset.js';
+import { diffRulesets } from '../../src/rules/diff-rulesets.js';
+import { floorViolations } from '../../src/rules/floors.js';
+import { inspectRuleset, loadRuleset, rulesetFromContent } from '../../src/rules/load-ruleset.js';
 import { startServer } from '../../src/server/start-server.js';
 
 const dirs: string[] = [];
@@ -192,5 +194,32 @@ describe('floors on live reload', () => {
 describe('the shipped rules', () => {
   it('have no floors file, so nothing changes for a deployment that adds none', () => {
     expect(loadRuleset(resolve('rules')).content.floors).toBeUndefined();
+  });
+});
+
+describe("per-project overrides of other work's parameters (require_dataset, differencing_scope)", () => {
+  // These parameters arrive with the populations work; the floors and diffs read them through
+  // the direction table alone, so they are exercised here on content objects.
+  const shipped = loadRuleset(resolve('rules')).content;
+  const override = (parameters: Record<string, unknown>) => ({ ...shipped, projects: [{ project: 'p1', parameters: parameters as never }] });
+  const floors = { file: 'floors.yaml', content: { parameters: { require_dataset: true, differencing_scope: 'tre' } as never } };
+  const files = { default: 'default.yaml', projects: new Map([['p1', 'projects/p1.yaml']]) };
+
+  it('finds a project turning require_dataset off, or narrowing differencing to the project, below the floors', () => {
+    const withDefaults = { ...shipped, default: { ...shipped.default, parameters: { ...shipped.default.parameters, require_dataset: true, differencing_scope: 'tre' } as never } };
+    expect(floorViolations(floors, { ...withDefaults, projects: override({ require_dataset: false, differencing_scope: 'project' }).projects }, files).map((v) => `${v.file}#${v.path}`)).toEqual([
+      'projects/p1.yaml#/parameters/require_dataset',
+      'projects/p1.yaml#/parameters/differencing_scope',
+    ]);
+    expect(floorViolations(floors, { ...withDefaults, projects: override({ require_dataset: true }).projects }, files)).toEqual([]);
+  });
+
+  it('rules diff names those overrides as weakening', () => {
+    const before = rulesetFromContent(override({ require_dataset: true, differencing_scope: 'tre' }));
+    const after = rulesetFromContent(override({ require_dataset: false, differencing_scope: 'project' }));
+    expect(diffRulesets(before, after).map((c) => [c.scope, c.path, c.effect])).toEqual([
+      ['project:p1', 'parameters.require_dataset', 'weakens'],
+      ['project:p1', 'parameters.differencing_scope', 'weakens'],
+    ]);
   });
 });
