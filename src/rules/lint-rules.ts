@@ -211,20 +211,7 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
     const message = e instanceof AirlockError ? e.message : String(e);
     return { problems: [{ severity: 'error', code: 'unreadable', file: dir, path: '/', message }], errors: 1, warnings: 0, files };
   }
-  const read = (path: string, as: 'default' | 'override'): { file: string; data: unknown; valid: boolean } => {
-    const file = shownPath(path);
-    files.push(file);
-    let data: unknown;
-    try {
-      data = readRuleFile(path, file);
-    } catch (e) {
-      problems.push({ severity: 'error', code: 'unreadable', file, path: '/', message: e instanceof AirlockError ? e.message : String(e) });
-      return { file, data: undefined, valid: false };
-    }
-    const issues = ruleFileIssues(data, as, file);
-    problems.push(...issues.map((i) => classify(file, data, i)));
-    return { file, data, valid: issues.length === 0 };
-  };
+  const read = (path: string, as: 'default' | 'override') => readLinted(path, files, problems, (data, file) => ruleFileIssues(data, as, file));
 
   const def = read(paths.default, 'default');
   const defFile = def.valid ? (def.data as RuleFile) : null;
@@ -271,6 +258,22 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
   return { problems, errors, warnings: problems.length - errors, files };
 }
 
+/** Reads one file and checks it with `issuesOf`; its problems go into `problems`, its shown name into `files`. */
+function readLinted(path: string, files: string[], problems: LintProblem[], issuesOf: (data: unknown, file: string) => RuleFileIssue[]): { file: string; data: unknown; valid: boolean } {
+  const file = shownPath(path);
+  files.push(file);
+  let data: unknown;
+  try {
+    data = readRuleFile(path, file);
+  } catch (e) {
+    problems.push({ severity: 'error', code: 'unreadable', file, path: '/', message: e instanceof AirlockError ? e.message : String(e) });
+    return { file, data: undefined, valid: false };
+  }
+  const issues = issuesOf(data, file);
+  problems.push(...issues.map((i) => classify(file, data, i)));
+  return { file, data, valid: issues.length === 0 };
+}
+
 /** Reads and checks the floors file, if there is one; its problems go into `problems`. */
 function readFloorsFor(dir: string, configured: string | null | undefined, files: string[], problems: LintProblem[]): Floors | null {
   let path: string | null;
@@ -281,18 +284,8 @@ function readFloorsFor(dir: string, configured: string | null | undefined, files
     return null;
   }
   if (!path) return null;
-  const file = shownPath(path);
-  files.push(file);
-  let data: unknown;
-  try {
-    data = readRuleFile(path, file);
-  } catch (e) {
-    problems.push({ severity: 'error', code: 'unreadable', file, path: '/', message: e instanceof AirlockError ? e.message : String(e) });
-    return null;
-  }
-  const issues = floorsFileIssues(data, file);
-  problems.push(...issues.map((i) => classify(file, data, i)));
-  return issues.length ? null : { file, content: data as FloorsFile };
+  const r = readLinted(path, files, problems, floorsFileIssues);
+  return r.valid ? { file: r.file, content: r.data as FloorsFile } : null;
 }
 
 /**
