@@ -121,7 +121,9 @@ export async function runFailover(opts: FailoverOptions = {}): Promise<FailoverR
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   admin.on('error', () => undefined);
-  await admin.query(`CREATE DATABASE "${database}"`);
+  // From template0, which no session can be connected to, so a parallel test's connection to
+  // template1 cannot make this fail.
+  await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0`);
   const url = new URL(PG_URL);
   url.pathname = `/${database}`;
   const terminate = async (): Promise<number> => {
