@@ -91,7 +91,11 @@ function ranked(effect: Effect, change: string, why: string): Comparison {
   return { effect, detail: `${change} (${why})`, why };
 }
 
-/** The direction of a parameter; `unordered` for one the table does not know. */
+/**
+ * The direction of a parameter; `unordered` for one the table does not know.
+ *
+ * @example directionOf('nk_k') // { kind: 'lower' }
+ */
 export function directionOf(parameter: string): Direction {
   return Object.hasOwn(PARAMETER_DIRECTIONS, parameter) ? PARAMETER_DIRECTIONS[parameter]! : { kind: 'unordered' };
 }
@@ -121,6 +125,8 @@ function missingFrom(a: readonly unknown[], b: readonly unknown[]): unknown[] {
 /**
  * How a list changed, for a list of the given kind: entries removed from a protective list,
  * or added to an exemption list, weaken.
+ *
+ * @example compareList('safe_model_formats', 'exemption', ['onnx'], ['onnx', 'pickle']).effect // 'weakens'
  */
 export function compareList(name: string, kind: 'protective' | 'exemption', before: readonly unknown[], after: readonly unknown[]): Comparison {
   const removed = missingFrom(before, after);
