@@ -80,6 +80,8 @@ const cases: [string, number, string, () => PromiseLike<Answer>][] = [
   ['a 5 MB field in a read column (CSV route)', 422, 'FIELD_TOO_LARGE', () => csvRoute(`r,c\n${'x'.repeat(5_000_000)},y\n`)],
   ['a 5 MB quoted field spanning chunks (CSV route)', 422, 'FIELD_TOO_LARGE', () => csvRoute(`r,c\n"${'x,'.repeat(2_500_000)}",y\n`)],
   ['an overlong column name in the header', 422, 'FIELD_TOO_LARGE', () => csvRoute(`r,c,${'h'.repeat(MAX_LABEL_LENGTH + 1)}\na,x,1\n`)],
+  ['an overlong variable name in pre-aggregated cells', 400, 'INVALID_REQUEST', () => post(cells([{ labels: { ['v'.repeat(MAX_LABEL_LENGTH + 1)]: 'x' }, count: 20 }]))],
+  ['an overlong column name in a table spec', 400, 'INVALID_REQUEST', () => post(tableRequest('r,c\na,x\n', { index: ['r'.repeat(MAX_LABEL_LENGTH + 1)] }))],
   ['an overlong label in JSON rows', 422, 'FIELD_TOO_LARGE', () => post({ project: 'p', requester: 'r', outputs: [{ name: 't', kind: 'table', microdata: { format: 'json', data: [{ r: 'y'.repeat(MAX_LABEL_LENGTH + 1), c: 'x' }] }, spec }] })],
 ];
 
