@@ -253,7 +253,7 @@ export async function runFailover(opts: FailoverOptions = {}): Promise<FailoverR
   const exits = await Promise.all(servers.map((s) => s.stop('SIGTERM')));
   const crashes = servers.flatMap((s) => s.stderr().split('\n').filter((l) => /uncaught|unhandled|Error:|throw /i.test(l)));
   await replicas.stop();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch((e: Error) => log(`could not drop ${database}: ${e.message}`));
   await admin.end();
   return {
     acknowledged: acked.size,
