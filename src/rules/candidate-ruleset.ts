@@ -2,14 +2,25 @@
  * A candidate rule set sent to the API (governance trying a change before it is deployed), in
  * the shape `GET /v1/rulesets/{digest}` returns (`{ default, projects }`), validated exactly as
  * rule files are. Invalid content is the client's mistake: 422 `RULESET_INVALID` naming where.
+ * The candidate is held to the live set's governance floors (`floors.ts`): where it is below
+ * them, `violations` says so — it would be refused at load — but the diff is still shown.
  *
  * @example candidateRuleset({ default: { name: 'default', version: '2', parameters: { threshold: 12 }, checks }, projects: [] }).digest
  */
 import { AirlockError } from '../errors.js';
 import type { ProjectOverride, RuleFile, Ruleset } from './load-ruleset.js';
 import { ruleFileIssues, rulesetFromContent } from './load-ruleset.js';
+import type { FloorViolation, FloorsFile } from './floors.js';
+import { floorViolations } from './floors.js';
 
-export function candidateRuleset(content: unknown): Ruleset {
+/** A candidate rule set under the live floors, with every way it is below them. */
+export function candidateUnderFloors(content: unknown, floors: FloorsFile | undefined): { ruleset: Ruleset; violations: FloorViolation[] } {
+  const ruleset = candidateRuleset(content, floors);
+  const files = { default: 'candidate default', projects: new Map(ruleset.content.projects.map((p, i) => [p.project, `candidate projects[${i}]`])) };
+  return { ruleset, violations: floors ? floorViolations({ file: 'the live floors', content: floors }, ruleset.content, files) : [] };
+}
+
+export function candidateRuleset(content: unknown, floors?: FloorsFile): Ruleset {
   const c = content as { default?: unknown; projects?: unknown };
   if (typeof c !== 'object' || c === null || typeof c.default !== 'object' || !Array.isArray(c.projects)) {
     throw new AirlockError('RULESET_INVALID', 'a candidate rule set is { default: <rule file>, projects: [<override>…] }', [{ pointer: '/candidate', message: 'expected default and projects' }]);
@@ -25,5 +36,5 @@ export function candidateRuleset(content: unknown): Ruleset {
     if (seen.has(p.project)) throw new AirlockError('RULESET_INVALID', `project "${p.project}" has two overrides`, [{ pointer: '/candidate/projects', message: 'duplicate project' }]);
     seen.add(p.project);
   }
-  return rulesetFromContent({ default: c.default as RuleFile, projects });
+  return rulesetFromContent({ default: c.default as RuleFile, projects, ...(floors ? { floors } : {}) });
 }

@@ -250,7 +250,8 @@ describe('auditors and governance', () => {
     const candidate = structuredClone(live.content) as { default: { version: string; parameters: Record<string, unknown> } };
     candidate.default.parameters.threshold = 40;
     const diff = (await request(s.url).post('/v1/rulesets/diff').set(as('admin')).send({ before: live.digest, candidate, replay: { project: 'p1' } }).expect(200)).body;
-    expect(diff.changes).toContainEqual({ scope: 'default', path: 'parameters.threshold', before: 10, after: 40 });
+    expect(diff.changes).toContainEqual(expect.objectContaining({ scope: 'default', path: 'parameters.threshold', before: 10, after: 40, effect: 'strengthens' }));
+    expect(diff.floor_violations).toEqual([]);
     expect(diff.replay.scanned).toBeGreaterThan(0);
     expect(diff.replay.changed.length).toBeGreaterThan(0);
     candidate.default.parameters.threshold = 0;

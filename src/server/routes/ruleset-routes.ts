@@ -13,7 +13,7 @@
 import type { Express, RequestHandler } from 'express';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { schemaValidator } from '../../api/openapi.js';
-import { candidateRuleset } from '../../rules/candidate-ruleset.js';
+import { candidateUnderFloors } from '../../rules/candidate-ruleset.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
 import { replayDecisions } from '../../rules/replay-decisions.js';
 import { AirlockError } from '../../errors.js';
@@ -75,13 +75,14 @@ export function registerRulesetRoutes(app: Express, deps: RulesetRouteDeps): voi
       const body = req.body as DiffRequest;
       if ((body.after === undefined) === (body.candidate === undefined)) throw new AirlockError('INVALID_REQUEST', 'give exactly one of after (a digest) and candidate (rule set content)', [{ pointer: '/after', message: 'one of after, candidate' }]);
       const before = await rulesetByDigest(deps, body.before);
-      const after = body.after !== undefined ? await rulesetByDigest(deps, body.after) : candidateRuleset(body.candidate);
+      const candidate = body.candidate !== undefined ? candidateUnderFloors(body.candidate, deps.ruleset().content.floors) : null;
+      const after = candidate ? candidate.ruleset : await rulesetByDigest(deps, body.after!);
       const ref = (r: Ruleset) => ({ name: r.name, version: r.version, digest: r.digest });
       const changes = diffRulesets(before, after);
       const replay = body.replay
         ? await replayDecisions(deps.store.scan(), after, { baseline: before, ...(body.replay.project ? { project: body.replay.project } : {}), ...(body.replay.from ? { from: body.replay.from } : {}), ...(body.replay.to ? { to: body.replay.to } : {}) })
         : null;
-      res.json({ before: ref(before), after: ref(after), changes, replay });
+      res.json({ before: ref(before), after: ref(after), changes, floor_violations: candidate?.violations ?? [], replay });
     }),
   );
   app.get(

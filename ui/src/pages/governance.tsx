@@ -24,7 +24,8 @@ interface HistoryItem {
 interface DiffResult {
   before: { name: string; version: string; digest: string };
   after: { name: string; version: string; digest: string };
-  changes: { scope: string; path: string; before?: unknown; after?: unknown }[];
+  changes: { scope: string; path: string; before?: unknown; after?: unknown; effect?: string; detail?: string }[];
+  floor_violations: { scope: string; path: string; message: string }[];
   replay: { scanned: number; fully_replayed: number; changed: { decision_id: string; project: string; before: string; after: string; outputs: { name: string; newly_flagged: { check: string; status: string; reasons: string[] }[]; no_longer_flagged: { check: string }[] }[] }[]; incomplete: unknown[] } | null;
 }
 
@@ -218,7 +219,7 @@ export default function Governance() {
           ) : (
             <table class="dense">
               <caption>What changes</caption>
-              <Head cols={['Scope', 'Setting', 'Before', 'After']} />
+              <Head cols={['Scope', 'Setting', 'Before', 'After', 'Effect']} />
               <tbody>
                 {diff.changes.map((c, i) => (
                   <tr key={i}>
@@ -228,11 +229,26 @@ export default function Governance() {
                     </td>
                     <td>{show(c.before)}</td>
                     <td>{show(c.after)}</td>
+                    <td>
+                      {c.effect ? <Badge value={c.effect} /> : null} {c.detail ? <small>{c.detail}</small> : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
+          {diff.floor_violations.length ? (
+            <div class="error-note" role="alert">
+              <p>Below the governance floors — this rule set would be refused at load:</p>
+              <ul>
+                {diff.floor_violations.map((v, i) => (
+                  <li key={i}>
+                    {v.scope}: {v.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {diff.replay ? (
             <>
               <p>
