@@ -51,6 +51,30 @@ export interface Config {
   shutdownGraceMs: number;
   /** Express `trust proxy`: which X-Forwarded-For hops to believe for the client address. */
   trustProxy: boolean | number | string;
+  /** The service's external base URL (https://airlock.tre.example); the OIDC redirect URI is built from it. */
+  publicUrl: string | null;
+  /** The TRE's OpenID Connect issuer; unset = no person sign-in through an IdP (dev sign-in outside production). */
+  oidcIssuer: string | null;
+  oidcClientId: string | null;
+  /** File holding the OIDC client secret; unset = a public client (PKCE only). */
+  oidcClientSecretFile: string | null;
+  oidcScopes: string;
+  /** The `aud` IdP access tokens must carry to be accepted as API credentials; unset = not accepted. */
+  oidcAudience: string | null;
+  /** Claim (dotted path) holding a person's roles or groups. */
+  oidcRolesClaim: string;
+  /** `group=role` pairs mapping the roles claim's values to airlock roles; empty = the values are role names. */
+  oidcRoleMap: string[];
+  /** Claim (dotted path) holding a person's projects (`*` = all). */
+  oidcProjectsClaim: string;
+  /** Claim holding a person's display name. */
+  oidcNameClaim: string;
+  /** Absolute lifetime of a console session. */
+  sessionTtlMs: number;
+  /** A console session unused this long ends. */
+  sessionIdleMs: number;
+  /** Largest total size of one request's outputs kept for checkers to preview (bytes). */
+  reviewKeepLimit: number;
 }
 
 interface VarSpec {
@@ -101,6 +125,19 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'signingKeyFile', env: 'AIRLOCK_SIGNING_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key that signs decisions. Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'verificationKeys', env: 'AIRLOCK_VERIFICATION_KEYS', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Rotated-out public keys that still verify old decisions: a directory of *.pem files or a comma-separated list of files. Published in /.well-known/jwks.json.' },
   { key: 'tokensFile', env: 'AIRLOCK_TOKENS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of API tokens `{ name, sha256, roles, projects? }` (SHA-256 of the token, never the token). Unset: development tokens are generated into AIRLOCK_DATA_DIR and printed once (refused when NODE_ENV=production).' },
+  { key: 'publicUrl', env: 'AIRLOCK_PUBLIC_URL', schema: { type: ['string', 'null'], pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }, default: null, parse: (raw) => raw.replace(/\/+$/, ''), doc: 'The external base URL browsers use (https://airlock.tre.example); the OIDC redirect URI is `<this>/v1/session/callback`. Required with an IdP in production.' },
+  { key: 'oidcIssuer', env: 'AIRLOCK_OIDC_ISSUER', schema: { type: ['string', 'null'], pattern: '^https?://' }, default: null, parse: str, doc: 'The TRE identity provider (OpenID Connect issuer URL) people sign in to the console with. Unset: no IdP sign-in; outside production a dev sign-in page offers dev identities.' },
+  { key: 'oidcClientId', env: 'AIRLOCK_OIDC_CLIENT_ID', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'The client id registered for airlock at the IdP (authorization code + PKCE).' },
+  { key: 'oidcClientSecretFile', env: 'AIRLOCK_OIDC_CLIENT_SECRET_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'File holding the client secret (client_secret_basic). Unset: a public client, PKCE only.' },
+  { key: 'oidcScopes', env: 'AIRLOCK_OIDC_SCOPES', schema: { type: 'string', pattern: '(^|\\s)openid(\\s|$)' }, default: 'openid profile email', parse: str, doc: 'Scopes asked for at sign-in (must include `openid`).' },
+  { key: 'oidcAudience', env: 'AIRLOCK_OIDC_AUDIENCE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'The `aud` an IdP access token (JWT, verified against the issuer\'s JWKS) must carry to be accepted as a bearer token. Unset: only static tokens and console sessions.' },
+  { key: 'oidcRolesClaim', env: 'AIRLOCK_OIDC_ROLES_CLAIM', schema: { type: 'string', minLength: 1 }, default: 'roles', parse: str, doc: 'Claim (dotted path, e.g. `realm_access.roles`) holding a person\'s roles or groups (a string or a list).' },
+  { key: 'oidcRoleMap', env: 'AIRLOCK_OIDC_ROLE_MAP', schema: { type: 'array', items: { type: 'string', pattern: '^[^=]+=(submitter|auditor|admin|checker)$' } }, default: [], parse: list, doc: 'Comma-separated `value=role` pairs mapping the roles claim to airlock roles (`tre-output-checkers=checker,tre-governance=admin`). Unset: the claim\'s values must be role names.' },
+  { key: 'oidcProjectsClaim', env: 'AIRLOCK_OIDC_PROJECTS_CLAIM', schema: { type: 'string', minLength: 1 }, default: 'projects', parse: str, doc: 'Claim (dotted path) holding the projects a person works on; `*` means all. A person without it has no project.' },
+  { key: 'oidcNameClaim', env: 'AIRLOCK_OIDC_NAME_CLAIM', schema: { type: 'string', minLength: 1 }, default: 'name', parse: str, doc: 'Claim holding the display name recorded with a person\'s verdicts and comments (falls back to preferred_username, email, sub).' },
+  { key: 'sessionTtlMs', env: 'AIRLOCK_SESSION_TTL_MS', schema: { type: 'integer', minimum: 60_000 }, default: 8 * 3600_000, parse: int, doc: 'Longest a console session lasts, milliseconds (default 8 h).' },
+  { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
+  { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 

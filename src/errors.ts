@@ -47,9 +47,14 @@ export const ERRORS = {
   RECORDS_INVALID: { status: 422, title: 'The record-level output names its quasi-identifiers or sensitive column inconsistently' },
   FILE_INVALID: { status: 422, title: 'The file output has an unusable file name or no content' },
   BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
+  COMMENT_REQUIRED: { status: 422, title: 'This review action needs a comment' },
+  RULESET_INVALID: { status: 422, title: 'The candidate rule set is invalid' },
   // --- auth ---
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, title: 'The token does not allow this action' },
+  CSRF_REJECTED: { status: 403, title: 'A state-changing call from a console session lacks its CSRF token or comes from another origin' },
+  SIGN_IN_FAILED: { status: 401, title: 'Signing in through the identity provider failed' },
+  SIGN_IN_UNAVAILABLE: { status: 404, title: 'This way of signing in is not configured' },
   // --- lookup ---
   NOT_FOUND: { status: 404, title: 'No such resource' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },

@@ -24,13 +24,14 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, RulesetUsage, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
 import { resilientPool } from './pg-pool.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
+  RULESET_USAGE_SQL,
   SCAN_PAGE,
   dimsKey,
   groupBySeq,
@@ -394,10 +395,10 @@ class PostgresStore implements AuditStore {
   }
 
   async list(filter: ListFilter, page: PageRequest) {
-    const q = listQuery(filter, page, (n) => `$${n}`);
+    const q = listQuery(filter, page, (n) => `$${n}`, { kind: 'postgres', records: `${this.s}.records` });
     try {
       const { rows } = await this.pool.query<RecordRow>(
-        `SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE ${q.where} ORDER BY seq DESC LIMIT $${q.params.length + 1}`,
+        `SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE ${q.where} ORDER BY seq ${q.order} LIMIT $${q.params.length + 1}`,
         [...q.params, q.limit + 1],
       );
       return pageOf(rows, q.limit);
@@ -443,6 +444,15 @@ class PostgresStore implements AuditStore {
       return rows[0] ? (JSON.parse(rows[0].content) as unknown) : null;
     } catch (e) {
       throw storeError(e, 'read the rule set');
+    }
+  }
+
+  async rulesetUsage(): Promise<RulesetUsage[]> {
+    try {
+      const { rows } = await this.pool.query<RulesetUsage>(RULESET_USAGE_SQL(`${this.s}.records`));
+      return rows.map((r) => ({ ...r, decisions: Number(r.decisions) }));
+    } catch (e) {
+      throw storeError(e, 'read the rule set history');
     }
   }
 
