@@ -242,6 +242,8 @@ export function nameWords(name: string): string[] {
     .filter((w) => w !== '');
 }
 
+const ANY_DIGIT_OR_AT = /[\d@]/;
+
 const TESTS: Readonly<Record<Exclude<IdentifierDetector, 'birth_date'>, (v: string) => boolean>> = {
   nhs_number: isNhsNumber,
   chi_number: isChiNumber,
@@ -259,7 +261,8 @@ const TESTS: Readonly<Record<Exclude<IdentifierDetector, 'birth_date'>, (v: stri
  */
 export function detectorBits(value: string, enabled: readonly IdentifierDetector[]): number {
   const t = value.trim();
-  if (t === '' || t.length > 254) return 0;
+  // Every detector needs a digit (numbers, postcodes, dates) or an @ (e-mail): most text is out at once.
+  if (t.length < 5 || t.length > 254 || !ANY_DIGIT_OR_AT.test(t)) return 0;
   let bits = 0;
   for (const d of enabled) {
     const test = d === 'birth_date' ? isFullDate : TESTS[d];
@@ -277,6 +280,19 @@ export function detectValue(value: string, enabled: readonly IdentifierDetector[
   const bits = detectorBits(value, enabled);
   return bits === 0 ? null : (IDENTIFIER_DETECTOR_VALUES[31 - Math.clz32(bits & -bits)] ?? null);
 }
+
+/**
+ * Whether a name (a column header, a member's file name) may be shown in a finding: not when
+ * it is itself an identifier value (a transposed listing has NHS numbers for column names).
+ * Dates are shown: wide tables have dates for column names.
+ *
+ * @example showableName('region') // true
+ * @example showableName('jane@nhs.net') // false
+ */
+export function showableName(name: string): boolean {
+  return detectorBits(name, SHOWN_CHECKS) === 0;
+}
+const SHOWN_CHECKS: readonly IdentifierDetector[] = ['nhs_number', 'chi_number', 'postcode', 'email', 'phone'];
 
 /** Per-detector match counts over a column's non-empty values. */
 export interface DetectorTally {

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
@@ -49,7 +50,7 @@ export interface AppDeps {
 
 
 export function limitsOf(config: Readonly<Config>): Limits {
-  return { maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs };
+  return { ...DEFAULT_LIMITS, maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs, maxBytes: config.jsonLimit };
 }
 
 
