@@ -89,12 +89,13 @@ const QUOTE = 34;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 
-/** The fields of one line of the head split by `d` (quotes respected), or null when a quote is left open. */
-function splitHeadRecords(text: string, d: string, max: number): number[] | null {
+/** Fields per record of the head split by `d` (quotes respected; blank lines are not records). */
+function fieldCounts(text: string, d: string, max: number): number[] {
   const counts: number[] = [];
   let fields = 1;
   let quoted = false;
   let atFieldStart = true;
+  let content = false;
   for (let i = 0; i < text.length && counts.length < max; i++) {
     const c = text[i];
     if (quoted) {
@@ -104,16 +105,20 @@ function splitHeadRecords(text: string, d: string, max: number): number[] | null
       }
       continue;
     }
+    if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      if (content) counts.push(fields);
+      fields = 1;
+      atFieldStart = true;
+      content = false;
+      continue;
+    }
+    content = true;
     if (c === '"' && atFieldStart) {
       quoted = true;
       atFieldStart = false;
     } else if (c === d) {
       fields++;
-      atFieldStart = true;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      counts.push(fields);
-      fields = 1;
       atFieldStart = true;
     } else atFieldStart = false;
   }
@@ -124,7 +129,7 @@ function splitHeadRecords(text: string, d: string, max: number): number[] | null
  * The delimiter that splits the head's complete lines into one consistent number (≥ 2) of
  * fields, preferring more fields, then `,`, tab, `;`, `|`; null when none does (a list or
  * prose: one column). `complete` says whether the head is the whole text (its last line
- * counts even without a newline).
+ * counts even without a newline; otherwise a cut last line is ignored).
  *
  * @example detectDelimiter('a;b;c\n1,5;2;3\n', true) // ';'
  */
@@ -132,13 +137,9 @@ export function detectDelimiter(head: string, complete: boolean): Delimiter | nu
   const text = complete && !/[\r\n]$/.test(head) ? `${head}\n` : head;
   let best: { d: Delimiter; fields: number } | null = null;
   for (const d of DELIMITERS) {
-    const counts = splitHeadRecords(text, d, HEAD_RECORDS)?.filter((n, i, all) => !(n === 1 && i === all.length - 1 && !complete));
-    if (!counts || counts.length === 0) continue;
+    const counts = fieldCounts(text, d, HEAD_RECORDS);
     const first = counts[0] ?? 0;
-    if (first < 2) continue;
-    // Blank lines are not records; every other line must agree with the header.
-    const nonBlank = counts.filter((n) => n !== 1 || first === 1);
-    if (!nonBlank.every((n) => n === first)) continue;
+    if (first < 2 || !counts.every((n) => n === first)) continue;
     if (!best || first > best.fields) best = { d, fields: first };
   }
   return best?.d ?? null;

@@ -158,9 +158,13 @@ class Unpacking {
     this.deadline = this.now() + bounds.timeMs;
   }
 
-  /** Counts produced bytes; throws when the budget or the time is exhausted. */
-  produced(n: number): void {
+  /**
+   * Counts bytes a decompressor has produced (they exist in memory, whatever happens next),
+   * checks the member's own bound, then the budget and the time; throws past any of them.
+   */
+  produced(n: number, checkMember: () => void = () => undefined): void {
     this.inflated += n;
+    checkMember();
     if (this.inflated > this.bounds.maxInflated) {
       this.stop({ status: 'fail', reason: `unpacking would exceed ${this.bounds.maxInflated} uncompressed bytes (10 × the request limit); unpacking stopped there` });
     }
@@ -438,10 +442,11 @@ class NodeSink {
       let crc = 0;
       const take = (chunk: Uint8Array): void => {
         produced += chunk.length;
-        if (produced > e.uncompressedSize) this.bomb(`inflates to more than the ${e.uncompressedSize} bytes it declares (a zip bomb pattern): unpacking stopped`);
-        this.checkRatio(produced, e.compressedSize);
+        this.run.produced(chunk.length, () => {
+          if (produced > e.uncompressedSize) this.bomb(`inflates to more than the ${e.uncompressedSize} bytes it declares (a zip bomb pattern): unpacking stopped`);
+          this.checkRatio(produced, e.compressedSize);
+        });
         if (crc32) crc = crc32(chunk, crc);
-        this.run.produced(chunk.length);
         sink.push(chunk);
       };
       try {
@@ -521,8 +526,7 @@ class NodeSink {
     this.unpackInto(sink, format, () =>
       inflateSlices(format === 'gzip' ? new Gunzip() : new Unzlib(), bytes, (chunk) => {
         produced += chunk.length;
-        this.checkRatio(produced, bytes.length);
-        this.run.produced(chunk.length);
+        this.run.produced(chunk.length, () => this.checkRatio(produced, bytes.length));
         sink.push(chunk);
       }),
     );
@@ -550,8 +554,7 @@ class NodeSink {
     const flush = (): void => {
       if (fill === 0) return;
       produced += fill;
-      this.checkRatio(produced, bytes.length);
-      this.run.produced(fill);
+      this.run.produced(fill, () => this.checkRatio(produced, bytes.length));
       sink.push(buffer.slice(0, fill));
       fill = 0;
     };

@@ -132,6 +132,8 @@ op(0x98, { arg: 'none', pop: 1, push: 1, since: 5 });
 
 /** Well-formed opcodes needed to call a stream that the head cuts off before STOP a pickle. */
 export const MIN_OPS_UNTERMINATED = 64;
+/** Opcodes a header-less pickle followed by other bytes must have. */
+const MIN_OPS_WITH_TRAILER = 8;
 /** Longest text argument line (module names, reprs) the walker accepts. */
 const MAX_LINE = 4096;
 
@@ -284,7 +286,11 @@ export function scanPickle(bytes: Uint8Array): PickleScan {
     if (o.stop) {
       // STOP pops the one result: a pickle holds exactly one object.
       if (stack !== 0 || marks.length !== 0) return NOT_A_PICKLE;
-      return ops >= 2 ? { pickle: true, protocol: declared ?? needs, opcodes: ops, complete: true } : NOT_A_PICKLE;
+      // Bytes may follow a pickle (torch's legacy format, joblib's arrays), but a short opcode-like
+      // prefix of ordinary text (`N. B. …`) is not one: trailing bytes need PROTO or a real stream.
+      const trailing = bytes.subarray(pos).some((c) => c !== 0x0a && c !== 0x0d && c !== 0x20);
+      if (ops < 2 || (trailing && declared === null && ops < MIN_OPS_WITH_TRAILER)) return NOT_A_PICKLE;
+      return { pickle: true, protocol: declared ?? needs, opcodes: ops, complete: true };
     }
   }
   return cut();
