@@ -158,7 +158,7 @@ function categoryHit(name: string | null, col: CategoryColumn, p: Parameters): D
     const n = freq[c] ?? 0;
     if (n > 0 && v.trim() !== '') addToTally(tally, detectorBits(v, p.identifier_detectors), n);
   });
-  return columnVerdict(name, tally);
+  return columnVerdict(name, tally, p.identifier_detectors);
 }
 
 /** Files: every column of every delimited text, the file's and its archive members'; and headers that are values. */
@@ -167,7 +167,7 @@ function* fileSubjects(file: FileOutput, p: Parameters): Generator<IdentifierSub
     const text = node.text;
     if (!text) continue;
     const prefix = node.depth === 0 ? '' : `${node.path}: `;
-    for (const c of text.columns) yield { ref: columnRef(prefix, c.column - 1, c.header), name: c.header, hit: columnIdentifier(c) };
+    for (const c of text.columns) yield { ref: columnRef(prefix, c.column - 1, c.header), name: c.header, hit: columnIdentifier(c, p.identifier_detectors) };
     // A transposed listing: the header row itself is the identifiers.
     const headers = text.columns.map((c) => c.header ?? '');
     yield labelSubject(`${prefix}the header row (column names)`, null, headers, p);
@@ -233,23 +233,20 @@ export function splitTerm(term: string): { variable: string; level: string | nul
   return { variable: term, level: null };
 }
 
-/** Regression models: each term's variable by name, each variable's levels, and the terms as a set. */
+/** Regression models: each term by name, each variable's levels by value, and the terms as a set. */
 export const directIdentifiersModel = directIdentifiersFor<ModelOutput>('model', 'coefficient terms', (m, p) => {
   if (m.type !== 'regression') return null;
-  const terms = m.coefficients.map((c) => c.term);
+  const terms = [...new Set(m.coefficients.map((c) => c.term))];
   const levels = new Map<string, string[]>();
   for (const term of terms) {
     const { variable, level } = splitTerm(term);
-    const list = levels.get(variable) ?? [];
-    if (level !== null) list.push(level);
-    levels.set(variable, list);
+    if (level !== null) levels.set(variable, [...(levels.get(variable) ?? []), level]);
   }
-  const out: IdentifierSubject[] = [];
+  const out: IdentifierSubject[] = terms.map((term, i) => ({ ref: showableName(term) ? `term "${term}"` : `term ${i + 1}`, name: term, hit: null }));
   let i = 0;
   for (const [variable, lv] of levels) {
     i++;
-    const ref = showableName(variable) ? `term "${variable}"` : `term variable ${i}`;
-    out.push(lv.length ? labelSubject(`${ref} (its ${lv.length} levels)`, variable, lv, p) : { ref, name: variable, hit: null });
+    out.push(labelSubject(`${showableName(variable) ? `term "${variable}"` : `term variable ${i}`} (its ${lv.length} levels)`, variable, lv, p));
   }
   out.push(labelSubject('the coefficient terms', null, terms, p));
   return out;

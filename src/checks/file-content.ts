@@ -51,7 +51,7 @@ function columnEvidence(c: ColumnProfile, p: Parameters): ColumnEvidence {
   };
   const named = c.header === null ? null : nameMatcher(p)(c.header);
   if (named !== null) out.identifier_name = named;
-  const hit = columnIdentifier(c);
+  const hit = columnIdentifier(c, p.identifier_detectors);
   if (hit) out.identifier_values = { detector: hit.detector, matches: hit.matches, non_empty: hit.nonEmpty };
   return out;
 }

@@ -326,15 +326,17 @@ export interface DetectorHit {
 
 /**
  * The detector a column is a listing of — at least half of its non-empty values match it —
- * or null. `birth_date` counts only when the column is named like a birth date. Of several
- * detectors over the half, the one with most matches is named.
+ * or null. Only `enabled` detectors count (a tally may have been made with more);
+ * `birth_date` counts only when the column is named like a birth date. Of several detectors
+ * over the half, the one with most matches is named.
  *
  * @example columnVerdict('dob', tally) // { detector: 'birth_date', matches: 40, nonEmpty: 40 }
  */
-export function columnVerdict(name: string | null, tally: DetectorTally): DetectorHit | null {
+export function columnVerdict(name: string | null, tally: DetectorTally, enabled: readonly IdentifierDetector[] = IDENTIFIER_DETECTOR_VALUES): DetectorHit | null {
   if (tally.nonEmpty === 0) return null;
   let best: DetectorHit | null = null;
   IDENTIFIER_DETECTOR_VALUES.forEach((detector, i) => {
+    if (!enabled.includes(detector)) return;
     const matches = tally.matches[i] ?? 0;
     if (matches * 2 < tally.nonEmpty) return;
     if (detector === 'birth_date' && (name === null || !looksLikeBirthDateName(name))) return;

@@ -444,6 +444,6 @@ function columnProfile(c: ColumnStats): ColumnProfile {
  *
  * @example columnIdentifier(profile.columns[0])?.detector // 'nhs_number'
  */
-export function columnIdentifier(c: ColumnProfile): ReturnType<typeof columnVerdict> {
-  return columnVerdict(c.header, c.tally);
+export function columnIdentifier(c: ColumnProfile, enabled?: readonly IdentifierDetector[]): ReturnType<typeof columnVerdict> {
+  return columnVerdict(c.header, c.tally, enabled);
 }
