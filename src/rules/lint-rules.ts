@@ -70,9 +70,14 @@ const LOWER_IS_STRICTER = ['nk_k', 'saturation'] as const;
 /** Booleans where `false` is less strict. */
 const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values'] as const;
 /** Lists where removing an entry is less strict (the entries are what gets flagged). */
-const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families'] as const;
+const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families', 'direct_identifier_columns', 'identifier_detectors'] as const;
 /** Lists where adding an entry is less strict (the entries are what gets accepted). */
-const FEWER_IS_STRICTER = ['safe_model_formats'] as const;
+const FEWER_IS_STRICTER = ['safe_model_formats', 'auto_release_file_extensions'] as const;
+/**
+ * Extensions whose files carry data a person should see: auto-releasing them lets tables,
+ * listings and archives leave without the checks their own output kinds would get.
+ */
+const DATA_EXTENSIONS = new Set(['.csv', '.tsv', '.tab', '.txt', '.dat', '.json', '.xlsx', '.xls', '.ods', '.zip', '.tar', '.gz', '.tgz', '.bz2', '.parquet', '.feather', '.sqlite', '.db', '.h5', '.npy']);
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -112,7 +117,9 @@ function classify(file: string, data: unknown, issue: RuleFileIssue): LintProble
     return { ...base, path: `/parameters/${issue.property}`, code: 'unknown_parameter', message: `unknown parameter "${issue.property}"${didYouMean(issue.property, Object.keys(DEFAULT_PARAMETERS))}` };
   }
   if (issue.path.startsWith('/parameters/')) {
-    return { ...base, code: 'out_of_range', message: `${issue.path.slice('/parameters/'.length)} = ${JSON.stringify(value)}: ${issue.message}` };
+    // A misspelt entry of a list with fixed values (identifier_detectors: [nhs_numbr]).
+    const hint = issue.keyword === 'enum' && typeof value === 'string' && issue.allowed ? didYouMean(value, issue.allowed) : '';
+    return { ...base, code: 'out_of_range', message: `${issue.path.slice('/parameters/'.length)} = ${JSON.stringify(value)}: ${issue.message}${hint}` };
   }
   return { ...base, code: 'schema', message: issue.message };
 }
@@ -128,7 +135,23 @@ function contradictions(file: string, params: Parameters, own: Partial<Parameter
   if (bothSafeAndUnsafe.length) {
     out.push({ severity: 'error', code: 'out_of_range', file, path: where('safe_model_formats'), message: `formats listed as both safe and unsafe: ${bothSafeAndUnsafe.join(', ')}` });
   }
+  const releasedAndBlocked = params.auto_release_file_extensions.filter((e) => params.blocked_extensions.includes(e));
+  if (releasedAndBlocked.length) {
+    out.push({ severity: 'error', code: 'out_of_range', file, path: where('auto_release_file_extensions'), message: `extensions both blocked and auto-released: ${releasedAndBlocked.join(', ')} (blocked wins; remove them from one list)` });
+  }
+  const dataExtensions = (own.auto_release_file_extensions ?? []).filter((e) => DATA_EXTENSIONS.has(e));
+  if (dataExtensions.length) {
+    out.push({ severity: 'warning', code: 'weaker_override', file, path: '/parameters/auto_release_file_extensions', message: `auto-releasing ${dataExtensions.join(', ')} lets tables, listings and archives leave without a person looking (only small counts and identifiers stop them); send tables as table outputs instead` });
+  }
   return out;
+}
+
+/** Output kinds a default rule file leaves without a check that sends files to a person. */
+function unreviewedFiles(file: string, checks: CheckLists): LintProblem[] {
+  // Without a file list no check applies to files, and an output no check applied to is reviewed.
+  const fileChecks = checks.file;
+  if (!fileChecks || fileChecks.includes('file_content')) return [];
+  return [{ severity: 'warning', code: 'weaker_override', file, path: '/checks/file', message: 'file_content is not enabled for files: a file that passes file_type and formula_cells would be released without anyone looking at it' }];
 }
 
 /** Checks listed for a kind that no module implements for that kind. */
@@ -152,9 +175,9 @@ function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: Ch
   for (const k of LOWER_IS_STRICTER) if (p[k] !== undefined && p[k] > def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is higher (less strict) than the default ${def[k]}`);
   for (const k of TRUE_IS_STRICTER) if (p[k] === false && def[k]) warn(`/parameters/${k}`, `${k} is turned off; the default has it on`);
   for (const k of MORE_IS_STRICTER) {
-    const list = p[k];
+    const list: readonly string[] | undefined = p[k];
     if (!list) continue;
-    const dropped = def[k].filter((v) => !list.includes(v));
+    const dropped = (def[k] as readonly string[]).filter((v) => !list.includes(v));
     if (dropped.length) warn(`/parameters/${k}`, `${k} drops ${dropped.join(', ')} from the default list`);
   }
   for (const k of FEWER_IS_STRICTER) {
@@ -206,7 +229,7 @@ export function lintRules(dir: string): LintReport {
   const defFile = def.valid ? (def.data as RuleFile) : null;
   const defParams: Parameters = { ...DEFAULT_PARAMETERS, ...(defFile?.parameters ?? {}) };
   if (defFile) {
-    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks));
+    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...unreviewedFiles(def.file, defFile.checks));
   }
   const seen = new Map<string, string>();
   for (const path of paths.projects) {
