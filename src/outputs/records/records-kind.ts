@@ -43,7 +43,8 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
 
   const names = sensitive === null ? quasiIdentifiers : [...quasiIdentifiers, sensitive];
   // Every column of the extract is read: direct_identifiers checks them all, whatever the submitter names.
-  const allNames = [...new Set([...names, ...microdataColumnNames(raw.microdata as MicrodataInput)])];
+  // In the extract's own order, so findings number columns as the submitter sees them.
+  const allNames = [...new Set([...microdataColumnNames(raw.microdata as MicrodataInput), ...names])];
   const data = readMicrodata(raw.microdata as MicrodataInput, { categories: allNames, numbers: [] }, ctx);
   const column = (name: string): CategoryColumn => {
     const col = data.columns.get(name);
