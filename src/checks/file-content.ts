@@ -33,27 +33,13 @@ import { countOf } from './threshold-reasons.js';
 export const MAX_LISTED_COLUMNS = 1000;
 
 function columnEvidence(c: ColumnProfile, p: Parameters): ColumnEvidence {
-  const out: ColumnEvidence = {
-    column: c.column,
-    name: c.name,
-    type: c.type,
-    rows: c.rows,
-    missing: c.missing,
-    numeric: c.numeric,
-    min: c.min,
-    min_nonzero: c.min_nonzero,
-    max: c.max,
-    small_counts: c.small_counts,
-    rounding: c.rounding,
-    distinct: c.distinct,
-    distinct_exact: c.distinct_exact,
-    formula_cells: c.formula_cells,
-  };
+  const { header: _header, tally: _tally, ...out } = c;
   const named = c.header === null ? null : nameMatcher(p)(c.header);
-  if (named !== null) out.identifier_name = named;
+  const ev: ColumnEvidence = out;
+  if (named !== null) ev.identifier_name = named;
   const hit = columnIdentifier(c, p.identifier_detectors);
-  if (hit) out.identifier_values = { detector: hit.detector, matches: hit.matches, non_empty: hit.nonEmpty };
-  return out;
+  if (hit) ev.identifier_values = { detector: hit.detector, matches: hit.matches, non_empty: hit.nonEmpty };
+  return ev;
 }
 
 /**

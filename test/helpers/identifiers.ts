@@ -5,18 +5,10 @@
  *
  * @example nhsNumbers(seeded(1), 3) // three valid, issued-range NHS numbers
  */
+import { seededRandom } from '../../bench/generate-microdata.js';
 
-/** mulberry32: a small seeded PRNG returning [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG returning [0, 1): the benchmarks' mulberry32. */
+export const seeded = seededRandom;
 
 const digit = (rng: () => number) => String(Math.floor(rng() * 10));
 

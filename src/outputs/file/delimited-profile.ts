@@ -20,7 +20,7 @@
  * const p = new DelimitedProfiler(',', { threshold: 10, detectors: ['nhs_number'] });
  * p.push('a,b\n1,2\n'); p.finish().columns[0].max // 1
  */
-import type { ColumnType, Rounding } from '../../domain.js';
+import type { ColumnEvidence, ColumnType, Rounding } from '../../domain.js';
 import type { DetectorTally, IdentifierDetector } from '../../lib/identifier-detectors.js';
 import { addToTally, columnVerdict, detectorBits, emptyTally, showableName } from '../../lib/identifier-detectors.js';
 import { isFormulaText } from '../../lib/formula-text.js';
@@ -44,26 +44,13 @@ export interface ProfileOptions {
   detectors: readonly IdentifierDetector[];
 }
 
-/** One column's profile (names that are themselves identifier values are not kept). */
-export interface ColumnProfile {
-  /** 1-based position. */
-  column: number;
-  /** The header's name for it; null when there is no header cell or the name must not be shown. */
-  name: string | null;
+/**
+ * One column's profile: the evidence fields a checker sees (names that are themselves
+ * identifier values are `null`), plus what checks use and never report.
+ */
+export interface ColumnProfile extends Omit<ColumnEvidence, 'identifier_name' | 'identifier_values'> {
   /** The header's name, for matching against identifier names (never reported). */
   header: string | null;
-  type: ColumnType;
-  rows: number;
-  missing: number;
-  numeric: number;
-  min: number | null;
-  min_nonzero: number | null;
-  max: number | null;
-  small_counts: number;
-  rounding: Rounding | null;
-  distinct: number;
-  distinct_exact: boolean;
-  formula_cells: number;
   tally: DetectorTally;
 }
 

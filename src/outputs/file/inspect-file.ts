@@ -201,7 +201,6 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
 
 /** Display form of a stored name: control characters replaced, length capped. */
 function shownMemberName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > 255 ? `${clean.slice(0, 252)}…` : clean;
 }
