@@ -439,11 +439,11 @@ class NodeSink {
       const data = bytes.subarray(e.dataStart, e.dataEnd);
       let produced = 0;
       let crc = 0;
-      const take = (chunk: Uint8Array): void => {
+      const take = (chunk: Uint8Array, consumed = data.length): void => {
         produced += chunk.length;
         this.run.produced(chunk.length, () => {
           if (produced > e.uncompressedSize) this.bomb(`inflates to more than the ${e.uncompressedSize} bytes it declares (a zip bomb pattern): unpacking stopped`);
-          this.checkRatio(produced, e.compressedSize);
+          this.checkRatio(produced, consumed);
         });
         if (crc32) crc = crc32(chunk, crc);
         sink.push(chunk);
@@ -479,6 +479,7 @@ class NodeSink {
     return this.run.stop({ status: 'fail', reason });
   }
 
+  /** `compressed`: the compressed bytes consumed so far (all of them where the decoder does not say). */
   private checkRatio(produced: number, compressed: number): void {
     const { maxRatio, ratioFloor } = this.run.bounds;
     if (produced > ratioFloor && produced > maxRatio * Math.max(compressed, 1)) {
@@ -523,9 +524,9 @@ class NodeSink {
     const sink = this.child(this.innerName(format === 'gzip' ? gzipFileName(bytes) : null), bytes.length);
     let produced = 0;
     this.unpackInto(sink, format, () =>
-      inflateSlices(format === 'gzip' ? new Gunzip() : new Unzlib(), bytes, (chunk) => {
+      inflateSlices(format === 'gzip' ? new Gunzip() : new Unzlib(), bytes, (chunk, consumed) => {
         produced += chunk.length;
-        this.run.produced(chunk.length, () => this.checkRatio(produced, bytes.length));
+        this.run.produced(chunk.length, () => this.checkRatio(produced, consumed));
         sink.push(chunk);
       }),
     );
@@ -574,10 +575,14 @@ interface Streaming {
   push(chunk: Uint8Array, final?: boolean): void;
 }
 
-/** Pushes compressed input in small slices so no single push can produce more than ~16 MiB. */
-function inflateSlices(stream: Streaming, data: Uint8Array, take: (chunk: Uint8Array) => void): void {
+/**
+ * Pushes compressed input in small slices so no single push can produce more than ~16 MiB;
+ * `take` learns how many compressed bytes have been consumed so far (for the ratio bound).
+ */
+function inflateSlices(stream: Streaming, data: Uint8Array, take: (chunk: Uint8Array, consumed: number) => void): void {
+  let consumed = 0;
   stream.ondata = (chunk) => {
-    if (chunk.length) take(chunk);
+    if (chunk.length) take(chunk, consumed);
   };
   if (data.length === 0) {
     stream.push(new Uint8Array(0), true);
@@ -585,6 +590,7 @@ function inflateSlices(stream: Streaming, data: Uint8Array, take: (chunk: Uint8A
   }
   for (let at = 0; at < data.length; at += INPUT_SLICE) {
     const end = Math.min(data.length, at + INPUT_SLICE);
+    consumed = end;
     stream.push(data.subarray(at, end), end === data.length);
   }
 }

@@ -62,6 +62,13 @@ describe('inspectFile: zip bombs are bounded (bytes inflated, never wall time)',
     expect(r.inflated).toBeGreaterThan(MiB);
   });
 
+  it('the ratio is measured on the compressed bytes consumed so far, so a large bomb stops within one step', () => {
+    // 128 MiB of zeros deflate to ~125 KiB: a ratio over the whole member would let 25 MiB through.
+    const r = inspectFile(zipOf({ 'zeros.csv': zeros(128 * MiB) }), 'bomb.zip', boundsFor(DEFAULT_LIMITS, profile));
+    expect(problems(r.root).join('\n')).toContain('expands more than 200:1');
+    expect(r.inflated).toBeLessThan(18 * MiB);
+  });
+
   it('the total uncompressed budget (10 × the request limit) stops a stream that stays under the ratio', () => {
     // Noise compresses badly: the ratio bound never fires, and gzip declares no size; the byte budget stops it.
     const noise = new Uint8Array(12 * MiB);
