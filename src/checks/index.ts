@@ -37,6 +37,15 @@ import { formulaCells } from './formula-cells.js';
 import { allSame } from './all-same.js';
 import { binaryMeasure } from './binary-measure.js';
 import { suppressionAudit } from './suppression-audit.js';
+import { fileContent } from './file-content.js';
+import {
+  directIdentifiersFile,
+  directIdentifiersModel,
+  directIdentifiersPlot,
+  directIdentifiersRecords,
+  directIdentifiersSummary,
+  directIdentifiersTable,
+} from './direct-identifiers.js';
 
 /** Every check module. Method parameters are bivariant, so each fits `Check<unknown>`. */
 export const CHECKS: readonly Check<unknown>[] = [
@@ -75,6 +84,14 @@ export const CHECKS: readonly Check<unknown>[] = [
   // file
   fileType,
   formulaCells,
+  fileContent,
+  // every kind
+  directIdentifiersTable,
+  directIdentifiersModel,
+  directIdentifiersPlot,
+  directIdentifiersSummary,
+  directIdentifiersRecords,
+  directIdentifiersFile,
 ];
 
 /** The check modules of one output kind that the given ids enable, in rule-file order. */
