@@ -95,6 +95,8 @@ export const CHECK_IDS = {
   file_type: 'file_type',
   /** CSV cells that a spreadsheet would execute as formulas. */
   formula_cells: 'formula_cells',
+  /** Model family not recognised through the rules' alias table (review: structural risks unknown). */
+  model_family: 'model_family',
 } as const;
 export type CheckId = keyof typeof CHECK_IDS;
 export const CHECK_ID_VALUES = Object.keys(CHECK_IDS) as CheckId[];

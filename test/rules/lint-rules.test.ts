@@ -51,7 +51,7 @@ describe('lintRules', () => {
     ['a higher saturation', 'saturation: 0.5', '/parameters/saturation'],
     ['zeros no longer disclosive', 'zeros_are_disclosive: false', '/parameters/zeros_are_disclosive'],
     ['a blocked extension dropped', 'blocked_extensions: [".svg"]', '/parameters/blocked_extensions'],
-    ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, rds]', '/parameters/safe_model_formats'],
+    ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, h5]', '/parameters/safe_model_formats'],
   ])('warns about a project override with %s', (_name, param, path) => {
     const r = lintRules(rulesDir({ 'projects/weak.yaml': `project: weak\nparameters:\n  ${param}\n` }));
     expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([[path, 'warning', 'weaker_override']]);
