@@ -34,3 +34,17 @@ export function quantileBracket(xs: ArrayLike<number>, p: number): [number, numb
   const at = (k: number): number => xs[Math.min(n, Math.max(1, k)) - 1]!;
   return [at(Math.floor(n * p)), at(Math.ceil(n * p) + 1)];
 }
+
+/**
+ * The non-missing (non-NaN) values of a column, sorted ascending.
+ *
+ * @example sortedValues(Float64Array.of(3, NaN, 1)) // Float64Array [1, 3]
+ */
+export function sortedValues(xs: Float64Array): Float64Array {
+  let n = 0;
+  for (const v of xs) if (!Number.isNaN(v)) n++;
+  const out = new Float64Array(n);
+  let i = 0;
+  for (const v of xs) if (!Number.isNaN(v)) out[i++] = v;
+  return out.sort();
+}

@@ -20,6 +20,7 @@ import { RECORD_KINDS, outcomeOfStatuses, worstOutcome } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import { evaluateOutput } from '../pipeline/evaluate-output.js';
 import type { Ruleset } from './load-ruleset.js';
@@ -96,7 +97,9 @@ const MAX_REASONS = 5;
 /**
  * Checks whose findings depend on what else was released before the decision (differencing
  * compares with the request's other tables and earlier releases): replay keeps their recorded
- * findings rather than re-evaluating them out of that context.
+ * findings rather than re-evaluating them out of that context. A kind may keep more for some
+ * of its outputs (`OutputKindModule.keptOnReplay`: a plot's `extremes` judged from its
+ * microdata). Kinds without evidence (records, files) are not replayed at all.
  */
 export const KEPT_AS_RECORDED: readonly CheckId[] = ['differencing'];
 
@@ -154,9 +157,10 @@ export function replayOutput(
     ...(recorded.exception ? { exception: recorded.exception } : {}),
   };
   const replayed = evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
-  const kept = recorded.findings.filter((f) => KEPT_AS_RECORDED.includes(f.check));
+  const keep = [...KEPT_AS_RECORDED, ...(outputKindModule(recorded.kind as OutputKind).keptOnReplay?.(stored.evidence) ?? [])];
+  const kept = recorded.findings.filter((f) => keep.includes(f.check));
   if (kept.length === 0) return replayed;
-  const findings = [...replayed.findings.filter((f) => !KEPT_AS_RECORDED.includes(f.check)), ...kept];
+  const findings = [...replayed.findings.filter((f) => !keep.includes(f.check)), ...kept];
   return { ...replayed, findings, outcome: outcomeOfStatuses(findings.map((f) => f.status)) };
 }
 

@@ -26,22 +26,6 @@ import { readMicrodata } from '../table/table-kind.js';
 import { equivalenceClasses } from './equivalence-classes.js';
 import type { RecordsOutput, SensitiveColumn } from './records-output.js';
 
-/** Column names as a list field gives them: non-empty strings, each once. */
-function columnNames(list: unknown[], at: string): string[] {
-  const names = list.map((v, i) => (typeof v === 'string' && v !== '' ? v : invalid('RECORDS_INVALID', `${at}/${i}`, 'must be a non-empty column name')));
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) invalid('RECORDS_INVALID', at, `"${dup}" is named twice`);
-  return names;
-}
-
-/** `sensitive` as a column name or a list of them. */
-function declaredSensitive(raw: unknown, at: string): string[] {
-  if (raw === undefined || raw === null) return [];
-  if (typeof raw === 'string') return raw === '' ? invalid('RECORDS_INVALID', at, 'must be a non-empty column name') : [raw];
-  if (Array.isArray(raw)) return columnNames(raw, at);
-  return invalid('RECORDS_INVALID', at, 'must be a column name or a list of column names');
-}
-
 /**
  * The microdata column a submitter's name means: the same name, else the one column equal
  * to it after normalisation (`"Diagnosis"` for `diagnosis`); `UNKNOWN_COLUMN` otherwise.
@@ -84,8 +68,8 @@ function categoryColumn(data: Columnar, name: string, pointer: string): Category
  */
 export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
   const f = readFields(raw, ctx.pointer, 'RECORDS_INVALID');
-  const addedQis = columnNames(f.optArray('quasi_identifiers') ?? [], f.at('quasi_identifiers'));
-  const declared = declaredSensitive(raw.sensitive, f.at('sensitive'));
+  const addedQis = f.optNames('quasi_identifiers') ?? [];
+  const declared = f.optNames('sensitive') ?? [];
   const m = readFields(f.optObject('microdata') ?? invalid('RECORDS_INVALID', f.at('microdata'), 'is required'), f.at('microdata'), 'RECORDS_INVALID');
   const format = m.string('format');
   if (format !== 'csv' && format !== 'json') invalid('RECORDS_INVALID', m.at('format'), `must be "csv" or "json" (got "${format}")`);
