@@ -25,10 +25,20 @@ export interface RuleChange {
 /** A project no request is expected to use, to read the default rules through `resolve`. */
 const NO_PROJECT = '\u0000default';
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function effectiveChanges(scope: string, a: EffectiveRules, b: EffectiveRules): RuleChange[] {
   const out: RuleChange[] = [];
   for (const k of Object.keys({ ...a.params, ...b.params }) as (keyof Parameters)[]) {
-    if (canonicalJson(a.params[k] ?? null) !== canonicalJson(b.params[k] ?? null)) out.push({ scope, path: `parameters.${k}`, before: a.params[k], after: b.params[k] });
+    const before: unknown = a.params[k];
+    const after: unknown = b.params[k];
+    if (canonicalJson(before ?? null) === canonicalJson(after ?? null)) continue;
+    if (isMap(before) && isMap(after)) {
+      // A table parameter (model_family_aliases): only the entries that changed.
+      for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        if (canonicalJson(before[key] ?? null) !== canonicalJson(after[key] ?? null)) out.push({ scope, path: `parameters.${k}.${key}`, before: before[key] ?? null, after: after[key] ?? null });
+      }
+    } else out.push({ scope, path: `parameters.${k}`, before, after });
   }
   for (const kind of OUTPUT_KIND_VALUES as OutputKind[]) {
     const before = a.checks[kind] ?? [];

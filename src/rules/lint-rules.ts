@@ -6,7 +6,9 @@
  *   unknown parameters or check ids, parameters out of range, a project named twice, a check
  *   enabled for an output kind it cannot apply to;
  * - warnings (allowed, but a governance team should mean it): a project override weaker than
- *   the default.
+ *   the default (a lower threshold, a dropped sensitive attribute, a model family name it newly
+ *   recognises or moves to another family, …).
+ * A model family name listed under two families in `model_family_aliases` is an error.
  *
  * @example
  * const report = lintRules('rules');
@@ -17,6 +19,7 @@ import type { CheckId, OutputKind } from '../domain.js';
 import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { hasCheck } from '../checks/index.js';
+import { ambiguousAliases, resolveFamily } from '../outputs/model/model-family.js';
 import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue } from './load-ruleset.js';
 import { readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
 import type { Parameters } from './parameters.js';
@@ -70,9 +73,9 @@ const LOWER_IS_STRICTER = ['nk_k', 'saturation'] as const;
 /** Booleans where `false` is less strict. */
 const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values'] as const;
 /** Lists where removing an entry is less strict (the entries are what gets flagged). */
-const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families'] as const;
+const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families', 'sensitive_attributes'] as const;
 /** Lists where adding an entry is less strict (the entries are what gets accepted). */
-const FEWER_IS_STRICTER = ['safe_model_formats'] as const;
+const FEWER_IS_STRICTER = ['safe_model_formats', 'leaf_size_hyperparameters'] as const;
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -128,6 +131,25 @@ function contradictions(file: string, params: Parameters, own: Partial<Parameter
   if (bothSafeAndUnsafe.length) {
     out.push({ severity: 'error', code: 'out_of_range', file, path: where('safe_model_formats'), message: `formats listed as both safe and unsafe: ${bothSafeAndUnsafe.join(', ')}` });
   }
+  for (const a of ambiguousAliases(params.model_family_aliases)) {
+    out.push({ severity: 'error', code: 'out_of_range', file, path: where('model_family_aliases'), message: `model family name "${a.alias}" is listed under ${a.families.join(' and ')}: a model so named could be judged as either` });
+  }
+  return out;
+}
+
+/** An override's alias table, compared with the default's: names it newly recognises or moves to another family. */
+function weakerAliases(own: Readonly<Record<string, readonly string[]>> | undefined, def: Parameters, p: Parameters): string[] {
+  if (!own) return [];
+  const out: string[] = [];
+  const before = (name: string) => resolveFamily(name, def);
+  for (const [family, names] of Object.entries(own)) {
+    for (const name of [family, ...names]) {
+      const was = before(name);
+      const now = resolveFamily(name, p).family;
+      if (!was.recognised) out.push(`recognises "${name}" (as ${now}), which the default sends to review`);
+      else if (was.family !== now) out.push(`maps "${name}" to ${now} instead of ${was.family}`);
+    }
+  }
   return out;
 }
 
@@ -147,6 +169,8 @@ function inapplicable(file: string, checks: CheckLists | undefined): LintProblem
 function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: CheckLists): LintProblem[] {
   const out: LintProblem[] = [];
   const p = o.parameters ?? {};
+  const aliases = weakerAliases(p.model_family_aliases, def, { ...def, ...p });
+  if (aliases.length) out.push({ severity: 'warning', code: 'weaker_override', file, path: '/parameters/model_family_aliases', message: `project ${o.project}: model_family_aliases ${aliases.join('; ')}` });
   const warn = (path: string, message: string) => out.push({ severity: 'warning', code: 'weaker_override', file, path, message: `project ${o.project}: ${message}` });
   for (const k of HIGHER_IS_STRICTER) if (p[k] !== undefined && p[k] < def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is lower (less strict) than the default ${def[k]}`);
   for (const k of LOWER_IS_STRICTER) if (p[k] !== undefined && p[k] > def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is higher (less strict) than the default ${def[k]}`);

@@ -90,6 +90,11 @@ export interface ReplayReport {
   changed: DecisionChange[];
   /** Decisions some output of which could not be replayed (no evidence stored), by id. */
   incomplete: { decision_id: string; outputs: string[] }[];
+  /**
+   * Findings kept as recorded rather than re-evaluated, counted by `kind/check` (differencing
+   * everywhere; `extremes` of plots whose exemption their microdata judged).
+   */
+  kept_as_recorded: Record<string, number>;
 }
 
 const MAX_REASONS = 5;
@@ -102,6 +107,25 @@ const MAX_REASONS = 5;
  * microdata). Kinds without evidence (records, files) are not replayed at all.
  */
 export const KEPT_AS_RECORDED: readonly CheckId[] = ['differencing'];
+
+/**
+ * The checks whose recorded findings replay keeps for an output of `kind` with this evidence.
+ *
+ * @example keptOnReplay('table', evidence) // ['differencing']
+ */
+export function keptOnReplay(kind: OutputKind, evidence: unknown): CheckId[] {
+  return [...KEPT_AS_RECORDED, ...(outputKindModule(kind).keptOnReplay?.(evidence) ?? [])];
+}
+
+/**
+ * What replay cannot re-evaluate at all, by kind: their checks read what the audit store never
+ * keeps (the records of an extract, a file's bytes), so such outputs keep their recorded
+ * outcome and are listed as not replayed.
+ */
+export const NOT_REPLAYABLE: Readonly<Partial<Record<OutputKind, string>>> = Object.freeze({
+  records: 'k_anonymity and l_diversity read the records, which are never stored',
+  file: "file checks read the file's bytes, which are never stored",
+});
 
 function flagged(findings: readonly Finding[]): Map<CheckId, 'fail' | 'review'> {
   const out = new Map<CheckId, 'fail' | 'review'>();
@@ -157,7 +181,7 @@ export function replayOutput(
     ...(recorded.exception ? { exception: recorded.exception } : {}),
   };
   const replayed = evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
-  const keep = [...KEPT_AS_RECORDED, ...(outputKindModule(recorded.kind as OutputKind).keptOnReplay?.(stored.evidence) ?? [])];
+  const keep = keptOnReplay(recorded.kind as OutputKind, stored.evidence);
   const kept = recorded.findings.filter((f) => keep.includes(f.check));
   if (kept.length === 0) return replayed;
   const findings = [...replayed.findings.filter((f) => !keep.includes(f.check)), ...kept];
@@ -187,6 +211,7 @@ export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Ite
     fully_replayed: 0,
     changed: [],
     incomplete: [],
+    kept_as_recorded: {},
   };
   for await (const r of records) {
     if (r.kind !== RECORD_KINDS.decision || !inWindow(r.decision, opts)) continue;
@@ -217,6 +242,11 @@ export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Ite
       }
       before.push(was.outcome);
       after.push(now.outcome);
+      const keep = keptOnReplay(o.kind, ev!.evidence);
+      for (const check of new Set(o.findings.map((f) => f.check).filter((c) => keep.includes(c)))) {
+        const key = `${o.kind}/${check}`;
+        report.kept_as_recorded[key] = (report.kept_as_recorded[key] ?? 0) + 1;
+      }
       const c = outputChange(was, now);
       if (c.before !== c.after) changes.push(c);
     }
