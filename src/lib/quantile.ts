@@ -1,6 +1,6 @@
 /**
  * Quantiles of sorted numbers. Statistical packages disagree on the definition (Hyndman &
- * Fan's nine types: R's and numpy's default is type 7, SAS's type 3, Stata's type 2 …), so a
+ * Fan's nine types: R's and numpy's default is type 7; SAS, SPSS and Stata default to others), so a
  * declared quantile is checked against the range any of them could give: every type
  * interpolates between the order statistics x(⌊np⌋) and x(⌈np⌉ + 1) (1-based, clamped to
  * the data), and the value airlock itself reports is type 7.
