@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { groupMembers, groupSize } from '../../../src/lib/unit-membership.js';
 import { plotKind } from '../../../src/outputs/plot/plot-kind.js';
 import type { BoxPlot, CategoryPlot, HistogramPlot, KaplanMeierPlot, ScatterPlot } from '../../../src/outputs/plot/plot-output.js';
-import { expectCode, parseAs } from '../../helpers/parse-output.js';
+import { expectCode, parseAs, parseCtx } from '../../helpers/parse-output.js';
+
+const parseCtxParams = () => parseCtx.params;
 
 type Row = Record<string, string | number | boolean | null>;
 const json = (rows: Row[]) => ({ format: 'json', data: rows });
@@ -168,6 +170,24 @@ describe('Kaplan-Meier from microdata', () => {
     expect(p.steps.map((s) => s.atRisk)).toEqual([4, 1]);
     expect([...groupMembers(p.units!, 0)].map((u) => p.units!.values[u])).toEqual(['a', 'b', 'c', 'd']);
     expect([...groupMembers(p.units!, 1)].map((u) => p.units!.values[u])).toEqual(['d']);
+  });
+});
+
+describe('bounded work', () => {
+  it('nested risk sets over many units cannot exceed the row limit in memberships', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `u${i},${i + 1},1`);
+    const ctx = { limits: { maxRows: 50, maxCells: 100, maxOutputs: 1 }, params: parseCtxParams(), pointer: '/outputs/0' };
+    // 12 + 11 + … + 1 = 78 memberships > 50
+    const e = expectCode(() => parseAs(plotKind, { type: 'kaplan_meier', microdata: csv(`u,t,e\n${rows.join('\n')}\n`), spec: { time: 't', event: 'e', unit: 'u' } }, ctx), 'PLOT_INVALID');
+    expect(e.message).toContain('more than 50 unit memberships');
+    // without a unit column nothing is stored per unit: the same curve is fine
+    expect(parseAs(plotKind, { type: 'kaplan_meier', microdata: csv(`u,t,e\n${rows.join('\n')}\n`), spec: { time: 't', event: 'e' } }, ctx)).toMatchObject({ units: null });
+  });
+
+  it('more distinct scatter points than the cell limit is bad input', () => {
+    const ctx = { limits: { maxRows: 1000, maxCells: 5, maxOutputs: 1 }, params: parseCtxParams(), pointer: '/outputs/0' };
+    const data = json(Array.from({ length: 6 }, (_, i) => ({ x: i, y: i })));
+    expectCode(() => parseAs(plotKind, { type: 'scatter', microdata: data, spec: { x: 'x', y: 'y' } }, ctx), 'PLOT_INVALID');
   });
 });
 
