@@ -71,7 +71,7 @@ const HIGHER_IS_STRICTER = ['threshold', 'k', 'l', 'dof_threshold', 'min_samples
 /** Parameters where a larger value is less strict. */
 const LOWER_IS_STRICTER = ['nk_k', 'saturation'] as const;
 /** Booleans where `false` is less strict. */
-const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values'] as const;
+const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values', 'require_unit'] as const;
 /** Lists where removing an entry is less strict (the entries are what gets flagged). */
 const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families', 'sensitive_attributes'] as const;
 /** Lists where adding an entry is less strict (the entries are what gets accepted). */

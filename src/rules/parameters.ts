@@ -60,6 +60,11 @@ export interface Parameters {
    * name them (`tree_leaf_size`), matched by `nameKey`.
    */
   leaf_size_hyperparameters: string[];
+  /**
+   * Outputs must name a unit column, so counts are of people (or firms…) rather than rows: a
+   * plot or summary from microdata without one fails `min_count`; a pre-aggregated one gets review.
+   */
+  require_unit: boolean;
 }
 
 /**
@@ -139,6 +144,7 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   tree_model_families: ['decision_tree', 'random_forest', 'extra_trees', 'gradient_boosting', 'hist_gradient_boosting', 'adaboost', 'xgboost', 'lightgbm', 'catboost', 'random_survival_forest', 'isolation_forest'],
   sensitive_attributes: ['diagnosis', 'condition', 'disease', 'icd10', 'read_code', 'snomed', 'medication', 'drug', 'procedure', 'cause_of_death', 'hiv_status'],
   model_family_aliases: MODEL_FAMILY_ALIASES,
+  require_unit: false,
   leaf_size_hyperparameters: ['min_samples_leaf', 'minbucket', 'min.bucket', 'nodesize', 'min_child_samples', 'min_data_in_leaf', 'n.minobsinnode', 'minInstancesPerNode', 'min_rows'],
 });
 
@@ -171,5 +177,6 @@ export const PARAMETERS_SCHEMA = {
     sensitive_attributes: stringList,
     model_family_aliases: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: stringList },
     leaf_size_hyperparameters: stringList,
+    require_unit: { type: 'boolean' },
   },
 } as const;

@@ -67,9 +67,9 @@ function parseHistogram(f: Fields, raw: RawOutput, ctx: ParseContext): Histogram
   const declared = declaredBins(f, ctx);
   const edgesFromData = f.optBoolean('edges_from_data') ?? null;
   const spec = microdataSpec(f, raw);
-  if (spec) return { type: 'histogram', edgesFromData, ...histogramFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (spec) return { type: 'histogram', edgesFromData, source: 'microdata', ...histogramFromMicrodata(spec, raw.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('bins'), 'is required (or microdata and a spec)');
-  return { type: 'histogram', bins: declared.bins, edgesFromData, edgeCheck: null, units: null };
+  return { type: 'histogram', bins: declared.bins, edgesFromData, edgeCheck: null, source: 'declared', units: null };
 }
 
 function declaredCategories(f: Fields, ctx: ParseContext): DeclaredCategories | null {
@@ -87,9 +87,9 @@ function declaredCategories(f: Fields, ctx: ParseContext): DeclaredCategories | 
 function parseCategories(f: Fields, raw: RawOutput, type: 'bar' | 'pie', ctx: ParseContext): CategoryPlot {
   const declared = declaredCategories(f, ctx);
   const spec = microdataSpec(f, raw);
-  if (spec) return { type, ...categoriesFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (spec) return { type, source: 'microdata', ...categoriesFromMicrodata(spec, raw.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('categories'), 'is required (or microdata and a spec)');
-  return { type, categories: declared.categories, units: null };
+  return { type, categories: declared.categories, source: 'declared', units: null };
 }
 
 function declaredSteps(f: Fields, ctx: ParseContext): DeclaredSteps | null {
@@ -113,9 +113,9 @@ function declaredSteps(f: Fields, ctx: ParseContext): DeclaredSteps | null {
 function parseKaplanMeier(f: Fields, raw: RawOutput, ctx: ParseContext): KaplanMeierPlot {
   const declared = declaredSteps(f, ctx);
   const spec = microdataSpec(f, raw);
-  if (spec) return { type: 'kaplan_meier', ...survivalFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (spec) return { type: 'kaplan_meier', source: 'microdata', ...survivalFromMicrodata(spec, raw.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('steps'), 'is required (or microdata and a spec)');
-  return { type: 'kaplan_meier', steps: declared.steps, units: null };
+  return { type: 'kaplan_meier', steps: declared.steps, source: 'declared', units: null };
 }
 
 function parseScatter(f: Fields, raw: RawOutput, ctx: ParseContext): ScatterPlot {
@@ -123,10 +123,10 @@ function parseScatter(f: Fields, raw: RawOutput, ctx: ParseContext): ScatterPlot
   const declared: DeclaredPoints | null = f.has('points')
     ? { points: boundedObjects(f, 'points', ctx.limits.maxCells, 'PLOT_INVALID').map((p) => ({ x: p.number('x'), y: p.number('y'), n: p.optInteger('n', 1) ?? null })), pointer: f.at('points') }
     : null;
-  if (spec) return { type: 'scatter', ...scatterFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (spec) return { type: 'scatter', source: 'microdata', ...scatterFromMicrodata(spec, raw.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('points'), 'is required (or microdata and a spec)');
   // Without microdata, a point that does not say how many records it stands for is one record.
-  return { type: 'scatter', points: declared.points.map((p) => ({ x: p.x, y: p.y, n: p.n ?? 1 })), units: null };
+  return { type: 'scatter', points: declared.points.map((p) => ({ x: p.x, y: p.y, n: p.n ?? 1 })), source: 'declared', units: null };
 }
 
 function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
@@ -159,7 +159,7 @@ function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
     if (o >= whiskerLow && o <= whiskerHigh) invalid('PLOT_INVALID', at, 'an outlier must lie outside the whiskers');
     return o;
   });
-  return { type: 'box', n, q1, median, q3, whiskerLow, whiskerHigh, whiskersAtExtremes: f.optBoolean('whiskers_at_extremes') ?? null, outliers, dataRange, units };
+  return { type: 'box', n, q1, median, q3, whiskerLow, whiskerHigh, whiskersAtExtremes: f.optBoolean('whiskers_at_extremes') ?? null, outliers, dataRange, source: spec ? 'microdata' : 'declared', units };
 }
 
 /**

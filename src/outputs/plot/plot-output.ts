@@ -7,12 +7,14 @@
  * column each group's units.
  *
  * @example
- * const h: PlotOutput = { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }], edgesFromData: false, edgeCheck: null, units: null };
+ * const h: PlotOutput = { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }], edgesFromData: false, edgeCheck: null, source: 'declared', units: null };
  */
 import type { UnitMembership } from '../../lib/unit-membership.js';
 
 /** What every plot carries besides its data. */
 export interface PlotBase {
+  /** Whether airlock computed the plot from microdata or it was declared (pre-aggregated). */
+  source: 'microdata' | 'declared';
   /**
    * With microdata and a unit column: the units of each group — bins, bars or slices,
    * each step's risk set, scatter points, the box's population — in the plot's order.

@@ -44,8 +44,8 @@ export function parseSummary(raw: RawOutput, ctx: ParseContext): SummaryOutput {
     const value = withMicrodata ? s.optNumber('value') : s.number('value');
     return { name: s.string('name'), statistic, p: p ?? null, n, value, pointer: s.pointer };
   });
-  if (withMicrodata) return summaryFromMicrodata(readFields(specObject, f.at('spec'), 'SUMMARY_INVALID'), raw.microdata, declared, ctx);
-  return { statistics: declared.map(({ name, statistic, p, n, value }) => ({ name, statistic, p, n: n!, value: value! })), units: null };
+  if (withMicrodata) return { source: 'microdata', ...summaryFromMicrodata(readFields(specObject, f.at('spec'), 'SUMMARY_INVALID'), raw.microdata, declared, ctx) };
+  return { statistics: declared.map(({ name, statistic, p, n, value }) => ({ name, statistic, p, n: n!, value: value! })), source: 'declared', units: null };
 }
 
 /**

@@ -4,7 +4,7 @@
  * airlock computed them from microdata with a unit column — each statistic's units.
  *
  * @example
- * const s: SummaryOutput = { statistics: [{ name: 'age', statistic: 'mean', p: null, n: 120, value: 47.2 }], units: null };
+ * const s: SummaryOutput = { statistics: [{ name: 'age', statistic: 'mean', p: null, n: 120, value: 47.2 }], source: 'declared', units: null };
  */
 import type { UnitMembership } from '../../lib/unit-membership.js';
 
@@ -24,6 +24,8 @@ export interface SummaryStatistic {
 
 export interface SummaryOutput {
   statistics: SummaryStatistic[];
+  /** Whether airlock computed the statistics from microdata or they were declared. */
+  source: 'microdata' | 'declared';
   /**
    * With microdata and a unit column: one group per statistic, in order — its population
    * (every unit of the microdata) with `contributors` the units with a value of its measure.

@@ -8,7 +8,7 @@ const box = (over: Record<string, unknown> = {}) => ({ type: 'box', n: 40, whisk
 describe('plot kind: parsing every plot type', () => {
   it('histogram', () => {
     const p = parseAs(plotKind, { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 10, to: 20, count: 15 }], edges_from_data: false });
-    expect(p).toEqual({ type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 10, to: 20, count: 15 }], edgesFromData: false, edgeCheck: null, units: null });
+    expect(p).toEqual({ type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 10, to: 20, count: 15 }], edgesFromData: false, edgeCheck: null, source: 'declared', units: null });
   });
 
   it('histogram with undeclared edges', () => {
@@ -17,7 +17,7 @@ describe('plot kind: parsing every plot type', () => {
   });
 
   it.each(['bar', 'pie'])('%s', (type) => {
-    expect(parseAs(plotKind, { type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }] })).toEqual({ type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }], units: null });
+    expect(parseAs(plotKind, { type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }] })).toEqual({ type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }], source: 'declared', units: null });
   });
 
   it('kaplan_meier', () => {
@@ -30,17 +30,18 @@ describe('plot kind: parsing every plot type', () => {
         { time: 7, atRisk: 38, events: 12, censored: 0 },
         { time: 12, atRisk: 26, events: 0, censored: 26 },
       ],
+      source: 'declared',
       units: null,
     });
   });
 
   it('scatter: a point without n is one record', () => {
-    expect(parseAs(plotKind, { type: 'scatter', points: [{ x: 1, y: 2 }, { x: 3, y: 4, n: 12 }] })).toEqual({ type: 'scatter', points: [{ x: 1, y: 2, n: 1 }, { x: 3, y: 4, n: 12 }], units: null });
+    expect(parseAs(plotKind, { type: 'scatter', points: [{ x: 1, y: 2 }, { x: 3, y: 4, n: 12 }] })).toEqual({ type: 'scatter', points: [{ x: 1, y: 2, n: 1 }, { x: 3, y: 4, n: 12 }], source: 'declared', units: null });
   });
 
   it('box', () => {
     expect(parseAs(plotKind, box({ outliers: [0, 12], whiskers_at_extremes: false }))).toEqual({
-      type: 'box', n: 40, q1: 3, median: 5, q3: 7, whiskerLow: 1, whiskerHigh: 9, whiskersAtExtremes: false, outliers: [0, 12], dataRange: null, units: null,
+      type: 'box', n: 40, q1: 3, median: 5, q3: 7, whiskerLow: 1, whiskerHigh: 9, whiskersAtExtremes: false, outliers: [0, 12], dataRange: null, source: 'declared', units: null,
     });
   });
 });
