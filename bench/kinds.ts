@@ -29,22 +29,11 @@ import { DEFAULT_LIMITS } from '../src/limits.js';
 import { evaluateOutput } from '../src/pipeline/evaluate-output.js';
 import type { RawOutput } from '../src/outputs/output-kind.js';
 import { loadRuleset } from '../src/rules/load-ruleset.js';
-import { median } from './stats.js';
+import { median, random } from './stats.js';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' }, json: { type: 'string' } } });
 const ROWS = Number(args.rows);
 const RUNS = Number(args.runs);
-
-/** A seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(rows: number, unique: boolean): string {
   const rnd = random(20261129);

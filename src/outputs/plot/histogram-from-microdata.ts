@@ -9,6 +9,7 @@
  * @example
  * histogramFromMicrodata(spec, raw.microdata, null, ctx) // { bins: [{ from: 0, to: 10, count: 14 }, …], edgeCheck, units }
  */
+import { lastAtMost } from '../../lib/sorted-search.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { declaredCount } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
@@ -36,19 +37,11 @@ function specEdges(spec: Fields, maxBins: number): number[] | null {
   });
 }
 
-/** Index of the bin holding `v`, or −1 outside the outer edges. */
+/** Index of the bin holding `v`, or −1 outside the outer edges (the highest edge is in the last bin). */
 function binOf(edges: readonly number[], v: number): number {
   const k = edges.length - 1;
   if (!(v >= edges[0]!) || v > edges[k]!) return -1;
-  if (v === edges[k]) return k - 1;
-  let lo = 0;
-  let hi = k - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (edges[mid]! <= v) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return v === edges[k] ? k - 1 : lastAtMost(edges, v);
 }
 
 /**

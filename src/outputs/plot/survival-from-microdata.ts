@@ -13,6 +13,7 @@
  * survivalFromMicrodata(spec, raw.microdata, null, ctx) // { steps: [{ time: 3, atRisk: 120, events: 12, censored: 4 }, …], units }
  */
 import { normalise } from '../../lib/normalise.js';
+import { lastAtMost } from '../../lib/sorted-search.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { declaredCount } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
@@ -65,18 +66,6 @@ function reportedTimes(spec: Fields, declared: DeclaredSteps | null, times: Floa
   return distinct;
 }
 
-/** Index of the last reported time ≤ t, or −1 before the first. */
-function stepOf(ts: readonly number[], t: number): number {
-  let lo = -1;
-  let hi = ts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ts[mid]! <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** Computes the steps; throws `PLOT_INVALID` for unusable rows, `SURVIVAL_INCONSISTENT` for declared steps that disagree. */
 export function survivalFromMicrodata(
   spec: Fields,
@@ -105,7 +94,7 @@ export function survivalFromMicrodata(
   const censored = new Array<number>(nSteps).fill(0);
   const stepOfRow = new Int32Array(rows.nRows);
   for (let r = 0; r < rows.nRows; r++) {
-    const s = stepOf(times, ts[r]!);
+    const s = lastAtMost(times, ts[r]!);
     stepOfRow[r] = s;
     if (s < 0) continue;
     if (ev[r]) events[s]!++;
