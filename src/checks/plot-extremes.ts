@@ -8,9 +8,11 @@
  * - Box plot: plotted outliers fail (each is a record's value); the quartiles fail where
  *   they lie among the `threshold` most extreme values (n · 25 / 100 < threshold, i.e. n
  *   below 4 × threshold; the median by the same rule at 50); whiskers at the minimum and
- *   maximum fail. With microdata, the data decides where the whiskers sit (a whisker whose
- *   printed value can stand for the minimum or maximum is at it); without it, undeclared
- *   counts as at the extremes (fail) and `whiskers_at_extremes: false` is a claim: `review`.
+ *   maximum fail. With microdata, the data decides where the whiskers sit: a whisker whose
+ *   printed value can stand for the minimum or maximum is at it, and one with fewer than
+ *   `threshold` contributors beyond it lies among the most extreme values (the percentile
+ *   rule, applied to a published whisker) — both fail. Without microdata, undeclared counts
+ *   as at the extremes (fail) and `whiskers_at_extremes: false` is a claim: `review`.
  *
  * A finding's status is its worst item's: fail over review.
  *
@@ -63,8 +65,15 @@ function boxItems(b: BoxPlot, p: Parameters): Flagged[] {
   const median = percentileReason(b.n, 50, p.threshold, 'the median');
   if (median) items.push({ severity: 'fail', ref: 'median', value: b.n, reason: median });
   if (b.dataRange !== null) {
-    const at = [stands(b.whiskerLow, b.dataRange.min) && 'whisker_low is the minimum', stands(b.whiskerHigh, b.dataRange.max) && 'whisker_high is the maximum'].filter(Boolean);
+    const d = b.dataRange;
+    const t = p.threshold;
+    const at = [stands(b.whiskerLow, d.min) && 'whisker_low is the minimum', stands(b.whiskerHigh, d.max) && 'whisker_high is the maximum'].filter(Boolean);
+    const near = [
+      d.belowLow < t && `whisker_low has ${d.belowLow} below it`,
+      d.aboveHigh < t && `whisker_high has ${d.aboveHigh} above it`,
+    ].filter(Boolean);
     if (at.length) items.push({ severity: 'fail', ref: 'whiskers', value: null, reason: `the microdata shows ${at.join(' and ')}${b.whiskersAtExtremes === false ? ', although whiskers_at_extremes: false is declared' : ''}` });
+    else if (near.length) items.push({ severity: 'fail', ref: 'whiskers', value: null, reason: `${near.join(' and ')} (fewer than threshold ${t}): the whiskers lie among the ${t} most extreme values, as a percentile would` });
     else if (b.whiskersAtExtremes === true) items.push({ severity: 'fail', ref: 'whiskers', value: null, reason: 'whiskers_at_extremes: true is declared' });
   } else if (b.whiskersAtExtremes === false) {
     items.push({ severity: 'review', ref: 'whiskers', value: null, reason: 'whiskers_at_extremes: false is declared but not confirmed: send the microdata with the box plot so airlock can check the whiskers are not the minimum and maximum' });

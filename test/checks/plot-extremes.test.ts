@@ -94,9 +94,11 @@ describe('extremes on plots with microdata: exemptions confirmed or not', () => 
     expect(run(histogram([0, 20, 40, 60]))[0]!.status).toBe('review');
   });
 
+  /** 80 values 10, 11, …, 89: 10 lie below 20, 10 above 79. */
+  const ages80 = Array.from({ length: 80 }, (_, i) => 10 + i);
   const boxed = (whisker_low: number, whisker_high: number, whiskers_at_extremes?: boolean) => ({
     type: 'box',
-    microdata: csv('age', ages),
+    microdata: csv('age', ages80),
     spec: { values: 'age' },
     whisker_low,
     whisker_high,
@@ -104,24 +106,37 @@ describe('extremes on plots with microdata: exemptions confirmed or not', () => 
     ...(whiskers_at_extremes === undefined ? {} : { whiskers_at_extremes }),
   });
 
-  it('whiskers inside the data: pass, declared or not', () => {
-    expect(run(boxed(12, 47, false))[0]!.status).toBe('pass');
-    expect(run(boxed(12, 47))[0]!.status).toBe('pass');
+  it('whiskers with at least threshold values beyond each: pass, declared or not', () => {
+    expect(run(boxed(20, 79, false))[0]!.status).toBe('pass');
+    expect(run(boxed(20, 79))[0]!.status).toBe('pass');
   });
 
   it('whiskers declared not at the extremes, but the microdata says they are: fail', () => {
-    const [f] = run(boxed(10, 47, false));
+    const [f] = run(boxed(10, 79, false));
     expect(f).toMatchObject({ status: 'fail', items: [{ ref: 'whiskers', reason: 'the microdata shows whisker_low is the minimum, although whiskers_at_extremes: false is declared' }] });
-    expect(run(boxed(12, 49, false))[0]!.status).toBe('fail');
+    expect(run(boxed(20, 89, false))[0]!.status).toBe('fail');
+  });
+
+  it('a whisker with fewer than threshold values beyond it lies among the most extreme: fail', () => {
+    // 9 values (10–18) below 19
+    const [f] = run(boxed(19, 79, false));
+    expect(f).toMatchObject({ status: 'fail', items: [{ ref: 'whiskers', reason: 'whisker_low has 9 below it (fewer than threshold 10): the whiskers lie among the 10 most extreme values, as a percentile would' }] });
+    expect(run(boxed(20, 80, false))[0]!.status).toBe('fail');
+  });
+
+  it('counts distinct units beyond a whisker', () => {
+    // 20 values below 20, but from 5 patients
+    const rows = [...Array.from({ length: 20 }, (_, i) => `u${i % 5},${10 + (i % 10)}`), ...Array.from({ length: 70 }, (_, i) => `v${i},${20 + i}`)];
+    const fields = { ...boxed(20, 79, false), microdata: { format: 'csv', data: `pid,age\n${rows.join('\n')}\n` }, spec: { values: 'age', unit: 'pid' } };
+    expect(run(fields)[0]!.items?.find((i) => i.ref === 'whiskers')?.reason).toMatch(/^whisker_low has 5 below it/);
   });
 
   it('a whisker printed coarser than the data stands for the extreme when its interval covers it', () => {
-    expect(run(boxed(10.4, 47, false))[0]!.status).toBe('pass');
-    const coarse = { ...boxed(10, 47, false), microdata: csv('age', ages.map((a) => (a === 10 ? 10.3 : a))) };
-    expect(run(coarse)[0]!.status).toBe('fail');
+    const coarse = { ...boxed(10, 79, false), microdata: csv('age', ages80.map((a) => (a === 10 ? 10.3 : a))) };
+    expect(run(coarse)[0]!.items?.[0]?.reason).toMatch(/whisker_low is the minimum/);
   });
 
   it('whiskers declared at the extremes: fail even when the data disagrees', () => {
-    expect(run(boxed(12, 47, true))[0]!.status).toBe('fail');
+    expect(run(boxed(20, 79, true))[0]!.status).toBe('fail');
   });
 });

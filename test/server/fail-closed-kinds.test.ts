@@ -211,6 +211,11 @@ describe('plots', () => {
     expect(statusOf(d, 'extremes')).toBe('fail');
   });
 
+  it('whiskers at the 5th and 95th percentiles of 60 people lie among the 10 most extreme: rejected', async () => {
+    const d = await decide({ kind: 'plot', type: 'box', microdata: csv('pid,age', people), spec: { unit: 'pid', values: 'age' }, whisker_low: 24, whisker_high: 77, whiskers_at_extremes: false, outliers: [] });
+    expect(d.outcome).toBe('reject');
+  });
+
   it('declared bin counts the microdata contradicts: bad input naming both numbers', async () => {
     const r = await refused({ kind: 'plot', type: 'histogram', microdata: csv('pid,age', people), spec: { values: 'age' }, bins: [{ from: 20, to: 50, count: 30 }, { from: 50, to: 81, count: 45 }] });
     expect(r.status).toBe(422);
@@ -224,7 +229,7 @@ describe('plots', () => {
   });
 
   it('safe: a box plot sent with its microdata is released', async () => {
-    const d = await decide({ kind: 'plot', type: 'box', microdata: csv('pid,age', people), spec: { unit: 'pid', values: 'age' }, whisker_low: 24, q1: 35.75, median: 50.5, q3: 65.25, whisker_high: 77, outliers: [] });
+    const d = await decide({ kind: 'plot', type: 'box', microdata: csv('pid,age', people), spec: { unit: 'pid', values: 'age' }, whisker_low: 31, q1: 35.75, median: 50.5, q3: 65.25, whisker_high: 70, outliers: [] });
     expect(d.outcome).toBe('release');
   });
 

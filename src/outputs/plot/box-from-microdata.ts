@@ -5,7 +5,8 @@
  * declared n may also be the number of values; a declared quartile must lie where some
  * common quantile definition puts it). The whiskers stay the researcher's (airlock does not
  * guess the rule that drew them), but must lie within the data; the data's minimum and
- * maximum are kept to judge whether the whiskers sit at them.
+ * maximum, and how many contributors lie beyond each whisker, are kept to judge whether the
+ * whiskers sit at, or among, the most extreme values.
  *
  * @example
  * boxFromMicrodata(spec, raw.microdata, { whiskerLow: 31, whiskerHigh: 88 }, ctx) // { n: 412, q1: 44, median: 57, q3: 69, dataRange, units }
@@ -34,8 +35,21 @@ export interface ComputedBox {
   q1: number;
   median: number;
   q3: number;
-  dataRange: { min: number; max: number };
+  dataRange: { min: number; max: number; belowLow: number; aboveHigh: number };
   units: UnitMembership | null;
+}
+
+/** Contributors (distinct units, or rows) whose value satisfies `beyond`. */
+function contributorsBeyond(raw: Float64Array, unitOf: Int32Array | null, nUnits: number, beyond: (v: number) => boolean): number {
+  if (!unitOf) {
+    let n = 0;
+    for (const v of raw) if (beyond(v)) n++;
+    return n;
+  }
+  const seen = new Uint8Array(nUnits);
+  let n = 0;
+  for (let r = 0; r < raw.length; r++) if (beyond(raw[r]!) && !seen[unitOf[r]!]) (seen[unitOf[r]!] = 1), n++;
+  return n;
 }
 
 /** Computes and checks the box; `PLOT_INVALID` for declared numbers the microdata contradicts. */
@@ -60,7 +74,11 @@ export function boxFromMicrodata(spec: Fields, microdata: unknown, declared: Dec
   const min = xs[0]!;
   const max = xs[xs.length - 1]!;
   // A whisker beyond the data cannot have been drawn from it.
-  if (printedInterval(declared.whiskerLow)[1] < min) invalid('PLOT_INVALID', f.at('whisker_low'), 'lies below every value of the microdata');
-  if (printedInterval(declared.whiskerHigh)[0] > max) invalid('PLOT_INVALID', f.at('whisker_high'), 'lies above every value of the microdata');
-  return { n, q1: quartile('q1', 0.25), median: quartile('median', 0.5), q3: quartile('q3', 0.75), dataRange: { min, max }, units };
+  const low = printedInterval(declared.whiskerLow);
+  const high = printedInterval(declared.whiskerHigh);
+  if (low[1] < min) invalid('PLOT_INVALID', f.at('whisker_low'), 'lies below every value of the microdata');
+  if (high[0] > max) invalid('PLOT_INVALID', f.at('whisker_high'), 'lies above every value of the microdata');
+  const belowLow = contributorsBeyond(raw, rows.unitOf, rows.unitValues.length, (v) => v < low[0]);
+  const aboveHigh = contributorsBeyond(raw, rows.unitOf, rows.unitValues.length, (v) => v > high[1]);
+  return { n, q1: quartile('q1', 0.25), median: quartile('median', 0.5), q3: quartile('q3', 0.75), dataRange: { min, max, belowLow, aboveHigh }, units };
 }

@@ -98,8 +98,13 @@ export interface BoxPlot extends PlotBase {
   /** Whether the whiskers sit at the minimum and maximum; null = not declared. */
   whiskersAtExtremes: boolean | null;
   outliers: number[];
-  /** With microdata: the smallest and largest value, to judge the whiskers by; null without. Never published. */
-  dataRange: { min: number; max: number } | null;
+  /**
+   * With microdata, to judge the whiskers by: the smallest and largest value, and how many
+   * contributors (units, or rows without a unit column) have a value below the lower whisker
+   * and above the upper one (beyond its printed precision); null without microdata. Never
+   * published.
+   */
+  dataRange: { min: number; max: number; belowLow: number; aboveHigh: number } | null;
 }
 
 export type PlotOutput = HistogramPlot | CategoryPlot | KaplanMeierPlot | ScatterPlot | BoxPlot;
