@@ -80,7 +80,10 @@ export const kAnonymity = itemCheck<RecordsOutput>({
   flag: (r, p) => smallClasses(r, p.k),
   message: (n, r, p) => {
     const rows = rowsInSmallClasses(r.classes, p.k);
-    return `${countOf(n, 'combination')} of (${listColumns(r.quasiIdentifiers)}) ${n === 1 ? 'occurs' : 'occur'} fewer than ${p.k} times (${countOf(rows, 'record')} in them, of ${r.nRows}).`;
+    const why = r.identifyingSensitive.length
+      ? ` ${r.identifyingSensitive.join(', ')} ${r.identifyingSensitive.length === 1 ? 'is' : 'are'} listed as sensitive but most of ${r.identifyingSensitive.length === 1 ? 'its' : 'their'} values single out one record, so ${r.identifyingSensitive.length === 1 ? 'it counts' : 'they count'} as quasi-identifiers too.`
+      : '';
+    return `${countOf(n, 'combination')} of (${listColumns(r.quasiIdentifiers)}) ${n === 1 ? 'occurs' : 'occur'} fewer than ${p.k} times (${countOf(rows, 'record')} in them, of ${r.nRows}).${why}`;
   },
   remedy: (_n, r, p) => {
     const rows = rowsInSmallClasses(r.classes, p.k);

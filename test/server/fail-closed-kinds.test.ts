@@ -63,6 +63,15 @@ describe('record extracts', () => {
     expect(JSON.stringify(d)).not.toContain(nhsNumber(0));
   });
 
+  it('an NHS number or a birth date renamed "diagnosis" is not a sensitive attribute: not released', async () => {
+    const nhs = Array.from({ length: 80 }, (_, i) => `${bands[i % 2]},${sexes[(i >> 1) % 2]},${nhsNumber(i * 7919)}`);
+    const d = await decide({ kind: 'records', microdata: csv('age_band,sex,diagnosis', nhs) });
+    expect(d.outcome).toBe('reject');
+    expect(statusOf(d, 'k_anonymity')).toBe('fail');
+    const dob = Array.from({ length: 80 }, (_, i) => `${bands[i % 2]},${sexes[(i >> 1) % 2]},19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`);
+    expect((await decide({ kind: 'records', microdata: csv('age_band,sex,condition', dob) })).outcome).toBe('reject');
+  });
+
   it('no sensitive column declared and all 40 rows one diagnosis: not released', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${bands[i % 2]},${sexes[(i >> 1) % 2]},C50`);
     const d = await decide({ kind: 'records', quasi_identifiers: ['age_band', 'sex'], microdata: csv('age_band,sex,diagnosis', rows) });

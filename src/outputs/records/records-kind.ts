@@ -82,7 +82,11 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
   const declaredCols = new Set(declared.map((n, i) => findColumn(columns, n, typeof raw.sensitive === 'string' ? f.at('sensitive') : `${f.at('sensitive')}/${i}`)));
 
   const isGoverned = (c: string): boolean => governance.has(nameKey(c));
-  const quasiIdentifiers = columns.filter((c) => !isGoverned(c) || added.has(c));
+  // A sensitive attribute is something the reader does not already know. A column named like
+  // one whose values mostly identify single records (an NHS number or a birth date under the
+  // name "diagnosis") is not behaving as one: it stays a quasi-identifier.
+  const identifying = columns.filter((c) => isGoverned(c) && identifiesRecords(categoryColumn(data, c, ctx.pointer), ctx.params.k));
+  const quasiIdentifiers = columns.filter((c) => !isGoverned(c) || added.has(c) || identifying.includes(c));
   const qiColumns = quasiIdentifiers.map((c) => categoryColumn(data, c, ctx.pointer));
   const classes = equivalenceClasses(qiColumns, data.nRows);
   const sensitive: SensitiveColumn[] = columns
@@ -97,7 +101,23 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
         classes: isQi ? equivalenceClasses(qiColumns.filter((_, j) => quasiIdentifiers[j] !== name), data.nRows) : classes,
       };
     });
-  return { nRows: data.nRows, columns, quasiIdentifiers, qiColumns, classes, sensitive };
+  return { nRows: data.nRows, columns, quasiIdentifiers, qiColumns, classes, sensitive, identifyingSensitive: identifying };
+}
+
+/**
+ * Whether a column's published values mostly single out records: at least `k` values occur
+ * once, and they are more than half of the non-missing values. Diagnosis codes in an extract
+ * repeat; identifiers, birth dates and postcodes do not.
+ *
+ * @example identifiesRecords(nhsNumberColumn, 10) // true
+ */
+export function identifiesRecords(col: CategoryColumn, k: number): boolean {
+  const seen = new Int32Array(col.dict.length);
+  let present = 0;
+  for (const c of col.codes) if (c >= 0) (seen[c]!++, present++);
+  let once = 0;
+  for (const n of seen) if (n === 1) once++;
+  return once >= k && once * 2 > present;
 }
 
 export const recordsKind: OutputKindModule<RecordsOutput> = { kind: 'records', parse: parseRecords };

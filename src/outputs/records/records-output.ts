@@ -36,6 +36,11 @@ export interface RecordsOutput {
   /** Equivalence classes of the quasi-identifiers, on values as published. */
   classes: EquivalenceClasses;
   sensitive: SensitiveColumn[];
+  /**
+   * Governance-listed sensitive columns whose values mostly identify single records (an
+   * identifier under a sensitive name): kept as quasi-identifiers too.
+   */
+  identifyingSensitive: string[];
 }
 
 /**

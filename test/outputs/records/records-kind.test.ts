@@ -66,6 +66,24 @@ describe('records kind: parsing', () => {
     expect([...r.sensitive[0]!.values.codes]).toEqual([0, 0]);
   });
 
+  it('a sensitive-named column whose values mostly single out records stays a quasi-identifier', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'F' : 'M'},${9000000000 + i * 37}`);
+    const r = parseAs(recordsKind, { microdata: { format: 'csv', data: `sex,diagnosis\n${rows.join('\n')}\n` } });
+    expect(r.quasiIdentifiers).toEqual(['sex', 'diagnosis']);
+    expect(r.identifyingSensitive).toEqual(['diagnosis']);
+    expect(r.sensitive.map((s) => s.name)).toEqual(['diagnosis']);
+  });
+
+  it.each([
+    ['repeating codes', Array.from({ length: 40 }, (_, i) => `D${i % 6}`), false],
+    ['9 singletons (fewer than k)', [...Array.from({ length: 9 }, (_, i) => `S${i}`), ...Array.from({ length: 6 }, () => 'D')], false],
+    ['10 singletons of 20 values (not more than half)', [...Array.from({ length: 10 }, (_, i) => `S${i}`), ...Array.from({ length: 10 }, (_, i) => `D${i % 2}`)], false],
+    ['11 singletons of 21 values', [...Array.from({ length: 11 }, (_, i) => `S${i}`), ...Array.from({ length: 10 }, (_, i) => `D${i % 2}`)], true],
+  ])('identifying or not: %s', (_what, values, identifying) => {
+    const r = parseAs(recordsKind, { microdata: { format: 'csv', data: `diagnosis\n${values.join('\n')}\n` } });
+    expect(r.identifyingSensitive.length > 0).toBe(identifying);
+  });
+
   it('uses the sensitive attributes of the rules in force', () => {
     const r = parseAs(recordsKind, { microdata: { format: 'csv', data: csv } }, { ...parseCtx, params: { ...DEFAULT_PARAMETERS, sensitive_attributes: ['sex'] } });
     expect(r.quasiIdentifiers).toEqual(['age_band', 'diagnosis']);
