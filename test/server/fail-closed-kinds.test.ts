@@ -231,9 +231,18 @@ describe('plots', () => {
     expect(r.body).toMatchObject({ code: 'PLOT_INVALID', errors: [{ pointer: '/outputs/0/bins/0/count', message: 'bins[0] [20, 50) count: declared 30, the microdata gives 29' }] });
   });
 
-  it('safe: a histogram sent with its microdata is released', async () => {
+  it('safe: a histogram sent with its microdata is released, with the bins airlock computed', async () => {
     const d = await decide({ kind: 'plot', type: 'histogram', edges_from_data: false, microdata: csv('pid,age', people), spec: { unit: 'pid', values: 'age', edges: [20, 40, 60, 81] } });
     expect(d.outcome).toBe('release');
+    expect((d as unknown as { computed: unknown }).computed).toEqual({
+      type: 'histogram',
+      edges_from_data: false,
+      bins: [
+        { from: 20, to: 40, count: 19 },
+        { from: 40, to: 60, count: 20 },
+        { from: 60, to: 81, count: 21 },
+      ],
+    });
     expect(JSON.stringify(d)).not.toContain('"p1"');
   });
 
@@ -267,6 +276,12 @@ describe('summaries', () => {
     const rows = Array.from({ length: 60 }, (_, i) => `p${i % 50},${21 + i}`);
     const d = await decide({ kind: 'summary', microdata: csv('pid,age', rows), spec: { unit: 'pid', values: 'age' }, statistics: [{ name: 'age', statistic: 'mean', value: 50.5 }, { name: 'age', statistic: 'median' }] });
     expect(d.outcome).toBe('release');
+    expect((d as unknown as { computed: unknown }).computed).toEqual({
+      statistics: [
+        { name: 'age', statistic: 'mean', n: 50, value: 50.5 },
+        { name: 'age', statistic: 'median', n: 50, value: 50.5 },
+      ],
+    });
     const r = await refused({ kind: 'summary', microdata: csv('pid,age', rows), spec: { unit: 'pid', values: 'age' }, statistics: [{ name: 'age', statistic: 'mean', value: 52 }] });
     expect(r).toMatchObject({ status: 422, body: { code: 'SUMMARY_INVALID' } });
   });

@@ -28,7 +28,7 @@ import type { DeclaredBins } from './histogram-from-microdata.js';
 import { histogramFromMicrodata } from './histogram-from-microdata.js';
 import type { BoxPlot, CategoryPlot, HistogramBin, HistogramPlot, KaplanMeierPlot, PlotOutput, PlotType, ScatterPlot, SurvivalStep } from './plot-output.js';
 import { PLOT_TYPES } from './plot-output.js';
-import { plotEvidence, plotKeptOnReplay } from './plot-evidence.js';
+import { plotAsSubmitted, plotEvidence, plotKeptOnReplay } from './plot-evidence.js';
 import { protectPlot } from './protect-plot.js';
 import type { DeclaredPoints } from './scatter-from-microdata.js';
 import { scatterFromMicrodata } from './scatter-from-microdata.js';
@@ -193,7 +193,8 @@ export const plotKind: OutputKindModule<PlotOutput> = {
   parse: parsePlot,
   present: (plot: PlotOutput, findings: Finding[], params) => {
     const p = protectPlot(plot, findings, params);
-    return p ? { protected: p } : {};
+    // What airlock computed from microdata is what was checked, and what may be published.
+    return { ...(plot.source === 'microdata' ? { computed: plotAsSubmitted(plot) } : {}), ...(p ? { protected: p } : {}) };
   },
   evidence: plotEvidence,
   keptOnReplay: plotKeptOnReplay,

@@ -58,4 +58,10 @@ export function summaryEvidence(s: SummaryOutput): Record<string, unknown> {
   return { statistics: s.statistics.map(({ name, statistic, p, n, value }) => ({ name, statistic, ...(p === null ? {} : { p }), n, value })) };
 }
 
-export const summaryKind: OutputKindModule<SummaryOutput> = { kind: 'summary', parse: parseSummary, evidence: summaryEvidence };
+export const summaryKind: OutputKindModule<SummaryOutput> = {
+  kind: 'summary',
+  parse: parseSummary,
+  // What airlock computed from microdata is what was checked, and what may be published.
+  present: (s) => (s.source === 'microdata' ? { computed: summaryEvidence(s) } : {}),
+  evidence: summaryEvidence,
+};
