@@ -16,6 +16,8 @@ export interface Config {
   host: string;
   dataDir: string;
   rulesDir: string;
+  /** The governance floors file; null = `floors.yaml` (or .yml/.json) in the rules directory, if there is one. */
+  floorsFile: string | null;
   /** Reload the rules when their files change (SIGHUP always reloads). */
   rulesWatch: boolean;
   /** Distinct output checkers who must say release before a reviewed decision is released. */
@@ -79,6 +81,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'host', env: 'HOST', schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', parse: str, doc: 'Address to bind.' },
   { key: 'dataDir', env: 'AIRLOCK_DATA_DIR', schema: { type: 'string', minLength: 1 }, default: './data', parse: str, doc: 'Directory for the SQLite audit store, the dev signing key and dev tokens.' },
   { key: 'rulesDir', env: 'AIRLOCK_RULES_DIR', schema: { type: 'string', minLength: 1 }, default: './rules', parse: str, doc: 'Directory holding default.yaml and projects/*.yaml.' },
+  { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance-floors.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
   { key: 'checkersRequired', env: 'AIRLOCK_CHECKERS_REQUIRED', schema: { type: 'integer', minimum: 1, maximum: 10 }, default: 2, parse: int, doc: 'How many distinct output checkers must say release before a decision needing review is released (one reject settles it as rejected). A checker can never review a request they submitted.' },
   { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', parse: str, doc: 'pino log level.' },
@@ -90,7 +93,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: ['string', 'null'], pattern: '^postgres(ql)?://' }, default: null, parse: str, doc: 'PostgreSQL audit store (e.g. postgres://user@host/db); unset = embedded SQLite in AIRLOCK_DATA_DIR.' },
   { key: 'databaseSchema', env: 'AIRLOCK_DATABASE_SCHEMA', schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' }, default: 'airlock', parse: str, doc: 'PostgreSQL schema for the audit tables (created and migrated at start-up). Every replica sharing one audit chain uses the same DATABASE_URL and schema.' },
   { key: 'corsOrigins', env: 'AIRLOCK_CORS_ORIGINS', schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } }, default: [], parse: list, doc: 'Comma-separated origins (https://portal.example.org) allowed to call from a browser, or `*`; unset = CORS off.' },
-  { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (token; client address without one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
+  { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (a configured token; the client address for requests without a valid one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
   { key: 'rateWindowMs', env: 'AIRLOCK_RATE_WINDOW_MS', schema: { type: 'integer', minimum: 1000 }, default: 60_000, parse: int, doc: 'Rate-limit window, milliseconds.' },
   { key: 'requestTimeoutMs', env: 'AIRLOCK_REQUEST_TIMEOUT_MS', schema: { type: 'integer', minimum: 1000 }, default: 300_000, parse: int, doc: 'Most time one request may take, upload included; past it: 503 REQUEST_TIMEOUT, unless its decision is already being recorded.' },
   { key: 'shutdownGraceMs', env: 'AIRLOCK_SHUTDOWN_GRACE_MS', schema: { type: 'integer', minimum: 1000 }, default: 25_000, parse: int, doc: 'On SIGTERM, how long to wait for in-flight requests (and their audit commits) before exiting; keep it below the orchestrator\'s kill timeout.' },
@@ -127,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const config = raw as unknown as Config;
   config.dataDir = resolve(config.dataDir);
   config.rulesDir = resolve(config.rulesDir);
+  if (config.floorsFile) config.floorsFile = resolve(config.floorsFile);
   return Object.freeze(config);
 }

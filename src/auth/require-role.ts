@@ -57,6 +57,23 @@ export function requireAnyRole(tokens: TokenSource, roles: readonly Role[]): Req
 }
 
 /**
+ * The name of the caller an `Authorization` header value authenticates as, or null (no
+ * token, or one not configured); never throws. For the rate limiter, which runs before any
+ * route's authentication.
+ *
+ * @example identifyCaller(tokens)('Bearer airlock_dev_x') // 'dev-submitter'
+ */
+export function identifyCaller(tokens: TokenSource): (authorization: string | undefined) => string | null {
+  return (authorization) => {
+    try {
+      return authenticate(authorization, typeof tokens === 'function' ? tokens() : tokens).name;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/**
  * The caller `requireRole` authenticated; `INTERNAL` if the route forgot the middleware.
  *
  * @example const caller = callerOf(res); authorize(caller, 'submitter', body.project);

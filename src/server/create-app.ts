@@ -16,10 +16,11 @@ import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { jsonBody } from './middleware/json-body.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
 import type { AuditStore } from '../audit/audit-store.js';
-import { requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
+import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
@@ -63,10 +64,10 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  installOperationalMiddleware(app, deps.config, deps.logger);
+  installOperationalMiddleware(app, deps.config, deps.logger, identifyCaller(deps.tokens));
   const limits = limitsOf(deps.config);
   const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history };
-  const json = express.json({ limit: deps.config.jsonLimit, strict: true });
+  const json = jsonBody(deps.config.jsonLimit);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -59,7 +59,7 @@ export interface StartOptions {
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch });
+  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile });
   const current = rules.current;
   const say = opts.console ?? ((text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`));
   let store: AuditStore | null = null;
@@ -78,11 +78,11 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
     // The plaintext dev tokens go to the console once, never into the structured log.
     if (tokens.notice) say(tokens.notice);
-    store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema }));
+    store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, logger }));
     const auditStore = store;
     logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
     // Replicas sharing PostgreSQL serialise differencing per dataset across instances.
-    const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema }) : null;
+    const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema, logger }) : null;
     closeLock = () => datasetLock?.close() ?? Promise.resolve();
     const lifecycle = createLifecycle();
     const app = createApp({
