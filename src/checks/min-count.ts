@@ -12,9 +12,9 @@
  */
 import type { Finding } from '../domain.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
-import type { Parameters } from '../rules/parameters.js';
 import type { Check } from './check.js';
 import { declaredZeroReview, structuralZeros } from './structural-zeros.js';
+import { unitRequirement } from './unit-requirement.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
 import { belowThreshold } from './threshold-reasons.js';
 
@@ -32,37 +32,12 @@ const perCell = tableCellCheck({
   passMessage: (p) => `Every cell has at least ${p.threshold} contributors.`,
 });
 
-/**
- * The finding `require_unit` adds for a table whose counts are not known to be distinct
- * units, or null.
- *
- * @example unitRequirement(t, { ...p, require_unit: true })?.status // 'fail' for microdata without spec.unit
- */
-export function unitRequirement(t: CellTable, p: Parameters): Finding | null {
-  if (!p.require_unit) return null;
-  if (t.source === 'microdata') {
-    if (t.unit !== null) return null;
-    return {
-      check: 'min_count',
-      status: 'fail',
-      message: 'Governance requires a unit column: without one every row counts as a contributor, so one person with several rows could pass as several.',
-      remedy: 'Name the column identifying the person (or household, firm…) each row belongs to in `spec.unit`; counts then become distinct units.',
-    };
-  }
-  return {
-    check: 'min_count',
-    status: 'review',
-    message: `Governance requires counts of distinct units, and airlock cannot verify what the counts of pre-aggregated cells count${t.unit !== null ? ` (declared: distinct ${t.unit})` : ''}: an output checker must confirm.`,
-    remedy: 'Submit the microdata with `spec.unit` naming the unit column instead, so airlock counts distinct units itself.',
-  };
-}
-
 export const minCount: Check<CellTable> = {
   id: 'min_count',
   kind: 'table',
   run(t, p, ctx) {
     const found = perCell.run(t, p, ctx);
-    const extra = [declaredZeroReview('min_count', t, structuralZeros(t, p)), unitRequirement(t, p)].filter((f): f is Finding => f !== null);
+    const extra = [declaredZeroReview('min_count', t, structuralZeros(t, p)), unitRequirement(t.source === 'microdata' ? 'microdata' : 'declared', t.unit, p)].filter((f): f is Finding => f !== null);
     // A pass next to a review or failure of the same check would only confuse the reader.
     return extra.length ? [...found.filter((f) => f.status !== 'pass'), ...extra] : found;
   },

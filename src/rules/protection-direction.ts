@@ -57,7 +57,6 @@ export const PARAMETER_DIRECTIONS: Readonly<Record<string, Direction>> = Object.
   check_missing_values: TRUE,
   require_dataset: TRUE,
   require_known_dataset: TRUE,
-  require_unit: TRUE,
   differencing_scope: { kind: 'ordered', weakestFirst: ['project', 'tre'] },
   blocked_extensions: PROTECTIVE,
   instance_based_families: PROTECTIVE,
@@ -69,6 +68,8 @@ export const PARAMETER_DIRECTIONS: Readonly<Record<string, Direction>> = Object.
   safe_model_formats: EXEMPTION,
   auto_release_file_extensions: EXEMPTION,
   structural_zeros: EXEMPTION,
+  leaf_size_hyperparameters: EXEMPTION,
+  require_unit: TRUE,
   model_family_aliases: { kind: 'unordered' },
 });
 
