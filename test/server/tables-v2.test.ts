@@ -128,6 +128,20 @@ describe('attacks on tables (issue 10): none is released', () => {
     expect(byUnit.out.table.cells.find((c) => c.labels.region === 'north')?.count).toBe(11);
   });
 
+  it('the raw CSV upload takes the unit column too (`unit` query parameter)', async () => {
+    const data = csv('region,patient', [...rowsOf('north', 30, (i) => `p${i % 3}`), ...rowsOf('south', 30, (i) => `q${i}`)]);
+    const res = await request(s.url)
+      .post('/v1/decisions/csv')
+      .query({ project: 'p1', requester: 'alice', name: 't', index: 'region', unit: 'patient' })
+      .set(s.auth())
+      .set('content-type', 'text/csv')
+      .send(data);
+    expect(res.status, res.text).toBe(201);
+    const out = res.body.decision.outputs[0] as Out;
+    expect(out.outcome).toBe('reject');
+    expect(out.table.cells.find((c) => c.labels.region === 'north')?.count).toBe(3);
+  });
+
   it('ten admissions of one patient are one: counts of distinct units fail min_count', async () => {
     const rows = [...rowsOf('north', 30, (i) => `p${i % 3}`), ...rowsOf('south', 30, (i) => `q${i}`)];
     const data = csv('region,patient', rows);
