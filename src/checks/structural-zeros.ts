@@ -23,7 +23,11 @@ export type StructuralZeros = StructuralZeroCells;
 // min_count and zeros both ask for the same table under the same list: compute it once.
 const cache = new WeakMap<CellTable, WeakMap<object, StructuralZeros>>();
 
-/** The structural zeros of `t` under the parameters' `structural_zeros` list. */
+/**
+ * The structural zeros of `t` under the parameters' `structural_zeros` list (cached per table and list).
+ *
+ * @example structuralZeros(t, params).listed[c] // 1 when governance lists cell c and it is empty
+ */
 export function structuralZeros(t: CellTable, p: Parameters): StructuralZeros {
   let byList = cache.get(t);
   if (!byList) {

@@ -52,6 +52,8 @@ interface Line {
  * Bounds of each suppressed count implied by the published lines (a row or column with its
  * published total), by propagation to a fixed point. Lines whose total is assumed known but
  * not in the table carry no number and are left out (the bounds stay wider: sound).
+ *
+ * @example const { lo, hi } = countBounds(t); hi[c] - lo[c]; // the width the published totals leave cell c
  */
 export function countBounds(t: CellTable): { lo: Float64Array; hi: Float64Array } {
   const n = cellCount(t);

@@ -53,6 +53,8 @@ function projected(labels: string[], mask: number): string {
 /**
  * Checks every margin of `t` against the cells it covers; `sums` holds each cell's sum
  * (NaN when unknown). Throws through `problem`.
+ *
+ * @example checkMargins(t, sums, (cell, message) => fail(cell, message));
  */
 export function checkMargins(t: CellTable, sums: Float64Array, problem: TableCellProblem): void {
   const n = cellCount(t);

@@ -12,7 +12,11 @@ import type { CellTable } from './cell-table.js';
 import { cellLabels, isMarginCell } from './cell-table.js';
 import { cellsMatching } from './cells-matching.js';
 
-/** Sets `t.declaredZero` for the cells the patterns name; throws `SPEC_INVALID` on a bad declaration. */
+/**
+ * Sets `t.declaredZero` for the cells the patterns name; throws `SPEC_INVALID` on a bad declaration.
+ *
+ * @example markDeclaredZeros(t, spec.structuralZeros, '/outputs/0/spec/structural_zeros');
+ */
 export function markDeclaredZeros(t: CellTable, patterns: readonly Readonly<Record<string, string>>[], pointer: string): void {
   patterns.forEach((pattern, i) => {
     const bad = (message: string): never => {

@@ -28,7 +28,11 @@ function valuesOfCell(t: CellTable, c: number, sum: number): number[] | null {
   return null;
 }
 
-/** What the evidence says about the measure's values over the published cells. */
+/**
+ * What the evidence says about the measure's values over the published cells.
+ *
+ * @example measureValuesFromEvidence(t, sums, problem).values // 'two' | 'many' | 'unknown'
+ */
 export function measureValuesFromEvidence(t: CellTable, sums: Float64Array, problem: TableCellProblem): MeasureValues {
   if (t.statistic !== 'sum' && t.statistic !== 'mean') return { values: 'unknown' };
   const n = cellCount(t);

@@ -20,7 +20,11 @@ export interface StructuralZeroCells {
   declaredOnly: Uint8Array;
 }
 
-/** The structural zeros of `t` under a governance list of label patterns. */
+/**
+ * The structural zeros of `t` under a governance list of label patterns.
+ *
+ * @example structuralZeroCells(t, []).declaredOnly // the submitter's declarations alone
+ */
 export function structuralZeroCells(t: CellTable, patterns: readonly Readonly<Record<string, string>>[]): StructuralZeroCells {
   const n = cellCount(t);
   const listed = new Uint8Array(n);
