@@ -208,3 +208,25 @@ describe('pre-aggregated cells: labels, measure, indicator evidence', () => {
     bad({ statistic: 'sum', cells: [{ labels: { r: 'a' }, count: 10, sum: 10, min: 0, max: 1, distinct: 2 }] });
   });
 });
+
+describe('pre-aggregated cells: named axes', () => {
+  const cells = [
+    { labels: { a: 'x', b: 'p', c: 'k' }, count: 10 },
+    { labels: { a: 'x', b: 'q', c: 'k' }, count: 12 },
+    { labels: { a: 'All', b: '', c: 'k' }, count: 22 },
+  ];
+  it('puts the named variables on the rows, so a two-variable margin forms a full grid', () => {
+    const t = parse({ statistic: 'frequency', index: ['a', 'b'], columns: ['c'], cells });
+    expect(t.rows.vars).toEqual(['a', 'b']);
+    expect(t.rows.margin).toBe(2);
+    // Without the axes the first variable alone is the row and the grid has holes.
+    bad({ statistic: 'frequency', cells });
+  });
+
+  it('refuses axes that do not name every label variable exactly once', () => {
+    expect(bad({ statistic: 'frequency', index: ['a'], columns: ['c'], cells }).message).toMatch(/must name every label variable/);
+    expect(bad({ statistic: 'frequency', index: ['a', 'b'], columns: ['d'], cells }).message).toMatch(/"d" is not a label variable/);
+    expect(bad({ statistic: 'frequency', index: ['a', 'a'], columns: ['b', 'c'], cells }).message).toMatch(/named twice/);
+    expect(bad({ statistic: 'frequency', index: [], columns: ['a', 'b', 'c'], cells }).message).toMatch(/at least one row variable/);
+  });
+});
