@@ -66,6 +66,56 @@ export interface OutputEvidence {
   evidence: unknown;
 }
 
+/**
+ * One output entering the differencing history (docs/differencing.md): a table, summary or
+ * plot that was released, or awaits review (`pending`, compared with until its review settles).
+ * Kept in `history_entries`, apart from `records`; the record's chained `history_sha256`
+ * covers it (label form and encrypted unit form by digest), never its content.
+ */
+export interface HistoryEntryInput {
+  /** The output's name in its request. */
+  output: string;
+  kind: string;
+  status: 'released' | 'pending';
+  /** The dataset as the request named it. */
+  dataset: string;
+  /** The population key it belonged to when recorded (`p:name` / `d:dataset`). */
+  population: string;
+  /** The unit namespace of its unit form. */
+  namespace: string;
+  /** The label form (`src/history/label-form.ts`): published aggregates, normalised. */
+  form: unknown;
+  /** The unit form, encrypted (`src/history/unit-form.ts`); null without a unit column. */
+  units: Uint8Array | null;
+}
+
+/** A unit first seen in this record: its keyed digest and the dense integer it was given in its namespace. */
+export interface DictionaryAddition {
+  namespace: string;
+  /** The keyed digest of the normalised unit value (never the value). */
+  digest: Uint8Array;
+  id: number;
+}
+
+/** A history entry as read back for differencing. */
+export interface HistoryEntryRow {
+  seq: number;
+  idx: number;
+  output: string;
+  kind: string;
+  status: 'released' | 'pending';
+  dataset: string;
+  population: string;
+  namespace: string;
+  /** The label form as canonical JSON text. */
+  form: string;
+  /** Whether the entry has a unit form (read with `historyUnits`). */
+  has_units: boolean;
+  /** The decision the entry belongs to (for a final record's entries: the reviewed decision). */
+  decision_id: string;
+  project: string;
+}
+
 /** What the pipeline hands the store once a decision is signed. */
 export interface AppendInput {
   decision: Decision;
@@ -87,6 +137,10 @@ export interface AppendInput {
   ruleset?: { digest: string; content: unknown };
   /** Replay evidence of the decision's outputs (those whose kind keeps any); none for review/final records. */
   evidence?: OutputEvidence[];
+  /** Outputs entering the differencing history. */
+  history?: HistoryEntryInput[];
+  /** Units first seen in this record (unit-mode differencing). */
+  dictionary?: DictionaryAddition[];
 }
 
 /** Where a record sits in the chain: returned to the client as `audit`. */
@@ -119,6 +173,15 @@ export interface FullRecord extends StoredRecord {
   released: ReleasedTable[];
   /** The outputs' replay evidence, when the record has any. */
   evidence?: OutputEvidence[];
+  /** What the record's `history_sha256` covers: the history manifest, when the record has one. */
+  history?: HistoryManifest;
+}
+
+/** The digests of a record's history entries and dictionary additions (what the chain covers). */
+export interface HistoryManifest {
+  entries: { output: string; kind: string; status: string; dataset: string; population: string; namespace: string; form_sha256: string; units_sha256: string | null }[];
+  /** SHA-256 of the record's dictionary additions (`chain.ts` `dictionaryDigest`), null when none. */
+  dictionary_sha256: string | null;
 }
 
 /** The store's lookup columns, copied from the decision at append; `verifyAudit` checks they still agree. */
@@ -186,6 +249,14 @@ export interface AuditStore {
   releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }): Promise<ReleasedTableHit[]>;
   /** Population totals released earlier for this project and dataset, oldest first; `afterSeq` as for `releasedTables`. */
   releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]>;
+  /** History entries of records after `afterSeq`, in seq order, at most `limit` (the differencing history index pages through them). */
+  historyEntries(q: { afterSeq: number; limit: number }): Promise<HistoryEntryRow[]>;
+  /** Decision ids whose review was settled (a `final` record) after `afterSeq`, with that record's seq. */
+  settledReviews(q: { afterSeq: number }): Promise<{ seq: number; decision_id: string }[]>;
+  /** The encrypted unit forms of these entries (by seq and idx). */
+  historyUnits(keys: readonly { seq: number; idx: number }[]): Promise<{ seq: number; idx: number; units: Uint8Array }[]>;
+  /** The ids of these digests in a namespace (absent digests are not in the result), and the namespace's largest id (0 when empty). */
+  unitIds(namespace: string, digests: readonly Uint8Array[]): Promise<{ ids: Map<string, number>; maxId: number }>;
   /** The rule set stored under a digest, or null. */
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */

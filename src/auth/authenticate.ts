@@ -19,6 +19,8 @@ export interface Caller {
   roles: readonly Role[];
   /** Projects the caller is limited to; null = every project. */
   projects: readonly string[] | null;
+  /** Datasets (names or patterns) the caller is limited to; null or absent = every dataset. */
+  datasets?: readonly string[] | null;
 }
 
 const digests = new WeakMap<readonly TokenEntry[], Buffer[]>();
@@ -62,5 +64,5 @@ export function authenticate(header: string | undefined, tokens: readonly TokenE
     if (equal) match = tokens[i];
   }
   if (!match) throw new AirlockError('UNAUTHENTICATED', 'the bearer token is not known');
-  return { name: match.name, roles: match.roles, projects: match.projects ?? null };
+  return { name: match.name, roles: match.roles, projects: match.projects ?? null, datasets: match.datasets ?? null };
 }

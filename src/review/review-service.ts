@@ -23,7 +23,7 @@ import type { AuditRef, AuditStore, ReleasedTable, StoredRecord } from '../audit
 import { releasedOnReview } from '../pipeline/record-decision.js';
 import { MAX_PAGE_LIMIT } from '../audit/audit-store.js';
 import type { Caller } from '../auth/authenticate.js';
-import { mayAccessProject } from '../auth/authorize.js';
+import { mayAccessDataset, mayAccessProject } from '../auth/authorize.js';
 import type { Decision, ReviewInfo, ReviewState, ReviewVerdict } from '../domain.js';
 import { RECORD_KINDS } from '../domain.js';
 import { AirlockError } from '../errors.js';
@@ -140,7 +140,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
   /** The original decision record, or NOT_FOUND (also for a project the caller may not see). */
   const original = async (caller: Caller, id: string): Promise<StoredRecord> => {
     const r = await deps.store.get(id);
-    if (!r || r.kind !== RECORD_KINDS.decision || !mayAccessProject(caller, r.decision.project)) throw new AirlockError('NOT_FOUND', `no decision ${id}`);
+    if (!r || r.kind !== RECORD_KINDS.decision || !mayAccessProject(caller, r.decision.project) || !mayAccessDataset(caller, r.decision.dataset)) throw new AirlockError('NOT_FOUND', `no decision ${id}`);
     return r;
   };
 
@@ -203,6 +203,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
       );
       const items: QueueItem[] = [];
       for (const r of listed.items) {
+        if (!mayAccessDataset(caller, r.decision.dataset)) continue;
         const status = await statusOf(r.decision.id);
         if (status.final) continue;
         const reviewed = status.reviews.some((x) => x.decision.review?.checker === caller.name);

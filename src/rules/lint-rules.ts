@@ -20,7 +20,8 @@ import { hasCheck } from '../checks/index.js';
 import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue } from './load-ruleset.js';
 import { readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
 import type { Parameters } from './parameters.js';
-import { DEFAULT_PARAMETERS } from './parameters.js';
+import { DEFAULT_PARAMETERS, TRE_WIDE_PARAMETERS } from './parameters.js';
+import { populationProblems } from './populations.js';
 
 /** The classes of problem lint reports; tests and CI match on these. */
 export const LINT_CODES = {
@@ -40,6 +41,12 @@ export const LINT_CODES = {
   inapplicable_check: 'inapplicable_check',
   /** A project override that makes a rule less strict than the default (a warning). */
   weaker_override: 'weaker_override',
+  /** A dataset that two populations claim (sdc-rules.md "Differencing"). */
+  population_overlap: 'population_overlap',
+  /** Datasets no population declares are accepted, each as its own population (a warning). */
+  unknown_datasets_accepted: 'unknown_datasets_accepted',
+  /** A unit namespace naming a population the rule file does not declare (a warning). */
+  unknown_population: 'unknown_population',
 } as const;
 export type LintCode = keyof typeof LINT_CODES;
 
@@ -68,7 +75,7 @@ const HIGHER_IS_STRICTER = ['threshold', 'k', 'l', 'dof_threshold', 'min_samples
 /** Parameters where a larger value is less strict. */
 const LOWER_IS_STRICTER = ['nk_k', 'saturation'] as const;
 /** Booleans where `false` is less strict. */
-const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values'] as const;
+const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values', 'require_dataset', 'require_known_dataset'] as const;
 /** Lists where removing an entry is less strict (the entries are what gets flagged). */
 const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families'] as const;
 /** Lists where adding an entry is less strict (the entries are what gets accepted). */
@@ -107,6 +114,9 @@ function classify(file: string, data: unknown, issue: RuleFileIssue): LintProble
   }
   if (issue.path === '/checks' && issue.keyword === 'additionalProperties' && issue.property) {
     return { ...base, path: `/checks/${issue.property}`, code: 'schema', message: `unknown output kind "${issue.property}"${didYouMean(issue.property, OUTPUT_KIND_VALUES)}` };
+  }
+  if (issue.path === '/parameters' && issue.keyword === 'additionalProperties' && (TRE_WIDE_PARAMETERS as readonly string[]).includes(issue.property ?? '')) {
+    return { ...base, path: `/parameters/${issue.property}`, code: 'schema', message: `${issue.property} describes the whole TRE: only the default rule file may set it` };
   }
   if (issue.path === '/parameters' && issue.keyword === 'additionalProperties' && issue.property) {
     return { ...base, path: `/parameters/${issue.property}`, code: 'unknown_parameter', message: `unknown parameter "${issue.property}"${didYouMean(issue.property, Object.keys(DEFAULT_PARAMETERS))}` };
@@ -151,6 +161,9 @@ function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: Ch
   for (const k of HIGHER_IS_STRICTER) if (p[k] !== undefined && p[k] < def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is lower (less strict) than the default ${def[k]}`);
   for (const k of LOWER_IS_STRICTER) if (p[k] !== undefined && p[k] > def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is higher (less strict) than the default ${def[k]}`);
   for (const k of TRUE_IS_STRICTER) if (p[k] === false && def[k]) warn(`/parameters/${k}`, `${k} is turned off; the default has it on`);
+  if (p.differencing_scope === 'project' && def.differencing_scope === 'tre') {
+    warn('/parameters/differencing_scope', 'differencing_scope project compares only with this project\'s releases; the default compares with every release of the population across the TRE');
+  }
   for (const k of MORE_IS_STRICTER) {
     const list = p[k];
     if (!list) continue;
@@ -167,6 +180,27 @@ function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: Ch
     const mine = o.checks?.[kind] ?? [];
     const removed = (defChecks[kind] ?? []).filter((id) => !mine.includes(id));
     if (removed.length) warn(`/checks/${kind}`, `removes ${removed.join(', ')} from the ${kind} checks the default enables`);
+  }
+  return out;
+}
+
+/** The populations and unit namespaces of the default file (sdc-rules.md "Differencing"). */
+function populationLint(file: string, def: RuleFile, params: Parameters): LintProblem[] {
+  const out: LintProblem[] = populationProblems(def.populations ?? {}).map((p) => ({ severity: 'error', code: 'population_overlap', file, path: p.path, message: p.message }));
+  if (!params.require_known_dataset) {
+    out.push({
+      severity: 'warning',
+      code: 'unknown_datasets_accepted',
+      file,
+      path: 'require_known_dataset' in def.parameters ? '/parameters/require_known_dataset' : '/parameters',
+      message: 'require_known_dataset is false: a dataset no population declares is differenced only against itself, so a new dataset name starts an empty history; declare every dataset in populations and set require_known_dataset: true',
+    });
+  }
+  const declared = new Set(Object.keys(def.populations ?? {}));
+  for (const [ns, pops] of Object.entries(params.unit_namespaces)) {
+    pops.forEach((p, i) => {
+      if (!declared.has(p)) out.push({ severity: 'warning', code: 'unknown_population', file, path: `/parameters/unit_namespaces/${ns}/${i}`, message: `unit namespace ${ns} names "${p}", which populations: does not declare (an undeclared dataset of that name is placed there)` });
+    });
   }
   return out;
 }
@@ -206,7 +240,7 @@ export function lintRules(dir: string): LintReport {
   const defFile = def.valid ? (def.data as RuleFile) : null;
   const defParams: Parameters = { ...DEFAULT_PARAMETERS, ...(defFile?.parameters ?? {}) };
   if (defFile) {
-    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks));
+    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...populationLint(def.file, defFile, defParams));
   }
   const seen = new Map<string, string>();
   for (const path of paths.projects) {

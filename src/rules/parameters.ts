@@ -43,7 +43,25 @@ export interface Parameters {
   safe_model_formats: string[];
   /** Model families built from decision trees, whose leaves `tree_leaf_size` checks. */
   tree_model_families: string[];
+  /**
+   * Which earlier releases differencing compares with: every release of the output's
+   * population across the TRE (`tre`), or only those of the same project (`project`).
+   */
+  differencing_scope: DifferencingScope;
+  /** A table, summary or plot in a request without a `dataset` gets `differencing: review`. */
+  require_dataset: boolean;
+  /** A dataset no population in `populations:` lists gets `differencing: review`. */
+  require_known_dataset: boolean;
+  /**
+   * Unit namespaces (sdc-rules.md "Unit mode"): namespace name → the populations whose unit
+   * identifiers it holds. Populations not listed share the TRE's default namespace. Only the
+   * default rule file may set it (units are compared TRE-wide).
+   */
+  unit_namespaces: Record<string, string[]>;
 }
+
+/** Where differencing looks for earlier releases. */
+export type DifferencingScope = 'tre' | 'project';
 
 export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   threshold: 10,
@@ -63,6 +81,10 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   unsafe_model_formats: ['pickle', 'joblib', 'dill', 'cloudpickle'],
   safe_model_formats: ['onnx', 'pmml', 'json', 'safetensors'],
   tree_model_families: ['decision_tree', 'random_forest', 'extra_trees', 'gradient_boosting', 'hist_gradient_boosting', 'xgboost', 'lightgbm', 'catboost', 'random_survival_forest', 'isolation_forest'],
+  differencing_scope: 'tre',
+  require_dataset: true,
+  require_known_dataset: false,
+  unit_namespaces: {},
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -91,5 +113,18 @@ export const PARAMETERS_SCHEMA = {
     unsafe_model_formats: stringList,
     safe_model_formats: stringList,
     tree_model_families: stringList,
+    differencing_scope: { enum: ['tre', 'project'] },
+    require_dataset: { type: 'boolean' },
+    require_known_dataset: { type: 'boolean' },
+    unit_namespaces: { type: 'object', additionalProperties: stringList, propertyNames: { minLength: 1 } },
   },
+} as const;
+
+/** Parameters only the default rule file may set: they describe the whole TRE, not one project. */
+export const TRE_WIDE_PARAMETERS = ['unit_namespaces'] as const;
+
+/** JSON Schema of a project override's parameter block: every parameter except the TRE-wide ones. */
+export const OVERRIDE_PARAMETERS_SCHEMA = {
+  ...PARAMETERS_SCHEMA,
+  properties: Object.fromEntries(Object.entries(PARAMETERS_SCHEMA.properties).filter(([k]) => !(TRE_WIDE_PARAMETERS as readonly string[]).includes(k))),
 } as const;

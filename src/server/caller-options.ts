@@ -5,11 +5,20 @@
  * @example await makeDecision(body, pipeline, { ...callerOptions(res) });
  */
 import type { Response } from 'express';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeDataset } from '../auth/authorize.js';
 import { callerOf } from '../auth/require-role.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
 
 export function callerOptions(res: Response) {
   const caller = callerOf(res);
-  return { caller: { name: caller.name, authorize: (project: string) => authorize(caller, 'submitter', project) }, traceId: currentTraceId() };
+  return {
+    caller: {
+      name: caller.name,
+      authorize: (project: string, dataset: string | null = null) => {
+        authorize(caller, 'submitter', project);
+        authorizeDataset(caller, dataset);
+      },
+    },
+    traceId: currentTraceId(),
+  };
 }

@@ -27,6 +27,7 @@ import type { KeyRing } from '../signing/signing-keys.js';
 import { loadKeyRing } from '../signing/signing-keys.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
+import type { DifferencingHistory } from '../history/history-index.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
 import { applyServerTimeouts } from './middleware/request-timeout.js';
 
@@ -49,6 +50,17 @@ export interface RunningServer {
    * left after most of `AIRLOCK_SHUTDOWN_GRACE_MS`) and closes; resolves true when nothing was cut.
    */
   close(): Promise<boolean>;
+}
+
+/** The store as a differencing history whose `exclusive` is the PostgreSQL lock shared by replicas. */
+function withLock(store: AuditStore, lock: { exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> }): DifferencingHistory {
+  return {
+    historyEntries: (q) => store.historyEntries(q),
+    settledReviews: (q) => store.settledReviews(q),
+    historyUnits: (k) => store.historyUnits(k),
+    unitIds: (ns, d) => store.unitIds(ns, d),
+    exclusive: (key, fn) => lock.exclusive(key, fn),
+  };
 }
 
 export interface StartOptions {
@@ -91,13 +103,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger,
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
-      history: datasetLock
-        ? {
-            releasedTables: (q) => auditStore.releasedTables(q),
-            releasedTotals: (q) => auditStore.releasedTotals(q),
-            exclusive: (key, fn) => datasetLock.exclusive(key, fn),
-          }
-        : auditStore,
+      history: datasetLock ? withLock(auditStore, datasetLock) : auditStore,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
       reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },

@@ -1,0 +1,6 @@
+/** placeholder */
+export interface UnitKeys {
+  hmac: Buffer;
+  aead: Buffer;
+  sample: number;
+}
