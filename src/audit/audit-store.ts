@@ -87,6 +87,8 @@ export interface HistoryEntryInput {
   form: unknown;
   /** The unit form, encrypted (`src/history/unit-form.ts`); null without a unit column. */
   units: Uint8Array | null;
+  /** Its sketch (the keyed sample of its units, with the form's metadata), encrypted; null without a unit column. */
+  sketch: Uint8Array | null;
 }
 
 /** A unit first seen in this record: its keyed digest and the dense integer it was given in its namespace. */
@@ -111,6 +113,8 @@ export interface HistoryEntryRow {
   form: string;
   /** Whether the entry has a unit form (read with `historyUnits`). */
   has_units: boolean;
+  /** The encrypted sketch of its unit form, or null. */
+  sketch: Uint8Array | null;
   /** The decision the entry belongs to (for a final record's entries: the reviewed decision). */
   decision_id: string;
   project: string;
@@ -179,7 +183,7 @@ export interface FullRecord extends StoredRecord {
 
 /** The digests of a record's history entries and dictionary additions (what the chain covers). */
 export interface HistoryManifest {
-  entries: { output: string; kind: string; status: string; dataset: string; population: string; namespace: string; form_sha256: string; units_sha256: string | null }[];
+  entries: { output: string; kind: string; status: string; dataset: string; population: string; namespace: string; form_sha256: string; units_sha256: string | null; sketch_sha256: string | null }[];
   /** SHA-256 of the record's dictionary additions (`chain.ts` `dictionaryDigest`), null when none. */
   dictionary_sha256: string | null;
 }

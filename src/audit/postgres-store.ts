@@ -156,6 +156,8 @@ export function postgresMigrations(s: string): readonly { version: number; name:
           form TEXT NOT NULL,
           units BYTEA,
           units_sha256 TEXT,
+          sketch BYTEA,
+          sketch_sha256 TEXT,
           PRIMARY KEY (seq, idx)
         );
         CREATE TABLE ${s}.unit_dictionary (
@@ -439,7 +441,7 @@ class PostgresStore implements AuditStore {
   async historyEntries(q: { afterSeq: number; limit: number }) {
     try {
       const { rows } = await this.pool.query<Parameters<typeof historyEntryFromRow>[0]>(
-        `SELECT h.seq, h.idx, h.output, h.kind, h.status, h.dataset, h.population, h.namespace, h.form, h.units IS NOT NULL AS has_units,
+        `SELECT h.seq, h.idx, h.output, h.kind, h.status, h.dataset, h.population, h.namespace, h.form, h.units IS NOT NULL AS has_units, h.sketch,
                 d.decision_id, d.refs, d.kind AS record_kind, d.project
          FROM ${this.s}.history_entries h JOIN ${this.s}.records d ON d.seq = h.seq
          WHERE h.seq > $1 ORDER BY h.seq, h.idx LIMIT $2`,

@@ -84,6 +84,8 @@ export interface HistoryRow {
   form: string;
   units: Uint8Array | null;
   units_sha256: string | null;
+  sketch: Uint8Array | null;
+  sketch_sha256: string | null;
 }
 
 /** A `unit_dictionary` row. */
@@ -95,7 +97,7 @@ export interface DictionaryRow {
 }
 
 /** The columns of `history_entries`, in insert order. */
-export const HISTORY_COLUMNS = ['seq', 'idx', 'output', 'kind', 'status', 'dataset', 'population', 'namespace', 'form', 'units', 'units_sha256'] as const;
+export const HISTORY_COLUMNS = ['seq', 'idx', 'output', 'kind', 'status', 'dataset', 'population', 'namespace', 'form', 'units', 'units_sha256', 'sketch', 'sketch_sha256'] as const;
 
 /**
  * The history manifest of a record from its stored rows (what `history_sha256` covers), or
@@ -108,7 +110,7 @@ export function historyManifest(rows: readonly HistoryRow[], dictionary: readonl
   return {
     entries: [...rows]
       .sort((a, b) => Number(a.idx) - Number(b.idx))
-      .map((r) => ({ output: r.output, kind: r.kind, status: r.status, dataset: r.dataset, population: r.population, namespace: r.namespace, form_sha256: sha256Of(r.form), units_sha256: r.units_sha256 })),
+      .map((r) => ({ output: r.output, kind: r.kind, status: r.status, dataset: r.dataset, population: r.population, namespace: r.namespace, form_sha256: sha256Of(r.form), units_sha256: r.units_sha256, sketch_sha256: r.sketch_sha256 })),
     dictionary_sha256: dictionary.length ? dictionaryDigest(dictionary.map((d) => ({ namespace: d.namespace, digest: d.digest, id: Number(d.id) }))) : null,
   };
 }
@@ -118,7 +120,7 @@ export function historyManifest(rows: readonly HistoryRow[], dictionary: readonl
  *
  * @example historyEntryFromRow({ ...row, decision_id: 'd', refs: null, record_kind: 'decision', project: 'p1' })
  */
-export function historyEntryFromRow(r: Omit<HistoryRow, 'units' | 'units_sha256'> & { has_units: number | boolean; decision_id: string; refs: string | null; record_kind: string; project: string }): HistoryEntryRow {
+export function historyEntryFromRow(r: Omit<HistoryRow, 'units' | 'units_sha256' | 'sketch_sha256'> & { has_units: number | boolean; decision_id: string; refs: string | null; record_kind: string; project: string }): HistoryEntryRow {
   return {
     seq: Number(r.seq),
     idx: Number(r.idx),
@@ -130,6 +132,7 @@ export function historyEntryFromRow(r: Omit<HistoryRow, 'units' | 'units_sha256'
     namespace: r.namespace,
     form: r.form,
     has_units: Boolean(r.has_units),
+    sketch: r.sketch ?? null,
     // A final record's entries belong to the decision it settles.
     decision_id: r.record_kind === 'final' && r.refs ? r.refs : r.decision_id,
     project: r.project,
@@ -193,8 +196,24 @@ export function prepareRecord(
     });
     evidence = input.evidence?.length ? { seq, content: canonicalJson(input.evidence) } : null;
     history = (input.history ?? []).map((h, idx) => {
-      const units = h.units === null ? null : Buffer.from(h.units.buffer, h.units.byteOffset, h.units.byteLength);
-      return { seq, idx, output: h.output, kind: h.kind, status: h.status, dataset: h.dataset, population: h.population, namespace: h.namespace, form: canonicalJson(h.form), units, units_sha256: units === null ? null : sha256Of(units) };
+      const bytes = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      const units = bytes(h.units);
+      const sketch = bytes(h.sketch);
+      return {
+        seq,
+        idx,
+        output: h.output,
+        kind: h.kind,
+        status: h.status,
+        dataset: h.dataset,
+        population: h.population,
+        namespace: h.namespace,
+        form: canonicalJson(h.form),
+        units,
+        units_sha256: units === null ? null : sha256Of(units),
+        sketch,
+        sketch_sha256: sketch === null ? null : sha256Of(sketch),
+      };
     });
     dictionary = (input.dictionary ?? []).map((d) => ({ namespace: d.namespace, digest: Buffer.from(d.digest.buffer, d.digest.byteOffset, d.digest.byteLength), id: d.id, seq }));
     const manifest = historyManifest(history, dictionary);

@@ -153,6 +153,8 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         form TEXT NOT NULL,
         units BLOB,
         units_sha256 TEXT,
+        sketch BLOB,
+        sketch_sha256 TEXT,
         PRIMARY KEY (seq, idx)
       ) STRICT;
       CREATE TABLE unit_dictionary (
@@ -175,7 +177,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
 
 /** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
 const HISTORY_ENTRIES_SQL = `
-  SELECT h.seq, h.idx, h.output, h.kind, h.status, h.dataset, h.population, h.namespace, h.form, h.units IS NOT NULL AS has_units,
+  SELECT h.seq, h.idx, h.output, h.kind, h.status, h.dataset, h.population, h.namespace, h.form, h.units IS NOT NULL AS has_units, h.sketch,
          d.decision_id, d.refs, d.kind AS record_kind, d.project
   FROM history_entries h JOIN records d ON d.seq = h.seq
   WHERE h.seq > ? ORDER BY h.seq, h.idx LIMIT ?`;

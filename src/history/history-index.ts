@@ -49,6 +49,8 @@ export interface HistoryOutput {
   /** Its label forms (one per summary statistic; one for a table or plot). */
   forms: LabelForm[];
   hasUnits: boolean;
+  /** The encrypted sketch of its unit form (opened and decoded by unit mode, which caches it). */
+  sketch: Uint8Array | null;
 }
 
 export interface HistoryIndex {
@@ -92,6 +94,7 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
           project: r.project,
           forms: JSON.parse(r.form) as LabelForm[],
           hasUnits: r.has_units,
+          sketch: r.sketch,
         });
       }
       if (rows.length > 0) {

@@ -51,8 +51,9 @@ export interface OutputHistory {
   population: string;
   namespace: string;
   forms: LabelForm[];
-  /** The encrypted unit form, or null without a unit column. */
+  /** The encrypted unit form and its sketch, or null without a unit column. */
   units: Uint8Array | null;
+  sketch: Uint8Array | null;
   /** Units of the request first seen now (on the request's first output with units). */
   dictionary: DictionaryAddition[];
 }
@@ -248,7 +249,7 @@ export async function differenceOutputs(
       if (found.some((f) => f.status === 'fail')) failing++;
       const e = out[c.index]!;
       const history: OutputHistory | undefined = population
-        ? { dataset: ctx.dataset!, population: population.key, namespace: population.namespace, forms: c.forms, units: units?.byOutput.get(c.index)?.stored ?? null, dictionary: [] }
+        ? { dataset: ctx.dataset!, population: population.key, namespace: population.namespace, forms: c.forms, units: units?.byOutput.get(c.index)?.stored?.full ?? null, sketch: units?.byOutput.get(c.index)?.stored?.sketch ?? null, dictionary: [] }
         : undefined;
       out[c.index] = { ...e, decision: withFindings(e.decision, found, e.decision.exception), ...(history ? { history } : {}) };
     }

@@ -93,6 +93,7 @@ export function historyOf(evaluated: readonly EvaluatedOutput[]): { history: His
       namespace: h.namespace,
       form: h.forms,
       units: h.units,
+      sketch: h.sketch,
     });
   }
   return { history, dictionary };

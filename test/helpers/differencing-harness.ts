@@ -13,6 +13,9 @@ import type { Decision } from '../../src/domain.js';
 import type { UnitKeys } from '../../src/history/unit-keys.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
+import { decide } from '../../src/pipeline/decide.js';
+import { differenceOutputs } from '../../src/pipeline/difference-outputs.js';
+import type { EvaluatedOutput } from '../../src/pipeline/evaluate-output.js';
 import { makeDecision } from '../../src/pipeline/make-decision.js';
 import { decisionRecorder } from '../../src/pipeline/record-decision.js';
 import type { Ruleset } from '../../src/rules/load-ruleset.js';
@@ -37,6 +40,8 @@ export interface Harness {
   dataDir: string;
   /** Decides and records a request; returns the decision. */
   submit(body: Record<string, unknown>, rules?: Ruleset): Promise<Decision>;
+  /** Differences, decides and records outputs already parsed and checked (unit-mode tests build their parsed forms). */
+  decideParsed(outputs: EvaluatedOutput[], meta: { project?: string; dataset: string | null }, rules?: Ruleset): Promise<Decision>;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,14 @@ export async function differencingHarness(opts: { rules?: Ruleset; unitKeys?: Un
     async submit(body, r = rules) {
       const res = await makeDecision(body, { ruleset: () => r, limits: DEFAULT_LIMITS, finalize, history: store, ...(opts.unitKeys ? { unitKeys: opts.unitKeys } : {}) });
       return res.decision;
+    },
+    async decideParsed(outputs, meta, r = rules) {
+      const project = meta.project ?? 'p1';
+      const differenced = await differenceOutputs(outputs, { project, dataset: meta.dataset, rules: r.resolve(project) }, { history: store, ...(opts.unitKeys ? { unitKeys: opts.unitKeys } : {}) });
+      const body = { project, requester: 'alice', ...(meta.dataset !== null ? { dataset: meta.dataset } : {}), outputs: outputs.map((o) => ({ name: o.decision.name, kind: o.decision.kind })) };
+      const decision = decide(body, differenced.map((e) => e.decision), r);
+      await finalize(decision, differenced, r, { submittedBy: 'test', traceId: null });
+      return decision;
     },
     close: () => store.close(),
   };
