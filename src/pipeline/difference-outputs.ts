@@ -28,7 +28,7 @@ import { outcomeOfStatuses, worstOutcome } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
 import { differencingFindings, differencingReview } from '../checks/differencing/findings.js';
-import { compareLabelForms } from '../checks/differencing/label-mode.js';
+import { compareLabelForms, piecesDifferences } from '../checks/differencing/label-mode.js';
 import type { LabelForm } from '../history/label-form.js';
 import { labelFormsOf } from '../history/label-form.js';
 import type { DifferencingHistory } from '../history/history-index.js';
@@ -179,6 +179,71 @@ function compareForms(mine: readonly LabelForm[], theirs: readonly LabelForm[], 
   return out;
 }
 
+/** A label form with where it comes from: an output of this request (`candidate`) or an earlier one. */
+interface PlacedForm {
+  form: LabelForm;
+  source: DifferenceSource;
+  /** The request's candidate it belongs to, or null for an earlier output. */
+  candidate: number | null;
+}
+
+/** Most combinations of pieces tried per target and variable. */
+const MAX_PIECE_COMBINATIONS = 256;
+
+/**
+ * Disjoint pieces in label mode: outputs fixing different values of one constant variable,
+ * summed, against an output that does not fix it (`piecesDifferences`), with at least one of
+ * them from this request. Failures are added to every candidate involved.
+ */
+function pieceFailures(placed: readonly PlacedForm[], threshold: number, failures: Map<number, Failures>): void {
+  const byVar = new Map<string, Map<string, PlacedForm[]>>();
+  for (const p of placed) {
+    for (const [v, c] of Object.entries(p.form.constants)) {
+      const values = byVar.get(v) ?? byVar.set(v, new Map()).get(v)!;
+      (values.get(c) ?? values.set(c, []).get(c)!).push(p);
+    }
+  }
+  const sameOthers = (a: LabelForm, b: LabelForm, v: string) => {
+    const keys = new Set([...Object.keys(a.constants), ...Object.keys(b.constants)]);
+    keys.delete(v);
+    return [...keys].every((k) => a.constants[k] === b.constants[k]);
+  };
+  for (const [v, values] of byVar) {
+    if (values.size < 2) continue;
+    const groups = [...values.values()];
+    for (const target of placed) {
+      if (target.form.dims.includes(v) || target.form.constants[v] !== undefined) continue;
+      const eligible = groups.map((g) => g.filter((p) => sameOthers(target.form, p.form, v) && Failures.key(p.source) !== Failures.key(target.source))).filter((g) => g.length > 0);
+      if (eligible.length < 2) continue;
+      let tried = 0;
+      const choose = (from: number, chosen: PlacedForm[]): void => {
+        if (tried >= MAX_PIECE_COMBINATIONS) return;
+        if (chosen.length >= 2 && (target.candidate !== null || chosen.some((p) => p.candidate !== null))) {
+          tried++;
+          const diffs = piecesDifferences(target.form, chosen.map((p) => p.form), threshold);
+          if (diffs.length > 0) {
+            const names = chosen.map((p) => `"${p.source.output}"${p.source.decision_id ? ` (decision ${p.source.decision_id})` : ''}`).join(' + ');
+            const involved = [target, ...chosen];
+            for (const me of involved) {
+              if (me.candidate === null) continue;
+              const other = me === target ? chosen.find((p) => p.candidate !== target.candidate) ?? chosen[0]! : target;
+              const fixed = `${v} fixed to different values`;
+              const mine =
+                me === target
+                  ? diffs.map((d) => ({ ...d, otherSide: `the sum of the disjoint outputs ${names} (${fixed})` }))
+                  : diffs.map((d) => ({ ...d, mine: d.other, other: d.mine, difference: -d.difference, otherSide: `output "${target.source.output}"${target.source.decision_id ? ` (decision ${target.source.decision_id})` : ''}, against the sum of the disjoint outputs ${names} (${fixed})` }));
+              failures.get(me.candidate)?.add(other.source, mine);
+            }
+          }
+        }
+        if (chosen.length === 4) return;
+        for (let g = from; g < eligible.length; g++) for (const p of eligible[g]!) choose(g + 1, [...chosen, p]);
+      };
+      choose(0, []);
+    }
+  }
+}
+
 /** The output's decision with differencing findings added: outcome only ever gets worse; an exception request covers them too. */
 function withFindings(decision: OutputDecision, found: Finding[], exception: ExceptionRequest | undefined): OutputDecision {
   if (found.length === 0) return decision;
@@ -219,8 +284,17 @@ export async function differenceOutputs(
     const earlier = index && population ? index.population({ key: population.key, populations: ctx.rules.populations, project: ctx.rules.params.differencing_scope === 'project' ? ctx.project : null }) : [];
     const units = population ? await unitModeDifferences(evaluated, candidates, { population, rules: ctx.rules, history: deps.history ?? null, index, keys: deps.unitKeys ?? null }) : null;
     let failing = 0;
+    const failuresOf = new Map(candidates.map((c) => [c.index, new Failures()]));
+    const placed: PlacedForm[] = [
+      ...candidates.flatMap((c) => c.forms.map((form) => ({ form, source: { output: c.name }, candidate: c.index }))),
+      ...earlier.flatMap((h) => {
+        const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
+        return h.forms.map((form) => ({ form, source, candidate: null }));
+      }),
+    ];
+    pieceFailures(placed, threshold, failuresOf);
     for (const c of candidates) {
-      const failures = new Failures();
+      const failures = failuresOf.get(c.index)!;
       const found: Finding[] = [];
       try {
         for (const o of candidates) {

@@ -35,6 +35,8 @@ export interface AppDeps {
   finalize?: PipelineDeps['finalize'];
   /** The release history differencing reads (the audit store). */
   history?: PipelineDeps['history'];
+  /** The keys of unit-mode differencing. */
+  unitKeys?: PipelineDeps['unitKeys'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Extra routers mounted before the 404 handler. */
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   installOperationalMiddleware(app, deps.config, deps.logger);
   const limits = limitsOf(deps.config);
-  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history };
+  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
   const json = express.json({ limit: deps.config.jsonLimit, strict: true });
 
   app.get('/healthz', (_req, res) => {

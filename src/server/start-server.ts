@@ -28,6 +28,7 @@ import { loadKeyRing } from '../signing/signing-keys.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
 import type { DifferencingHistory } from '../history/history-index.js';
+import { loadUnitKeys } from '../history/unit-keys.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
 import { applyServerTimeouts } from './middleware/request-timeout.js';
 
@@ -87,6 +88,11 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger.warn({ kid: keys.signing.kid, dev: true }, keys.notice);
       say(`\n*** ${keys.notice} ***\n`);
     }
+    const unit = await loadUnitKeys({ keyFile: config.unitKeyFile, dataDir: config.dataDir, production: config.production, signingKeyFile: config.signingKeyFile });
+    if (unit.notice) {
+      logger.warn({ dev: true, unit_key: unit.keys.source }, unit.notice);
+      say(`\n*** ${unit.notice} ***\n`);
+    }
     const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
     // The plaintext dev tokens go to the console once, never into the structured log.
     if (tokens.notice) say(tokens.notice);
@@ -104,6 +110,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
       history: datasetLock ? withLock(auditStore, datasetLock) : auditStore,
+      unitKeys: unit.keys,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
       reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },

@@ -159,6 +159,22 @@ describe('label mode: the routes around it', () => {
     expect(differencingOf(d)[0]!.cells!.map((c) => c.labels)).toContainEqual({ region: 'north' });
   });
 
+  it('all − women − men: three tables, the one person whose sex is missing', async () => {
+    h = await differencingHarness();
+    await h.submit(req([table('all', ['region'], { north: 41, south: 30 })]));
+    await h.submit(req([table('women', ['region', 'sex'], { 'north|F': 20, 'south|F': 15 })]));
+    const men = await h.submit(req([table('men', ['region', 'sex'], { 'north|M': 20, 'south|M': 15 })]));
+    expect(men.outcome).toBe('reject');
+    expect(differencingOf(men)[0]!.cells![0]!.reason).toMatch(/^40 in this group, 41 in output "all" \(decision .*\), against the sum of the disjoint outputs "men" \+ "women" \(decision .*\) \(sex fixed to different values\) \(0 < 1 < threshold 10\)$/);
+  });
+
+  it('women and men tables that add up to the all table exactly are released', async () => {
+    h = await differencingHarness();
+    await h.submit(req([table('all', ['region'], { north: 40, south: 30 })]));
+    await h.submit(req([table('women', ['region', 'sex'], { 'north|F': 20, 'south|F': 15 })]));
+    expect((await h.submit(req([table('men', ['region', 'sex'], { 'north|M': 20, 'south|M': 15 })]))).outcome).toBe('release');
+  });
+
   it('tables over different variables are compared through the margins they share', async () => {
     h = await differencingHarness();
     await h.submit(req([table('t1', ['region', 'age'], { 'north|young': 20, 'north|old': 21, 'south|young': 15, 'south|old': 15 })]));

@@ -72,6 +72,7 @@ function reason(d: Difference, source: DifferenceSource, threshold: number): str
   const over = d.collapsed ? '; both summed over the categories the two share' : '';
   switch (d.layer) {
     case 'group':
+      if (d.otherSide) return `${d.mine} in this group, ${d.other} in ${d.otherSide} (0 < ${size} < threshold ${threshold})${over}`;
       return `${d.mine} in this group, ${d.other} in the same group of ${where} (0 < ${size} < threshold ${threshold})${over}`;
     case 'count':
       return `${d.mine} contributors of ${d.measure ?? 'the measure'}, ${d.other} in ${where} (0 < ${size} < threshold ${threshold}): the sums over both give the others' total${over}`;

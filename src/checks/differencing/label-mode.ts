@@ -220,8 +220,10 @@ function compareValues(a: LabelForm, b: LabelForm, dims: readonly string[], thre
  * @example compareLabelForms(tableForm, summaryForm, 10).map((d) => d.layer) // ['count']
  */
 export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: number): LabelDifference[] {
-  const a = matchCategories(a0, b0);
-  const b = matchCategories(b0, a);
+  const sliced = alignConstants(a0, b0);
+  if (sliced === null) return [];
+  const a = matchCategories(sliced[0], sliced[1]);
+  const b = matchCategories(sliced[1], a);
   const out: LabelDifference[] = [];
   const refOf = (labels: Record<string, string>) => (a.dims.length && a.dims.every((d) => labels[d] !== undefined) ? a.cells.find((c) => a.dims.every((d) => c.labels[d] === labels[d]))?.ref : undefined);
   // Groups.
@@ -252,6 +254,68 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
     for (const d of compareValues(a, b, dims, threshold)) out.push({ ...d, ...withRef(refOf(d.labels) ?? (dims.length === 0 ? a.cells[0]?.ref : undefined)) });
   }
   return out;
+}
+
+/**
+ * Constant dimensions as fixed labels: an output over `sex = F` only is compared with the
+ * `sex = F` slice of an output by sex, and not at all with one over `sex = M` only (disjoint
+ * populations). Null when the two are disjoint.
+ */
+function alignConstants(a: LabelForm, b: LabelForm): [LabelForm, LabelForm] | null {
+  for (const [v, c] of Object.entries(a.constants)) if (b.constants[v] !== undefined && b.constants[v] !== c) return null;
+  return [slice(a, b.constants), slice(b, a.constants)];
+}
+
+/** The part of a form where each of `constants`' variables that it has as a dimension takes that value (the variable dropped). */
+export function slice(f: LabelForm, constants: Readonly<Record<string, string>>): LabelForm {
+  const vars = Object.keys(constants).filter((v) => f.dims.includes(v));
+  if (vars.length === 0) return f;
+  const cells: LabelCell[] = [];
+  for (const c of f.cells) {
+    if (!vars.every((v) => c.labels[v] === constants[v])) continue;
+    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const d of f.dims) if (!vars.includes(d)) labels[d] = c.labels[d]!;
+    cells.push({ ...c, labels });
+  }
+  const fixed = { ...f.constants };
+  for (const v of vars) fixed[v] = constants[v]!;
+  return { ...f, dims: f.dims.filter((d) => !vars.includes(d)), constants: fixed, cells };
+}
+
+/**
+ * Disjoint pieces in label mode (sdc-rules.md "a union of at most four pairwise-disjoint such
+ * sets"): outputs that each hold one value of the same constant variable (`sex = F`, `sex = M`)
+ * are disjoint; their sum over the variables they share is compared with an output that does
+ * not fix that variable (all − women − men: the people whose sex is missing). Returns the
+ * differences on `target`'s groups.
+ *
+ * @example piecesDifferences(all, [women, men], 10)
+ */
+export function piecesDifferences(target: LabelForm, pieces: readonly LabelForm[], threshold: number): LabelDifference[] {
+  if (pieces.length < 2 || target.nested || pieces.some((p) => p.nested)) return [];
+  const dims = target.dims.filter((d) => pieces.every((p) => p.dims.includes(d)));
+  const sum = new Map<string, { labels: Record<string, string>; count: number }>();
+  for (const p of pieces) {
+    for (const c of project(p, dims, 'size').cells) {
+      const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+      let margin = false;
+      for (const d of dims) {
+        labels[d] = c.labels[d]!;
+        if (labels[d] === MARGIN_LABEL) margin = true;
+      }
+      if (margin && dims.length === p.dims.length) continue;
+      const key = JSON.stringify(dims.map((d) => labels[d]));
+      const s = sum.get(key);
+      if (s) s.count += c.count;
+      else sum.set(key, { labels, count: c.count });
+    }
+  }
+  const pa = project(target, dims, 'size');
+  const pb: PublishedTable = { dims, cells: [...sum.values()] };
+  if (pa.cells.length === 0 || pb.cells.length === 0) return [];
+  const totals = pieces.map((p) => total(p, 'size'));
+  const tb = totals.every((x) => x !== null) ? totals.reduce<number>((s, x) => s + x!, 0) : null;
+  return compareProjected(pa, pb, threshold, { a: total(target, 'size'), b: tb }).map((d) => ({ layer: 'group' as const, labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed }));
 }
 
 function withRef(ref: string | undefined): { ref?: string } {
