@@ -24,7 +24,8 @@ import { AirlockError } from '../errors.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
 import { differencingReview } from '../checks/differencing/findings.js';
 import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.js';
-import { compareUnits, contingency, isPartition, sampleTolerance } from '../checks/differencing/unit-mode.js';
+import { compareUnits, isPartition, sampleTolerance } from '../checks/differencing/unit-mode.js';
+import { MAX_PIECE_SIDES, unitPieces } from '../checks/differencing/unit-pieces.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
 import { decodeFull, decodeSketch, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
@@ -36,6 +37,9 @@ import type { Candidate } from './difference-outputs.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 
 const { RoaringBitmap32 } = roaring;
+
+/** How many of the population's most recent outputs with units join the search beyond pairs. */
+export const RECENT_CONTEXT = 8;
 
 /** What unit mode found for one output. */
 export interface UnitOutcome {
@@ -208,9 +212,15 @@ export async function unitModeDifferences(
       f.differences.push(...diffs.map(toDifference));
       failures.set(key, f);
     };
+    // The context of the search beyond pairs: this output, the request's others, the earlier ones opened, the population's latest.
+    const context: { side: UnitSide; source: DifferenceSource | null }[] = [{ side: form, source: null }];
     try {
       // The request's other outputs with units.
-      for (const [j, other] of forms) if (j !== idx) add({ output: evaluated[j]!.decision.name }, compareUnits(form, other, threshold));
+      for (const [j, other] of forms) {
+        if (j === idx) continue;
+        add({ output: evaluated[j]!.decision.name }, compareUnits(form, other, threshold));
+        context.push({ side: other, source: { output: evaluated[j]!.decision.name } });
+      }
       // Earlier outputs of the namespace: sampled first, in full where the sample cannot rule them out.
       const mineSample = samplePart(form, sampledIds);
       for (const h of earlier) {
@@ -222,7 +232,29 @@ export async function unitModeDifferences(
           continue;
         }
         const full = await fullOf(h);
-        if (full) add(source, compareUnits(form, full, threshold));
+        if (!full) continue;
+        add(source, compareUnits(form, full, threshold));
+        if (context.length < MAX_PIECE_SIDES) context.push({ side: full, source });
+      }
+      // The population's most recent outputs join the context (pieces and intersections span releases).
+      const inContext = new Set(context.map((x) => (x.source ? JSON.stringify([x.source.decision_id ?? null, x.source.output]) : '')));
+      const recent = earlier.filter((h) => ctx.rules.populations.contains(ctx.population.key, h.dataset)).slice(-RECENT_CONTEXT);
+      for (const h of recent) {
+        if (context.length >= MAX_PIECE_SIDES) break;
+        const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
+        if (inContext.has(JSON.stringify([source.decision_id ?? null, source.output]))) continue;
+        const full = await fullOf(h);
+        if (full) context.push({ side: full, source });
+      }
+      if (context.length >= 3) {
+        for (const d of unitPieces(context.map((x) => x.side), 0, threshold)) {
+          const name = (i: number) => {
+            const s = context[i]!.source;
+            return s === null ? 'this output' : `output "${s.output}"${s.decision_id ? ` (decision ${s.decision_id})` : ''}`;
+          };
+          const source = context[d.with]!.source ?? { output: name(d.with) };
+          add(source, [{ layer: 'units', group: null, labels: d.labels, ...(d.ref ? { ref: d.ref } : {}), mine: d.mine, other: d.other, difference: d.difference, otherSide: d.describe(name) }]);
+        }
       }
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;

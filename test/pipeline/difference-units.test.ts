@@ -81,6 +81,36 @@ describe('unit mode: routes label mode cannot see', () => {
   });
 });
 
+describe('unit mode: beyond pairs', () => {
+  it('all − women − men: three tables over the same people, one with sex missing', async () => {
+    h = await differencingHarness({ unitKeys: keys });
+    const women = units('f', 40);
+    const men = units('m', 35);
+    // Padding: the three tables are over regions named differently, so labels show nothing.
+    await h.decideParsed([tableOut('all', rowsOf({ everyone: [...women, ...men, 'x1'] }, 'cohort'), { index: 'cohort' })], { dataset: 'cohort' });
+    await h.decideParsed([tableOut('women', rowsOf({ f: women }, 'sex'), { index: 'sex' })], { dataset: 'cohort' });
+    const d = await h.decideParsed([tableOut('men', rowsOf({ m: men }, 'gender'), { index: 'gender' })], { dataset: 'cohort' });
+    expect(d.outcome).toBe('reject');
+    expect(JSON.stringify(differencingOf(d))).toMatch(/disjoint unions inside it/);
+  });
+
+  it('gradual exclusion: P, P − A, P − B, then P − A − B − X', async () => {
+    h = await differencingHarness({ unitKeys: keys });
+    const rest = units('r', 60);
+    const A = units('a', 12);
+    const B = units('b', 25);
+    const X = ['x1'];
+    const P = [...rest, ...A, ...B, ...X];
+    const tab = (name: string, us: string[], dim: string) => tableOut(name, rowsOf({ all: us }, dim), { index: dim });
+    expect((await h.decideParsed([tab('P', P, 'v1')], { dataset: 'cohort' })).outcome).toBe('release');
+    expect((await h.decideParsed([tab('P-A', P.filter((u) => !A.includes(u)), 'v2')], { dataset: 'cohort' })).outcome).toBe('release');
+    expect((await h.decideParsed([tab('P-B', P.filter((u) => !B.includes(u)), 'v3')], { dataset: 'cohort' })).outcome).toBe('release');
+    const last = await h.decideParsed([tab('P-A-B-X', rest, 'v4')], { dataset: 'cohort' });
+    expect(last.outcome).toBe('reject');
+    expect(JSON.stringify(differencingOf(last))).toMatch(/intersection of a group of output \\"P-A\\".* and a group of output \\"P-B\\"/);
+  });
+});
+
 describe('unit mode: summaries and plots', () => {
   it('a summary over 199 after a table margin over 200 (whatever the measure)', async () => {
     h = await differencingHarness({ unitKeys: keys });

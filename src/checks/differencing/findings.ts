@@ -78,8 +78,10 @@ function reason(d: Difference, source: DifferenceSource, threshold: number): str
       return `${d.mine} contributors of ${d.measure ?? 'the measure'}, ${d.other} in ${where} (0 < ${size} < threshold ${threshold}): the sums over both give the others' total${over}`;
     case 'sum':
       return `the same contributors of ${d.measure ?? 'the measure'} as in ${where}, but sums that differ by ${Math.abs(d.difference).toPrecision(6)} beyond their printed precision: a contributor's value changed${over}`;
-    case 'units':
-      return `${d.mine} units in this group, ${d.other} in ${d.otherSide ?? 'a group'} of ${where}; one contains the other and they differ by ${size} units (0 < ${size} < threshold ${threshold})`;
+    case 'units': {
+      const other = d.otherSide ?? 'a group';
+      return `${d.mine} units in this group, ${d.other} in ${other}${/output "/.test(other) ? '' : ` of ${where}`}: they differ by ${size} units (0 < ${size} < threshold ${threshold})`;
+    }
   }
 }
 
