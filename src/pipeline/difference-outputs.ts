@@ -40,7 +40,7 @@ import type { ExceptionRequest } from '../review/apply-exception.js';
 import { applyException } from '../review/apply-exception.js';
 import { withSpan } from '../telemetry/with-span.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
-import { unitModeDifferences } from './difference-units.js';
+import { recheckUnits, unitModeDifferences } from './difference-units.js';
 
 /** The kinds differencing applies to. */
 export const DIFFERENCED_KINDS: readonly OutputKind[] = ['table', 'plot', 'summary'];
@@ -351,3 +351,60 @@ export function differencingLockKey(dataset: string | null, rules: EffectiveRule
 }
 
 export { outputOfForm };
+
+/** An output of an earlier decision that awaits review, as the history holds it. */
+export interface PendingOutput {
+  seq: number;
+  idx: number;
+  output: string;
+  kind: OutputKind;
+  dataset: string;
+  namespace: string;
+  population: string;
+  forms: LabelForm[];
+  /** Sealed unit form and sketch, when it has units. */
+  units: Uint8Array | null;
+  sketch: Uint8Array | null;
+}
+
+/**
+ * Differencing again, when a checker releases outputs that awaited review (sdc-rules.md: "compared
+ * again when a checker releases them"): each output's stored forms against the history as it
+ * is now, without the decision's own pending entries. Returns the findings per output name
+ * (fail closed: any `fail` means the release must not happen).
+ *
+ * @example const findings = await recheckDifferencing('d-1', pending, { project: 'p1', rules }, { history: store, unitKeys });
+ */
+export async function recheckDifferencing(
+  decisionId: string,
+  pending: readonly PendingOutput[],
+  ctx: { project: string; rules: EffectiveRules },
+  deps: DifferencingDeps,
+): Promise<Map<string, Finding[]>> {
+  const out = new Map<string, Finding[]>();
+  if (!deps.history || pending.length === 0) return out;
+  const index = historyIndexFor(deps.history);
+  await fromStore(() => index.refresh());
+  const threshold = ctx.rules.params.threshold;
+  for (const p of pending) {
+    const population = ctx.rules.populations.resolve(p.dataset);
+    if (population.status === 'ambiguous') {
+      out.set(p.output, [differencingReview(`dataset "${p.dataset}" is claimed by populations ${population.populations.join(' and ')}: differencing could not be checked again.`, 'Governance must place the dataset in one population.')]);
+      continue;
+    }
+    const earlier = index
+      .population({ key: population.key, populations: ctx.rules.populations, project: ctx.rules.params.differencing_scope === 'project' ? ctx.project : null })
+      .filter((h) => h.decision_id !== decisionId);
+    const failures = new Failures();
+    for (const h of earlier) failures.add({ output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) }, compareForms(p.forms, h.forms, threshold));
+    const found: Finding[] = [];
+    if (p.units && p.sketch && deps.unitKeys) {
+      const u = await recheckUnits(p, decisionId, earlier.length ? index.namespace(p.namespace) : index.namespace(p.namespace), threshold, deps);
+      for (const f of u.failures) failures.add(f.source, f.differences);
+      found.push(...u.reviews);
+    }
+    found.unshift(...differencingFindings(p.kind === 'table', failures.compared.size, failures.list(), { population: population.name, threshold, units: p.units !== null }));
+    out.set(p.output, found);
+  }
+  return out;
+}

@@ -308,3 +308,46 @@ async function fromStore<T>(read: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
+
+/**
+ * Unit mode again for an output that awaited review (see `recheckDifferencing`): its sealed
+ * form against every earlier output of its namespace except those of its own decision.
+ *
+ * @example await recheckUnits(pending, 'd-1', index.namespace('default'), 10, { history: store, unitKeys })
+ */
+export async function recheckUnits(
+  p: { output: string; namespace: string; units: Uint8Array | null; sketch: Uint8Array | null },
+  decisionId: string,
+  namespaceHistory: readonly HistoryOutput[],
+  threshold: number,
+  deps: { history?: DifferencingHistory; unitKeys?: UnitKeys },
+): Promise<{ failures: FailedComparison[]; reviews: Finding[] }> {
+  const keys = deps.unitKeys;
+  if (!keys || !p.units || !p.sketch) return { failures: [], reviews: [] };
+  const c = cachesFor(deps.history ?? keys);
+  const mineSketch = decodeSketch(open(keys, p.namespace, p.sketch));
+  const form = decodeFull(open(keys, p.namespace, p.units), mineSketch);
+  const sampledIds = new Set(mineSketch.ids);
+  const mineSample = samplePart(form, sampledIds);
+  const tolerance = sampleTolerance(threshold);
+  const failures: FailedComparison[] = [];
+  try {
+    for (const h of namespaceHistory) {
+      if (h.decision_id === decisionId || !h.sketch) continue;
+      let s = c.sketches.get(h);
+      if (!s) {
+        s = decodeSketch(open(keys, h.namespace, h.sketch));
+        c.sketches.set(h, s);
+      }
+      if (isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0) continue;
+      const [row] = deps.history ? await fromStore(() => deps.history!.historyUnits([{ seq: h.seq, idx: h.idx }])) : [];
+      if (!row) continue;
+      const diffs = compareUnits(form, decodeFull(open(keys, h.namespace, row.units), s), threshold);
+      if (diffs.length) failures.push({ source: { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) }, differences: diffs.map(toDifference) });
+    }
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { failures, reviews: [tooLarge(`Output "${p.output}"`)] };
+  }
+  return { failures, reviews: [] };
+}

@@ -83,6 +83,17 @@ const validateRequest = schemaValidator('DecisionRequest');
  */
 const perNamespace = keyedSerialiser();
 
+/**
+ * Runs `fn` holding the differencing lock of `key` (`differencingLockKey`): in this process,
+ * and across replicas when the history offers `exclusive`. Decisions and releases by review
+ * take the same lock, so neither can pass against a history missing the other.
+ *
+ * @example await underDifferencingLock(store, 'ns:default', () => settle());
+ */
+export function underDifferencingLock<T>(history: DifferencingHistory, key: string, fn: () => Promise<T>): Promise<T> {
+  return perNamespace(key, () => (history.exclusive ? history.exclusive(key, fn) : fn()));
+}
+
 export interface DecisionResponse extends Finalized {
   decision: Decision;
 }
@@ -129,6 +140,5 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   };
   const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
   if (!deps.history || key === null) return finish();
-  const history = deps.history;
-  return perNamespace(key, () => (history.exclusive ? history.exclusive(key, finish) : finish()));
+  return underDifferencingLock(deps.history, key, finish);
 }

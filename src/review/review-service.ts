@@ -32,6 +32,15 @@ import type { SigningKey } from '../signing/signing-keys.js';
 import { keyedSerialiser } from '../pipeline/keyed-serialiser.js';
 import { derivedUuid } from './derived-uuid.js';
 import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, reviewPosition } from './review-state.js';
+import type { HistoryEntryInput } from '../audit/audit-store.js';
+import type { Finding, OutputKind } from '../domain.js';
+import type { DifferencingHistory } from '../history/history-index.js';
+import type { LabelForm } from '../history/label-form.js';
+import type { UnitKeys } from '../history/unit-keys.js';
+import type { PendingOutput } from '../pipeline/difference-outputs.js';
+import { differencingLockKey, recheckDifferencing } from '../pipeline/difference-outputs.js';
+import { underDifferencingLock } from '../pipeline/make-decision.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
 
 /** A signed, recorded document as the API returns it (the same shape as a decision response). */
 export interface SignedRecord {
@@ -91,6 +100,12 @@ export interface ReviewService {
 
 export interface ReviewServiceDeps {
   store: AuditStore;
+  /**
+   * Differencing again at release (sdc-rules.md: outputs awaiting review are "compared again
+   * when a checker releases them"): the rules in force, the history (with its cross-replica
+   * lock) and the unit keys. Without it, a release by review does not re-check differencing.
+   */
+  differencing?: { ruleset(): Ruleset; history: DifferencingHistory; unitKeys?: UnitKeys };
   key: Pick<SigningKey, 'kid' | 'signer'>;
   /** Distinct checkers who must say release (`AIRLOCK_CHECKERS_REQUIRED`). */
   required: number;
@@ -165,7 +180,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
   };
 
   /** A review or final document: the original's identity and outputs (by digest), the verdict, no findings. */
-  const documentFor = (orig: Decision, id: string, outcome: 'release' | 'reject', review: ReviewInfo): Decision => ({
+  const documentFor = (orig: Decision, id: string, outcome: 'release' | 'reject', review: ReviewInfo, findings: ReadonlyMap<string, Finding[]> = new Map()): Decision => ({
     id,
     issued_at: now().toISOString(),
     outcome,
@@ -173,26 +188,66 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
     requester: orig.requester,
     dataset: orig.dataset,
     ruleset: orig.ruleset,
-    outputs: orig.outputs.map((o) => ({ name: o.name, kind: o.kind, sha256: o.sha256, outcome, findings: [] })),
+    outputs: orig.outputs.map((o) => ({ name: o.name, kind: o.kind, sha256: o.sha256, outcome, findings: findings.get(o.name) ?? [] })),
     review,
   });
 
-  const record = async (doc: Decision, kind: string, submittedBy: string, references: string, released: ReleasedTable[] = []): Promise<SignedRecord> => {
+  const record = async (doc: Decision, kind: string, submittedBy: string, references: string, released: ReleasedTable[] = [], history: HistoryEntryInput[] = []): Promise<SignedRecord> => {
     const signature = await signDecision(doc, deps.key);
-    await deps.store.append({ decision: doc, signature, kid: deps.key.kid, submittedBy, released, kind, references });
+    await deps.store.append({ decision: doc, signature, kid: deps.key.kid, submittedBy, released, kind, references, ...(history.length ? { history } : {}) });
     // Read back, so the response carries the store's own recorded_at and chain position.
     const stored = await deps.store.get(doc.id);
     if (!stored) throw new AirlockError('STORE_UNAVAILABLE', `the ${kind} record of decision ${references} cannot be read back`);
     return signedRecord(stored);
   };
 
-  const settle = async (orig: Decision, state: ReviewState, approvals: number, reviewIds: string[], by: string): Promise<SignedRecord> => {
-    const info: ReviewInfo = { of: orig.id, state, approvals, required, reviews: reviewIds };
+  /** The decision's outputs that await review, as the differencing history holds them. */
+  const pendingOf = async (origRecord: StoredRecord): Promise<PendingOutput[]> => {
+    const rows = (await deps.store.historyEntries({ afterSeq: origRecord.seq - 1, limit: 1000 })).filter((r) => r.seq === origRecord.seq && r.status === 'pending');
+    const units = new Map((await deps.store.historyUnits(rows.filter((r) => r.has_units).map((r) => ({ seq: r.seq, idx: r.idx })))).map((u) => [u.idx, u.units]));
+    return rows.map((r) => ({
+      seq: r.seq,
+      idx: r.idx,
+      output: r.output,
+      kind: r.kind as OutputKind,
+      dataset: r.dataset,
+      namespace: r.namespace,
+      population: r.population,
+      forms: JSON.parse(r.form) as LabelForm[],
+      units: units.get(r.idx) ?? null,
+      sketch: r.sketch,
+    }));
+  };
+
+  const settleNow = async (origRecord: StoredRecord, state: ReviewState, approvals: number, reviewIds: string[], by: string): Promise<SignedRecord> => {
+    const orig = origRecord.decision;
+    let findings = new Map<string, Finding[]>();
+    let pending: PendingOutput[] = [];
+    let outcome = state;
+    if (state === 'released' && deps.differencing) {
+      pending = await pendingOf(origRecord);
+      const rules = deps.differencing.ruleset().resolve(orig.project);
+      findings = await recheckDifferencing(orig.id, pending, { project: orig.project, rules }, { history: deps.differencing.history, ...(deps.differencing.unitKeys ? { unitKeys: deps.differencing.unitKeys } : {}) });
+      // Fail closed: an output that now differences an output released since cannot be released.
+      if ([...findings.values()].some((fs) => fs.some((f) => f.status === 'fail'))) outcome = 'rejected';
+    }
+    const info: ReviewInfo = { of: orig.id, state: outcome, approvals, required, reviews: reviewIds };
     // A release by review enters the differencing history like an automatic release.
-    const released = state === 'released' ? releasedOnReview(orig) : [];
-    const final = await record(documentFor(orig, finalRecordId(orig.id), state === 'released' ? 'release' : 'reject', info), RECORD_KINDS.final, by, orig.id, released);
-    deps.logger?.info({ decision: orig.id, state, approvals, required, seq: final.audit.seq }, 'review settled');
+    const released = outcome === 'released' ? releasedOnReview(orig) : [];
+    const history: HistoryEntryInput[] =
+      outcome === 'released'
+        ? pending.map((p) => ({ output: p.output, kind: p.kind, status: 'released', dataset: p.dataset, population: p.population, namespace: p.namespace, form: p.forms, units: p.units, sketch: p.sketch }))
+        : [];
+    const shown = outcome === 'rejected' && state === 'released' ? findings : new Map<string, Finding[]>();
+    const final = await record(documentFor(orig, finalRecordId(orig.id), outcome === 'released' ? 'release' : 'reject', info, shown), RECORD_KINDS.final, by, orig.id, released, history);
+    deps.logger?.info({ decision: orig.id, state: outcome, approvals, required, seq: final.audit.seq, differencing_blocked: outcome !== state }, 'review settled');
     return final;
+  };
+
+  const settle = (origRecord: StoredRecord, state: ReviewState, approvals: number, reviewIds: string[], by: string): Promise<SignedRecord> => {
+    const d = deps.differencing;
+    const key = d && state === 'released' ? differencingLockKey(origRecord.decision.dataset, d.ruleset().resolve(origRecord.decision.project)) : null;
+    return d && key ? underDifferencingLock(d.history, key, () => settleNow(origRecord, state, approvals, reviewIds, by)) : settleNow(origRecord, state, approvals, reviewIds, by);
   };
 
   return {
@@ -232,7 +287,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
         if (isFinalReviewState(at.state)) {
           // Settled by earlier verdicts whose final record was never written (a crash between
           // the two appends): write it now, then refuse the late verdict.
-          await settle(orig.decision, at.state, at.approvals, reviews.map((r) => r.decision.id), reviews[reviews.length - 1]!.submitted_by);
+          await settle(orig, at.state, at.approvals, reviews.map((r) => r.decision.id), reviews[reviews.length - 1]!.submitted_by);
           throw new AirlockError('CONFLICT', `the review of decision ${id} is settled: ${at.state}`);
         }
         const next = nextReviewState(at, request.verdict, required).position;
@@ -248,9 +303,10 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
         const review = await record(documentFor(orig.decision, reviewRecordId(id, caller.name), request.verdict, info), RECORD_KINDS.review, caller.name, id);
         deps.logger?.info({ decision: id, checker: caller.name, verdict: request.verdict, state: next.state, seq: review.audit.seq }, 'review recorded');
         const settled = isFinalReviewState(next.state)
-          ? await settle(orig.decision, next.state, next.approvals, [...reviews.map((r) => r.decision.id), review.decision.id], caller.name)
+          ? await settle(orig, next.state, next.approvals, [...reviews.map((r) => r.decision.id), review.decision.id], caller.name)
           : null;
-        return { review, final: settled, state: next.state, approvals: next.approvals, required };
+        const state = settled?.decision.review?.state ?? next.state;
+        return { review, final: settled, state, approvals: next.approvals, required };
       });
     },
   };

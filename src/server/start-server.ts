@@ -102,6 +102,8 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     // Replicas sharing PostgreSQL serialise differencing per dataset across instances.
     const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema }) : null;
     closeLock = () => datasetLock?.close() ?? Promise.resolve();
+    // One history for decisions and reviews: one in-memory index, one lock.
+    const history: DifferencingHistory = datasetLock ? withLock(auditStore, datasetLock) : auditStore;
     const lifecycle = createLifecycle();
     const app = createApp({
       config,
@@ -109,10 +111,16 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger,
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
-      history: datasetLock ? withLock(auditStore, datasetLock) : auditStore,
+      history,
       unitKeys: unit.keys,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
-      reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
+      reviews: createReviewService({
+        store: auditStore,
+        key: keys.signing,
+        required: config.checkersRequired,
+        logger,
+        differencing: { ruleset: current, history, unitKeys: unit.keys },
+      }),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },
     });
     const server = await new Promise<Server>((resolve, reject) => {

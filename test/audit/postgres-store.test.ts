@@ -100,7 +100,7 @@ describe('PostgreSQL audit store specifics', () => {
     const raw = await rawClient();
     const { rows } = await raw.query(`SELECT version FROM "${schema}".schema_migrations`);
     await raw.end();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     await store.close();
   });
 
@@ -170,7 +170,7 @@ describe('PostgreSQL audit store specifics', () => {
     const store = await openPostgresStore({ connectionString: PG_URL, schema });
     await store.append(await signedAppend(key, 1));
     const raw = await rawClient();
-    await expect(raw.query(`TRUNCATE "${schema}".released_tables, "${schema}".evidence, "${schema}".records`)).rejects.toThrow(/append-only/);
+    await expect(raw.query(`TRUNCATE "${schema}".released_tables, "${schema}".evidence, "${schema}".history_entries, "${schema}".unit_dictionary, "${schema}".records`)).rejects.toThrow(/append-only/);
     await raw.end();
     await store.close();
   });

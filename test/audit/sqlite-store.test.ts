@@ -60,6 +60,7 @@ describe('SQLite audit store specifics', () => {
     expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'audit chain' },
       { version: 2, name: 'replay evidence and review lookups' },
+      { version: 3, name: 'differencing history and unit dictionary' },
     ]);
     raw.close();
   });
