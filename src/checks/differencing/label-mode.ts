@@ -253,6 +253,13 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
     const dims = a.dims.filter((d) => b.dims.includes(d));
     for (const d of compareValues(a, b, dims, threshold)) out.push({ ...d, ...withRef(refOf(d.labels) ?? (dims.length === 0 ? a.cells[0]?.ref : undefined)) });
   }
+  // A group compared over fewer variables is this output's margin over the others.
+  for (const d of out) {
+    if (d.ref !== undefined || a.nested) continue;
+    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const v of a0.dims) labels[v] = d.labels[v] ?? a.constants[v] ?? MARGIN_LABEL;
+    d.labels = labels;
+  }
   return out;
 }
 
