@@ -46,6 +46,12 @@ function effectiveChanges(scope: string, a: EffectiveRules, b: EffectiveRules): 
 export function diffRulesets(before: Ruleset, after: Ruleset): RuleChange[] {
   if (before.digest === after.digest) return [];
   const out = effectiveChanges('default', before.resolve(NO_PROJECT), after.resolve(NO_PROJECT));
+  // Populations (the default file's top-level key): each population whose datasets change.
+  const pb = before.content.default.populations ?? {};
+  const pa = after.content.default.populations ?? {};
+  for (const name of [...new Set([...Object.keys(pb), ...Object.keys(pa)])].sort()) {
+    if (canonicalJson(pb[name] ?? null) !== canonicalJson(pa[name] ?? null)) out.push({ scope: 'default', path: `populations.${name}`, before: pb[name] ?? null, after: pa[name] ?? null });
+  }
   const projects = [...new Set([...before.content.projects, ...after.content.projects].map((o) => o.project))].sort();
   for (const p of projects) {
     const scope = `project:${p}`;

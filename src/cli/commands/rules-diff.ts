@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { replayDecisions } from '../../rules/replay-decisions.js';
+import { allHistoryEntries, replayPopulations } from '../../rules/replay-populations.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
 import { loadRuleset } from '../../rules/load-ruleset.js';
 import { openCliStore, STORE_FLAGS } from '../open-cli-store.js';
@@ -48,8 +49,10 @@ export async function run(args: string[]): Promise<number> {
       from: str(a.from),
       to: str(a.to),
     });
+    // Differencing under the candidate's populations (label mode, from the stored history).
+    const populations = replayPopulations(await allHistoryEntries(store), before, after);
     if (a.json) {
-      process.stdout.write(`${JSON.stringify({ changes, replay: report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ changes, replay: report, populations }, null, 2)}\n`);
     } else {
       out.push(
         `replay (${store.backend}): ${report.scanned} decisions, ${report.fully_replayed} fully replayed; ${report.changed.length} would change outcome`,
@@ -69,9 +72,14 @@ export async function run(args: string[]): Promise<number> {
       if (report.incomplete.length) {
         out.push(`${report.incomplete.length} decisions have outputs without stored evidence (kept at their recorded outcome): ${report.incomplete.map((i) => i.decision_id).join(', ')}`);
       }
+      out.push(`differencing (label mode, ${store.backend}): ${populations.length} recorded outputs would change`);
+      for (const p of populations) {
+        const side = (x: (typeof p)['before']) => `${x.population}${x.fails ? ` fails against ${x.with.join(', ')}` : ' passes'}`;
+        out.push(`  ${p.decision_id}  ${p.output} (dataset ${p.dataset}): ${side(p.before)} → ${side(p.after)}`);
+      }
       process.stdout.write(`${out.join('\n')}\n`);
     }
-    return a['fail-on-change'] && report.changed.length > 0 ? 1 : 0;
+    return a['fail-on-change'] && (report.changed.length > 0 || populations.length > 0) ? 1 : 0;
   } finally {
     await store.close();
   }
