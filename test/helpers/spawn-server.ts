@@ -106,7 +106,7 @@ export interface Replicas {
  *
  * @example const r = await startReplicas(2, uniqueSchema('replicas')); await r.stop();
  */
-export async function startReplicas(n: number, schema: string): Promise<Replicas> {
+export async function startReplicas(n: number, schema: string, extraEnv: Record<string, string> = {}): Promise<Replicas> {
   const dirs: string[] = [];
   const tmp = () => {
     const d = mkdtempSync(join(tmpdir(), 'airlock-replica-'));
@@ -116,7 +116,10 @@ export async function startReplicas(n: number, schema: string): Promise<Replicas
   const shared = tmp();
   const { path: keyFile } = await ensureDevSigningKey(shared);
   const tokens = tokenFor(shared);
-  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
+  // One unit key for all replicas, as one signing key: they share one history.
+  const unitKeyFile = join(shared, 'unit-key');
+  writeFileSync(unitKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_UNIT_KEY_FILE: unitKeyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env, ...extraEnv });
   const servers = await Promise.all(Array.from({ length: n }, () => spawnServer(env())));
   return {
     servers,
