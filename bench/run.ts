@@ -23,6 +23,8 @@ import { measureLargeE2e } from './measure-large-e2e.js';
 import type { PeakRss } from './measure-peak-rss.js';
 import { measurePeakRss } from './measure-peak-rss.js';
 import type { SmallRps } from './measure-small-rps.js';
+import type { DifferencingFigures } from './measure-differencing.js';
+import { measureDifferencing } from './measure-differencing.js';
 import { measureSmallRps } from './measure-small-rps.js';
 import type { Missing, PandasBaseline } from './run-pandas-baseline.js';
 import { runPandasBaseline } from './run-pandas-baseline.js';
@@ -34,9 +36,11 @@ const TARGETS = {
   smallRpsRatio: 0.5,
   smallRpsP99Ms: 10,
   peakRssBytes10M: 2.5e9,
+  differencingP99Ms: 100,
+  differencingBytesPerMembership: 2,
 } as const;
 
-const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
+const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss', 'differencing'] as const;
 type CaseName = (typeof CASES)[number];
 
 interface Report {
@@ -49,6 +53,7 @@ interface Report {
     check_kernel?: { sizes: CheckKernel[]; met: boolean };
     small_rps?: SmallRps & { met: boolean };
     peak_rss?: { cases: PeakRss[]; met: boolean };
+    differencing?: DifferencingFigures & { met: boolean };
   };
   targets: typeof TARGETS;
 }
@@ -104,6 +109,13 @@ function table(report: Report): string {
     const ten = p.rows >= ROWS_10M;
     rows.push([`peak_rss ${p.transport} (${p.rows / 1e6}M rows, ${fmt(p.bytes / 1e6)} MB)`, `${fmt(p.peakMb, 4)} MiB`, `idle ${fmt(p.idleMb, 3)} MiB`, '', ten ? `< ${TARGETS.peakRssBytes10M / 1e9} GB` : '', ten ? met(p.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) : '']);
   }
+  if (f.differencing) {
+    const d = f.differencing;
+    rows.push([`differencing unit mode (${d.releases} releases × ${d.units / 1000}k units)`, `p50 ${fmt(d.unit_ms.p50)} ms, p99 ${fmt(d.unit_ms.p99)} ms`, '', '', `p99 < ${TARGETS.differencingP99Ms} ms`, met(d.unit_ms.p99 < TARGETS.differencingP99Ms)]);
+    rows.push([`differencing label mode (${d.releases} releases)`, `p50 ${fmt(d.label_ms.p50)} ms, p99 ${fmt(d.label_ms.p99)} ms`, '', '', '(informative)', '']);
+    rows.push(['differencing storage', `${fmt(d.bytes_per_membership)} B per unit-cell membership, ${fmt(d.bytes_per_release / 1000)} kB per release`, '', '', `< ${TARGETS.differencingBytesPerMembership} B`, met(d.bytes_per_membership < TARGETS.differencingBytesPerMembership)]);
+    rows.push(['differencing peak RSS', `${d.peak_rss_mb} MiB`, '', '', '(informative)', '']);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 }
@@ -158,6 +170,11 @@ async function main(): Promise<void> {
     report.figures.peak_rss = { cases, met: ten.every((c) => c.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) };
   }
 
+  if (only.has('differencing')) {
+    log('differencing');
+    const d = await measureDifferencing({ releases: quick ? 1000 : 10_000, units: 100_000, runs: quick ? 10 : 50, log });
+    report.figures.differencing = { ...d, met: d.unit_ms.p99 < TARGETS.differencingP99Ms && d.bytes_per_membership < TARGETS.differencingBytesPerMembership };
+  }
   report.machine.loadavgEnd = loadavg();
   report.seconds = (performance.now() - started) / 1000;
   process.stdout.write(`${table(report)}\n\n${report.machine.nproc} x ${report.machine.cpu}, node ${report.machine.node}, load average ${report.machine.loadavgStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadavgEnd.map((l) => l.toFixed(1)).join(' ')}; ${report.seconds.toFixed(1)} s${quick ? ' (quick)' : ''}\n`);

@@ -202,20 +202,42 @@ export function unitFormOf(output: string, kind: string, parsed: unknown, idOf: 
     kind === 'table' ? tableStructure(parsed as CellTable, u, output) : kind === 'plot' ? plotStructure(parsed as PlotOutput, u) : kind === 'summary' ? summaryStructure(parsed as SummaryOutput, u) : null;
   if (!s) return null;
   const atoms = s.atoms.members.length;
-  // Per local unit: its member and contributor atoms.
-  const memberOf = new Map<number, number[]>();
-  const contributorOf = new Map<number, number[]>();
+  const nLocal = u.values.length;
+  // Per local unit: its one member atom (−1: none, −2: more than one) and, likewise, contributor atom.
+  const single = new Int32Array(nLocal).fill(-1);
+  const singleC = new Int32Array(nLocal).fill(-1);
   s.atoms.members.forEach((ids, a) => {
-    for (const id of ids) (memberOf.get(id) ?? memberOf.set(id, []).get(id)!).push(a);
+    for (const id of ids) single[id] = single[id] === -1 ? a : -2;
   });
   s.atoms.contributors?.forEach((ids, a) => {
-    for (const id of ids) (contributorOf.get(id) ?? contributorOf.set(id, []).get(id)!).push(a);
+    for (const id of ids) singleC[id] = singleC[id] === -1 ? a : -2;
   });
   const patterns: UnitPattern[] = [];
   const patternIndex = new Map<string, number>();
   const units: { id: number; p: number }[] = [];
-  for (const [local, m] of memberOf) {
-    const c = contributorOf.get(local) ?? [];
+  let memberOf: Map<number, number[]> | null = null;
+  let contributorOf: Map<number, number[]> | null = null;
+  const listsOf = (sets: Uint32Array[] | undefined): Map<number, number[]> => {
+    const m = new Map<number, number[]>();
+    sets?.forEach((ids, a) => {
+      for (const id of ids) (m.get(id) ?? m.set(id, []).get(id)!).push(a);
+    });
+    return m;
+  };
+  for (let local = 0; local < nLocal; local++) {
+    if (single[local] === -1) continue;
+    let m: number[];
+    let c: number[];
+    if (single[local]! >= 0 && singleC[local]! >= -1) {
+      // The common case (a unit in one cell): no per-unit lists.
+      m = [single[local]!];
+      c = singleC[local]! >= 0 ? [singleC[local]!] : [];
+    } else {
+      memberOf ??= listsOf(s.atoms.members);
+      contributorOf ??= listsOf(s.atoms.contributors ?? undefined);
+      m = memberOf.get(local) ?? [];
+      c = contributorOf.get(local) ?? [];
+    }
     const key = `${m.join(',')}|${c.join(',')}`;
     let p = patternIndex.get(key);
     if (p === undefined) {
@@ -260,23 +282,55 @@ function bitsFor(n: number): number {
 }
 
 function pack(values: Uint32Array, bits: number): Buffer {
-  const out = Buffer.alloc(Math.ceil((values.length * bits) / 8));
-  if (bits === 0) return out;
-  let bit = 0;
-  for (const v of values) {
-    for (let b = 0; b < bits; b++, bit++) if ((v >>> b) & 1) out[bit >> 3]! |= 1 << (bit & 7);
+  const out = Buffer.alloc(Math.ceil((values.length * bits) / 8) + 4);
+  if (bits === 0) return out.subarray(0, 0);
+  if (bits > 24) {
+    // Beyond the 32-bit window: bit by bit (only outputs with tens of millions of patterns).
+    let bit = 0;
+    for (const v of values) for (let b = 0; b < bits; b++, bit++) if ((v >>> b) & 1) out[bit >> 3]! |= 1 << (bit & 7);
+    return out.subarray(0, Math.ceil((values.length * bits) / 8));
   }
-  return out;
+  // Little-endian bit stream, written a value at a time into a 32-bit window (bits ≤ 24 here).
+  let acc = 0;
+  let have = 0;
+  let w = 0;
+  for (let i = 0; i < values.length; i++) {
+    acc |= values[i]! << have;
+    have += bits;
+    while (have >= 8) {
+      out[w++] = acc & 0xff;
+      acc >>>= 8;
+      have -= 8;
+    }
+  }
+  if (have > 0) out[w++] = acc & 0xff;
+  return out.subarray(0, Math.ceil((values.length * bits) / 8));
 }
 
 function unpack(buf: Uint8Array, n: number, bits: number): Uint32Array {
   const out = new Uint32Array(n);
   if (bits === 0) return out;
-  let bit = 0;
+  if (bits > 24) {
+    let bit = 0;
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let b = 0; b < bits; b++, bit++) if ((buf[bit >> 3]! >> (bit & 7)) & 1) v |= 1 << b;
+      out[i] = v >>> 0;
+    }
+    return out;
+  }
+  const mask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
+  let acc = 0;
+  let have = 0;
+  let r = 0;
   for (let i = 0; i < n; i++) {
-    let v = 0;
-    for (let b = 0; b < bits; b++, bit++) if ((buf[bit >> 3]! >> (bit & 7)) & 1) v |= 1 << b;
-    out[i] = v >>> 0;
+    while (have < bits) {
+      acc |= (buf[r++] ?? 0) << have;
+      have += 8;
+    }
+    out[i] = (acc & mask) >>> 0;
+    acc >>>= bits;
+    have -= bits;
   }
   return out;
 }

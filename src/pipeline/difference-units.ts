@@ -41,6 +41,9 @@ const { RoaringBitmap32 } = roaring;
 /** How many of the population's most recent outputs with units join the search beyond pairs. */
 export const RECENT_CONTEXT = 8;
 
+/** Outputs with fewer units than this search beyond pairs in full, without the sampled prefilter (a small output may have no sampled unit). */
+export const SMALL_FOR_SAMPLE = 16 * 128;
+
 /** What unit mode found for one output. */
 export interface UnitOutcome {
   failures: FailedComparison[];
@@ -212,17 +215,19 @@ export async function unitModeDifferences(
       f.differences.push(...diffs.map(toDifference));
       failures.set(key, f);
     };
-    // The context of the search beyond pairs: this output, the request's others, the earlier ones opened, the population's latest.
-    const context: { side: UnitSide; source: DifferenceSource | null }[] = [{ side: form, source: null }];
+    // The context of the search beyond pairs: this output, the request's others, the earlier ones
+    // opened, and the population's latest — first on their samples, in full where that is plausible.
+    const context: { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput }[] = [];
+    const mineSample = samplePart(form, sampledIds);
+    context.push({ side: form, sample: mineSample, source: null });
     try {
       // The request's other outputs with units.
       for (const [j, other] of forms) {
         if (j === idx) continue;
         add({ output: evaluated[j]!.decision.name }, compareUnits(form, other, threshold));
-        context.push({ side: other, source: { output: evaluated[j]!.decision.name } });
+        context.push({ side: other, sample: samplePart(other, sampledIds), source: { output: evaluated[j]!.decision.name } });
       }
       // Earlier outputs of the namespace: sampled first, in full where the sample cannot rule them out.
-      const mineSample = samplePart(form, sampledIds);
       for (const h of earlier) {
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
@@ -234,7 +239,7 @@ export async function unitModeDifferences(
         const full = await fullOf(h);
         if (!full) continue;
         add(source, compareUnits(form, full, threshold));
-        if (context.length < MAX_PIECE_SIDES) context.push({ side: full, source });
+        if (context.length < MAX_PIECE_SIDES) context.push({ side: full, sample: s, source, history: h });
       }
       // The population's most recent outputs join the context (pieces and intersections span releases).
       const inContext = new Set(context.map((x) => (x.source ? JSON.stringify([x.source.decision_id ?? null, x.source.output]) : '')));
@@ -242,18 +247,24 @@ export async function unitModeDifferences(
       for (const h of recent) {
         if (context.length >= MAX_PIECE_SIDES) break;
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
-        if (inContext.has(JSON.stringify([source.decision_id ?? null, source.output]))) continue;
-        const full = await fullOf(h);
-        if (full) context.push({ side: full, source });
+        const s = sketchOf(h);
+        if (!s || inContext.has(JSON.stringify([source.decision_id ?? null, source.output]))) continue;
+        context.push({ side: s, sample: s, source, history: h });
       }
       if (context.length >= 3) {
-        for (const d of unitPieces(context.map((x) => x.side), 0, threshold)) {
-          const name = (i: number) => {
-            const s = context[i]!.source;
-            return s === null ? 'this output' : `output "${s.output}"${s.decision_id ? ` (decision ${s.decision_id})` : ''}`;
-          };
-          const source = context[d.with]!.source ?? { output: name(d.with) };
-          add(source, [{ layer: 'units', group: null, labels: d.labels, ...(d.ref ? { ref: d.ref } : {}), mine: d.mine, other: d.other, difference: d.difference, otherSide: d.describe(name) }]);
+        // A small output may be invisible in the sample: then the search runs in full.
+        const plausible = form.ids.length < SMALL_FOR_SAMPLE || unitPieces(context.map((x) => x.sample), 0, threshold, tolerance).length > 0;
+        if (plausible) {
+          for (const x of context) if (x.history && x.side === x.sample) x.side = (await fullOf(x.history)) ?? x.side;
+          const sides = context.filter((x) => x.side !== x.sample || x.source === null || !x.history);
+          for (const d of unitPieces(sides.map((x) => x.side), 0, threshold)) {
+            const name = (i: number) => {
+              const s = sides[i]!.source;
+              return s === null ? 'this output' : `output "${s.output}"${s.decision_id ? ` (decision ${s.decision_id})` : ''}`;
+            };
+            const source = sides[d.with]!.source ?? { output: name(d.with) };
+            add(source, [{ layer: 'units', group: null, labels: d.labels, ...(d.ref ? { ref: d.ref } : {}), mine: d.mine, other: d.other, difference: d.difference, otherSide: d.describe(name) }]);
+          }
         }
       }
     } catch (e) {

@@ -46,8 +46,21 @@ function patternFlags(side: UnitSide, atoms: readonly number[]): Uint8Array {
  *
  * @example unitPieces(sides, 0, 10)
  */
-export function unitPieces(sides: readonly UnitSide[], me: number, threshold: number): PieceDifference[] {
+export function unitPieces(sides: readonly UnitSide[], me: number, threshold: number, tolerance?: number): PieceDifference[] {
   const n = Math.min(sides.length, MAX_PIECE_SIDES);
+  // Exact: 0 < d < threshold. On samples (the prefilter): any d up to the tolerance.
+  const close = tolerance === undefined ? (d: number) => d > 0 && d < threshold : (d: number) => d >= 0 && d <= tolerance;
+  // Units per pattern of each side (sampled or not, as the side is): sizes consistent with the contingencies.
+  const perPattern = sides.slice(0, n).map((s) => {
+    const c = new Float64Array(s.patterns.length);
+    for (const p of s.pattern) c[p]!++;
+    return c;
+  });
+  const countOf = (side: number, f: Uint8Array) => {
+    let k = 0;
+    f.forEach((x, p) => x && (k += perPattern[side]![p]!));
+    return k;
+  };
   const cts = new Map<string, Contingency>();
   const ct = (i: number, j: number): Contingency => {
     const key = `${i}:${j}`;
@@ -66,11 +79,9 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
     const T = sides[t]!;
     T.groups.forEach((X, xi) => {
       const fx = groupFlags[t]![xi]!;
-      const sizeX = T.sizes[xi]!;
+      const sizeX = countOf(t, fx);
       // Per other side: the patterns of its atoms inside X, and the union's size.
-      const pieces: { o: number; inside: Uint8Array; size: number }[] = [];
-      for (let o = 0; o < n; o++) {
-        if (o === t) continue;
+      const pieceOf = (o: number): { o: number; inside: Uint8Array; size: number } | null => {
         const O = sides[o]!;
         const c = ct(t, o);
         const w = c.pb + 1;
@@ -90,9 +101,21 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         const inside = Uint8Array.from(O.patterns, (p) => (p.m.some((a) => insideAtom[a]) ? 1 : 0));
         let size = 0;
         inside.forEach((f, j) => f && (size += col[j]!));
-        if (size > 0 && size < sizeX) pieces.push({ o, inside, size });
+        return size > 0 && size <= sizeX ? { o, inside, size } : null;
+      };
+      // The checked output must take part: as the target, or with a piece inside X (looked at first, so
+      // that other pairs of sides are compared only where it does).
+      const mine = t === me ? null : pieceOf(me);
+      if (t !== me && mine === null) return;
+      const pieces: { o: number; inside: Uint8Array; size: number }[] = [];
+      for (let o = 0; o < n; o++) {
+        if (o === t) continue;
+        const p = o === me ? mine : pieceOf(o);
+        if (p) pieces.push(p);
       }
-      if (pieces.length < 2) return;
+      // On samples a piece too small to be sampled is invisible: one visible piece may be the whole combination.
+      const minPieces = tolerance === undefined ? 2 : 1;
+      if (pieces.length < minPieces) return;
       const disjoint = (a: (typeof pieces)[number], b: (typeof pieces)[number]): boolean => {
         const c = ct(a.o, b.o);
         const w = c.pb + 1;
@@ -103,10 +126,10 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         return true;
       };
       const choose = (from: number, chosen: (typeof pieces)[number][], total: number): void => {
-        if (chosen.length >= 2) {
+        if (chosen.length >= minPieces) {
           const d = sizeX - total;
           const involved = [t, ...chosen.map((p) => p.o)];
-          if (d > 0 && d < threshold && involved.includes(me)) {
+          if (close(d) && involved.includes(me)) {
             const group = X;
             out.push({
               with: t === me ? chosen[0]!.o : t,
@@ -126,7 +149,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         if (chosen.length === 4) return;
         for (let k = from; k < pieces.length; k++) {
           const p = pieces[k]!;
-          if (total + p.size >= sizeX) continue;
+          if (total + p.size > sizeX) continue;
           if (chosen.every((q) => disjoint(q, p))) choose(k + 1, [...chosen, p], total + p.size);
         }
       };
@@ -138,7 +161,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
   const M = sides[me]!;
   M.groups.forEach((g, gi) => {
     const fg = groupFlags[me]![gi]!;
-    const size = M.sizes[gi]!;
+    const size = countOf(me, fg);
     const containing: { o: number; h: number }[] = [];
     for (let o = 0; o < n; o++) {
       if (o === me) continue;
@@ -150,7 +173,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         const fh = groupFlags[o]![hi]!;
         let inter = 0;
         for (let j = 0; j < c.pb; j++) if (fh[j]) inter += v[j]!;
-        if (inter === size && sides[o]!.sizes[hi]! - size >= threshold) containing.push({ o, h: hi });
+        if (inter === size && sides[o]!.sizes[hi]! - M.sizes[gi]! >= threshold) containing.push({ o, h: hi });
       });
     }
     for (let x = 0; x < containing.length; x++) {
@@ -165,7 +188,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         let inter = 0;
         for (let i = 0; i < c.pa; i++) if (fa[i]) for (let j = 0; j < c.pb; j++) if (fb[j]) inter += c.counts[i * w + j]!;
         const d = inter - size;
-        if (d > 0 && d < threshold) {
+        if (close(d)) {
           out.push({
             with: a.o,
             involved: [me, a.o, b.o],
