@@ -44,6 +44,8 @@ export interface DifferencingFigures {
   fill_seconds: number;
   unit_ms: { p50: number; p99: number; max: number; runs: number };
   label_ms: { p50: number; p99: number; max: number; runs: number };
+  /** Of `unit_ms`: keying the new table's units alone (HMAC-SHA-256 of each distinct unit value). */
+  hash_ms: { p50: number; p99: number; max: number; runs: number };
   bytes_per_release: number;
   bytes_per_membership: number;
   peak_rss_mb: number;
@@ -218,6 +220,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
 
     const unitMs: number[] = [];
     const labelMs: number[] = [];
+    const hashMs: number[] = [];
     let outcome = '';
     for (let i = 0; i < opts.runs; i++) {
       await append(opts.releases + i);
@@ -228,6 +231,9 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       const l0 = performance.now();
       await differenceOutputs([labelOnly], ctx, deps);
       labelMs.push(performance.now() - l0);
+      const h0 = performance.now();
+      for (const r of rows) unitDigest(keys, ns, r.pid!);
+      hashMs.push(performance.now() - h0);
       sample();
     }
     return {
@@ -236,6 +242,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       fill_seconds: Math.round(fillS * 10) / 10,
       unit_ms: summary(unitMs),
       label_ms: summary(labelMs),
+      hash_ms: summary(hashMs),
       bytes_per_release: Math.round(bytes / seq),
       bytes_per_membership: r3(bytes / memberships),
       peak_rss_mb: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
