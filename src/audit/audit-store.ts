@@ -72,17 +72,7 @@ export interface OutputEvidence {
  * Kept in `history_entries`, apart from `records`; the record's chained `history_sha256`
  * covers it (label form and encrypted unit form by digest), never its content.
  */
-export interface HistoryEntryInput {
-  /** The output's name in its request. */
-  output: string;
-  kind: string;
-  status: 'released' | 'pending';
-  /** The dataset as the request named it. */
-  dataset: string;
-  /** The population key it belonged to when recorded (`p:name` / `d:dataset`). */
-  population: string;
-  /** The unit namespace of its unit form. */
-  namespace: string;
+export interface HistoryEntryInput extends HistoryEntryPlace {
   /** The label form (`src/history/label-form.ts`): published aggregates, normalised. */
   form: unknown;
   /** The unit form, encrypted (`src/history/unit-form.ts`); null without a unit column. */
@@ -99,16 +89,24 @@ export interface DictionaryAddition {
   id: number;
 }
 
-/** A history entry as read back for differencing. */
-export interface HistoryEntryRow {
-  seq: number;
-  idx: number;
+/** What a history entry is and where it belongs. */
+export interface HistoryEntryPlace {
+  /** The output's name in its request. */
   output: string;
   kind: string;
   status: 'released' | 'pending';
+  /** The dataset as the request named it. */
   dataset: string;
+  /** The population key it belonged to when recorded (`p:name` / `d:dataset`). */
   population: string;
+  /** The unit namespace of its unit form. */
   namespace: string;
+}
+
+/** A history entry as read back for differencing. */
+export interface HistoryEntryRow extends HistoryEntryPlace {
+  seq: number;
+  idx: number;
   /** The label form as canonical JSON text. */
   form: string;
   /** Whether the entry has a unit form (read with `historyUnits`). */

@@ -40,6 +40,7 @@ import type { ExceptionRequest } from '../review/apply-exception.js';
 import { applyException } from '../review/apply-exception.js';
 import { withSpan } from '../telemetry/with-span.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
+import { fromStore } from './from-store.js';
 import { recheckUnits, unitModeDifferences } from './difference-units.js';
 
 /** The kinds differencing applies to. */
@@ -120,16 +121,6 @@ export function populationOf(dataset: string | null, rules: EffectiveRules): { p
   return { population: p, review: null };
 }
 
-async function fromStore<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (e) {
-    if (e instanceof AirlockError) throw e;
-    const err = new AirlockError('STORE_UNAVAILABLE', 'the audit store could not read the release history; no decision was made');
-    err.cause = e;
-    throw err;
-  }
-}
 
 /** Failed comparisons of one output, merged per source. */
 export class Failures {

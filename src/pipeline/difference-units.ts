@@ -20,7 +20,6 @@
 import roaring from 'roaring';
 import type { DictionaryAddition } from '../audit/audit-store.js';
 import type { Finding } from '../domain.js';
-import { AirlockError } from '../errors.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
 import { differencingReview } from '../checks/differencing/findings.js';
 import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.js';
@@ -35,6 +34,7 @@ import type { EffectiveRules } from '../rules/load-ruleset.js';
 import type { PopulationRef } from '../rules/populations.js';
 import type { Candidate } from './difference-outputs.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
+import { fromStore } from './from-store.js';
 
 const { RoaringBitmap32 } = roaring;
 
@@ -309,16 +309,6 @@ async function releasedUnits(
   return p.bitmap;
 }
 
-async function fromStore<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (e) {
-    if (e instanceof AirlockError) throw e;
-    const err = new AirlockError('STORE_UNAVAILABLE', 'the audit store could not read the unit history; no decision was made');
-    err.cause = e;
-    throw err;
-  }
-}
 
 /**
  * Unit mode again for an output that awaited review (see `recheckDifferencing`): its sealed
