@@ -26,7 +26,7 @@
 import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
 import type { LabelCell, LabelForm } from '../../history/label-form.js';
 import { CATEGORIES_DIM } from '../../history/label-form.js';
-import type { PublishedTable } from '../differencing.js';
+import type { PreparedTable, PublishedTable } from '../differencing.js';
 import { compareTables, isDisclosiveDifference, planComparison, prepareTable, totalsCompared } from '../differencing.js';
 
 /** One disclosive difference between two label forms. */
@@ -118,7 +118,17 @@ function project(f: LabelForm, dims: readonly string[], field: 'size' | 'count')
 }
 
 /** The population total of a form's groups (published grand total, or the sum of its interior cells; a nested form's first group). */
+const totals = new WeakMap<LabelForm, { size?: number | null; count?: number | null }>();
+
 function total(f: LabelForm, field: 'size' | 'count'): number | null {
+  const cached = totals.get(f);
+  if (cached && cached[field] !== undefined) return cached[field]!;
+  const t = computeTotal(f, field);
+  totals.set(f, { ...cached, [field]: t });
+  return t;
+}
+
+function computeTotal(f: LabelForm, field: 'size' | 'count'): number | null {
   const cells = f.cells.filter((c) => c[field] !== null);
   if (cells.length === 0) return null;
   if (f.nested) return cells[0]![field];
@@ -130,16 +140,43 @@ function total(f: LabelForm, field: 'size' | 'count'): number | null {
   return sum;
 }
 
+/**
+ * Prepared projections of long-lived forms (the history's), by dims: a request compares its
+ * outputs with thousands of earlier ones, each prepared once. Null when too large to prepare.
+ */
+const prepared = new WeakMap<LabelForm, Map<string, PreparedTable | null>>();
+
+function preparedOf(f: LabelForm, dims: readonly string[]): PreparedTable | null {
+  let byDims = prepared.get(f);
+  if (!byDims) {
+    byDims = new Map();
+    prepared.set(f, byDims);
+  }
+  const key = dims.join('\u0000');
+  if (!byDims.has(key)) {
+    let p: PreparedTable | null = null;
+    try {
+      p = prepareTable(project(f, dims, 'size'));
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+    byDims.set(key, p);
+  }
+  return byDims.get(key)!;
+}
+
 /** Cell differences of two projected tables over the same dims, or their totals when they share no category. */
-function compareProjected(a: PublishedTable, b: PublishedTable, threshold: number, totals: { a: number | null; b: number | null }): { labels: Record<string, string>; mine: number; other: number; collapsed: boolean }[] {
+function compareProjected(a: PublishedTable | PreparedTable | null, b: PublishedTable | PreparedTable | null, threshold: number, totals: { a: number | null; b: number | null }, dims: readonly string[]): { labels: Record<string, string>; mine: number; other: number; collapsed: boolean }[] {
   const out: { labels: Record<string, string>; mine: number; other: number; collapsed: boolean }[] = [];
   let cells: ReturnType<typeof compareTables> = null;
   let same = false;
   try {
-    const pa = prepareTable(a);
-    const pb = prepareTable(b);
-    cells = compareTables(pa, pb, threshold, planComparison(pa.layout, pb.layout));
-    same = cells !== null && totalsCompared(pa, pb);
+    const pa = a === null ? null : 'layout' in a ? a : prepareTable(a);
+    const pb = b === null ? null : 'layout' in b ? b : prepareTable(b);
+    if (pa && pb) {
+      cells = compareTables(pa, pb, threshold, planComparison(pa.layout, pb.layout));
+      same = cells !== null && totalsCompared(pa, pb);
+    }
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
   }
@@ -147,8 +184,8 @@ function compareProjected(a: PublishedTable, b: PublishedTable, threshold: numbe
   // Totals compare whatever the cells did, unless the cell comparison already covered them.
   if (!same && totals.a !== null && totals.b !== null && isDisclosiveDifference(totals.a - totals.b, threshold)) {
     const labels: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const d of a.dims) labels[d] = MARGIN_LABEL;
-    if (!out.some((o) => a.dims.every((d) => o.labels[d] === MARGIN_LABEL))) out.push({ labels, mine: totals.a, other: totals.b, collapsed: false });
+    for (const d of dims) labels[d] = MARGIN_LABEL;
+    if (!out.some((o) => dims.every((d) => o.labels[d] === MARGIN_LABEL))) out.push({ labels, mine: totals.a, other: totals.b, collapsed: false });
   }
   return out;
 }
@@ -230,7 +267,7 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
   if (a.nested || b.nested) {
     const sameDims = a.nested && b.nested && a.dims.join('\u0000') === b.dims.join('\u0000');
     if (sameDims) {
-      for (const d of compareProjected(project(a, a.dims, 'size'), project(b, b.dims, 'size'), threshold, { a: null, b: null })) {
+      for (const d of compareProjected(project(a, a.dims, 'size'), project(b, b.dims, 'size'), threshold, { a: null, b: null }, a.dims)) {
         out.push({ layer: 'group', labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed, ...withRef(a.cells.find((c) => c.labels[a.dims[0]!] === d.labels[a.dims[0]!])?.ref) });
       }
     } else {
@@ -240,10 +277,13 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
     }
   } else {
     const dims = a.dims.filter((d) => b.dims.includes(d));
-    const pa = project(a, dims, 'size');
-    const pb = project(b, dims, 'size');
-    if (pa.cells.length > 0 && pb.cells.length > 0) {
-      for (const d of compareProjected(pa, pb, threshold, { a: total(a, 'size'), b: total(b, 'size') })) {
+    const ta = total(a, 'size');
+    const tb = total(b, 'size');
+    if (dims.length === 0) {
+      // No shared variable: the population totals are all there is to compare.
+      if (ta !== null && tb !== null && isDisclosiveDifference(ta - tb, threshold)) out.push({ layer: 'group', labels: {}, mine: ta, other: tb, difference: ta - tb, collapsed: false, ...withRef(refOf({})) });
+    } else if (a.cells.some((c) => c.size !== null) && b.cells.some((c) => c.size !== null)) {
+      for (const d of compareProjected(preparedOf(a, dims), preparedOf(b, dims), threshold, { a: ta, b: tb }, dims)) {
         out.push({ layer: 'group', labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed, ...withRef(refOf(d.labels)) });
       }
     }
@@ -322,7 +362,7 @@ export function piecesDifferences(target: LabelForm, pieces: readonly LabelForm[
   if (pa.cells.length === 0 || pb.cells.length === 0) return [];
   const totals = pieces.map((p) => total(p, 'size'));
   const tb = totals.every((x) => x !== null) ? totals.reduce<number>((s, x) => s + x!, 0) : null;
-  return compareProjected(pa, pb, threshold, { a: total(target, 'size'), b: tb }).map((d) => ({ layer: 'group' as const, labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed }));
+  return compareProjected(pa, pb, threshold, { a: total(target, 'size'), b: tb }, dims).map((d) => ({ layer: 'group' as const, labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed }));
 }
 
 function withRef(ref: string | undefined): { ref?: string } {
