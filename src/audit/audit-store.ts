@@ -36,21 +36,6 @@ export interface ReleasedTable {
   total?: number | null;
 }
 
-/** A released table found by `releasedTables`, with the record it was released in. */
-export interface ReleasedTableHit extends ReleasedTable {
-  decision_id: string;
-  seq: number;
-}
-
-/** A released population total found by `releasedTotals`. */
-export interface ReleasedTotal {
-  decision_id: string;
-  seq: number;
-  output: string;
-  dims: string[];
-  total: number;
-}
-
 /**
  * What the store keeps of one output of a decision, whatever its outcome, so that a rule change
  * can be replayed against past decisions (`airlock rules diff --replay`): the aggregates the
@@ -243,14 +228,6 @@ export interface AuditStore {
   get(decisionId: string): Promise<StoredRecord | null>;
   /** Records matching the filter, newest first, `limit` at a time (1…MAX_PAGE_LIMIT). */
   list(filter: ListFilter, page: PageRequest): Promise<{ items: StoredRecord[]; next_cursor: string | null }>;
-  /**
-   * Tables released earlier for this project and dataset with exactly these dimensions (any
-   * order), oldest first; with `afterSeq`, only those of records after that seq (how the
-   * differencing history index reads just what is new).
-   */
-  releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }): Promise<ReleasedTableHit[]>;
-  /** Population totals released earlier for this project and dataset, oldest first; `afterSeq` as for `releasedTables`. */
-  releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]>;
   /** History entries of records after `afterSeq`, in seq order, at most `limit` (the differencing history index pages through them). */
   historyEntries(q: { afterSeq: number; limit: number }): Promise<HistoryEntryRow[]>;
   /** Decision ids whose review was settled (a `final` record) after `afterSeq`, with that record's seq. */

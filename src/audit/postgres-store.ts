@@ -23,15 +23,13 @@
 import pg from 'pg';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
   SCAN_PAGE,
-  dimsKey,
   groupBySeq,
-  hitFromRow,
   listQuery,
   pageOf,
   prepareRecord,
@@ -175,18 +173,6 @@ export function postgresMigrations(s: string): readonly { version: number; name:
       `,
     },
   ];
-}
-
-/**
- * The released-table lookup for schema `s` (with `afterSeq`, `$4` bounds r.seq from below);
- * exported so a test can check its plan uses `released_lookup`.
- */
-export function postgresReleasedTablesSql(s: string, afterSeq = false): string {
-  return `
-    SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
-    FROM ${s}.released_tables r JOIN ${s}.records d ON d.seq = r.seq
-    WHERE r.dataset = $1 AND r.dims = $2 AND d.project = $3${afterSeq ? ' AND r.seq > $4' : ''}
-    ORDER BY r.seq, r.idx`;
 }
 
 async function migrate(pool: pg.Pool, schema: string, s: string): Promise<void> {
@@ -404,37 +390,6 @@ class PostgresStore implements AuditStore {
       return pageOf(rows, q.limit);
     } catch (e) {
       throw storeError(e, 'list decisions');
-    }
-  }
-
-  async releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }) {
-    try {
-      const after = q.afterSeq !== undefined;
-      const { rows } = await this.pool.query<ReleasedRow & { decision_id: string }>(postgresReleasedTablesSql(this.s, after), [
-        q.dataset,
-        dimsKey(q.dims),
-        q.project,
-        ...(after ? [q.afterSeq] : []),
-      ]);
-      return rows.map(hitFromRow);
-    } catch (e) {
-      throw storeError(e, 'read released tables');
-    }
-  }
-
-  async releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]> {
-    try {
-      const after = q.afterSeq !== undefined;
-      const { rows } = await this.pool.query<{ seq: string; output: string; dims: string; total: number; decision_id: string }>(
-        `SELECT r.seq, r.output, r.dims, r.total, d.decision_id
-         FROM ${this.s}.released_tables r JOIN ${this.s}.records d ON d.seq = r.seq
-         WHERE r.dataset = $1 AND d.project = $2 AND r.total IS NOT NULL${after ? ' AND r.seq > $3' : ''}
-         ORDER BY r.seq, r.idx`,
-        after ? [q.dataset, q.project, q.afterSeq] : [q.dataset, q.project],
-      );
-      return rows.map((r) => ({ decision_id: r.decision_id, seq: Number(r.seq), output: r.output, dims: JSON.parse(r.dims) as string[], total: r.total }));
-    } catch (e) {
-      throw storeError(e, 'read released totals');
     }
   }
 

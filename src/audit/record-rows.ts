@@ -32,7 +32,6 @@ import {
   type IndexColumns,
   type ListFilter,
   type ReleasedTable,
-  type ReleasedTableHit,
   type ScannedRecord,
   type StoredRecord,
 } from './audit-store.js';
@@ -295,15 +294,6 @@ export function releasedFromRow(row: ReleasedRow): ReleasedTable & { total: numb
 }
 
 /**
- * A released-table lookup hit from its row joined with the record's decision id.
- *
- * @example hitFromRow({ ...releasedRow, decision_id: 'd-1' }).seq
- */
-export function hitFromRow(row: ReleasedRow & { decision_id: string }): ReleasedTableHit {
-  return { ...releasedFromRow(row), decision_id: row.decision_id, seq: Number(row.seq) };
-}
-
-/**
  * A scanned record: the stored record, its released tables, the canonical record rebuilt from
  * the stored fields, and the lookup columns as stored.
  *
@@ -335,15 +325,6 @@ export function scannedFromRows(
     ruleset_digest: row.ruleset_digest,
   };
   return { ...rec, canonical: canonicalRecord(rec), columns };
-}
-
-/**
- * The canonical JSON key of a set of dimension names (sorted), as stored in `released_tables.dims`.
- *
- * @example dimsKey(['sex', 'region']) // '["region","sex"]'
- */
-export function dimsKey(dims: readonly string[]): string {
-  return canonicalJson([...dims].sort());
 }
 
 /**

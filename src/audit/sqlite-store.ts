@@ -29,14 +29,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ScannedRecord } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
   SCAN_PAGE,
-  dimsKey,
   groupBySeq,
-  hitFromRow,
   listQuery,
   pageOf,
   recordFromRow,
@@ -182,29 +180,6 @@ const HISTORY_ENTRIES_SQL = `
   FROM history_entries h JOIN records d ON d.seq = h.seq
   WHERE h.seq > ? ORDER BY h.seq, h.idx LIMIT ?`;
 
-/**
- * The released-table lookup (with `afterSeq`, a fourth parameter bounds r.seq from below);
- * exported so a test can check its query plan uses `released_lookup`.
- */
-export function sqliteReleasedTablesSql(afterSeq = false): string {
-  return `
-  SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
-  FROM released_tables r JOIN records d ON d.seq = r.seq
-  WHERE r.dataset = ? AND r.dims = ? AND d.project = ?${afterSeq ? ' AND r.seq > ?' : ''}
-  ORDER BY r.seq, r.idx`;
-}
-
-/** The released-table lookup without a seq bound. */
-export const SQLITE_RELEASED_TABLES_SQL = sqliteReleasedTablesSql();
-
-/** The released-totals lookup (with `afterSeq`, a third parameter bounds r.seq from below). */
-function releasedTotalsSql(afterSeq: boolean): string {
-  return `SELECT r.seq, r.output, r.dims, r.total, d.decision_id
-         FROM released_tables r JOIN records d ON d.seq = r.seq
-         WHERE r.dataset = ? AND d.project = ? AND r.total IS NOT NULL${afterSeq ? ' AND r.seq > ?' : ''}
-         ORDER BY r.seq, r.idx`;
-}
-
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
   db.transaction(() => {
@@ -271,10 +246,6 @@ class SqliteStore implements AuditStore {
   private closed = false;
   private readonly stmts: {
     get: Database.Statement;
-    released: Database.Statement;
-    releasedAfter: Database.Statement;
-    totals: Database.Statement;
-    totalsAfter: Database.Statement;
     ruleset: Database.Statement;
     scanRecords: Database.Statement;
     scanReleased: Database.Statement;
@@ -293,10 +264,6 @@ class SqliteStore implements AuditStore {
     this.writer = writer;
     this.stmts = {
       get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE decision_id = ? ORDER BY seq LIMIT 1`),
-      released: db.prepare(SQLITE_RELEASED_TABLES_SQL),
-      releasedAfter: db.prepare(sqliteReleasedTablesSql(true)),
-      totals: db.prepare(releasedTotalsSql(false)),
-      totalsAfter: db.prepare(releasedTotalsSql(true)),
       ruleset: db.prepare('SELECT content FROM rulesets WHERE digest = ?'),
       scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
       scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
@@ -383,27 +350,6 @@ class SqliteStore implements AuditStore {
       return pageOf(rows, q.limit);
     } catch (e) {
       throw storeError(e, 'list decisions');
-    }
-  }
-
-  async releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }) {
-    try {
-      const args = [q.dataset, dimsKey(q.dims), q.project];
-      const rows = (q.afterSeq === undefined ? this.stmts.released.all(...args) : this.stmts.releasedAfter.all(...args, q.afterSeq)) as (ReleasedRow & {
-        decision_id: string;
-      })[];
-      return rows.map(hitFromRow);
-    } catch (e) {
-      throw storeError(e, 'read released tables');
-    }
-  }
-
-  async releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]> {
-    try {
-      const rows = (q.afterSeq === undefined ? this.stmts.totals.all(q.dataset, q.project) : this.stmts.totalsAfter.all(q.dataset, q.project, q.afterSeq)) as { seq: number; output: string; dims: string; total: number; decision_id: string }[];
-      return rows.map((r) => ({ decision_id: r.decision_id, seq: r.seq, output: r.output, dims: JSON.parse(r.dims) as string[], total: r.total }));
-    } catch (e) {
-      throw storeError(e, 'read released totals');
     }
   }
 
