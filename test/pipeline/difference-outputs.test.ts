@@ -194,6 +194,20 @@ describe('label mode: the routes around it', () => {
     expect((await h.submit(req([table('t2', ['region'], { north: 30, 'east+west': 44 })]))).outcome).toBe('release');
   });
 
+  it('LIMIT (documented): gradual exclusion (P, P−A, P−B, P−A−B−X) is not seen in label mode', async () => {
+    h = await differencingHarness();
+    // Totals 100, 88, 75, 62: every pair differs by at least the threshold, and X = 1 is hidden.
+    for (const [name, n] of [['P', 100], ['P-A', 88], ['P-B', 75], ['P-A-B-X', 62]] as const) {
+      expect((await h.submit(req([table(name, [`v-${name}`], { all: n })]))).outcome).toBe('release');
+    }
+  });
+
+  it('LIMIT (documented): a renamed measure is another measure in label mode', async () => {
+    h = await differencingHarness();
+    await h.submit(req([magnitude('cost', 'sum', 'cost', { north: { count: 40, value: 98000 }, south: { count: 30, value: 61000 } })]));
+    expect((await h.submit(req([magnitude('cost2', 'sum', 'cost_capped', { north: { count: 40, value: 91500 }, south: { count: 30, value: 61000 } })]))).outcome).toBe('release');
+  });
+
   it('LIMIT (documented): a renamed variable with padding is not seen in label mode', async () => {
     h = await differencingHarness();
     await h.submit(req([table('t1', ['region'], { north: 40, south: 30 })]));
