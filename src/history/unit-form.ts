@@ -39,6 +39,9 @@ import { printedInterval } from './label-form.js';
 
 const { RoaringBitmap32 } = roaring;
 
+/** Most patterns one unit form may have (an output whose units fall into more combinations of groups goes to review). */
+const PATTERN_SPACE = 2 ** 21;
+
 /** One in SAMPLE_RATE units is in the sample the prefilter compares. */
 export const SAMPLE_RATE = 128;
 
@@ -214,7 +217,9 @@ export function unitFormOf(output: string, kind: string, parsed: unknown, idOf: 
   });
   const patterns: UnitPattern[] = [];
   const patternIndex = new Map<string, number>();
-  const units: { id: number; p: number }[] = [];
+  // (id, pattern) pairs packed as id · 2^21 + pattern in a float64 (exact below 2^53), sorted natively.
+  const packed = new Float64Array(nLocal);
+  let nUnits = 0;
   let memberOf: Map<number, number[]> | null = null;
   let contributorOf: Map<number, number[]> | null = null;
   const listsOf = (sets: Uint32Array[] | undefined): Map<number, number[]> => {
@@ -245,11 +250,18 @@ export function unitFormOf(output: string, kind: string, parsed: unknown, idOf: 
       patternIndex.set(key, p);
       patterns.push({ m, c });
     }
-    units.push({ id: idOf[local]!, p });
+    packed[nUnits++] = idOf[local]! * PATTERN_SPACE + p;
   }
-  units.sort((a, b) => a.id - b.id);
-  const ids = Uint32Array.from(units, (x) => x.id);
-  const pattern = Uint32Array.from(units, (x) => x.p);
+  if (patterns.length > PATTERN_SPACE) throw new RangeError(`${patterns.length} unit patterns exceed ${PATTERN_SPACE}`);
+  const sortedUnits = packed.subarray(0, nUnits).sort();
+  const ids = new Uint32Array(nUnits);
+  const pattern = new Uint32Array(nUnits);
+  for (let i = 0; i < nUnits; i++) {
+    const x = sortedUnits[i]!;
+    const id = Math.floor(x / PATTERN_SPACE);
+    ids[i] = id;
+    pattern[i] = x - id * PATTERN_SPACE;
+  }
   const meta = withSizes({ atoms, patterns, groups: s.groups, measures: s.measures, sums: s.sums, sizes: [], csizes: [], total: ids.length }, pattern);
   return { ...meta, ids, pattern };
 }

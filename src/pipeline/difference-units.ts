@@ -101,8 +101,9 @@ async function resolveIds(history: DifferencingHistory | null, caches: Caches, n
     const found = await history.unitIds(namespace, missing);
     maxId = found.maxId;
     for (const [hex, id] of found.ids) {
-      ids.set(hex, id);
-      cache.set(hex, id);
+      const key = Buffer.from(hex, 'hex').toString('latin1');
+      ids.set(key, id);
+      cache.set(key, id);
     }
   }
   const fresh = [...digests.entries()].filter(([hex]) => !ids.has(hex)).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
@@ -148,7 +149,8 @@ export async function unitModeDifferences(
     const u = membershipOf(evaluated[cand.index]!.parsed)!;
     const hexes = u.values.map((v) => {
       const d = unitDigest(keys, ns, v);
-      const hex = d.toString('hex');
+      // Map keys: the digest's bytes as a 16-character string (cheaper than hex).
+      const hex = d.toString('latin1');
       if (!digests.has(hex)) {
         digests.set(hex, d);
         if (sampled(d)) sampledHex.add(hex);
