@@ -23,7 +23,7 @@ import type { Finding } from '../domain.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
 import { differencingReview } from '../checks/differencing/findings.js';
 import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.js';
-import { compareUnits, isPartition, sampleTolerance } from '../checks/differencing/unit-mode.js';
+import { compareUnits, fastPrefilterApplies, isPartition, plausibleFast, sampleTolerance } from '../checks/differencing/unit-mode.js';
 import { MAX_PIECE_SIDES, unitPieces } from '../checks/differencing/unit-pieces.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
@@ -221,6 +221,7 @@ export async function unitModeDifferences(
     // opened, and the population's latest — first on their samples, in full where that is plausible.
     const context: { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput }[] = [];
     const mineSample = samplePart(form, sampledIds);
+    const fast = fastPrefilterApplies(form);
     context.push({ side: form, sample: mineSample, source: null });
     try {
       // The request's other outputs with units.
@@ -234,7 +235,8 @@ export async function unitModeDifferences(
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
         if (!s) continue;
-        if (isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0) {
+        const ruledOut = fast && fastPrefilterApplies(s) ? !plausibleFast(mineSample, s, threshold, tolerance) : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
+        if (ruledOut) {
           out.compared.push(source);
           continue;
         }

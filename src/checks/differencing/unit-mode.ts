@@ -113,12 +113,23 @@ export interface UnitDifference {
 /** Whether `0 < |d| < t`, or for the prefilter `|d| ≤ tolerance`. */
 type Test = (d: number) => boolean;
 
-/** Per group of a side: which of its patterns are in it (members, contributors). */
+/** Per group of a side: which of its patterns are in it (members, contributors), computed once per side. */
+const flagCache = new WeakMap<UnitMeta, { m?: Uint8Array[]; c?: Uint8Array[] }>();
+
 function flags(side: UnitMeta, which: 'm' | 'c'): Uint8Array[] {
-  return side.groups.map((g) => {
+  let cached = flagCache.get(side);
+  if (!cached) {
+    cached = {};
+    flagCache.set(side, cached);
+  }
+  const hit = cached[which];
+  if (hit) return hit;
+  const out = side.groups.map((g) => {
     const atoms = new Set(g.atoms);
     return Uint8Array.from(side.patterns, (p) => (p[which].some((a) => atoms.has(a)) ? 1 : 0));
   });
+  cached[which] = out;
+  return out;
 }
 
 function describeGroup(g: UnitGroup | undefined): string {
@@ -310,7 +321,7 @@ export function isPartition(side: Pick<UnitMeta, 'patterns'>): boolean {
  * The sampled tolerance: the largest number of sampled units a difference of fewer than
  * `threshold` units shows, except with probability below 1e-9 (binomial tail, rate 1/SAMPLE_RATE).
  *
- * @example sampleTolerance(10) // 4
+ * @example sampleTolerance(10) // 5
  */
 export function sampleTolerance(threshold: number, rate = 1 / SAMPLE_RATE): number {
   const n = Math.max(0, threshold - 1);
@@ -323,4 +334,113 @@ export function sampleTolerance(threshold: number, rate = 1 / SAMPLE_RATE): numb
     cdf += pk;
   }
   return n;
+}
+
+/** Per side, what the fast prefilter needs: each pattern's one atom, and each group as atoms. */
+interface FastSide {
+  atomOf: Int32Array;
+  groups: Int32Array[];
+}
+
+const fastCache = new WeakMap<UnitMeta, FastSide>();
+
+function fastSide(s: UnitMeta): FastSide {
+  let f = fastCache.get(s);
+  if (!f) {
+    f = { atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1), groups: s.groups.map((g) => Int32Array.from(g.atoms)) };
+    fastCache.set(s, f);
+  }
+  return f;
+}
+
+/**
+ * The prefilter for the common case — both outputs' units each in one cell, no measure: the
+ * group and union rules of `unitDifferences` on the two samples, with differences of up to
+ * `tolerance` sampled units counted as possible, in one pass over small typed arrays (no
+ * allocation per group). True when the two must be compared in full.
+ *
+ * @example if (plausibleFast(mineSample, sketch, 10, 4)) compareUnits(mine, full, 10)
+ */
+export function plausibleFast(a: UnitSide, b: UnitSide, threshold: number, tolerance: number): boolean {
+  const fa = fastSide(a);
+  const fb = fastSide(b);
+  const na = a.atoms;
+  const nb = b.atoms;
+  // Atom × atom contingency of the samples; the last row/column: units on one side only.
+  const w = nb + 1;
+  const c = new Float64Array((na + 1) * w);
+  const x = a.ids;
+  const y = b.ids;
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const u = x[i]!;
+    const v = y[j]!;
+    if (u === v) {
+      c[fa.atomOf[a.pattern[i]!]! * w + fb.atomOf[b.pattern[j]!]!]!++;
+      i++;
+      j++;
+    } else if (u < v) c[fa.atomOf[a.pattern[i++]!]! * w + nb]!++;
+    else c[na * w + fb.atomOf[b.pattern[j++]!]!]!++;
+  }
+  for (; i < x.length; i++) c[fa.atomOf[a.pattern[i]!]! * w + nb]!++;
+  for (; j < y.length; j++) c[na * w + fb.atomOf[b.pattern[j]!]!]!++;
+  const rowSize = new Float64Array(na);
+  const colSize = new Float64Array(nb);
+  for (let r = 0; r < na; r++) for (let k = 0; k <= nb; k++) rowSize[r] += c[r * w + k]!;
+  for (let k = 0; k < nb; k++) for (let r = 0; r <= na; r++) colSize[k] += c[r * w + k]!;
+  const v = new Float64Array(nb);
+  // a's groups against b's groups (exact sizes 1 … threshold − 1 apart) and unions of b's atoms.
+  for (let g = 0; g < fa.groups.length; g++) {
+    const atoms = fa.groups[g]!;
+    v.fill(0);
+    let size = 0;
+    for (const r of atoms) {
+      size += rowSize[r]!;
+      for (let k = 0; k < nb; k++) v[k] += c[r * w + k]!;
+    }
+    let best = size;
+    let meets = false;
+    for (let k = 0; k < nb; k++) {
+      if (v[k]! > 0) meets = true;
+      const gain = 2 * v[k]! - colSize[k]!;
+      if (gain > 0) best -= gain;
+    }
+    if (meets && best <= tolerance) return true;
+    for (let h = 0; h < fb.groups.length; h++) {
+      const d = a.sizes[g]! - b.sizes[h]!;
+      if (d === 0 || d >= threshold || d <= -threshold) continue;
+      let inter = 0;
+      let hs = 0;
+      for (const k of fb.groups[h]!) {
+        inter += v[k]!;
+        hs += colSize[k]!;
+      }
+      if (size + hs - 2 * inter <= tolerance) return true;
+    }
+  }
+  // b's groups against unions of a's atoms.
+  const u = new Float64Array(na);
+  for (let h = 0; h < fb.groups.length; h++) {
+    u.fill(0);
+    let size = 0;
+    for (const k of fb.groups[h]!) {
+      size += colSize[k]!;
+      for (let r = 0; r < na; r++) u[r] += c[r * w + k]!;
+    }
+    let best = size;
+    let meets = false;
+    for (let r = 0; r < na; r++) {
+      if (u[r]! > 0) meets = true;
+      const gain = 2 * u[r]! - rowSize[r]!;
+      if (gain > 0) best -= gain;
+    }
+    if (meets && best <= tolerance) return true;
+  }
+  return false;
+}
+
+/** Whether the fast prefilter applies: both sides' units each in one atom, and no measure. */
+export function fastPrefilterApplies(s: UnitMeta): boolean {
+  return s.patterns.every((p) => p.m.length === 1) && s.measures.every((m) => m === null);
 }
