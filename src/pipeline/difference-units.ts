@@ -235,7 +235,7 @@ export async function unitModeDifferences(
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
         if (!s) continue;
-        const ruledOut = fast && fastPrefilterApplies(s) ? !plausibleFast(mineSample, s, threshold, tolerance) : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
+        const ruledOut = fast && fastPrefilterApplies(s) ? !plausibleFast(mineSample, s, threshold) : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
         if (ruledOut) {
           out.compared.push(source);
           continue;

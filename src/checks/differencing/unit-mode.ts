@@ -336,10 +336,12 @@ export function sampleTolerance(threshold: number, rate = 1 / SAMPLE_RATE): numb
   return n;
 }
 
-/** Per side, what the fast prefilter needs: each pattern's one atom, and each group as atoms. */
+/** Per side, what the fast prefilter needs: each pattern's one atom, each group as atoms, each atom's exact size. */
 interface FastSide {
   atomOf: Int32Array;
   groups: Int32Array[];
+  /** Exact units per atom (from the group of that atom alone), or −1 when the metadata does not say. */
+  atomSize: Float64Array;
 }
 
 const fastCache = new WeakMap<UnitMeta, FastSide>();
@@ -347,28 +349,23 @@ const fastCache = new WeakMap<UnitMeta, FastSide>();
 function fastSide(s: UnitMeta): FastSide {
   let f = fastCache.get(s);
   if (!f) {
-    f = { atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1), groups: s.groups.map((g) => Int32Array.from(g.atoms)) };
+    const atomSize = new Float64Array(s.atoms).fill(-1);
+    s.groups.forEach((g, i) => {
+      if (g.atoms.length === 1) atomSize[g.atoms[0]!] = s.sizes[i]!;
+    });
+    f = { atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1), groups: s.groups.map((g) => Int32Array.from(g.atoms)), atomSize };
     fastCache.set(s, f);
   }
   return f;
 }
 
 /**
- * The prefilter for the common case — both outputs' units each in one cell, no measure: the
- * group and union rules of `unitDifferences` on the two samples, with differences of up to
- * `tolerance` sampled units counted as possible, in one pass over small typed arrays (no
- * allocation per group). True when the two must be compared in full.
- *
- * @example if (plausibleFast(mineSample, sketch, 10, 4)) compareUnits(mine, full, 10)
+ * The sample contingency by atoms, from two samples whose units are each in one atom: `(na + 1) × (nb + 1)`,
+ * the last row/column counting units on one side only.
  */
-export function plausibleFast(a: UnitSide, b: UnitSide, threshold: number, tolerance: number): boolean {
-  const fa = fastSide(a);
-  const fb = fastSide(b);
-  const na = a.atoms;
-  const nb = b.atoms;
-  // Atom × atom contingency of the samples; the last row/column: units on one side only.
-  const w = nb + 1;
-  const c = new Float64Array((na + 1) * w);
+function atomContingency(a: UnitSide, fa: FastSide, b: UnitSide, fb: FastSide): Float64Array {
+  const w = b.atoms + 1;
+  const c = new Float64Array((a.atoms + 1) * w);
   const x = a.ids;
   const y = b.ids;
   let i = 0;
@@ -380,64 +377,83 @@ export function plausibleFast(a: UnitSide, b: UnitSide, threshold: number, toler
       c[fa.atomOf[a.pattern[i]!]! * w + fb.atomOf[b.pattern[j]!]!]!++;
       i++;
       j++;
-    } else if (u < v) c[fa.atomOf[a.pattern[i++]!]! * w + nb]!++;
-    else c[na * w + fb.atomOf[b.pattern[j++]!]!]!++;
+    } else if (u < v) c[fa.atomOf[a.pattern[i++]!]! * w + b.atoms]!++;
+    else c[a.atoms * w + fb.atomOf[b.pattern[j++]!]!]!++;
   }
-  for (; i < x.length; i++) c[fa.atomOf[a.pattern[i]!]! * w + nb]!++;
-  for (; j < y.length; j++) c[na * w + fb.atomOf[b.pattern[j]!]!]!++;
-  const rowSize = new Float64Array(na);
-  const colSize = new Float64Array(nb);
-  for (let r = 0; r < na; r++) for (let k = 0; k <= nb; k++) rowSize[r] += c[r * w + k]!;
-  for (let k = 0; k < nb; k++) for (let r = 0; r <= na; r++) colSize[k] += c[r * w + k]!;
-  const v = new Float64Array(nb);
-  // a's groups against b's groups (exact sizes 1 … threshold − 1 apart) and unions of b's atoms.
+  for (; i < x.length; i++) c[fa.atomOf[a.pattern[i]!]! * w + b.atoms]!++;
+  for (; j < y.length; j++) c[a.atoms * w + fb.atomOf[b.pattern[j]!]!]!++;
+  return c;
+}
+
+/**
+ * Whether some group of `a` may fail against `b` (see `plausibleFast`): `c` is the sample
+ * contingency with `a` on the rows.
+ */
+function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float64Array, cols: number, threshold: number, directToo: boolean): boolean {
+  const na = a.atoms;
+  const nb = b.atoms;
+  const w = cols;
+  const colSize = new Float64Array(nb + 1);
+  for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) colSize[k] += c[r * w + k]!;
+  const v = new Float64Array(nb + 1);
   for (let g = 0; g < fa.groups.length; g++) {
-    const atoms = fa.groups[g]!;
     v.fill(0);
-    let size = 0;
-    for (const r of atoms) {
-      size += rowSize[r]!;
-      for (let k = 0; k < nb; k++) v[k] += c[r * w + k]!;
-    }
-    let best = size;
-    let meets = false;
+    for (const r of fa.groups[g]!) for (let k = 0; k <= nb; k++) v[k] += c[r * w + k]!;
+    const size = a.sizes[g]!;
+    // Inside: only b's atoms with no sampled unit outside g can be inside it.
+    let insideBound = 0;
+    let meetBound = 0;
+    let unknown = false;
     for (let k = 0; k < nb; k++) {
-      if (v[k]! > 0) meets = true;
-      const gain = 2 * v[k]! - colSize[k]!;
-      if (gain > 0) best -= gain;
+      const exact = fb.atomSize[k]!;
+      if (exact < 0) unknown = true;
+      if (colSize[k]! - v[k]! === 0) insideBound += exact;
+      if (v[k]! > 0) meetBound += exact;
     }
-    if (meets && best <= tolerance) return true;
+    if (unknown) return true;
+    if (insideBound > 0 && size - insideBound < threshold) return true;
+    // Meeting: g must be covered (no sampled unit of g outside b), and the atoms seen meeting it are in the union.
+    if (v[nb] === 0 && meetBound - size < threshold) return true;
+    if (!directToo) continue;
     for (let h = 0; h < fb.groups.length; h++) {
-      const d = a.sizes[g]! - b.sizes[h]!;
+      const d = size - b.sizes[h]!;
       if (d === 0 || d >= threshold || d <= -threshold) continue;
-      let inter = 0;
+      let inside = 0;
       let hs = 0;
       for (const k of fb.groups[h]!) {
-        inter += v[k]!;
+        inside += v[k]!;
         hs += colSize[k]!;
       }
-      if (size + hs - 2 * inter <= tolerance) return true;
+      let gs = 0;
+      for (let k = 0; k <= nb; k++) gs += v[k]!;
+      // g ⊆ h unless a sampled unit of g is outside h; h ⊆ g unless a sampled unit of h is outside g.
+      if (inside === gs || inside === hs) return true;
     }
-  }
-  // b's groups against unions of a's atoms.
-  const u = new Float64Array(na);
-  for (let h = 0; h < fb.groups.length; h++) {
-    u.fill(0);
-    let size = 0;
-    for (const k of fb.groups[h]!) {
-      size += colSize[k]!;
-      for (let r = 0; r < na; r++) u[r] += c[r * w + k]!;
-    }
-    let best = size;
-    let meets = false;
-    for (let r = 0; r < na; r++) {
-      if (u[r]! > 0) meets = true;
-      const gain = 2 * u[r]! - rowSize[r]!;
-      if (gain > 0) best -= gain;
-    }
-    if (meets && best <= tolerance) return true;
   }
   return false;
+}
+
+/**
+ * The prefilter for the common case — both outputs' units each in one cell, no measure. It is
+ * **exact**, not probabilistic: the samples serve only as witnesses (a sampled unit of `g`
+ * outside `h` proves `g ⊄ h`; one outside every cell proves `g` uncovered; a sampled unit in a
+ * cell proves that cell meets `g`), and the exact sizes in the metadata bound every difference
+ * the group and union rules could find: an output is ruled out only when every such bound is at
+ * least the threshold. True when the two must be compared in full.
+ *
+ * @example if (plausibleFast(mineSample, sketch, 10)) compareUnits(mine, full, 10)
+ */
+export function plausibleFast(a: UnitSide, b: UnitSide, threshold: number): boolean {
+  const fa = fastSide(a);
+  const fb = fastSide(b);
+  const c = atomContingency(a, fa, b, fb);
+  if (mayFail(a, fa, b, fb, c, b.atoms + 1, threshold, true)) return true;
+  // b's groups against unions of a's atoms: the same on the transposed contingency.
+  const na = a.atoms;
+  const nb = b.atoms;
+  const t = new Float64Array(c.length);
+  for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) t[k * (na + 1) + r] = c[r * (nb + 1) + k]!;
+  return mayFail(b, fb, a, fa, t, na + 1, threshold, false);
 }
 
 /** Whether the fast prefilter applies: both sides' units each in one atom, and no measure. */
