@@ -16,7 +16,7 @@
  * const { keys, notice } = await loadUnitKeys({ keyFile: null, dataDir: './data', production: false });
  * unitDigest(keys, 'default', 'p-001').length // 16
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AirlockError } from '../errors.js';
@@ -101,6 +101,57 @@ export async function loadUnitKeys(options: { keyFile: string | null; dataDir: s
  * @example unitDigest(keys, 'default', 'p-001').length // 16
  */
 export function unitDigest(keys: UnitKeys, namespace: string, value: string): Buffer {
+  const pads = padsOf(keys);
+  // HMAC-SHA-256 (RFC 2104) from two one-shot hashes over reused buffers: a hundred thousand
+  // units per request make the per-call objects of createHmac the cost (15–20 % here).
+  const prefix = 64 + Buffer.byteLength(namespace, 'utf8') + 1;
+  const need = prefix + Buffer.byteLength(value, 'utf8');
+  if (pads.inner.length < need || pads.namespace !== namespace) {
+    pads.inner = Buffer.alloc(Math.max(need, 256));
+    pads.ipad.copy(pads.inner);
+    pads.inner.write(namespace, 64, 'utf8');
+    pads.inner[prefix - 1] = 0;
+    pads.namespace = namespace;
+  }
+  const n = pads.inner.write(value, prefix, 'utf8');
+  hash('sha256', pads.inner.subarray(0, prefix + n), 'buffer').copy(pads.outer, 64);
+  return hash('sha256', pads.outer, 'buffer').subarray(0, UNIT_DIGEST_BYTES);
+}
+
+interface Pads {
+  ipad: Buffer;
+  /** `ipad ‖ namespace ‖ 0 ‖ value`, reused. */
+  inner: Buffer;
+  namespace: string | null;
+  /** `opad ‖ inner digest`, reused. */
+  outer: Buffer;
+}
+
+const padCache = new WeakMap<UnitKeys, Pads>();
+
+function padsOf(keys: UnitKeys): Pads {
+  let p = padCache.get(keys);
+  if (!p) {
+    // The HMAC key is 32 bytes: shorter than the block, used as is, zero-padded.
+    const ipad = Buffer.alloc(64, 0x36);
+    const opad = Buffer.alloc(96, 0);
+    opad.fill(0x5c, 0, 64);
+    for (let i = 0; i < keys.hmac.length; i++) {
+      ipad[i]! ^= keys.hmac[i]!;
+      opad[i]! ^= keys.hmac[i]!;
+    }
+    p = { ipad, inner: Buffer.alloc(0), namespace: null, outer: opad };
+    padCache.set(keys, p);
+  }
+  return p;
+}
+
+/**
+ * The same digest through `createHmac`, for tests to compare with.
+ *
+ * @example unitDigestReference(keys, 'default', 'p1').equals(unitDigest(keys, 'default', 'p1')) // true
+ */
+export function unitDigestReference(keys: UnitKeys, namespace: string, value: string): Buffer {
   return createHmac('sha256', keys.hmac).update(namespace, 'utf8').update('\u0000', 'utf8').update(value, 'utf8').digest().subarray(0, UNIT_DIGEST_BYTES);
 }
 

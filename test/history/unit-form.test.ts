@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFull, decodeSketch, encodeUnitForm, sampled, unitFormOf } from '../../src/history/unit-form.js';
-import { DEV_UNIT_KEY_FILE, loadUnitKeys, open, seal, unitDigest, unitKeysOf } from '../../src/history/unit-keys.js';
+import { DEV_UNIT_KEY_FILE, loadUnitKeys, open, seal, unitDigest, unitDigestReference, unitKeysOf } from '../../src/history/unit-keys.js';
 import { unitTable } from '../helpers/unit-outputs.js';
 
 const dirs: string[] = [];
@@ -52,6 +52,12 @@ describe('unit form', () => {
 
 describe('unit keys', () => {
   const keys = unitKeysOf(randomBytes(32), 'test');
+
+  it('digests are HMAC-SHA-256 of namespace, 0 and the value, whatever their length', () => {
+    for (const [ns, v] of [['default', 'p1'], ['registry', ''], ['default', 'ü'.repeat(300)], ['x'.repeat(100), 'y'], ['default', 'p2']] as const) {
+      expect(unitDigest(keys, ns, v).equals(unitDigestReference(keys, ns, v))).toBe(true);
+    }
+  });
 
   it('digests are keyed, namespaced and 16 bytes; the sample is about 1 in 128', () => {
     expect(unitDigest(keys, 'default', 'p1')).toHaveLength(16);
