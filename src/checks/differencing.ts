@@ -1,9 +1,9 @@
 /**
- * `differencing` (sdc-rules.md "Differencing"): two releases of one dataset can reveal what
- * neither shows — a total of 120 today and 117 after excluding one site says that site has 3
- * patients. This module is the pure comparison; `src/pipeline/difference-outputs.ts` finds
- * what to compare (the request's other tables, the project's earlier releases of the dataset)
- * and turns the results into findings.
+ * `differencing` (sdc-rules.md "Differencing"; docs/differencing.md): the cube comparison of two
+ * tables' published cells, which label mode (`differencing/label-mode.ts`) runs on every pair
+ * of outputs after reducing both to the variables they share (unit mode, `differencing/unit-mode.ts`,
+ * compares unit sets instead). `src/pipeline/difference-outputs.ts` finds what to compare (the
+ * request's other outputs, the population's history) and turns differences into findings.
  *
  * What is compared — what an attacker holding both published tables can compute, and no more:
  *
