@@ -306,3 +306,20 @@ describe('label mode: plots', () => {
     expect((await h.submit(req([hist('h2', 39)]))).outcome).toBe('reject');
   });
 });
+
+describe('the population history for other checks', () => {
+  it('lists the published outputs of a population across its dataset names, as label forms', async () => {
+    const { populationOutputs } = await import('../../src/pipeline/population-history.js');
+    const rules = rulesWith({}, { cohort: ['cohort', 'cohort-v2'] });
+    h = await differencingHarness({ rules });
+    await h.submit(req([bySex('t1', 40)], 'cohort'));
+    await h.submit(req([table('t2', ['region'], { north: 40, south: 30 })], 'cohort-v2'));
+    await h.submit(req([bySex('other', 40)], 'registry'));
+    const r = await populationOutputs(h.store, { dataset: 'COHORT-V2', project: 'p1', rules: rules.resolve('p1') });
+    expect(r.population).toMatchObject({ key: 'p:cohort' });
+    expect(r.outputs.map((o) => [o.output, o.forms[0]!.dims])).toEqual([
+      ['t1', ['sex']],
+      ['t2', ['region']],
+    ]);
+  });
+});
