@@ -180,6 +180,10 @@ interface PlacedForm {
 
 /** Most combinations of pieces tried per target and variable. */
 const MAX_PIECE_COMBINATIONS = 256;
+/** Most earlier outputs taken as targets of pieces the request adds to (the most recent). */
+const MAX_EARLIER_TARGETS = 256;
+/** Most earlier outputs per value of a fixed variable taken as pieces (the most recent). */
+const MAX_PIECES_PER_VALUE = 16;
 
 /**
  * Disjoint pieces in label mode: outputs fixing different values of one constant variable,
@@ -199,10 +203,15 @@ function pieceFailures(placed: readonly PlacedForm[], threshold: number, failure
     keys.delete(v);
     return [...keys].every((k) => a.constants[k] === b.constants[k]);
   };
+  // Variables some output of this request fixes: only they can give an old target a new piece.
+  const newVars = new Set(placed.filter((p) => p.candidate !== null).flatMap((p) => Object.keys(p.form.constants)));
   for (const [v, values] of byVar) {
     if (values.size < 2) continue;
-    const groups = [...values.values()];
-    for (const target of placed) {
+    // Per value, the request's outputs and the most recent earlier ones (bounded work per request).
+    const groups = [...values.values()].map((g) => [...g.filter((p) => p.candidate !== null), ...g.filter((p) => p.candidate === null).slice(-MAX_PIECES_PER_VALUE)]);
+    // Targets: the request's outputs, and (for a variable the request fixes) the most recent earlier ones.
+    const earlierTargets = newVars.has(v) ? placed.filter((p) => p.candidate === null).slice(-MAX_EARLIER_TARGETS) : [];
+    for (const target of [...placed.filter((p) => p.candidate !== null), ...earlierTargets]) {
       if (target.form.dims.includes(v) || target.form.constants[v] !== undefined) continue;
       const eligible = groups.map((g) => g.filter((p) => sameOthers(target.form, p.form, v) && Failures.key(p.source) !== Failures.key(target.source))).filter((g) => g.length > 0);
       if (eligible.length < 2) continue;
