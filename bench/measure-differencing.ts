@@ -46,6 +46,8 @@ export interface DifferencingFigures {
   label_ms: { p50: number; p99: number; max: number; runs: number };
   /** Of `unit_ms`: keying the new table's units alone (HMAC-SHA-256 of each distinct unit value). */
   hash_ms: { p50: number; p99: number; max: number; runs: number };
+  /** Median of earlier outputs opened in full per run (the prefilter could not set them aside). */
+  opened_per_run: number;
   bytes_per_release: number;
   bytes_per_membership: number;
   peak_rss_mb: number;
@@ -211,22 +213,34 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
     const cells = Array.from({ length: cellCount(table) }, (_, c) => ({ labels: cellLabels(table, c), count: table.count[c]! }));
     const labelOnly = evaluateOutput({ name: 'new', kind: 'table', cells }, '/outputs/0', resolved, DEFAULT_LIMITS, { project: 'p1', dataset });
     const ctx = { project: 'p1', dataset, rules: resolved };
-    const deps = { history: store, unitKeys: keys };
+    // The store as the history, counting the unit forms opened in full (the prefilter could not set them aside).
+    let opened = 0;
+    const s = store;
+    const history = {
+      historyEntries: (x: { afterSeq: number; limit: number }) => s.historyEntries(x),
+      settledReviews: (x: { afterSeq: number }) => s.settledReviews(x),
+      historyUnits: (k: readonly { seq: number; idx: number }[]) => ((opened += k.length), s.historyUnits(k)),
+      unitIds: (ns: string, d: readonly Uint8Array[]) => s.unitIds(ns, d),
+    };
+    const deps = { history, unitKeys: keys };
     // Warm-up: the first lookup reads every earlier entry and opens every sketch once.
     const c0 = performance.now();
     await differenceOutputs([withUnits], ctx, deps);
     log(`differencing: cold ${(performance.now() - c0).toFixed(0)} ms`);
     sample();
 
+    const openedPerRun: number[] = [];
     const unitMs: number[] = [];
     const labelMs: number[] = [];
     const hashMs: number[] = [];
     let outcome = '';
     for (let i = 0; i < opts.runs; i++) {
       await append(opts.releases + i);
+      const before = opened;
       const u0 = performance.now();
       const out = await differenceOutputs([withUnits], ctx, deps);
       unitMs.push(performance.now() - u0);
+      openedPerRun.push(opened - before);
       outcome = out[0]!.decision.outcome;
       const l0 = performance.now();
       await differenceOutputs([labelOnly], ctx, deps);
@@ -243,6 +257,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       unit_ms: summary(unitMs),
       label_ms: summary(labelMs),
       hash_ms: summary(hashMs),
+      opened_per_run: q(openedPerRun, 0.5),
       bytes_per_release: Math.round(bytes / seq),
       bytes_per_membership: r3(bytes / memberships),
       peak_rss_mb: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
