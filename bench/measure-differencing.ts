@@ -37,6 +37,7 @@ import { differenceOutputs } from '../src/pipeline/difference-outputs.js';
 import type { EvaluatedOutput } from '../src/pipeline/evaluate-output.js';
 import { evaluateOutput } from '../src/pipeline/evaluate-output.js';
 import { loadRuleset } from '../src/rules/load-ruleset.js';
+import { seededRandom } from './generate-microdata.js';
 
 export interface DifferencingFigures {
   releases: number;
@@ -52,17 +53,6 @@ export interface DifferencingFigures {
   bytes_per_membership: number;
   peak_rss_mb: number;
   outcome: string;
-}
-
-/** A seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -151,7 +141,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
     let seq = 0;
     let bytes = 0;
     let memberships = 0;
-    const rnd = random(42);
+    const rnd = seededRandom(42);
     const append = async (i: number, withDictionary = false) => {
       const { form, label } = release(i, opts.units, rnd);
       const enc = encodeUnitForm(form, (k) => sampledIds.has(form.ids[k]!));
@@ -185,7 +175,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
 
     // The new table: 4 × 5 over every unit, one row per unit, its own variables.
     const rows: Record<string, string>[] = [];
-    const pick = random(7);
+    const pick = seededRandom(7);
     for (let u = 0; u < opts.units; u++) rows.push({ pid: `u${u + 1}`, x: `a${Math.floor(pick() * ROWS)}`, y: `b${Math.floor(pick() * COLS)}` });
     const spec = normaliseSpec({ index: 'x', columns: 'y', margins: true }, '/spec');
     const table = buildTable(readJsonRows(rows, { categories: ['x', 'y'], numbers: [] }), spec, { topK: 2, maxCells: 1000 });

@@ -7,18 +7,9 @@ import roaring from 'roaring';
 import { describe, expect, it } from 'vitest';
 import { compareUnits, plausibleFast, sampleTolerance } from '../../src/checks/differencing/unit-mode.js';
 import type { UnitSide } from '../../src/checks/differencing/unit-mode.js';
+import { seededRandom } from '../../bench/generate-microdata.js';
 
 const { RoaringBitmap32 } = roaring;
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A one-variable table over the given units, `cells` cells, with its total as a group. */
 function side(units: number[], cellOf: (u: number) => number, cells: number): UnitSide {
@@ -50,7 +41,7 @@ describe('unit-mode kernels', () => {
   });
 
   it('on random outputs and random samples, the fast prefilter never rules out an exact failure', () => {
-    const r = rng(11);
+    const r = seededRandom(11);
     let failures = 0;
     let ruledOut = 0;
     for (let trial = 0; trial < 600; trial++) {

@@ -68,29 +68,31 @@ export function contingency(a: Pick<UnitSide, 'ids' | 'pattern' | 'patterns'>, b
   const pb = b.patterns.length;
   const w = pb + 1;
   if ((pa + 1) * w > MAX_CONTINGENCY) throw new RangeError(`${pa} × ${pb} unit patterns exceed ${MAX_CONTINGENCY}`);
-  const counts = new Float64Array((pa + 1) * w);
-  const x = a.ids;
-  const y = b.ids;
+  const counts = mergeCounts(a.ids, a.pattern, null, pa, b.ids, b.pattern, null, pb);
+  return { pa, pb, counts };
+}
+
+/**
+ * One merge of two sorted unit lists, counting units per (class on a, class on b); a unit's
+ * class is its pattern, or `mapX[pattern]` when given; the last class of each side is "absent".
+ */
+function mergeCounts(x: Uint32Array, px: Uint32Array, mapX: Int32Array | null, na: number, y: Uint32Array, py: Uint32Array, mapY: Int32Array | null, nb: number): Float64Array {
+  const w = nb + 1;
+  const counts = new Float64Array((na + 1) * w);
+  const cx = (i: number) => (mapX ? mapX[px[i]!]! : px[i]!);
+  const cy = (j: number) => (mapY ? mapY[py[j]!]! : py[j]!);
   let i = 0;
   let j = 0;
   while (i < x.length && j < y.length) {
     const u = x[i]!;
     const v = y[j]!;
-    if (u === v) {
-      counts[a.pattern[i]! * w + b.pattern[j]!]!++;
-      i++;
-      j++;
-    } else if (u < v) {
-      counts[a.pattern[i]! * w + pb]!++;
-      i++;
-    } else {
-      counts[pa * w + b.pattern[j]!]!++;
-      j++;
-    }
+    if (u === v) counts[cx(i++) * w + cy(j++)]!++;
+    else if (u < v) counts[cx(i++) * w + nb]!++;
+    else counts[na * w + cy(j++)]!++;
   }
-  for (; i < x.length; i++) counts[a.pattern[i]! * w + pb]!++;
-  for (; j < y.length; j++) counts[pa * w + b.pattern[j]!]!++;
-  return { pa, pb, counts };
+  for (; i < x.length; i++) counts[cx(i) * w + nb]!++;
+  for (; j < y.length; j++) counts[na * w + cy(j)]!++;
+  return counts;
 }
 
 /** The transposed contingency (b's view). */
@@ -371,25 +373,7 @@ function fastSide(s: UnitMeta): FastSide {
  * the last row/column counting units on one side only.
  */
 function atomContingency(a: UnitSide, fa: FastSide, b: UnitSide, fb: FastSide): Float64Array {
-  const w = b.atoms + 1;
-  const c = new Float64Array((a.atoms + 1) * w);
-  const x = a.ids;
-  const y = b.ids;
-  let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
-    const u = x[i]!;
-    const v = y[j]!;
-    if (u === v) {
-      c[fa.atomOf[a.pattern[i]!]! * w + fb.atomOf[b.pattern[j]!]!]!++;
-      i++;
-      j++;
-    } else if (u < v) c[fa.atomOf[a.pattern[i++]!]! * w + b.atoms]!++;
-    else c[a.atoms * w + fb.atomOf[b.pattern[j++]!]!]!++;
-  }
-  for (; i < x.length; i++) c[fa.atomOf[a.pattern[i]!]! * w + b.atoms]!++;
-  for (; j < y.length; j++) c[a.atoms * w + fb.atomOf[b.pattern[j]!]!]!++;
-  return c;
+  return mergeCounts(a.ids, a.pattern, fa.atomOf, a.atoms, b.ids, b.pattern, fb.atomOf, b.atoms);
 }
 
 /**
