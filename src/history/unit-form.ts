@@ -88,8 +88,6 @@ export interface UnitForm extends UnitMeta {
 export interface UnitSketch extends UnitMeta {
   ids: Uint32Array;
   pattern: Uint32Array;
-  /** All the output's units (not only the sampled ones), as a Roaring bitmap. */
-  universe?: InstanceType<typeof RoaringBitmap32>;
 }
 
 /** Whether a unit digest is in the keyed sample. */
@@ -380,11 +378,8 @@ export function encodeUnitForm(form: UnitForm, isSampled: (i: number) => boolean
   const full = encodeParts({ v: 1, n: ids.length }, ids, pattern, meta.patterns.length);
   const keep: number[] = [];
   for (let i = 0; i < ids.length; i++) if (isSampled(i)) keep.push(i);
-  // The sketch carries the whole universe too (about an eighth of the form): it proves, without
-  // opening the form, which of another output's cells lie wholly inside this output's units.
-  const universe = Buffer.from(new RoaringBitmap32(ids).serialize('portable'));
-  const sampledPart = encodeParts({ v: 1, n: keep.length, meta, universe: universe.length }, Uint32Array.from(keep, (i) => ids[i]!), Uint32Array.from(keep, (i) => pattern[i]!), meta.patterns.length);
-  return { full, sketch: Buffer.concat([sampledPart, universe]) };
+  const sketch = encodeParts({ v: 1, n: keep.length, meta }, Uint32Array.from(keep, (i) => ids[i]!), Uint32Array.from(keep, (i) => pattern[i]!), meta.patterns.length);
+  return { full, sketch };
 }
 
 /**
@@ -394,12 +389,8 @@ export function encodeUnitForm(form: UnitForm, isSampled: (i: number) => boolean
  */
 export function decodeSketch(buf: Buffer): UnitSketch {
   const { json, ids, packed } = decodeParts(buf);
-  const j = json as { n: number; meta: UnitMeta; universe?: number };
-  const bits = bitsFor(j.meta.patterns.length);
-  const patternBytes = Math.ceil((j.n * bits) / 8);
-  const sketch: UnitSketch = { ...j.meta, ids, pattern: unpack(packed.subarray(0, patternBytes), j.n, bits) };
-  if (j.universe) sketch.universe = RoaringBitmap32.deserialize(packed.subarray(patternBytes, patternBytes + j.universe), 'portable');
-  return sketch;
+  const j = json as { n: number; meta: UnitMeta };
+  return { ...j.meta, ids, pattern: unpack(packed, j.n, bitsFor(j.meta.patterns.length)) };
 }
 
 /**

@@ -222,12 +222,6 @@ export async function unitModeDifferences(
     const context: { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput }[] = [];
     const mineSample = samplePart(form, sampledIds);
     const fast = fastPrefilterApplies(form);
-    if (fast) {
-      // Each cell's units in full: with an earlier output's universe (in its sketch) they settle coverage exactly.
-      const lists = Array.from({ length: form.atoms }, () => [] as number[]);
-      form.pattern.forEach((p, i) => lists[form.patterns[p]!.m[0]!]!.push(form.ids[i]!));
-      mineSample.atomSets = lists.map((l) => new RoaringBitmap32(l));
-    }
     context.push({ side: form, sample: mineSample, source: null });
     try {
       // The request's other outputs with units.

@@ -3,13 +3,11 @@
  * outputs: the exact rules, and the prefilters (the fast one agrees with the generic one, and
  * neither rules out an output that fails exactly, with the tolerance at its limit).
  */
-import roaring from 'roaring';
 import { describe, expect, it } from 'vitest';
 import { compareUnits, plausibleFast, sampleTolerance } from '../../src/checks/differencing/unit-mode.js';
 import type { UnitSide } from '../../src/checks/differencing/unit-mode.js';
 import { seededRandom } from '../../bench/generate-microdata.js';
 
-const { RoaringBitmap32 } = roaring;
 
 /** A one-variable table over the given units, `cells` cells, with its total as a group. */
 function side(units: number[], cellOf: (u: number) => number, cells: number): UnitSide {
@@ -64,14 +62,7 @@ describe('unit-mode kernels', () => {
         const keep = [...s.ids.keys()].filter((i) => inSample.has(s.ids[i]!));
         return { ...s, ids: Uint32Array.from(keep, (i) => s.ids[i]!), pattern: Uint32Array.from(keep, (i) => s.pattern[i]!) };
       };
-      const sa = sample(a);
-      const sb = sample(b);
-      if (trial % 2 === 0) {
-        // With a's cells in full and b's universe, as the service has them.
-        sa.atomSets = Array.from({ length: a.atoms }, (_, k) => new RoaringBitmap32([...a.ids].filter((_, i) => a.pattern[i] === k)));
-        sb.universe = new RoaringBitmap32(b.ids);
-      }
-      const plausible = plausibleFast(sa, sb, 10);
+      const plausible = plausibleFast(sample(a), sample(b), 10);
       if (!plausible) ruledOut++;
       if (compareUnits(a, b, 10).length > 0) {
         failures++;

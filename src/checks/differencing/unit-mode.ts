@@ -27,21 +27,14 @@
  * const ct = contingency(mine, theirs);
  * unitDifferences(mine, theirs, ct, 10) // [{ group: 3, mine: 40, other: 39, difference: 1, otherSide: 'group region=north' }]
  */
-import roaring from 'roaring';
 import type { UnitGroup, UnitMeta } from '../../history/unit-form.js';
 import { SAMPLE_RATE } from '../../history/unit-form.js';
 import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
-
-const { RoaringBitmap32 } = roaring;
 
 /** What a side of a comparison offers: its units (sorted ids) and each one's pattern, with its metadata. */
 export interface UnitSide extends UnitMeta {
   ids: Uint32Array;
   pattern: Uint32Array;
-  /** A sample's whole universe (a sketch's), when it has it. */
-  universe?: InstanceType<typeof RoaringBitmap32>;
-  /** Each atom's units in full (the output being checked), when known. */
-  atomSets?: InstanceType<typeof RoaringBitmap32>[];
 }
 
 /** Units per pair of patterns; index `pa * (pb_count + 1) + pb`, the last of each being "absent". */
@@ -380,7 +373,7 @@ function atomContingency(a: UnitSide, fa: FastSide, b: UnitSide, fb: FastSide): 
  * Whether some group of `a` may fail against `b` (see `plausibleFast`): `c` is the sample
  * contingency with `a` on the rows.
  */
-function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float64Array, cols: number, threshold: number, directToo: boolean, exactOutside: Float64Array | null, skip: ReadonlySet<number>): boolean {
+function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float64Array, cols: number, threshold: number, directToo: boolean): boolean {
   const na = a.atoms;
   const nb = b.atoms;
   const w = cols;
@@ -388,13 +381,8 @@ function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float6
   for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) colSize[k] += c[r * w + k]!;
   const v = new Float64Array(nb + 1);
   for (let g = 0; g < fa.groups.length; g++) {
-    if (skip.has(g)) continue;
     v.fill(0);
-    let outside = 0;
-    for (const r of fa.groups[g]!) {
-      for (let k = 0; k <= nb; k++) v[k] += c[r * w + k]!;
-      if (exactOutside) outside += exactOutside[r]!;
-    }
+    for (const r of fa.groups[g]!) for (let k = 0; k <= nb; k++) v[k] += c[r * w + k]!;
     const size = a.sizes[g]!;
     // Inside: only b's atoms with no sampled unit outside g can be inside it.
     let insideBound = 0;
@@ -409,7 +397,7 @@ function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float6
     if (unknown) return true;
     if (insideBound > 0 && size - insideBound < threshold) return true;
     // Meeting: g must be covered (no sampled unit of g outside b), and the atoms seen meeting it are in the union.
-    if ((exactOutside ? outside === 0 : v[nb] === 0) && meetBound - size < threshold) return true;
+    if (v[nb] === 0 && meetBound - size < threshold) return true;
     if (!directToo) continue;
     for (let h = 0; h < fb.groups.length; h++) {
       const d = size - b.sizes[h]!;
@@ -443,36 +431,13 @@ export function plausibleFast(a: UnitSide, b: UnitSide, threshold: number): bool
   const fa = fastSide(a);
   const fb = fastSide(b);
   const c = atomContingency(a, fa, b, fb);
-  // With a's cells in full and b's whole universe: exactly how many units of each cell of a lie
-  // outside b, which settles coverage, and b's total against unions of a's cells, without the sample.
-  let exactOutside: Float64Array | null = null;
-  const skipB = new Set<number>();
-  if (a.atomSets && b.universe) {
-    const inB = Float64Array.from(a.atomSets, (s) => s.andCardinality(b.universe!));
-    exactOutside = Float64Array.from(a.atomSets, (s, i) => s.size - inB[i]!);
-    b.groups.forEach((h, hi) => {
-      if (h.atoms.length !== b.atoms) return;
-      const size = b.sizes[hi]!;
-      let insideBound = 0;
-      let meetBound = 0;
-      let covered = 0;
-      a.atomSets!.forEach((s, i) => {
-        if (exactOutside![i] === 0 && s.size > 0) insideBound += s.size;
-        if (inB[i]! > 0) meetBound += s.size;
-        covered += inB[i]!;
-      });
-      if ((insideBound > 0 && size - insideBound < threshold) || (covered === size && meetBound - size < threshold)) return;
-      skipB.add(hi);
-    });
-    if (skipB.size < b.groups.filter((h) => h.atoms.length === b.atoms).length) return true;
-  }
-  if (mayFail(a, fa, b, fb, c, b.atoms + 1, threshold, true, exactOutside, new Set())) return true;
+  if (mayFail(a, fa, b, fb, c, b.atoms + 1, threshold, true)) return true;
   // b's groups against unions of a's atoms: the same on the transposed contingency.
   const na = a.atoms;
   const nb = b.atoms;
   const t = new Float64Array(c.length);
   for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) t[k * (na + 1) + r] = c[r * (nb + 1) + k]!;
-  return mayFail(b, fb, a, fa, t, na + 1, threshold, false, null, skipB);
+  return mayFail(b, fb, a, fa, t, na + 1, threshold, false);
 }
 
 /** Whether the fast prefilter applies: both sides' units each in one atom, and no measure. */
