@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { authorize, authorizeDataset } from '../auth/authorize.js';
 import { callerOf } from '../auth/require-role.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
+import { actorOf } from '../review/review-service.js';
 
 export function callerOptions(res: Response) {
   const caller = callerOf(res);
@@ -18,6 +19,7 @@ export function callerOptions(res: Response) {
         authorize(caller, 'submitter', project);
         authorizeDataset(caller, dataset);
       },
+      ...(caller.person ? { person: actorOf(caller) } : {}),
     },
     traceId: currentTraceId(),
   };

@@ -28,7 +28,7 @@ const populations = Array.from({ length: ROUNDS }, (_, i) => `  pop-${i + 1}: [c
 writeFileSync(join(rulesDir, 'default.yaml'), readFileSync(join(rulesDir, 'default.yaml'), 'utf8').replace(/^populations: \{\}$/m, `populations:\n${populations}`));
 
 beforeAll(async () => {
-  replicas = await startReplicas(2, uniqueSchema('diff_replicas'), { AIRLOCK_RULES_DIR: rulesDir });
+  replicas = await startReplicas(2, uniqueSchema('diff_replicas'), { env: { AIRLOCK_RULES_DIR: rulesDir } });
   [a, b] = replicas.servers;
   auth = replicas.auth;
 }, 120_000);
