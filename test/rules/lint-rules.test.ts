@@ -156,7 +156,7 @@ describe('lintRules: weakening (issue 13)', () => {
   });
 
   it('does not warn about a default stricter than the reference', () => {
-    expect(problems(rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 15\n  blocked_extensions: [".svg", ".gph", ".pkl", ".pickle", ".joblib", ".rds"]') }))).toEqual([]);
+    expect(problems(rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 15\n  blocked_extensions: [".svg", ".gph", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".rds", ".rdata", ".dta", ".sav", ".exe"]') }))).toEqual([]);
   });
 
   it('reports values below a floor as errors, and the floors file among the files read', () => {
