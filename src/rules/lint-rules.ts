@@ -272,8 +272,7 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
   const defFile = def.valid ? (def.data as RuleFile) : null;
   const defParams: Parameters = { ...DEFAULT_PARAMETERS, ...(defFile?.parameters ?? {}) };
   if (defFile) {
-    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...populationLint(def.file, defFile, defParams));
-    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...unreviewedFiles(def.file, defFile.checks));
+    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...unreviewedFiles(def.file, defFile.checks), ...populationLint(def.file, defFile, defParams));
   }
   if (defFile) problems.push(...weakerThanReference(def.file, defFile));
   const seen = new Map<string, string>();
