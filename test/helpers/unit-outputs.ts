@@ -75,12 +75,12 @@ export function unitSummary(stats: { name: string; units: string[]; missing?: st
     stats.map((s) => s.units),
     stats.map((s) => s.units.filter((x) => !(s.missing ?? []).includes(x))),
   );
-  return { statistics, units };
+  return { statistics, units, source: 'microdata' };
 }
 
 /** A bar chart over the given unit groups. */
 export function unitBars(bars: { label: string; units: string[] }[]): PlotOutput & { units: UnitMembership } {
-  return { type: 'bar', categories: bars.map((b) => ({ label: b.label, count: b.units.length })), units: membershipOf(bars.map((b) => b.units)) };
+  return { type: 'bar', categories: bars.map((b) => ({ label: b.label, count: b.units.length })), units: membershipOf(bars.map((b) => b.units)), source: 'microdata' };
 }
 
 /** An evaluated output (every per-output check passed) around a parsed form, as the pipeline has it before differencing. */

@@ -12,7 +12,7 @@
  * @example npm run airlock -- rules diff rules candidate-rules --replay --data-dir ./data
  */
 import { resolve } from 'node:path';
-import { replayDecisions } from '../../rules/replay-decisions.js';
+import { NOT_REPLAYABLE, replayDecisions } from '../../rules/replay-decisions.js';
 import { allHistoryEntries, replayPopulations } from '../../rules/replay-populations.js';
 import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
 import { inspectRuleset } from '../../rules/load-ruleset.js';
@@ -87,6 +87,9 @@ export async function run(args: string[]): Promise<number> {
       if (report.incomplete.length) {
         out.push(`${report.incomplete.length} decisions have outputs without stored evidence (kept at their recorded outcome): ${report.incomplete.map((i) => i.decision_id).join(', ')}`);
       }
+      const kept = Object.entries(report.kept_as_recorded);
+      if (kept.length) out.push(`kept as recorded, not re-evaluated: ${kept.map(([k, n]) => `${k} (${n} output${n === 1 ? '' : 's'})`).join(', ')}`);
+      out.push(`never replayed: ${Object.entries(NOT_REPLAYABLE).map(([kind, why]) => `${kind} outputs (${why})`).join('; ')}`);
       out.push(`differencing (label mode, ${store.backend}): ${populations.length} recorded outputs would change`);
       for (const p of populations) {
         const side = (x: (typeof p)['before']) => `${x.population}${x.fails ? ` fails against ${x.with.join(', ')}` : ' passes'}`;
