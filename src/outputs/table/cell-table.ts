@@ -52,6 +52,8 @@ export interface CellTable {
    * is a unit's total in the cell. Null when each row is a contributor.
    */
   unit: string | null;
+  /** True when pre-aggregated cells did not name their measure (`measure` is then a placeholder). */
+  anonymousMeasure?: boolean;
   rows: Axis;
   cols: Axis;
   /** The count the threshold and zero checks use (D1: non-missing contributions for measures). */

@@ -66,7 +66,8 @@ export function tableEvidence(t: CellTable): TableEvidence {
   }
   // The axes, so a table whose margins sit on an axis of two variables re-forms its full grid.
   const out: TableEvidence = { statistic: t.statistic, index: [...t.rows.vars], columns: [...t.cols.vars], cells };
-  if (t.measure !== null) out.measure = t.measure;
+  // An unnamed measure stays unnamed on replay (its placeholder name would match others').
+  if (t.measure !== null && !t.anonymousMeasure) out.measure = t.measure;
   if (t.unit !== null) out.unit = t.unit;
   return out;
 }

@@ -60,7 +60,7 @@ export interface CellsTableInput {
    */
   index?: string[];
   columns?: string[];
-  /** The measure's name (differencing of values needs it). */
+  /** The measure's name (differencing of values matches it across outputs; unnamed: matches none). */
   measure?: string | null;
   /** What the counts count, when they are distinct units (a margin may then be less than its cells' total). */
   unit?: string | null;
@@ -172,7 +172,9 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
   const t: CellTable = {
     statistic,
     source: 'cells',
-    measure: input.measure ?? null,
+    measure: statistic === 'frequency' ? null : (input.measure ?? 'value'),
+    // An unnamed measure matches no other output's (differencing compares values of one measure only).
+    ...(statistic !== 'frequency' && (input.measure === undefined || input.measure === null) ? { anonymousMeasure: true } : {}),
     unit: input.unit ?? null,
     rows,
     cols,

@@ -89,6 +89,10 @@ describe('pre-aggregated cells: margins must equal the cells they cover', () => 
     expect(e.details[0].pointer).toBe('/outputs/0/cells/2');
   });
 
+  it('accepts a table of the total alone (nothing under it to agree with)', () => {
+    expect(freq([{ labels: { region: 'All' }, count: 100 }]).count[0]).toBe(100);
+  });
+
   it('refuses one higher and accepts the exact total', () => {
     bad({ statistic: 'frequency', cells: sexTable(51) });
     expect(freq(sexTable(50)).count[2]).toBe(50);
