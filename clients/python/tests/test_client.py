@@ -1,0 +1,251 @@
+"""The client against a real airlock: tables through the streamed CSV route, every kind through
+submit, refusals as errors with stable codes, auditors' reads, reviews."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import math
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from airlock import Airlock, AirlockError, ApiError, outputs
+from airlock._csv import csv_text
+
+
+def cohort(n_north: int = 4, n_south: int = 25) -> pd.DataFrame:
+    """region × sex with n_north people per sex in the north: small cells when n_north < 10.
+
+    Carries columns no table here uses (a name, a date of birth): they must never be sent.
+    """
+    rows = []
+    for region, n in (("north", n_north), ("south", n_south)):
+        for sex in ("F", "M"):
+            for i in range(n):
+                rows.append({"patient": f"{region}-{sex}-{i}", "name": f"Person {region} {sex} {i}", "dob": f"19{50 + i % 40}-01-01",
+                             "region": region, "sex": sex, "cost": 100.0 + 7 * i + (50 if sex == "F" else 0)})
+    return pd.DataFrame(rows)
+
+
+def sent_digest(df: pd.DataFrame, cols) -> str:
+    return hashlib.sha256(csv_text(df.loc[:, cols]).encode()).hexdigest()
+
+
+def three_by_three(small: int = 3) -> pd.DataFrame:
+    """region × age with one small cell (north, young) among large ones: protectable by suppression."""
+    sizes = {("north", "young"): small, ("north", "old"): 25, ("north", "mid"): 30, ("south", "young"): 22, ("south", "old"): 28,
+             ("south", "mid"): 31, ("east", "young"): 24, ("east", "old"): 26, ("east", "mid"): 27}
+    rows = [{"region": r, "age": a, "nhs_number": f"{r}{a}{i}"} for (r, a), n in sizes.items() for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def test_a_small_cell_table_is_rejected_with_findings_cells_and_a_protected_version(client: Airlock) -> None:
+    df = three_by_three()
+    d = client.check_table(df, index="region", columns="age")
+    assert d.outcome == "reject" and not d.released
+    out = d.output("region_by_age")
+    # The table airlock computed is the crosstab pandas computes from the same rows (in
+    # airlock's category order).
+    expected = pd.crosstab(df.region, df.age).reindex(index=d.table.index, columns=d.table.columns)
+    assert sorted(d.table.index) == sorted(expected.index) and sorted(d.table.columns) == sorted(expected.columns)
+    assert (d.table.values == expected.values).all()
+    f = d.findings
+    assert list(f.columns[:3]) == ["output", "check", "status"]
+    min_count = f[f.check == "min_count"].iloc[0]
+    assert (min_count.status, min_count.cells) == ("fail", 1)
+    assert "10" in min_count.message and min_count.remedy
+    cells = d.failing_cells
+    small = cells[cells.check == "min_count"]
+    assert small[["region", "age", "count"]].values.tolist() == [["north", "young", 3]]
+    # The protected version hides the small cell and the complements that keep it from being
+    # recalculated from the totals (at least one more in its row and its column).
+    p = d.protected
+    assert math.isnan(p.loc["north", "young"])
+    assert p.loc["north"].isna().sum() >= 2 and p["young"].isna().sum() >= 2
+    assert p.notna().values.sum() >= 1 and p.isna().values.sum() >= 4
+    assert out.protected_csv.startswith("region,")
+    # Only the columns the table needs were sent (not the NHS numbers), and the decision
+    # names exactly those bytes.
+    assert out.sha256 == sent_digest(df, ["region", "age"])
+
+
+def test_a_safe_table_is_released_and_matches_pandas(client: Airlock) -> None:
+    df = cohort(n_north=12)
+    d = client.check_table(df, index=["region"], columns=["sex"], values="cost", aggfunc="mean", margins=True, name="mean_cost")
+    assert d.outcome == "release", d.summary()
+    t = d.table
+    expected = pd.pivot_table(df, index="region", columns="sex", values="cost", aggfunc="mean", margins=True)
+    assert list(t.index) == ["north", "south", "All"] and list(t.columns) == ["F", "M", "All"]
+    for r in t.index:
+        for c in t.columns:
+            assert math.isclose(t.loc[r, c], expected.loc[r, c], rel_tol=1e-12)
+    assert d.protected is None
+    assert d.output("mean_cost").sha256 == sent_digest(df, ["region", "sex", "cost"])
+
+
+def test_every_microdata_form_streams_the_same_bytes(client: Airlock, tmp_path: Path) -> None:
+    df = cohort(n_north=12)[["region", "sex"]]
+    as_file = tmp_path / "cohort.csv"
+    as_file.write_text(csv_text(df))
+    digests = set()
+    for data, kw in (
+        (df, {}),
+        (df, {"chunk_rows": 7}),  # many chunks on the wire, one body
+        (df.to_dict("records"), {}),
+        (csv_text(df), {}),
+        (str(as_file), {}),
+    ):
+        d = client.check_table(data, index="region", columns="sex", name="t", **kw)
+        assert d.outcome == "release"
+        digests.add(d.output("t").sha256)
+    assert digests == {hashlib.sha256(as_file.read_bytes()).hexdigest()}
+
+
+def test_a_column_name_with_a_comma_goes_through_the_json_route(client: Airlock) -> None:
+    df = cohort(n_north=12).rename(columns={"region": "region, 2024"})
+    d = client.check_table(df, index="region, 2024", columns="sex", name="commas")
+    assert d.outcome == "release"
+    assert d.table.index.name == "region, 2024"
+
+
+def test_what_airlock_refuses_is_an_error_with_a_stable_code(server, client: Airlock) -> None:
+    with pytest.raises(KeyError):  # caught before anything is sent
+        client.check_table(cohort(), index="postcode")
+    with pytest.raises(ApiError) as e:
+        client.check_table("region,sex\nnorth,F\n", index="postcode")
+    assert e.value.status == 422 and e.value.code == "UNKNOWN_COLUMN"
+    with pytest.raises(ApiError) as e:
+        client.check_table(cohort(), index="region", values="cost", aggfunc="mode")
+    assert e.value.status == 400 and e.value.code == "INVALID_REQUEST" and e.value.errors
+    with pytest.raises(ApiError) as e:
+        Airlock(server.url, "not-a-token", project="p").check_table(cohort(), index="region")
+    assert (e.value.status, e.value.code) == (401, "UNAUTHENTICATED")
+    with pytest.raises(ApiError) as e:
+        Airlock(server.url, server.tokens["auditor-only"], project="p").check_table(cohort(), index="region")
+    assert (e.value.status, e.value.code) == (403, "FORBIDDEN")
+    with pytest.raises(ValueError, match="unique"):
+        client.submit([outputs.summary("s", [{"name": "a", "statistic": "mean", "n": 50, "value": 1}])] * 2)
+
+
+def test_submit_checks_every_kind_in_one_decision(client: Airlock) -> None:
+    df = cohort(n_north=12)
+    decision = client.submit(
+        [
+            outputs.table("by_region", df, index="region", columns="sex"),
+            outputs.cells("declared", [{"labels": {"site": "A"}, "count": 41}, {"labels": {"site": "B"}, "count": 3}]),
+            outputs.model("tiny_model", family="ols", n_obs=12, n_params=8),
+            outputs.summary("ages", [{"name": "age", "statistic": "max", "n": 120, "value": 97}]),
+            outputs.records("extract", [{"age_band": "40-49", "sex": "F", "diagnosis": "E11"}] * 3, quasi_identifiers=["age_band", "sex"]),
+            outputs.file("notes", b"All counts are of hospitals.\n", filename="notes.txt"),
+            outputs.file("model_pickle", b"\x80\x04\x95\x00", filename="model.pkl"),
+        ]
+    )
+    by = {o.name: o.outcome for o in decision.outputs}
+    assert by["by_region"] == "release"
+    assert by["declared"] == "reject"  # site B has 3
+    assert by["tiny_model"] == "reject"  # 4 residual degrees of freedom
+    assert by["ages"] == "reject"  # a maximum is one person's value
+    assert by["extract"] == "reject"  # a class of 3 < k
+    assert by["model_pickle"] == "reject"  # blocked type
+    assert decision.outcome == "reject"
+    failing = decision.findings[decision.findings.status == "fail"]
+    assert {"min_count", "residual_dof", "extremes", "k_anonymity", "file_type"} <= set(failing.check)
+    with pytest.raises(AirlockError, match="2 table outputs"):
+        decision.table
+    assert decision.output("by_region").table.loc["north", "F"] == 12
+    assert decision["declared"].table_cells["count"].tolist() == [41, 3]
+
+
+def test_an_exception_goes_to_review_and_two_checkers_release_it(server, client: Airlock, unique: str) -> None:
+    df = cohort()
+    d = client.submit(outputs.table("hospital_counts", df, index="region", columns="sex",
+                                    exception="The counts are of hospitals, which are published every year."), project=unique)
+    assert d.outcome == "review"
+    f = d.findings
+    assert set(f[f.check == "min_count"].original_status) == {"fail"}
+    first = Airlock(server.url, server.tokens["checker-1"]).review(d.id, "release", "Hospital counts are public; nobody is identifiable.")
+    assert first["state"] == "approving" and first["final"] is None
+    second = Airlock(server.url, server.tokens["checker-2"]).review(d.id, "release", "Agreed: hospital-level counts, no patient identifiable.")
+    assert second["state"] == "released" and second["final"]["decision"]["outcome"] == "release"
+    status = client.review_status(d.id)
+    assert status["state"] == "released" and len(status["reviews"]) == 2
+    # Verdicts and the final record are signed like decisions.
+    assert client.verify(second["final"]).outcome == "release"
+    # A checker cannot judge twice; the error carries the code.
+    with pytest.raises(ApiError) as e:
+        Airlock(server.url, server.tokens["checker-1"]).review(d.id, "reject", "Changed my mind about this one.")
+    assert e.value.status == 409 and e.value.code == "CONFLICT"
+
+
+def test_auditors_page_through_decisions(server, client: Airlock, unique: str) -> None:
+    made = [client.check_table(cohort(n_north=12), index="region", project=unique, name=f"t{i}").id for i in range(3)]
+    auditor = Airlock(server.url, server.tokens["auditor-only"])
+    seen = [d.id for d in auditor.decisions(project=unique, page_size=1)]
+    assert seen == made[::-1]  # newest first, every page followed
+    assert [d.id for d in auditor.decisions(project=unique, limit=2)] == made[::-1][:2]
+    assert all(d.released for d in auditor.decisions(project=unique, outcome="release"))
+
+
+class _Flaky(http.server.BaseHTTPRequestHandler):
+    """Answers 503 (Retry-After: 0) to the first POST, then forwards to the real server."""
+
+    upstream = ""
+    seen: list = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).seen.append((self.headers.get("Idempotency-Key"), hashlib.sha256(body).hexdigest()))
+        if len(type(self).seen) == 1:
+            self.send_response(503)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Type", "application/problem+json")
+            payload = json.dumps({"type": "about:blank", "title": "Store unavailable", "status": 503, "code": "STORE_UNAVAILABLE", "detail": "try again"}).encode()
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        import requests
+
+        r = requests.post(self.upstream + self.path, data=body, headers={k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")})
+        self.send_response(r.status_code)
+        self.send_header("Content-Type", r.headers.get("Content-Type", "application/json"))
+        self.send_header("Content-Length", str(len(r.content)))
+        self.end_headers()
+        self.wfile.write(r.content)
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+
+def test_a_transient_failure_is_retried_with_the_same_idempotency_key(server) -> None:
+    _Flaky.upstream = server.url
+    _Flaky.seen = []
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        c = Airlock(f"http://127.0.0.1:{proxy.server_address[1]}", server.tokens["alice"], project="retry", requester="alice")
+        d = c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
+        assert d.outcome == "release"
+        assert len(_Flaky.seen) == 2
+        (k1, b1), (k2, b2) = _Flaky.seen
+        assert k1 and k1 == k2 and b1 == b2
+        c.retries = 0
+        _Flaky.seen = []
+        with pytest.raises(ApiError) as e:
+            c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
+        assert e.value.code == "STORE_UNAVAILABLE" and len(_Flaky.seen) == 1
+    finally:
+        proxy.shutdown()
+
+
+def test_a_decision_about_other_bytes_is_never_accepted(client: Airlock) -> None:
+    d = client.check_table(cohort(n_north=12), index="region", name="t")
+    from airlock import Decision
+
+    wrong = Decision(d.raw, client=client, sent_digests={"t": "0" * 64})
+    with pytest.raises(AirlockError, match="sha256"):
+        wrong.check_digests()
