@@ -243,7 +243,8 @@ def histogram(
 
     Sent as the bins' counts together with the microdata they come from, so airlock checks
     the counts it computes itself. ``edges_from_data`` is true when the outer edges are the
-    data's minimum and maximum (``bins`` as a number), which airlock treats as disclosing them.
+    data's minimum and maximum (``bins`` as a number, or a value on an outer edge), which
+    airlock treats as disclosing them.
     """
     import numpy as np
 
@@ -263,7 +264,9 @@ def histogram(
         "name": name,
         "kind": "plot",
         "type": "histogram",
-        "edges_from_data": isinstance(bins, int),
+        # The outer edges disclose the extremes when a value sits on (or beyond) them, as
+        # edges computed from the data (bins as a number) always do.
+        "edges_from_data": bool(min(values) <= edges[0] or max(values) >= edges[-1]),
         "bins": [{"from": float(edges[i]), "to": float(edges[i + 1]), "count": int(counts[i])} for i in range(len(counts))],
     }
     micro_rows = (
