@@ -75,6 +75,7 @@ def test_rfc8785_key_order_and_strings() -> None:
         ({"a/b~": {"c": object()}}, "/a~1b~0/c"),
         (10**400, ""),
     ],
+    ids=["nan", "infinity", "lone-surrogate", "int-key", "object", "huge-int"],
 )
 def test_refuses_what_json_cannot_carry(value: object, pointer: str) -> None:
     with pytest.raises(CanonicalJsonError) as e:
