@@ -249,3 +249,45 @@ def test_a_decision_about_other_bytes_is_never_accepted(client: Airlock) -> None
     wrong = Decision(d.raw, client=client, sent_digests={"t": "0" * 64})
     with pytest.raises(AirlockError, match="sha256"):
         wrong.check_digests()
+
+
+NO_PANDAS = r"""
+import sys
+sys.modules["pandas"] = None        # as if pandas were not installed
+sys.modules["cryptography"] = None  # nor cryptography
+sys.path.insert(0, sys.argv[3])
+from airlock import Airlock
+c = Airlock(sys.argv[1], sys.argv[2], project="no-pandas", requester="alice")
+rows = [{"region": "north", "sex": "F"}] * 3 + [{"region": "south", "sex": "F"}] * 30
+d = c.check_table(rows, index="region", columns="sex")
+assert d.outcome == "reject", d.outcome
+assert isinstance(d.findings, list) and {"check": "min_count", "status": "fail"}.items() <= d.findings[0].items()
+assert d.failing_cells[0]["region"] == "north" and d.failing_cells[0]["count"] == 3
+assert sorted((c["labels"]["region"], c["value"]) for c in d.table) == [("north", 3), ("south", 30)]
+try:
+    d.verify(c.jwks())
+except ImportError as e:
+    assert "cryptography" in str(e)
+else:
+    raise AssertionError("verify without cryptography must say what is missing")
+print("ok")
+"""
+
+
+def test_the_client_works_without_pandas(server) -> None:
+    import subprocess
+    import sys
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    r = subprocess.run([sys.executable, "-c", NO_PANDAS, server.url, server.tokens["alice"], src], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
+
+
+def test_health_and_notebook_display(server, client: Airlock) -> None:
+    with Airlock(server.url) as anonymous:  # health needs no token
+        assert anonymous.healthz()["status"] == "ok"
+        assert anonymous.readyz()["status"] == "ready"
+    d = client.check_table(three_by_three(), index="region", columns="age", name="shown")
+    html = d._repr_html_()
+    assert "reject" in html and "min_count" in html and "<table>" in html
+    assert repr(d) == f"<Decision {d.id} reject (shown: reject)>"

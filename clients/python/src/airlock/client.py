@@ -85,6 +85,16 @@ class Airlock:
     def __repr__(self) -> str:
         return f"Airlock({self.url!r}, project={self.project!r}, requester={self.requester!r})"
 
+    def close(self) -> None:
+        """Closes the HTTP connections (also on leaving a ``with Airlock(...) as client:`` block)."""
+        self.session.close()
+
+    def __enter__(self) -> "Airlock":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
     # -- HTTP ---------------------------------------------------------------------------------
 
     def _headers(self, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
@@ -344,4 +354,4 @@ class Airlock:
 
     def readyz(self) -> Dict[str, Any]:
         """Readiness (rules, signing key, audit store); raises ``ApiError`` (503) when not ready."""
-        return self._get_json("/readyz")
+        return self._request("GET", "/readyz", headers=self._headers()).json()

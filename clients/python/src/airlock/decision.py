@@ -254,6 +254,24 @@ class Decision:
         outs = "; ".join(f"{o.name}: {o.outcome}" for o in self.outputs)
         return f"<Decision {self.id} {self.outcome} ({outs})>"
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows a decision: the outcome, then every finding that did not pass."""
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(str(o.name))}</td><td>{html.escape(str(f.get('check')))}</td>"
+            f"<td>{html.escape(str(f.get('status')))}</td><td>{html.escape(str(f.get('message')))}</td>"
+            f"<td>{html.escape(str(f.get('remedy') or ''))}</td></tr>"
+            for o in self.outputs
+            for f in o.raw.get("findings", [])
+            if f.get("status") != "pass"
+        )
+        outs = ", ".join(f"{html.escape(str(o.name))}: <b>{html.escape(str(o.outcome))}</b>" for o in self.outputs)
+        head = f"<p>airlock decision <code>{html.escape(str(self.id))}</code>: <b>{html.escape(str(self.outcome))}</b> ({outs})</p>"
+        if not rows:
+            return head
+        return head + "<table><tr><th>output</th><th>check</th><th>status</th><th>message</th><th>remedy</th></tr>" + rows + "</table>"
+
     def summary(self) -> str:
         """A short human account: the outcome, and per output each finding that did not pass."""
         lines = [f"decision {self.id}: {self.outcome} (project {self.project}, rules {(self.ruleset or {}).get('version')})"]
