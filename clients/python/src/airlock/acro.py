@@ -168,6 +168,17 @@ class ACRO:
     def disable_suppression(self) -> None:
         self.suppress = False
 
+    def enable_rounding(self, base: Optional[int] = None) -> None:
+        """ACRO's rounding: here governance chooses how protected versions protect (suppression,
+        rounding or both, per project), so this asks for airlock's protected versions as
+        ``enable_suppression`` does; ``base`` is governance's too."""
+        if base is not None:
+            logger.warning("rounding base %s ignored: the rounding base is set by the TRE's rules", base)
+        self.suppress = True
+
+    def disable_rounding(self) -> None:
+        self.suppress = False
+
     # -- tables --------------------------------------------------------------------------------
 
     def crosstab(
