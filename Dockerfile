@@ -16,7 +16,8 @@ FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json openapi.yaml ./
 COPY src ./src
-RUN npm run build
+COPY ui ./ui
+RUN npm run build && npm run build:ui
 
 FROM toolchain AS deps
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -30,6 +31,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/ui/dist ./ui/dist
 COPY package.json openapi.yaml ./
 COPY bin ./bin
 COPY rules /rules

@@ -12,6 +12,7 @@ import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Column, Columnar } from '../src/outputs/table/columnar.js';
+import { seededRandom } from '../src/lib/seeded-random.js';
 
 export interface MicrodataFile {
   path: string;
@@ -22,21 +23,7 @@ export interface MicrodataFile {
 export const REGIONS = 20;
 export const BANDS = 10;
 
-/**
- * mulberry32: a tiny seeded PRNG, plenty for synthetic data.
- *
- * @example const random = seededRandom(7); random(); // 0 ≤ x < 1, the same every run
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Bumped whenever the rows change, so a cached file from an older generator is not reused. */
 const FORMAT_VERSION = 1;

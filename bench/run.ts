@@ -6,6 +6,8 @@
  * - check_kernel: the check stage on 1M and 10M parsed rows vs a single-pass typed-array loop;
  * - small_rps: small decisions under keep-alive load vs a bare express route;
  * - peak_rss: peak memory of a server deciding 1M and 10M rows.
+ * - failover (only with `--only failover`; needs PostgreSQL): two replicas under load through
+ *   backend terminations and a 10 s database outage.
  * Prints a table and, with --json, writes every figure. `--quick` is a smoke run (< 1 minute):
  * fewer repetitions and shorter load phases, the same sizes (without the JSON peak_rss case). Generated data is seeded and
  * cached under os.tmpdir(); every server listens on loopback only.
@@ -18,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { generateMicrodata } from './generate-microdata.js';
 import type { CheckKernel } from './measure-check-kernel.js';
 import { measureCheckKernel } from './measure-check-kernel.js';
+import type { Failover } from './measure-failover.js';
+import { measureFailover } from './measure-failover.js';
 import type { LargeE2e } from './measure-large-e2e.js';
 import { measureLargeE2e } from './measure-large-e2e.js';
 import type { PeakRss } from './measure-peak-rss.js';
@@ -34,10 +38,14 @@ const TARGETS = {
   smallRpsRatio: 0.5,
   smallRpsP99Ms: 10,
   peakRssBytes10M: 2.5e9,
+  failoverLost: 0,
+  failoverResumeMs: 2000,
 } as const;
 
 const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
-type CaseName = (typeof CASES)[number];
+/** Cases run only when `--only` names them (they need a PostgreSQL server). */
+const OPT_IN_CASES = ['failover'] as const;
+type CaseName = (typeof CASES)[number] | (typeof OPT_IN_CASES)[number];
 
 interface Report {
   quick: boolean;
@@ -49,6 +57,7 @@ interface Report {
     check_kernel?: { sizes: CheckKernel[]; met: boolean };
     small_rps?: SmallRps & { met: boolean };
     peak_rss?: { cases: PeakRss[]; met: boolean };
+    failover?: Failover & { met: boolean };
   };
   targets: typeof TARGETS;
 }
@@ -104,6 +113,18 @@ function table(report: Report): string {
     const ten = p.rows >= ROWS_10M;
     rows.push([`peak_rss ${p.transport} (${p.rows / 1e6}M rows, ${fmt(p.bytes / 1e6)} MB)`, `${fmt(p.peakMb, 4)} MiB`, `idle ${fmt(p.idleMb, 3)} MiB`, '', ten ? `< ${TARGETS.peakRssBytes10M / 1e9} GB` : '', ten ? met(p.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) : '']);
   }
+  if (f.failover) {
+    const o = f.failover;
+    rows.push([
+      `failover (2 replicas, ${o.terminations} terminations, ${fmt(o.outageMs / 1000)} s outage)`,
+      `${o.acknowledged} acknowledged, ${o.lost} lost, ${o.unavailable} × 503, ${Object.values(o.unexpected).reduce((a, b) => a + b, 0)} other`,
+      '',
+      '',
+      `lost = ${TARGETS.failoverLost}, no exit, chain verifies`,
+      met(o.met),
+    ]);
+    rows.push([`failover: resume after the outage`, `${o.resumeMs.map((m) => `${m} ms`).join(', ')}`, '', '', `< ${TARGETS.failoverResumeMs} ms`, met(o.resumeMs.length > 0 && o.resumeMs.every((m) => m < TARGETS.failoverResumeMs))]);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 }
@@ -112,6 +133,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' } } });
   const quick = values.quick ?? false;
   const only = new Set((values.only ?? CASES.join(',')).split(',') as CaseName[]);
+  const unknown = [...only].filter((c) => !(CASES as readonly string[]).includes(c) && !(OPT_IN_CASES as readonly string[]).includes(c));
+  if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}; cases: ${[...CASES, ...OPT_IN_CASES].join(', ')}`);
   const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
   const started = performance.now();
   const report: Report = {
@@ -156,6 +179,13 @@ async function main(): Promise<void> {
     cases.push(await measurePeakRss(file10M, 'csv'));
     const ten = cases.filter((c) => c.rows >= ROWS_10M);
     report.figures.peak_rss = { cases, met: ten.every((c) => c.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) };
+  }
+
+  if (only.has('failover')) {
+    log('failover');
+    const o = await measureFailover({ quick, log });
+    const resumed = o.resumeMs.length === 2 && o.resumeMs.every((m) => m < TARGETS.failoverResumeMs);
+    report.figures.failover = { ...o, met: o.lost === TARGETS.failoverLost && o.aborted === null && o.alive.every(Boolean) && o.verify.every((v) => v.ok) && Object.keys(o.unexpected).length === 0 && resumed };
   }
 
   report.machine.loadavgEnd = loadavg();

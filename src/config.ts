@@ -16,6 +16,8 @@ export interface Config {
   host: string;
   dataDir: string;
   rulesDir: string;
+  /** The governance floors file; null = `floors.yaml` (or .yml/.json) in the rules directory, if there is one. */
+  floorsFile: string | null;
   /** Reload the rules when their files change (SIGHUP always reloads). */
   rulesWatch: boolean;
   /** Distinct output checkers who must say release before a reviewed decision is released. */
@@ -49,6 +51,30 @@ export interface Config {
   shutdownGraceMs: number;
   /** Express `trust proxy`: which X-Forwarded-For hops to believe for the client address. */
   trustProxy: boolean | number | string;
+  /** The service's external base URL (https://airlock.tre.example); the OIDC redirect URI is built from it. */
+  publicUrl: string | null;
+  /** The TRE's OpenID Connect issuer; unset = no person sign-in through an IdP (dev sign-in outside production). */
+  oidcIssuer: string | null;
+  oidcClientId: string | null;
+  /** File holding the OIDC client secret; unset = a public client (PKCE only). */
+  oidcClientSecretFile: string | null;
+  oidcScopes: string;
+  /** The `aud` IdP access tokens must carry to be accepted as API credentials; unset = not accepted. */
+  oidcAudience: string | null;
+  /** Claim (dotted path) holding a person's roles or groups. */
+  oidcRolesClaim: string;
+  /** `group=role` pairs mapping the roles claim's values to airlock roles; empty = the values are role names. */
+  oidcRoleMap: string[];
+  /** Claim (dotted path) holding a person's projects (`*` = all). */
+  oidcProjectsClaim: string;
+  /** Claim holding a person's display name. */
+  oidcNameClaim: string;
+  /** Absolute lifetime of a console session. */
+  sessionTtlMs: number;
+  /** A console session unused this long ends. */
+  sessionIdleMs: number;
+  /** Largest total size of one request's outputs kept for checkers to preview (bytes). */
+  reviewKeepLimit: number;
 }
 
 interface VarSpec {
@@ -79,6 +105,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'host', env: 'HOST', schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', parse: str, doc: 'Address to bind.' },
   { key: 'dataDir', env: 'AIRLOCK_DATA_DIR', schema: { type: 'string', minLength: 1 }, default: './data', parse: str, doc: 'Directory for the SQLite audit store, the dev signing key and dev tokens.' },
   { key: 'rulesDir', env: 'AIRLOCK_RULES_DIR', schema: { type: 'string', minLength: 1 }, default: './rules', parse: str, doc: 'Directory holding default.yaml and projects/*.yaml.' },
+  { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance-floors.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
   { key: 'checkersRequired', env: 'AIRLOCK_CHECKERS_REQUIRED', schema: { type: 'integer', minimum: 1, maximum: 10 }, default: 2, parse: int, doc: 'How many distinct output checkers must say release before a decision needing review is released (one reject settles it as rejected). A checker can never review a request they submitted.' },
   { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', parse: str, doc: 'pino log level.' },
@@ -90,7 +117,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: ['string', 'null'], pattern: '^postgres(ql)?://' }, default: null, parse: str, doc: 'PostgreSQL audit store (e.g. postgres://user@host/db); unset = embedded SQLite in AIRLOCK_DATA_DIR.' },
   { key: 'databaseSchema', env: 'AIRLOCK_DATABASE_SCHEMA', schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' }, default: 'airlock', parse: str, doc: 'PostgreSQL schema for the audit tables (created and migrated at start-up). Every replica sharing one audit chain uses the same DATABASE_URL and schema.' },
   { key: 'corsOrigins', env: 'AIRLOCK_CORS_ORIGINS', schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } }, default: [], parse: list, doc: 'Comma-separated origins (https://portal.example.org) allowed to call from a browser, or `*`; unset = CORS off.' },
-  { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (token; client address without one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
+  { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (a configured token; the client address for requests without a valid one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
   { key: 'rateWindowMs', env: 'AIRLOCK_RATE_WINDOW_MS', schema: { type: 'integer', minimum: 1000 }, default: 60_000, parse: int, doc: 'Rate-limit window, milliseconds.' },
   { key: 'requestTimeoutMs', env: 'AIRLOCK_REQUEST_TIMEOUT_MS', schema: { type: 'integer', minimum: 1000 }, default: 300_000, parse: int, doc: 'Most time one request may take, upload included; past it: 503 REQUEST_TIMEOUT, unless its decision is already being recorded.' },
   { key: 'shutdownGraceMs', env: 'AIRLOCK_SHUTDOWN_GRACE_MS', schema: { type: 'integer', minimum: 1000 }, default: 25_000, parse: int, doc: 'On SIGTERM, how long to wait for in-flight requests (and their audit commits) before exiting; keep it below the orchestrator\'s kill timeout.' },
@@ -98,6 +125,19 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'signingKeyFile', env: 'AIRLOCK_SIGNING_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key that signs decisions. Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'verificationKeys', env: 'AIRLOCK_VERIFICATION_KEYS', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Rotated-out public keys that still verify old decisions: a directory of *.pem files or a comma-separated list of files. Published in /.well-known/jwks.json.' },
   { key: 'tokensFile', env: 'AIRLOCK_TOKENS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of API tokens `{ name, sha256, roles, projects? }` (SHA-256 of the token, never the token). Unset: development tokens are generated into AIRLOCK_DATA_DIR and printed once (refused when NODE_ENV=production).' },
+  { key: 'publicUrl', env: 'AIRLOCK_PUBLIC_URL', schema: { type: ['string', 'null'], pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }, default: null, parse: (raw) => raw.replace(/\/+$/, ''), doc: 'The external base URL browsers use (https://airlock.tre.example); the OIDC redirect URI is `<this>/v1/session/callback`. Required with an IdP in production.' },
+  { key: 'oidcIssuer', env: 'AIRLOCK_OIDC_ISSUER', schema: { type: ['string', 'null'], pattern: '^https?://' }, default: null, parse: str, doc: 'The TRE identity provider (OpenID Connect issuer URL) people sign in to the console with. Unset: no IdP sign-in; outside production a dev sign-in page offers dev identities.' },
+  { key: 'oidcClientId', env: 'AIRLOCK_OIDC_CLIENT_ID', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'The client id registered for airlock at the IdP (authorization code + PKCE).' },
+  { key: 'oidcClientSecretFile', env: 'AIRLOCK_OIDC_CLIENT_SECRET_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'File holding the client secret (client_secret_basic). Unset: a public client, PKCE only.' },
+  { key: 'oidcScopes', env: 'AIRLOCK_OIDC_SCOPES', schema: { type: 'string', pattern: '(^|\\s)openid(\\s|$)' }, default: 'openid profile email', parse: str, doc: 'Scopes asked for at sign-in (must include `openid`).' },
+  { key: 'oidcAudience', env: 'AIRLOCK_OIDC_AUDIENCE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'The `aud` an IdP access token (JWT, verified against the issuer\'s JWKS) must carry to be accepted as a bearer token. Unset: only static tokens and console sessions.' },
+  { key: 'oidcRolesClaim', env: 'AIRLOCK_OIDC_ROLES_CLAIM', schema: { type: 'string', minLength: 1 }, default: 'roles', parse: str, doc: 'Claim (dotted path, e.g. `realm_access.roles`) holding a person\'s roles or groups (a string or a list).' },
+  { key: 'oidcRoleMap', env: 'AIRLOCK_OIDC_ROLE_MAP', schema: { type: 'array', items: { type: 'string', pattern: '^[^=]+=(submitter|auditor|admin|checker)$' } }, default: [], parse: list, doc: 'Comma-separated `value=role` pairs mapping the roles claim to airlock roles (`tre-output-checkers=checker,tre-governance=admin`). Unset: the claim\'s values must be role names.' },
+  { key: 'oidcProjectsClaim', env: 'AIRLOCK_OIDC_PROJECTS_CLAIM', schema: { type: 'string', minLength: 1 }, default: 'projects', parse: str, doc: 'Claim (dotted path) holding the projects a person works on; `*` means all. A person without it has no project.' },
+  { key: 'oidcNameClaim', env: 'AIRLOCK_OIDC_NAME_CLAIM', schema: { type: 'string', minLength: 1 }, default: 'name', parse: str, doc: 'Claim holding the display name recorded with a person\'s verdicts and comments (falls back to preferred_username, email, sub).' },
+  { key: 'sessionTtlMs', env: 'AIRLOCK_SESSION_TTL_MS', schema: { type: 'integer', minimum: 60_000 }, default: 8 * 3600_000, parse: int, doc: 'Longest a console session lasts, milliseconds (default 8 h).' },
+  { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
+  { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 
@@ -127,5 +167,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const config = raw as unknown as Config;
   config.dataDir = resolve(config.dataDir);
   config.rulesDir = resolve(config.rulesDir);
+  if (config.floorsFile) config.floorsFile = resolve(config.floorsFile);
   return Object.freeze(config);
 }

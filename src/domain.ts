@@ -237,6 +237,8 @@ export interface Decision {
   outputs: OutputDecision[];
   /** Only on review and final records: what the human review of decision `review.of` says. */
   review?: ReviewInfo;
+  /** Only when a person submitted the request (an IdP access token): who, as the IdP names them. */
+  submitter?: RecordActor;
 }
 
 /** What kind of record an audit entry is. Later kinds reference a `decision` and never change it. */
@@ -245,8 +247,10 @@ export const RECORD_KINDS = {
   decision: 'decision',
   /** One checker's signed verdict on a decision whose outcome is `review`. */
   review: 'review',
-  /** The signed final outcome of a reviewed decision, once the review is settled. */
+  /** The signed final outcome of a reviewed decision, once the review is settled (released, rejected or returned). */
   final: 'final',
+  /** A checker's signed comment on a decision under review, public (to the researcher) or private (checkers only). */
+  comment: 'comment',
 } as const;
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_VALUES = Object.keys(RECORD_KINDS) as RecordKind[];
@@ -276,9 +280,52 @@ export const REVIEW_STATES = {
   released: 'released',
   /** Final: a checker said reject. */
   rejected: 'rejected',
+  /**
+   * Final: a checker returned the request to the researcher with public comments, to revise and
+   * submit again (a new decision). Nothing is released.
+   */
+  returned: 'returned',
 } as const;
 export type ReviewState = keyof typeof REVIEW_STATES;
 export const REVIEW_STATE_VALUES = Object.keys(REVIEW_STATES) as ReviewState[];
+
+/**
+ * What moves a review: a checker's vote (`release`, `reject`) or a checker returning the request
+ * to the researcher (`return`). The transitions are data in `src/review/review-state.ts`.
+ */
+export const REVIEW_EVENTS = {
+  release: 'release',
+  reject: 'reject',
+  /** Back to the researcher with public comments; settles the review as `returned`. */
+  return: 'return',
+} as const;
+export type ReviewEvent = keyof typeof REVIEW_EVENTS;
+export const REVIEW_EVENT_VALUES = Object.keys(REVIEW_EVENTS) as ReviewEvent[];
+
+/** Who may read a checker's comment. */
+export const COMMENT_VISIBILITIES = {
+  /** The researcher (the submitting platform) sees it once the review is settled or returned; checkers and auditors too. */
+  public: 'public',
+  /** Checkers and auditors only; never the researcher. */
+  private: 'private',
+} as const;
+export type CommentVisibility = keyof typeof COMMENT_VISIBILITIES;
+export const COMMENT_VISIBILITY_VALUES = Object.keys(COMMENT_VISIBILITIES) as CommentVisibility[];
+
+/**
+ * Who caused a review, comment or final record, as signed in it: a person (IdP subject and
+ * display name) or a static API token (its name).
+ */
+export interface RecordActor {
+  kind: 'person' | 'token';
+  /** The normalised identity key that makes checkers distinct (`oidc:<subject>` or the token name). */
+  id: string;
+  /** Display name (a person's name claim; a token's name). */
+  name: string;
+  /** People only: the IdP's subject and issuer. */
+  subject?: string;
+  issuer?: string;
+}
 
 /** What a review or final record's signed document says about the review of decision `of`. */
 export interface ReviewInfo {
@@ -290,12 +337,18 @@ export interface ReviewInfo {
   approvals: number;
   /** How many distinct checkers must say release. */
   required: number;
-  /** Review records: the checker (token name), their verdict and why. */
+  /** Review records: the checker (identity key: `oidc:<subject>` or the token name, normalised), their verdict and why. */
   checker?: string;
   verdict?: ReviewVerdict;
   justification?: string;
   /** Final records: the ids of the review records the outcome rests on, in order. */
   reviews?: string[];
+  /** Review, comment and final records: who caused the record (a person or a token). */
+  by?: RecordActor;
+  /** Comment records: the comment. */
+  comment?: { text: string; visibility: CommentVisibility };
+  /** Final records of a returned review: the ids of the public comment records sent back with it. */
+  comments?: string[];
 }
 
 /**

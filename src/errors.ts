@@ -20,6 +20,10 @@ export const ERRORS = {
   INVALID_REQUEST: { status: 400, title: 'The request does not match the API schema' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request content type is not supported' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body exceeds the configured limit' },
+  JSON_TOO_DEEP: { status: 400, title: 'The JSON body nests arrays and objects deeper than airlock accepts' },
+  NUMBER_OUT_OF_RANGE: { status: 400, title: 'A JSON number is beyond the range of finite double-precision numbers' },
+  INVALID_UNICODE: { status: 400, title: 'The request is not valid Unicode (invalid UTF-8 or a lone UTF-16 surrogate)' },
+  INVALID_PATH: { status: 400, title: 'The request path has a malformed percent-escape' },
   // --- output content (422: well-formed request, unusable output) ---
   CSV_UNPARSEABLE: { status: 422, title: 'The CSV microdata cannot be parsed' },
   CSV_RAGGED: { status: 422, title: 'A CSV row has a different number of fields than the header' },
@@ -30,6 +34,9 @@ export const ERRORS = {
   SPEC_INVALID: { status: 422, title: 'The table spec is inconsistent' },
   CELLS_INVALID: { status: 422, title: 'The pre-aggregated cells are inconsistent' },
   TABLE_TOO_LARGE: { status: 422, title: 'The table has more cells than the configured limit' },
+  FIELD_TOO_LARGE: { status: 422, title: 'A field of the microdata is longer than airlock accepts' },
+  VALUE_OVERFLOW: { status: 422, title: 'A sum or other aggregate of the finite values given overflows to infinity' },
+  DECISION_TOO_LARGE: { status: 422, title: 'The decision for these outputs would be larger than airlock can sign and record' },
   OUTPUT_INVALID: { status: 422, title: 'The output is internally inconsistent' },
   DUPLICATE_OUTPUT_NAME: { status: 422, title: 'Two outputs in one request share a name' },
   MODEL_INVALID: { status: 422, title: 'The model output is missing fields or is inconsistent' },
@@ -40,9 +47,14 @@ export const ERRORS = {
   RECORDS_INVALID: { status: 422, title: 'The record-level output names its quasi-identifiers or sensitive column inconsistently' },
   FILE_INVALID: { status: 422, title: 'The file output has an unusable file name or no content' },
   BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
+  COMMENT_REQUIRED: { status: 422, title: 'This review action needs a comment' },
+  RULESET_INVALID: { status: 422, title: 'The candidate rule set is invalid' },
   // --- auth ---
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, title: 'The token does not allow this action' },
+  CSRF_REJECTED: { status: 403, title: 'A state-changing call from a console session lacks its CSRF token or comes from another origin' },
+  SIGN_IN_FAILED: { status: 401, title: 'Signing in through the identity provider failed' },
+  SIGN_IN_UNAVAILABLE: { status: 404, title: 'This way of signing in is not configured' },
   // --- lookup ---
   NOT_FOUND: { status: 404, title: 'No such resource' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
@@ -101,21 +113,31 @@ export interface Problem {
 }
 
 /**
- * Turns any thrown value into a problem document. Unknown errors become `INTERNAL` with a
- * generic detail: internal messages and stacks never reach a client.
+ * Server-side codes whose messages are written for clients (a deadline, readiness, which
+ * output a check could not evaluate). Every other 5xx answers with its catalogue title only:
+ * its message may carry what the client must not see (a driver's error, a SQLSTATE, a path,
+ * "Invalid string length").
+ */
+const PUBLIC_SERVER_MESSAGES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['REQUEST_TIMEOUT', 'NOT_READY', 'CHECK_FAILED']);
+
+/**
+ * Turns any thrown value into a problem document. Unknown errors become `INTERNAL`; a 5xx
+ * problem carries its catalogue title as detail (except the codes above) and no details, so
+ * internal messages and stacks never reach a client.
  *
  * @example toProblem(new AirlockError('NOT_FOUND')).status // 404
  */
 export function toProblem(err: unknown, instance?: string): Problem {
   const e = err instanceof AirlockError ? err : new AirlockError('INTERNAL');
+  const internal = e.status >= 500 && !PUBLIC_SERVER_MESSAGES.has(e.code);
   const p: Problem = {
     type: `https://airlock.dev/errors/${e.code}`,
     title: ERRORS[e.code].title,
     status: e.status,
     code: e.code,
-    detail: e.message,
+    detail: internal ? ERRORS[e.code].title : e.message,
   };
   if (instance) p.instance = instance;
-  if (e.details.length) p.errors = e.details;
+  if (e.details.length && !internal) p.errors = e.details;
   return p;
 }

@@ -19,3 +19,30 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxCells: 100_000,
   maxOutputs: 100,
 });
+
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. A decision request needs about
+ * six levels (request → outputs → output → cells → cell → labels); model hyperparameters may
+ * nest further. Deeper bodies are refused (`JSON_TOO_DEEP`) before anything recursive reads them.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Largest signed decision (its canonical JSON, UTF-8 bytes). A decision is written about three
+ * and a third times over on its way out (its text; the JWS, whose payload is that text in
+ * base64; the audit record holding both and the released cells; the response holding the
+ * decision and the JWS), and no one string can pass V8's limit of 2^29 − 24 UTF-16 units, so
+ * a decision above a quarter of that is refused up front (`DECISION_TOO_LARGE`) rather than
+ * failing half way with "Invalid string length".
+ */
+export const MAX_DECISION_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Longest label (a category value or a column name), in Unicode code points: the `Label`
+ * schema's `maxLength` in openapi.yaml, and what microdata fields are held to as well, so a
+ * label is as long as it may be whichever way it arrives (`FIELD_TOO_LARGE` beyond).
+ */
+export const MAX_LABEL_LENGTH = 1000;
+
+/** Longest microdata field the CSV reader keeps, in bytes: a label of MAX_LABEL_LENGTH code points in UTF-8. */
+export const MAX_FIELD_BYTES = 4 * MAX_LABEL_LENGTH;

@@ -62,6 +62,6 @@ describe('configTable', () => {
     const table = configTable().trimEnd().split('\n');
     expect(table).toHaveLength(CONFIG_VARIABLES.length + 2);
     for (const v of CONFIG_VARIABLES) expect(table.some((row) => row.startsWith(`| \`${v.env}\` |`) && row.includes(v.doc.slice(0, 20)))).toBe(true);
-    expect(table).toContain('| `AIRLOCK_RATE_LIMIT` | `600` | Requests one caller (token; client address without one) may make per window; over it: 429 with Retry-After. 0 = no limit. |');
+    expect(table).toContain('| `AIRLOCK_RATE_LIMIT` | `600` | Requests one caller (a configured token; the client address for requests without a valid one) may make per window; over it: 429 with Retry-After. 0 = no limit. |');
   });
 });

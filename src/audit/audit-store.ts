@@ -154,12 +154,28 @@ export interface ListFilter {
   kind?: string;
   /** Only records referencing this decision id (its reviews and final record). */
   references?: string;
+  /** Only decisions whose review is not settled (no `final` record references them). */
+  unsettled?: boolean;
+  /** Only records with a finding of this check that is not `pass` (fail or review). */
+  check?: string;
+  /** Only records whose decision document contains this text (case-insensitive for ASCII). */
+  text?: string;
 }
 
 /** A page request: `cursor` from the previous page's `next_cursor`. */
 export interface PageRequest {
   cursor?: string | null;
   limit: number;
+  /** `desc` (default): newest first; `asc`: oldest first (the review queue). */
+  order?: 'asc' | 'desc';
+}
+
+/** How one rule set has been used: by digest, with its decisions' count and time span. */
+export interface RulesetUsage {
+  digest: string;
+  decisions: number;
+  first_used: string;
+  last_used: string;
 }
 
 /** The largest page `list` returns. */
@@ -188,6 +204,8 @@ export interface AuditStore {
   releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]>;
   /** The rule set stored under a digest, or null. */
   getRuleset(digest: string): Promise<unknown | null>;
+  /** Every rule set decisions were made under, with how often and when, most recently used first. */
+  rulesetUsage(): Promise<RulesetUsage[]>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */
   scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
   /** True when the database answers. Never throws. */

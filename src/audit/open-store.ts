@@ -6,6 +6,7 @@
  * const store = await openStore({ dataDir: config.dataDir, databaseUrl: process.env.DATABASE_URL });
  * log.info({ backend: store.backend }, 'audit store open');
  */
+import type { Logger } from 'pino';
 import type { AuditStore } from './audit-store.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -17,6 +18,8 @@ export interface OpenStoreOptions {
   databaseUrl?: string | null;
   /** PostgreSQL schema (default `airlock`). */
   schema?: string;
+  /** Where lost database connections are reported (PostgreSQL). */
+  logger?: Logger;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface OpenStoreOptions {
  */
 export async function openStore(options: OpenStoreOptions): Promise<AuditStore> {
   if (options.databaseUrl) {
-    return openPostgresStore({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
+    return openPostgresStore({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}), ...(options.logger ? { logger: options.logger } : {}) });
   }
   return openSqliteStore({ dataDir: options.dataDir });
 }

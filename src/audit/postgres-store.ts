@@ -20,14 +20,18 @@
  * @example
  * const store = await openPostgresStore({ connectionString: process.env.DATABASE_URL!, schema: 'airlock' });
  */
-import pg from 'pg';
+import type pg from 'pg';
+import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, RulesetUsage, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
+import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
+import { resilientPool } from './pg-pool.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
+  RULESET_USAGE_SQL,
   SCAN_PAGE,
   dimsKey,
   groupBySeq,
@@ -54,10 +58,24 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Longest a statement (including waiting for the chain lock) may run before failing with STORE_UNAVAILABLE. */
   statementTimeoutMs?: number;
+  /** Where lost connections are reported. */
+  logger?: Logger;
+  /** `application_name` of its connections, as `pg_stat_activity` shows them (default `airlock`). */
+  applicationName?: string;
 }
 
 /** The schema used when none is given. */
 export const DEFAULT_PG_SCHEMA = 'airlock';
+
+/**
+ * The name of the advisory lock that serialises appends to the chain of `schema` (locked as
+ * `hashtextextended(name, 0)`); the dataset lock waits on it too (`postgres-dataset-lock.ts`).
+ *
+ * @example chainLockName('airlock') // 'airlock:audit:append:airlock'
+ */
+export function chainLockName(schema: string): string {
+  return `airlock:audit:append:${schema}`;
+}
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -190,15 +208,18 @@ async function migrate(pool: pg.Pool, schema: string, s: string): Promise<void> 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<AuditStore> {
   const schema = options.schema ?? DEFAULT_PG_SCHEMA;
   if (!SCHEMA_NAME.test(schema)) throw new AirlockError('CONFIG_INVALID', `"${schema}" is not a valid PostgreSQL schema name`);
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.poolMax ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    statement_timeout: options.statementTimeoutMs ?? 30_000,
-    application_name: 'airlock',
-  });
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+  // A client losing its connection, idle or checked out, must not crash the process; the query
+  // in flight (or the next one) reports it and the client is discarded.
+  const pool = resilientPool(
+    {
+      connectionString: options.connectionString,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      application_name: options.applicationName ?? 'airlock',
+    },
+    { name: 'audit', logger: options.logger },
+  );
   const s = `"${schema}"`;
   try {
     await migrate(pool, schema, s);
@@ -209,11 +230,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new PostgresStore(pool, schema, s);
 }
 
+function lockLost(): AirlockError {
+  return new AirlockError('STORE_UNAVAILABLE', 'the connection holding the differencing lock was lost before the decision was recorded; nothing was recorded, retry the request');
+}
+
 /** The most records one append transaction takes; more waiting appends go into the next. */
 const PG_MAX_BATCH = 64;
 
 interface PendingAppend {
   input: AppendInput;
+  /** The dataset lock the append was made under, which must still be held when it commits. */
+  fence: LockFence | undefined;
   resolve(ref: AuditRef): void;
   reject(e: unknown): void;
 }
@@ -237,7 +264,7 @@ class PostgresStore implements AuditStore {
     // key is a literal because multi-statement queries take no parameters; `schema` matched
     // SCHEMA_NAME, so it has no quote to escape.
     this.beginAppend = `BEGIN; SET LOCAL synchronous_commit = on;
-      SELECT pg_advisory_xact_lock(hashtextextended('airlock:audit:append:${schema}', 0));
+      SELECT pg_advisory_xact_lock(hashtextextended('${chainLockName(schema)}', 0));
       SELECT seq, hash FROM ${s}.records ORDER BY seq DESC LIMIT 1;`;
     // A duplicate (decision id, kind) inserts nothing and returns no row, instead of aborting the batch.
     this.insertRecord = `INSERT INTO ${s}.records (${RECORD_COLUMNS}) VALUES (${this.recordColumns.map((_, i) => `$${i + 1}`).join(', ')})
@@ -245,8 +272,10 @@ class PostgresStore implements AuditStore {
   }
 
   append(input: AppendInput): Promise<AuditRef> {
+    const fence = currentFence();
+    if (fence?.lost()) return Promise.reject(lockLost());
     return new Promise<AuditRef>((resolve, reject) => {
-      this.pending.push({ input, resolve, reject });
+      this.pending.push({ input, fence, resolve, reject });
       if (!this.draining) this.draining = this.drain();
     });
   }
@@ -277,7 +306,13 @@ class PostgresStore implements AuditStore {
       let prev = head?.hash ?? GENESIS_PREV;
       const added = new Set<string>();
       const outcomes: ({ ref: AuditRef } | { error: AirlockError })[] = [];
-      for (const { input } of batch) {
+      const held = await this.heldFences(client, batch);
+      for (const { input, fence } of batch) {
+        if (fence && !held.has(fence.token)) {
+          // The dataset lock this decision was differenced under is gone: not a word of it is written.
+          outcomes.push({ error: lockLost() });
+          continue;
+        }
         let prepared: ReturnType<typeof prepareRecord>;
         try {
           prepared = prepareRecord(input, seq, prev, new Date().toISOString());
@@ -334,6 +369,19 @@ class PostgresStore implements AuditStore {
     }
   }
 
+  /**
+   * The fence tokens of `batch` whose dataset lock is still held, checked inside the append
+   * transaction while it holds the chain lock: a session that dies after this check cannot
+   * let another replica read the history before this transaction ends, since the dataset
+   * lock's barrier waits for the chain lock.
+   */
+  private async heldFences(client: pg.PoolClient, batch: readonly PendingAppend[]): Promise<Set<string>> {
+    const tokens = batch.flatMap((p) => (p.fence && !p.fence.lost() ? [p.fence.token] : []));
+    if (tokens.length === 0) return new Set();
+    const { rows } = await client.query<{ token: string }>(HELD_FENCES_SQL, [tokens]);
+    return new Set(rows.map((r) => r.token));
+  }
+
   async get(decisionId: string) {
     try {
       const { rows } = await this.pool.query<RecordRow>(
@@ -347,10 +395,10 @@ class PostgresStore implements AuditStore {
   }
 
   async list(filter: ListFilter, page: PageRequest) {
-    const q = listQuery(filter, page, (n) => `$${n}`);
+    const q = listQuery(filter, page, (n) => `$${n}`, { kind: 'postgres', records: `${this.s}.records` });
     try {
       const { rows } = await this.pool.query<RecordRow>(
-        `SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE ${q.where} ORDER BY seq DESC LIMIT $${q.params.length + 1}`,
+        `SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE ${q.where} ORDER BY seq ${q.order} LIMIT $${q.params.length + 1}`,
         [...q.params, q.limit + 1],
       );
       return pageOf(rows, q.limit);
@@ -396,6 +444,15 @@ class PostgresStore implements AuditStore {
       return rows[0] ? (JSON.parse(rows[0].content) as unknown) : null;
     } catch (e) {
       throw storeError(e, 'read the rule set');
+    }
+  }
+
+  async rulesetUsage(): Promise<RulesetUsage[]> {
+    try {
+      const { rows } = await this.pool.query<RulesetUsage>(RULESET_USAGE_SQL(`${this.s}.records`));
+      return rows.map((r) => ({ ...r, decisions: Number(r.decisions) }));
+    } catch (e) {
+      throw storeError(e, 'read the rule set history');
     }
   }
 

@@ -79,6 +79,11 @@ export interface EvidenceRow {
 export const RECORD_COLUMNS =
   'seq, hash, prev, recorded_at, kind, submitted_by, refs, trace_id, decision, signature, kid, decision_id, project, requester, outcome, dataset, ruleset_digest';
 
+/** Rule set usage from the records table `records` (a possibly schema-qualified name). */
+export const RULESET_USAGE_SQL = (records: string): string => `
+  SELECT ruleset_digest AS digest, count(*) AS decisions, min(recorded_at) AS first_used, max(recorded_at) AS last_used
+  FROM ${records} WHERE kind = 'decision' GROUP BY ruleset_digest ORDER BY max(recorded_at) DESC`;
+
 /** The name of the unique index that refuses a second record of one kind for one decision id. */
 export const DECISION_KIND_INDEX = 'records_decision_kind';
 
@@ -279,9 +284,10 @@ function isoBound(value: string, name: 'from' | 'to'): string {
  */
 export function listQuery(
   filter: ListFilter,
-  page: { cursor?: string | null; limit: number },
+  page: { cursor?: string | null; limit: number; order?: 'asc' | 'desc' },
   placeholder: (n: number) => string,
-): { where: string; params: unknown[]; limit: number } {
+  dialect: { kind: 'sqlite' | 'postgres'; records: string } = { kind: 'sqlite', records: 'records' },
+): { where: string; params: unknown[]; limit: number; order: 'ASC' | 'DESC' } {
   if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_LIMIT) {
     throw new AirlockError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, [{ pointer: '/limit', message: 'out of range' }]);
   }
@@ -310,8 +316,24 @@ export function listQuery(
   if (filter.references !== undefined) add((p) => `refs = ${p}`, filter.references);
   if (filter.from !== undefined) add((p) => `recorded_at >= ${p}`, isoBound(filter.from, 'from'));
   if (filter.to !== undefined) add((p) => `recorded_at < ${p}`, isoBound(filter.to, 'to'));
-  if (page.cursor) add((p) => `seq < ${p}`, decodeCursor(page.cursor));
-  return { where: conds.length ? conds.join(' AND ') : '1 = 1', params, limit: page.limit };
+  if (filter.unsettled) conds.push(`NOT EXISTS (SELECT 1 FROM ${dialect.records} f WHERE f.refs = records.decision_id AND f.kind = 'final')`);
+  if (filter.check !== undefined) {
+    // A finding of the check that is not `pass`, read from the signed decision itself.
+    add(
+      (p) =>
+        dialect.kind === 'postgres'
+          ? `jsonb_path_exists(decision::jsonb, '$.outputs[*].findings[*] ? (@.check == $c && @.status != "pass")', jsonb_build_object('c', ${p}::text))`
+          : `EXISTS (SELECT 1 FROM json_each(records.decision, '$.outputs') o, json_each(o.value, '$.findings') f WHERE json_extract(f.value, '$.check') = ${p} AND json_extract(f.value, '$.status') != 'pass')`,
+      filter.check,
+    );
+  }
+  if (filter.text !== undefined && filter.text.trim() !== '') {
+    const escaped = filter.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+    add((p) => `decision ${dialect.kind === 'postgres' ? 'ILIKE' : 'LIKE'} ${p} ESCAPE '\\'`, `%${escaped}%`);
+  }
+  const order = page.order === 'asc' ? 'ASC' : 'DESC';
+  if (page.cursor) add((p) => `seq ${order === 'ASC' ? '>' : '<'} ${p}`, decodeCursor(page.cursor));
+  return { where: conds.length ? conds.join(' AND ') : '1 = 1', params, limit: page.limit, order };
 }
 
 /**

@@ -29,10 +29,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, RulesetUsage, ScannedRecord } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
+  RULESET_USAGE_SQL,
   SCAN_PAGE,
   dimsKey,
   groupBySeq,
@@ -318,7 +319,7 @@ class SqliteStore implements AuditStore {
     const q = listQuery(filter, page, () => '?');
     try {
       const rows = this.db
-        .prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE ${q.where} ORDER BY seq DESC LIMIT ?`)
+        .prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE ${q.where} ORDER BY seq ${q.order} LIMIT ?`)
         .all(...q.params, q.limit + 1) as RecordRow[];
       return pageOf(rows, q.limit);
     } catch (e) {
@@ -353,6 +354,14 @@ class SqliteStore implements AuditStore {
       return row ? (JSON.parse(row.content) as unknown) : null;
     } catch (e) {
       throw storeError(e, 'read the rule set');
+    }
+  }
+
+  async rulesetUsage(): Promise<RulesetUsage[]> {
+    try {
+      return this.db.prepare(RULESET_USAGE_SQL('records')).all() as RulesetUsage[];
+    } catch (e) {
+      throw storeError(e, 'read the rule set history');
     }
   }
 

@@ -12,13 +12,37 @@ import type { Role } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { TokenEntry } from './tokens.js';
 
+/**
+ * A person signed in through the TRE's identity provider (a console session or an IdP access
+ * token): who they are, as the IdP says.
+ */
+export interface Person {
+  /** The IdP's stable subject identifier (`sub`). */
+  subject: string;
+  /** The issuer that vouches for `subject`. */
+  issuer: string;
+  /** Display name (from the configured name claim). */
+  name: string;
+  /** `preferred_username`, when the IdP sends one. */
+  username?: string;
+  /** `email`, when the IdP sends one. */
+  email?: string;
+}
+
 /** An authenticated caller. */
 export interface Caller {
-  /** The token's configured name (recorded as `submitted_by`). */
+  /**
+   * Who, as recorded in `submitted_by` and logs: the token's configured name, or for a person
+   * `oidc:<subject>` (stable when their display name changes).
+   */
   name: string;
   roles: readonly Role[];
   /** Projects the caller is limited to; null = every project. */
   projects: readonly string[] | null;
+  /** Present when the caller is a person (session or IdP access token), absent for static tokens. */
+  person?: Person;
+  /** How the caller authenticated: a static token, a console session, or an IdP access token. */
+  via?: 'token' | 'session' | 'access_token';
 }
 
 const digests = new WeakMap<readonly TokenEntry[], Buffer[]>();
@@ -62,5 +86,5 @@ export function authenticate(header: string | undefined, tokens: readonly TokenE
     if (equal) match = tokens[i];
   }
   if (!match) throw new AirlockError('UNAUTHENTICATED', 'the bearer token is not known');
-  return { name: match.name, roles: match.roles, projects: match.projects ?? null };
+  return { name: match.name, roles: match.roles, projects: match.projects ?? null, via: 'token' };
 }

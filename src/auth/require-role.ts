@@ -9,7 +9,7 @@
  *   const caller = callerOf(res);
  * });
  */
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Role } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { authenticate, type Caller } from './authenticate.js';
@@ -20,20 +20,42 @@ import type { TokenEntry } from './tokens.js';
 export type TokenSource = readonly TokenEntry[] | (() => readonly TokenEntry[]);
 
 /**
+ * Who is calling, from the whole request: static tokens, and (`src/identity/`) console
+ * sessions and IdP access tokens. Throws `UNAUTHENTICATED`, `CSRF_REJECTED` or `FORBIDDEN`.
+ */
+export interface Authenticator {
+  authenticate(req: Request): Promise<Caller>;
+}
+
+/** Static tokens only, as an authenticator. */
+export function tokenAuthenticator(tokens: TokenSource): Authenticator {
+  return { authenticate: async (req) => authenticate(req.headers.authorization, typeof tokens === 'function' ? tokens() : tokens) };
+}
+
+function authenticatorOf(source: TokenSource | Authenticator): Authenticator {
+  return typeof source === 'object' && 'authenticate' in source ? source : tokenAuthenticator(source);
+}
+
+/**
  * Middleware requiring a known token with `role`.
  *
  * @example router.post('/v1/decisions', requireRole(tokens, 'submitter'), handler)
  */
-export function requireRole(tokens: TokenSource, role: Role): RequestHandler {
+export function requireRole(tokens: TokenSource | Authenticator, role: Role): RequestHandler {
+  const auth = authenticatorOf(tokens);
   return (req, res, next) => {
-    try {
-      const caller = authenticate(req.headers.authorization, typeof tokens === 'function' ? tokens() : tokens);
-      authorize(caller, role);
-      res.locals.caller = caller;
-      next();
-    } catch (e) {
-      next(e);
-    }
+    auth.authenticate(req).then(
+      (caller) => {
+        try {
+          authorize(caller, role);
+          res.locals.caller = caller;
+          next();
+        } catch (e) {
+          next(e);
+        }
+      },
+      (e: unknown) => next(e),
+    );
   };
 }
 
@@ -43,15 +65,33 @@ export function requireRole(tokens: TokenSource, role: Role): RequestHandler {
  *
  * @example app.get('/v1/rulesets/:digest', requireAnyRole(tokens, ['admin', 'auditor']), handler)
  */
-export function requireAnyRole(tokens: TokenSource, roles: readonly Role[]): RequestHandler {
+export function requireAnyRole(tokens: TokenSource | Authenticator, roles: readonly Role[]): RequestHandler {
+  const auth = authenticatorOf(tokens);
   return (req, res, next) => {
+    auth.authenticate(req).then(
+      (caller) => {
+        if (!roles.some((r) => caller.roles.includes(r))) return next(new AirlockError('FORBIDDEN', `"${caller.name}" has none of the roles ${roles.join(', ')}`));
+        res.locals.caller = caller;
+        next();
+      },
+      (e: unknown) => next(e),
+    );
+  };
+}
+
+/**
+ * The name of the caller an `Authorization` header value authenticates as, or null (no
+ * token, or one not configured); never throws. For the rate limiter, which runs before any
+ * route's authentication.
+ *
+ * @example identifyCaller(tokens)('Bearer airlock_dev_x') // 'dev-submitter'
+ */
+export function identifyCaller(tokens: TokenSource): (authorization: string | undefined) => string | null {
+  return (authorization) => {
     try {
-      const caller = authenticate(req.headers.authorization, typeof tokens === 'function' ? tokens() : tokens);
-      if (!roles.some((r) => caller.roles.includes(r))) throw new AirlockError('FORBIDDEN', `token "${caller.name}" has none of the roles ${roles.join(', ')}`);
-      res.locals.caller = caller;
-      next();
-    } catch (e) {
-      next(e);
+      return authenticate(authorization, typeof tokens === 'function' ? tokens() : tokens).name;
+    } catch {
+      return null;
     }
   };
 }

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { ROLE_VALUES, type Role } from '../domain.js';
+import { normalise } from '../lib/normalise.js';
 import { AirlockError } from '../errors.js';
 
 /** One configured token. */
@@ -76,13 +77,19 @@ export function parseTokens(text: string, source: string): TokenEntry[] {
     throw new AirlockError('CONFIG_INVALID', `${source}: ${details.map((d) => `${d.pointer} ${d.message}`).join('; ')}`, details);
   }
   const entries = (data as TokenEntry[]).map((t) => ({ ...t, sha256: t.sha256.toLowerCase() }));
+  entries.forEach((t, i) => {
+    // `oidc:<subject>` is how people signed in through the IdP are named: no token may pass for one.
+    if (normalise(t.name).startsWith('oidc:')) throw new AirlockError('CONFIG_INVALID', `${source}: token names may not start with "oidc:" (entry ${i})`, [{ pointer: `/${i}/name`, message: 'reserved prefix' }]);
+  });
   for (const key of ['name', 'sha256'] as const) {
     const seen = new Set<string>();
     entries.forEach((t, i) => {
-      if (seen.has(t[key])) {
+      // Names are compared as people are (normalised): "CHK1 " and "chk1" are one checker.
+      const k = key === 'name' ? normalise(t[key]) : t[key];
+      if (seen.has(k)) {
         throw new AirlockError('CONFIG_INVALID', `${source}: two tokens share a ${key} (entry ${i})`, [{ pointer: `/${i}/${key}`, message: 'duplicate' }]);
       }
-      seen.add(t[key]);
+      seen.add(k);
     });
   }
   return entries;

@@ -1,7 +1,8 @@
 /**
  * `formula_cells` on CSV files: a cell (header included) beginning with `=`, `+`, `@`, a
- * tab or a carriage return, or with `-` when it is not a number, would run as a formula when
- * the file is opened in a spreadsheet, so it goes to review. Each distinct text is tested
+ * tab or a carriage return, or with `-` when it is not a number — as written or once
+ * normalised (`isFormulaText`, shared with the CSV airlock writes) — would run as a formula
+ * when the file is opened in a spreadsheet, so it goes to review. Each distinct text is tested
  * once per column; findings give the row and column, never the cell's text. A CSV that
  * cannot be read goes to review too, since formulas cannot be ruled out.
  *
@@ -11,19 +12,10 @@ import type { ItemFinding } from '../domain.js';
 import type { FileOutput } from '../outputs/file/file-output.js';
 import type { CappedItems } from './item-check.js';
 import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
+import { isFormulaText } from '../lib/csv-field.js';
 
-const NEGATIVE_NUMBER = /^-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * Whether a spreadsheet would treat the text as a formula.
- *
- * @example isFormulaText('-2.5') // false
- */
-export function isFormulaText(text: string): boolean {
-  const c = text.charAt(0);
-  if (c === '=' || c === '+' || c === '@' || c === '\t' || c === '\r') return true;
-  return c === '-' && !NEGATIVE_NUMBER.test(text);
-}
+/** Re-exported: the one definition lives with the CSV writer, so what airlock flags and what it escapes agree. */
+export { isFormulaText };
 
 const REASON = 'begins with =, +, -, @, tab or carriage return (a spreadsheet formula)';
 

@@ -57,6 +57,8 @@ export function cliConfig(args: StoreArgs, env: NodeJS.ProcessEnv = process.env)
 
 async function assertPostgresSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // A connection dropped between queries is reported by the next query; the event must not end the process.
+  client.on('error', () => undefined);
   let exists: boolean;
   try {
     await client.connect();

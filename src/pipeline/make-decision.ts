@@ -8,7 +8,7 @@
  * const res = await makeDecision(body, { ruleset: () => rules, limits, finalize });
  * res.decision.outcome; // 'release'
  */
-import type { Decision } from '../domain.js';
+import type { Decision, RecordActor } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { schemaValidator } from '../api/openapi.js';
 import type { Limits } from '../limits.js';
@@ -48,6 +48,8 @@ export interface FinalizeMeta {
   /** The submitting token's name (`anonymous` only where no authentication is configured). */
   submittedBy: string;
   traceId: string | null;
+  /** The request's outputs as submitted (kept for checkers when the decision needs review). */
+  outputs?: readonly unknown[];
 }
 
 /** Request-level options the HTTP layer knows and the JSON body does not. */
@@ -66,7 +68,7 @@ export interface DecisionOptions {
    * The authenticated caller: its name goes into the audit record, and `authorize` is called
    * with the request's project once the body is validated (403 before any output is read).
    */
-  caller?: { name: string; authorize(project: string): void };
+  caller?: { name: string; authorize(project: string): void; person?: RecordActor };
   /** The request's trace id, recorded with the decision. */
   traceId?: string | null;
 }
@@ -116,10 +118,12 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     opts.deadline?.check();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, deps.history);
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
+    // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
+    if (opts.caller?.person) decision.submitter = opts.caller.person;
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
-          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null }),
+          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]) }),
         ) : {};
     return { decision, ...finalized };
   };

@@ -80,6 +80,12 @@ export interface RecorderDeps {
   key: Pick<SigningKey, 'kid' | 'signer'>;
   store: AuditStore;
   logger: Logger;
+  /**
+   * Keeps a decision's submitted outputs for checkers to preview (`src/review/review-outputs.ts`);
+   * runs before the record is appended, so a decision needing review never lacks them. A failure
+   * withholds the decision (STORE_UNAVAILABLE).
+   */
+  keepForReview?(decision: Decision, outputs: readonly unknown[]): Promise<void>;
 }
 
 export function decisionRecorder(deps: RecorderDeps) {
@@ -88,6 +94,7 @@ export function decisionRecorder(deps: RecorderDeps) {
     const traceId = meta.traceId ?? currentTraceId() ?? null;
     let audit;
     try {
+      if (deps.keepForReview && decision.outcome === 'review' && meta.outputs) await deps.keepForReview(decision, meta.outputs);
       audit = await deps.store.append({
         decision,
         signature,

@@ -7,13 +7,16 @@
  * ```
  *  pending ──release, more needed──▶ approving ──release, more needed──▶ approving
  *     │  └──release, enough────────▶ released ◀──release, enough────────────┘
- *     └─────reject─────────────────▶ rejected ◀──reject──────── approving
+ *     ├─────reject─────────────────▶ rejected ◀──reject──────── approving
+ *     └─────return─────────────────▶ returned ◀──return──────── approving
  * ```
+ *
+ * `return` (back to the researcher with public comments) is not a vote: it counts no approval.
  *
  * @example
  * nextReviewState({ state: 'pending', approvals: 0 }, 'release', 2) // { state: 'approving', approvals: 1, … }
  */
-import type { ReviewState, ReviewVerdict } from '../domain.js';
+import type { ReviewEvent, ReviewState } from '../domain.js';
 import { AirlockError } from '../errors.js';
 
 /** When a release verdict settles the review: the required number of approvals is reached, or not yet. */
@@ -22,7 +25,7 @@ export type ReviewGuard = 'more_needed' | 'enough' | 'any';
 /** One allowed transition. */
 export interface ReviewTransition {
   from: ReviewState;
-  verdict: ReviewVerdict;
+  verdict: ReviewEvent;
   guard: ReviewGuard;
   to: ReviewState;
 }
@@ -35,10 +38,12 @@ export const REVIEW_TRANSITIONS: readonly ReviewTransition[] = [
   { from: 'approving', verdict: 'release', guard: 'more_needed', to: 'approving' },
   { from: 'approving', verdict: 'release', guard: 'enough', to: 'released' },
   { from: 'approving', verdict: 'reject', guard: 'any', to: 'rejected' },
+  { from: 'pending', verdict: 'return', guard: 'any', to: 'returned' },
+  { from: 'approving', verdict: 'return', guard: 'any', to: 'returned' },
 ];
 
 /** States with no way out. */
-export const FINAL_REVIEW_STATES: readonly ReviewState[] = ['released', 'rejected'];
+export const FINAL_REVIEW_STATES: readonly ReviewState[] = ['released', 'rejected', 'returned'];
 
 /**
  * True for `released` and `rejected`.
@@ -64,7 +69,7 @@ export const INITIAL_REVIEW: Readonly<ReviewPosition> = Object.freeze({ state: '
  *
  * @example nextReviewState({ state: 'approving', approvals: 1 }, 'release', 2).position // { state: 'released', approvals: 2 }
  */
-export function nextReviewState(at: ReviewPosition, verdict: ReviewVerdict, required: number): { position: ReviewPosition; transition: ReviewTransition } {
+export function nextReviewState(at: ReviewPosition, verdict: ReviewEvent, required: number): { position: ReviewPosition; transition: ReviewTransition } {
   const approvals = at.approvals + (verdict === 'release' ? 1 : 0);
   const guard: ReviewGuard = verdict === 'release' ? (approvals >= required ? 'enough' : 'more_needed') : 'any';
   const transition = REVIEW_TRANSITIONS.find((t) => t.from === at.state && t.verdict === verdict && t.guard === guard);
@@ -77,7 +82,7 @@ export function nextReviewState(at: ReviewPosition, verdict: ReviewVerdict, requ
  *
  * @example reviewPosition(['release', 'release'], 2) // { state: 'released', approvals: 2 }
  */
-export function reviewPosition(verdicts: readonly ReviewVerdict[], required: number): ReviewPosition {
+export function reviewPosition(verdicts: readonly ReviewEvent[], required: number): ReviewPosition {
   let at: ReviewPosition = INITIAL_REVIEW;
   for (const v of verdicts) at = nextReviewState(at, v, required).position;
   return at;

@@ -5,8 +5,14 @@
  * - errors (the service would refuse the set, or a rule can never take effect): syntax, schema,
  *   unknown parameters or check ids, parameters out of range, a project named twice, a check
  *   enabled for an output kind it cannot apply to;
+ * - errors too: a value below a governance floor (`floors.yaml`, or the floors file given),
+ *   and a floors file that does not parse or match its schema;
  * - warnings (allowed, but a governance team should mean it): a project override weaker than
- *   the default.
+ *   the default; a default weaker than airlock's reference defaults (sdc-rules.md: threshold
+ *   10, the blocked extensions, …), so `threshold: 1` or `blocked_extensions: []` in
+ *   default.yaml is named; and, with a previous rule set to compare with, every change that
+ *   weakens protection (or may: a change airlock cannot rank). Which way is weaker comes from
+ *   `protection-direction.ts`.
  *
  * @example
  * const report = lintRules('rules');
@@ -17,10 +23,14 @@ import type { CheckId, OutputKind } from '../domain.js';
 import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { hasCheck } from '../checks/index.js';
-import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue } from './load-ruleset.js';
-import { readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
+import { diffRulesets, weakenings } from './diff-rulesets.js';
+import type { Floors, FloorsFile } from './floors.js';
+import { findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
+import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue, Ruleset } from './load-ruleset.js';
+import { inspectRuleset, readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
 import type { Parameters } from './parameters.js';
 import { DEFAULT_PARAMETERS } from './parameters.js';
+import { compareList, compareParameter, showList } from './protection-direction.js';
 
 /** The classes of problem lint reports; tests and CI match on these. */
 export const LINT_CODES = {
@@ -40,6 +50,12 @@ export const LINT_CODES = {
   inapplicable_check: 'inapplicable_check',
   /** A project override that makes a rule less strict than the default (a warning). */
   weaker_override: 'weaker_override',
+  /** The default is less strict than airlock's reference defaults (a warning). */
+  weaker_default: 'weaker_default',
+  /** A change from the previous rule set that weakens protection, or may (a warning). */
+  weakened: 'weakened',
+  /** A value below a governance floor: the service would refuse the set. */
+  below_floor: 'below_floor',
 } as const;
 export type LintCode = keyof typeof LINT_CODES;
 
@@ -62,17 +78,6 @@ export interface LintReport {
   /** Files read (default first). */
   files: string[];
 }
-
-/** Parameters where a smaller value is less strict. */
-const HIGHER_IS_STRICTER = ['threshold', 'k', 'l', 'dof_threshold', 'min_samples_leaf', 'nk_n', 'p'] as const;
-/** Parameters where a larger value is less strict. */
-const LOWER_IS_STRICTER = ['nk_k', 'saturation'] as const;
-/** Booleans where `false` is less strict. */
-const TRUE_IS_STRICTER = ['zeros_are_disclosive', 'check_missing_values'] as const;
-/** Lists where removing an entry is less strict (the entries are what gets flagged). */
-const MORE_IS_STRICTER = ['blocked_extensions', 'instance_based_families', 'unsafe_model_formats', 'tree_model_families'] as const;
-/** Lists where adding an entry is less strict (the entries are what gets accepted). */
-const FEWER_IS_STRICTER = ['safe_model_formats'] as const;
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -144,31 +149,43 @@ function inapplicable(file: string, checks: CheckLists | undefined): LintProblem
   return out;
 }
 
+/** The warnings for every parameter `own` sets (or every parameter of `base`, with `all`) that is weaker than in `base`. */
+function weakerParams(own: Record<string, unknown>, base: Record<string, unknown>, warn: (path: string, message: string) => void, what: string): void {
+  for (const k of Object.keys(own)) {
+    if (!Object.hasOwn(base, k)) continue;
+    const c = compareParameter(k, base[k], own[k]);
+    if (c.effect === 'weakens') warn(`/parameters/${k}`, `${c.detail}: less strict than ${what}`);
+    else if (c.effect === 'unknown') warn(`/parameters/${k}`, `${c.detail}; compare with ${what}`);
+  }
+}
+
 function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: CheckLists): LintProblem[] {
   const out: LintProblem[] = [];
-  const p = o.parameters ?? {};
   const warn = (path: string, message: string) => out.push({ severity: 'warning', code: 'weaker_override', file, path, message: `project ${o.project}: ${message}` });
-  for (const k of HIGHER_IS_STRICTER) if (p[k] !== undefined && p[k] < def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is lower (less strict) than the default ${def[k]}`);
-  for (const k of LOWER_IS_STRICTER) if (p[k] !== undefined && p[k] > def[k]) warn(`/parameters/${k}`, `${k} ${p[k]} is higher (less strict) than the default ${def[k]}`);
-  for (const k of TRUE_IS_STRICTER) if (p[k] === false && def[k]) warn(`/parameters/${k}`, `${k} is turned off; the default has it on`);
-  for (const k of MORE_IS_STRICTER) {
-    const list = p[k];
-    if (!list) continue;
-    const dropped = def[k].filter((v) => !list.includes(v));
-    if (dropped.length) warn(`/parameters/${k}`, `${k} drops ${dropped.join(', ')} from the default list`);
-  }
-  for (const k of FEWER_IS_STRICTER) {
-    const list = p[k];
-    if (!list) continue;
-    const added = list.filter((v) => !def[k].includes(v));
-    if (added.length) warn(`/parameters/${k}`, `${k} adds ${added.join(', ')} to the default list`);
-  }
+  weakerParams((o.parameters ?? {}) as Record<string, unknown>, def as unknown as Record<string, unknown>, warn, 'the default');
   for (const kind of Object.keys(o.checks ?? {}) as OutputKind[]) {
-    const mine = o.checks?.[kind] ?? [];
-    const removed = (defChecks[kind] ?? []).filter((id) => !mine.includes(id));
-    if (removed.length) warn(`/checks/${kind}`, `removes ${removed.join(', ')} from the ${kind} checks the default enables`);
+    const c = compareList(`checks.${kind}`, 'protective', defChecks[kind] ?? [], o.checks?.[kind] ?? []);
+    if (c.effect === 'weakens') warn(`/checks/${kind}`, `removes ${showList(c.entries ?? [])} from the ${kind} checks the default enables`);
   }
   return out;
+}
+
+/** The default file's parameters that are weaker than airlock's reference defaults (sdc-rules.md). */
+function weakerThanReference(file: string, def: RuleFile): LintProblem[] {
+  const out: LintProblem[] = [];
+  const warn = (path: string, message: string) => out.push({ severity: 'warning', code: 'weaker_default', file, path, message });
+  weakerParams(def.parameters as Record<string, unknown>, DEFAULT_PARAMETERS as unknown as Record<string, unknown>, warn, "airlock's reference default (sdc-rules.md)");
+  return out;
+}
+
+/** Every change from `previous` to `current` that weakens protection (or may), placed in the file that makes it. */
+function weakenedSince(previous: Ruleset, current: Ruleset, files: { default: string; projects: Map<string, string>; floors: string | null; dir: string }): LintProblem[] {
+  return weakenings(diffRulesets(previous, current)).map((c) => {
+    const project = c.scope.startsWith('project:') ? c.scope.slice('project:'.length) : null;
+    const file = project !== null ? (files.projects.get(project) ?? `${files.dir}/projects (override of ${project} removed)`) : c.scope === 'floors' ? (files.floors ?? `${files.dir} (floors file removed)`) : files.default;
+    const path = c.path === 'override' ? '/' : `/${c.path.replace('.', '/')}`;
+    return { severity: 'warning', code: 'weakened', file, path, message: `${c.scope}: ${c.detail}${c.effect === 'unknown' ? '' : ' — weaker than the previous rule set'}` };
+  });
 }
 
 /**
@@ -177,7 +194,14 @@ function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: Ch
  *
  * @example lintRules('rules').errors // 0
  */
-export function lintRules(dir: string): LintReport {
+export interface LintOptions {
+  /** The floors file; default: `floors.*` in the rules directory, if any. */
+  floorsFile?: string | null;
+  /** A rules directory holding the previous rule set: every change from it that weakens protection is a warning. */
+  previous?: string;
+}
+
+export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
   const problems: LintProblem[] = [];
   const files: string[] = [];
   let paths: { default: string; projects: string[] };
@@ -187,20 +211,7 @@ export function lintRules(dir: string): LintReport {
     const message = e instanceof AirlockError ? e.message : String(e);
     return { problems: [{ severity: 'error', code: 'unreadable', file: dir, path: '/', message }], errors: 1, warnings: 0, files };
   }
-  const read = (path: string, as: 'default' | 'override'): { file: string; data: unknown; valid: boolean } => {
-    const file = shownPath(path);
-    files.push(file);
-    let data: unknown;
-    try {
-      data = readRuleFile(path, file);
-    } catch (e) {
-      problems.push({ severity: 'error', code: 'unreadable', file, path: '/', message: e instanceof AirlockError ? e.message : String(e) });
-      return { file, data: undefined, valid: false };
-    }
-    const issues = ruleFileIssues(data, as, file);
-    problems.push(...issues.map((i) => classify(file, data, i)));
-    return { file, data, valid: issues.length === 0 };
-  };
+  const read = (path: string, as: 'default' | 'override') => readLinted(path, files, problems, (data, file) => ruleFileIssues(data, as, file));
 
   const def = read(paths.default, 'default');
   const defFile = def.valid ? (def.data as RuleFile) : null;
@@ -208,11 +219,18 @@ export function lintRules(dir: string): LintReport {
   if (defFile) {
     problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks));
   }
+  if (defFile) problems.push(...weakerThanReference(def.file, defFile));
   const seen = new Map<string, string>();
+  const overrides: ProjectOverride[] = [];
+  let projectsValid = true;
   for (const path of paths.projects) {
     const o = read(path, 'override');
-    if (!o.valid) continue;
+    if (!o.valid) {
+      projectsValid = false;
+      continue;
+    }
     const override = o.data as ProjectOverride;
+    overrides.push(override);
     const prev = seen.get(override.project);
     if (prev) problems.push({ severity: 'error', code: 'duplicate_project', file: o.file, path: '/project', message: `project "${override.project}" already has overrides in ${prev}` });
     else seen.set(override.project, o.file);
@@ -220,8 +238,54 @@ export function lintRules(dir: string): LintReport {
     // Without a valid default there is nothing to be weaker than.
     if (defFile) problems.push(...weaker(o.file, override, defParams, defFile.checks));
   }
+
+  const floors = readFloorsFor(dir, opts.floorsFile, files, problems);
+  if (floors && defFile) {
+    problems.push(
+      ...floorViolations(floors, { default: defFile, projects: overrides }, { default: def.file, projects: seen }).map((v) => ({ severity: 'error' as const, code: 'below_floor' as const, file: v.file, path: v.path, message: v.message })),
+    );
+  }
+  if (opts.previous !== undefined && defFile && projectsValid && problems.every((p) => p.severity !== 'error' || p.code === 'below_floor')) {
+    try {
+      const previous = inspectRuleset(opts.previous).ruleset;
+      const current = inspectRuleset(dir, { floorsFile: opts.floorsFile }).ruleset;
+      problems.push(...weakenedSince(previous, current, { default: def.file, projects: seen, floors: floors?.file ?? null, dir: shownPath(dir) }));
+    } catch (e) {
+      problems.push({ severity: 'error', code: 'unreadable', file: shownPath(opts.previous), path: '/', message: `the previous rule set cannot be read: ${e instanceof AirlockError ? e.message : String(e)}` });
+    }
+  }
   const errors = problems.filter((p) => p.severity === 'error').length;
   return { problems, errors, warnings: problems.length - errors, files };
+}
+
+/** Reads one file and checks it with `issuesOf`; its problems go into `problems`, its shown name into `files`. */
+function readLinted(path: string, files: string[], problems: LintProblem[], issuesOf: (data: unknown, file: string) => RuleFileIssue[]): { file: string; data: unknown; valid: boolean } {
+  const file = shownPath(path);
+  files.push(file);
+  let data: unknown;
+  try {
+    data = readRuleFile(path, file);
+  } catch (e) {
+    problems.push({ severity: 'error', code: 'unreadable', file, path: '/', message: e instanceof AirlockError ? e.message : String(e) });
+    return { file, data: undefined, valid: false };
+  }
+  const issues = issuesOf(data, file);
+  problems.push(...issues.map((i) => classify(file, data, i)));
+  return { file, data, valid: issues.length === 0 };
+}
+
+/** Reads and checks the floors file, if there is one; its problems go into `problems`. */
+function readFloorsFor(dir: string, configured: string | null | undefined, files: string[], problems: LintProblem[]): Floors | null {
+  let path: string | null;
+  try {
+    path = findFloorsFile(dir, configured);
+  } catch (e) {
+    problems.push({ severity: 'error', code: 'unreadable', file: configured ?? dir, path: '/', message: e instanceof AirlockError ? e.message : String(e) });
+    return null;
+  }
+  if (!path) return null;
+  const r = readLinted(path, files, problems, floorsFileIssues);
+  return r.valid ? { file: r.file, content: r.data as FloorsFile } : null;
 }
 
 /**

@@ -1,7 +1,10 @@
 /**
  * The rule set in force, reloaded while the service runs: the rules directory is watched
- * (`default.*` and the files of `projects/`, debounced so an editor's burst of writes is one reload) and
- * SIGHUP reloads on demand. A valid new set replaces the old one in a single assignment, so a
+ * (`default.*`, `floors.*` and the files of `projects/`, and a floors file configured
+ * elsewhere; debounced so an editor's burst of writes is one reload) and SIGHUP reloads on
+ * demand. A set below the governance floors is rejected like an invalid one. A valid set that
+ * weakens protection relative to the one in force is swapped in (governance may mean it) and
+ * logged as a warning naming each weakening change. A valid new set replaces the old one in a single assignment, so a
  * request sees either the old set or the new one, never a mixture (the pipeline reads
  * `current()` once per request). An invalid set is rejected and logged with its file and path,
  * and the old set stays in force. Readiness and `GET /v1/rulesets/active` read `current()`, so
@@ -15,9 +18,10 @@
  */
 import type { FSWatcher } from 'node:fs';
 import { watch } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
+import { diffRulesets, weakenings } from './diff-rulesets.js';
 import type { Ruleset } from './load-ruleset.js';
 import { loadRuleset } from './load-ruleset.js';
 
@@ -62,9 +66,11 @@ export interface LiveRulesOptions {
   signal?: NodeJS.Signals | null;
   /** Quiet time after the last file event before reloading (default 100 ms). */
   debounceMs?: number;
+  /** The governance floors file (`AIRLOCK_FLOORS_FILE`); default: `floors.*` in the rules directory. */
+  floorsFile?: string | null;
 }
 
-const RULE_FILE = /^default\.(ya?ml|json)$/;
+const RULE_FILE = /^(default|floors)\.(ya?ml|json)$/;
 const PROJECT_FILE = /\.(ya?ml|json)$/;
 
 /**
@@ -74,7 +80,8 @@ const PROJECT_FILE = /\.(ya?ml|json)$/;
  * @example const rules = liveRules(config.rulesDir, { logger }); rules.current().digest
  */
 export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
-  let active = loadRuleset(dir);
+  const load = () => loadRuleset(dir, { floorsFile: opts.floorsFile ?? null });
+  let active = load();
   let last: ReloadEvent | null = null;
   const listeners = new Set<(e: ReloadEvent) => void>();
   const watchers: FSWatcher[] = [];
@@ -88,10 +95,15 @@ export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
     const previous = active.digest;
     let event: ReloadEvent;
     try {
-      const next = loadRuleset(dir);
+      const next = load();
+      const before = active;
       active = next;
       event = { ok: true, trigger, digest: next.digest, previous, changed: next.digest !== previous };
-      if (event.changed) log?.info({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version }, 'rule set reloaded');
+      const weak = event.changed ? weakenings(diffRulesets(before, next)) : [];
+      if (weak.length) {
+        const weakens = weak.map((c) => `${c.scope}: ${c.detail}`);
+        log?.warn({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version, weakens }, `rule set reloaded; it weakens protection: ${weakens.join('; ')}`);
+      } else if (event.changed) log?.info({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version }, 'rule set reloaded');
       else log?.debug({ rules: dir, trigger, ruleset: next.digest }, 'rule set unchanged');
     } catch (e) {
       const error = e instanceof AirlockError ? e : new AirlockError('RULES_INVALID', (e as Error).message);
@@ -146,6 +158,18 @@ export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
       log?.warn({ rules: dir, err: (e as Error).message }, 'cannot watch the rules directory; SIGHUP still reloads');
     }
     watchProjects();
+    const floors = opts.floorsFile ? resolve(opts.floorsFile) : null;
+    if (floors && dirname(floors) !== resolve(dir)) {
+      try {
+        const w = watch(dirname(floors), { persistent: false }, (_type, name) => {
+          if (name === null || String(name) === basename(floors)) schedule();
+        });
+        w.on('error', (e) => log?.warn({ floors, err: e.message }, 'stopped watching the floors file; SIGHUP still reloads'));
+        watchers.push(w);
+      } catch (e) {
+        log?.warn({ floors, err: (e as Error).message }, 'cannot watch the floors file; SIGHUP still reloads');
+      }
+    }
   }
 
   const onSignal = () => {

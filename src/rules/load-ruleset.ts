@@ -1,9 +1,11 @@
 /**
  * Loads the rule set from a directory: `default.yaml` (or `.yml`/`.json`) and per-project
- * overrides in `projects/`. Every file is validated against the rule-file JSON Schema with
- * ajv; any error names the file, the path inside it and what is wrong, and no rule set is
- * returned (start-up stops, a live reload keeps the old set). The digest is SHA-256 of the
- * canonical JSON of the whole set, so two directories with the same rules share a digest.
+ * overrides in `projects/`, checked against the governance floors (`floors.yaml` beside them,
+ * or the file configured; see `floors.ts`). Every file is validated against its JSON Schema
+ * with ajv; any error, or any value below a floor, names the file, the path inside it and what
+ * is wrong, and no rule set is returned (start-up stops, a live reload keeps the old set). The
+ * digest is SHA-256 of the canonical JSON of the whole set (floors included, when there are
+ * any), so two directories with the same rules share a digest.
  *
  * @example
  * const rules = loadRuleset('./rules');
@@ -16,9 +18,11 @@ import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import type { CheckId, OutputKind, RulesetRef } from '../domain.js';
-import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
+import { CHECK_LISTS_SCHEMA } from './check-lists-schema.js';
+import type { Floors, FloorsFile, FloorViolation } from './floors.js';
+import { belowFloors, findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
 import type { Parameters } from './parameters.js';
 import { DEFAULT_PARAMETERS, PARAMETERS_SCHEMA } from './parameters.js';
 
@@ -49,17 +53,26 @@ export interface EffectiveRules {
   override: string | null;
 }
 
+/** What a rule set's digest covers: the default file, the overrides and, when there are any, the governance floors. */
+export interface RulesetContent {
+  default: RuleFile;
+  projects: ProjectOverride[];
+  /** The floors the set was checked against (absent when there is no floors file). */
+  floors?: FloorsFile;
+}
+
 export interface Ruleset extends RulesetRef {
   /** The canonical content the digest covers: stored with decisions, shown to auditors. */
-  content: { default: RuleFile; projects: ProjectOverride[] };
+  content: RulesetContent;
   resolve(project: string): EffectiveRules;
 }
 
-const checkLists = {
-  type: 'object',
-  additionalProperties: false,
-  properties: Object.fromEntries(OUTPUT_KIND_VALUES.map((k) => [k, { type: 'array', items: { enum: CHECK_ID_VALUES }, uniqueItems: true }])),
-} as const;
+export interface LoadOptions {
+  /** The floors file (`AIRLOCK_FLOORS_FILE`); default: `floors.yaml|yml|json` in the rules directory, if there is one. */
+  floorsFile?: string | null;
+}
+
+const checkLists = CHECK_LISTS_SCHEMA;
 
 /** JSON Schema of `default.yaml`. */
 export const RULE_FILE_SCHEMA = {
@@ -189,7 +202,7 @@ function findDefault(dir: string): string {
 /**
  * Builds a rule set from already-parsed content (files, or a stored rule set being replayed).
  */
-export function rulesetFromContent(content: { default: RuleFile; projects: ProjectOverride[] }): Ruleset {
+export function rulesetFromContent(content: RulesetContent): Ruleset {
   const def = content.default;
   const digest = createHash('sha256').update(canonicalJson(content)).digest('hex');
   const byProject = new Map(content.projects.map((o) => [o.project, o]));
@@ -211,8 +224,21 @@ export function rulesetFromContent(content: { default: RuleFile; projects: Proje
   return Object.freeze({ name: def.name, version: def.version, digest, content, resolve });
 }
 
-/** Loads and validates a rules directory. Throws `RULES_INVALID` naming file and path. */
-export function loadRuleset(dir: string): Ruleset {
+/** A rules directory read and validated, with its floors and every way it is below them. */
+export interface InspectedRuleset {
+  ruleset: Ruleset;
+  floors: Floors | null;
+  violations: FloorViolation[];
+}
+
+/**
+ * Reads and validates a rules directory and its floors, without refusing a set below them:
+ * for `rules diff` and `rules lint`, which report violations instead. Throws `RULES_INVALID`
+ * for files that do not parse or match their schema.
+ *
+ * @example inspectRuleset('candidate').violations // [{ file: 'candidate/default.yaml', path: '/parameters/threshold', … }]
+ */
+export function inspectRuleset(dir: string, opts: LoadOptions = {}): InspectedRuleset {
   const files = ruleFilePaths(dir);
   const defShown = shownPath(files.default);
   const def = readRuleFile(files.default, defShown);
@@ -232,5 +258,26 @@ export function loadRuleset(dir: string): Ruleset {
     projects.push(override);
   }
   projects.sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
-  return rulesetFromContent({ default: def as RuleFile, projects });
+  const floorsPath = findFloorsFile(dir, opts.floorsFile);
+  let floors: Floors | null = null;
+  if (floorsPath) {
+    const shown = shownPath(floorsPath);
+    const data = readRuleFile(floorsPath, shown);
+    const issues = floorsFileIssues(data, shown);
+    if (issues.length) schemaErrors(shown, issues);
+    floors = { file: shown, content: data as FloorsFile };
+  }
+  const content: RulesetContent = { default: def as RuleFile, projects, ...(floors ? { floors: floors.content } : {}) };
+  const violations = floors ? floorViolations(floors, content, { default: defShown, projects: seen }) : [];
+  return { ruleset: rulesetFromContent(content), floors, violations };
+}
+
+/**
+ * Loads and validates a rules directory. Throws `RULES_INVALID` naming file and path, also
+ * when the set (its default or a project override) is below a governance floor.
+ */
+export function loadRuleset(dir: string, opts: LoadOptions = {}): Ruleset {
+  const { ruleset, violations } = inspectRuleset(dir, opts);
+  if (violations.length) throw belowFloors(violations);
+  return ruleset;
 }

@@ -8,8 +8,12 @@ import type { Response } from 'express';
 import { authorize } from '../auth/authorize.js';
 import { callerOf } from '../auth/require-role.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
+import { actorOf } from '../review/review-service.js';
 
 export function callerOptions(res: Response) {
   const caller = callerOf(res);
-  return { caller: { name: caller.name, authorize: (project: string) => authorize(caller, 'submitter', project) }, traceId: currentTraceId() };
+  return {
+    caller: { name: caller.name, authorize: (project: string) => authorize(caller, 'submitter', project), ...(caller.person ? { person: actorOf(caller) } : {}) },
+    traceId: currentTraceId(),
+  };
 }

@@ -7,26 +7,31 @@
  * app.listen(8080);
  */
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { jsonBody } from './middleware/json-body.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
 import type { AuditStore } from '../audit/audit-store.js';
-import { requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
+import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
-import { route } from './route.js';
+import { requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerConsoleRoutes } from './routes/console-routes.js';
+import { createAuthenticator } from '../identity/authenticator.js';
+import type { OidcSignIn } from '../identity/oidc-sign-in.js';
+import type { SessionStore } from '../identity/session-store.js';
+import type { ReviewOutputs } from '../review/review-outputs.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -45,6 +50,12 @@ export interface AppDeps {
   audit?: { store: AuditStore; jwks(): Jwks };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
+  /** Outputs of decisions needing review, kept for checkers to preview. */
+  reviewOutputs?: ReviewOutputs | null;
+  /** People: console sessions and the IdP (sign-in, access tokens). */
+  identity?: { sessions: SessionStore; oidc: OidcSignIn | null };
+  /** The built console to serve at /ui (`ui/dist`); absent = no console routes. */
+  consoleDir?: string;
 }
 
 
@@ -53,20 +64,15 @@ export function limitsOf(config: Readonly<Config>): Limits {
 }
 
 
-/** Refuses bodies that are not JSON before anything reads them. */
-function requireJson(req: Request, _res: Response, next: NextFunction): void {
-  if (!req.is('application/json')) next(new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
-  else next();
-}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  installOperationalMiddleware(app, deps.config, deps.logger);
+  installOperationalMiddleware(app, deps.config, deps.logger, identifyCaller(deps.tokens));
   const limits = limitsOf(deps.config);
   const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history };
-  const json = express.json({ limit: deps.config.jsonLimit, strict: true });
+  const json = jsonBody(deps.config.jsonLimit);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -86,8 +92,12 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, ruleset: deps.ruleset().digest });
     }),
   );
-  const submitter = requireRole(deps.tokens, 'submitter');
-  const admin = requireRole(deps.tokens, 'admin');
+  // One way to say who is calling for every route: static tokens, IdP access tokens, console sessions.
+  const auth = createAuthenticator({ tokens: deps.tokens, sessions: deps.identity?.sessions ?? null, oidc: deps.identity?.oidc ?? null, publicUrl: deps.config.publicUrl });
+  const submitter = requireRole(auth, 'submitter');
+  const admin = requireRole(auth, 'admin');
+  if (deps.identity) registerSessionRoutes(app, { ...deps.identity, config: deps.config, json, logger: deps.logger });
+  if (deps.consoleDir) registerConsoleRoutes(app, { dir: deps.consoleDir });
   app.get('/v1/rulesets/active', admin, (_req, res) => {
     const r = deps.ruleset();
     res.json({ name: r.name, version: r.version, digest: r.digest, content: r.content });
@@ -103,10 +113,11 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
-  if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(deps.tokens, 'auditor') });
-  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(deps.tokens, ['admin', 'auditor']) });
-  if (deps.reviews) {
-    registerReviewRoutes(app, { reviews: deps.reviews, checker: requireRole(deps.tokens, 'checker'), reader: requireAnyRole(deps.tokens, ['checker', 'auditor']), json });
+  const reviews = deps.reviews;
+  if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
+  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
+  if (reviews) {
+    registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
   }
   deps.extend?.(app);
   app.use(notFound);

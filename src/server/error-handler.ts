@@ -12,10 +12,14 @@ import { AirlockError, toProblem } from '../errors.js';
 interface BodyParserError {
   type?: string;
   status?: number;
+  statusCode?: number;
+  expose?: boolean;
 }
 
 function asAirlockError(err: unknown): AirlockError | null {
   if (err instanceof AirlockError) return err;
+  // The router's decodeURIComponent of a path parameter (`/v1/decisions/%E0%A4%A`).
+  if (err instanceof URIError) return new AirlockError('INVALID_PATH', 'a path segment has a malformed percent-escape (% must be followed by two hex digits of valid UTF-8)');
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
@@ -28,8 +32,15 @@ function asAirlockError(err: unknown): AirlockError | null {
     case 'request.aborted':
     case 'stream.not.readable':
       return new AirlockError('INVALID_REQUEST', 'the request body was not received completely');
-    default:
+    case 'request.size.invalid':
+      return new AirlockError('INVALID_REQUEST', 'the body is not as long as its Content-Length says');
+    default: {
+      // Any other client error raised by express or a parser (http-errors with a 4xx status):
+      // the client's fault, so a 4xx, but with a fixed message rather than the library's.
+      const status = e?.status ?? e?.statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) return new AirlockError(status === 413 ? 'BODY_TOO_LARGE' : 'INVALID_REQUEST', status === 413 ? undefined : 'the request could not be read');
       return null;
+    }
   }
 }
 
@@ -37,6 +48,8 @@ function asAirlockError(err: unknown): AirlockError | null {
 export function sendProblem(res: Parameters<RequestHandler>[1], err: unknown, instance?: string): void {
   const problem = toProblem(err, instance);
   if (problem.code === 'RATE_LIMITED' && err instanceof AirlockError && err.details[0]?.message) res.setHeader('Retry-After', err.details[0].message);
+  // The store is away (a failover, a restart): nothing was recorded, and retrying soon is right.
+  if (problem.code === 'STORE_UNAVAILABLE') res.setHeader('Retry-After', '1');
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 

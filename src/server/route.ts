@@ -4,7 +4,8 @@
  *
  * @example app.get('/x', route(async (req, res) => { res.json(await work()); }));
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AirlockError } from '../errors.js';
 
 export function route(fn: (req: Request, res: Response) => Promise<void> | void) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -13,3 +14,12 @@ export function route(fn: (req: Request, res: Response) => Promise<void> | void)
       .catch(next);
   };
 }
+
+/**
+ * Refuses bodies that are not JSON before anything reads them (415 UNSUPPORTED_MEDIA_TYPE).
+ *
+ * @example app.post('/v1/x', auth, requireJson, json, handler)
+ */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
+};

@@ -29,6 +29,14 @@ import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
 import { applyServerTimeouts } from './middleware/request-timeout.js';
+import { openSideStore, type SideStore } from '../audit/side-store.js';
+import { SESSION_TABLES, createSessionStore } from '../identity/session-store.js';
+import { REVIEW_OUTPUT_TABLES, reviewOutputs } from '../review/review-outputs.js';
+import { claimMapping } from '../identity/claim-mapping.js';
+import { oidcSignIn, type OidcSignIn } from '../identity/oidc-sign-in.js';
+import { consoleDir } from './routes/console-routes.js';
+import { readFile } from 'node:fs/promises';
+import { AirlockError } from '../errors.js';
 
 export interface RunningServer {
   url: string;
@@ -59,10 +67,11 @@ export interface StartOptions {
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch });
+  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile });
   const current = rules.current;
   const say = opts.console ?? ((text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`));
   let store: AuditStore | null = null;
+  let side: SideStore | null = null;
   let closeLock: () => Promise<void> = () => Promise.resolve();
   try {
     const keys = await loadKeyRing({
@@ -78,19 +87,27 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
     // The plaintext dev tokens go to the console once, never into the structured log.
     if (tokens.notice) say(tokens.notice);
-    store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema }));
+    store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, logger }));
     const auditStore = store;
     logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
     // Replicas sharing PostgreSQL serialise differencing per dataset across instances.
-    const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema }) : null;
+    const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema, logger }) : null;
     closeLock = () => datasetLock?.close() ?? Promise.resolve();
+    side = await openSideStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, tables: [...SESSION_TABLES, ...REVIEW_OUTPUT_TABLES] });
+    const sessions = createSessionStore(side, { ttlMs: config.sessionTtlMs, idleMs: config.sessionIdleMs });
+    const kept = reviewOutputs(side, { limitBytes: config.reviewKeepLimit });
+    const oidc = await identityProvider(config);
+    if (oidc) logger.info({ issuer: oidc.issuer, access_tokens: oidc.acceptsAccessTokens }, 'console sign-in through the identity provider');
+    else if (!config.production) logger.warn('no identity provider configured: the console offers DEV sign-in (refused with NODE_ENV=production)');
+    const purge = setInterval(() => void sessions.purge().catch(() => undefined), 10 * 60_000);
+    purge.unref();
     const lifecycle = createLifecycle();
     const app = createApp({
       config,
       ruleset: current,
       logger,
       tokens: tokens.tokens,
-      finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger }),
+      finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger, keepForReview: (d, outputs) => kept.keep(d, outputs) }),
       history: datasetLock
         ? {
             releasedTables: (q) => auditStore.releasedTables(q),
@@ -99,9 +116,13 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
           }
         : auditStore,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
-      reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger }),
+      reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger, onSettled: (id) => kept.drop(id) }),
+      reviewOutputs: kept,
+      identity: { sessions, oidc },
+      consoleDir: consoleDir(),
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },
     });
+    const sideStore = side;
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
@@ -124,9 +145,11 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       devToken: (role: string) => devTokens.get(`dev-${role}`),
       close: async () => {
         rules.close();
+        clearInterval(purge);
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
         await closeLock();
+        await sideStore.close();
         await auditStore.close();
         return clean;
       },
@@ -134,7 +157,25 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   } catch (e) {
     rules.close();
     await closeLock();
+    await side?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** The IdP sign-in configured by AIRLOCK_OIDC_*, or null without an issuer. */
+async function identityProvider(config: Readonly<Config>): Promise<OidcSignIn | null> {
+  if (!config.oidcIssuer) return null;
+  if (!config.oidcClientId) throw new AirlockError('CONFIG_INVALID', 'AIRLOCK_OIDC_ISSUER needs AIRLOCK_OIDC_CLIENT_ID');
+  if (config.production && !config.publicUrl) throw new AirlockError('CONFIG_INVALID', 'with an identity provider in production, set AIRLOCK_PUBLIC_URL (the redirect URI is built from it)');
+  let secret: string | null = null;
+  if (config.oidcClientSecretFile) {
+    try {
+      secret = (await readFile(config.oidcClientSecretFile, 'utf8')).trim();
+    } catch (e) {
+      throw new AirlockError('CONFIG_INVALID', `cannot read AIRLOCK_OIDC_CLIENT_SECRET_FILE: ${(e as Error).message}`);
+    }
+  }
+  const mapping = claimMapping({ rolesClaim: config.oidcRolesClaim, roleMap: config.oidcRoleMap, projectsClaim: config.oidcProjectsClaim, nameClaim: config.oidcNameClaim });
+  return oidcSignIn({ issuer: config.oidcIssuer, clientId: config.oidcClientId, clientSecret: secret, scopes: config.oidcScopes, audience: config.oidcAudience, production: config.production }, mapping);
 }

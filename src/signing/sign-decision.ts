@@ -16,7 +16,9 @@
  */
 import { KeyObject, sign } from 'node:crypto';
 import type { Decision } from '../domain.js';
+import { constants } from 'node:buffer';
 import { AirlockError } from '../errors.js';
+import { MAX_DECISION_BYTES } from '../limits.js';
 import { canonicalJson } from './canonical-json.js';
 import type { SigningKey } from './signing-keys.js';
 
@@ -38,19 +40,51 @@ function keyObjectOf(signer: SigningKey['signer']): KeyObject {
   return k;
 }
 
+function tooLarge(bytes: number | null, max: number): AirlockError {
+  return new AirlockError(
+    'DECISION_TOO_LARGE',
+    `the decision${bytes === null ? '' : ` (${bytes} bytes)`} is larger than the ${max} bytes airlock signs and records; send fewer or smaller outputs per request`,
+  );
+}
+
+/**
+ * Why a decision could not be canonicalised: too large (the text would pass V8's longest
+ * string, `DECISION_TOO_LARGE`), a number that overflowed to ±Infinity in arithmetic on the
+ * submitted values (every submitted number is finite, so that is `VALUE_OVERFLOW`), or a
+ * server bug (NaN, a lone surrogate: `INTERNAL`, its message kept for the log only).
+ */
+function canonicalisationError(e: unknown, max: number): AirlockError {
+  if (e instanceof RangeError && /string length/i.test(e.message)) return tooLarge(null, max);
+  if (e instanceof AirlockError && /cannot canonicalise -?Infinity/.test(e.message)) {
+    return new AirlockError('VALUE_OVERFLOW', 'a value computed from the submitted numbers overflows to infinity; scale the measure down', e.details);
+  }
+  const err = new AirlockError('INTERNAL', `decision cannot be signed: ${(e as Error).message}`);
+  err.cause = e;
+  return err;
+}
+
 /**
  * The compact JWS of a decision: `header.payload.signature`, header
- * `{ alg: 'EdDSA', kid, typ: 'airlock-decision+jws' }` (serialised in that order). A decision
- * that cannot be canonicalised (NaN, a lone surrogate) is a server bug and throws `INTERNAL`.
+ * `{ alg: 'EdDSA', kid, typ: 'airlock-decision+jws' }` (serialised in that order). Throws
+ * `DECISION_TOO_LARGE` above `MAX_DECISION_BYTES`, `VALUE_OVERFLOW` for an infinite value; any
+ * other decision that cannot be canonicalised (NaN, a lone surrogate) is a server bug,
+ * `INTERNAL`.
  *
  * @example const jws = await signDecision(decision, key); jws.split('.').length // 3
  */
-export async function signDecision(decision: Decision, key: Pick<SigningKey, 'kid' | 'signer'>): Promise<string> {
+export async function signDecision(decision: Decision, key: Pick<SigningKey, 'kid' | 'signer'>, opts: { maxBytes?: number } = {}): Promise<string> {
+  const max = opts.maxBytes ?? MAX_DECISION_BYTES;
   let payload: string;
   try {
-    payload = Buffer.from(canonicalJson(decision), 'utf8').toString('base64url');
+    const text = canonicalJson(decision);
+    // Cheap bound first: each UTF-16 unit is at least one UTF-8 byte.
+    if (text.length > max) throw tooLarge(null, max);
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length > max || Math.ceil((bytes.length * 4) / 3) > constants.MAX_STRING_LENGTH) throw tooLarge(bytes.length, max);
+    payload = bytes.toString('base64url');
   } catch (e) {
-    throw new AirlockError('INTERNAL', `decision cannot be signed: ${(e as Error).message}`);
+    if (e instanceof AirlockError && e.code === 'DECISION_TOO_LARGE') throw e;
+    throw canonicalisationError(e, max);
   }
   const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ: DECISION_JWS_TYP }), 'utf8').toString('base64url');
   const input = `${header}.${payload}`;

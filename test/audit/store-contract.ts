@@ -175,6 +175,45 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       });
     });
 
+    describe('console lookups', () => {
+      let store: AuditStore;
+      const finding = (check: string, status: 'fail' | 'review' | 'pass') => ({ check, status, message: `${check} ${status}`, remedy: '' }) as never;
+      beforeAll(async () => {
+        ({ store } = await open());
+        const outputs = (findings: never[]) => [{ name: 'by-sex', kind: 'table' as const, sha256: 'b'.repeat(64), outcome: 'review' as const, findings }];
+        await store.append(await signedAppend(key, 1, { outcome: 'review', requester: 'Zed_50%x', outputs: outputs([finding('min_count', 'fail'), finding('zeros', 'pass')]) }));
+        await store.append(await signedAppend(key, 2, { outcome: 'review', outputs: outputs([finding('zeros', 'review')]) }));
+        await store.append(await signedAppend(key, 3, {}));
+        await store.append(await signedAppend(key, 4, { id: 'f-0002', outcome: 'release' }, { kind: 'final', references: 'd-0002', released: [] }));
+      });
+
+      it.each<[string, Record<string, unknown>, string[]]>([
+        ['a check that flagged (fail or review), not one that passed', { check: 'zeros' }, ['d-0002']],
+        ['a failing check', { check: 'min_count' }, ['d-0001']],
+        ['text, case-insensitively', { text: 'zed' }, ['d-0001']],
+        ['text with LIKE wildcards taken literally', { text: '50%x' }, ['d-0001']],
+        ['a wildcard that matches nothing literally', { text: '%z' }, []],
+        ['unsettled reviews', { kind: 'decision', outcome: 'review', unsettled: true }, ['d-0001']],
+      ])('filters by %s', async (_, filter, ids) => {
+        expect((await store.list(filter, { limit: 100 })).items.map((r) => r.decision.id)).toEqual(ids);
+      });
+
+      it('pages oldest first with a cursor', async () => {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Awaited<ReturnType<AuditStore['list']>> = await store.list({}, { cursor, limit: 3, order: 'asc' });
+          seen.push(...page.items.map((r) => r.seq));
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(seen).toEqual([1, 2, 3, 4]);
+      });
+
+      it('counts the decisions made under each rule set', async () => {
+        expect(await store.rulesetUsage()).toEqual([{ digest: RULESET_DIGEST, decisions: 3, first_used: expect.any(String), last_used: expect.any(String) }]);
+      });
+    });
+
     it('refuses a second record of one kind for a decision id with CONFLICT, leaving the chain as it was', async () => {
       const { store, refs } = await filled(2);
       await expectCode(store.append(await signedAppend(key, 2)), 'CONFLICT');

@@ -17,9 +17,9 @@ export function uniqueSchema(prefix: string): string {
   return `t_${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
-/** Drops a schema and everything in it. */
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
+/** Drops a schema and everything in it (in the test database, or the one `url` names). */
+export async function dropSchema(schema: string, url = PG_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -104,9 +104,13 @@ export interface Replicas {
  * one tokens file, as replicas behind a load balancer would (started together, so the schema
  * migration races as it would in production).
  *
+ * `opts.databaseUrl` puts them on another database than the test one (a test that takes its
+ * database away must not disturb the others); `opts.env` adds settings.
+ *
  * @example const r = await startReplicas(2, uniqueSchema('replicas')); await r.stop();
  */
-export async function startReplicas(n: number, schema: string): Promise<Replicas> {
+export async function startReplicas(n: number, schema: string, opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<Replicas> {
+  const databaseUrl = opts.databaseUrl ?? PG_URL;
   const dirs: string[] = [];
   const tmp = () => {
     const d = mkdtempSync(join(tmpdir(), 'airlock-replica-'));
@@ -116,14 +120,14 @@ export async function startReplicas(n: number, schema: string): Promise<Replicas
   const shared = tmp();
   const { path: keyFile } = await ensureDevSigningKey(shared);
   const tokens = tokenFor(shared);
-  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: PG_URL, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env });
+  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: databaseUrl, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env, ...opts.env });
   const servers = await Promise.all(Array.from({ length: n }, () => spawnServer(env())));
   return {
     servers,
     auth: tokens.auth,
     async stop() {
       await Promise.all(servers.map((s) => s.stop()));
-      await dropSchema(schema);
+      await dropSchema(schema, databaseUrl);
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { recoverableCells } from '../../src/remedies/is-recoverable.js';
 import { suppress, type SuppressionGrid } from '../../src/remedies/secondary-suppression.js';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 
 interface Truth {
   nRows: number;
@@ -79,16 +80,6 @@ function attack(t: Truth, mask: Uint8Array): Map<number, number> {
   return pinned;
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random 1–8 x 1–8 table, with margins on none, one or both axes, first or last. */
 function randomTable(rand: () => number): Truth {
   const ri = 1 + Math.floor(rand() * 8);
@@ -143,7 +134,7 @@ describe('attack test', () => {
   });
 
   it('the attacker and recoverableCells agree on random masks, and the attacker is right', () => {
-    const rand = prng(20240601);
+    const rand = seededRandom(20240601);
     let pinnedSomewhere = 0;
     for (let n = 0; n < 400; n++) {
       const t = randomTable(rand);
@@ -157,7 +148,7 @@ describe('attack test', () => {
   });
 
   it('after suppression no cell can be recovered and every primary cell stays suppressed', () => {
-    const rand = prng(7);
+    const rand = seededRandom(7);
     let secondaries = 0;
     for (let n = 0; n < 600; n++) {
       const t = randomTable(rand);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReviewState, ReviewVerdict } from '../../src/domain.js';
-import { REVIEW_STATE_VALUES, REVIEW_VERDICT_VALUES } from '../../src/domain.js';
+import type { ReviewEvent as ReviewVerdict, ReviewState } from '../../src/domain.js';
+import { REVIEW_EVENT_VALUES as REVIEW_VERDICT_VALUES, REVIEW_STATE_VALUES } from '../../src/domain.js';
 import type { ReviewPosition, ReviewTransition } from '../../src/review/review-state.js';
 import { FINAL_REVIEW_STATES, REVIEW_TRANSITIONS, isFinalReviewState, nextReviewState, reviewPosition } from '../../src/review/review-state.js';
 
@@ -47,6 +47,8 @@ describe('review state machine', () => {
     [['release'], 1, { state: 'released', approvals: 1 }],
     [['release', 'reject'], 2, { state: 'rejected', approvals: 1 }],
     [['reject'], 2, { state: 'rejected', approvals: 0 }],
+    [['release', 'return'], 2, { state: 'returned', approvals: 1 }],
+    [['return'], 2, { state: 'returned', approvals: 0 }],
     [['release', 'release'], 3, { state: 'approving', approvals: 2 }],
   ])('folds %j with %i required into %j', (verdicts, required, expected) => {
     expect(reviewPosition(verdicts, required)).toEqual(expected);

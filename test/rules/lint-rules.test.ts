@@ -85,3 +85,63 @@ describe('lintRules', () => {
     expect(lintRules(dir).problems.map((p) => p.code)).toEqual(['unreadable']);
   });
 });
+
+describe('lintRules: weakening (issue 13)', () => {
+  it.each([
+    ['threshold: 1', 'threshold: 10', '/parameters/threshold', /threshold 10 → 1 \(higher is stricter\): less strict than airlock's reference default/],
+    ['blocked_extensions: []', 'threshold: 10', '/parameters/blocked_extensions', /blocked_extensions drops \.svg, \.gph, \.pkl, \.pickle, \.joblib/],
+    ['zeros_are_disclosive: false', 'threshold: 10', '/parameters/zeros_are_disclosive', /turned off/],
+  ])('warns when default.yaml itself is weakened: %s', (param, replaced, path, message) => {
+    const r = lintRules(rulesDir({ 'default.yaml': base.replace(replaced, param === 'threshold: 1' ? param : `${replaced}\n  ${param}`) }));
+    expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([[path, 'warning', 'weaker_default']]);
+    expect(r.problems[0]!.message).toMatch(message);
+  });
+
+  it('does not warn about a default stricter than the reference', () => {
+    expect(problems(rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 15\n  blocked_extensions: [".svg", ".gph", ".pkl", ".pickle", ".joblib", ".rds"]') }))).toEqual([]);
+  });
+
+  it('reports values below a floor as errors, and the floors file among the files read', () => {
+    const r = lintRules(rulesDir({ 'floors.yaml': 'parameters:\n  threshold: 12\nchecks:\n  table: [min_count, nk_dominance]\n', 'projects/weak.yaml': 'project: weak\nchecks:\n  table: [min_count]\n' }));
+    expect(r.problems.filter((p) => p.code === 'below_floor').map((p) => `${p.file.split('/').pop()}#${p.path}`)).toEqual(['default.yaml#/parameters/threshold', 'weak.yaml#/checks/table']);
+    expect(r.errors).toBe(2);
+    expect(r.files.map((f) => f.split('/').pop())).toEqual(['default.yaml', 'weak.yaml', 'floors.yaml']);
+  });
+
+  it('reports a floors file that is not valid with its file and path', () => {
+    expect(problems(rulesDir({ 'floors.yaml': 'parameters:\n  treshold: 10\n  nk_k: 2\n' }))).toEqual(['floors.yaml#/parameters/treshold error unknown_parameter', 'floors.yaml#/parameters/nk_k error out_of_range']);
+  });
+
+  describe('against the previous rule set', () => {
+    const previous = () => rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  threshold: 20\n', 'floors.yaml': 'parameters:\n  threshold: 10\n' });
+
+    it('names every change that weakens, in the file that makes it', () => {
+      const next = rulesDir({
+        'default.yaml': base.replace('checks:\n  table: [min_count, zeros, nk_dominance]', 'checks:\n  table: [min_count, nk_dominance]').replace('l: 2', 'l: 2\n  zeros_are_disclosive: false'),
+        'projects/a.yaml': 'project: a\nparameters:\n  threshold: 12\n',
+        'floors.yaml': 'parameters:\n  threshold: 8\n',
+      });
+      const r = lintRules(next, { previous: previous() });
+      const weakened = r.problems.filter((p) => p.code === 'weakened').map((p) => `${p.file.split('/').pop()}#${p.path}: ${p.message}`);
+      expect(weakened).toEqual([
+        'default.yaml#/parameters/zeros_are_disclosive: default: zeros_are_disclosive true → false (turned off) — weaker than the previous rule set',
+        'default.yaml#/checks/table: default: checks.table drops zeros (each entry adds protection) — weaker than the previous rule set',
+        'a.yaml#/parameters/threshold: project:a: threshold 20 → 12 (higher is stricter) — weaker than the previous rule set',
+        'floors.yaml#/parameters/threshold: floors: threshold 10 → 8 (higher is stricter) — weaker than the previous rule set',
+      ]);
+      expect(r.errors).toBe(0);
+    });
+
+    it('says nothing when every change strengthens', () => {
+      const next = rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  threshold: 25\n', 'floors.yaml': 'parameters:\n  threshold: 10\n' });
+      expect(lintRules(next, { previous: previous() }).problems).toEqual([]);
+    });
+
+    it('names a removed project override as weakening what it made stricter', () => {
+      const next = rulesDir({ 'floors.yaml': 'parameters:\n  threshold: 10\n' });
+      const r = lintRules(next, { previous: previous() });
+      expect(r.problems.map((p) => p.message)).toEqual(['project:a: threshold 20 → 10 (higher is stricter) — weaker than the previous rule set']);
+      expect(r.problems[0]!.file).toMatch(/override of a removed/);
+    });
+  });
+});

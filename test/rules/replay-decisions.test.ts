@@ -157,8 +157,8 @@ describe('diffRulesets', () => {
   it('shows a project override appearing', () => {
     const next = rulesetFromContent({ default: shipped.content.default, projects: [...shipped.content.projects, { project: 'new', parameters: { threshold: 15 } }] });
     expect(diffRulesets(shipped, next)).toEqual([
-      { scope: 'project:new', path: 'override', before: false, after: true },
-      { scope: 'project:new', path: 'parameters.threshold', before: 10, after: 15 },
+      { scope: 'project:new', path: 'override', before: false, after: true, effect: 'neutral', detail: "project new's override is added" },
+      { scope: 'project:new', path: 'parameters.threshold', before: 10, after: 15, effect: 'strengthens', detail: 'threshold 10 → 15 (higher is stricter)' },
     ]);
   });
 });

@@ -40,6 +40,8 @@ interface RouteRow {
   project: ProjectRule;
   /** The request for a resource of `project`, without credentials. */
   call(url: string, project: Project): request.Test;
+  /** Audit records an accepted call appends (default 1; a return appends its comment and the final record). */
+  records?: number;
   /** For `filter` routes: the projects present in a 200 body, and whether the request narrows to `project`. */
   filter?: { projectsIn(body: unknown): string[]; narrows: boolean };
 }
@@ -108,10 +110,45 @@ const ROUTES: RouteRow[] = [
   {
     method: 'get',
     path: '/v1/decisions/:id/reviews',
-    roles: ['checker', 'auditor'],
+    roles: ['checker', 'auditor', 'submitter'],
     ok: 200,
     project: 'hide',
     call: (url, project) => request(url).get(`/v1/decisions/${ids[project]}/reviews`),
+  },
+  {
+    method: 'post',
+    path: '/v1/decisions/:id/comments',
+    roles: ['checker'],
+    ok: 201,
+    project: 'hide',
+    call: (url, project) => request(url).post(`/v1/decisions/${ids[project]}/comments`).send({ text: 'please round the counts to 5', visibility: 'private' }),
+  },
+  {
+    method: 'post',
+    path: '/v1/decisions/:id/return',
+    roles: ['checker'],
+    ok: 201,
+    records: 2,
+    project: 'hide',
+    // Each accepted return settles its decision, so every call returns a fresh one.
+    call: (url, project) => request(url).post(`/v1/decisions/${fresh[project].shift() ?? 'none-left'}/return`).send({ comment: 'please merge the small categories first' }),
+  },
+  {
+    method: 'get',
+    path: '/v1/decisions/:id/outputs/:name',
+    roles: ['checker', 'auditor'],
+    ok: 200,
+    project: 'hide',
+    call: (url, project) => request(url).get(`/v1/decisions/${ids[project]}/outputs/cost`),
+  },
+  { method: 'get', path: '/v1/rulesets', roles: ['admin', 'auditor'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/rulesets') },
+  {
+    method: 'post',
+    path: '/v1/rulesets/diff',
+    roles: ['admin', 'auditor'],
+    ok: 200,
+    project: 'none',
+    call: (url) => request(url).post('/v1/rulesets/diff').send({ before: digest, after: digest, replay: {} }),
   },
   {
     method: 'post',
@@ -123,11 +160,36 @@ const ROUTES: RouteRow[] = [
   },
 ];
 
-const PUBLIC: { method: 'get'; path: string }[] = [
-  { method: 'get', path: '/healthz' },
-  { method: 'get', path: '/readyz' },
-  { method: 'get', path: '/.well-known/jwks.json' },
+/**
+ * Routes anyone may call (no credential): their status without one, and the path openapi.yaml
+ * documents them under. The console's pages are 503 until `npm run build:ui` has run.
+ */
+const PUBLIC: { method: 'get' | 'post'; path: string; doc?: string; status: number[]; call?: (url: string) => request.Test }[] = [
+  { method: 'get', path: '/healthz', status: [200] },
+  { method: 'get', path: '/readyz', status: [200] },
+  { method: 'get', path: '/.well-known/jwks.json', status: [200] },
+  { method: 'get', path: '/v1/session', status: [200] },
+  { method: 'get', path: '/v1/session/login', status: [404] },
+  { method: 'get', path: '/v1/session/callback', status: [404] },
+  { method: 'post', path: '/v1/session/logout', status: [401] },
+  { method: 'get', path: '/v1/session/dev-identities', status: [200] },
+  { method: 'post', path: '/v1/session/dev', status: [201], call: (url) => request(url).post('/v1/session/dev').send({ identity: 'dee' }) },
+  { method: 'get', path: '/', status: [302] },
+  { method: 'get', path: '/ui', doc: '/ui/{path}', status: [302] },
+  { method: 'get', path: '/ui/*path', doc: '/ui/{path}', status: [200, 503], call: (url) => request(url).get('/ui/reviews') },
+  { method: 'get', path: '/ui/assets/*path', doc: '/ui/{path}', status: [404], call: (url) => request(url).get('/ui/assets/no-such-file.js') },
 ];
+
+/** Console sessions (dev identities) as callers: the same matrix through cookies and CSRF tokens. */
+const SESSIONS: Record<string, { identity: string; roles: Role[] }> = {
+  'session:ann': { identity: 'ann', roles: ['checker'] },
+  'session:dee': { identity: 'dee', roles: ['auditor'] },
+  'session:gus': { identity: 'gus', roles: ['admin', 'auditor'] },
+  'session:cat': { identity: 'cat', roles: ['checker', 'submitter'] },
+};
+const sessionCookies: Record<string, { cookie: string; csrf: string }> = {};
+/** Decisions needing review, one per accepted return call. */
+const fresh: Record<Project, string[]> = { p1: [], p2: [] };
 
 interface Expect {
   status: number;
@@ -139,6 +201,9 @@ interface MatrixRow {
   caller: string;
   /** Authorization header, or undefined for none. */
   header?: string;
+  /** A console session (by SESSIONS name) to call with; `csrf: false` leaves out its CSRF token. */
+  session?: string;
+  csrf?: boolean;
   project: Project;
   expect: Expect;
 }
@@ -169,6 +234,9 @@ const MATRIX: MatrixRow[] = ROUTES.flatMap((route) =>
     { route, caller: 'not a bearer header', header: `Basic ${Buffer.from('submitter-all:tok-submitter-all').toString('base64')}`, project, expect: UNAUTHENTICATED },
     { route, caller: 'empty bearer', header: 'Bearer ', project, expect: UNAUTHENTICATED },
     ...Object.entries(TOKENS).map(([name, token]) => ({ route, caller: name, header: `Bearer tok-${name}`, project, expect: expected(route, token, project) })),
+    ...Object.entries(SESSIONS).map(([name, who]) => ({ route, caller: name, session: name, project, expect: expected(route, { roles: who.roles }, project) })),
+    // A state-changing call with a session but without its CSRF token is refused before anything else.
+    ...(route.method === 'post' ? [{ route, caller: 'session:gus without CSRF token', session: 'session:gus', csrf: false, project, expect: { status: 403, code: 'CSRF_REJECTED' } }] : []),
   ]),
 );
 
@@ -202,6 +270,15 @@ beforeAll(async () => {
     const res = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(needsReview(p));
     expect([res.status, res.body.decision?.outcome]).toEqual([201, 'review']);
     ids[p] = res.body.decision.id;
+    const returns = MATRIX.filter((r) => r.route.path === '/v1/decisions/:id/return' && r.project === p).length;
+    for (let i = 0; i < returns; i++) {
+      const r = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(needsReview(p)).expect(201);
+      fresh[p].push(r.body.decision.id);
+    }
+  }
+  for (const [name, who] of Object.entries(SESSIONS)) {
+    const res = await request(s.url).post('/v1/session/dev').send({ identity: who.identity }).expect(201);
+    sessionCookies[name] = { cookie: String(res.headers['set-cookie']?.[0]).split(';')[0]!, csrf: res.body.csrf_token };
   }
   digest = s.ruleset().digest;
   before = (await s.store.list({}, { limit: 1000 })).items.length;
@@ -229,7 +306,7 @@ describe('access control over every protected route', () => {
         has403: true,
       });
     }
-    for (const r of PUBLIC) expect({ route: r.path, security: op(r.method, r.path)?.security }).toEqual({ route: r.path, security: [] });
+    for (const r of PUBLIC) expect({ route: r.path, security: op(r.method, r.doc ?? r.path)?.security }).toEqual({ route: r.path, security: [] });
   });
 
   it('gives the dev-token helper nothing when a tokens file is configured', () => {
@@ -241,17 +318,22 @@ describe('access control over every protected route', () => {
     async (_route, _caller, _project, _status, row) => {
       const req = row.route.call(s.url, row.project);
       if (row.header !== undefined) req.set('authorization', row.header);
+      if (row.session !== undefined) {
+        const sc = sessionCookies[row.session]!;
+        req.set('cookie', sc.cookie);
+        if (row.csrf !== false) req.set('x-csrf-token', sc.csrf);
+      }
       const res = await req;
       expect({ status: res.status, code: res.body?.code }).toEqual({ status: row.expect.status, code: row.expect.code });
       if (row.expect.code) {
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.body).not.toHaveProperty('decision');
       }
-      if (res.status === 201) accepted++;
+      if (res.status === 201) accepted += row.route.records ?? 1;
       const filter = row.route.filter;
       if (res.status === 200 && filter) {
         // Exactly the projects asked for that the token covers: both projects hold matching records.
-        const token = TOKENS[row.caller]!;
+        const token = TOKENS[row.caller] ?? { projects: undefined };
         const wanted = (filter.narrows ? [row.project] : (['p1', 'p2'] as const)).filter((p) => !token.projects || token.projects.includes(p));
         expect([...new Set(filter.projectsIn(res.body))].sort()).toEqual(wanted);
       }
@@ -263,8 +345,12 @@ describe('access control over every protected route', () => {
     expect((await s.store.list({}, { limit: 1000 })).items.length).toBe(before + accepted);
   });
 
-  it.each(PUBLIC.map((r) => [r.path]))('%s needs no token, and ignores an unknown one', async (path) => {
-    await request(s.url).get(path).expect(200);
+  it.each(PUBLIC.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s needs no credential', async (_name, r) => {
+    const res = await (r.call ? r.call(s.url) : request(s.url)[r.method](r.path));
+    expect(r.status).toContain(res.status);
+  });
+
+  it.each(PUBLIC.filter((r) => r.method === 'get' && r.status.join() === '200').map((r) => [r.path]))('%s ignores an unknown bearer token', async (path) => {
     await request(s.url).get(path).set('authorization', 'Bearer tok-nobody').expect(200);
   });
 });

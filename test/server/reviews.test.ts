@@ -140,7 +140,7 @@ describe('human review', () => {
     expect((await review(d.decision.id, 'audit', 'release').expect(403)).body.code).toBe('FORBIDDEN');
     expect((await request(s.url).post(`/v1/decisions/${d.decision.id}/reviews`).send({ verdict: 'release', justification: 'x'.repeat(20) }).expect(401)).body.code).toBe('UNAUTHENTICATED');
     expect((await review(d.decision.id, 'ann', 'maybe').expect(400)).body.code).toBe('INVALID_REQUEST');
-    expect((await review(d.decision.id, 'ann', 'release', 'ok').expect(400)).body.code).toBe('INVALID_REQUEST');
+    expect((await review(d.decision.id, 'ann', 'release', 'ok').expect(422)).body.code).toBe('COMMENT_REQUIRED');
     expect((await request(s.url).get('/v1/reviews').set(as('portal')).expect(403)).body.code).toBe('FORBIDDEN');
   });
 });

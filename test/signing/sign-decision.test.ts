@@ -82,4 +82,18 @@ describe('signDecision', () => {
       code: 'INTERNAL',
     });
   });
+
+  it('refuses a decision larger than it signs and records (DECISION_TOO_LARGE), before base64 or a signature', async () => {
+    const big = sampleDecision(3, { requester: 'é'.repeat(600) });
+    const size = Buffer.byteLength(JSON.stringify(big));
+    await expect(signDecision(big, key, { maxBytes: size - 1200 })).rejects.toMatchObject({ code: 'DECISION_TOO_LARGE', message: expect.stringMatching(/bytes/) });
+    // Counted in UTF-8 bytes, not UTF-16 units: 600 × 'é' is 1,200 bytes.
+    await expect(signDecision(big, key, { maxBytes: JSON.stringify(big).length + 100 })).rejects.toMatchObject({ code: 'DECISION_TOO_LARGE' });
+    expect((await signDecision(big, key, { maxBytes: size + 100 })).split('.')).toHaveLength(3);
+  });
+
+  it('calls an infinite value computed from finite input VALUE_OVERFLOW, naming where it is', async () => {
+    const d = sampleDecision(4, { outputs: [{ name: 'x', kind: 'table', sha256: '', outcome: 'release', findings: [], total: Number.POSITIVE_INFINITY }] });
+    await expect(signDecision(d, key)).rejects.toMatchObject({ code: 'VALUE_OVERFLOW', details: [{ pointer: '/outputs/0/total' }] });
+  });
 });

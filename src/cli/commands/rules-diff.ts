@@ -1,6 +1,9 @@
 /**
  * `airlock rules diff OLD_DIR NEW_DIR [--replay …]`: what a rule change changes, before it is
- * merged. Without `--replay`, the differing parameters and check lists per project. With
+ * merged. Without `--replay`, the differing parameters and check lists per project, each
+ * marked by its effect on protection (`WEAKENS`, `strengthens`, `neutral`, `unknown`), the
+ * moved governance floors, and whatever in NEW is below its floors (the service would refuse
+ * it: exit 1). `--fail-on-weaken` exits 1 when any change weakens protection (or may). With
  * `--replay`, every decision in the audit store (SQLite `--data-dir`, or PostgreSQL
  * `--database-url` [`--schema`]) is re-evaluated from its stored evidence under OLD and under
  * NEW, and the decisions whose outcome would change are listed with the checks and cells that
@@ -10,33 +13,44 @@
  */
 import { resolve } from 'node:path';
 import { replayDecisions } from '../../rules/replay-decisions.js';
-import { diffRulesets } from '../../rules/diff-rulesets.js';
-import { loadRuleset } from '../../rules/load-ruleset.js';
+import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
+import { inspectRuleset } from '../../rules/load-ruleset.js';
+import type { Effect } from '../../rules/protection-direction.js';
 import { openCliStore, STORE_FLAGS } from '../open-cli-store.js';
 import { parseArgs } from '../parse-args.js';
 
 const USAGE =
-  'usage: airlock rules diff OLD_DIR NEW_DIR [--replay [--data-dir DIR | --database-url URL] [--schema S] [--project P] [--from ISO] [--to ISO]] [--fail-on-change] [--json]\n';
+  'usage: airlock rules diff OLD_DIR NEW_DIR [--floors FILE] [--replay [--data-dir DIR | --database-url URL] [--schema S] [--project P] [--from ISO] [--to ISO]] [--fail-on-change] [--fail-on-weaken] [--json]\n';
+
+const MARK: Record<Effect, string> = { weakens: 'WEAKENS', strengthens: 'strengthens', neutral: 'neutral', unknown: 'unknown' };
 
 const short = (digest: string) => digest.slice(0, 12);
-const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? '(none)' : Array.isArray(v) ? `[${v.join(', ')}]` : JSON.stringify(v));
 
 export async function run(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, replay: 'boolean', project: 'string', from: 'string', to: 'string', 'fail-on-change': 'boolean', json: 'boolean' });
+  const a = parseArgs(args, { ...STORE_FLAGS, replay: 'boolean', project: 'string', from: 'string', to: 'string', 'fail-on-change': 'boolean', 'fail-on-weaken': 'boolean', floors: 'string', json: 'boolean' });
   const [oldDir, newDir] = a._;
   if (!oldDir || !newDir || a._.length > 2) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const before = loadRuleset(resolve(oldDir));
-  const after = loadRuleset(resolve(newDir));
+  // Both sides are read whatever their floors say: the diff reports what NEW is below, it does not stop at it.
+  const before = inspectRuleset(resolve(oldDir)).ruleset;
+  const inspected = inspectRuleset(resolve(newDir), typeof a.floors === 'string' ? { floorsFile: resolve(a.floors) } : {});
+  const after = inspected.ruleset;
+  const belowFloors = inspected.violations;
   const changes = diffRulesets(before, after);
+  const weakening = weakenings(changes);
   const out: string[] = [`rules: ${before.name} ${before.version} (${short(before.digest)}) → ${after.name} ${after.version} (${short(after.digest)})`];
   if (changes.length === 0) out.push('  no differences');
-  for (const c of changes) out.push(`  ${c.scope.padEnd(20)} ${c.path}: ${show(c.before)} → ${show(c.after)}`);
+  for (const c of changes) out.push(`  ${MARK[c.effect].padEnd(11)} ${c.scope.padEnd(20)} ${c.path}: ${show(c.before)} → ${show(c.after)}  — ${c.detail}`);
+  if (changes.length) out.push(`${weakening.length} of ${changes.length} changes weaken protection or may`);
+  for (const v of belowFloors) out.push(`BELOW FLOOR ${v.file}#${v.path}: ${v.message}`);
+  if (belowFloors.length) out.push(`${newDir} is below its governance floors (${inspected.floors?.file}): a service would refuse it`);
+  const failed = belowFloors.length > 0 || (a['fail-on-weaken'] === true && weakening.length > 0);
   if (!a.replay) {
-    process.stdout.write(a.json ? `${JSON.stringify({ changes }, null, 2)}\n` : `${out.join('\n')}\n`);
-    return a['fail-on-change'] && changes.length > 0 ? 1 : 0;
+    process.stdout.write(a.json ? `${JSON.stringify({ changes, below_floor: belowFloors }, null, 2)}\n` : `${out.join('\n')}\n`);
+    return failed || (a['fail-on-change'] && changes.length > 0) ? 1 : 0;
   }
 
   const { store } = await openCliStore(a);
@@ -49,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
       to: str(a.to),
     });
     if (a.json) {
-      process.stdout.write(`${JSON.stringify({ changes, replay: report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ changes, below_floor: belowFloors, replay: report }, null, 2)}\n`);
     } else {
       out.push(
         `replay (${store.backend}): ${report.scanned} decisions, ${report.fully_replayed} fully replayed; ${report.changed.length} would change outcome`,
@@ -71,7 +85,7 @@ export async function run(args: string[]): Promise<number> {
       }
       process.stdout.write(`${out.join('\n')}\n`);
     }
-    return a['fail-on-change'] && report.changed.length > 0 ? 1 : 0;
+    return failed || (a['fail-on-change'] && report.changed.length > 0) ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -1,7 +1,10 @@
 /**
  * `airlock rules lint|test|diff`: the governance team's tools for changing rules safely.
- * - `lint DIR [--strict] [--json]`: every problem in every rule file, with file and path;
- *   exit 1 on any error (on any warning too with `--strict`).
+ * - `lint DIR [--floors FILE] [--previous OLD_DIR] [--strict] [--json]`: every problem in every
+ *   rule file (and the floors file), with file and path — values below a governance floor are
+ *   errors; a default weaker than the reference defaults, and with `--previous` every change
+ *   that weakens protection, are warnings; exit 1 on any error (on any warning too with
+ *   `--strict`).
  * - `test DIR [--tests TESTS_DIR] [--require-coverage] [--json]`: run `DIR/tests/*.yaml`
  *   through the engine; prints `N passed, M failed`; exit 1 on any failure (or, with
  *   `--require-coverage`, when a registered check is exercised by no test).
@@ -15,19 +18,22 @@ import { runRuleTests } from '../../rules/test-rules.js';
 import { parseArgs } from '../parse-args.js';
 
 const USAGE = `usage:
-  airlock rules lint DIR [--strict] [--json]
+  airlock rules lint DIR [--floors FILE] [--previous OLD_DIR] [--strict] [--json]
   airlock rules test DIR [--tests TESTS_DIR] [--require-coverage] [--json]
-  airlock rules diff OLD_DIR NEW_DIR --replay [--data-dir DIR | --database-url URL] [--project P] [--from ISO] [--to ISO] [--json]
+  airlock rules diff OLD_DIR NEW_DIR [--floors FILE] [--fail-on-weaken] [--fail-on-change] [--replay [--data-dir DIR | --database-url URL] [--project P] [--from ISO] [--to ISO]] [--json]
 `;
 
 async function lint(args: string[]): Promise<number> {
-  const a = parseArgs(args, { strict: 'boolean', json: 'boolean' });
+  const a = parseArgs(args, { strict: 'boolean', json: 'boolean', floors: 'string', previous: 'string' });
   const dir = a._[0];
   if (!dir) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const report = lintRules(resolve(dir));
+  const report = lintRules(resolve(dir), {
+    ...(typeof a.floors === 'string' ? { floorsFile: resolve(a.floors) } : {}),
+    ...(typeof a.previous === 'string' ? { previous: resolve(a.previous) } : {}),
+  });
   if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     for (const p of report.problems) process.stdout.write(`${formatLintProblem(p)}\n`);

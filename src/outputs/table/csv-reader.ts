@@ -11,7 +11,9 @@
  * blank lines (no bytes at all) are not records, wherever they are.
  *
  * Error messages and details name lines and columns, never cell values: microdata must not
- * reach logs.
+ * reach logs. A field that is read (a requested column, or the header) may be at most
+ * `MAX_FIELD_BYTES` long, and a label at most `MAX_LABEL_LENGTH` code points
+ * (`FIELD_TOO_LARGE`): a field is never held beyond that, however long it runs on.
  *
  * @example
  * const r = new CsvReader({ categories: ['region'], numbers: ['income'] });
@@ -19,6 +21,8 @@
  * const data = r.finish(); // data.nRows, data.columns.get('region')
  */
 import { AirlockError } from '../../errors.js';
+import { longerThan } from '../../lib/code-points.js';
+import { MAX_FIELD_BYTES, MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
 import { normaliseRequest } from './normalise-request.js';
 import { NOT_A_NUMBER, parseMeasureBytes } from './parse-measure.js';
@@ -351,14 +355,14 @@ export class CsvReader {
           end = j;
           i = j + 1;
         }
-        if (f < last ? c !== COMMA : c !== LF && c !== CR) {
+        if ((f < last ? c !== COMMA : c !== LF && c !== CR) || (role !== R_SKIP && end - start > MAX_FIELD_BYTES)) {
           i = recordStart;
           break records;
         }
         if (role === R_CATEGORY) {
           const slot = slots[f];
           const code = end > start ? dicts[slot].find(buf, start, end, h) : -1;
-          if (code === -2) {
+          if (code < -1) {
             i = recordStart;
             break records;
           }
@@ -441,6 +445,7 @@ export class CsvReader {
     this.usePend = true;
     if (this.role === R_SKIP) return;
     const len = end - start;
+    if (this.pendLen + len > MAX_FIELD_BYTES) throw this.fieldTooLarge();
     if (this.pendLen + len > this.pend.length) {
       const bigger = new Uint8Array(Math.max(this.pend.length * 2, this.pendLen + len));
       bigger.set(this.pend.subarray(0, this.pendLen));
@@ -462,10 +467,12 @@ export class CsvReader {
       end = this.pendLen;
       this.pendLen = 0;
     }
+    if (role !== R_SKIP && end - start > MAX_FIELD_BYTES) throw this.fieldTooLarge();
     if (role === R_CATEGORY) {
       let code = -1;
       if (end > start) {
         code = this.catDicts[this.slot].code(buf, start, end);
+        if (code === TOO_LONG) throw this.fieldTooLarge();
         if (code < 0) throw unparseable(this.recordLine, 'a field is not valid UTF-8');
       }
       this.catCodes[this.slot][this.nRows] = code;
@@ -482,8 +489,17 @@ export class CsvReader {
     } else if (role === R_HEADER) {
       const name = decodeUtf8(buf, start, end);
       if (name === null) throw unparseable(this.recordLine, 'the header is not valid UTF-8');
+      if (longerThan(name, MAX_LABEL_LENGTH)) throw this.fieldTooLarge();
       this.headerFields.push(name);
     }
+  }
+
+  /** The field being read is too long: where it is, never what it holds. */
+  private fieldTooLarge(): AirlockError {
+    const column = this.role === R_HEADER ? null : this.role === R_NUMBER ? this.request.numbers[this.slot] : this.request.categories[this.slot];
+    const where = `line ${this.recordLine}${column === null || column === undefined ? ' (the header)' : `, column ${JSON.stringify(column)}`}`;
+    const what = `longer than ${MAX_LABEL_LENGTH} characters (${MAX_FIELD_BYTES} bytes)`;
+    return new AirlockError('FIELD_TOO_LARGE', `${where}: a field is ${what}`, [{ line: this.recordLine, ...(column ? { column } : {}), message: `field ${what}` }]);
   }
 
   private setHeader(): void {
@@ -624,7 +640,7 @@ class ByteDict {
   private table = new Int32Array(64).fill(-1);
   private mask = 63;
 
-  /** Code of the value `buf[start, end)`, adding it if new; −2 if it is not valid UTF-8. */
+  /** Code of the value `buf[start, end)`, adding it if new; −2 if it is not valid UTF-8, TOO_LONG (−3) above MAX_LABEL_LENGTH code points. */
   code(buf: Uint8Array, start: number, end: number): number {
     let h = FNV_OFFSET;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
@@ -652,6 +668,7 @@ class ByteDict {
     }
     const label = decodeUtf8(buf, start, end);
     if (label === null) return -2;
+    if (longerThan(label, MAX_LABEL_LENGTH)) return TOO_LONG;
     return this.add(buf, start, end, h, slot, label);
   }
 
@@ -690,6 +707,9 @@ class ByteDict {
     this.mask = mask;
   }
 }
+
+/** What `ByteDict.find` returns for a label longer than MAX_LABEL_LENGTH code points. */
+const TOO_LONG = -3;
 
 function decodeUtf8(buf: Uint8Array, start: number, end: number): string | null {
   try {

@@ -12,6 +12,8 @@
  * // { nRows: 2, columns: Map { 'sex' → codes [0, 1], dict ['F', 'M']; 'income' → [10, NaN] } }
  */
 import { AirlockError } from '../../errors.js';
+import { longerThan } from '../../lib/code-points.js';
+import { MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
 import { normaliseRequest } from './normalise-request.js';
 import { NOT_A_NUMBER, parseMeasure } from './parse-measure.js';
@@ -99,6 +101,11 @@ function categoryCode(v: unknown, dict: Map<string, number>, r: number, name: st
   if (label === '') return -1;
   let code = dict.get(label);
   if (code === undefined) {
+    if (longerThan(label, MAX_LABEL_LENGTH)) {
+      throw new AirlockError('FIELD_TOO_LARGE', `row ${r}, column ${JSON.stringify(name)}: a label is longer than ${MAX_LABEL_LENGTH} characters`, [
+        { pointer: pointer(r, name), column: name, message: `longer than ${MAX_LABEL_LENGTH} characters` },
+      ]);
+    }
     code = dict.size;
     dict.set(label, code);
   }

@@ -21,6 +21,7 @@ import type { Columnar, ColumnRequest } from './columnar.js';
 import { readCsv } from './csv-reader.js';
 import { readJsonRows } from './json-rows-reader.js';
 import { buildTable } from './build-table.js';
+import { assertFiniteTable } from './finite-table.js';
 import { publishableCsv } from './publishable-csv.js';
 import type { CellsTableInput } from './table-from-cells.js';
 import { tableFromCells } from './table-from-cells.js';
@@ -81,6 +82,7 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     }
     const t = tableFromCells({ statistic: out.statistic ?? 'frequency', cells: out.cells }, topK, ctx.pointer);
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
+    assertFiniteTable(t, ctx.pointer, { computed: false });
     return t;
   }
   if (out.microdata === undefined || out.spec === undefined) {
@@ -88,7 +90,9 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
   }
   const spec = normaliseSpec(out.spec, `${ctx.pointer}/spec`);
   const data = readMicrodata(out.microdata, { categories: [...spec.index, ...spec.columns], numbers: spec.values ? [spec.values] : [] }, ctx);
-  return buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells });
+  const t = buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells });
+  assertFiniteTable(t, ctx.pointer, { computed: true });
+  return t;
 }
 
 const tableJsonCache = new WeakMap<CellTable, Record<string, unknown>>();

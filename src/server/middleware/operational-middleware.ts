@@ -13,7 +13,7 @@ import type express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import { corsPolicy } from './cors-policy.js';
-import { rateLimitPerCaller } from './rate-limit.js';
+import { rateLimitPerCaller, type RateLimitOptions } from './rate-limit.js';
 import { requestId } from './request-id.js';
 import { requestLogging } from './request-logging.js';
 import { requestMetrics } from './request-metrics.js';
@@ -22,12 +22,16 @@ import { securityHeaders } from './security-headers.js';
 
 export type OperationalConfig = Pick<Config, 'corsOrigins' | 'rateLimit' | 'rateWindowMs' | 'requestTimeoutMs' | 'trustProxy'>;
 
-export function installOperationalMiddleware(app: express.Express, config: Readonly<OperationalConfig>, logger: Logger): void {
+/**
+ * Installs the middleware; `identify` (a bearer token → its caller's name, or null) lets the
+ * rate limit tell callers from unauthenticated requests, which count against their address.
+ */
+export function installOperationalMiddleware(app: express.Express, config: Readonly<OperationalConfig>, logger: Logger, identify?: RateLimitOptions['identify']): void {
   app.set('trust proxy', config.trustProxy);
   app.use(requestId(), requestLogging(logger), requestMetrics(), securityHeaders());
   const cors = corsPolicy(config.corsOrigins);
   if (cors) app.use(cors);
   app.use(requestTimeout(config.requestTimeoutMs));
-  const limit = rateLimitPerCaller({ limit: config.rateLimit, windowMs: config.rateWindowMs, logger });
+  const limit = rateLimitPerCaller({ limit: config.rateLimit, windowMs: config.rateWindowMs, logger, ...(identify ? { identify } : {}) });
   if (limit) app.use(limit);
 }

@@ -3,9 +3,14 @@
  * the limit a request gets `429 RATE_LIMITED` as problem+json with `Retry-After` (seconds) and
  * the standard `RateLimit`/`RateLimit-Policy` headers.
  *
- * The caller is the authenticated token's name (`res.locals.caller.name`) when auth has run;
- * before it, the SHA-256 of the presented bearer token, so the limit is per token wherever this
- * middleware sits; only requests without a token fall back to the client address.
+ * The caller is the authenticated token's name: `res.locals.caller.name` when auth has run,
+ * or, before it, the name of the configured token the bearer token matches. Every request
+ * that does not authenticate — no token, a malformed header, or a token airlock does not
+ * know — counts against its client address (`trust proxy` decides which address that is;
+ * IPv6 by /56), so random bearer tokens share one limit instead of each opening a new one.
+ *
+ * Memory is bounded: at most `maxKeys` counters (`BoundedRateStore`); beyond that, newcomers
+ * share one overflow counter.
  *
  * Counters live in this process: with N replicas behind a round-robin balancer a caller may
  * make up to N × limit requests per window in total.
@@ -14,13 +19,12 @@
  * const limit = rateLimitPerCaller({ limit: 600, windowMs: 60_000, logger });
  * if (limit) app.use(limit);
  */
-import { bearerToken } from '../../auth/authenticate.js';
-import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { AirlockError } from '../../errors.js';
 import { sendProblem } from '../error-handler.js';
+import { BoundedRateStore } from './bounded-rate-store.js';
 
 export interface RateLimitOptions {
   /** Requests per caller per window; 0 turns limiting off. */
@@ -29,14 +33,21 @@ export interface RateLimitOptions {
   logger: Logger;
   /** Paths never limited (load-balancer probes). */
   exempt?: readonly string[];
+  /** The configured token's name for an `Authorization` header value, or null when it does not authenticate. */
+  identify?: (authorization: string | undefined) => string | null;
+  /** Most counters kept (default `DEFAULT_MAX_RATE_KEYS`). */
+  maxKeys?: number;
 }
 
-/** Who a request counts against. Exported for tests. */
-export function callerKey(req: Request, res: Response): string {
-  const name = (res.locals.caller as { name?: string } | undefined)?.name;
+/**
+ * Who a request counts against: `caller:NAME` for an authenticated caller, otherwise
+ * `ip:ADDRESS`. Exported for tests.
+ *
+ * @example callerKey(req, res, identify) // 'ip:203.0.113.7' for a random bearer token
+ */
+export function callerKey(req: Request, res: Response, identify?: RateLimitOptions['identify']): string {
+  const name = (res.locals.caller as { name?: string } | undefined)?.name ?? identify?.(req.get('authorization'));
   if (name) return `caller:${name}`;
-  const token = bearerToken(req.get('authorization'));
-  if (token) return `token:${createHash('sha256').update(token).digest('hex')}`;
   return `ip:${ipKeyGenerator(req.ip ?? '')}`;
 }
 
@@ -49,7 +60,8 @@ export function rateLimitPerCaller(opts: RateLimitOptions): RequestHandler | nul
     limit: opts.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: callerKey,
+    keyGenerator: (req, res) => callerKey(req, res, opts.identify),
+    store: new BoundedRateStore({ maxKeys: opts.maxKeys }),
     skip: (req) => exempt.has(req.path),
     handler: (req, res) => {
       sendProblem(res, new AirlockError('RATE_LIMITED', `more than ${opts.limit} requests in ${Math.ceil(opts.windowMs / 1000)} s; retry after Retry-After seconds`), req.originalUrl);

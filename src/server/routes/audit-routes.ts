@@ -13,6 +13,7 @@ import { exportJsonl } from '../../audit/export-jsonl.js';
 import { verifyAudit } from '../../audit/verify-chain.js';
 import { mayAccessProject } from '../../auth/authorize.js';
 import { callerOf } from '../../auth/require-role.js';
+import type { Caller } from '../../auth/authenticate.js';
 import { OUTCOME_VALUES, type Outcome } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import type { Jwks } from '../../signing/jwks.js';
@@ -23,6 +24,11 @@ export interface AuditRouteDeps {
   jwks(): Jwks;
   /** Middleware that authenticates an auditor (`requireRole(tokens, 'auditor')`). */
   auditor: RequestHandler;
+  /**
+   * Of these records, the ids the caller may not see yet: other checkers' votes and comments on
+   * reviews an auditor who is also a checker may still vote on (blinded review).
+   */
+  hidden?(caller: Caller, records: readonly StoredRecord[]): Promise<Set<string>>;
 }
 
 /** The `{ decision, signature, audit }` shape every decision read returns, as the POST did. */
@@ -74,10 +80,14 @@ export function registerAuditRoutes(app: Express, deps: AuditRouteDeps): void {
         from: isoTime(q.from, 'from'),
         to: isoTime(q.to, 'to'),
         kind: one(q.kind, 'kind'),
+        check: one(q.check, 'check'),
+        text: one(q.text, 'text'),
         projects: projectsOf(res),
       };
+      if (filter.text !== undefined && filter.text.length > 200) throw new AirlockError('INVALID_REQUEST', 'text may be at most 200 characters', [{ pointer: 'text', message: 'too long' }]);
       const page = await deps.store.list(filter, { cursor: one(q.cursor, 'cursor') ?? null, limit });
-      res.json({ items: page.items.map(decisionResponse), next_cursor: page.next_cursor });
+      const hidden = deps.hidden ? await deps.hidden(callerOf(res), page.items) : new Set<string>();
+      res.json({ items: page.items.filter((r) => !hidden.has(r.decision.id)).map(decisionResponse), next_cursor: page.next_cursor });
     }),
   );
 
@@ -87,8 +97,8 @@ export function registerAuditRoutes(app: Express, deps: AuditRouteDeps): void {
     route(async (req, res) => {
       const id = String(req.params.id);
       const r = await deps.store.get(id);
-      // A record of a project the caller may not see is answered exactly like a missing one.
-      if (!r || !mayAccessProject(callerOf(res), r.decision.project)) throw new AirlockError('NOT_FOUND', `no decision ${id}`);
+      // A record of a project the caller may not see, or a blinded vote or comment, is answered exactly like a missing one.
+      if (!r || !mayAccessProject(callerOf(res), r.decision.project) || (deps.hidden && (await deps.hidden(callerOf(res), [r])).has(r.decision.id))) throw new AirlockError('NOT_FOUND', `no decision ${id}`);
       res.json(decisionResponse(r));
     }),
   );
@@ -107,6 +117,8 @@ export function registerAuditRoutes(app: Express, deps: AuditRouteDeps): void {
     deps.auditor,
     route(async (req, res) => {
       if (projectsOf(res)) throw new AirlockError('FORBIDDEN', 'exporting the chain needs an auditor token for all projects');
+      // The export holds every vote and comment: a checker could read the votes of a review before casting theirs.
+      if (callerOf(res).roles.includes('checker')) throw new AirlockError('FORBIDDEN', 'exporting the chain needs an auditor who is not also an output checker (votes are blinded until each checker has voted)');
       const from = Number(one(req.query.from_seq, 'from_seq') ?? '1');
       if (!Number.isInteger(from) || from < 1) throw new AirlockError('INVALID_REQUEST', 'from_seq must be a positive integer');
       res.status(200).type('application/x-ndjson');

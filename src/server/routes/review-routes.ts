@@ -11,8 +11,10 @@ import { MAX_PAGE_LIMIT } from '../../audit/audit-store.js';
 import { callerOf } from '../../auth/require-role.js';
 import { AirlockError } from '../../errors.js';
 import { schemaValidator } from '../../api/openapi.js';
-import type { ReviewRequest, ReviewService } from '../../review/review-service.js';
-import { route } from '../route.js';
+import type { CommentRequest, ReviewRequest, ReviewService } from '../../review/review-service.js';
+import type { ReviewOutputs } from '../../review/review-outputs.js';
+import { mayAccessProject } from '../../auth/authorize.js';
+import { requireJson, route } from '../route.js';
 
 export interface ReviewRouteDeps {
   reviews: ReviewService;
@@ -20,11 +22,18 @@ export interface ReviewRouteDeps {
   checker: RequestHandler;
   /** Authenticates who may read review states (checkers and auditors). */
   reader: RequestHandler;
+  /** Authenticates who may read a review's state: checkers, auditors, and submitters (the researcher's view: public comments once settled). */
+  statusReader?: RequestHandler;
   /** The JSON body parser (with the configured limit). */
   json: RequestHandler;
+  /** Outputs kept for checkers to preview, when the service keeps them. */
+  outputs?: ReviewOutputs | null;
 }
 
 const validateReview = schemaValidator('ReviewRequest');
+const validateComment = schemaValidator('CommentRequest');
+const validateReturn = schemaValidator('ReturnRequest');
+
 
 function pageLimit(q: unknown): number {
   if (q === undefined) return 50;
@@ -41,24 +50,47 @@ export function registerReviewRoutes(app: Express, deps: ReviewRouteDeps): void 
     deps.checker,
     route(async (req, res) => {
       const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : null;
-      res.json(await deps.reviews.queue(callerOf(res), { cursor, limit: pageLimit(req.query.limit) }));
+      const project = typeof req.query.project === 'string' && req.query.project !== '' ? req.query.project : undefined;
+      res.json(await deps.reviews.queue(callerOf(res), { cursor, limit: pageLimit(req.query.limit), ...(project ? { project } : {}) }));
     }),
   );
   app.get(
     '/v1/decisions/:id/reviews',
-    deps.reader,
+    deps.statusReader ?? deps.reader,
     route(async (req, res) => {
       res.json(await deps.reviews.status(callerOf(res), String(req.params.id)));
     }),
   );
-  app.post(
-    '/v1/decisions/:id/reviews',
-    deps.checker,
-    (req, _res, next) => next(req.is('application/json') ? undefined : new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'send application/json')),
-    deps.json,
+  // A checker's signed act on a decision under review: a vote, a comment, a return to the researcher.
+  const act = (path: string, validate: (body: unknown) => void, fn: (caller: ReturnType<typeof callerOf>, id: string, body: never) => Promise<unknown>) =>
+    app.post(
+      path,
+      deps.checker,
+      requireJson,
+      deps.json,
+      route(async (req, res) => {
+        validate(req.body);
+        res.status(201).json(await fn(callerOf(res), String(req.params.id), req.body as never));
+      }),
+    );
+  act('/v1/decisions/:id/reviews', validateReview, (caller, id, body: ReviewRequest) => deps.reviews.review(caller, id, body));
+  act('/v1/decisions/:id/comments', validateComment, (caller, id, body: CommentRequest) => deps.reviews.comment(caller, id, body));
+  act('/v1/decisions/:id/return', validateReturn, (caller, id, body: { comment?: string }) => deps.reviews.giveBack(caller, id, body));
+  app.get(
+    '/v1/decisions/:id/outputs/:name',
+    deps.reader,
     route(async (req, res) => {
-      validateReview(req.body);
-      res.status(201).json(await deps.reviews.review(callerOf(res), String(req.params.id), req.body as ReviewRequest));
+      const caller = callerOf(res);
+      const id = String(req.params.id);
+      const name = String(req.params.name);
+      // NOT_FOUND for an unknown decision or one outside the caller's projects, as everywhere.
+      const original = await deps.reviews.original(caller, id);
+      const output = original.decision.outputs.find((o) => o.name === name);
+      if (!output || !mayAccessProject(caller, original.decision.project)) throw new AirlockError('NOT_FOUND', `decision ${id} has no output "${name}"`);
+      const kept = deps.outputs ? await deps.outputs.get(id, name, output.sha256) : null;
+      if (!kept) throw new AirlockError('NOT_FOUND', `the output "${name}" is not kept for preview: the review is settled, the decision did not need review, it was too large or a streamed CSV upload`);
+      res.setHeader('cache-control', 'no-store');
+      res.json(kept);
     }),
   );
 }

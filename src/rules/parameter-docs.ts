@@ -1,0 +1,28 @@
+/**
+ * What each rule-set parameter means, in words a governance team reads: the console's
+ * governance page shows it beside each value. Typed against `Parameters`, so a parameter added
+ * without its meaning is a compile error, not a blank on the page.
+ *
+ * @example PARAMETER_MEANINGS.threshold // 'Smallest number of contributors …'
+ */
+import type { Parameters } from './parameters.js';
+
+export const PARAMETER_MEANINGS: Readonly<Record<keyof Parameters, string>> = {
+  threshold: 'Smallest number of contributors a published cell, bin, bar, risk set or statistic may rest on (min_count); also the smallest difference between two releases that differencing lets through, and the survival-step minimum.',
+  zeros_are_disclosive: 'Whether an empty cell in a frequency or count table fails (zeros): a zero can say that nobody in a group has a condition.',
+  nk_n: 'How many of the largest contributions the (n,k) dominance rule adds up.',
+  nk_k: 'Largest share of a cell total that the n largest contributions may make up (nk_dominance); 0.90 means 90%.',
+  p: 'p% rule: the rest of a cell must leave the largest contribution uncertain by at least this fraction (0.10 = 10%).',
+  check_missing_values: 'Whether cells with missing measure values go to review (missing).',
+  dof_threshold: 'Smallest residual degrees of freedom of a regression or a std table (residual_dof).',
+  round_base: 'Base released counts must be multiples of, when the rounding check is on (rounding).',
+  saturation: 'Largest ratio of parameters to observations a regression may have (saturation).',
+  min_samples_leaf: 'Smallest leaf a tree model may have (tree_leaf_size).',
+  k: 'Smallest equivalence class of a record-level output over its quasi-identifiers (k_anonymity).',
+  l: 'Fewest distinct sensitive values each such class must hold (l_diversity).',
+  blocked_extensions: 'File extensions that never leave (file_type), also inside compressed names.',
+  instance_based_families: 'Model families that store their training records and so cannot leave (instance_based).',
+  unsafe_model_formats: 'Model file formats that run code when loaded and fail (model_format).',
+  safe_model_formats: 'Model file formats that are data only and pass model_format (any other format: review).',
+  tree_model_families: 'Model families built from decision trees, whose leaf size tree_leaf_size checks.',
+};
