@@ -171,8 +171,11 @@ def test_an_exception_goes_to_review_and_two_checkers_release_it(server, client:
     assert first["state"] == "approving" and first["final"] is None
     second = Airlock(server.url, server.tokens["checker-2"]).review(d.id, "release", "Agreed: hospital-level counts, no patient identifiable.")
     assert second["state"] == "released" and second["final"]["decision"]["outcome"] == "release"
-    status = client.review_status(d.id)
-    assert status["state"] == "released" and len(status["reviews"]) == 2
+    # The researcher sees the outcome, never the votes; an auditor sees every signed vote.
+    mine = client.review_status(d.id)
+    assert mine["state"] == "released" and mine["reviews"] == []
+    audited = Airlock(server.url, server.tokens["auditor-only"]).review_status(d.id)
+    assert audited["state"] == "released" and len(audited["reviews"]) == 2
     # Verdicts and the final record are signed like decisions.
     assert client.verify(second["final"]).outcome == "release"
     # A checker cannot judge twice; the error carries the code.
