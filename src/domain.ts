@@ -91,10 +91,14 @@ export const CHECK_IDS = {
   k_anonymity: 'k_anonymity',
   /** Record-level outputs: equivalence classes with fewer than `l` sensitive values. */
   l_diversity: 'l_diversity',
-  /** Blocked file extensions. */
+  /** Blocked file types, by extension or by content (also inside archives and compression). */
   file_type: 'file_type',
-  /** CSV cells that a spreadsheet would execute as formulas. */
+  /** Delimited-text cells that a spreadsheet would execute as formulas. */
   formula_cells: 'formula_cells',
+  /** A file's content is checked by a person (review, with its profile as evidence) unless governance auto-releases its type. */
+  file_content: 'file_content',
+  /** Columns, variables, labels or terms that are direct identifiers, by name (review) or by value (fail). */
+  direct_identifiers: 'direct_identifiers',
 } as const;
 export type CheckId = keyof typeof CHECK_IDS;
 export const CHECK_ID_VALUES = Object.keys(CHECK_IDS) as CheckId[];
@@ -201,6 +205,89 @@ export interface Finding {
    * (present only on excepted findings), so a checker sees what failed.
    */
   original_status?: Status;
+  /** What a checker needs to judge the output without downloading it (`file_content`: the file's profile). */
+  evidence?: FileEvidence;
+}
+
+/**
+ * What a file's content is, as detected from its bytes (never from its name). Containers
+ * (zip, tar, gzip, zlib, bzip2 and the ZIP-based office and PyTorch formats) are opened and
+ * their members checked; the other archive and compression formats are named but not opened.
+ */
+export const FILE_TYPE_IDS = [
+  'empty', 'delimited_text', 'text', 'json', 'html', 'xml', 'svg', 'rtf', 'postscript',
+  'png', 'jpeg', 'gif', 'tiff', 'bmp', 'webp', 'pdf',
+  'xlsx', 'docx', 'pptx', 'opendocument', 'ole2',
+  'zip', 'tar', 'gzip', 'zlib', 'bzip2', 'xz', 'zstd', '7z', 'rar',
+  'pickle', 'torch', 'rds', 'rdata', 'stata_dta', 'spss_sav', 'sas7bdat',
+  'sqlite', 'parquet', 'arrow', 'hdf5', 'npy', 'binary',
+] as const;
+export type FileTypeId = (typeof FILE_TYPE_IDS)[number];
+
+/** Text encodings airlock reads files in. */
+export const TEXT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
+export type TextEncodingId = (typeof TEXT_ENCODINGS)[number];
+
+/** What a delimited-text column holds: all numbers (integers or not), all full dates, text, a mix, or nothing. */
+export const COLUMN_TYPES = ['empty', 'integer', 'decimal', 'date', 'text', 'mixed'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** Whether a column's non-zero integers look rounded, and how; `none` when they do not. */
+export const ROUNDINGS = ['multiples_of_10', 'multiples_of_5', 'midpoint6', 'none'] as const;
+export type Rounding = (typeof ROUNDINGS)[number];
+
+/** One column of a delimited-text file, profiled: numbers and counts, never the cells' text. */
+export interface ColumnEvidence {
+  /** 1-based position. */
+  column: number;
+  /** Its header; null when there is none or the header itself looks like an identifier value. */
+  name: string | null;
+  type: ColumnType;
+  rows: number;
+  missing: number;
+  /** Cells that are numbers. */
+  numeric: number;
+  min: number | null;
+  min_nonzero: number | null;
+  max: number | null;
+  /** Integer cells between 1 and threshold − 1. */
+  small_counts: number;
+  rounding: Rounding | null;
+  /** Distinct non-missing values (exact, or a lower bound when `distinct_exact` is false). */
+  distinct: number;
+  distinct_exact: boolean;
+  formula_cells: number;
+  /** The `direct_identifier_columns` entry the header matches. */
+  identifier_name?: string;
+  /** The identifier detector at least half of the non-empty values match. */
+  identifier_values?: { detector: string; matches: number; non_empty: number };
+}
+
+/** A file, or an archive member, as a checker sees it in a `file_content` finding. */
+export interface FileEvidence {
+  /** The file name, or the member's path inside its archive. */
+  path: string;
+  type: FileTypeId;
+  description: string;
+  /** Bytes (uncompressed, for members). */
+  size: number;
+  /** Bytes as stored in the archive, for compressed members. */
+  compressed_size?: number;
+  encoding?: TextEncodingId;
+  /** Delimited text (one column when no delimiter was found). */
+  delimited?: {
+    delimiter: ',' | '\t' | ';' | '|' | null;
+    rows: number;
+    ragged_rows: number;
+    columns: ColumnEvidence[];
+    /** Profiled columns not listed, to keep the decision small. */
+    columns_not_listed?: number;
+  };
+  members?: FileEvidence[];
+  /** Members not listed, to keep the decision small (all were checked). */
+  members_not_listed?: number;
+  /** What stopped airlock from checking this file fully. */
+  problems?: { status: 'fail' | 'review'; reason: string }[];
 }
 
 /** Identifies the rule set a decision was made under. */

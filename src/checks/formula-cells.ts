@@ -1,41 +1,57 @@
 /**
- * `formula_cells` on CSV files: a cell (header included) beginning with `=`, `+`, `@`, a
- * tab or a carriage return, or with `-` when it is not a number — as written or once
- * normalised (`isFormulaText`, shared with the CSV airlock writes) — would run as a formula
- * when the file is opened in a spreadsheet, so it goes to review. Each distinct text is tested
- * once per column; findings give the row and column, never the cell's text. A CSV that
- * cannot be read goes to review too, since formulas cannot be ruled out.
+ * `formula_cells` on delimited text — CSV, TSV, `;`- or `|`-separated, recognised by content
+ * whatever the file is called, also inside archives: a cell (header included) beginning with
+ * `=`, `+`, `@`, a tab or a carriage return, or with `-` when it is not a number, would run as
+ * a formula when the file is opened in a spreadsheet, so it goes to review. Findings give the
+ * row and column (and the member, inside an archive), never the cell's text. Delimited text
+ * that cannot be read to the end (an unclosed quote, a field of more than a MiB) goes to
+ * review too, since formulas cannot be ruled out.
  *
  * @example formulaCells.run(parseFile({ …, filename: 'a.csv', content_base64: base64('a\n=1+2\n') }, ctx), DEFAULT_PARAMETERS, ctx)[0].status // 'review'
  */
 import type { ItemFinding } from '../domain.js';
+import { isFormulaText } from '../lib/formula-text.js';
+import { MAX_COLUMNS } from '../outputs/file/delimited-profile.js';
 import type { FileOutput } from '../outputs/file/file-output.js';
+import type { FileNode } from '../outputs/file/inspect-file.js';
+import { walkNodes } from '../outputs/file/inspect-file.js';
 import type { CappedItems } from './item-check.js';
 import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
-import { isFormulaText } from '../lib/csv-field.js';
 
-/** Re-exported: the one definition lives with the CSV writer, so what airlock flags and what it escapes agree. */
 export { isFormulaText };
 
 const REASON = 'begins with =, +, -, @, tab or carriage return (a spreadsheet formula)';
 
+/** Nodes that are delimited text (a file named .csv/.tsv is read as such even with one column). */
+function delimitedNodes(file: FileOutput): FileNode[] {
+  return [...walkNodes(file.root)].filter((n) => n.text !== null && (n.text.delimiter !== null || n.text.unreadable !== null));
+}
+
+/** Whether some delimited text could not be read to the end. */
+function unreadable(file: FileOutput): FileNode[] {
+  return delimitedNodes(file).filter((n) => n.text?.unreadable != null || (n.text?.unprofiled_columns ?? 0) > 0);
+}
+
 function formulaItems(file: FileOutput): CappedItems | null {
-  const csv = file.csv;
-  if (csv === null) return null;
-  if (!csv.ok) return { items: [{ ref: 'content_base64', value: null, reason: `the CSV cannot be read (${csv.code}: ${csv.message}), so formula cells cannot be ruled out` }], total: 1 };
+  const nodes = delimitedNodes(file);
+  if (nodes.length === 0) return null;
   const items: ItemFinding[] = [];
   let total = 0;
-  const add = (ref: string): void => {
-    if (total++ < MAX_FINDING_ITEMS) items.push({ ref, value: null, reason: REASON });
-  };
-  csv.header.forEach((name, j) => isFormulaText(name) && add(`header, column ${j + 1}`));
-  csv.columns.forEach((col, j) => {
-    const formula = Uint8Array.from(col.dict, (text) => (isFormulaText(text) ? 1 : 0));
-    if (!formula.includes(1)) return;
-    const { codes } = col;
-    const name = isFormulaText(csv.header[j]) ? '' : ` ("${csv.header[j]}")`;
-    for (let r = 0; r < csv.nRows; r++) if (codes[r] >= 0 && formula[codes[r]]) add(`row ${r + 1}, column ${j + 1}${name}`);
-  });
+  for (const node of nodes) {
+    const text = node.text;
+    if (!text) continue;
+    const prefix = node.depth === 0 ? '' : `${node.path}: `;
+    if (text.unreadable !== null) {
+      total++;
+      if (items.length < MAX_FINDING_ITEMS) items.push({ ref: node.depth === 0 ? 'content_base64' : node.path, value: null, reason: `could not be read as delimited text to the end (${text.unreadable}), so formula cells cannot be ruled out` });
+    }
+    if (text.unprofiled_columns > 0) {
+      total++;
+      if (items.length < MAX_FINDING_ITEMS) items.push({ ref: node.depth === 0 ? 'content_base64' : node.path, value: null, reason: `has more than ${MAX_COLUMNS} columns; the ${text.unprofiled_columns} beyond were not checked` });
+    }
+    total += text.formula.total;
+    for (const ref of text.formula.refs) if (items.length < MAX_FINDING_ITEMS) items.push({ ref: `${prefix}${ref}`, value: null, reason: REASON });
+  }
   return { items, total };
 }
 
@@ -44,13 +60,17 @@ export const formulaCells = itemCheck<FileOutput>({
   kind: 'file',
   status: 'review',
   flag: (file) => formulaItems(file),
-  message: (n, file) =>
-    file.csv && !file.csv.ok
-      ? `${file.filename} could not be read as CSV, so it may hold formula cells; an output checker must look.`
-      : `${n === 1 ? '1 cell' : `${n} cells`} of ${file.filename} would run as spreadsheet formulas.`,
+  message: (n, file) => {
+    const bad = unreadable(file).length;
+    const cells = n - bad;
+    const parts: string[] = [];
+    if (cells > 0) parts.push(`${cells === 1 ? '1 cell' : `${cells} cells`} of ${file.filename} would run as spreadsheet formulas.`);
+    if (bad > 0) parts.push(`${bad === 1 ? 'A delimited text' : `${bad} delimited texts`} in ${file.filename} could not be read to the end, so ${bad === 1 ? 'it' : 'they'} may hold formula cells; an output checker must look.`);
+    return parts.join(' ');
+  },
   remedy: (_n, file) =>
-    file.csv && !file.csv.ok
-      ? 'Send a well-formed CSV (a header row, the same number of fields on every line, UTF-8), or explain the file in an exception justification.'
+    unreadable(file).length > 0
+      ? 'Send well-formed delimited text (a header row, closed quotes, the same number of fields on every line), or explain the file in an exception justification.'
       : "Remove the formulas, or prefix each such cell with a single quote (') so spreadsheets show it as text.",
   passMessage: (file) => `No cell of ${file.filename} would run as a formula.`,
 });

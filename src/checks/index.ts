@@ -34,6 +34,15 @@ import { kAnonymity } from './k-anonymity.js';
 import { lDiversity } from './l-diversity.js';
 import { fileType } from './file-type.js';
 import { formulaCells } from './formula-cells.js';
+import { fileContent } from './file-content.js';
+import {
+  directIdentifiersFile,
+  directIdentifiersModel,
+  directIdentifiersPlot,
+  directIdentifiersRecords,
+  directIdentifiersSummary,
+  directIdentifiersTable,
+} from './direct-identifiers.js';
 
 /** Every check module. Method parameters are bivariant, so each fits `Check<unknown>`. */
 export const CHECKS: readonly Check<unknown>[] = [
@@ -69,6 +78,14 @@ export const CHECKS: readonly Check<unknown>[] = [
   // file
   fileType,
   formulaCells,
+  fileContent,
+  // every kind
+  directIdentifiersTable,
+  directIdentifiersModel,
+  directIdentifiersPlot,
+  directIdentifiersSummary,
+  directIdentifiersRecords,
+  directIdentifiersFile,
 ];
 
 /** The check modules of one output kind that the given ids enable, in rule-file order. */

@@ -8,28 +8,9 @@
  * @example
  * csvRow(['=1+2', 'north', -12, null]) // `"'=1+2",north,-12,`
  */
-import { normalise } from './normalise.js';
+import { isFormulaText } from './formula-text.js';
 
-const NEGATIVE_NUMBER = /^-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function startsFormula(text: string): boolean {
-  const c = text.charAt(0);
-  if (c === '=' || c === '+' || c === '@' || c === '\t' || c === '\r') return true;
-  return c === '-' && !NEGATIVE_NUMBER.test(text);
-}
-
-/**
- * Whether a spreadsheet could treat the text as a formula: it begins with `=`, `+`, `@`, a
- * tab or a carriage return, or with `-` when it is not a number — as written, or once
- * normalised (so a full-width `＝` or leading spaces, which some spreadsheets drop or fold,
- * do not hide one).
- *
- * @example isFormulaText('-2.5') // false
- * @example isFormulaText(' ＝SUM(A1)') // true
- */
-export function isFormulaText(text: string): boolean {
-  return startsFormula(text) || startsFormula(normalise(text));
-}
+export { isFormulaText };
 
 const NEEDS_QUOTES = /[",\n\r]/;
 

@@ -79,6 +79,12 @@ export interface LintReport {
   files: string[];
 }
 
+/**
+ * Extensions whose files carry data a person should see: auto-releasing them lets tables,
+ * listings and archives leave without the checks their own output kinds would get.
+ */
+const DATA_EXTENSIONS = new Set(['.csv', '.tsv', '.tab', '.txt', '.dat', '.json', '.xlsx', '.xls', '.ods', '.zip', '.tar', '.gz', '.tgz', '.bz2', '.parquet', '.feather', '.sqlite', '.db', '.h5', '.npy']);
+
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
@@ -117,7 +123,9 @@ function classify(file: string, data: unknown, issue: RuleFileIssue): LintProble
     return { ...base, path: `/parameters/${issue.property}`, code: 'unknown_parameter', message: `unknown parameter "${issue.property}"${didYouMean(issue.property, Object.keys(DEFAULT_PARAMETERS))}` };
   }
   if (issue.path.startsWith('/parameters/')) {
-    return { ...base, code: 'out_of_range', message: `${issue.path.slice('/parameters/'.length)} = ${JSON.stringify(value)}: ${issue.message}` };
+    // A misspelt entry of a list with fixed values (identifier_detectors: [nhs_numbr]).
+    const hint = issue.keyword === 'enum' && typeof value === 'string' && issue.allowed ? didYouMean(value, issue.allowed) : '';
+    return { ...base, code: 'out_of_range', message: `${issue.path.slice('/parameters/'.length)} = ${JSON.stringify(value)}: ${issue.message}${hint}` };
   }
   return { ...base, code: 'schema', message: issue.message };
 }
@@ -133,7 +141,23 @@ function contradictions(file: string, params: Parameters, own: Partial<Parameter
   if (bothSafeAndUnsafe.length) {
     out.push({ severity: 'error', code: 'out_of_range', file, path: where('safe_model_formats'), message: `formats listed as both safe and unsafe: ${bothSafeAndUnsafe.join(', ')}` });
   }
+  const releasedAndBlocked = params.auto_release_file_extensions.filter((e) => params.blocked_extensions.includes(e));
+  if (releasedAndBlocked.length) {
+    out.push({ severity: 'error', code: 'out_of_range', file, path: where('auto_release_file_extensions'), message: `extensions both blocked and auto-released: ${releasedAndBlocked.join(', ')} (blocked wins; remove them from one list)` });
+  }
+  const dataExtensions = (own.auto_release_file_extensions ?? []).filter((e) => DATA_EXTENSIONS.has(e));
+  if (dataExtensions.length) {
+    out.push({ severity: 'warning', code: 'weaker_override', file, path: '/parameters/auto_release_file_extensions', message: `auto-releasing ${dataExtensions.join(', ')} lets tables, listings and archives leave without a person looking (only small counts and identifiers stop them); send tables as table outputs instead` });
+  }
   return out;
+}
+
+/** Output kinds a default rule file leaves without a check that sends files to a person. */
+function unreviewedFiles(file: string, checks: CheckLists): LintProblem[] {
+  // Without a file list no check applies to files, and an output no check applied to is reviewed.
+  const fileChecks = checks.file;
+  if (!fileChecks || fileChecks.includes('file_content')) return [];
+  return [{ severity: 'warning', code: 'weaker_override', file, path: '/checks/file', message: 'file_content is not enabled for files: a file that passes file_type and formula_cells would be released without anyone looking at it' }];
 }
 
 /** Checks listed for a kind that no module implements for that kind. */
@@ -217,7 +241,7 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
   const defFile = def.valid ? (def.data as RuleFile) : null;
   const defParams: Parameters = { ...DEFAULT_PARAMETERS, ...(defFile?.parameters ?? {}) };
   if (defFile) {
-    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks));
+    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...unreviewedFiles(def.file, defFile.checks));
   }
   if (defFile) problems.push(...weakerThanReference(def.file, defFile));
   const seen = new Map<string, string>();

@@ -133,6 +133,8 @@ export interface RuleFileIssue {
   keyword: string;
   /** The offending property name, for `additionalProperties`. */
   property?: string;
+  /** The values an `enum` allows. */
+  allowed?: string[];
 }
 
 /**
@@ -152,6 +154,7 @@ export function ruleFileIssues(data: unknown, as: 'default' | 'override', shownA
       message: `${e.message ?? 'invalid'}${extra}`,
       keyword: e.keyword,
       ...(e.params.additionalProperty ? { property: String(e.params.additionalProperty) } : {}),
+      ...(Array.isArray(e.params.allowedValues) ? { allowed: (e.params.allowedValues as unknown[]).map(String) } : {}),
     };
   });
 }

@@ -25,4 +25,7 @@ export const PARAMETER_MEANINGS: Readonly<Record<keyof Parameters, string>> = {
   unsafe_model_formats: 'Model file formats that run code when loaded and fail (model_format).',
   safe_model_formats: 'Model file formats that are data only and pass model_format (any other format: review).',
   tree_model_families: 'Model families built from decision trees, whose leaf size tree_leaf_size checks.',
+  auto_release_file_extensions: 'File extensions released without a person looking when every check passes and the content really is that type (file_content); empty means every file is reviewed.',
+  direct_identifier_columns: 'Column and variable names that are direct identifiers (NHS number, name, postcode…): a column so named goes to review (direct_identifiers).',
+  identifier_detectors: 'Value detectors of direct_identifiers (NHS and CHI numbers, postcodes, e-mail, UK phone numbers, birth dates): a column at least half of whose values match one fails.',
 };

@@ -16,7 +16,8 @@
  */
 import type { OutputEvidence } from '../audit/audit-store.js';
 import type { CheckId, Decision, Finding, Outcome, OutputDecision, OutputKind } from '../domain.js';
-import { RECORD_KINDS, outcomeOfStatuses, worstOutcome } from '../domain.js';
+import { OUTPUT_KIND_VALUES, RECORD_KINDS, outcomeOfStatuses, worstOutcome } from '../domain.js';
+import { outputKindModule } from '../outputs/index.js';
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { DEFAULT_LIMITS } from '../limits.js';
@@ -89,6 +90,29 @@ export interface ReplayReport {
   changed: DecisionChange[];
   /** Decisions some output of which could not be replayed (no evidence stored), by id. */
   incomplete: { decision_id: string; outputs: string[] }[];
+  /**
+   * Checks the candidate enables that replay can never re-evaluate, per output kind: kinds
+   * that keep no evidence (files are never stored, since a file may be microdata; records,
+   * plots, summaries and models keep none yet) keep their recorded outcome.
+   */
+  not_replayable: { kind: OutputKind; checks: CheckId[] }[];
+}
+
+/**
+ * The checks of `ruleset` (default rules and every project) that cannot be replayed from
+ * stored evidence, because their output kind stores none.
+ *
+ * @example notReplayable(loadRuleset('rules')) // [{ kind: 'file', checks: ['file_type', …] }, …]
+ */
+export function notReplayable(ruleset: Ruleset): { kind: OutputKind; checks: CheckId[] }[] {
+  const lists = [ruleset.content.default.checks, ...ruleset.content.projects.map((o) => o.checks ?? {})];
+  const out: { kind: OutputKind; checks: CheckId[] }[] = [];
+  for (const kind of OUTPUT_KIND_VALUES) {
+    if (outputKindModule(kind).evidence) continue;
+    const checks = [...new Set(lists.flatMap((l) => l[kind] ?? []))];
+    if (checks.length) out.push({ kind, checks });
+  }
+  return out;
 }
 
 const MAX_REASONS = 5;
@@ -183,6 +207,7 @@ export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Ite
     fully_replayed: 0,
     changed: [],
     incomplete: [],
+    not_replayable: notReplayable(candidate),
   };
   for await (const r of records) {
     if (r.kind !== RECORD_KINDS.decision || !inWindow(r.decision, opts)) continue;

@@ -10,6 +10,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Limits } from '../limits.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
@@ -60,7 +61,7 @@ export interface AppDeps {
 
 
 export function limitsOf(config: Readonly<Config>): Limits {
-  return { maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs };
+  return { ...DEFAULT_LIMITS, maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs, maxBytes: config.jsonLimit };
 }
 
 

@@ -49,13 +49,37 @@ describe('formula_cells', () => {
     expect(f.message).toContain(`the first ${MAX_FINDING_ITEMS} of 150 are listed`);
   });
 
-  it('reviews a CSV that cannot be read', () => {
-    const [f] = run('a,b\n1\n');
+  it('reviews a CSV that cannot be read to the end (an unclosed quote)', () => {
+    const [f] = run('a,b\n"1,2\n3,4\n');
     expect(f.status).toBe('review');
-    expect(f.items?.[0].reason).toContain('CSV_RAGGED');
+    expect(f.items?.[0].reason).toContain('quoted field is not closed');
+    expect(f.message).toContain('could not be read to the end');
   });
 
-  it('does not apply to files other than CSV', () => {
+  it('reads ragged rows rather than giving up on them, so formulas in them are still found', () => {
+    const [f] = run('a,b\n1\n=2,3,4\n');
+    expect(f.status).toBe('review');
+    expect(f.items?.map((i) => i.ref)).toEqual(['row 2, column 1 ("a")']);
+  });
+
+  it.each([
+    ['TSV', 'results.tsv', 'region\tcount\nnorth\t12\nsouth\t=1+1\n'],
+    [';-separated', 'results.csv', 'region;count\nnorth;12,5\nsouth;=1+1\n'],
+    ['TSV under another name', 'results.txt', 'region\tcount\tsite\nnorth\t12\tA\nsouth\t@x\tB\n'],
+    ['|-separated', 'results.dat', 'region|count\nnorth|12\nsouth|+cmd\n'],
+  ])('reviews formula cells in %s', (_what, name, content) => {
+    const [f] = run(content, name);
+    expect(f.status).toBe('review');
+    expect(f.items).toHaveLength(1);
+    expect(f.items?.[0]?.ref).toMatch(/^row 2, column 2/);
+  });
+
+  it('does not take a decimal comma for a formula in ;-separated text', () => {
+    expect(run('a;b\nx;-1,5\n', 'eu.csv')[0]?.status).toBe('pass');
+  });
+
+  it('does not apply to files that are not delimited text', () => {
     expect(run('=1', 'notes.txt')).toEqual([]);
+    expect(run('%PDF-1.7 =1', 'report.pdf')).toEqual([]);
   });
 });

@@ -52,6 +52,9 @@ describe('lintRules', () => {
     ['zeros no longer disclosive', 'zeros_are_disclosive: false', '/parameters/zeros_are_disclosive'],
     ['a blocked extension dropped', 'blocked_extensions: [".svg"]', '/parameters/blocked_extensions'],
     ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, rds]', '/parameters/safe_model_formats'],
+    ['an identifier name dropped', 'direct_identifier_columns: [nhs_number]', '/parameters/direct_identifier_columns'],
+    ['an identifier detector dropped', 'identifier_detectors: [nhs_number]', '/parameters/identifier_detectors'],
+    ['an extension auto-released', 'auto_release_file_extensions: [".png"]', '/parameters/auto_release_file_extensions'],
   ])('warns about a project override with %s', (_name, param, path) => {
     const r = lintRules(rulesDir({ 'projects/weak.yaml': `project: weak\nparameters:\n  ${param}\n` }));
     expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([[path, 'warning', 'weaker_override']]);
@@ -83,6 +86,31 @@ describe('lintRules', () => {
   it('reports a directory without a default file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lint-empty-'));
     expect(lintRules(dir).problems.map((p) => p.code)).toEqual(['unreadable']);
+  });
+
+  describe('files and identifiers', () => {
+    it('suggests the detector a misspelt identifier_detectors entry meant', () => {
+      const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  identifier_detectors: [nhs_numbr, email]\n' }));
+      expect(r.problems.map((p) => [p.path, p.code])).toEqual([['/parameters/identifier_detectors/0', 'out_of_range']]);
+      expect(r.problems[0]?.message).toContain('did you mean "nhs_number"?');
+    });
+
+    it('suggests the parameter a misspelt file parameter meant', () => {
+      const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  auto_release_file_extension: [".png"]\n' }));
+      expect(r.problems[0]?.message).toContain('did you mean "auto_release_file_extensions"?');
+    });
+
+    it('refuses an extension both blocked and auto-released', () => {
+      const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  auto_release_file_extensions: [".svg"]\n' }));
+      expect(r.problems.map((p) => [p.severity, p.code])).toContainEqual(['error', 'out_of_range']);
+    });
+
+    it('warns when data-bearing extensions are auto-released, and when files are not sent to a person', () => {
+      const csv = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  auto_release_file_extensions: [".csv", ".png"]\n' }));
+      expect(csv.problems.some((p) => p.message.includes('auto-releasing .csv'))).toBe(true);
+      const noReview = lintRules(rulesDir({ 'default.yaml': base.replace('checks:\n', 'checks:\n  file: [file_type]\n') }));
+      expect(noReview.problems.map((p) => [p.path, p.severity])).toEqual([['/checks/file', 'warning']]);
+    });
   });
 });
 

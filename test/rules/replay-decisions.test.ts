@@ -6,7 +6,7 @@ import type { RuleFile, Ruleset } from '../../src/rules/load-ruleset.js';
 import { loadRuleset, rulesetFromContent } from '../../src/rules/load-ruleset.js';
 import type { OutputEvidence } from '../../src/audit/audit-store.js';
 import type { ReplayRecord } from '../../src/rules/replay-decisions.js';
-import { replayDecisions } from '../../src/rules/replay-decisions.js';
+import { notReplayable, replayDecisions } from '../../src/rules/replay-decisions.js';
 import { diffRulesets } from '../../src/rules/diff-rulesets.js';
 import type { Parameters } from '../../src/rules/parameters.js';
 
@@ -160,5 +160,13 @@ describe('diffRulesets', () => {
       { scope: 'project:new', path: 'override', before: false, after: true, effect: 'neutral', detail: "project new's override is added" },
       { scope: 'project:new', path: 'parameters.threshold', before: 10, after: 15, effect: 'strengthens', detail: 'threshold 10 → 15 (higher is stricter)' },
     ]);
+  });
+});
+
+describe('notReplayable', () => {
+  it('names the checks whose kinds keep no evidence: files always, direct_identifiers on tables replays', () => {
+    const list = notReplayable(loadRuleset('rules'));
+    expect(list.find((n) => n.kind === 'file')?.checks).toEqual(['file_type', 'formula_cells', 'direct_identifiers', 'file_content']);
+    expect(list.some((n) => n.kind === 'table')).toBe(false);
   });
 });

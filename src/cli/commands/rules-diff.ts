@@ -80,6 +80,7 @@ export async function run(args: string[]): Promise<number> {
         }
         if (c.not_replayed.length) out.push(`    not replayed (no stored evidence): ${c.not_replayed.join(', ')}`);
       }
+      for (const n of report.not_replayable) out.push(`not replayable from stored evidence (${n.kind} outputs keep none; their recorded outcome stands): ${n.checks.join(', ')}`);
       if (report.incomplete.length) {
         out.push(`${report.incomplete.length} decisions have outputs without stored evidence (kept at their recorded outcome): ${report.incomplete.map((i) => i.decision_id).join(', ')}`);
       }

@@ -1,25 +1,14 @@
 /**
- * The normalised form of a `kind: "file"` output: the names it goes by (its extensions),
- * what its content reveals it to be regardless of its name, and, for a CSV, its cells as
- * dictionary-encoded columns so `formula_cells` scans each distinct text once.
+ * The normalised form of a `kind: "file"` output: its name and the extensions it goes by,
+ * and what `inspect-file.ts` found inside it — its detected type, a profile of delimited
+ * text, and for archives and compressed files every member, inspected the same way.
  *
  * @example
- * const f: FileOutput = { filename: 'a.csv', extensions: ['.csv'], size: 12, sniffed: null, csv: null };
+ * const f: FileOutput = parseFile(raw, ctx);
+ * f.root.type.id; // 'zip'
+ * f.root.members?.[0]?.text?.columns.length;
  */
-import type { CategoryColumn } from '../table/columnar.js';
-
-/** What a file's first bytes say it is, whatever its name. */
-export interface SniffedType {
-  /** e.g. `Python pickle`, `SVG image`. */
-  type: string;
-  /** The extensions that type goes by, as rule files list them. */
-  extensions: string[];
-}
-
-/** A CSV file's cells, or why it could not be read. */
-export type CsvCells =
-  | { ok: true; header: readonly string[]; columns: CategoryColumn[]; nRows: number }
-  | { ok: false; code: string; message: string };
+import type { FileNode } from './inspect-file.js';
 
 export interface FileOutput {
   filename: string;
@@ -27,7 +16,8 @@ export interface FileOutput {
   extensions: string[];
   /** Decoded size in bytes. */
   size: number;
-  sniffed: SniffedType | null;
-  /** Present for `.csv` files. */
-  csv: CsvCells | null;
+  /** The file itself, with its members when it is an archive. */
+  root: FileNode;
+  /** Bytes produced by decompression while inspecting it. */
+  inflated: number;
 }

@@ -13,6 +13,7 @@ import { invalid, readFields } from '../read-fields.js';
 import type { CategoryColumn } from '../table/columnar.js';
 import type { MicrodataInput } from '../table/table-kind.js';
 import { readMicrodata } from '../table/table-kind.js';
+import { microdataColumnNames } from '../table/microdata-columns.js';
 import { equivalenceClasses } from './equivalence-classes.js';
 import type { RecordsOutput } from './records-output.js';
 
@@ -41,7 +42,10 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
   if (!m.has('data')) invalid('RECORDS_INVALID', m.at('data'), 'is required');
 
   const names = sensitive === null ? quasiIdentifiers : [...quasiIdentifiers, sensitive];
-  const data = readMicrodata(raw.microdata as MicrodataInput, { categories: names, numbers: [] }, ctx);
+  // Every column of the extract is read: direct_identifiers checks them all, whatever the submitter names.
+  // In the extract's own order, so findings number columns as the submitter sees them.
+  const allNames = [...new Set([...microdataColumnNames(raw.microdata as MicrodataInput), ...names])];
+  const data = readMicrodata(raw.microdata as MicrodataInput, { categories: allNames, numbers: [] }, ctx);
   const column = (name: string): CategoryColumn => {
     const col = data.columns.get(name);
     return col && col.type === 'category' ? col : invalid('RECORDS_INVALID', ctx.pointer, `column "${name}" was not read`);
@@ -54,6 +58,7 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
     sensitive,
     sensitiveColumn: sensitive === null ? null : column(sensitive),
     classes: equivalenceClasses(qiColumns, data.nRows),
+    columns: allNames.map((name) => ({ name, column: column(name) })),
   };
 }
 

@@ -18,6 +18,8 @@ export interface RecordsOutput {
   sensitive: string | null;
   sensitiveColumn: CategoryColumn | null;
   classes: EquivalenceClasses;
+  /** Every column of the extract, named or not (what `direct_identifiers` checks). */
+  columns: { name: string; column: CategoryColumn }[];
 }
 
 /**

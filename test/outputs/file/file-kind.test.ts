@@ -1,24 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, extensionsOf, fileKind } from '../../../src/outputs/file/file-kind.js';
-import { sniffType } from '../../../src/outputs/file/sniff-type.js';
 import { expectCode, parseAs } from '../../helpers/parse-output.js';
+import { PICKLES, SVG } from '../../helpers/file-fixtures.js';
 
 const b64 = (text: string | Uint8Array) => Buffer.from(text).toString('base64');
 
 describe('file kind: parsing', () => {
-  it('decodes the content and notes the extension', () => {
+  it('decodes the content, notes the extension and detects the type by content', () => {
     const f = parseAs(fileKind, { filename: 'Report.PDF', content_base64: b64('%PDF-1.7') });
-    expect(f).toEqual({ filename: 'Report.PDF', extensions: ['.pdf'], size: 8, sniffed: null, csv: null });
+    expect(f).toMatchObject({ filename: 'Report.PDF', extensions: ['.pdf'], size: 8, inflated: 0 });
+    expect(f.root.type.id).toBe('pdf');
   });
 
-  it('reads a CSV file into columns', () => {
+  it('profiles a CSV file by column', () => {
     const f = parseAs(fileKind, { filename: 'counts.csv', content_base64: b64('a,b\n1,=2\n') });
-    expect(f.csv).toMatchObject({ ok: true, header: ['a', 'b'], nRows: 1 });
+    expect(f.root.type.id).toBe('delimited_text');
+    expect(f.root.text).toMatchObject({ delimiter: ',', rows: 1 });
+    expect(f.root.text?.columns.map((c) => c.name)).toEqual(['a', 'b']);
   });
 
   it('keeps an unreadable CSV as a file (formula_cells reviews it)', () => {
-    const f = parseAs(fileKind, { filename: 'x.csv', content_base64: b64('a,b\n1\n') });
-    expect(f.csv).toMatchObject({ ok: false, code: 'CSV_RAGGED' });
+    const f = parseAs(fileKind, { filename: 'x.csv', content_base64: b64('a,b\n"1,2\n') });
+    expect(f.root.text?.unreadable).toContain('not closed');
   });
 
   it('accepts base64 with MIME line breaks', () => {
@@ -37,11 +40,12 @@ describe('file kind: parsing', () => {
   });
 
   it.each([
-    ['a protocol-4 pickle', Uint8Array.of(0x80, 0x04, 0x95, 0x10), 'Python pickle'],
-    ['an SVG', new TextEncoder().encode('<?xml version="1.0"?>\n<!-- made by R -->\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'SVG image'],
-    ['plain text', new TextEncoder().encode('hello'), null],
-  ])('sniffs %s', (_what, bytes, type) => {
-    expect(sniffType(bytes)?.type ?? null).toBe(type);
+    ['a protocol-4 pickle', PICKLES[4] ?? new Uint8Array(), 'pickle'],
+    ['a protocol-0 pickle', PICKLES[0] ?? new Uint8Array(), 'pickle'],
+    ['an SVG', SVG, 'svg'],
+    ['plain text', new TextEncoder().encode('hello'), 'text'],
+  ])('detects %s', (_what, bytes, type) => {
+    expect(parseAs(fileKind, { filename: 'x.dat', content_base64: b64(bytes) }).root.type.id).toBe(type);
   });
 
   it.each([
