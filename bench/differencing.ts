@@ -36,6 +36,7 @@ import type { DifferencingHistory } from '../src/pipeline/history-index.js';
 import { loadRuleset } from '../src/rules/load-ruleset.js';
 import { signDecision } from '../src/signing/sign-decision.js';
 import { ensureDevSigningKey } from '../src/signing/signing-keys.js';
+import { random } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { tables: { type: 'string', default: '10000' }, runs: { type: 'string', default: '300' }, json: { type: 'string' } },
@@ -46,17 +47,6 @@ const COLD_RUNS = 10;
 const NOISE = 2000;
 const REGIONS = ['east', 'north', 'south', 'west'];
 const SEXES = ['F', 'M'];
-
-/** A seeded generator (mulberry32), so every run fills the same history. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A region × sex frequency table with margins, from interior counts by "region|sex". */
 function cellsOf(counts: Map<string, number>, regions: string[]): ReleasedTable['cells'] {

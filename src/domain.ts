@@ -42,7 +42,7 @@ export const OUTPUT_KINDS = {
   plot: 'plot',
   /** Summary statistics with their n. */
   summary: 'summary',
-  /** Record-level microdata with named quasi-identifiers. */
+  /** Record-level microdata: every column a quasi-identifier except governance's sensitive attributes. */
   records: 'records',
   /** Any other file, checked by type and (for CSV) content. */
   file: 'file',
@@ -79,13 +79,13 @@ export const CHECK_IDS = {
   differencing: 'differencing',
   /** Model with more parameters than `saturation` × observations. */
   saturation: 'saturation',
-  /** Instance-based ML models carry their training records. */
+  /** Instance-based model families (resolved through the alias table) carry their training records. */
   instance_based: 'instance_based',
-  /** Tree ensembles with leaves smaller than `min_samples_leaf`. */
+  /** Tree models with leaves smaller than `min_samples_leaf` (review when no leaf size is declared). */
   tree_leaf_size: 'tree_leaf_size',
   /** Model serialisation formats that execute code on load. */
   model_format: 'model_format',
-  /** Kaplan-Meier: too few leaving the risk set between reported times. */
+  /** Kaplan-Meier: a step with 1 to threshold − 1 events, or too few leaving the risk set between reported times. */
   survival_step: 'survival_step',
   /** Record-level outputs: equivalence classes smaller than `k`. */
   k_anonymity: 'k_anonymity',
@@ -99,6 +99,8 @@ export const CHECK_IDS = {
   file_content: 'file_content',
   /** Columns, variables, labels or terms that are direct identifiers, by name (review) or by value (fail). */
   direct_identifiers: 'direct_identifiers',
+  /** Model family not recognised through the rules' alias table (review: structural risks unknown). */
+  model_family: 'model_family',
 } as const;
 export type CheckId = keyof typeof CHECK_IDS;
 export const CHECK_ID_VALUES = Object.keys(CHECK_IDS) as CheckId[];

@@ -184,7 +184,7 @@ export const directIdentifiersFile = directIdentifiersFor<FileOutput>('file', 'c
 
 /** Record extracts: every column, whatever the submitter declared. */
 export const directIdentifiersRecords = directIdentifiersFor<RecordsOutput>('records', 'columns', (r, p) =>
-  r.columns.map(({ name, column }, i) => ({ ref: columnRef('', i, name), name, hit: categoryHit(name, column, p) })),
+  r.columns.map((name, i) => ({ ref: columnRef('', i, name), name, hit: categoryHit(name, r.columnData[i]!, p) })),
 );
 
 /** Tables: each dimension's variable name and its set of labels (margins excluded), and the measure's name. */

@@ -24,6 +24,7 @@ import { modelMinCount } from './model-min-count.js';
 import { instanceBased } from './instance-based.js';
 import { treeLeafSize } from './tree-leaf-size.js';
 import { modelFormat } from './model-format.js';
+import { modelFamily } from './model-family.js';
 import { plotMinCount } from './plot-min-count.js';
 import { plotZeros } from './plot-zeros.js';
 import { plotExtremes } from './plot-extremes.js';
@@ -64,6 +65,7 @@ export const CHECKS: readonly Check<unknown>[] = [
   instanceBased,
   treeLeafSize,
   modelFormat,
+  modelFamily,
   // plot
   plotMinCount,
   plotZeros,

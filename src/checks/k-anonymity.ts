@@ -1,6 +1,9 @@
 /**
- * `k_anonymity` on record-level outputs: every combination of quasi-identifier values must
- * occur at least `k` times (equal passes). A failing finding lists the small classes by
+ * `k_anonymity` on record-level outputs: every combination of quasi-identifier values — the
+ * quasi-identifiers being every column except governance's sensitive attributes — must occur
+ * at least `k` times (equal passes), on values **as published**: `"North"` and `"north "`
+ * are two classes, because a reader of the file sees two (normalising would merge them and
+ * make the check weaker, sdc-rules.md principle 3). A failing finding lists the small classes by
  * number, size and first row, never their values, and its remedy names the quasi-identifier
  * whose generalisation helps most: the one whose removal leaves the fewest records in
  * classes smaller than `k`.
@@ -9,19 +12,33 @@
  */
 import { equivalenceClasses, rowsInSmallClasses } from '../outputs/records/equivalence-classes.js';
 import type { RecordsOutput } from '../outputs/records/records-output.js';
-import { classRef } from '../outputs/records/records-output.js';
+import { classRef, listColumns } from '../outputs/records/records-output.js';
 import type { CappedItems } from './item-check.js';
 import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
 import { countOf } from './threshold-reasons.js';
 
 /**
+ * Most row × column visits the remedy's search may cost (it regroups the rows once per
+ * quasi-identifier, over all the others): beyond it, the remedy names the quasi-identifier
+ * with the most distinct values instead, which costs one pass over the dictionaries.
+ */
+const GAIN_BUDGET = 50_000_000;
+
+/**
  * For each quasi-identifier, the rows left in classes smaller than `k` without it; the best
- * (fewest) first.
+ * (fewest) first. When that would cost more than `GAIN_BUDGET`, only the quasi-identifier
+ * with the most distinct values, with `rowsAtRisk` null (not computed).
  *
  * @example generalisationGain(records, 10) // [{ column: 'postcode', rowsAtRisk: 2 }, …]
  */
-export function generalisationGain(r: RecordsOutput, k: number): { column: string; rowsAtRisk: number }[] {
-  if (r.qiColumns.length < 2) return [];
+export function generalisationGain(r: RecordsOutput, k: number): { column: string; rowsAtRisk: number | null }[] {
+  const q = r.qiColumns.length;
+  if (q < 2) return [];
+  if (q * (q - 1) * r.nRows > GAIN_BUDGET) {
+    let best = 0;
+    r.qiColumns.forEach((c, j) => c.dict.length > r.qiColumns[best]!.dict.length && (best = j));
+    return [{ column: r.quasiIdentifiers[best]!, rowsAtRisk: null }];
+  }
   return r.quasiIdentifiers
     .map((column, j) => ({ column, rowsAtRisk: rowsInSmallClasses(equivalenceClasses(r.qiColumns.filter((_, i) => i !== j), r.nRows), k) }))
     .sort((a, b) => a.rowsAtRisk - b.rowsAtRisk);
@@ -47,9 +64,9 @@ function smallClasses(r: RecordsOutput, k: number): CappedItems {
     else if (sizes[c] === cutoff && cutoff < k && atCutoff > 0) (picked.push(c), atCutoff--);
   }
   picked.sort((a, b) => sizes[a] - sizes[b] || a - b);
-  const qis = r.quasiIdentifiers.join(', ');
+  const qis = listColumns(r.quasiIdentifiers);
   const items = picked.map((c) => ({
-    ref: classRef(r, c),
+    ref: classRef(r.classes, c),
     value: sizes[c],
     reason: `${sizes[c] === 1 ? '1 record has its own' : `${sizes[c]} records share one`} combination of (${qis}); k = ${k}`,
   }));
@@ -63,14 +80,18 @@ export const kAnonymity = itemCheck<RecordsOutput>({
   flag: (r, p) => smallClasses(r, p.k),
   message: (n, r, p) => {
     const rows = rowsInSmallClasses(r.classes, p.k);
-    return `${countOf(n, 'combination')} of (${r.quasiIdentifiers.join(', ')}) ${n === 1 ? 'occurs' : 'occur'} fewer than ${p.k} times (${countOf(rows, 'record')} in them, of ${r.nRows}).`;
+    const why = r.identifyingSensitive.length
+      ? ` ${r.identifyingSensitive.join(', ')} ${r.identifyingSensitive.length === 1 ? 'is' : 'are'} listed as sensitive but most of ${r.identifyingSensitive.length === 1 ? 'its' : 'their'} values single out one record, so ${r.identifyingSensitive.length === 1 ? 'it counts' : 'they count'} as quasi-identifiers too.`
+      : '';
+    return `${countOf(n, 'combination')} of (${listColumns(r.quasiIdentifiers)}) ${n === 1 ? 'occurs' : 'occur'} fewer than ${p.k} times (${countOf(rows, 'record')} in them, of ${r.nRows}).${why}`;
   },
   remedy: (_n, r, p) => {
     const rows = rowsInSmallClasses(r.classes, p.k);
     const suppress = `or suppress the ${countOf(rows, 'record')} in classes smaller than ${p.k}`;
     const [best] = generalisationGain(r, p.k);
     if (!best) return `Generalise ${r.quasiIdentifiers[0]} (coarser categories, e.g. wider bands or fewer digits), ${suppress}.`;
+    if (best.rowsAtRisk === null) return `Generalise ${best.column} first (it has the most distinct values; coarser categories, e.g. wider bands or fewer digits), or drop columns that need not be released, ${suppress}.`;
     return `Generalise ${best.column} first (coarser categories, e.g. wider bands or fewer digits): without it, ${countOf(best.rowsAtRisk, 'record')} would remain in classes smaller than ${p.k} instead of ${rows}; ${suppress}.`;
   },
-  passMessage: (r, p) => `Every combination of (${r.quasiIdentifiers.join(', ')}) occurs at least ${p.k} times.`,
+  passMessage: (r, p) => `Every combination of (${listColumns(r.quasiIdentifiers)}) occurs at least ${p.k} times.`,
 });

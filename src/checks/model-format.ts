@@ -1,17 +1,18 @@
 /**
  * `model_format` on trained models: formats that execute code when loaded
- * (`unsafe_model_formats`: pickle, joblib, dill, cloudpickle) fail; data-only formats
+ * (`unsafe_model_formats`: pickle, joblib, dill, cloudpickle, torch's pickle-based
+ * `.pt`/`.pth`/`.ckpt`, R's `.rds`/`.rdata`, whose loading can run code) fail; data-only formats
  * (`safe_model_formats`: ONNX, PMML, JSON, safetensors) pass; any other format goes to
  * review, since nobody has vouched that loading it is safe.
  *
  * @example modelFormat.run({ …, format: 'pickle' }, DEFAULT_PARAMETERS, ctx)[0].status // 'fail'
  */
 import type { ModelOutput } from '../outputs/model/model-output.js';
-import { normaliseName } from '../outputs/read-fields.js';
+import { nameKey } from '../lib/name-key.js';
 import type { Parameters } from '../rules/parameters.js';
 import { itemCheck } from './item-check.js';
 
-const listed = (list: string[], format: string): boolean => list.some((f) => normaliseName(f) === format);
+const listed = (list: string[], format: string): boolean => list.some((f) => nameKey(f) === nameKey(format));
 const formatOf = (m: ModelOutput): string => (m.type === 'trained' ? m.format : '');
 
 function isUnsafe(m: ModelOutput, p: Parameters): boolean {

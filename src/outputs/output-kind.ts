@@ -6,7 +6,7 @@
  * @example
  * export const tableKind: OutputKindModule<CellTable> = { kind: 'table', parse, present };
  */
-import type { Finding, OutputKind } from '../domain.js';
+import type { CheckId, Finding, OutputKind } from '../domain.js';
 import type { Parameters } from '../rules/parameters.js';
 import type { Limits } from '../limits.js';
 
@@ -47,4 +47,9 @@ export interface OutputKindModule<P> {
    * microdata. Kinds without it cannot be replayed.
    */
   evidence?(parsed: P): unknown;
+  /**
+   * The checks replay cannot re-evaluate from this kept evidence (what decided them — e.g.
+   * microdata confirming a declared exemption — is not kept): their recorded findings stand.
+   */
+  keptOnReplay?(evidence: unknown): readonly CheckId[];
 }

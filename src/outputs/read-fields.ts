@@ -41,6 +41,8 @@ export interface Fields {
   array(key: string): unknown[];
   optArray(key: string): unknown[] | undefined;
   optObject(key: string): Record<string, unknown> | undefined;
+  /** A non-empty string, or a list of them (each once): column names given as one or many. */
+  optNames(key: string): string[] | undefined;
   /** The fields of each element of an array field, which must all be objects. */
   objects(key: string): Fields[];
 }
@@ -110,6 +112,14 @@ export function readFields(value: unknown, pointer: string, code: ErrorCode): Fi
       return isObject(v) ? v : invalid(code, at(key), 'must be an object');
     },
     objects: (key) => asArray(key).map((item, i) => readFields(item, `${at(key)}/${i}`, code)),
+    optNames: (key) => {
+      if (!present(key)) return undefined;
+      if (typeof obj[key] === 'string') return [asString(key)];
+      const names = asArray(key).map((v, i) => (typeof v === 'string' && v.trim() !== '' ? v : invalid(code, `${at(key)}/${i}`, 'must be a non-empty name')));
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== undefined) invalid(code, at(key), `"${dup}" is named twice`);
+      return names;
+    },
   };
   return fields;
 }

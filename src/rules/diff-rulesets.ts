@@ -34,6 +34,7 @@ export interface RuleChange {
 /** A project no request is expected to use, to read the default rules through `resolve`. */
 const NO_PROJECT = '\u0000default';
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 function change(scope: string, path: string, before: unknown, after: unknown, c: Comparison): RuleChange {
@@ -47,7 +48,15 @@ function checkListChange(scope: string, kind: string, before: readonly string[],
 function effectiveChanges(scope: string, a: EffectiveRules, b: EffectiveRules): RuleChange[] {
   const out: RuleChange[] = [];
   for (const k of Object.keys({ ...a.params, ...b.params }) as (keyof Parameters)[]) {
-    if (!same(a.params[k], b.params[k])) out.push(change(scope, `parameters.${k}`, a.params[k], b.params[k], compareParameter(k, a.params[k], b.params[k])));
+    const before: unknown = a.params[k];
+    const after: unknown = b.params[k];
+    if (same(before, after)) continue;
+    if (isMap(before) && isMap(after)) {
+      // A table parameter (model_family_aliases): only the entries that changed.
+      for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        if (!same(before[key], after[key])) out.push(change(scope, `parameters.${k}.${key}`, before[key] ?? null, after[key] ?? null, compareParameter(k, before[key], after[key])));
+      }
+    } else out.push(change(scope, `parameters.${k}`, before, after, compareParameter(k, before, after)));
   }
   for (const kind of OUTPUT_KIND_VALUES as OutputKind[]) {
     const before = a.checks[kind] ?? [];

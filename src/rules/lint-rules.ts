@@ -12,7 +12,10 @@
  *   10, the blocked extensions, …), so `threshold: 1` or `blocked_extensions: []` in
  *   default.yaml is named; and, with a previous rule set to compare with, every change that
  *   weakens protection (or may: a change airlock cannot rank). Which way is weaker comes from
- *   `protection-direction.ts`.
+ *   `protection-direction.ts`; an override's `model_family_aliases` is judged name by name
+ *   (a name it newly recognises, moves to another family, or no longer recognises as a risky
+ *   family).
+ * A model family name listed under two families in `model_family_aliases` is an error.
  *
  * @example
  * const report = lintRules('rules');
@@ -23,6 +26,7 @@ import type { CheckId, OutputKind } from '../domain.js';
 import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { hasCheck } from '../checks/index.js';
+import { ambiguousAliases, familyListed, resolveFamily } from '../outputs/model/model-family.js';
 import { diffRulesets, weakenings } from './diff-rulesets.js';
 import type { Floors, FloorsFile } from './floors.js';
 import { findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
@@ -149,6 +153,9 @@ function contradictions(file: string, params: Parameters, own: Partial<Parameter
   if (dataExtensions.length) {
     out.push({ severity: 'warning', code: 'weaker_override', file, path: '/parameters/auto_release_file_extensions', message: `auto-releasing ${dataExtensions.join(', ')} lets tables, listings and archives leave without a person looking (only small counts and identifiers stop them); send tables as table outputs instead` });
   }
+  for (const a of ambiguousAliases(params.model_family_aliases)) {
+    out.push({ severity: 'error', code: 'out_of_range', file, path: where('model_family_aliases'), message: `model family name "${a.alias}" is listed under ${a.families.join(' and ')}: a model so named could be judged as either` });
+  }
   return out;
 }
 
@@ -158,6 +165,34 @@ function unreviewedFiles(file: string, checks: CheckLists): LintProblem[] {
   const fileChecks = checks.file;
   if (!fileChecks || fileChecks.includes('file_content')) return [];
   return [{ severity: 'warning', code: 'weaker_override', file, path: '/checks/file', message: 'file_content is not enabled for files: a file that passes file_type and formula_cells would be released without anyone looking at it' }];
+}
+
+/**
+ * An override's alias table, compared with the default's, name by name: names it newly
+ * recognises (the default sends them to review), moves to another family, or no longer
+ * recognises as an instance-based or tree family (such models would go to review instead of
+ * failing).
+ */
+function weakerAliases(own: Readonly<Record<string, readonly string[]>> | undefined, def: Parameters, p: Parameters): string[] {
+  if (!own) return [];
+  const risky = (family: string) => familyListed(def.instance_based_families, family, def) || familyListed(def.tree_model_families, family, def);
+  const names = new Set<string>();
+  for (const table of [own, def.model_family_aliases]) for (const [family, list] of Object.entries(table)) for (const n of [family, ...list]) names.add(n);
+  const found = { recognised: [] as string[], moved: [] as string[], dropped: [] as string[] };
+  for (const name of names) {
+    const was = resolveFamily(name, def);
+    const now = resolveFamily(name, p);
+    if (!was.recognised && now.recognised) found.recognised.push(`"${name}" (as ${now.family})`);
+    else if (was.recognised && now.recognised && was.family !== now.family) found.moved.push(`"${name}" to ${now.family} instead of ${was.family}`);
+    else if (was.recognised && !now.recognised && risky(was.family)) found.dropped.push(`"${name}" as ${was.family}`);
+  }
+  // An override replaces the whole table, so a short one may drop hundreds of names: list a few.
+  const some = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
+  return [
+    found.recognised.length ? `recognises ${some(found.recognised)}, which the default sends to review` : '',
+    found.moved.length ? `maps ${some(found.moved)}` : '',
+    found.dropped.length ? `no longer recognises ${some(found.dropped)} (such models go to review instead of failing; an override replaces the default table)` : '',
+  ].filter(Boolean);
 }
 
 /** Checks listed for a kind that no module implements for that kind. */
@@ -185,8 +220,13 @@ function weakerParams(own: Record<string, unknown>, base: Record<string, unknown
 
 function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: CheckLists): LintProblem[] {
   const out: LintProblem[] = [];
+  const p = o.parameters ?? {};
+  const aliases = weakerAliases(p.model_family_aliases, def, { ...def, ...p });
+  if (aliases.length) out.push({ severity: 'warning', code: 'weaker_override', file, path: '/parameters/model_family_aliases', message: `project ${o.project}: model_family_aliases ${aliases.join('; ')}` });
   const warn = (path: string, message: string) => out.push({ severity: 'warning', code: 'weaker_override', file, path, message: `project ${o.project}: ${message}` });
-  weakerParams((o.parameters ?? {}) as Record<string, unknown>, def as unknown as Record<string, unknown>, warn, 'the default');
+  // The alias table is judged name by name above; every other parameter by its direction.
+  const { model_family_aliases: _aliases, ...rest } = p;
+  weakerParams(rest as Record<string, unknown>, def as unknown as Record<string, unknown>, warn, 'the default');
   for (const kind of Object.keys(o.checks ?? {}) as OutputKind[]) {
     const c = compareList(`checks.${kind}`, 'protective', defChecks[kind] ?? [], o.checks?.[kind] ?? []);
     if (c.effect === 'weakens') warn(`/checks/${kind}`, `removes ${showList(c.entries ?? [])} from the ${kind} checks the default enables`);

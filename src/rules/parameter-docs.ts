@@ -28,4 +28,8 @@ export const PARAMETER_MEANINGS: Readonly<Record<keyof Parameters, string>> = {
   auto_release_file_extensions: 'File extensions released without a person looking when every check passes and the content really is that type (file_content); empty means every file is reviewed.',
   direct_identifier_columns: 'Column and variable names that are direct identifiers (NHS number, name, postcode…): a column so named goes to review (direct_identifiers).',
   identifier_detectors: 'Value detectors of direct_identifiers (NHS and CHI numbers, postcodes, e-mail, UK phone numbers, birth dates): a column at least half of whose values match one fails.',
+  sensitive_attributes: 'Columns of record extracts that hold sensitive attributes (l_diversity); every other column is a quasi-identifier (k_anonymity). Matched ignoring case, spaces and punctuation.',
+  model_family_aliases: 'The model families airlock recognises, each with the names libraries use for it (DecisionTreeClassifier is decision_tree); an unrecognised family goes to review (model_family).',
+  leaf_size_hyperparameters: 'Hyperparameters that bound the number of training records in a tree leaf (min_samples_leaf, minbucket, …), read by tree_leaf_size.',
+  require_unit: 'Whether outputs computed from microdata must name a unit column (spec.unit), so counts are of people rather than rows.',
 };

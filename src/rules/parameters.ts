@@ -54,6 +54,28 @@ export interface Parameters {
   direct_identifier_columns: string[];
   /** Value detectors of `direct_identifiers` (a column at least half of whose values match one fails). */
   identifier_detectors: IdentifierDetector[];
+  /**
+   * Column names of record-level outputs that hold sensitive attributes (`l_diversity`);
+   * every other column is a quasi-identifier. Matched by `nameKey` (`ICD-10` is `icd10`).
+   */
+  sensitive_attributes: string[];
+  /**
+   * The model families airlock recognises (`model_family`), each with the names libraries and
+   * people use for it (scikit-learn classes, R functions, spellings), matched by `nameKey`.
+   * A family that is neither a key nor an alias here, nor listed in `instance_based_families`
+   * or `tree_model_families`, is unrecognised: `review`.
+   */
+  model_family_aliases: Record<string, string[]>;
+  /**
+   * Hyperparameters that bound the number of training records in a tree's leaf, as libraries
+   * name them (`tree_leaf_size`), matched by `nameKey`.
+   */
+  leaf_size_hyperparameters: string[];
+  /**
+   * Outputs must name a unit column, so counts are of people (or firms…) rather than rows: a
+   * plot or summary from microdata without one fails `min_count`; a pre-aggregated one gets review.
+   */
+  require_unit: boolean;
 }
 
 /** Direct-identifier names (sdc-rules.md's list, and a few spellings it implies). */
@@ -61,6 +83,63 @@ const DEFAULT_IDENTIFIER_COLUMNS = [
   'nhs_number', 'nhs_no', 'chi', 'patient_id', 'mrn', 'hospital_number', 'name', 'forename', 'surname', 'address', 'postcode',
   'email', 'phone', 'telephone', 'date_of_birth', 'birth_date', 'dob', 'ni_number', 'national_insurance_number',
 ] as const;
+
+/**
+ * The default `model_family_aliases`: family → its names in scikit-learn, statsmodels,
+ * lifelines, R (with and without the package prefix), XGBoost, LightGBM, CatBoost, Spark
+ * and common spellings. Regression families are recognised so that `model_family` passes;
+ * what makes a family risky is its listing in `instance_based_families` or
+ * `tree_model_families`.
+ */
+export const MODEL_FAMILY_ALIASES: Readonly<Record<string, string[]>> = Object.freeze({
+  // regressions
+  ols: ['lm', 'stats::lm', 'linear_regression', 'LinearRegression', 'ordinary_least_squares', 'linear_model', 'regress', 'OLS'],
+  gls: ['GLS', 'WLS', 'weighted_least_squares', 'generalised_least_squares', 'generalized_least_squares', 'nlme::gls'],
+  ridge: ['Ridge', 'RidgeCV', 'RidgeClassifier', 'ridge_regression'],
+  lasso: ['Lasso', 'LassoCV', 'lasso_regression'],
+  elastic_net: ['ElasticNet', 'ElasticNetCV', 'glmnet', 'glmnet::glmnet', 'cv.glmnet'],
+  logit: ['logistic', 'logistic_regression', 'LogisticRegression', 'LogisticRegressionCV', 'Logit', 'logit_regression'],
+  probit: ['Probit', 'probit_regression'],
+  poisson: ['poisson_regression', 'PoissonRegressor', 'Poisson'],
+  negative_binomial: ['glm.nb', 'MASS::glm.nb', 'negbin', 'nbreg', 'NegativeBinomial'],
+  glm: ['stats::glm', 'GLM', 'generalised_linear_model', 'generalized_linear_model', 'TweedieRegressor', 'GammaRegressor'],
+  multinomial_logit: ['multinom', 'nnet::multinom', 'mlogit', 'MNLogit', 'multinomial_logistic_regression'],
+  ordinal_logit: ['polr', 'MASS::polr', 'ologit', 'OrderedModel', 'ordinal_logistic_regression'],
+  cox: ['coxph', 'survival::coxph', 'CoxPHFitter', 'cox_ph', 'cox_proportional_hazards', 'stcox', 'CoxPHSurvivalAnalysis'],
+  parametric_survival: ['survreg', 'survival::survreg', 'aft', 'WeibullAFTFitter', 'LogNormalAFTFitter', 'streg'],
+  mixed_model: ['lmer', 'glmer', 'lme4::lmer', 'lme4::glmer', 'lme', 'nlme::lme', 'MixedLM', 'mixed_effects', 'mixed'],
+  gee: ['GEE', 'geeglm', 'geepack::geeglm'],
+  quantile_regression: ['rq', 'quantreg::rq', 'QuantileRegressor', 'QuantReg', 'qreg'],
+  gam: ['mgcv::gam', 'LinearGAM', 'LogisticGAM', 'generalised_additive_model', 'generalized_additive_model'],
+  // machine learning: trees
+  decision_tree: ['DecisionTreeClassifier', 'DecisionTreeRegressor', 'rpart', 'rpart::rpart', 'tree', 'tree::tree', 'ctree', 'partykit::ctree', 'party::ctree', 'C5.0', 'C50::C5.0', 'J48', 'cart', 'DecisionTree'],
+  random_forest: ['RandomForestClassifier', 'RandomForestRegressor', 'randomForest', 'randomForest::randomForest', 'ranger', 'ranger::ranger', 'cforest', 'party::cforest', 'rf', 'RandomForest'],
+  extra_trees: ['ExtraTreesClassifier', 'ExtraTreesRegressor', 'ExtraTreeClassifier', 'ExtraTreeRegressor', 'extremely_randomised_trees', 'extremely_randomized_trees'],
+  gradient_boosting: ['GradientBoostingClassifier', 'GradientBoostingRegressor', 'gbm', 'gbm::gbm', 'gbdt', 'gbt', 'GBTClassifier', 'GBTRegressor', 'boosted_trees'],
+  hist_gradient_boosting: ['HistGradientBoostingClassifier', 'HistGradientBoostingRegressor'],
+  adaboost: ['AdaBoostClassifier', 'AdaBoostRegressor', 'ada', 'ada::ada'],
+  xgboost: ['XGBClassifier', 'XGBRegressor', 'XGBRanker', 'xgb', 'xgb.train', 'xgboost::xgboost', 'xgboost::xgb.train'],
+  lightgbm: ['LGBMClassifier', 'LGBMRegressor', 'LGBMRanker', 'lgbm', 'lgb.train', 'lightgbm::lgb.train', 'lightgbm::lightgbm'],
+  catboost: ['CatBoostClassifier', 'CatBoostRegressor', 'catboost::catboost.train'],
+  random_survival_forest: ['RandomSurvivalForest', 'rfsrc', 'randomForestSRC::rfsrc'],
+  isolation_forest: ['IsolationForest'],
+  // machine learning: instance-based
+  knn: ['KNeighborsClassifier', 'KNeighborsRegressor', 'RadiusNeighborsClassifier', 'RadiusNeighborsRegressor', 'NearestNeighbors', 'k_nearest_neighbours', 'k_nearest_neighbors', 'nearest_neighbours', 'nearest_neighbors', 'class::knn', 'knn3', 'caret::knn3', 'kknn', 'kknn::kknn', 'FNN::knn'],
+  svm: ['SVC', 'SVR', 'NuSVC', 'NuSVR', 'OneClassSVM', 'e1071::svm', 'ksvm', 'kernlab::ksvm', 'support_vector_machine', 'support_vector_classifier', 'support_vector_regression'],
+  gaussian_process: ['GaussianProcessClassifier', 'GaussianProcessRegressor', 'gausspr', 'kernlab::gausspr', 'gp', 'gpr'],
+  kernel_ridge: ['KernelRidge', 'kernel_ridge_regression', 'krr'],
+  kernel_density: ['KernelDensity', 'kde', 'kernel_density_estimate'],
+  kernel_method: ['kernel', 'kernel_methods', 'KernelPCA'],
+  som: ['self_organising_map', 'self_organizing_map', 'kohonen', 'kohonen::som', 'MiniSom'],
+  lvq: ['learning_vector_quantisation', 'learning_vector_quantization', 'lvq1', 'olvq1', 'lvq3', 'class::lvq1'],
+  // machine learning: other recognised families
+  linear_svm: ['LinearSVC', 'LinearSVR', 'linear_support_vector_machine'],
+  sgd_linear: ['SGDClassifier', 'SGDRegressor'],
+  naive_bayes: ['GaussianNB', 'MultinomialNB', 'BernoulliNB', 'CategoricalNB', 'ComplementNB', 'naiveBayes', 'e1071::naiveBayes'],
+  lda: ['LinearDiscriminantAnalysis', 'MASS::lda', 'linear_discriminant_analysis'],
+  qda: ['QuadraticDiscriminantAnalysis', 'MASS::qda', 'quadratic_discriminant_analysis'],
+  neural_network: ['MLPClassifier', 'MLPRegressor', 'mlp', 'nnet', 'nnet::nnet', 'neuralnet', 'neuralnet::neuralnet', 'neural_net', 'multilayer_perceptron'],
+});
 
 export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   threshold: 10,
@@ -76,13 +155,17 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   k: 10,
   l: 2,
   blocked_extensions: ['.svg', '.gph', '.pkl', '.pickle', '.joblib', '.pt', '.pth', '.rds', '.rdata', '.dta', '.sav'],
-  instance_based_families: ['knn', 'k_nearest_neighbours', 'k_nearest_neighbors', 'support_vector_machine', 'svm', 'svc', 'svr', 'gaussian_process', 'kernel_ridge', 'kernel', 'som', 'self_organising_map', 'lvq'],
-  unsafe_model_formats: ['pickle', 'joblib', 'dill', 'cloudpickle'],
+  instance_based_families: ['knn', 'svm', 'gaussian_process', 'kernel_ridge', 'kernel_density', 'kernel_method', 'som', 'lvq'],
+  unsafe_model_formats: ['pickle', 'pkl', 'joblib', 'dill', 'cloudpickle', 'pt', 'pth', 'torch', 'pytorch', 'ckpt', 'sav', 'rds', 'rdata', 'rda'],
   safe_model_formats: ['onnx', 'pmml', 'json', 'safetensors'],
-  tree_model_families: ['decision_tree', 'random_forest', 'extra_trees', 'gradient_boosting', 'hist_gradient_boosting', 'xgboost', 'lightgbm', 'catboost', 'random_survival_forest', 'isolation_forest'],
+  tree_model_families: ['decision_tree', 'random_forest', 'extra_trees', 'gradient_boosting', 'hist_gradient_boosting', 'adaboost', 'xgboost', 'lightgbm', 'catboost', 'random_survival_forest', 'isolation_forest'],
   auto_release_file_extensions: [],
   direct_identifier_columns: [...DEFAULT_IDENTIFIER_COLUMNS],
   identifier_detectors: [...IDENTIFIER_DETECTOR_VALUES],
+  sensitive_attributes: ['diagnosis', 'condition', 'disease', 'icd10', 'read_code', 'snomed', 'medication', 'drug', 'procedure', 'cause_of_death', 'hiv_status'],
+  model_family_aliases: MODEL_FAMILY_ALIASES,
+  require_unit: false,
+  leaf_size_hyperparameters: ['min_samples_leaf', 'minbucket', 'min.bucket', 'nodesize', 'min_child_samples', 'min_data_in_leaf', 'n.minobsinnode', 'minInstancesPerNode', 'min_rows'],
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -115,5 +198,9 @@ export const PARAMETERS_SCHEMA = {
     auto_release_file_extensions: extensionList,
     direct_identifier_columns: stringList,
     identifier_detectors: { type: 'array', items: { enum: IDENTIFIER_DETECTOR_VALUES }, uniqueItems: true },
+    sensitive_attributes: stringList,
+    model_family_aliases: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: stringList },
+    leaf_size_hyperparameters: stringList,
+    require_unit: { type: 'boolean' },
   },
 } as const;

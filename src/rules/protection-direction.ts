@@ -68,6 +68,8 @@ export const PARAMETER_DIRECTIONS: Readonly<Record<string, Direction>> = Object.
   safe_model_formats: EXEMPTION,
   auto_release_file_extensions: EXEMPTION,
   structural_zeros: EXEMPTION,
+  leaf_size_hyperparameters: EXEMPTION,
+  require_unit: TRUE,
   model_family_aliases: { kind: 'unordered' },
 });
 

@@ -17,10 +17,10 @@
 import type { OutputEvidence } from '../audit/audit-store.js';
 import type { CheckId, Decision, Finding, Outcome, OutputDecision, OutputKind } from '../domain.js';
 import { OUTPUT_KIND_VALUES, RECORD_KINDS, outcomeOfStatuses, worstOutcome } from '../domain.js';
-import { outputKindModule } from '../outputs/index.js';
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import { evaluateOutput } from '../pipeline/evaluate-output.js';
 import type { Ruleset } from './load-ruleset.js';
@@ -91,6 +91,11 @@ export interface ReplayReport {
   /** Decisions some output of which could not be replayed (no evidence stored), by id. */
   incomplete: { decision_id: string; outputs: string[] }[];
   /**
+   * Findings kept as recorded rather than re-evaluated, counted by `kind/check` (differencing
+   * everywhere; `extremes` of plots whose exemption their microdata judged).
+   */
+  kept_as_recorded: Record<string, number>;
+  /**
    * Checks the candidate enables that replay can never re-evaluate, per output kind: kinds
    * that keep no evidence (files are never stored, since a file may be microdata; records,
    * plots, summaries and models keep none yet) keep their recorded outcome.
@@ -120,9 +125,30 @@ const MAX_REASONS = 5;
 /**
  * Checks whose findings depend on what else was released before the decision (differencing
  * compares with the request's other tables and earlier releases): replay keeps their recorded
- * findings rather than re-evaluating them out of that context.
+ * findings rather than re-evaluating them out of that context. A kind may keep more for some
+ * of its outputs (`OutputKindModule.keptOnReplay`: a plot's `extremes` judged from its
+ * microdata). Kinds without evidence (records, files) are not replayed at all.
  */
 export const KEPT_AS_RECORDED: readonly CheckId[] = ['differencing'];
+
+/**
+ * The checks whose recorded findings replay keeps for an output of `kind` with this evidence.
+ *
+ * @example keptOnReplay('table', evidence) // ['differencing']
+ */
+export function keptOnReplay(kind: OutputKind, evidence: unknown): CheckId[] {
+  return [...KEPT_AS_RECORDED, ...(outputKindModule(kind).keptOnReplay?.(evidence) ?? [])];
+}
+
+/**
+ * What replay cannot re-evaluate at all, by kind: their checks read what the audit store never
+ * keeps (the records of an extract, a file's bytes), so such outputs keep their recorded
+ * outcome and are listed as not replayed.
+ */
+export const NOT_REPLAYABLE: Readonly<Partial<Record<OutputKind, string>>> = Object.freeze({
+  records: 'k_anonymity and l_diversity read the records, which are never stored',
+  file: "file checks read the file's bytes, which are never stored",
+});
 
 function flagged(findings: readonly Finding[]): Map<CheckId, 'fail' | 'review'> {
   const out = new Map<CheckId, 'fail' | 'review'>();
@@ -178,9 +204,10 @@ export function replayOutput(
     ...(recorded.exception ? { exception: recorded.exception } : {}),
   };
   const replayed = evaluateOutput(raw, `/evidence/${recorded.name}`, ruleset.resolve(project), limits, { project, dataset, digest: recorded.sha256 }).decision;
-  const kept = recorded.findings.filter((f) => KEPT_AS_RECORDED.includes(f.check));
+  const keep = keptOnReplay(recorded.kind as OutputKind, stored.evidence);
+  const kept = recorded.findings.filter((f) => keep.includes(f.check));
   if (kept.length === 0) return replayed;
-  const findings = [...replayed.findings.filter((f) => !KEPT_AS_RECORDED.includes(f.check)), ...kept];
+  const findings = [...replayed.findings.filter((f) => !keep.includes(f.check)), ...kept];
   return { ...replayed, findings, outcome: outcomeOfStatuses(findings.map((f) => f.status)) };
 }
 
@@ -208,6 +235,7 @@ export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Ite
     changed: [],
     incomplete: [],
     not_replayable: notReplayable(candidate),
+    kept_as_recorded: {},
   };
   for await (const r of records) {
     if (r.kind !== RECORD_KINDS.decision || !inWindow(r.decision, opts)) continue;
@@ -238,6 +266,11 @@ export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Ite
       }
       before.push(was.outcome);
       after.push(now.outcome);
+      const keep = keptOnReplay(o.kind, ev!.evidence);
+      for (const check of new Set(o.findings.map((f) => f.check).filter((c) => keep.includes(c)))) {
+        const key = `${o.kind}/${check}`;
+        report.kept_as_recorded[key] = (report.kept_as_recorded[key] ?? 0) + 1;
+      }
       const c = outputChange(was, now);
       if (c.before !== c.after) changes.push(c);
     }

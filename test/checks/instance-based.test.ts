@@ -20,6 +20,15 @@ describe('instance_based', () => {
     ['gradient_boosting', 'pass'],
     ['neural_network', 'pass'],
     ['decision_tree', 'pass'],
+    ['KNeighborsClassifier', 'fail'],
+    ['KNeighborsRegressor', 'fail'],
+    ['class::knn', 'fail'],
+    ['e1071::svm', 'fail'],
+    ['NuSVR', 'fail'],
+    ['GaussianProcessRegressor', 'fail'],
+    ['KernelDensity', 'fail'],
+    ['LinearSVC', 'pass'],
+    ['RandomForestClassifier', 'pass'],
   ])('%s: %s', (family, status) => {
     const [f] = instanceBased.run(trained(family), params(), ctx);
     expect(f).toMatchObject({ check: 'instance_based', status });
@@ -31,7 +40,12 @@ describe('instance_based', () => {
     expect(instanceBased.run(trained('my_memoriser'), params({ instance_based_families: ['My Memoriser'] }), ctx)[0].status).toBe('fail');
   });
 
-  it('does not apply to regressions', () => {
-    expect(instanceBased.run(parseAs(modelKind, { family: 'ols', n_obs: 100, n_params: 2 }), params(), ctx)).toEqual([]);
+  it('judges the family, not the fields: a nearest-neighbours model described like a regression still fails', () => {
+    expect(instanceBased.run(parseAs(modelKind, { family: 'ols', n_obs: 100, n_params: 2 }), params(), ctx)[0].status).toBe('pass');
+    expect(instanceBased.run(parseAs(modelKind, { family: 'KNeighborsRegressor', n_obs: 100, n_params: 2 }), params(), ctx)[0].status).toBe('fail');
+  });
+
+  it('accepts aliases in the rules list', () => {
+    expect(instanceBased.run(trained('knn'), params({ instance_based_families: ['KNeighborsClassifier'] }), ctx)[0].status).toBe('fail');
   });
 });

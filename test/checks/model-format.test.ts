@@ -15,7 +15,15 @@ describe('model_format', () => {
     ['json', 'pass'],
     ['safetensors', 'pass'],
     ['h5', 'review'],
-    ['rds', 'review'],
+    ['keras', 'review'],
+    ['savedmodel', 'review'],
+    ['rds', 'fail'],
+    ['.pt', 'fail'],
+    ['PTH', 'fail'],
+    ['torch', 'fail'],
+    ['ckpt', 'fail'],
+    ['.pkl', 'fail'],
+    ['safe tensors', 'pass'],
   ])('%s: %s', (format, status) => {
     const [f] = modelFormat.run(parseAs(modelKind, { family: 'random_forest', n_train: 100, format }), params(), ctx);
     expect(f).toMatchObject({ check: 'model_format', status });

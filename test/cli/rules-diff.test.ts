@@ -95,6 +95,7 @@ describe.each<[string, () => Record<string, string>]>([
     expect(text).toMatch(/6 decisions, 6 fully replayed; 3 would change outcome/);
     expect(text).toContain(`${ids.ten}  p1`);
     expect(text).toMatch(/min_count would fail\n\s+sex=F: count 10 < threshold 12/);
+    expect(text).toContain('never replayed: records outputs (k_anonymity and l_diversity read the records, which are never stored); file outputs');
 
     const same = await diff(['rules', '--replay', ...storeArgs, '--fail-on-change']);
     expect(same.result).toBe(0);

@@ -29,4 +29,18 @@ describe('normalise', () => {
   it('is idempotent', () => {
     for (const s of ['ǅ', 'İstanbul', 'Ⅻ', 'ｶ', 'x\u0301']) expect(normalise(normalise(s))).toBe(normalise(s));
   });
+
+  it('takes the printable-ASCII shortcut only where it gives what the full path gives', () => {
+    const full = (x: string) => x.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(/[\s\u0085\u180e\u200b\u2028\u2029\ufeff]+/gu, ' ').trim();
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const alphabet = ' \tAZaz09~!_-. ';
+    for (let i = 0; i < 2000; i++) {
+      const s = Array.from({ length: 1 + rnd(8) }, () => alphabet[rnd(alphabet.length)]).join('');
+      expect(normalise(s)).toBe(full(s));
+    }
+  });
 });

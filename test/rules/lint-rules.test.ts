@@ -36,6 +36,9 @@ describe('lintRules', () => {
     ['contradicting parameters (l > k)', { 'projects/a.yaml': 'project: a\nparameters:\n  l: 12\n' }, ['a.yaml#/parameters/l error out_of_range']],
     ['a check for a kind it cannot apply to', { 'default.yaml': base.replace('table: [', 'model: [nk_dominance]\n  table: [') }, ['default.yaml#/checks/model/0 error inapplicable_check']],
     ['a project with two override files', { 'projects/a.yaml': 'project: a\n', 'projects/b.yaml': 'project: a\n' }, ['b.yaml#/project error duplicate_project']],
+    ['a model family name under two families', { 'projects/a.yaml': 'project: a\nparameters:\n  model_family_aliases:\n    knn: [KNeighborsClassifier]\n    random_forest: [kneighbors_classifier]\n' }, ['a.yaml#/parameters/model_family_aliases error out_of_range', 'a.yaml#/parameters/model_family_aliases warning weaker_override']],
+    ['a misspelt sensitive_attributes', { 'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  sensitive_attribute: [diagnosis]') }, ['default.yaml#/parameters/sensitive_attribute error unknown_parameter']],
+    ['an alias table that is not a table of lists', { 'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  model_family_aliases: [knn]') }, ['default.yaml#/parameters/model_family_aliases error out_of_range']],
   ])('reports %s as an error with its path', (_name, files, expected) => {
     expect(problems(rulesDir(files))).toEqual(expected);
   });
@@ -51,10 +54,14 @@ describe('lintRules', () => {
     ['a higher saturation', 'saturation: 0.5', '/parameters/saturation'],
     ['zeros no longer disclosive', 'zeros_are_disclosive: false', '/parameters/zeros_are_disclosive'],
     ['a blocked extension dropped', 'blocked_extensions: [".svg"]', '/parameters/blocked_extensions'],
-    ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, rds]', '/parameters/safe_model_formats'],
     ['an identifier name dropped', 'direct_identifier_columns: [nhs_number]', '/parameters/direct_identifier_columns'],
     ['an identifier detector dropped', 'identifier_detectors: [nhs_number]', '/parameters/identifier_detectors'],
     ['an extension auto-released', 'auto_release_file_extensions: [".png"]', '/parameters/auto_release_file_extensions'],
+    ['a format accepted as safe', 'safe_model_formats: [onnx, pmml, json, safetensors, h5]', '/parameters/safe_model_formats'],
+    ['a sensitive attribute dropped', 'sensitive_attributes: [diagnosis]', '/parameters/sensitive_attributes'],
+    ['a leaf-size hyperparameter added', 'leaf_size_hyperparameters: [min_samples_leaf, minbucket, "min.bucket", nodesize, min_child_samples, min_data_in_leaf, "n.minobsinnode", minInstancesPerNode, min_rows, min_child_weight]', '/parameters/leaf_size_hyperparameters'],
+    ['a model family name newly recognised', 'model_family_aliases:\n    clustering: [KMeans]', '/parameters/model_family_aliases'],
+    ['a model family name moved to a harmless family', 'model_family_aliases:\n    random_forest: [KNeighborsClassifier]', '/parameters/model_family_aliases'],
   ])('warns about a project override with %s', (_name, param, path) => {
     const r = lintRules(rulesDir({ 'projects/weak.yaml': `project: weak\nparameters:\n  ${param}\n` }));
     expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([[path, 'warning', 'weaker_override']]);
@@ -75,6 +82,16 @@ describe('lintRules', () => {
   it('reports every bad file, not only the first', () => {
     const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  threshold: -1\n', 'projects/b.yaml': 'project: b\nparameters:\n  tresh: 1\n' }));
     expect(r.problems.map((p) => p.code)).toEqual(['out_of_range', 'unknown_parameter']);
+  });
+
+  it('says which alias moved where', () => {
+    const r = lintRules(rulesDir({ 'projects/weak.yaml': 'project: weak\nparameters:\n  model_family_aliases:\n    random_forest: [KNeighborsClassifier]\n' }));
+    expect(r.problems[0]!.message).toMatch(/^project weak: model_family_aliases maps "KNeighborsClassifier" to random_forest instead of knn; no longer recognises "DecisionTreeClassifier" as decision_tree, .* and \d+ more \(such models go to review instead of failing; an override replaces the default table\)$/);
+  });
+
+  it('names the nearest known parameter for a misspelt new one', () => {
+    const r = lintRules(rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  model_family_alias: {}') }));
+    expect(r.problems[0]!.message).toContain('did you mean "model_family_aliases"');
   });
 
   it('names the nearest known id for a typo and formats a problem as one line', () => {
@@ -126,7 +143,7 @@ describe('lintRules: weakening (issue 13)', () => {
   });
 
   it('does not warn about a default stricter than the reference', () => {
-    expect(problems(rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 15\n  blocked_extensions: [".svg", ".gph", ".pkl", ".pickle", ".joblib", ".rds"]') }))).toEqual([]);
+    expect(problems(rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 15\n  blocked_extensions: [".svg", ".gph", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".rds", ".rdata", ".dta", ".sav", ".exe"]') }))).toEqual([]);
   });
 
   it('reports values below a floor as errors, and the floors file among the files read', () => {

@@ -118,6 +118,50 @@ describe('replayDecisions', () => {
     expect((await replayDecisions([r, withDataset], withDefaults({ threshold: 11 }))).changed).toEqual([]);
   });
 
+  it('replays models from their description: an alias removed from the rules sends the model to review', async () => {
+    const rpart = { name: 'tree', kind: 'model', family: 'rpart', n_train: 4000, format: 'onnx', hyperparameters: { minbucket: 20 } };
+    const ols = { name: 'ols', kind: 'model', family: 'lm', n_obs: 400, n_params: 3, coefficients: [{ term: 'x', estimate: 1, std_error: 0.1, n: 12 }] };
+    const history = [await record(1, shipped, 'p1', [rpart]), await record(2, shipped, 'p1', [ols])];
+    expect(history.map((r) => r.decision.outcome)).toEqual(['release', 'release']);
+    const aliases = { ...shipped.content.default.parameters.model_family_aliases!, decision_tree: ['DecisionTreeClassifier'] };
+    const report = await replayDecisions(history, withDefaults({ model_family_aliases: aliases, threshold: 15 }));
+    expect(report.changed.map((c) => [c.seq, c.after, c.outputs[0]!.newly_flagged.map((f) => `${f.check}:${f.status}`)])).toEqual([
+      [1, 'review', ['model_family:review']],
+      [2, 'reject', ['min_count:fail']],
+    ]);
+    expect(report).toMatchObject({ fully_replayed: 2, incomplete: [] });
+  });
+
+  it('replays plots and summaries computed from microdata from the aggregates, keeping extremes the microdata judged', async () => {
+    const ages = Array.from({ length: 60 }, (_, i) => `p${i},${21 + i}`).join('\n');
+    const microdata = { format: 'csv', data: `pid,age\n${ages}\n` };
+    const histogram = { name: 'h', kind: 'plot', type: 'histogram', edges_from_data: false, microdata, spec: { unit: 'pid', values: 'age', edges: [20, 40, 60, 81] } };
+    const summary = { name: 's', kind: 'summary', microdata, spec: { unit: 'pid', values: 'age' }, statistics: [{ name: 'age', statistic: 'median' }] };
+    const r = await record(1, shipped, 'p1', [histogram, summary]);
+    expect(r.decision.outcome).toBe('release');
+    expect(JSON.stringify(r.evidence)).not.toContain('p1');
+    const same = await replayDecisions([r], shipped);
+    expect(same.changed).toEqual([]);
+    expect(same.kept_as_recorded).toEqual({ 'plot/extremes': 1 });
+    // A threshold of 25: the first bin (19 people) and the median of 60 (30 > 25: still passes) …
+    const raised = await replayDecisions([r], withDefaults({ threshold: 25 }));
+    expect(raised.changed[0]!.outputs.map((o) => [o.name, o.newly_flagged.map((f) => f.check)])).toEqual([['h', ['min_count']]]);
+    // … and 31: the median of 60 lies among the 31 smallest (its n of 60 still passes min_count).
+    const higher = await replayDecisions([r], withDefaults({ threshold: 31 }));
+    expect(higher.changed[0]!.outputs.map((o) => [o.name, o.newly_flagged.map((f) => f.check)])).toEqual([
+      ['h', ['min_count']],
+      ['s', ['extremes']],
+    ]);
+  });
+
+  it('never replays record extracts: their records are not stored', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'F' : 'M'},${['E11', 'I10', 'J45'][i % 3]}`).join('\n');
+    const r = await record(1, shipped, 'p1', [{ name: 'x', kind: 'records', microdata: { format: 'csv', data: `sex,diagnosis\n${rows}\n` } }]);
+    expect(r.evidence?.[0]?.evidence).toBeNull();
+    const report = await replayDecisions([r], withDefaults({ k: 50 }));
+    expect(report.incomplete).toEqual([{ decision_id: r.decision.id, outputs: ['x'] }]);
+  });
+
   it('marks outputs without stored evidence as not replayed and keeps their recorded outcome', async () => {
     const r = await record(1, shipped, 'p1', [counts('a', 10, 40), counts('b', 30, 40)]);
     const partial: ReplayRecord = { ...r, evidence: r.evidence?.filter((e) => e.output === 'a') };

@@ -12,7 +12,7 @@
  * @example npm run airlock -- rules diff rules candidate-rules --replay --data-dir ./data
  */
 import { resolve } from 'node:path';
-import { replayDecisions } from '../../rules/replay-decisions.js';
+import { NOT_REPLAYABLE, replayDecisions } from '../../rules/replay-decisions.js';
 import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
 import { inspectRuleset } from '../../rules/load-ruleset.js';
 import type { Effect } from '../../rules/protection-direction.js';
@@ -84,6 +84,9 @@ export async function run(args: string[]): Promise<number> {
       if (report.incomplete.length) {
         out.push(`${report.incomplete.length} decisions have outputs without stored evidence (kept at their recorded outcome): ${report.incomplete.map((i) => i.decision_id).join(', ')}`);
       }
+      const kept = Object.entries(report.kept_as_recorded);
+      if (kept.length) out.push(`kept as recorded, not re-evaluated: ${kept.map(([k, n]) => `${k} (${n} output${n === 1 ? '' : 's'})`).join(', ')}`);
+      out.push(`never replayed: ${Object.entries(NOT_REPLAYABLE).map(([kind, why]) => `${kind} outputs (${why})`).join('; ')}`);
       process.stdout.write(`${out.join('\n')}\n`);
     }
     return failed || (a['fail-on-change'] && report.changed.length > 0) ? 1 : 0;

@@ -2,7 +2,7 @@
  * The greedy grouping behind the plot remedies: walk the items in order, closing a group as
  * soon as its weight reaches the threshold; a short last group joins the one before it. Used
  * for coarser histogram bins (weight = count) and grouped Kaplan-Meier intervals (weight =
- * events + censored).
+ * events).
  *
  * @example groupAdjacent([3, 8, 12, 2], 10) // [[0, 2], [2, 4]]  (half-open index ranges)
  */

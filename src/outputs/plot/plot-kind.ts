@@ -1,119 +1,188 @@
 /**
  * `kind: "plot"`: the data behind a histogram, bar or pie chart, Kaplan-Meier curve,
- * scatter plot or box plot. Parsing validates what the checks rely on (`PLOT_INVALID` for
- * missing fields or negative and fractional counts, `BINS_INVALID` for bins out of order or
- * overlapping, `SURVIVAL_INCONSISTENT` for a survival series that does not add up); the
- * presenter offers a `protected` version of the plot's data (merged bins or categories,
- * grouped survival intervals) when counts fail and such a version passes.
+ * scatter plot or box plot — declared (pre-aggregated), or computed by airlock from
+ * `microdata` + `spec` the way tables are (`spec.unit`, and `values` for a measure, `index`
+ * for categories, `time` + `event` for a survival curve, `x` + `y` for a scatter plot).
+ * With microdata, declared counts and statistics must agree with the computed ones, and the
+ * plot carries each group's units when the spec names a unit column.
+ *
+ * Parsing validates what the checks rely on (`PLOT_INVALID` for missing fields, negative and
+ * fractional counts or declared numbers the microdata contradicts; `BINS_INVALID` for bins
+ * out of order, overlapping or with a gap between them; `SURVIVAL_INCONSISTENT` for a
+ * survival series that does not add up); the presenter offers a `protected` version of the
+ * plot's data (merged bins or categories, grouped survival intervals) when counts fail and
+ * such a version passes.
  *
  * @example
  * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }] }, ctx);
+ * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', microdata: { format: 'csv', data: 'age\n31\n…' }, spec: { values: 'age', edges: [0, 50, 100] } }, ctx);
  */
 import type { Finding } from '../../domain.js';
-import type { Limits } from '../../limits.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, readFields } from '../read-fields.js';
-import type { BoxPlot, CategoryPlot, HistogramPlot, KaplanMeierPlot, PlotOutput, PlotType, ScatterPlot } from './plot-output.js';
+import { boxFromMicrodata } from './box-from-microdata.js';
+import type { DeclaredCategories } from './categories-from-microdata.js';
+import { categoriesFromMicrodata } from './categories-from-microdata.js';
+import type { DeclaredBins } from './histogram-from-microdata.js';
+import { histogramFromMicrodata } from './histogram-from-microdata.js';
+import type { BoxPlot, CategoryPlot, HistogramBin, HistogramPlot, KaplanMeierPlot, PlotOutput, PlotType, ScatterPlot, SurvivalStep } from './plot-output.js';
 import { PLOT_TYPES } from './plot-output.js';
+import { plotAsSubmitted, plotEvidence, plotKeptOnReplay } from './plot-evidence.js';
 import { protectPlot } from './protect-plot.js';
+import type { DeclaredPoints } from './scatter-from-microdata.js';
+import { scatterFromMicrodata } from './scatter-from-microdata.js';
+import type { DeclaredSteps } from './survival-from-microdata.js';
+import { survivalFromMicrodata } from './survival-from-microdata.js';
 
-function parseHistogram(f: Fields, limits: Limits): HistogramPlot {
-  const bins = boundedObjects(f, 'bins', limits.maxCells, 'PLOT_INVALID').map((b, i, all) => {
-    const from = b.number('from');
-    const to = b.number('to');
-    if (!(from < to)) invalid('BINS_INVALID', b.pointer, `bin ${i} has from ${from} ≥ to ${to}`);
-    if (i > 0) {
-      const prev = all[i - 1];
-      const prevFrom = prev.number('from');
-      const prevTo = prev.number('to');
-      if (from < prevFrom) invalid('BINS_INVALID', b.pointer, `bin ${i} starts at ${from}, before bin ${i - 1} (${prevFrom}): bins must be in ascending order`);
-      if (from < prevTo) invalid('BINS_INVALID', b.pointer, `bin ${i} [${from}, ${to}) overlaps bin ${i - 1} [${prevFrom}, ${prevTo})`);
-    }
-    return { from, to, count: b.count('count') };
-  });
-  return { type: 'histogram', bins, edgesFromData: f.optBoolean('edges_from_data') ?? null };
+/** The output's spec, when it carries microdata (then a spec is required), else null. */
+function microdataSpec(f: Fields, raw: RawOutput): Fields | null {
+  const spec = f.optObject('spec');
+  if (raw.microdata === undefined || raw.microdata === null) {
+    if (spec !== undefined) invalid('PLOT_INVALID', f.at('spec'), 'a spec describes microdata; send the microdata with it');
+    return null;
+  }
+  if (spec === undefined) invalid('PLOT_INVALID', f.at('spec'), 'plot microdata needs a spec naming its columns');
+  return readFields(spec, f.at('spec'), 'PLOT_INVALID');
 }
 
-function parseCategories(f: Fields, type: 'bar' | 'pie', limits: Limits): CategoryPlot {
+/** Declared bins: in ascending order, not empty, not overlapping, and contiguous (a gap could hide records outside every bin). */
+function declaredBins(f: Fields, ctx: ParseContext): DeclaredBins | null {
+  if (!f.has('bins')) return null;
+  const fields = boundedObjects(f, 'bins', ctx.limits.maxCells, 'PLOT_INVALID');
+  const bins: HistogramBin[] = fields.map((b) => ({ from: b.number('from'), to: b.number('to'), count: b.count('count') }));
+  bins.forEach((b, i) => {
+    const at = fields[i]!.pointer;
+    if (!(b.from < b.to)) invalid('BINS_INVALID', at, `bin ${i} has from ${b.from} ≥ to ${b.to}`);
+    if (i === 0) return;
+    const prev = bins[i - 1]!;
+    if (b.from < prev.from) invalid('BINS_INVALID', at, `bin ${i} starts at ${b.from}, before bin ${i - 1} (${prev.from}): bins must be in ascending order`);
+    if (b.from < prev.to) invalid('BINS_INVALID', at, `bin ${i} [${b.from}, ${b.to}) overlaps bin ${i - 1} [${prev.from}, ${prev.to})`);
+    if (b.from > prev.to) invalid('BINS_INVALID', at, `bin ${i} starts at ${b.from} but bin ${i - 1} ends at ${prev.to}: bins must be contiguous (a gap hides the records in it)`);
+  });
+  return { bins, pointer: f.at('bins') };
+}
+
+function parseHistogram(f: Fields, raw: RawOutput, ctx: ParseContext): HistogramPlot {
+  const declared = declaredBins(f, ctx);
+  const edgesFromData = f.optBoolean('edges_from_data') ?? null;
+  const spec = microdataSpec(f, raw);
+  if (spec) return { type: 'histogram', edgesFromData, source: 'microdata', ...histogramFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (!declared) return invalid('PLOT_INVALID', f.at('bins'), 'is required (or microdata and a spec)');
+  return { type: 'histogram', bins: declared.bins, edgesFromData, edgeCheck: null, source: 'declared', units: null };
+}
+
+function declaredCategories(f: Fields, ctx: ParseContext): DeclaredCategories | null {
+  if (!f.has('categories')) return null;
   const seen = new Set<string>();
-  const categories = boundedObjects(f, 'categories', limits.maxCells, 'PLOT_INVALID').map((c) => {
+  const categories = boundedObjects(f, 'categories', ctx.limits.maxCells, 'PLOT_INVALID').map((c) => {
     const label = c.string('label');
     if (seen.has(label)) invalid('PLOT_INVALID', c.at('label'), `label "${label}" appears twice`);
     seen.add(label);
     return { label, count: c.count('count') };
   });
-  return { type, categories };
+  return { categories, pointer: f.at('categories') };
 }
 
-function parseKaplanMeier(f: Fields, limits: Limits): KaplanMeierPlot {
-  const steps = boundedObjects(f, 'steps', limits.maxCells, 'PLOT_INVALID').map((s) => ({
-    time: s.number('time'),
-    atRisk: s.count('at_risk'),
-    events: s.count('events'),
-    censored: s.count('censored'),
-    pointer: s.pointer,
-  }));
+function parseCategories(f: Fields, raw: RawOutput, type: 'bar' | 'pie', ctx: ParseContext): CategoryPlot {
+  const declared = declaredCategories(f, ctx);
+  const spec = microdataSpec(f, raw);
+  if (spec) return { type, source: 'microdata', ...categoriesFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (!declared) return invalid('PLOT_INVALID', f.at('categories'), 'is required (or microdata and a spec)');
+  return { type, categories: declared.categories, source: 'declared', units: null };
+}
+
+function declaredSteps(f: Fields, ctx: ParseContext): DeclaredSteps | null {
+  if (!f.has('steps')) return null;
+  const fields = boundedObjects(f, 'steps', ctx.limits.maxCells, 'PLOT_INVALID');
+  const steps: SurvivalStep[] = fields.map((s) => ({ time: s.number('time'), atRisk: s.count('at_risk'), events: s.count('events'), censored: s.count('censored') }));
   steps.forEach((s, i) => {
-    const bad = (message: string): never => invalid('SURVIVAL_INCONSISTENT', s.pointer, message);
+    const bad = (message: string): never => invalid('SURVIVAL_INCONSISTENT', fields[i]!.pointer, message);
     if (s.events + s.censored > s.atRisk) bad(`at time ${s.time}, events ${s.events} + censored ${s.censored} exceed at_risk ${s.atRisk}`);
     if (i === 0) return;
-    const prev = steps[i - 1];
+    const prev = steps[i - 1]!;
     if (!(s.time > prev.time)) bad(`time ${s.time} does not come after the previous step's time ${prev.time}: steps must be in strictly increasing time order`);
     const expected = prev.atRisk - prev.events - prev.censored;
     if (s.atRisk !== expected) {
       bad(`at_risk ${s.atRisk} at time ${s.time} ≠ ${prev.atRisk} − ${prev.events} − ${prev.censored} = ${expected} (at_risk − events − censored of the previous step)`);
     }
   });
-  return { type: 'kaplan_meier', steps: steps.map(({ time, atRisk, events, censored }) => ({ time, atRisk, events, censored })) };
+  return { steps, pointer: f.at('steps') };
 }
 
-function parseScatter(f: Fields, limits: Limits): ScatterPlot {
-  const points = boundedObjects(f, 'points', limits.maxCells, 'PLOT_INVALID').map((p) => ({ x: p.number('x'), y: p.number('y'), n: p.optInteger('n', 1) ?? 1 }));
-  return { type: 'scatter', points };
+function parseKaplanMeier(f: Fields, raw: RawOutput, ctx: ParseContext): KaplanMeierPlot {
+  const declared = declaredSteps(f, ctx);
+  const spec = microdataSpec(f, raw);
+  if (spec) return { type: 'kaplan_meier', source: 'microdata', ...survivalFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (!declared) return invalid('PLOT_INVALID', f.at('steps'), 'is required (or microdata and a spec)');
+  return { type: 'kaplan_meier', steps: declared.steps, source: 'declared', units: null };
 }
 
-function parseBox(f: Fields, limits: Limits): BoxPlot {
-  const n = f.integer('n', 1);
-  const order = ['whisker_low', 'q1', 'median', 'q3', 'whisker_high'] as const;
-  const v = order.map((k) => f.number(k));
-  for (let i = 1; i < v.length; i++) {
-    if (v[i] < v[i - 1]) invalid('PLOT_INVALID', f.at(order[i]), `${order[i]} ${v[i]} is below ${order[i - 1]} ${v[i - 1]}`);
+function parseScatter(f: Fields, raw: RawOutput, ctx: ParseContext): ScatterPlot {
+  const spec = microdataSpec(f, raw);
+  const declared: DeclaredPoints | null = f.has('points')
+    ? { points: boundedObjects(f, 'points', ctx.limits.maxCells, 'PLOT_INVALID').map((p) => ({ x: p.number('x'), y: p.number('y'), n: p.optInteger('n', 1) ?? null })), pointer: f.at('points') }
+    : null;
+  if (spec) return { type: 'scatter', source: 'microdata', ...scatterFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (!declared) return invalid('PLOT_INVALID', f.at('points'), 'is required (or microdata and a spec)');
+  // Without microdata, a point that does not say how many records it stands for is one record.
+  return { type: 'scatter', points: declared.points.map((p) => ({ x: p.x, y: p.y, n: p.n ?? 1 })), source: 'declared', units: null };
+}
+
+function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
+  const spec = microdataSpec(f, raw);
+  const whiskerLow = f.number('whisker_low');
+  const whiskerHigh = f.number('whisker_high');
+  let n: number;
+  let q1: number;
+  let median: number;
+  let q3: number;
+  let dataRange: BoxPlot['dataRange'] = null;
+  let units: BoxPlot['units'] = null;
+  if (spec) {
+    const declared = { n: f.optInteger('n', 1), q1: f.optNumber('q1'), median: f.optNumber('median'), q3: f.optNumber('q3'), whiskerLow, whiskerHigh };
+    ({ n, q1, median, q3, dataRange, units } = boxFromMicrodata(spec, raw.microdata, declared, f, ctx));
+  } else {
+    n = f.integer('n', 1);
+    [q1, median, q3] = [f.number('q1'), f.number('median'), f.number('q3')];
   }
-  const [whiskerLow, q1, median, q3, whiskerHigh] = v;
-  const raw = f.array('outliers');
-  if (raw.length > Math.min(n, limits.maxCells)) invalid('PLOT_INVALID', f.at('outliers'), `${raw.length} outliers but n is ${n}`);
-  const outliers = raw.map((o, i) => {
+  const order = ['whisker_low', 'q1', 'median', 'q3', 'whisker_high'] as const;
+  const v = [whiskerLow, q1, median, q3, whiskerHigh];
+  for (let i = 1; i < v.length; i++) {
+    if (v[i]! < v[i - 1]!) invalid('PLOT_INVALID', f.at(order[i]!), `${order[i]} ${v[i]} is below ${order[i - 1]} ${v[i - 1]}`);
+  }
+  const list = f.array('outliers');
+  if (list.length > Math.min(n, ctx.limits.maxCells)) invalid('PLOT_INVALID', f.at('outliers'), `${list.length} outliers but n is ${n}`);
+  const outliers = list.map((o, i) => {
     const at = `${f.at('outliers')}/${i}`;
     if (typeof o !== 'number' || !Number.isFinite(o)) return invalid('PLOT_INVALID', at, 'must be a finite number');
     if (o >= whiskerLow && o <= whiskerHigh) invalid('PLOT_INVALID', at, 'an outlier must lie outside the whiskers');
     return o;
   });
-  return { type: 'box', n, q1, median, q3, whiskerLow, whiskerHigh, whiskersAtExtremes: f.optBoolean('whiskers_at_extremes') ?? null, outliers };
+  return { type: 'box', n, q1, median, q3, whiskerLow, whiskerHigh, whiskersAtExtremes: f.optBoolean('whiskers_at_extremes') ?? null, outliers, dataRange, source: spec ? 'microdata' : 'declared', units };
 }
 
 /**
  * Parses a plot output; throws `PLOT_INVALID`, `BINS_INVALID` or `SURVIVAL_INCONSISTENT`
- * with the pointer of the offending field.
+ * with the pointer of the offending field, or the microdata readers' codes.
  *
  * @example parsePlot({ name: 'p', kind: 'plot', type: 'pie', categories: [{ label: 'a', count: 12 }] }, ctx).type // 'pie'
  */
 export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
-  const { limits, pointer } = ctx;
-  const f = readFields(raw, pointer, 'PLOT_INVALID');
+  const f = readFields(raw, ctx.pointer, 'PLOT_INVALID');
   const type = f.string('type') as PlotType;
   switch (type) {
     case 'histogram':
-      return parseHistogram(f, limits);
+      return parseHistogram(f, raw, ctx);
     case 'bar':
     case 'pie':
-      return parseCategories(f, type, limits);
+      return parseCategories(f, raw, type, ctx);
     case 'kaplan_meier':
-      return parseKaplanMeier(f, limits);
+      return parseKaplanMeier(f, raw, ctx);
     case 'scatter':
-      return parseScatter(f, limits);
+      return parseScatter(f, raw, ctx);
     case 'box':
-      return parseBox(f, limits);
+      return parseBox(f, raw, ctx);
     default:
       return invalid('PLOT_INVALID', f.at('type'), `unknown plot type "${String(type)}"; expected one of ${PLOT_TYPES.join(', ')}`);
   }
@@ -124,6 +193,9 @@ export const plotKind: OutputKindModule<PlotOutput> = {
   parse: parsePlot,
   present: (plot: PlotOutput, findings: Finding[], params) => {
     const p = protectPlot(plot, findings, params);
-    return p ? { protected: p } : {};
+    // What airlock computed from microdata is what was checked, and what may be published.
+    return { ...(plot.source === 'microdata' ? { computed: plotAsSubmitted(plot) } : {}), ...(p ? { protected: p } : {}) };
   },
+  evidence: plotEvidence,
+  keptOnReplay: plotKeptOnReplay,
 };

@@ -1,12 +1,27 @@
 /**
  * The normalised form of a `kind: "plot"` output: the data behind the plot, one variant per
- * plot type. Counts are validated integers; a histogram's bins are in order and disjoint;
+ * plot type. Counts are validated integers; a histogram's bins are in order and contiguous;
  * a Kaplan-Meier series is consistent (each step's at_risk is the previous at_risk minus its
- * events and censored).
+ * events and censored). A plot sent with its microdata carries what airlock computed (the
+ * counts themselves, and what confirms or refutes a declared exemption), and with a unit
+ * column each group's units.
  *
  * @example
- * const h: PlotOutput = { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }], edgesFromData: false };
+ * const h: PlotOutput = { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }], edgesFromData: false, edgeCheck: null, source: 'declared', units: null };
  */
+import type { UnitMembership } from '../../lib/unit-membership.js';
+
+/** What every plot carries besides its data. */
+export interface PlotBase {
+  /** Whether airlock computed the plot from microdata or it was declared (pre-aggregated). */
+  source: 'microdata' | 'declared';
+  /**
+   * With microdata and a unit column: the units of each group — bins, bars or slices,
+   * each step's risk set, scatter points, the box's population — in the plot's order.
+   * Null otherwise. Never published.
+   */
+  units: UnitMembership | null;
+}
 
 /** A histogram bin `[from, to)` and the records in it. */
 export interface HistogramBin {
@@ -15,11 +30,22 @@ export interface HistogramBin {
   count: number;
 }
 
-export interface HistogramPlot {
+/** Where the microdata's values lie relative to a histogram's outer edges. */
+export interface EdgeCheck {
+  /** Values below the lowest edge, on it, on the highest edge, above it. */
+  below: number;
+  onLow: number;
+  onHigh: number;
+  above: number;
+}
+
+export interface HistogramPlot extends PlotBase {
   type: 'histogram';
   bins: HistogramBin[];
   /** Whether the outer edges came from the data (its minimum and maximum); null = not declared. */
   edgesFromData: boolean | null;
+  /** With microdata: where its values lie relative to the outer edges; null without. */
+  edgeCheck: EdgeCheck | null;
 }
 
 /** A bar or a pie slice. */
@@ -28,7 +54,7 @@ export interface CategoryCount {
   count: number;
 }
 
-export interface CategoryPlot {
+export interface CategoryPlot extends PlotBase {
   type: 'bar' | 'pie';
   categories: CategoryCount[];
 }
@@ -44,7 +70,7 @@ export interface SurvivalStep {
   censored: number;
 }
 
-export interface KaplanMeierPlot {
+export interface KaplanMeierPlot extends PlotBase {
   type: 'kaplan_meier';
   steps: SurvivalStep[];
 }
@@ -56,12 +82,12 @@ export interface ScatterPoint {
   n: number;
 }
 
-export interface ScatterPlot {
+export interface ScatterPlot extends PlotBase {
   type: 'scatter';
   points: ScatterPoint[];
 }
 
-export interface BoxPlot {
+export interface BoxPlot extends PlotBase {
   type: 'box';
   n: number;
   q1: number;
@@ -72,6 +98,13 @@ export interface BoxPlot {
   /** Whether the whiskers sit at the minimum and maximum; null = not declared. */
   whiskersAtExtremes: boolean | null;
   outliers: number[];
+  /**
+   * With microdata, to judge the whiskers by: the smallest and largest value, and how many
+   * contributors (units, or rows without a unit column) have a value below the lower whisker
+   * and above the upper one (beyond its printed precision); null without microdata. Never
+   * published.
+   */
+  dataRange: { min: number; max: number; belowLow: number; aboveHigh: number } | null;
 }
 
 export type PlotOutput = HistogramPlot | CategoryPlot | KaplanMeierPlot | ScatterPlot | BoxPlot;

@@ -14,6 +14,7 @@ import type { Parameters } from '../../rules/parameters.js';
 import { groupSurvivalSteps } from './group-survival-steps.js';
 import { mergeBins } from './merge-bins.js';
 import { mergeCategories } from './merge-categories.js';
+import { plotAsSubmitted } from './plot-evidence.js';
 import type { PlotOutput } from './plot-output.js';
 
 /** The checks whose failures the protected version repairs. */
@@ -40,21 +41,6 @@ function protectedForm(plot: PlotOutput, t: number): PlotOutput | null {
   }
 }
 
-/** The plot as the API spells it (snake_case), so it can be resubmitted. */
-function asSubmitted(plot: PlotOutput): Record<string, unknown> {
-  switch (plot.type) {
-    case 'histogram':
-      return { type: plot.type, bins: plot.bins, ...(plot.edgesFromData === null ? {} : { edges_from_data: plot.edgesFromData }) };
-    case 'bar':
-    case 'pie':
-      return { type: plot.type, categories: plot.categories };
-    case 'kaplan_meier':
-      return { type: plot.type, steps: plot.steps.map((s) => ({ time: s.time, at_risk: s.atRisk, events: s.events, censored: s.censored })) };
-    default:
-      return { ...plot };
-  }
-}
-
 /**
  * The protected plot data, or null when nothing it repairs failed or no version passes.
  *
@@ -66,5 +52,5 @@ export function protectPlot(plot: PlotOutput, findings: readonly Finding[], p: P
   if (!candidate) return null;
   const ctx = { output: '', project: '', dataset: null };
   const stillFails = RECHECKS.some((c) => c.run(candidate, p, ctx).some((f) => f.status === 'fail'));
-  return stillFails ? null : asSubmitted(candidate);
+  return stillFails ? null : plotAsSubmitted(candidate);
 }

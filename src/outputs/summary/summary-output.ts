@@ -1,10 +1,12 @@
 /**
  * The normalised form of a `kind: "summary"` output: summary statistics, each with the
- * number of records it was computed from.
+ * number of records (with a unit column: distinct units) it was computed from, and — when
+ * airlock computed them from microdata with a unit column — each statistic's units.
  *
  * @example
- * const s: SummaryOutput = { statistics: [{ name: 'age', statistic: 'mean', p: null, n: 120, value: 47.2 }] };
+ * const s: SummaryOutput = { statistics: [{ name: 'age', statistic: 'mean', p: null, n: 120, value: 47.2 }], source: 'declared', units: null };
  */
+import type { UnitMembership } from '../../lib/unit-membership.js';
 
 /** The statistics a summary may report. */
 export const SUMMARY_STATISTICS = ['mean', 'sd', 'median', 'min', 'max', 'percentile'] as const;
@@ -22,6 +24,14 @@ export interface SummaryStatistic {
 
 export interface SummaryOutput {
   statistics: SummaryStatistic[];
+  /** Whether airlock computed the statistics from microdata or they were declared. */
+  source: 'microdata' | 'declared';
+  /**
+   * With microdata and a unit column: one group per statistic, in order — its population
+   * (every unit of the microdata) with `contributors` the units with a value of its measure.
+   * Null otherwise. Never published.
+   */
+  units: UnitMembership | null;
 }
 
 /**

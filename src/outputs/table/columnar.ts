@@ -33,6 +33,11 @@ export interface Columnar {
 export interface ColumnRequest {
   categories: string[];
   numbers: string[];
+  /**
+   * `'category'`: every other column of the input is read as a category too, after the named
+   * ones, in the order the input has them (record-level outputs check every column).
+   */
+  otherColumns?: 'category';
 }
 
 /** Text values that mean "missing" in a measure column (as pandas/R write them). */

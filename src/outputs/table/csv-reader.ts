@@ -77,7 +77,8 @@ export interface CsvReaderOptions {
  * r.finish().nRows; // 2
  */
 export class CsvReader {
-  private readonly request: ColumnRequest;
+  /** Normalised; with `otherColumns`, the header's other columns join `categories` once it is read. */
+  private request: ColumnRequest;
   private readonly maxRows: number;
 
   private state = S_START;
@@ -511,6 +512,10 @@ export class CsvReader {
       throw new AirlockError('CSV_UNPARSEABLE', `the header names ${[...dups].map((d) => JSON.stringify(d)).join(', ')} more than once`, [
         ...[...dups].map((column) => ({ line: this.recordLine, column, message: 'duplicate column name in the header' })),
       ]);
+    }
+    if (this.request.otherColumns === 'category') {
+      const named = new Set([...this.request.categories, ...this.request.numbers]);
+      this.request = { ...this.request, categories: [...this.request.categories, ...names.filter((n) => !named.has(n))] };
     }
     const { categories, numbers } = this.request;
     const missing = [...categories, ...numbers].filter((c) => !seen.has(c));

@@ -26,10 +26,12 @@ import { NOT_A_NUMBER, parseMeasure } from './parse-measure.js';
  * (d.columns.get('a') as CategoryColumn).dict; // ['01', '1']
  */
 export function readJsonRows(rows: unknown, request: ColumnRequest): Columnar {
-  const { categories, numbers } = normaliseRequest(request);
+  const normalised = normaliseRequest(request);
+  const { numbers } = normalised;
   if (!Array.isArray(rows)) throw new AirlockError('MICRODATA_INVALID', 'the microdata is not an array of rows', [{ pointer: '', message: 'not an array' }]);
   const n = rows.length;
   if (n === 0) throw new AirlockError('MICRODATA_EMPTY', 'the microdata has no rows');
+  const categories = normalised.otherColumns === 'category' ? withOtherKeys(rows, normalised) : normalised.categories;
 
   const names = [...categories, ...numbers];
   const present = new Uint8Array(names.length);
@@ -79,6 +81,20 @@ export function readJsonRows(rows: unknown, request: ColumnRequest): Columnar {
     columns.set(name, col);
   });
   return { nRows: n, columns };
+}
+
+/**
+ * The requested categories followed by every other key any row has, in order of first
+ * appearance (rows that are not objects are reported by the main loop).
+ */
+function withOtherKeys(rows: unknown[], request: ColumnRequest): string[] {
+  const named = new Set([...request.categories, ...request.numbers]);
+  const others = new Set<string>();
+  for (const row of rows) {
+    if (!isPlainObject(row)) continue;
+    for (const key of Object.keys(row)) if (!named.has(key)) others.add(key);
+  }
+  return [...request.categories, ...others];
 }
 
 /** Own properties only: a column named `constructor` or `__proto__` must not read the prototype. */

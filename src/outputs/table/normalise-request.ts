@@ -27,5 +27,5 @@ export function normaliseRequest(request: ColumnRequest): ColumnRequest {
       both.map((n) => ({ column: n, message: 'requested both as a dimension and as a measure' })),
     );
   }
-  return { categories, numbers };
+  return request.otherColumns ? { categories, numbers, otherColumns: request.otherColumns } : { categories, numbers };
 }

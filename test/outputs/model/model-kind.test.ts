@@ -16,13 +16,17 @@ describe('model kind: parsing', () => {
     expect(m).toEqual({
       type: 'regression',
       family: 'ols',
+      familyName: 'OLS',
+      familyRecognised: true,
       nObs: 120,
       nParams: 3,
       residualDof: 117,
       coefficients: [
-        { term: '(Intercept)', estimate: 1.2, stdError: 0.3 },
-        { term: 'age', estimate: 0.04, stdError: null },
+        { term: '(Intercept)', estimate: 1.2, stdError: 0.3, n: null },
+        { term: 'age', estimate: 0.04, stdError: null, n: null },
       ],
+      converged: null,
+      perfectSeparation: null,
     });
   });
 
@@ -69,8 +73,114 @@ describe('model kind: parsing', () => {
     ['negative leaf size', { family: 'random_forest', n_train: 100, format: 'onnx', hyperparameters: { min_samples_leaf: -1 } }, '/outputs/0/hyperparameters/min_samples_leaf'],
     ['fractional leaf size > 1', { family: 'random_forest', n_train: 100, format: 'onnx', hyperparameters: { min_samples_leaf: 2.5 } }, '/outputs/0/hyperparameters/min_samples_leaf'],
     ['string leaf size', { family: 'random_forest', n_train: 100, format: 'onnx', hyperparameters: { nodesize: '5' } }, '/outputs/0/hyperparameters/nodesize'],
+    ['a term with more observations than the model', { family: 'ols', n_obs: 100, n_params: 3, coefficients: [{ term: 'a', estimate: 1, n: 101 }] }, '/outputs/0/coefficients/0/n'],
+    ['a fractional term n', { family: 'ols', n_obs: 100, n_params: 3, coefficients: [{ term: 'a', estimate: 1, n: 2.5 }] }, '/outputs/0/coefficients/0/n'],
+    ['an estimate left out', { family: 'ols', n_obs: 100, n_params: 3, coefficients: [{ term: 'a' }] }, '/outputs/0/coefficients/0/estimate'],
+    ['converged not a boolean', { family: 'logit', n_obs: 100, n_params: 3, converged: 'no' }, '/outputs/0/converged'],
+    ['separation with trained-model fields', { family: 'logit', n_train: 100, format: 'onnx', perfect_separation: true }, '/outputs/0'],
   ])('%s → MODEL_INVALID', (_what, fields, pointer) => {
     const e = expectCode(() => parseAs(modelKind, fields), 'MODEL_INVALID');
     expect(e.details[0].pointer).toBe(pointer);
+  });
+
+  it.each([
+    ['DecisionTreeClassifier', 'decision_tree'],
+    ['sklearn.tree.DecisionTreeRegressor', 'decision_tree'],
+    ['rpart', 'decision_tree'],
+    ['rpart::rpart', 'decision_tree'],
+    ['RandomForestRegressor', 'random_forest'],
+    ['ranger', 'random_forest'],
+    ['GradientBoostingClassifier', 'gradient_boosting'],
+    ['gbm', 'gradient_boosting'],
+    ['xgboost.XGBClassifier', 'xgboost'],
+    ['KNeighborsClassifier', 'knn'],
+    ['class::knn', 'knn'],
+    ['SVC', 'svm'],
+    ['e1071::svm', 'svm'],
+    ['GaussianProcessRegressor', 'gaussian_process'],
+    ['Random Forest', 'random_forest'],
+    ['k-nearest neighbours', 'knn'],
+    ['ＫＮｅｉｇｈｂｏｒｓＣｌａｓｓｉｆｉｅｒ', 'knn'],
+  ])('resolves the family %s to %s', (name, family) => {
+    expect(parseAs(modelKind, { family: name, n_train: 500, format: 'onnx' })).toMatchObject({ family, familyName: name, familyRecognised: true });
+  });
+
+  it.each([
+    ['glm', 'glm'],
+    ['lm', 'ols'],
+    ['coxph', 'cox'],
+    ['LogisticRegression', 'logit'],
+    ['MASS::glm.nb', 'negative_binomial'],
+  ])('resolves the regression family %s to %s', (name, family) => {
+    expect(parseAs(modelKind, { family: name, n_obs: 500, n_params: 3 })).toMatchObject({ family, familyRecognised: true });
+  });
+
+  it('keeps an unknown family as it is, unrecognised', () => {
+    expect(parseAs(modelKind, { family: 'My Memoriser', n_train: 500, format: 'onnx' })).toMatchObject({ family: 'my_memoriser', familyRecognised: false });
+  });
+
+  it('reads coefficient n, non-finite estimates and standard errors as R and Python write them, and the fit flags', () => {
+    const m = parseAs(modelKind, {
+      family: 'glm',
+      n_obs: 200,
+      n_params: 4,
+      converged: false,
+      perfect_separation: true,
+      coefficients: [
+        { term: '(Intercept)', estimate: 0.2, std_error: 0.1, n: 200 },
+        { term: 'siteB', estimate: 'NA', std_error: 'NA', n: 0 },
+        { term: 'siteC', estimate: 19.6, std_error: 'Inf', n: 3 },
+        { term: 'age', estimate: 0.01, std_error: null },
+      ],
+    });
+    expect(m).toMatchObject({ converged: false, perfectSeparation: true });
+    if (m.type !== 'regression') throw new Error('not a regression');
+    expect(m.coefficients.map((c) => [c.n, c.estimate, c.stdError])).toEqual([
+      [200, 0.2, 0.1],
+      [0, NaN, NaN],
+      [3, 19.6, Infinity],
+      [null, 0.01, null],
+    ]);
+  });
+
+  it.each([
+    [{ min_child_weight: 10 }, null, /min_child_weight bounds the sum/],
+    [{ min_sum_hessian_in_leaf: 10, min_data_in_leaf: 8 }, { hyperparameter: 'min_data_in_leaf', records: 8 }, /min_sum_hessian_in_leaf/],
+    [{ 'min.bucket': 7 }, { hyperparameter: 'min.bucket', records: 7 }, null],
+    [{ 'n.minobsinnode': 6 }, { hyperparameter: 'n.minobsinnode', records: 6 }, null],
+    [{ minInstancesPerNode: 9 }, { hyperparameter: 'minInstancesPerNode', records: 9 }, null],
+    [{ 'min.node.size': 9 }, null, null],
+  ])('leaf size by alias from %j', (hyperparameters, leafSize, note) => {
+    const m = parseAs(modelKind, { family: 'random_forest', n_train: 1000, format: 'onnx', hyperparameters });
+    expect(m).toMatchObject({ leafSize });
+    if (m.type !== 'trained') throw new Error('not trained');
+    if (note) expect(m.leafSizeNotes.join(' ')).toMatch(note);
+    else expect(m.leafSizeNotes).toEqual([]);
+  });
+
+  it('takes CatBoost min_data_in_leaf only under a grow policy that honours it', () => {
+    const symmetric = parseAs(modelKind, { family: 'CatBoostClassifier', n_train: 1000, format: 'onnx', hyperparameters: { min_data_in_leaf: 20 } });
+    expect(symmetric).toMatchObject({ leafSize: null });
+    const depthwise = parseAs(modelKind, { family: 'CatBoostClassifier', n_train: 1000, format: 'onnx', hyperparameters: { min_data_in_leaf: 20, grow_policy: 'Depthwise' } });
+    expect(depthwise).toMatchObject({ leafSize: { hyperparameter: 'min_data_in_leaf', records: 20 } });
+  });
+
+  it('keeps replay evidence that parses back to the same model', () => {
+    const raw = {
+      family: 'LogisticRegression',
+      n_obs: 300,
+      n_params: 2,
+      converged: true,
+      coefficients: [
+        { term: '(Intercept)', estimate: 0.5, std_error: 0.2, n: 300 },
+        { term: 'x', estimate: 'NaN', std_error: 'Inf', n: 12 },
+      ],
+    };
+    const m = parseAs(modelKind, raw);
+    const evidence = modelKind.evidence!(m) as Record<string, unknown>;
+    expect(JSON.parse(JSON.stringify(evidence))).toEqual(evidence);
+    expect(parseAs(modelKind, evidence)).toEqual(m);
+    const t = parseAs(modelKind, { family: 'rpart', n_train: 900, format: 'ONNX', hyperparameters: { minbucket: 7 } });
+    expect(parseAs(modelKind, modelKind.evidence!(t) as Record<string, unknown>)).toEqual(t);
   });
 });

@@ -8,16 +8,16 @@ const box = (over: Record<string, unknown> = {}) => ({ type: 'box', n: 40, whisk
 describe('plot kind: parsing every plot type', () => {
   it('histogram', () => {
     const p = parseAs(plotKind, { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 10, to: 20, count: 15 }], edges_from_data: false });
-    expect(p).toEqual({ type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 10, to: 20, count: 15 }], edgesFromData: false });
+    expect(p).toEqual({ type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 10, to: 20, count: 15 }], edgesFromData: false, edgeCheck: null, source: 'declared', units: null });
   });
 
-  it('histogram with a gap between bins and undeclared edges', () => {
-    const p = parseAs(plotKind, { type: 'histogram', bins: [{ from: 0, to: 1, count: 12 }, { from: 2, to: 3, count: 15 }] });
+  it('histogram with undeclared edges', () => {
+    const p = parseAs(plotKind, { type: 'histogram', bins: [{ from: 0, to: 1, count: 12 }, { from: 1, to: 3, count: 15 }] });
     expect(p).toMatchObject({ edgesFromData: null });
   });
 
   it.each(['bar', 'pie'])('%s', (type) => {
-    expect(parseAs(plotKind, { type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }] })).toEqual({ type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }] });
+    expect(parseAs(plotKind, { type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }] })).toEqual({ type, categories: [{ label: 'a', count: 12 }, { label: 'b', count: 0 }], source: 'declared', units: null });
   });
 
   it('kaplan_meier', () => {
@@ -30,16 +30,18 @@ describe('plot kind: parsing every plot type', () => {
         { time: 7, atRisk: 38, events: 12, censored: 0 },
         { time: 12, atRisk: 26, events: 0, censored: 26 },
       ],
+      source: 'declared',
+      units: null,
     });
   });
 
   it('scatter: a point without n is one record', () => {
-    expect(parseAs(plotKind, { type: 'scatter', points: [{ x: 1, y: 2 }, { x: 3, y: 4, n: 12 }] })).toEqual({ type: 'scatter', points: [{ x: 1, y: 2, n: 1 }, { x: 3, y: 4, n: 12 }] });
+    expect(parseAs(plotKind, { type: 'scatter', points: [{ x: 1, y: 2 }, { x: 3, y: 4, n: 12 }] })).toEqual({ type: 'scatter', points: [{ x: 1, y: 2, n: 1 }, { x: 3, y: 4, n: 12 }], source: 'declared', units: null });
   });
 
   it('box', () => {
     expect(parseAs(plotKind, box({ outliers: [0, 12], whiskers_at_extremes: false }))).toEqual({
-      type: 'box', n: 40, q1: 3, median: 5, q3: 7, whiskerLow: 1, whiskerHigh: 9, whiskersAtExtremes: false, outliers: [0, 12],
+      type: 'box', n: 40, q1: 3, median: 5, q3: 7, whiskerLow: 1, whiskerHigh: 9, whiskersAtExtremes: false, outliers: [0, 12], dataRange: null, source: 'declared', units: null,
     });
   });
 });
@@ -56,6 +58,10 @@ describe('plot kind: bad input', () => {
     ['empty bin', { type: 'histogram', bins: [{ from: 1, to: 1, count: 3 }] }, 'BINS_INVALID', '/outputs/0/bins/0'],
     ['overlapping bins', { type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }, { from: 5, to: 15, count: 12 }] }, 'BINS_INVALID', '/outputs/0/bins/1'],
     ['bins out of order', { type: 'histogram', bins: [{ from: 10, to: 20, count: 12 }, { from: 0, to: 10, count: 12 }] }, 'BINS_INVALID', '/outputs/0/bins/1'],
+    ['a gap between bins', { type: 'histogram', bins: [{ from: 0, to: 1, count: 12 }, { from: 2, to: 3, count: 15 }] }, 'BINS_INVALID', '/outputs/0/bins/1'],
+    ['a gap of a hair between bins', { type: 'histogram', bins: [{ from: 0, to: 0.1, count: 12 }, { from: 0.1000001, to: 3, count: 15 }] }, 'BINS_INVALID', '/outputs/0/bins/1'],
+    ['a spec without microdata', { type: 'histogram', bins: [{ from: 0, to: 1, count: 12 }], spec: { values: 'age' } }, 'PLOT_INVALID', '/outputs/0/spec'],
+    ['microdata without a spec', { type: 'histogram', microdata: { format: 'csv', data: 'age\n1\n' } }, 'PLOT_INVALID', '/outputs/0/spec'],
     ['edges_from_data not boolean', { type: 'histogram', bins: [{ from: 0, to: 1, count: 12 }], edges_from_data: 'no' }, 'PLOT_INVALID', '/outputs/0/edges_from_data'],
     ['duplicate label', { type: 'bar', categories: [{ label: 'a', count: 12 }, { label: 'a', count: 12 }] }, 'PLOT_INVALID', '/outputs/0/categories/1/label'],
     ['negative bar', { type: 'pie', categories: [{ label: 'a', count: -3 }] }, 'PLOT_INVALID', '/outputs/0/categories/0/count'],

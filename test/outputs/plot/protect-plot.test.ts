@@ -46,19 +46,39 @@ describe('mergeCategories', () => {
 });
 
 describe('groupSurvivalSteps', () => {
-  it('groups until at least threshold leave, and stops before fewer than threshold are at risk', () => {
+  it('groups until each interval holds at least threshold events, and stops before fewer than threshold are at risk', () => {
     const steps = [
-      { time: 1, atRisk: 40, events: 3, censored: 2 },
-      { time: 2, atRisk: 35, events: 4, censored: 3 },
-      { time: 3, atRisk: 28, events: 10, censored: 0 },
-      { time: 4, atRisk: 18, events: 5, censored: 5 },
-      { time: 5, atRisk: 8, events: 4, censored: 4 },
+      { time: 1, atRisk: 60, events: 3, censored: 2 },
+      { time: 2, atRisk: 55, events: 8, censored: 3 },
+      { time: 3, atRisk: 44, events: 10, censored: 0 },
+      { time: 4, atRisk: 34, events: 1, censored: 9 },
+      { time: 5, atRisk: 24, events: 9, censored: 4 },
+      { time: 6, atRisk: 11, events: 2, censored: 0 },
+      { time: 7, atRisk: 9, events: 9, censored: 0 },
     ];
     expect(groupSurvivalSteps(steps, 10)).toEqual([
-      { time: 1, atRisk: 40, events: 7, censored: 5 },
-      { time: 3, atRisk: 28, events: 10, censored: 0 },
-      { time: 4, atRisk: 18, events: 9, censored: 9 },
+      { time: 1, atRisk: 60, events: 11, censored: 5 },
+      { time: 3, atRisk: 44, events: 10, censored: 0 },
+      { time: 4, atRisk: 34, events: 10, censored: 13 },
+      // 2 + 9 events from time 6 on: one interval, at risk 11
+      { time: 6, atRisk: 11, events: 11, censored: 0 },
     ]);
+  });
+
+  it('groups by events, not by people leaving: 1 event among 9 censored is not enough', () => {
+    const steps = [
+      { time: 1, atRisk: 40, events: 1, censored: 9 },
+      { time: 2, atRisk: 30, events: 12, censored: 0 },
+      { time: 3, atRisk: 18, events: 18, censored: 0 },
+    ];
+    expect(groupSurvivalSteps(steps, 10)).toEqual([
+      { time: 1, atRisk: 40, events: 13, censored: 9 },
+      { time: 3, atRisk: 18, events: 18, censored: 0 },
+    ]);
+  });
+
+  it('null when the whole curve has fewer than threshold events', () => {
+    expect(groupSurvivalSteps([{ time: 1, atRisk: 40, events: 9, censored: 31 }], 10)).toBeNull();
   });
 });
 
@@ -80,13 +100,10 @@ describe('plot present: the protected version', () => {
   });
 
   it('offers grouped intervals for a failing Kaplan-Meier curve, and they pass', () => {
-    const steps = [[1, 40, 3, 2], [2, 35, 4, 3], [3, 28, 10, 0], [4, 18, 5, 5], [5, 8, 4, 4]].map(([time, at_risk, events, censored]) => ({ time, at_risk, events, censored }));
+    const steps = [[1, 40, 1, 9], [2, 30, 4, 3], [3, 23, 6, 0], [4, 17, 5, 2], [5, 10, 4, 4]].map(([time, at_risk, events, censored]) => ({ time, at_risk, events, censored }));
     const out = present({ type: 'kaplan_meier', steps }) as { protected: Record<string, unknown> };
-    expect(out.protected.steps).toEqual([
-      { time: 1, at_risk: 40, events: 7, censored: 5 },
-      { time: 3, at_risk: 28, events: 10, censored: 0 },
-      { time: 4, at_risk: 18, events: 9, censored: 9 },
-    ]);
+    // events 1 + 4 + 6 reach 10; the last 5 + 4 are too few on their own and join them
+    expect(out.protected.steps).toEqual([{ time: 1, at_risk: 40, events: 20, censored: 18 }]);
     const again = parseAs(plotKind, out.protected);
     expect([...plotMinCount.run(again, params(), ctx), ...survivalStep.run(again, params(), ctx)].map((f) => f.status)).toEqual(['pass', 'pass']);
   });
