@@ -47,19 +47,34 @@ api_error <- function(resp) {
     errors = if (is.list(problem)) problem$errors else NULL, problem = problem))
 }
 
+# One exchange with airlock. With `retry` (reads, and submissions that carry an
+# Idempotency-Key) connection failures, 429 and 5xx-unavailable answers are tried again with
+# the same request built afresh (a streamed file body cannot be sent twice from one handle).
 perform <- function(client, req, retry = FALSE) {
-  req <- httr2::req_user_agent(req, "airlock-r/0.1.0")
-  req <- httr2::req_timeout(req, client$timeout)
-  req <- httr2::req_error(req, is_error = function(resp) FALSE)
-  if (!is.null(client$token)) req <- httr2::req_auth_bearer_token(req, client$token)
-  if (retry && client$retries > 0) {
-    req <- httr2::req_retry(req, max_tries = client$retries + 1,
-                            is_transient = function(resp) httr2::resp_status(resp) %in% c(429, 502, 503, 504),
-                            backoff = function(i) min(30, 0.5 * 2^(i - 1)))
+  prepare <- function(r) {
+    r <- httr2::req_user_agent(r, "airlock-r/0.1.0")
+    r <- httr2::req_timeout(r, client$timeout)
+    r <- httr2::req_error(r, is_error = function(resp) FALSE)
+    if (!is.null(client$token)) r <- httr2::req_auth_bearer_token(r, client$token)
+    r
   }
-  resp <- httr2::req_perform(req)
-  if (httr2::resp_status(resp) >= 400) stop(api_error(resp))
-  resp
+  attempts <- if (retry) client$retries + 1 else 1
+  for (attempt in seq_len(attempts)) {
+    last <- attempt == attempts
+    resp <- tryCatch(httr2::req_perform(prepare(req)), error = function(e) if (last) stop(e) else e)
+    if (inherits(resp, "error")) {
+      Sys.sleep(min(30, 0.5 * 2^(attempt - 1)))
+      next
+    }
+    status <- httr2::resp_status(resp)
+    if (!last && status %in% c(429, 502, 503, 504)) {
+      after <- suppressWarnings(as.numeric(httr2::resp_header(resp, "Retry-After")))
+      Sys.sleep(if (length(after) == 1 && !is.na(after)) min(30, max(0, after)) else min(30, 0.5 * 2^(attempt - 1)))
+      next
+    }
+    if (status >= 400) stop(api_error(resp))
+    return(resp)
+  }
 }
 
 request_for <- function(client, path) httr2::req_url_path_append(httr2::request(client$url), path)
