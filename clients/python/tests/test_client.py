@@ -4,10 +4,7 @@ submit, refusals as errors with stable codes, auditors' reads, reviews."""
 from __future__ import annotations
 
 import hashlib
-import http.server
-import json
 import math
-import threading
 from pathlib import Path
 
 import pandas as pd
@@ -193,56 +190,43 @@ def test_auditors_page_through_decisions(server, client: Airlock, unique: str) -
     assert all(d.released for d in auditor.decisions(project=unique, outcome="release"))
 
 
-class _Flaky(http.server.BaseHTTPRequestHandler):
-    """Answers 503 (Retry-After: 0) to the first POST, then forwards to the real server."""
+@pytest.fixture()
+def flaky(server):
+    """clients/testing/flaky-proxy.cjs in front of the server: every other POST answered 503."""
+    import subprocess
 
-    upstream = ""
-    seen: list = []
+    from conftest import REPO
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        type(self).seen.append((self.headers.get("Idempotency-Key"), hashlib.sha256(body).hexdigest()))
-        if len(type(self).seen) == 1:
-            self.send_response(503)
-            self.send_header("Retry-After", "0")
-            self.send_header("Content-Type", "application/problem+json")
-            payload = json.dumps({"type": "about:blank", "title": "Store unavailable", "status": 503, "code": "STORE_UNAVAILABLE", "detail": "try again"}).encode()
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-            return
-        import requests
-
-        r = requests.post(self.upstream + self.path, data=body, headers={k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")})
-        self.send_response(r.status_code)
-        self.send_header("Content-Type", r.headers.get("Content-Type", "application/json"))
-        self.send_header("Content-Length", str(len(r.content)))
-        self.end_headers()
-        self.wfile.write(r.content)
-
-    def log_message(self, *args) -> None:  # quiet
-        pass
-
-
-def test_a_transient_failure_is_retried_with_the_same_idempotency_key(server) -> None:
-    _Flaky.upstream = server.url
-    _Flaky.seen = []
-    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    proc = subprocess.Popen(["node", str(REPO / "clients/testing/flaky-proxy.cjs"), server.url], stdout=subprocess.PIPE, text=True)
     try:
-        c = Airlock(f"http://127.0.0.1:{proxy.server_address[1]}", server.tokens["alice"], project="retry", requester="alice")
-        d = c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
-        assert d.outcome == "release"
-        assert len(_Flaky.seen) == 2
-        (k1, b1), (k2, b2) = _Flaky.seen
-        assert k1 and k1 == k2 and b1 == b2
-        c.retries = 0
-        _Flaky.seen = []
-        with pytest.raises(ApiError) as e:
-            c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
-        assert e.value.code == "STORE_UNAVAILABLE" and len(_Flaky.seen) == 1
+        line = proc.stdout.readline()
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
     finally:
-        proxy.shutdown()
+        proc.kill()
+        proc.wait()
+
+
+def _seen(proxy: str) -> list:
+    import requests
+
+    return requests.get(proxy + "/__seen", timeout=30).json()
+
+
+def test_a_transient_failure_is_retried_with_the_same_idempotency_key(server, flaky) -> None:
+    c = Airlock(flaky, server.tokens["alice"], project="retry", requester="alice")
+    d = c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
+    assert d.outcome == "release"
+    (first, second) = _seen(flaky)
+    assert first["key"] and first == second
+    # The streamed CSV route: the generator body is made afresh and sent whole again.
+    t = c.check_table(three_by_three(small=12), index="region", columns="age", name="t")
+    assert t.outcome == "release"
+    third, fourth = _seen(flaky)[2:]
+    assert third == fourth and fourth["sha256"] == t.output("t").sha256
+    c.retries = 0
+    with pytest.raises(ApiError) as e:
+        c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
+    assert (e.value.status, e.value.code) == (503, "STORE_UNAVAILABLE") and len(_seen(flaky)) == 5
 
 
 def test_a_decision_about_other_bytes_is_never_accepted(client: Airlock) -> None:

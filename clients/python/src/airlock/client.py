@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import os
 import time
 import uuid
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Union
 from urllib.parse import quote
 
 import requests

@@ -156,26 +156,9 @@ test_that("auditors page through decisions, newest first", {
   expect_identical(airlock_verify(back)$decision_id, made[1])
 })
 
-# A proxy that answers every other POST (the first, third, ...) 503 (Retry-After: 0) and forwards the rest to airlock,
-# noting each POST's Idempotency-Key and body digest.
-flaky_proxy <- '
-const http = require("node:http"); const crypto = require("node:crypto");
-const upstream = process.argv[1]; const seen = [];
-http.createServer(async (req, res) => {
-  if (req.method === "GET" && req.url === "/__seen") { res.end(JSON.stringify(seen)); return; }
-  const chunks = []; for await (const c of req) chunks.push(c);
-  const body = Buffer.concat(chunks);
-  seen.push({ key: req.headers["idempotency-key"] ?? null, sha256: crypto.createHash("sha256").update(body).digest("hex") });
-  if (seen.length % 2 === 1) { res.writeHead(503, { "retry-after": "0", "content-type": "application/problem+json" }); res.end(JSON.stringify({ code: "STORE_UNAVAILABLE", status: 503, title: "Store unavailable", detail: "try again" })); return; }
-  const headers = { ...req.headers }; delete headers.host; delete headers["content-length"]; delete headers["transfer-encoding"];
-  const r = await fetch(upstream + req.url, { method: req.method, headers, body: req.method === "GET" ? undefined : body });
-  res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
-  res.end(Buffer.from(await r.arrayBuffer()));
-}).listen(0, "127.0.0.1", function () { console.log("proxy " + this.address().port); });
-'
-
 test_that("a transient failure is retried with the same key and the whole streamed body", {
-  p <- processx::process$new("node", c("-e", flaky_proxy, airlock_server$url), stdout = "|", stderr = "|")
+  # clients/testing/flaky-proxy.cjs: every other POST answered 503, the others forwarded.
+  p <- processx::process$new("node", c(file.path(repo_root, "clients/testing/flaky-proxy.cjs"), airlock_server$url), stdout = "|", stderr = "|")
   on.exit(p$kill())
   port <- NA
   while (is.na(port) && p$is_alive()) {
