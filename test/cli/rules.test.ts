@@ -86,15 +86,15 @@ describe('airlock rules: weakening and floors (issue 13)', () => {
   });
 
   it('diff marks each change by its effect; --fail-on-weaken gates CI on it', async () => {
-    const weaker = shipped(8, '[".svg", ".gph", ".pkl", ".pickle", ".joblib", ".rds"]');
+    const weaker = shipped(8, '[".svg", ".gph", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".rds", ".rdata", ".dta", ".sav", ".exe"]');
     const r = await diff(['rules', weaker]);
     expect(r.result).toBe(0);
     expect(r.stdout).toMatch(/^ {2}WEAKENS +default +parameters\.threshold: 10 → 8 {2}— threshold 10 → 8 \(higher is stricter\)$/m);
-    expect(r.stdout).toMatch(/^ {2}strengthens +default +parameters\.blocked_extensions: \[.*\] {2}— blocked_extensions adds \.rds$/m);
+    expect(r.stdout).toMatch(/^ {2}strengthens +default +parameters\.blocked_extensions: \[.*\] {2}— blocked_extensions adds \.exe$/m);
     expect(r.stdout).toMatch(/^1 of 2 changes weaken protection or may$/m);
     expect((await diff(['rules', weaker, '--fail-on-weaken'])).result).toBe(1);
     expect((await diff([weaker, 'rules', '--fail-on-weaken'])).result).toBe(1);
-    const stricter = shipped(12, '[".svg", ".gph", ".pkl", ".pickle", ".joblib"]');
+    const stricter = shipped(12, '[".svg", ".gph", ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".rds", ".rdata", ".dta", ".sav"]');
     expect((await diff(['rules', stricter, '--fail-on-weaken'])).result).toBe(0);
   });
 
