@@ -46,6 +46,26 @@ test_that("a table with a small cell is rejected, with findings, cells and a pro
   expect_identical(as.data.frame(d)$sha256, csv_digest(df[, c("region", "age")]))
 })
 
+test_that("the protected version resubmitted is released", {
+  cl <- test_client()
+  d <- airlock_check_table(three_by_three(), index = "region", columns = "age", name = "by_age", client = cl)
+  expect_identical(d$outcome, "reject")
+  form <- d$outputs$by_age$protected$resubmit
+  if (is.null(form)) {
+    # A server without protection tokens (before issue 12): no form to resubmit, and the
+    # client says so rather than guessing one.
+    expect_error(airlock_resubmit_protected(d), "offers no protected version to resubmit")
+    return(invisible())
+  }
+  expect_length(strsplit(form$protection, ".", fixed = TRUE)[[1]], 3)
+  again <- airlock_resubmit_protected(d)
+  expect_identical(again$outcome, "release")
+  expect_identical(c(again$project, again$requester), c(d$project, d$requester))
+  published <- Filter(function(c) !isTRUE(c$suppressed), again$outputs$by_age$table$cells)
+  expect_false(any(vapply(published, function(c) identical(c$labels$region, "north") && identical(c$labels$age, "young"), TRUE)))
+  expect_identical(airlock_verify(again)$outcome, "release")
+})
+
 test_that("a safe magnitude table is released and agrees with R's own aggregate", {
   cl <- test_client()
   df <- three_by_three(small = 12)
