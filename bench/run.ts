@@ -27,6 +27,8 @@ import { measureLargeE2e } from './measure-large-e2e.js';
 import type { PeakRss } from './measure-peak-rss.js';
 import { measurePeakRss } from './measure-peak-rss.js';
 import type { SmallRps } from './measure-small-rps.js';
+import type { DifferencingFigures } from './measure-differencing.js';
+import { measureDifferencing } from './measure-differencing.js';
 import { measureSmallRps } from './measure-small-rps.js';
 import type { Missing, PandasBaseline } from './run-pandas-baseline.js';
 import { runPandasBaseline } from './run-pandas-baseline.js';
@@ -38,13 +40,15 @@ const TARGETS = {
   smallRpsRatio: 0.5,
   smallRpsP99Ms: 10,
   peakRssBytes10M: 2.5e9,
+  differencingP99Ms: 100,
+  differencingBytesPerMembership: 2,
   failoverLost: 0,
   failoverResumeMs: 2000,
 } as const;
 
 const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
-/** Cases run only when `--only` names them (they need a PostgreSQL server). */
-const OPT_IN_CASES = ['failover'] as const;
+/** Cases run only when `--only` names them (failover needs a PostgreSQL server; differencing fills a 10,000-release history, minutes). */
+const OPT_IN_CASES = ['failover', 'differencing'] as const;
 type CaseName = (typeof CASES)[number] | (typeof OPT_IN_CASES)[number];
 
 interface Report {
@@ -57,6 +61,7 @@ interface Report {
     check_kernel?: { sizes: CheckKernel[]; met: boolean };
     small_rps?: SmallRps & { met: boolean };
     peak_rss?: { cases: PeakRss[]; met: boolean };
+    differencing?: DifferencingFigures & { met: boolean };
     failover?: Failover & { met: boolean };
   };
   targets: typeof TARGETS;
@@ -112,6 +117,14 @@ function table(report: Report): string {
   for (const p of f.peak_rss?.cases ?? []) {
     const ten = p.rows >= ROWS_10M;
     rows.push([`peak_rss ${p.transport} (${p.rows / 1e6}M rows, ${fmt(p.bytes / 1e6)} MB)`, `${fmt(p.peakMb, 4)} MiB`, `idle ${fmt(p.idleMb, 3)} MiB`, '', ten ? `< ${TARGETS.peakRssBytes10M / 1e9} GB` : '', ten ? met(p.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) : '']);
+  }
+  if (f.differencing) {
+    const d = f.differencing;
+    rows.push([`differencing unit mode (${d.releases} releases × ${d.units / 1000}k units)`, `p50 ${fmt(d.unit_ms.p50)} ms, p99 ${fmt(d.unit_ms.p99)} ms`, '', '', `p99 < ${TARGETS.differencingP99Ms} ms`, met(d.unit_ms.p99 < TARGETS.differencingP99Ms)]);
+    rows.push(['  of which keying 100k units (HMAC)', `p50 ${fmt(d.hash_ms.p50)} ms`, '', '', '', '']);
+    rows.push([`differencing label mode (${d.releases} releases)`, `p50 ${fmt(d.label_ms.p50)} ms, p99 ${fmt(d.label_ms.p99)} ms`, '', '', '(informative)', '']);
+    rows.push(['differencing storage', `${fmt(d.bytes_per_membership)} B per unit-cell membership, ${fmt(d.bytes_per_release / 1000)} kB per release`, '', '', `< ${TARGETS.differencingBytesPerMembership} B`, met(d.bytes_per_membership < TARGETS.differencingBytesPerMembership)]);
+    rows.push(['differencing peak RSS', `${d.peak_rss_mb} MiB`, '', '', '(informative)', '']);
   }
   if (f.failover) {
     const o = f.failover;
@@ -181,6 +194,11 @@ async function main(): Promise<void> {
     report.figures.peak_rss = { cases, met: ten.every((c) => c.peakMb * 1024 * 1024 < TARGETS.peakRssBytes10M) };
   }
 
+  if (only.has('differencing')) {
+    log('differencing');
+    const d = await measureDifferencing({ releases: quick ? 1000 : 10_000, units: 100_000, runs: quick ? 10 : 50, log });
+    report.figures.differencing = { ...d, met: d.unit_ms.p99 < TARGETS.differencingP99Ms && d.bytes_per_membership < TARGETS.differencingBytesPerMembership };
+  }
   if (only.has('failover')) {
     log('failover');
     const o = await measureFailover({ quick, log });

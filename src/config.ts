@@ -38,6 +38,8 @@ export interface Config {
   verificationKeys: string | null;
   /** YAML/JSON list of tokens (name, sha256, roles, projects). */
   tokensFile: string | null;
+  /** The secret unit-mode differencing hashes unit identifiers and seals unit sets with. */
+  unitKeyFile: string | null;
   /** PostgreSQL schema holding the audit tables; replicas sharing one chain use the same. */
   databaseSchema: string;
   /** Origins allowed to call from a browser; empty = CORS off. */
@@ -124,6 +126,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'trustProxy', env: 'AIRLOCK_TRUST_PROXY', schema: { anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] }, default: false, parse: boolOrIntOrStr, doc: 'Express `trust proxy`: `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`) of the load balancers whose X-Forwarded-For to believe.' },
   { key: 'signingKeyFile', env: 'AIRLOCK_SIGNING_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key that signs decisions. Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'verificationKeys', env: 'AIRLOCK_VERIFICATION_KEYS', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Rotated-out public keys that still verify old decisions: a directory of *.pem files or a comma-separated list of files. Published in /.well-known/jwks.json.' },
+  { key: 'unitKeyFile', env: 'AIRLOCK_UNIT_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'At least 32 random bytes (raw, base64 or hex) from which unit-mode differencing derives the HMAC key for unit identifiers and the AES-256-GCM key sealing stored unit sets; keep it apart from the signing key and outside the store (docs/differencing.md). Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'tokensFile', env: 'AIRLOCK_TOKENS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of API tokens `{ name, sha256, roles, projects? }` (SHA-256 of the token, never the token). Unset: development tokens are generated into AIRLOCK_DATA_DIR and printed once (refused when NODE_ENV=production).' },
   { key: 'publicUrl', env: 'AIRLOCK_PUBLIC_URL', schema: { type: ['string', 'null'], pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }, default: null, parse: (raw) => raw.replace(/\/+$/, ''), doc: 'The external base URL browsers use (https://airlock.tre.example); the OIDC redirect URI is `<this>/v1/session/callback`. Required with an IdP in production.' },
   { key: 'oidcIssuer', env: 'AIRLOCK_OIDC_ISSUER', schema: { type: ['string', 'null'], pattern: '^https?://' }, default: null, parse: str, doc: 'The TRE identity provider (OpenID Connect issuer URL) people sign in to the console with. Unset: no IdP sign-in; outside production a dev sign-in page offers dev identities.' },

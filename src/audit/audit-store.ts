@@ -36,21 +36,6 @@ export interface ReleasedTable {
   total?: number | null;
 }
 
-/** A released table found by `releasedTables`, with the record it was released in. */
-export interface ReleasedTableHit extends ReleasedTable {
-  decision_id: string;
-  seq: number;
-}
-
-/** A released population total found by `releasedTotals`. */
-export interface ReleasedTotal {
-  decision_id: string;
-  seq: number;
-  output: string;
-  dims: string[];
-  total: number;
-}
-
 /**
  * What the store keeps of one output of a decision, whatever its outcome, so that a rule change
  * can be replayed against past decisions (`airlock rules diff --replay`): the aggregates the
@@ -64,6 +49,58 @@ export interface OutputEvidence {
   kind: string;
   /** The kind's evidence (see `OutputKindModule.evidence`). */
   evidence: unknown;
+}
+
+/**
+ * One output entering the differencing history (docs/differencing.md): a table, summary or
+ * plot that was released, or awaits review (`pending`, compared with until its review settles).
+ * Kept in `history_entries`, apart from `records`; the record's chained `history_sha256`
+ * covers it (label form and encrypted unit form by digest), never its content.
+ */
+export interface HistoryEntryInput extends HistoryEntryPlace {
+  /** The label form (`src/history/label-form.ts`): published aggregates, normalised. */
+  form: unknown;
+  /** The unit form, encrypted (`src/history/unit-form.ts`); null without a unit column. */
+  units: Uint8Array | null;
+  /** Its sketch (the keyed sample of its units, with the form's metadata), encrypted; null without a unit column. */
+  sketch: Uint8Array | null;
+}
+
+/** A unit first seen in this record: its keyed digest and the dense integer it was given in its namespace. */
+export interface DictionaryAddition {
+  namespace: string;
+  /** The keyed digest of the normalised unit value (never the value). */
+  digest: Uint8Array;
+  id: number;
+}
+
+/** What a history entry is and where it belongs. */
+export interface HistoryEntryPlace {
+  /** The output's name in its request. */
+  output: string;
+  kind: string;
+  status: 'released' | 'pending';
+  /** The dataset as the request named it. */
+  dataset: string;
+  /** The population key it belonged to when recorded (`p:name` / `d:dataset`). */
+  population: string;
+  /** The unit namespace of its unit form. */
+  namespace: string;
+}
+
+/** A history entry as read back for differencing. */
+export interface HistoryEntryRow extends HistoryEntryPlace {
+  seq: number;
+  idx: number;
+  /** The label form as canonical JSON text. */
+  form: string;
+  /** Whether the entry has a unit form (read with `historyUnits`). */
+  has_units: boolean;
+  /** The encrypted sketch of its unit form, or null. */
+  sketch: Uint8Array | null;
+  /** The decision the entry belongs to (for a final record's entries: the reviewed decision). */
+  decision_id: string;
+  project: string;
 }
 
 /** What the pipeline hands the store once a decision is signed. */
@@ -87,6 +124,10 @@ export interface AppendInput {
   ruleset?: { digest: string; content: unknown };
   /** Replay evidence of the decision's outputs (those whose kind keeps any); none for review/final records. */
   evidence?: OutputEvidence[];
+  /** Outputs entering the differencing history. */
+  history?: HistoryEntryInput[];
+  /** Units first seen in this record (unit-mode differencing). */
+  dictionary?: DictionaryAddition[];
 }
 
 /** Where a record sits in the chain: returned to the client as `audit`. */
@@ -119,6 +160,15 @@ export interface FullRecord extends StoredRecord {
   released: ReleasedTable[];
   /** The outputs' replay evidence, when the record has any. */
   evidence?: OutputEvidence[];
+  /** What the record's `history_sha256` covers: the history manifest, when the record has one. */
+  history?: HistoryManifest;
+}
+
+/** The digests of a record's history entries and dictionary additions (what the chain covers). */
+export interface HistoryManifest {
+  entries: { output: string; kind: string; status: string; dataset: string; population: string; namespace: string; form_sha256: string; units_sha256: string | null; sketch_sha256: string | null }[];
+  /** SHA-256 of the record's dictionary additions (`chain.ts` `dictionaryDigest`), null when none. */
+  dictionary_sha256: string | null;
 }
 
 /** The store's lookup columns, copied from the decision at append; `verifyAudit` checks they still agree. */
@@ -194,14 +244,14 @@ export interface AuditStore {
   get(decisionId: string): Promise<StoredRecord | null>;
   /** Records matching the filter, newest first, `limit` at a time (1…MAX_PAGE_LIMIT). */
   list(filter: ListFilter, page: PageRequest): Promise<{ items: StoredRecord[]; next_cursor: string | null }>;
-  /**
-   * Tables released earlier for this project and dataset with exactly these dimensions (any
-   * order), oldest first; with `afterSeq`, only those of records after that seq (how the
-   * differencing history index reads just what is new).
-   */
-  releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }): Promise<ReleasedTableHit[]>;
-  /** Population totals released earlier for this project and dataset, oldest first; `afterSeq` as for `releasedTables`. */
-  releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]>;
+  /** History entries of records after `afterSeq`, in seq order, at most `limit` (the differencing history index pages through them). */
+  historyEntries(q: { afterSeq: number; limit: number }): Promise<HistoryEntryRow[]>;
+  /** Decision ids whose review was settled (a `final` record) after `afterSeq`, with that record's seq. */
+  settledReviews(q: { afterSeq: number }): Promise<{ seq: number; decision_id: string }[]>;
+  /** The encrypted unit forms of these entries (by seq and idx). */
+  historyUnits(keys: readonly { seq: number; idx: number }[]): Promise<{ seq: number; idx: number; units: Uint8Array }[]>;
+  /** The ids of these digests in a namespace (absent digests are not in the result), and the namespace's largest id (0 when empty). */
+  unitIds(namespace: string, digests: readonly Uint8Array[]): Promise<{ ids: Map<string, number>; maxId: number }>;
   /** The rule set stored under a digest, or null. */
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every rule set decisions were made under, with how often and when, most recently used first. */

@@ -6,11 +6,16 @@
  * { v: 1, seq, recorded_at, kind, submitted_by, references, trace_id,
  *   decision, signature, kid,
  *   released: [{ output, dataset, dims (sorted), statistic, cells, total }],
- *   evidence_sha256 }        ← only when the record keeps replay evidence
+ *   evidence_sha256,         ← only when the record keeps replay evidence
+ *   history_sha256 }         ← only when outputs entered the differencing history
  * ```
  * `evidence_sha256` is the hex SHA-256 of the canonical JSON of the record's evidence list
  * (`[{ output, kind, evidence }]`): the evidence is covered by the chain, but an export carries
- * only its digest, not the largest contributions it holds.
+ * only its digest, not the largest contributions it holds. `history_sha256` is the hex SHA-256
+ * of the canonical JSON of the record's history manifest (`HistoryManifest`: per output the
+ * digest of its label form and of its encrypted unit form, and the digest of the units the
+ * record added to the dictionary): the unit sets and the dictionary stay in the store, and an
+ * auditor holding the store still verifies that every decision's history is what it was.
  * i.e. everything the store keeps about the record except its own `hash` and `prev`. Then
  * ```
  * hash = hex(SHA-256(UTF-8(prev || canonical)))      prev of seq 1 = 64 × '0'
@@ -29,7 +34,7 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../domain.js';
 import { canonicalJson, canonicalObjectOfParts } from '../signing/canonical-json.js';
-import type { OutputEvidence, ReleasedTable } from './audit-store.js';
+import type { DictionaryAddition, HistoryManifest, OutputEvidence, ReleasedTable } from './audit-store.js';
 
 /** The `prev` of the first record. */
 export const GENESIS_PREV = '0'.repeat(64);
@@ -50,6 +55,7 @@ export interface ChainedFields {
   kid: string;
   released: readonly ReleasedTable[];
   evidence?: readonly OutputEvidence[];
+  history?: HistoryManifest;
 }
 
 /** A released table in the form it is stored and hashed: dims sorted, `total` present. */
@@ -91,7 +97,36 @@ export function canonicalRecord(r: ChainedFields): string {
     kid: r.kid,
     released: r.released.map(normaliseReleased),
     ...(r.evidence?.length ? { evidence_sha256: evidenceDigest(r.evidence) } : {}),
+    ...(r.history ? { history_sha256: sha256Hex(canonicalJson(r.history)) } : {}),
   });
+}
+
+/**
+ * The hex SHA-256 of a record's dictionary additions: per unit, in id order, the UTF-8
+ * namespace, a 0 byte, the digest and the id (4 bytes, big-endian). Binary rather than JSON:
+ * a record may add a hundred thousand units.
+ *
+ * @example dictionaryDigest([{ namespace: 'default', digest: new Uint8Array(16), id: 1 }]).length // 64
+ */
+export function dictionaryDigest(entries: readonly DictionaryAddition[]): string {
+  const h = createHash('sha256');
+  const sorted = [...entries].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.id - b.id));
+  const id = Buffer.alloc(4);
+  for (const e of sorted) {
+    h.update(e.namespace, 'utf8').update(Buffer.of(0)).update(e.digest);
+    id.writeUInt32BE(e.id >>> 0);
+    h.update(id);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * The hex SHA-256 of bytes or text (a label form's canonical JSON, an encrypted unit form).
+ *
+ * @example sha256Of('{}').length // 64
+ */
+export function sha256Of(data: string | Uint8Array): string {
+  return typeof data === 'string' ? sha256Hex(data) : createHash('sha256').update(data).digest('hex');
 }
 
 /**
@@ -112,10 +147,12 @@ function sha256Hex(text: string): string {
  * them anyway for the rows it stores: the decision, each released table (`canonicalReleased`)
  * and the evidence list (null when the record keeps none).
  */
-export interface CanonicalRecordParts extends Omit<ChainedFields, 'decision' | 'released' | 'evidence'> {
+export interface CanonicalRecordParts extends Omit<ChainedFields, 'decision' | 'released' | 'evidence' | 'history'> {
   decisionText: string;
   releasedTexts: readonly string[];
   evidenceText: string | null;
+  /** The canonical JSON of the history manifest, null when the record has none. */
+  historyText?: string | null;
 }
 
 /**
@@ -155,6 +192,7 @@ export function canonicalRecordOfParts(p: CanonicalRecordParts): string {
     kid: canonicalJson(p.kid),
     released: `[${p.releasedTexts.join(',')}]`,
     evidence_sha256: p.evidenceText === null ? undefined : canonicalJson(sha256Hex(p.evidenceText)),
+    history_sha256: p.historyText === null || p.historyText === undefined ? undefined : canonicalJson(sha256Hex(p.historyText)),
   });
 }
 

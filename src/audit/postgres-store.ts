@@ -24,7 +24,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
 import { resilientPool } from './pg-pool.js';
@@ -33,18 +33,20 @@ import {
   RECORD_COLUMNS,
   RULESET_USAGE_SQL,
   SCAN_PAGE,
-  dimsKey,
   groupBySeq,
-  hitFromRow,
   listQuery,
   pageOf,
   prepareRecord,
   recordFromRow,
   scannedFromRows,
   storeError,
+  type DictionaryRow,
   type EvidenceRow,
+  type HistoryRow,
   type RecordRow,
   type ReleasedRow,
+  HISTORY_COLUMNS,
+  historyEntryFromRow,
 } from './record-rows.js';
 
 export interface PostgresStoreOptions {
@@ -154,19 +156,41 @@ export function postgresMigrations(s: string): readonly { version: number; name:
         ${guard('evidence')}
       `,
     },
+    {
+      version: 3,
+      name: 'differencing history and unit dictionary',
+      sql: `
+        CREATE TABLE ${s}.history_entries (
+          seq BIGINT NOT NULL REFERENCES ${s}.records (seq),
+          idx INTEGER NOT NULL,
+          output TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          status TEXT NOT NULL,
+          dataset TEXT NOT NULL,
+          population TEXT NOT NULL,
+          namespace TEXT NOT NULL,
+          form TEXT NOT NULL,
+          units BYTEA,
+          units_sha256 TEXT,
+          sketch BYTEA,
+          sketch_sha256 TEXT,
+          PRIMARY KEY (seq, idx)
+        );
+        CREATE TABLE ${s}.unit_dictionary (
+          namespace TEXT NOT NULL,
+          digest BYTEA NOT NULL,
+          id BIGINT NOT NULL,
+          seq BIGINT NOT NULL REFERENCES ${s}.records (seq),
+          PRIMARY KEY (namespace, digest)
+        );
+        CREATE UNIQUE INDEX unit_dictionary_id ON ${s}.unit_dictionary (namespace, id);
+        CREATE INDEX unit_dictionary_seq ON ${s}.unit_dictionary (seq);
+        CREATE INDEX records_final ON ${s}.records (kind, seq);
+        ${guard('history_entries')}
+        ${guard('unit_dictionary')}
+      `,
+    },
   ];
-}
-
-/**
- * The released-table lookup for schema `s` (with `afterSeq`, `$4` bounds r.seq from below);
- * exported so a test can check its plan uses `released_lookup`.
- */
-export function postgresReleasedTablesSql(s: string, afterSeq = false): string {
-  return `
-    SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
-    FROM ${s}.released_tables r JOIN ${s}.records d ON d.seq = r.seq
-    WHERE r.dataset = $1 AND r.dims = $2 AND d.project = $3${afterSeq ? ' AND r.seq > $4' : ''}
-    ORDER BY r.seq, r.idx`;
 }
 
 async function migrate(pool: pg.Pool, schema: string, s: string): Promise<void> {
@@ -321,7 +345,7 @@ class PostgresStore implements AuditStore {
           outcomes.push({ error: storeError(e, 'record the decision') });
           continue;
         }
-        const { row, released, evidence, ref } = prepared;
+        const { row, released, evidence, history, dictionary, ref } = prepared;
         const inserted = await client.query(this.insertRecord, this.recordColumns.map((c) => row[c]));
         if (inserted.rowCount === 0) {
           outcomes.push({ error: new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`) });
@@ -340,6 +364,16 @@ class PostgresStore implements AuditStore {
           );
         }
         if (evidence) await client.query(`INSERT INTO ${this.s}.evidence (seq, content) VALUES ($1, $2)`, [evidence.seq, evidence.content]);
+        for (const h of history) {
+          await client.query(`INSERT INTO ${this.s}.history_entries (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, HISTORY_COLUMNS.map((c) => h[c]));
+        }
+        if (dictionary.length > 0) {
+          // Arrays in one statement: a release may add a hundred thousand units.
+          await client.query(
+            `INSERT INTO ${this.s}.unit_dictionary (namespace, digest, id, seq) SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::bigint[])`,
+            [dictionary.map((d) => d.namespace), dictionary.map((d) => d.digest), dictionary.map((d) => d.id), dictionary.map((d) => d.seq)],
+          );
+        }
         const rs = input.ruleset;
         if (rs && !this.knownRulesets.has(rs.digest) && !added.has(rs.digest)) {
           await client.query(`INSERT INTO ${this.s}.rulesets (digest, content) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [
@@ -407,34 +441,57 @@ class PostgresStore implements AuditStore {
     }
   }
 
-  async releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }) {
+  async historyEntries(q: { afterSeq: number; limit: number }) {
     try {
-      const after = q.afterSeq !== undefined;
-      const { rows } = await this.pool.query<ReleasedRow & { decision_id: string }>(postgresReleasedTablesSql(this.s, after), [
-        q.dataset,
-        dimsKey(q.dims),
-        q.project,
-        ...(after ? [q.afterSeq] : []),
-      ]);
-      return rows.map(hitFromRow);
+      const { rows } = await this.pool.query<Parameters<typeof historyEntryFromRow>[0]>(
+        `SELECT h.seq, h.idx, h.output, h.kind, h.status, h.dataset, h.population, h.namespace, h.form, h.units IS NOT NULL AS has_units, h.sketch,
+                d.decision_id, d.refs, d.kind AS record_kind, d.project
+         FROM ${this.s}.history_entries h JOIN ${this.s}.records d ON d.seq = h.seq
+         WHERE h.seq > $1 ORDER BY h.seq, h.idx LIMIT $2`,
+        [q.afterSeq, q.limit],
+      );
+      return rows.map(historyEntryFromRow);
     } catch (e) {
-      throw storeError(e, 'read released tables');
+      throw storeError(e, 'read the differencing history');
     }
   }
 
-  async releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]> {
+  async settledReviews(q: { afterSeq: number }) {
     try {
-      const after = q.afterSeq !== undefined;
-      const { rows } = await this.pool.query<{ seq: string; output: string; dims: string; total: number; decision_id: string }>(
-        `SELECT r.seq, r.output, r.dims, r.total, d.decision_id
-         FROM ${this.s}.released_tables r JOIN ${this.s}.records d ON d.seq = r.seq
-         WHERE r.dataset = $1 AND d.project = $2 AND r.total IS NOT NULL${after ? ' AND r.seq > $3' : ''}
-         ORDER BY r.seq, r.idx`,
-        after ? [q.dataset, q.project, q.afterSeq] : [q.dataset, q.project],
-      );
-      return rows.map((r) => ({ decision_id: r.decision_id, seq: Number(r.seq), output: r.output, dims: JSON.parse(r.dims) as string[], total: r.total }));
+      const { rows } = await this.pool.query<{ seq: string; refs: string | null }>(`SELECT seq, refs FROM ${this.s}.records WHERE kind = 'final' AND seq > $1 ORDER BY seq`, [q.afterSeq]);
+      return rows.filter((r) => r.refs !== null).map((r) => ({ seq: Number(r.seq), decision_id: r.refs! }));
     } catch (e) {
-      throw storeError(e, 'read released totals');
+      throw storeError(e, 'read the differencing history');
+    }
+  }
+
+  async historyUnits(keys: readonly { seq: number; idx: number }[]) {
+    if (keys.length === 0) return [];
+    try {
+      const { rows } = await this.pool.query<{ seq: string; idx: number; units: Buffer | null }>(
+        `SELECT h.seq, h.idx, h.units FROM ${this.s}.history_entries h JOIN unnest($1::bigint[], $2::int[]) AS k(seq, idx) ON h.seq = k.seq AND h.idx = k.idx`,
+        [keys.map((k) => k.seq), keys.map((k) => k.idx)],
+      );
+      return rows.filter((r) => r.units !== null).map((r) => ({ seq: Number(r.seq), idx: Number(r.idx), units: r.units! }));
+    } catch (e) {
+      throw storeError(e, 'read the differencing history');
+    }
+  }
+
+  async unitIds(namespace: string, digests: readonly Uint8Array[]) {
+    try {
+      const ids = new Map<string, number>();
+      if (digests.length > 0) {
+        const { rows } = await this.pool.query<{ digest: Buffer; id: string }>(`SELECT digest, id FROM ${this.s}.unit_dictionary WHERE namespace = $1 AND digest = ANY($2::bytea[])`, [
+          namespace,
+          digests.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength)),
+        ]);
+        for (const r of rows) ids.set(r.digest.toString('hex'), Number(r.id));
+      }
+      const { rows: max } = await this.pool.query<{ m: string | null }>(`SELECT max(id) AS m FROM ${this.s}.unit_dictionary WHERE namespace = $1`, [namespace]);
+      return { ids, maxId: Number(max[0]?.m ?? 0) };
+    } catch (e) {
+      throw storeError(e, 'read the unit dictionary');
     }
   }
 
@@ -462,6 +519,8 @@ class PostgresStore implements AuditStore {
       let rows: RecordRow[];
       let released: ReleasedRow[];
       let evidence: EvidenceRow[];
+      let history: HistoryRow[];
+      let dictionary: DictionaryRow[];
       try {
         ({ rows } = await this.pool.query<RecordRow>(
           `SELECT ${RECORD_COLUMNS} FROM ${this.s}.records WHERE seq >= $1 ORDER BY seq LIMIT $2`,
@@ -476,12 +535,20 @@ class PostgresStore implements AuditStore {
           rows[0]!.seq,
           rows[rows.length - 1]!.seq,
         ]));
+        const [lo, hi] = [rows[0]!.seq, rows[rows.length - 1]!.seq];
+        ({ rows: history } = await this.pool.query<HistoryRow>(`SELECT * FROM ${this.s}.history_entries WHERE seq BETWEEN $1 AND $2 ORDER BY seq, idx`, [lo, hi]));
+        ({ rows: dictionary } = await this.pool.query<DictionaryRow>(`SELECT namespace, digest, id, seq FROM ${this.s}.unit_dictionary WHERE seq BETWEEN $1 AND $2`, [lo, hi]));
       } catch (e) {
         throw storeError(e, 'read the audit trail');
       }
       const bySeq = groupBySeq(released);
       const evidenceBySeq = new Map(evidence.map((e) => [Number(e.seq), e]));
-      for (const row of rows) yield scannedFromRows(row, bySeq.get(Number(row.seq)) ?? [], evidenceBySeq.get(Number(row.seq)));
+      const historyBySeq = groupBySeq(history);
+      const dictionaryBySeq = groupBySeq(dictionary);
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        yield scannedFromRows(row, bySeq.get(seq) ?? [], evidenceBySeq.get(seq), historyBySeq.get(seq), dictionaryBySeq.get(seq));
+      }
       next = Number(rows[rows.length - 1]!.seq) + 1;
     }
   }

@@ -26,15 +26,16 @@ import {
   MAX_PAGE_LIMIT,
   type AppendInput,
   type AuditRef,
+  type HistoryEntryRow,
+  type HistoryManifest,
   type FullRecord,
   type IndexColumns,
   type ListFilter,
   type ReleasedTable,
-  type ReleasedTableHit,
   type ScannedRecord,
   type StoredRecord,
 } from './audit-store.js';
-import { canonicalRecord, canonicalRecordOfParts, canonicalReleased, chainHash, normaliseReleased } from './chain.js';
+import { canonicalRecord, canonicalRecordOfParts, canonicalReleased, chainHash, dictionaryDigest, normaliseReleased, sha256Of } from './chain.js';
 
 /** A `records` row as both backends store it. */
 export interface RecordRow {
@@ -67,6 +68,74 @@ export interface ReleasedRow {
   statistic: string;
   cells: string;
   total: number | null;
+}
+
+/** A `history_entries` row. */
+export interface HistoryRow {
+  seq: number;
+  idx: number;
+  output: string;
+  kind: string;
+  status: string;
+  dataset: string;
+  population: string;
+  namespace: string;
+  form: string;
+  units: Uint8Array | null;
+  units_sha256: string | null;
+  sketch: Uint8Array | null;
+  sketch_sha256: string | null;
+}
+
+/** A `unit_dictionary` row. */
+export interface DictionaryRow {
+  namespace: string;
+  digest: Uint8Array;
+  id: number;
+  seq: number;
+}
+
+/** The columns of `history_entries`, in insert order. */
+export const HISTORY_COLUMNS = ['seq', 'idx', 'output', 'kind', 'status', 'dataset', 'population', 'namespace', 'form', 'units', 'units_sha256', 'sketch', 'sketch_sha256'] as const;
+
+/**
+ * The history manifest of a record from its stored rows (what `history_sha256` covers), or
+ * undefined when the record has none.
+ *
+ * @example historyManifest(rows, dict)?.entries.length
+ */
+export function historyManifest(rows: readonly HistoryRow[], dictionary: readonly Pick<DictionaryRow, 'namespace' | 'digest' | 'id'>[]): HistoryManifest | undefined {
+  if (rows.length === 0 && dictionary.length === 0) return undefined;
+  return {
+    entries: [...rows]
+      .sort((a, b) => Number(a.idx) - Number(b.idx))
+      .map((r) => ({ output: r.output, kind: r.kind, status: r.status, dataset: r.dataset, population: r.population, namespace: r.namespace, form_sha256: sha256Of(r.form), units_sha256: r.units_sha256, sketch_sha256: r.sketch_sha256 })),
+    dictionary_sha256: dictionary.length ? dictionaryDigest(dictionary.map((d) => ({ namespace: d.namespace, digest: d.digest, id: Number(d.id) }))) : null,
+  };
+}
+
+/**
+ * A history entry as the differencing index reads it, from its row joined with its record.
+ *
+ * @example historyEntryFromRow({ ...row, decision_id: 'd', refs: null, record_kind: 'decision', project: 'p1' })
+ */
+export function historyEntryFromRow(r: Omit<HistoryRow, 'units' | 'units_sha256' | 'sketch_sha256'> & { has_units: number | boolean; decision_id: string; refs: string | null; record_kind: string; project: string }): HistoryEntryRow {
+  return {
+    seq: Number(r.seq),
+    idx: Number(r.idx),
+    output: r.output,
+    kind: r.kind,
+    status: r.status === 'pending' ? 'pending' : 'released',
+    dataset: r.dataset,
+    population: r.population,
+    namespace: r.namespace,
+    form: r.form,
+    has_units: Boolean(r.has_units),
+    sketch: r.sketch ?? null,
+    // A final record's entries belong to the decision it settles.
+    decision_id: r.record_kind === 'final' && r.refs ? r.refs : r.decision_id,
+    project: r.project,
+  };
 }
 
 /** An `evidence` row: a record's replay evidence list as canonical JSON. */
@@ -104,7 +173,7 @@ export function prepareRecord(
   seq: number,
   prev: string,
   recordedAt: string,
-): { row: RecordRow; released: ReleasedRow[]; evidence: EvidenceRow | null; ref: AuditRef } {
+): { row: RecordRow; released: ReleasedRow[]; evidence: EvidenceRow | null; history: HistoryRow[]; dictionary: DictionaryRow[]; ref: AuditRef } {
   const d = input.decision;
   if (typeof d?.id !== 'string' || typeof d.project !== 'string' || typeof d.requester !== 'string' || typeof d.ruleset?.digest !== 'string') {
     throw new AirlockError('INTERNAL', 'cannot record a decision without id, project, requester and ruleset digest');
@@ -112,6 +181,8 @@ export function prepareRecord(
   let decisionText: string;
   let released: ReleasedRow[];
   let evidence: EvidenceRow | null;
+  let history: HistoryRow[];
+  let dictionary: DictionaryRow[];
   let canonical: string;
   const kind = input.kind ?? DECISION_RECORD_KIND;
   const references = input.references ?? null;
@@ -128,6 +199,28 @@ export function prepareRecord(
       return { seq, idx, output: n.output, dataset: n.dataset, dims, statistic: n.statistic, cells, total: n.total };
     });
     evidence = input.evidence?.length ? { seq, content: canonicalJson(input.evidence) } : null;
+    history = (input.history ?? []).map((h, idx) => {
+      const bytes = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      const units = bytes(h.units);
+      const sketch = bytes(h.sketch);
+      return {
+        seq,
+        idx,
+        output: h.output,
+        kind: h.kind,
+        status: h.status,
+        dataset: h.dataset,
+        population: h.population,
+        namespace: h.namespace,
+        form: canonicalJson(h.form),
+        units,
+        units_sha256: units === null ? null : sha256Of(units),
+        sketch,
+        sketch_sha256: sketch === null ? null : sha256Of(sketch),
+      };
+    });
+    dictionary = (input.dictionary ?? []).map((d) => ({ namespace: d.namespace, digest: Buffer.from(d.digest.buffer, d.digest.byteOffset, d.digest.byteLength), id: d.id, seq }));
+    const manifest = historyManifest(history, dictionary);
     canonical = canonicalRecordOfParts({
       seq,
       recorded_at: recordedAt,
@@ -140,6 +233,7 @@ export function prepareRecord(
       kid: input.kid,
       releasedTexts,
       evidenceText: evidence?.content ?? null,
+      historyText: manifest ? canonicalJson(manifest) : null,
     });
   } catch (e) {
     throw new AirlockError('INTERNAL', `cannot record decision ${d.id}: ${(e as Error).message}`);
@@ -164,7 +258,7 @@ export function prepareRecord(
     dataset: d.dataset ?? null,
     ruleset_digest: d.ruleset.digest,
   };
-  return { row, released, evidence, ref: { seq, hash, prev } };
+  return { row, released, evidence, history, dictionary, ref: { seq, hash, prev } };
 }
 
 /**
@@ -205,25 +299,24 @@ export function releasedFromRow(row: ReleasedRow): ReleasedTable & { total: numb
 }
 
 /**
- * A released-table lookup hit from its row joined with the record's decision id.
- *
- * @example hitFromRow({ ...releasedRow, decision_id: 'd-1' }).seq
- */
-export function hitFromRow(row: ReleasedRow & { decision_id: string }): ReleasedTableHit {
-  return { ...releasedFromRow(row), decision_id: row.decision_id, seq: Number(row.seq) };
-}
-
-/**
  * A scanned record: the stored record, its released tables, the canonical record rebuilt from
  * the stored fields, and the lookup columns as stored.
  *
  * @example for (const row of page) yield scannedFromRows(row, releasedBySeq.get(row.seq) ?? []);
  */
-export function scannedFromRows(row: RecordRow, released: readonly ReleasedRow[], evidence?: EvidenceRow | null): ScannedRecord {
+export function scannedFromRows(
+  row: RecordRow,
+  released: readonly ReleasedRow[],
+  evidence?: EvidenceRow | null,
+  history: readonly HistoryRow[] = [],
+  dictionary: readonly DictionaryRow[] = [],
+): ScannedRecord {
   let rec: FullRecord;
   try {
     rec = { ...recordFromRow(row), released: released.map(releasedFromRow) };
     if (evidence) rec.evidence = JSON.parse(evidence.content) as FullRecord['evidence'];
+    const manifest = historyManifest(history, dictionary);
+    if (manifest) rec.history = manifest;
   } catch (e) {
     // Stored text that no longer parses has been altered outside airlock: say where.
     throw new AirlockError('INTERNAL', `audit record seq ${Number(row.seq)} cannot be read: ${(e as Error).message}`);
@@ -237,15 +330,6 @@ export function scannedFromRows(row: RecordRow, released: readonly ReleasedRow[]
     ruleset_digest: row.ruleset_digest,
   };
   return { ...rec, canonical: canonicalRecord(rec), columns };
-}
-
-/**
- * The canonical JSON key of a set of dimension names (sorted), as stored in `released_tables.dims`.
- *
- * @example dimsKey(['sex', 'region']) // '["region","sex"]'
- */
-export function dimsKey(dims: readonly string[]): string {
-  return canonicalJson([...dims].sort());
 }
 
 /**
@@ -368,8 +452,8 @@ export function storeError(e: unknown, action: string): AirlockError {
  *
  * @example groupBySeq(rows).get(3) // rows of record 3, in idx order
  */
-export function groupBySeq(rows: readonly ReleasedRow[]): Map<number, ReleasedRow[]> {
-  const bySeq = new Map<number, ReleasedRow[]>();
+export function groupBySeq<T extends { seq: number }>(rows: readonly T[]): Map<number, T[]> {
+  const bySeq = new Map<number, T[]>();
   for (const r of rows) {
     const seq = Number(r.seq);
     const list = bySeq.get(seq);

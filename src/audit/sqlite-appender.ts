@@ -21,7 +21,7 @@ import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
 import type { AppendInput, AuditRef } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
-import { RECORD_COLUMNS, prepareRecord } from './record-rows.js';
+import { HISTORY_COLUMNS, RECORD_COLUMNS, prepareRecord } from './record-rows.js';
 
 /**
  * An append as it travels to the writer: `ruleset.content` may be left out when the sender
@@ -62,6 +62,8 @@ export function sqliteAppender(db: Database.Database): (inputs: readonly WireApp
     'INSERT INTO released_tables (seq, idx, output, dataset, dims, statistic, cells, total) VALUES (@seq, @idx, @output, @dataset, @dims, @statistic, @cells, @total)',
   );
   const insertEvidence = db.prepare('INSERT INTO evidence (seq, content) VALUES (@seq, @content)');
+  const insertHistory = db.prepare(`INSERT INTO history_entries (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  const insertUnit = db.prepare('INSERT INTO unit_dictionary (namespace, digest, id, seq) VALUES (@namespace, @digest, @id, @seq)');
   const insertRuleset = db.prepare('INSERT OR IGNORE INTO rulesets (digest, content) VALUES (?, ?)');
   // Digests this connection has committed: their content is not serialised again.
   const stored = new Set<string>();
@@ -79,12 +81,14 @@ export function sqliteAppender(db: Database.Database): (inputs: readonly WireApp
         const err = e instanceof AirlockError ? e : new AirlockError('INTERNAL', (e as Error).message);
         return { error: { code: err.code, message: err.message } };
       }
-      const { row, released, evidence, ref } = prepared;
+      const { row, released, evidence, history, dictionary, ref } = prepared;
       if (insertRecord.run(row).changes === 0) {
         return { error: { code: 'CONFLICT', message: `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record` } };
       }
       for (const r of released) insertReleased.run(r);
       if (evidence) insertEvidence.run(evidence);
+      for (const h of history) insertHistory.run(h);
+      for (const d of dictionary) insertUnit.run(d);
       const rs = input.ruleset;
       if (rs && rs.content !== undefined && !stored.has(rs.digest) && !added.has(rs.digest)) {
         insertRuleset.run(rs.digest, canonicalJson(rs.content));

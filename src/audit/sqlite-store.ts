@@ -29,23 +29,24 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, ReleasedTotal, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
   RULESET_USAGE_SQL,
   SCAN_PAGE,
-  dimsKey,
   groupBySeq,
-  hitFromRow,
   listQuery,
   pageOf,
   recordFromRow,
   scannedFromRows,
   storeError,
+  type DictionaryRow,
   type EvidenceRow,
+  type HistoryRow,
   type RecordRow,
   type ReleasedRow,
+  historyEntryFromRow,
 } from './record-rows.js';
 import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import type { WriterConnection } from './sqlite-writer-thread.js';
@@ -135,30 +136,50 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ${refuse('evidence', 'DELETE')}
     `,
   },
+  {
+    version: 3,
+    name: 'differencing history and unit dictionary',
+    sql: `
+      CREATE TABLE history_entries (
+        seq INTEGER NOT NULL REFERENCES records (seq),
+        idx INTEGER NOT NULL,
+        output TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        population TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        form TEXT NOT NULL,
+        units BLOB,
+        units_sha256 TEXT,
+        sketch BLOB,
+        sketch_sha256 TEXT,
+        PRIMARY KEY (seq, idx)
+      ) STRICT;
+      CREATE TABLE unit_dictionary (
+        namespace TEXT NOT NULL,
+        digest BLOB NOT NULL,
+        id INTEGER NOT NULL,
+        seq INTEGER NOT NULL REFERENCES records (seq),
+        PRIMARY KEY (namespace, digest)
+      ) STRICT, WITHOUT ROWID;
+      CREATE UNIQUE INDEX unit_dictionary_id ON unit_dictionary (namespace, id);
+      CREATE INDEX unit_dictionary_seq ON unit_dictionary (seq);
+      CREATE INDEX records_final ON records (kind, seq);
+      ${refuse('history_entries', 'UPDATE')}
+      ${refuse('history_entries', 'DELETE')}
+      ${refuse('unit_dictionary', 'UPDATE')}
+      ${refuse('unit_dictionary', 'DELETE')}
+    `,
+  },
 ];
 
-/**
- * The released-table lookup (with `afterSeq`, a fourth parameter bounds r.seq from below);
- * exported so a test can check its query plan uses `released_lookup`.
- */
-export function sqliteReleasedTablesSql(afterSeq = false): string {
-  return `
-  SELECT r.seq, r.idx, r.output, r.dataset, r.dims, r.statistic, r.cells, r.total, d.decision_id
-  FROM released_tables r JOIN records d ON d.seq = r.seq
-  WHERE r.dataset = ? AND r.dims = ? AND d.project = ?${afterSeq ? ' AND r.seq > ?' : ''}
-  ORDER BY r.seq, r.idx`;
-}
-
-/** The released-table lookup without a seq bound. */
-export const SQLITE_RELEASED_TABLES_SQL = sqliteReleasedTablesSql();
-
-/** The released-totals lookup (with `afterSeq`, a third parameter bounds r.seq from below). */
-function releasedTotalsSql(afterSeq: boolean): string {
-  return `SELECT r.seq, r.output, r.dims, r.total, d.decision_id
-         FROM released_tables r JOIN records d ON d.seq = r.seq
-         WHERE r.dataset = ? AND d.project = ? AND r.total IS NOT NULL${afterSeq ? ' AND r.seq > ?' : ''}
-         ORDER BY r.seq, r.idx`;
-}
+/** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
+const HISTORY_ENTRIES_SQL = `
+  SELECT h.seq, h.idx, h.output, h.kind, h.status, h.dataset, h.population, h.namespace, h.form, h.units IS NOT NULL AS has_units, h.sketch,
+         d.decision_id, d.refs, d.kind AS record_kind, d.project
+  FROM history_entries h JOIN records d ON d.seq = h.seq
+  WHERE h.seq > ? ORDER BY h.seq, h.idx LIMIT ?`;
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
@@ -226,14 +247,17 @@ class SqliteStore implements AuditStore {
   private closed = false;
   private readonly stmts: {
     get: Database.Statement;
-    released: Database.Statement;
-    releasedAfter: Database.Statement;
-    totals: Database.Statement;
-    totalsAfter: Database.Statement;
     ruleset: Database.Statement;
     scanRecords: Database.Statement;
     scanReleased: Database.Statement;
     scanEvidence: Database.Statement;
+    scanHistory: Database.Statement;
+    scanDictionary: Database.Statement;
+    history: Database.Statement;
+    settled: Database.Statement;
+    units: Database.Statement;
+    unitId: Database.Statement;
+    maxUnitId: Database.Statement;
   };
 
   constructor(db: Database.Database, writer: WriterConnection) {
@@ -241,14 +265,17 @@ class SqliteStore implements AuditStore {
     this.writer = writer;
     this.stmts = {
       get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE decision_id = ? ORDER BY seq LIMIT 1`),
-      released: db.prepare(SQLITE_RELEASED_TABLES_SQL),
-      releasedAfter: db.prepare(sqliteReleasedTablesSql(true)),
-      totals: db.prepare(releasedTotalsSql(false)),
-      totalsAfter: db.prepare(releasedTotalsSql(true)),
       ruleset: db.prepare('SELECT content FROM rulesets WHERE digest = ?'),
       scanRecords: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT ?`),
       scanReleased: db.prepare('SELECT * FROM released_tables WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
       scanEvidence: db.prepare('SELECT seq, content FROM evidence WHERE seq BETWEEN ? AND ?'),
+      scanHistory: db.prepare('SELECT * FROM history_entries WHERE seq BETWEEN ? AND ? ORDER BY seq, idx'),
+      scanDictionary: db.prepare('SELECT namespace, digest, id, seq FROM unit_dictionary WHERE seq BETWEEN ? AND ?'),
+      history: db.prepare(HISTORY_ENTRIES_SQL),
+      settled: db.prepare("SELECT seq, refs FROM records WHERE kind = 'final' AND seq > ? ORDER BY seq"),
+      units: db.prepare('SELECT seq, idx, units FROM history_entries WHERE seq = ? AND idx = ?'),
+      unitId: db.prepare('SELECT id FROM unit_dictionary WHERE namespace = ? AND digest = ?').pluck(),
+      maxUnitId: db.prepare('SELECT max(id) FROM unit_dictionary WHERE namespace = ?').pluck(),
     };
   }
 
@@ -327,24 +354,49 @@ class SqliteStore implements AuditStore {
     }
   }
 
-  async releasedTables(q: { project: string; dataset: string; dims: readonly string[]; afterSeq?: number }) {
+  async historyEntries(q: { afterSeq: number; limit: number }) {
     try {
-      const args = [q.dataset, dimsKey(q.dims), q.project];
-      const rows = (q.afterSeq === undefined ? this.stmts.released.all(...args) : this.stmts.releasedAfter.all(...args, q.afterSeq)) as (ReleasedRow & {
-        decision_id: string;
-      })[];
-      return rows.map(hitFromRow);
+      return (this.stmts.history.all(q.afterSeq, q.limit) as Parameters<typeof historyEntryFromRow>[0][]).map(historyEntryFromRow);
     } catch (e) {
-      throw storeError(e, 'read released tables');
+      throw storeError(e, 'read the differencing history');
     }
   }
 
-  async releasedTotals(q: { project: string; dataset: string; afterSeq?: number }): Promise<ReleasedTotal[]> {
+  async settledReviews(q: { afterSeq: number }) {
     try {
-      const rows = (q.afterSeq === undefined ? this.stmts.totals.all(q.dataset, q.project) : this.stmts.totalsAfter.all(q.dataset, q.project, q.afterSeq)) as { seq: number; output: string; dims: string; total: number; decision_id: string }[];
-      return rows.map((r) => ({ decision_id: r.decision_id, seq: r.seq, output: r.output, dims: JSON.parse(r.dims) as string[], total: r.total }));
+      return (this.stmts.settled.all(q.afterSeq) as { seq: number; refs: string | null }[]).filter((r) => r.refs !== null).map((r) => ({ seq: r.seq, decision_id: r.refs! }));
     } catch (e) {
-      throw storeError(e, 'read released totals');
+      throw storeError(e, 'read the differencing history');
+    }
+  }
+
+  async historyUnits(keys: readonly { seq: number; idx: number }[]) {
+    try {
+      const out: { seq: number; idx: number; units: Uint8Array }[] = [];
+      for (const k of keys) {
+        const r = this.stmts.units.get(k.seq, k.idx) as { seq: number; idx: number; units: Buffer | null } | undefined;
+        if (r?.units) out.push({ seq: r.seq, idx: r.idx, units: r.units });
+      }
+      return out;
+    } catch (e) {
+      throw storeError(e, 'read the differencing history');
+    }
+  }
+
+  async unitIds(namespace: string, digests: readonly Uint8Array[]) {
+    try {
+      const ids = new Map<string, number>();
+      // One transaction: a consistent snapshot, and no per-statement locking.
+      this.db.transaction(() => {
+        for (const d of digests) {
+          const id = this.stmts.unitId.get(namespace, d) as number | undefined;
+          if (id !== undefined) ids.set(Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('hex'), id);
+        }
+      })();
+      const maxId = (this.stmts.maxUnitId.get(namespace) as number | null) ?? 0;
+      return { ids, maxId };
+    } catch (e) {
+      throw storeError(e, 'read the unit dictionary');
     }
   }
 
@@ -371,18 +423,25 @@ class SqliteStore implements AuditStore {
       let rows: RecordRow[];
       let released: ReleasedRow[];
       let evidence: EvidenceRow[];
+      let history: HistoryRow[];
+      let dictionary: DictionaryRow[];
       try {
         // Whole pages, not a live iterator: appends may run between pages on this connection.
         rows = this.stmts.scanRecords.all(next, SCAN_PAGE) as RecordRow[];
         if (rows.length === 0) return;
-        released = this.stmts.scanReleased.all(rows[0]!.seq, rows[rows.length - 1]!.seq) as ReleasedRow[];
-        evidence = this.stmts.scanEvidence.all(rows[0]!.seq, rows[rows.length - 1]!.seq) as EvidenceRow[];
+        const [lo, hi] = [rows[0]!.seq, rows[rows.length - 1]!.seq];
+        released = this.stmts.scanReleased.all(lo, hi) as ReleasedRow[];
+        evidence = this.stmts.scanEvidence.all(lo, hi) as EvidenceRow[];
+        history = this.stmts.scanHistory.all(lo, hi) as HistoryRow[];
+        dictionary = this.stmts.scanDictionary.all(lo, hi) as DictionaryRow[];
       } catch (e) {
         throw storeError(e, 'read the audit trail');
       }
       const bySeq = groupBySeq(released);
       const evidenceBySeq = new Map(evidence.map((e) => [Number(e.seq), e]));
-      for (const row of rows) yield scannedFromRows(row, bySeq.get(row.seq) ?? [], evidenceBySeq.get(row.seq));
+      const historyBySeq = groupBySeq(history);
+      const dictionaryBySeq = groupBySeq(dictionary);
+      for (const row of rows) yield scannedFromRows(row, bySeq.get(row.seq) ?? [], evidenceBySeq.get(row.seq), historyBySeq.get(row.seq), dictionaryBySeq.get(row.seq));
       next = rows[rows.length - 1]!.seq + 1;
     }
   }

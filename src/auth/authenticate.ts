@@ -39,6 +39,8 @@ export interface Caller {
   roles: readonly Role[];
   /** Projects the caller is limited to; null = every project. */
   projects: readonly string[] | null;
+  /** Datasets (names or patterns) the caller is limited to; null or absent = every dataset. */
+  datasets?: readonly string[] | null;
   /** Present when the caller is a person (session or IdP access token), absent for static tokens. */
   person?: Person;
   /** How the caller authenticated: a static token, a console session, or an IdP access token. */
@@ -86,5 +88,5 @@ export function authenticate(header: string | undefined, tokens: readonly TokenE
     if (equal) match = tokens[i];
   }
   if (!match) throw new AirlockError('UNAUTHENTICATED', 'the bearer token is not known');
-  return { name: match.name, roles: match.roles, projects: match.projects ?? null, via: 'token' };
+  return { name: match.name, roles: match.roles, projects: match.projects ?? null, datasets: match.datasets ?? null, via: 'token' };
 }

@@ -27,6 +27,12 @@ export interface TokenEntry {
   roles: Role[];
   /** Projects the token is limited to; absent = all projects. */
   projects?: string[];
+  /**
+   * Datasets the token is limited to (names or `*`/`?` patterns, compared after
+   * normalisation); absent = any dataset. A submitter limited to datasets must name one of
+   * them in every request; a checker limited to datasets reviews only their decisions.
+   */
+  datasets?: string[];
 }
 
 /** JSON Schema of a tokens file. */
@@ -41,6 +47,7 @@ export const TOKENS_FILE_SCHEMA = {
       sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
       roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ROLE_VALUES } },
       projects: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+      datasets: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
     },
   },
 } as const;

@@ -1,9 +1,9 @@
 /**
- * `differencing` (sdc-rules.md "Differencing"): two releases of one dataset can reveal what
- * neither shows — a total of 120 today and 117 after excluding one site says that site has 3
- * patients. This module is the pure comparison; `src/pipeline/difference-outputs.ts` finds
- * what to compare (the request's other tables, the project's earlier releases of the dataset)
- * and turns the results into findings.
+ * `differencing` (sdc-rules.md "Differencing"; docs/differencing.md): the cube comparison of two
+ * tables' published cells, which label mode (`differencing/label-mode.ts`) runs on every pair
+ * of outputs after reducing both to the variables they share (unit mode, `differencing/unit-mode.ts`,
+ * compares unit sets instead). `src/pipeline/difference-outputs.ts` finds what to compare (the
+ * request's other outputs, the population's history) and turns differences into findings.
  *
  * What is compared — what an attacker holding both published tables can compute, and no more:
  *
@@ -48,13 +48,9 @@
  * const b = prepareTable({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 17 }, { labels: { sex: 'M' }, count: 30 }] });
  * compareTables(a, b, 10)?.map((d) => d.difference); // [3, 3]: F, and the grand total
  */
-import type { CellFinding, Finding } from '../domain.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
-import type { Parameters } from '../rules/parameters.js';
 import type { Check } from './check.js';
-import { passed } from './check.js';
-import { cellsWord } from './table-cell-check.js';
 
 /** One published cell: its labels (variable → category, `All` for margins) and its count. */
 export interface PublishedCell {
@@ -435,149 +431,16 @@ export function totalsCompared(a: PreparedTable, b: PreparedTable): boolean {
   return a.layout.key === b.layout.key;
 }
 
-/** What the other side of a comparison is: another output of the request, or an earlier release. */
-export interface DifferenceSource {
-  output: string;
-  /** The earlier decision that released it; absent for an output of the same request. */
-  decision_id?: string;
-}
-
-/** One comparison that failed: its source, the cells that differ, and the totals when they do. */
-export interface FailedComparison {
-  source: DifferenceSource;
-  cells: CellDifference[];
-  /** This table's and the other's population totals, when they differ disclosively (and `cells` does not already show it). */
-  total?: { count: number; other: number };
-}
-
-/** Most failed comparisons described one by one in an output's findings; the rest are summarised. */
-export const MAX_DETAILED_COMPARISONS = 20;
-/** Most further sources the summary finding names. */
-export const MAX_SUMMARISED_SOURCES = 100;
-
-function describe(s: DifferenceSource): string {
-  return s.decision_id === undefined ? `output "${s.output}" in this request` : `table "${s.output}" released in decision ${s.decision_id}`;
-}
-
-function related(s: DifferenceSource): { output: string; decision_id?: string } {
-  return s.decision_id === undefined ? { output: s.output } : { output: s.output, decision_id: s.decision_id };
-}
-
-function signed(d: number): string {
-  return `${Math.abs(d)} ${d > 0 ? 'more' : 'fewer'}`;
-}
-
 /**
- * The remedy of every failing differencing finding.
- *
- * @example differencingRemedy(10, true) // 'Align the two tables' populations … withdraw this one …'
- */
-export function differencingRemedy(threshold: number, earlier: boolean): string {
-  return (
-    `Align the two tables' populations or category sets so that every cell and total is either the same in both or differs by at least ${threshold}, ` +
-    (earlier ? 'or withdraw this table (the earlier one is already released).' : 'or withdraw one of them.')
-  );
-}
-
-/** Lookup of this table's published cells by labels, `All` standing for every summed-out label. */
-function publishedLookup(t: PublishedTable): (labels: Record<string, string>) => PublishedCell | undefined {
-  let index: Map<string, PublishedCell> | null = null;
-  const dims = [...t.dims].sort();
-  const keyOf = (labels: Readonly<Record<string, string>>) => {
-    const out = summedOut(labels, dims);
-    return JSON.stringify(dims.map((v, i) => (out[i] ? MARGIN_LABEL : labels[v])));
-  };
-  return (labels) => {
-    index ??= new Map(t.cells.map((c) => [keyOf(c.labels), c]));
-    return index.get(keyOf(labels));
-  };
-}
-
-function failedFinding(f: FailedComparison, mine: (labels: Record<string, string>) => PublishedCell | undefined, grand: Record<string, string>, threshold: number): Finding {
-  const cells: CellFinding[] = f.cells.map((c) => {
-    const published = c.collapsed ? undefined : mine(c.labels);
-    const over = c.collapsed ? '; both summed over the categories the two tables share' : '';
-    return {
-      labels: c.labels,
-      value: published?.value ?? null,
-      count: c.count,
-      reason: `count ${c.count} is ${signed(c.difference)} than in ${describe(f.source)} (0 < ${Math.abs(c.difference)} < threshold ${threshold})${over}`,
-    };
-  });
-  const parts: string[] = [];
-  if (f.cells.length > 0) {
-    parts.push(`${cellsWord(f.cells.length)} of this table ${f.cells.length === 1 ? 'differs' : 'differ'} from the same ${f.cells.length === 1 ? 'cell' : 'cells'} of ${describe(f.source)} by between 1 and ${threshold - 1}.`);
-  }
-  if (f.total) {
-    const d = f.total.count - f.total.other;
-    cells.push({
-      labels: { ...grand },
-      value: mine(grand)?.value ?? null,
-      count: f.total.count,
-      reason: `population total ${f.total.count} is ${signed(d)} than the population total of ${describe(f.source)} (0 < ${Math.abs(d)} < threshold ${threshold})`,
-    });
-    parts.push(`This table's population total differs from that of ${describe(f.source)} by between 1 and ${threshold - 1}.`);
-  }
-  parts.push(`Subtracting one from the other would reveal a group of fewer than ${threshold} contributors.`);
-  return { check: 'differencing', status: 'fail', message: parts.join(' '), remedy: differencingRemedy(threshold, f.source.decision_id !== undefined), cells, related: [related(f.source)] };
-}
-
-/**
- * The differencing findings of one table: a `fail` per failed comparison (the first
- * `MAX_DETAILED_COMPARISONS` with their cells, the rest summarised in one more finding), or
- * one `pass` when `compared` comparisons were made and none failed, or none when nothing was
- * comparable. A total difference is named as this table's grand-total cell (every label `All`).
- *
- * @example differencingFindings(table, 3, [], { dataset: 'cohort', threshold: 10 }) // [{ status: 'pass', … }]
- */
-export function differencingFindings(
-  mine: PublishedTable,
-  compared: number,
-  failed: readonly FailedComparison[],
-  ctx: { dataset: string; threshold: number },
-): Finding[] {
-  const t = ctx.threshold;
-  if (failed.length === 0) {
-    if (compared === 0) return [];
-    return [
-      passed(
-        'differencing',
-        `Compared with ${compared} other ${compared === 1 ? 'table' : 'tables'} of dataset "${ctx.dataset}": no cell and no population total differs by between 1 and ${t - 1}.`,
-      ),
-    ];
-  }
-  const lookup = publishedLookup(mine);
-  const grand = Object.fromEntries([...mine.dims].sort().map((v) => [v, MARGIN_LABEL]));
-  const out = failed.slice(0, MAX_DETAILED_COMPARISONS).map((f) => failedFinding(f, lookup, grand, t));
-  const rest = failed.slice(MAX_DETAILED_COMPARISONS);
-  if (rest.length > 0) {
-    const named = rest.slice(0, MAX_SUMMARISED_SOURCES);
-    const unnamed = rest.length - named.length;
-    out.push({
-      check: 'differencing',
-      status: 'fail',
-      message:
-        `This table also differs by between 1 and ${t - 1} in some cell or in its population total from ${rest.length} more ${rest.length === 1 ? 'table' : 'tables'}` +
-        (unnamed > 0 ? ` (the first ${named.length} are listed in related).` : ' (listed in related).'),
-      remedy: differencingRemedy(t, rest.some((f) => f.source.decision_id !== undefined)),
-      related: named.map((f) => related(f.source)),
-    });
-  }
-  return out;
-}
-
-/**
- * The registry entry of `differencing`, so rule files can enable it for tables. It finds
- * nothing on its own: differencing needs the request's other tables and the release history,
- * which a per-output check never sees, so `src/pipeline/difference-outputs.ts` runs it once
- * every output is evaluated.
+ * The registry entries of `differencing`, so rule files can enable it for tables, plots and
+ * summaries. They find nothing on their own: differencing needs the request's other outputs
+ * and the release history, which a per-output check never sees, so
+ * `src/pipeline/difference-outputs.ts` runs it once every output is evaluated.
  *
  * @example differencing.run(table, params, ctx) // []
  */
-export const differencing: Check<CellTable> = {
-  id: 'differencing',
-  kind: 'table',
-  run(_t: CellTable, _p: Parameters): Finding[] {
-    return [];
-  },
-};
+export const differencing: Check<CellTable> = { id: 'differencing', kind: 'table', run: () => [] };
+/** `differencing` for plots (bins, bars, slices, survival risk sets). */
+export const differencingPlot: Check<unknown> = { id: 'differencing', kind: 'plot', run: () => [] };
+/** `differencing` for summaries (each statistic's population). */
+export const differencingSummary: Check<unknown> = { id: 'differencing', kind: 'summary', run: () => [] };

@@ -7,7 +7,7 @@
  */
 import type { CheckId, OutputKind } from '../domain.js';
 import type { Check } from './check.js';
-import { differencing } from './differencing.js';
+import { differencing, differencingPlot, differencingSummary } from './differencing.js';
 import { dominanceEvidence } from './dominance-evidence.js';
 import { extremes } from './extremes.js';
 import { minCount } from './min-count.js';
@@ -71,9 +71,11 @@ export const CHECKS: readonly Check<unknown>[] = [
   plotZeros,
   plotExtremes,
   survivalStep,
+  differencingPlot,
   // summary
   summaryMinCount,
   summaryExtremes,
+  differencingSummary,
   // records
   kAnonymity,
   lDiversity,

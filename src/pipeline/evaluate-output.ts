@@ -22,6 +22,7 @@ import { applyException } from '../review/apply-exception.js';
 import { recordTableRows } from '../telemetry/metrics.js';
 import { outputRows } from '../telemetry/output-rows.js';
 import { withSpan } from '../telemetry/with-span.js';
+import type { OutputHistory } from './difference-outputs.js';
 
 export interface EvaluatedOutput {
   decision: OutputDecision;
@@ -31,6 +32,8 @@ export interface EvaluatedOutput {
   releasable: unknown;
   /** What the store keeps of the output for replaying rule changes (null when the kind keeps nothing). */
   evidence: unknown;
+  /** What the output adds to the differencing history if recorded as released or awaiting review (set by differencing). */
+  history?: OutputHistory;
 }
 
 /**

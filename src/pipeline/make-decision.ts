@@ -18,8 +18,9 @@ import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutput } from './evaluate-output.js';
-import { differenceOutputs, differencingApplies } from './difference-outputs.js';
-import type { DifferencingHistory } from './history-index.js';
+import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
+import type { DifferencingHistory } from '../history/history-index.js';
+import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
@@ -37,10 +38,12 @@ export interface PipelineDeps {
   /** Signs and records; must resolve only after the record is durable. */
   finalize?(decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized>;
   /**
-   * The release history that differencing compares tables with (the audit store). Without it,
-   * tables are compared only with the other tables of their request.
+   * The release history that differencing compares outputs with (the audit store). Without it,
+   * outputs are compared only with the other outputs of their request.
    */
   history?: DifferencingHistory;
+  /** The keys of unit-mode differencing; without them unit columns are compared by labels only. */
+  unitKeys?: UnitKeys;
 }
 
 /** Who and what the record names besides the decision itself. */
@@ -68,7 +71,7 @@ export interface DecisionOptions {
    * The authenticated caller: its name goes into the audit record, and `authorize` is called
    * with the request's project once the body is validated (403 before any output is read).
    */
-  caller?: { name: string; authorize(project: string): void; person?: RecordActor };
+  caller?: { name: string; authorize(project: string, dataset: string | null): void; person?: RecordActor };
   /** The request's trace id, recorded with the decision. */
   traceId?: string | null;
 }
@@ -76,10 +79,22 @@ export interface DecisionOptions {
 const validateRequest = schemaValidator('DecisionRequest');
 
 /**
- * Requests of one project and dataset are differenced and recorded one at a time in this
- * process, so two concurrent requests cannot each pass against a history missing the other.
+ * Requests of one unit namespace (which holds their population) are differenced and recorded
+ * one at a time in this process, so two concurrent requests cannot each pass against a history
+ * missing the other; across replicas `history.exclusive` does the same.
  */
-const perDataset = keyedSerialiser();
+const perNamespace = keyedSerialiser();
+
+/**
+ * Runs `fn` holding the differencing lock of `key` (`differencingLockKey`): in this process,
+ * and across replicas when the history offers `exclusive`. Decisions and releases by review
+ * take the same lock, so neither can pass against a history missing the other.
+ *
+ * @example await underDifferencingLock(store, 'ns:default', () => settle());
+ */
+export function underDifferencingLock<T>(history: DifferencingHistory, key: string, fn: () => Promise<T>): Promise<T> {
+  return perNamespace(key, () => (history.exclusive ? history.exclusive(key, fn) : fn()));
+}
 
 export interface DecisionResponse extends Finalized {
   decision: Decision;
@@ -99,7 +114,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   opts.deadline?.check();
   if (!opts.prevalidated) withSpan('airlock.validate', {}, () => validateRequest(body));
   const req = body as DecisionRequest;
-  opts.caller?.authorize(req.project);
+  opts.caller?.authorize(req.project, req.dataset ?? null);
   if (req.outputs.length > deps.limits.maxOutputs) {
     throw new AirlockError('INVALID_REQUEST', `a request may carry at most ${deps.limits.maxOutputs} outputs`, [{ pointer: '/outputs', message: 'too many outputs' }]);
   }
@@ -116,7 +131,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   );
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
-    const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, deps.history);
+    const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
@@ -127,8 +142,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
         ) : {};
     return { decision, ...finalized };
   };
-  if (!deps.history || !differencingApplies(dataset, rules)) return finish();
-  const key = JSON.stringify([req.project, dataset]);
-  const history = deps.history;
-  return perDataset(key, () => (history.exclusive ? history.exclusive(key, finish) : finish()));
+  const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
+  if (!deps.history || key === null) return finish();
+  return underDifferencingLock(deps.history, key, finish);
 }

@@ -9,7 +9,7 @@
  * const { signature, audit } = await finalize(decision, evaluated, ruleset, { submittedBy: 'tre-portal', traceId: null });
  */
 import type { Logger } from 'pino';
-import type { AuditStore, OutputEvidence, ReleasedTable } from '../audit/audit-store.js';
+import type { AuditStore, DictionaryAddition, HistoryEntryInput, OutputEvidence, ReleasedTable } from '../audit/audit-store.js';
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
@@ -69,6 +69,37 @@ export function releasedOnReview(decision: Decision): ReleasedTable[] {
 }
 
 /**
+ * What the decision adds to the differencing history: every differenced output released
+ * (`released`) or awaiting review (`pending`, compared with until a checker settles it); a
+ * rejected output adds nothing. With them, the units the request's outputs first brought into
+ * their namespace's dictionary.
+ *
+ * @example historyOf(decision, evaluated).history.map((h) => h.status) // ['released', 'pending']
+ */
+export function historyOf(evaluated: readonly EvaluatedOutput[]): { history: HistoryEntryInput[]; dictionary: DictionaryAddition[] } {
+  const history: HistoryEntryInput[] = [];
+  const dictionary: DictionaryAddition[] = [];
+  for (const e of evaluated) {
+    const h = e.history;
+    if (!h) continue;
+    dictionary.push(...h.dictionary);
+    if (e.decision.outcome === 'reject') continue;
+    history.push({
+      output: e.decision.name,
+      kind: e.decision.kind,
+      status: e.decision.outcome === 'release' ? 'released' : 'pending',
+      dataset: h.dataset,
+      population: h.population,
+      namespace: h.namespace,
+      form: h.forms,
+      units: h.units,
+      sketch: h.sketch,
+    });
+  }
+  return { history, dictionary };
+}
+
+/**
  * What the store keeps of every output (any outcome) so rule changes can be replayed later:
  * cell-level aggregates from the kind's `evidence` hook, never microdata.
  */
@@ -104,6 +135,7 @@ export function decisionRecorder(deps: RecorderDeps) {
         traceId,
         ruleset: { digest: ruleset.digest, content: ruleset.content },
         evidence: replayEvidence(evaluated),
+        ...historyOf(evaluated),
       });
     } catch (e) {
       deps.logger.error({ decision: decision.id, code: e instanceof AirlockError ? e.code : 'INTERNAL' }, 'audit append failed; decision withheld');

@@ -25,14 +25,14 @@
  * r.state // 'approving'
  */
 import type { Logger } from 'pino';
-import type { AuditRef, AuditStore, ReleasedTable, StoredRecord } from '../audit/audit-store.js';
+import type { AuditRef, AuditStore, HistoryEntryInput, ReleasedTable, StoredRecord } from '../audit/audit-store.js';
 import { releasedOnReview } from '../pipeline/record-decision.js';
 import { uuidV7 } from '../pipeline/uuid-v7.js';
 import { MAX_PAGE_LIMIT } from '../audit/audit-store.js';
 import type { Caller } from '../auth/authenticate.js';
-import { mayAccessProject } from '../auth/authorize.js';
+import { mayAccessDataset, mayAccessProject } from '../auth/authorize.js';
 import { identityKey } from '../auth/identity.js';
-import type { CommentVisibility, Decision, RecordActor, ReviewEvent, ReviewInfo, ReviewState, ReviewVerdict } from '../domain.js';
+import type { CommentVisibility, Decision, Finding, OutputKind, RecordActor, ReviewEvent, ReviewInfo, ReviewState, ReviewVerdict } from '../domain.js';
 import { RECORD_KINDS } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { signDecision } from '../signing/sign-decision.js';
@@ -41,6 +41,13 @@ import { keyedSerialiser } from '../pipeline/keyed-serialiser.js';
 import { derivedUuid } from './derived-uuid.js';
 import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, type ReviewPosition } from './review-state.js';
 import { DELIBERATION_KINDS, hasVoted, isOwnRequest, reviewRole, visibleReview, type ReviewRecords } from './review-view.js';
+import type { DifferencingHistory } from '../history/history-index.js';
+import type { LabelForm } from '../history/label-form.js';
+import type { UnitKeys } from '../history/unit-keys.js';
+import type { PendingOutput } from '../pipeline/difference-outputs.js';
+import { differencingLockKey, recheckDifferencing } from '../pipeline/difference-outputs.js';
+import { underDifferencingLock } from '../pipeline/make-decision.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
 
 export { isOwnRequest } from './review-view.js';
 
@@ -143,6 +150,12 @@ export interface ReviewServiceDeps {
   now?: () => Date;
   /** Called once a review is settled (e.g. to drop the outputs kept for checkers to preview). */
   onSettled?(decisionId: string): Promise<void>;
+  /**
+   * Differencing again at release (sdc-rules.md: outputs awaiting review are "compared again
+   * when a checker releases them"): the rules in force, the history (with its cross-replica
+   * lock) and the unit keys. Without it, a release by review does not re-check differencing.
+   */
+  differencing?: { ruleset(): Ruleset; history: DifferencingHistory; unitKeys?: UnitKeys };
 }
 
 /** The least a required comment must say, in characters (white space not counted at the ends). */
@@ -205,7 +218,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
   /** The original decision record, or NOT_FOUND (also for a project the caller may not see). */
   const original = async (caller: Caller, id: string): Promise<StoredRecord> => {
     const r = await deps.store.get(id);
-    if (!r || r.kind !== RECORD_KINDS.decision || !mayAccessProject(caller, r.decision.project)) throw new AirlockError('NOT_FOUND', `no decision ${id}`);
+    if (!r || r.kind !== RECORD_KINDS.decision || !mayAccessProject(caller, r.decision.project) || !mayAccessDataset(caller, r.decision.dataset)) throw new AirlockError('NOT_FOUND', `no decision ${id}`);
     return r;
   };
 
@@ -259,7 +272,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
   };
 
   /** A review, comment or final document: the original's identity and outputs (by digest), no findings. */
-  const documentFor = (orig: Decision, id: string, outcome: Decision['outcome'], review: ReviewInfo): Decision => ({
+  const documentFor = (orig: Decision, id: string, outcome: Decision['outcome'], review: ReviewInfo, findings: ReadonlyMap<string, Finding[]> = new Map()): Decision => ({
     id,
     issued_at: now().toISOString(),
     outcome,
@@ -267,27 +280,70 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
     requester: orig.requester,
     dataset: orig.dataset,
     ruleset: orig.ruleset,
-    outputs: orig.outputs.map((o) => ({ name: o.name, kind: o.kind, sha256: o.sha256, outcome, findings: [] })),
+    outputs: orig.outputs.map((o) => ({ name: o.name, kind: o.kind, sha256: o.sha256, outcome, findings: findings.get(o.name) ?? [] })),
     review,
   });
 
-  const record = async (doc: Decision, kind: string, submittedBy: string, references: string, released: ReleasedTable[] = []): Promise<SignedRecord> => {
+  const record = async (doc: Decision, kind: string, submittedBy: string, references: string, released: ReleasedTable[] = [], history: HistoryEntryInput[] = []): Promise<SignedRecord> => {
     const signature = await signDecision(doc, deps.key);
-    await deps.store.append({ decision: doc, signature, kid: deps.key.kid, submittedBy, released, kind, references });
+    await deps.store.append({ decision: doc, signature, kid: deps.key.kid, submittedBy, released, kind, references, ...(history.length ? { history } : {}) });
     // Read back, so the response carries the store's own recorded_at and chain position.
     const stored = await deps.store.get(doc.id);
     if (!stored) throw new AirlockError('STORE_UNAVAILABLE', `the ${kind} record of decision ${references} cannot be read back`);
     return signedRecord(stored);
   };
 
-  const settle = async (orig: Decision, at: ReviewPosition, ids: { reviews: string[]; comments?: string[] }, by: RecordActor, submittedBy: string): Promise<SignedRecord> => {
-    const info: ReviewInfo = { of: orig.id, state: at.state, approvals: at.approvals, required, reviews: ids.reviews, by, ...(ids.comments ? { comments: ids.comments } : {}) };
+  /** The decision's outputs that await review, as the differencing history holds them. */
+  const pendingOf = async (decisionId: string): Promise<PendingOutput[]> => {
+    const stored = await deps.store.get(decisionId);
+    if (!stored) return [];
+    const rows = (await deps.store.historyEntries({ afterSeq: stored.seq - 1, limit: 1000 })).filter((r) => r.seq === stored.seq && r.status === 'pending');
+    const units = new Map((await deps.store.historyUnits(rows.filter((r) => r.has_units).map((r) => ({ seq: r.seq, idx: r.idx })))).map((u) => [u.idx, u.units]));
+    return rows.map((r) => ({
+      seq: r.seq,
+      idx: r.idx,
+      output: r.output,
+      kind: r.kind as OutputKind,
+      dataset: r.dataset,
+      namespace: r.namespace,
+      population: r.population,
+      forms: JSON.parse(r.form) as LabelForm[],
+      units: units.get(r.idx) ?? null,
+      sketch: r.sketch,
+    }));
+  };
+
+  const settleNow = async (orig: Decision, at: ReviewPosition, ids: { reviews: string[]; comments?: string[] }, by: RecordActor, submittedBy: string): Promise<SignedRecord> => {
+    let findings = new Map<string, Finding[]>();
+    let pending: PendingOutput[] = [];
+    let state: ReviewState = at.state;
+    if (at.state === 'released' && deps.differencing) {
+      pending = await pendingOf(orig.id);
+      const rules = deps.differencing.ruleset().resolve(orig.project);
+      findings = await recheckDifferencing(orig.id, pending, { project: orig.project, rules }, { history: deps.differencing.history, ...(deps.differencing.unitKeys ? { unitKeys: deps.differencing.unitKeys } : {}) });
+      // Fail closed: an output that now differences an output released since cannot be released.
+      if ([...findings.values()].some((fs) => fs.some((f) => f.status === 'fail'))) state = 'rejected';
+    }
+    const info: ReviewInfo = { of: orig.id, state, approvals: at.approvals, required, reviews: ids.reviews, by, ...(ids.comments ? { comments: ids.comments } : {}) };
     // A release by review enters the differencing history like an automatic release.
-    const released = at.state === 'released' ? releasedOnReview(orig) : [];
-    const final = await record(documentFor(orig, finalRecordId(orig.id), at.state === 'released' ? 'release' : 'reject', info), RECORD_KINDS.final, submittedBy, orig.id, released);
-    deps.logger?.info({ decision: orig.id, state: at.state, approvals: at.approvals, required, seq: final.audit.seq }, 'review settled');
+    const released = state === 'released' ? releasedOnReview(orig) : [];
+    const history: HistoryEntryInput[] =
+      state === 'released'
+        ? pending.map((p) => ({ output: p.output, kind: p.kind, status: 'released', dataset: p.dataset, population: p.population, namespace: p.namespace, form: p.forms, units: p.units, sketch: p.sketch }))
+        : [];
+    const shown = state !== at.state ? findings : new Map<string, Finding[]>();
+    const final = await record(documentFor(orig, finalRecordId(orig.id), state === 'released' ? 'release' : 'reject', info, shown), RECORD_KINDS.final, submittedBy, orig.id, released, history);
+    deps.logger?.info({ decision: orig.id, state, approvals: at.approvals, required, seq: final.audit.seq, differencing_blocked: state !== at.state }, 'review settled');
     await deps.onSettled?.(orig.id).catch((e: unknown) => deps.logger?.warn({ decision: orig.id, err: (e as Error).message }, 'could not drop the outputs kept for review'));
     return final;
+  };
+
+  /** Settles a review; a release takes the differencing lock and differences the outputs again. */
+  const settle = (orig: Decision, at: ReviewPosition, ids: { reviews: string[]; comments?: string[] }, by: RecordActor, submittedBy: string): Promise<SignedRecord> => {
+    const d = deps.differencing;
+    const key = d && at.state === 'released' ? differencingLockKey(orig.dataset, d.ruleset().resolve(orig.project)) : null;
+    const run = () => settleNow(orig, at, ids, by, submittedBy);
+    return d && key ? underDifferencingLock(d.history, key, run) : run();
   };
 
   /** The original, checked for a caller who wants to act on its review (vote, comment, return). */
@@ -323,6 +379,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
       );
       const items: QueueItem[] = [];
       for (const r of listed.items) {
+        if (!mayAccessDataset(caller, r.decision.dataset)) continue;
         const records = await referencing(r.decision.id);
         if (records.final) continue;
         const status = statusFor(caller, r, records);
@@ -368,7 +425,9 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
         const settled = isFinalReviewState(next.state)
           ? await settle(orig.decision, next, { reviews: [...records.reviews.map((r) => r.decision.id), review.decision.id] }, by, caller.name)
           : null;
-        return { review, final: settled, state: next.state, approvals: next.approvals, required };
+        // A release differencing blocked at the last moment settles as rejected.
+        const state = settled?.decision.review?.state ?? next.state;
+        return { review, final: settled, state, approvals: next.approvals, required };
       });
     },
 

@@ -90,7 +90,7 @@ function floorChanges(a: RulesetContent['floors'], b: RulesetContent['floors']):
 }
 
 /** Keys of the default file besides those compared above, compared as opaque values. */
-const COMPARED = new Set(['name', 'version', 'description', 'parameters', 'checks']);
+const COMPARED = new Set(['name', 'version', 'description', 'parameters', 'checks', 'populations']);
 
 function otherChanges(a: RulesetContent['default'], b: RulesetContent['default']): RuleChange[] {
   const ra = a as unknown as Record<string, unknown>;
@@ -109,6 +109,16 @@ export function diffRulesets(before: Ruleset, after: Ruleset): RuleChange[] {
   if (before.digest === after.digest) return [];
   const out = effectiveChanges('default', before.resolve(NO_PROJECT), after.resolve(NO_PROJECT));
   out.push(...otherChanges(before.content.default, after.content.default));
+  // Populations (the default file's top-level key): each population whose datasets change. A
+  // dataset moved between populations changes what is compared with what: differencing replay
+  // (`rules diff --replay`) shows its effect.
+  const pb = before.content.default.populations ?? {};
+  const pa = after.content.default.populations ?? {};
+  for (const name of [...new Set([...Object.keys(pb), ...Object.keys(pa)])].sort()) {
+    if (!same(pb[name], pa[name])) {
+      out.push(change('default', `populations.${name}`, pb[name] ?? null, pa[name] ?? null, { effect: 'unknown', detail: `population ${name}: ${show(pb[name] ?? [])} → ${show(pa[name] ?? [])} (see the differencing replay)` }));
+    }
+  }
   const projects = [...new Set([...before.content.projects, ...after.content.projects].map((o) => o.project))].sort();
   for (const p of projects) {
     const scope = `project:${p}`;

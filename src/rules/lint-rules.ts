@@ -33,7 +33,8 @@ import { findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
 import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue, Ruleset } from './load-ruleset.js';
 import { inspectRuleset, readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
 import type { Parameters } from './parameters.js';
-import { DEFAULT_PARAMETERS } from './parameters.js';
+import { DEFAULT_PARAMETERS, TRE_WIDE_PARAMETERS } from './parameters.js';
+import { populationProblems } from './populations.js';
 import { compareList, compareParameter, showList } from './protection-direction.js';
 
 /** The classes of problem lint reports; tests and CI match on these. */
@@ -54,6 +55,12 @@ export const LINT_CODES = {
   inapplicable_check: 'inapplicable_check',
   /** A project override that makes a rule less strict than the default (a warning). */
   weaker_override: 'weaker_override',
+  /** A dataset that two populations claim (sdc-rules.md "Differencing"). */
+  population_overlap: 'population_overlap',
+  /** Datasets no population declares are accepted, each as its own population (a warning). */
+  unknown_datasets_accepted: 'unknown_datasets_accepted',
+  /** A unit namespace naming a population the rule file does not declare (a warning). */
+  unknown_population: 'unknown_population',
   /** The default is less strict than airlock's reference defaults (a warning). */
   weaker_default: 'weaker_default',
   /** A change from the previous rule set that weakens protection, or may (a warning). */
@@ -122,6 +129,9 @@ function classify(file: string, data: unknown, issue: RuleFileIssue): LintProble
   }
   if (issue.path === '/checks' && issue.keyword === 'additionalProperties' && issue.property) {
     return { ...base, path: `/checks/${issue.property}`, code: 'schema', message: `unknown output kind "${issue.property}"${didYouMean(issue.property, OUTPUT_KIND_VALUES)}` };
+  }
+  if (issue.path === '/parameters' && issue.keyword === 'additionalProperties' && (TRE_WIDE_PARAMETERS as readonly string[]).includes(issue.property ?? '')) {
+    return { ...base, path: `/parameters/${issue.property}`, code: 'schema', message: `${issue.property} describes the whole TRE: only the default rule file may set it` };
   }
   if (issue.path === '/parameters' && issue.keyword === 'additionalProperties' && issue.property) {
     return { ...base, path: `/parameters/${issue.property}`, code: 'unknown_parameter', message: `unknown parameter "${issue.property}"${didYouMean(issue.property, Object.keys(DEFAULT_PARAMETERS))}` };
@@ -234,6 +244,27 @@ function weaker(file: string, o: ProjectOverride, def: Parameters, defChecks: Ch
   return out;
 }
 
+/** The populations and unit namespaces of the default file (sdc-rules.md "Differencing"). */
+function populationLint(file: string, def: RuleFile, params: Parameters): LintProblem[] {
+  const out: LintProblem[] = populationProblems(def.populations ?? {}).map((p) => ({ severity: 'error', code: 'population_overlap', file, path: p.path, message: p.message }));
+  if (!params.require_known_dataset) {
+    out.push({
+      severity: 'warning',
+      code: 'unknown_datasets_accepted',
+      file,
+      path: 'require_known_dataset' in def.parameters ? '/parameters/require_known_dataset' : '/parameters',
+      message: 'require_known_dataset is false: a dataset no population declares is differenced only against itself, so a new dataset name starts an empty history; declare every dataset in populations and set require_known_dataset: true',
+    });
+  }
+  const declared = new Set(Object.keys(def.populations ?? {}));
+  for (const [ns, pops] of Object.entries(params.unit_namespaces)) {
+    pops.forEach((p, i) => {
+      if (!declared.has(p)) out.push({ severity: 'warning', code: 'unknown_population', file, path: `/parameters/unit_namespaces/${ns}/${i}`, message: `unit namespace ${ns} names "${p}", which populations: does not declare (an undeclared dataset of that name is placed there)` });
+    });
+  }
+  return out;
+}
+
 /** The default file's parameters that are weaker than airlock's reference defaults (sdc-rules.md). */
 function weakerThanReference(file: string, def: RuleFile): LintProblem[] {
   const out: LintProblem[] = [];
@@ -281,7 +312,7 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
   const defFile = def.valid ? (def.data as RuleFile) : null;
   const defParams: Parameters = { ...DEFAULT_PARAMETERS, ...(defFile?.parameters ?? {}) };
   if (defFile) {
-    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...unreviewedFiles(def.file, defFile.checks));
+    problems.push(...contradictions(def.file, defParams, defFile.parameters), ...inapplicable(def.file, defFile.checks), ...unreviewedFiles(def.file, defFile.checks), ...populationLint(def.file, defFile, defParams));
   }
   if (defFile) problems.push(...weakerThanReference(def.file, defFile));
   const seen = new Map<string, string>();

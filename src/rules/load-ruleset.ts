@@ -24,7 +24,9 @@ import { CHECK_LISTS_SCHEMA } from './check-lists-schema.js';
 import type { Floors, FloorsFile, FloorViolation } from './floors.js';
 import { belowFloors, findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
 import type { Parameters } from './parameters.js';
-import { DEFAULT_PARAMETERS, PARAMETERS_SCHEMA } from './parameters.js';
+import { DEFAULT_PARAMETERS, OVERRIDE_PARAMETERS_SCHEMA, PARAMETERS_SCHEMA } from './parameters.js';
+import type { PopulationIndex } from './populations.js';
+import { populationIndex, populationProblems } from './populations.js';
 
 export type CheckLists = Partial<Record<OutputKind, CheckId[]>>;
 
@@ -35,6 +37,8 @@ export interface RuleFile {
   description?: string;
   parameters: Partial<Parameters>;
   checks: CheckLists;
+  /** Population name → the datasets (names or `*`/`?` patterns) drawn from it (sdc-rules.md "Differencing"). */
+  populations?: Record<string, string[]>;
 }
 
 /** A per-project override file. */
@@ -51,6 +55,8 @@ export interface EffectiveRules {
   checks: CheckLists;
   /** The override applied, when the project has one. */
   override: string | null;
+  /** The TRE's populations (the same for every project: only the default file declares them). */
+  populations: PopulationIndex;
 }
 
 /** What a rule set's digest covers: the default file, the overrides and, when there are any, the governance floors. */
@@ -85,6 +91,11 @@ export const RULE_FILE_SCHEMA = {
     description: { type: 'string' },
     parameters: PARAMETERS_SCHEMA,
     checks: checkLists,
+    populations: {
+      type: 'object',
+      propertyNames: { minLength: 1, maxLength: 200 },
+      additionalProperties: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
   },
 } as const;
 
@@ -96,7 +107,7 @@ export const OVERRIDE_FILE_SCHEMA = {
   properties: {
     project: { type: 'string', minLength: 1 },
     description: { type: 'string' },
-    parameters: PARAMETERS_SCHEMA,
+    parameters: OVERRIDE_PARAMETERS_SCHEMA,
     checks: checkLists,
   },
 } as const;
@@ -210,6 +221,7 @@ export function rulesetFromContent(content: RulesetContent): Ruleset {
   const digest = createHash('sha256').update(canonicalJson(content)).digest('hex');
   const byProject = new Map(content.projects.map((o) => [o.project, o]));
   const base: Parameters = Object.freeze({ ...DEFAULT_PARAMETERS, ...def.parameters });
+  const populations = populationIndex(def.populations, base.unit_namespaces);
   const resolved = new Map<string, EffectiveRules>();
   const resolve = (project: string): EffectiveRules => {
     let r = resolved.get(project);
@@ -219,6 +231,7 @@ export function rulesetFromContent(content: RulesetContent): Ruleset {
         params: o?.parameters ? Object.freeze({ ...base, ...o.parameters }) : base,
         checks: Object.freeze({ ...def.checks, ...(o?.checks ?? {}) }),
         override: o ? o.project : null,
+        populations,
       });
       resolved.set(project, r);
     }
@@ -247,6 +260,10 @@ export function inspectRuleset(dir: string, opts: LoadOptions = {}): InspectedRu
   const def = readRuleFile(files.default, defShown);
   const defIssues = ruleFileIssues(def, 'default', defShown);
   if (defIssues.length) schemaErrors(defShown, defIssues);
+  const claimed = populationProblems((def as RuleFile).populations ?? {});
+  if (claimed.length) {
+    throw new AirlockError('RULES_INVALID', `${defShown}: ${claimed.map((p) => `${p.path} ${p.message}`).join('; ')}`, claimed.map((p) => ({ pointer: `${defShown}#${p.path}`, message: p.message })));
+  }
   const projects: ProjectOverride[] = [];
   const seen = new Map<string, string>();
   for (const p of files.projects) {

@@ -32,4 +32,8 @@ export const PARAMETER_MEANINGS: Readonly<Record<keyof Parameters, string>> = {
   model_family_aliases: 'The model families airlock recognises, each with the names libraries use for it (DecisionTreeClassifier is decision_tree); an unrecognised family goes to review (model_family).',
   leaf_size_hyperparameters: 'Hyperparameters that bound the number of training records in a tree leaf (min_samples_leaf, minbucket, …), read by tree_leaf_size.',
   require_unit: 'Whether outputs computed from microdata must name a unit column (spec.unit), so counts are of people rather than rows.',
+  differencing_scope: 'Which earlier releases differencing compares an output with: every release of its population across the TRE (tre), or only its project\'s (project).',
+  require_dataset: 'Whether a table, plot or summary in a request without a dataset goes to review (differencing could not be checked); false compares such a request with itself only.',
+  require_known_dataset: 'Whether a dataset that no population declares goes to review, instead of being its own population (a new name would start an empty history).',
+  unit_namespaces: 'Splits the TRE\'s one namespace of unit identifiers: namespace → the populations whose units it holds (for populations that number their units independently). Default file only.',
 };

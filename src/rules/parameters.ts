@@ -76,7 +76,25 @@ export interface Parameters {
    * plot or summary from microdata without one fails `min_count`; a pre-aggregated one gets review.
    */
   require_unit: boolean;
+  /**
+   * Which earlier releases differencing compares with: every release of the output's
+   * population across the TRE (`tre`), or only those of the same project (`project`).
+   */
+  differencing_scope: DifferencingScope;
+  /** A table, summary or plot in a request without a `dataset` gets `differencing: review`. */
+  require_dataset: boolean;
+  /** A dataset no population in `populations:` lists gets `differencing: review`. */
+  require_known_dataset: boolean;
+  /**
+   * Unit namespaces (sdc-rules.md "Unit mode"): namespace name → the populations whose unit
+   * identifiers it holds. Populations not listed share the TRE's default namespace. Only the
+   * default rule file may set it (units are compared TRE-wide).
+   */
+  unit_namespaces: Record<string, string[]>;
 }
+
+/** Where differencing looks for earlier releases. */
+export type DifferencingScope = 'tre' | 'project';
 
 /** Direct-identifier names (sdc-rules.md's list, and a few spellings it implies). */
 const DEFAULT_IDENTIFIER_COLUMNS = [
@@ -166,6 +184,10 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   model_family_aliases: MODEL_FAMILY_ALIASES,
   require_unit: false,
   leaf_size_hyperparameters: ['min_samples_leaf', 'minbucket', 'min.bucket', 'nodesize', 'min_child_samples', 'min_data_in_leaf', 'n.minobsinnode', 'minInstancesPerNode', 'min_rows'],
+  differencing_scope: 'tre',
+  require_dataset: true,
+  require_known_dataset: false,
+  unit_namespaces: {},
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -202,5 +224,18 @@ export const PARAMETERS_SCHEMA = {
     model_family_aliases: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: stringList },
     leaf_size_hyperparameters: stringList,
     require_unit: { type: 'boolean' },
+    differencing_scope: { enum: ['tre', 'project'] },
+    require_dataset: { type: 'boolean' },
+    require_known_dataset: { type: 'boolean' },
+    unit_namespaces: { type: 'object', additionalProperties: stringList, propertyNames: { minLength: 1 } },
   },
+} as const;
+
+/** Parameters only the default rule file may set: they describe the whole TRE, not one project. */
+export const TRE_WIDE_PARAMETERS = ['unit_namespaces'] as const;
+
+/** JSON Schema of a project override's parameter block: every parameter except the TRE-wide ones. */
+export const OVERRIDE_PARAMETERS_SCHEMA = {
+  ...PARAMETERS_SCHEMA,
+  properties: Object.fromEntries(Object.entries(PARAMETERS_SCHEMA.properties).filter(([k]) => !(TRE_WIDE_PARAMETERS as readonly string[]).includes(k))),
 } as const;

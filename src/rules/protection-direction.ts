@@ -71,6 +71,7 @@ export const PARAMETER_DIRECTIONS: Readonly<Record<string, Direction>> = Object.
   leaf_size_hyperparameters: EXEMPTION,
   require_unit: TRUE,
   model_family_aliases: { kind: 'unordered' },
+  unit_namespaces: { kind: 'unordered' },
 });
 
 /** The checks enabled for an output kind protect like a protective list. */

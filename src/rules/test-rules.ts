@@ -38,13 +38,17 @@ import type { Parameters } from './parameters.js';
 export interface RuleTest {
   name: string;
   project?: string;
-  dataset?: string;
+  /** The request's dataset (default `rules-test`); null for a request without one. */
+  dataset?: string | null;
   /** Applied over the project's rules for this test only. */
   rules?: { parameters?: Partial<Parameters>; checks?: CheckLists };
   output?: Record<string, unknown>;
   outputs?: Record<string, unknown>[];
   expect: { outcome: Outcome; failing: CheckId[]; review?: CheckId[] };
 }
+
+/** The dataset a test is submitted with when it names none: rule tests run without a history, so only a test's own outputs are differenced. */
+export const RULE_TEST_DATASET = 'rules-test';
 
 /** The project a test is submitted for when it names none (it gets the default rules). */
 export const RULE_TEST_PROJECT = 'rules-test';
@@ -69,7 +73,7 @@ export const RULE_TEST_FILE_SCHEMA = {
           name: { type: 'string', minLength: 1 },
           description: { type: 'string' },
           project: { type: 'string', minLength: 1 },
-          dataset: { type: 'string', minLength: 1 },
+          dataset: { type: ['string', 'null'], minLength: 1 },
           rules: {
             type: 'object',
             additionalProperties: false,
@@ -167,7 +171,9 @@ export async function runRuleTest(test: RuleTest, ruleset: Ruleset): Promise<{ p
   const project = test.project ?? RULE_TEST_PROJECT;
   const rs = withOverlay(ruleset, project, test.rules);
   const outputs = (test.outputs ?? [test.output ?? {}]).map((o, i) => ({ name: `output${i + 1}`, ...o }));
-  const body = { project, requester: 'rules-test', ...(test.dataset ? { dataset: test.dataset } : {}), outputs };
+  // Tests name a dataset (differencing reviews a request without one); `dataset: null` tests that.
+  const dataset = test.dataset === undefined ? RULE_TEST_DATASET : test.dataset;
+  const body = { project, requester: 'rules-test', ...(dataset !== null ? { dataset } : {}), outputs };
   let decided: OutputDecision[];
   let outcome: Outcome;
   try {

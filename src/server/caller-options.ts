@@ -5,7 +5,7 @@
  * @example await makeDecision(body, pipeline, { ...callerOptions(res) });
  */
 import type { Response } from 'express';
-import { authorize } from '../auth/authorize.js';
+import { authorize, authorizeDataset } from '../auth/authorize.js';
 import { callerOf } from '../auth/require-role.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
 import { actorOf } from '../review/review-service.js';
@@ -13,7 +13,14 @@ import { actorOf } from '../review/review-service.js';
 export function callerOptions(res: Response) {
   const caller = callerOf(res);
   return {
-    caller: { name: caller.name, authorize: (project: string) => authorize(caller, 'submitter', project), ...(caller.person ? { person: actorOf(caller) } : {}) },
+    caller: {
+      name: caller.name,
+      authorize: (project: string, dataset: string | null = null) => {
+        authorize(caller, 'submitter', project);
+        authorizeDataset(caller, dataset);
+      },
+      ...(caller.person ? { person: actorOf(caller) } : {}),
+    },
     traceId: currentTraceId(),
   };
 }

@@ -41,6 +41,8 @@ export interface AppDeps {
   finalize?: PipelineDeps['finalize'];
   /** The release history differencing reads (the audit store). */
   history?: PipelineDeps['history'];
+  /** The keys of unit-mode differencing. */
+  unitKeys?: PipelineDeps['unitKeys'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Extra routers mounted before the 404 handler. */
@@ -72,7 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   installOperationalMiddleware(app, deps.config, deps.logger, identifyCaller(deps.tokens));
   const limits = limitsOf(deps.config);
-  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history };
+  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
   const json = jsonBody(deps.config.jsonLimit);
 
   app.get('/healthz', (_req, res) => {

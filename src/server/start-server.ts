@@ -27,6 +27,8 @@ import type { KeyRing } from '../signing/signing-keys.js';
 import { loadKeyRing } from '../signing/signing-keys.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
+import type { DifferencingHistory } from '../history/history-index.js';
+import { loadUnitKeys } from '../history/unit-keys.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
 import { applyServerTimeouts } from './middleware/request-timeout.js';
 import { openSideStore, type SideStore } from '../audit/side-store.js';
@@ -59,6 +61,17 @@ export interface RunningServer {
   close(): Promise<boolean>;
 }
 
+/** The store as a differencing history whose `exclusive` is the PostgreSQL lock shared by replicas. */
+function withLock(store: AuditStore, lock: { exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> }): DifferencingHistory {
+  return {
+    historyEntries: (q) => store.historyEntries(q),
+    settledReviews: (q) => store.settledReviews(q),
+    historyUnits: (k) => store.historyUnits(k),
+    unitIds: (ns, d) => store.unitIds(ns, d),
+    exclusive: (key, fn) => lock.exclusive(key, fn),
+  };
+}
+
 export interface StartOptions {
   logger?: Logger;
   /** Where one-time notices (dev tokens, dev key warnings) are printed; default stderr. */
@@ -84,6 +97,11 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger.warn({ kid: keys.signing.kid, dev: true }, keys.notice);
       say(`\n*** ${keys.notice} ***\n`);
     }
+    const unit = await loadUnitKeys({ keyFile: config.unitKeyFile, dataDir: config.dataDir, production: config.production, signingKeyFile: config.signingKeyFile });
+    if (unit.notice) {
+      logger.warn({ dev: true, unit_key: unit.keys.source }, unit.notice);
+      say(`\n*** ${unit.notice} ***\n`);
+    }
     const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
     // The plaintext dev tokens go to the console once, never into the structured log.
     if (tokens.notice) say(tokens.notice);
@@ -101,6 +119,8 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     else if (!config.production) logger.warn('no identity provider configured: the console offers DEV sign-in (refused with NODE_ENV=production)');
     const purge = setInterval(() => void sessions.purge().catch(() => undefined), 10 * 60_000);
     purge.unref();
+    // One history for decisions and reviews: one in-memory index, one lock.
+    const history: DifferencingHistory = datasetLock ? withLock(auditStore, datasetLock) : auditStore;
     const lifecycle = createLifecycle();
     const app = createApp({
       config,
@@ -108,15 +128,17 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       logger,
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger, keepForReview: (d, outputs) => kept.keep(d, outputs) }),
-      history: datasetLock
-        ? {
-            releasedTables: (q) => auditStore.releasedTables(q),
-            releasedTotals: (q) => auditStore.releasedTotals(q),
-            exclusive: (key, fn) => datasetLock.exclusive(key, fn),
-          }
-        : auditStore,
+      history,
+      unitKeys: unit.keys,
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
-      reviews: createReviewService({ store: auditStore, key: keys.signing, required: config.checkersRequired, logger, onSettled: (id) => kept.drop(id) }),
+      reviews: createReviewService({
+        store: auditStore,
+        key: keys.signing,
+        required: config.checkersRequired,
+        logger,
+        onSettled: (id) => kept.drop(id),
+        differencing: { ruleset: current, history, unitKeys: unit.keys },
+      }),
       reviewOutputs: kept,
       identity: { sessions, oidc },
       consoleDir: consoleDir(),

@@ -260,7 +260,7 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
         const settled = await Promise.allSettled(inputs.map((input) => f.store.append(input)));
         expect(settled.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : r.value.seq))).toEqual(Array(5).fill('STORE_UNAVAILABLE'));
         for (const input of inputs) expect(await f.store.get(input.decision.id)).toBeNull();
-        expect(await f.store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['sex'] })).toHaveLength(1);
+        expect((await f.store.list({}, { limit: 10 })).items).toHaveLength(1);
         await undo();
         expect(await f.store.append(inputs[0]!)).toEqual({ seq: 2, prev: first.hash, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
         expect(await verifyAudit(f.store, jwks)).toMatchObject({ ok: true, checked: 2 });
@@ -276,27 +276,44 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       });
     });
 
-    it('finds earlier released tables by project, dataset and dimensions (any order)', async () => {
+    it('keeps the differencing history apart from the records: entries after a seq, settled reviews, sealed units, the dictionary', async () => {
       const { store } = await open();
-      const twoDims = sampleReleased(0, { output: 'by-sex-region', dims: ['sex', 'region'], cells: [{ labels: { region: 'N', sex: 'F' }, count: 11, value: 2.5 }], total: null });
-      await store.append(await signedAppend(key, 1, {}, { released: [sampleReleased(1), twoDims] }));
-      await store.append(await signedAppend(key, 2, { project: 'p2' }));
-      await store.append(await signedAppend(key, 3, { dataset: 'registry' }, { released: [sampleReleased(3, { dataset: 'registry' })] }));
-      await store.append(await signedAppend(key, 4, { outcome: 'reject' }));
-      await store.append(await signedAppend(key, 5));
-      const bySex = await store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['sex'] });
-      expect(bySex.map((t) => [t.decision_id, t.seq, t.output])).toEqual([
-        ['d-0001', 1, 'by-sex'],
-        ['d-0005', 5, 'by-sex'],
+      const entry = (output: string, status: 'released' | 'pending', units: Uint8Array | null = null) => ({
+        output,
+        kind: 'table',
+        status,
+        dataset: 'cohort',
+        population: 'd:cohort',
+        namespace: 'default',
+        form: [{ output, kind: 'table', dims: ['sex'], constants: {}, measure: null, nested: false, cells: [] }],
+        units,
+        sketch: units,
+      });
+      const sealed = Uint8Array.from([1, 2, 3, 4]);
+      const digest = (n: number) => Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? n : 7));
+      await store.append(await signedAppend(key, 1, {}, { history: [entry('a', 'released', sealed), entry('b', 'pending')], dictionary: [1, 2, 3].map((id) => ({ namespace: 'default', digest: digest(id), id })) }));
+      await store.append(await signedAppend(key, 2, { project: 'p2' }, { history: [entry('c', 'released')] }));
+      await store.append(await signedAppend(key, 3, {}, { kind: 'final', references: 'd-0001' }));
+      const all = await store.historyEntries({ afterSeq: 0, limit: 100 });
+      expect(all.map((e) => [e.seq, e.idx, e.output, e.status, e.project, e.decision_id, e.has_units])).toEqual([
+        [1, 0, 'a', 'released', 'p1', 'd-0001', true],
+        [1, 1, 'b', 'pending', 'p1', 'd-0001', false],
+        [2, 0, 'c', 'released', 'p2', 'd-0002', false],
       ]);
-      expect(bySex[0]).toEqual({ ...sampleReleased(1), decision_id: 'd-0001', seq: 1 });
-      const both = await store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['region', 'sex'] });
-      expect(both).toEqual([{ ...twoDims, dims: ['region', 'sex'], decision_id: 'd-0001', seq: 1 }]);
-      expect(await store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['age'] })).toEqual([]);
-      expect(await store.releasedTotals({ project: 'p1', dataset: 'cohort' })).toEqual([
-        { decision_id: 'd-0001', seq: 1, output: 'by-sex', dims: ['sex'], total: 33 },
-        { decision_id: 'd-0005', seq: 5, output: 'by-sex', dims: ['sex'], total: 37 },
-      ]);
+      expect(JSON.parse(all[0]!.form)[0].output).toBe('a');
+      expect([...(all[0]!.sketch ?? [])]).toEqual([1, 2, 3, 4]);
+      expect((await store.historyEntries({ afterSeq: 1, limit: 100 })).map((e) => e.output)).toEqual(['c']);
+      expect(await store.historyEntries({ afterSeq: 0, limit: 1 })).toHaveLength(1);
+      expect(await store.settledReviews({ afterSeq: 0 })).toEqual([{ seq: 3, decision_id: 'd-0001' }]);
+      expect((await store.historyUnits([{ seq: 1, idx: 0 }, { seq: 1, idx: 1 }])).map((u) => [u.seq, u.idx, [...u.units]])).toEqual([[1, 0, [1, 2, 3, 4]]]);
+      const found = await store.unitIds('default', [digest(2), digest(9)]);
+      expect(found.maxId).toBe(3);
+      expect([...found.ids.entries()]).toEqual([[Buffer.from(digest(2)).toString('hex'), 2]]);
+      expect((await store.unitIds('other', [digest(2)])).maxId).toBe(0);
+      // A unit given an id twice is refused with its whole batch: nothing of it remains.
+      await expectCode(store.append(await signedAppend(key, 4, {}, { dictionary: [{ namespace: 'default', digest: digest(1), id: 4 }] })), 'STORE_UNAVAILABLE');
+      expect(await store.get('d-0004')).toBeNull();
+      expect((await verifyAudit(store, jwks)).ok).toBe(true);
     });
 
     it('scans from a seq, yielding the canonical record, and exports JSON Lines that re-verify offline', async () => {
@@ -407,7 +424,7 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       await expectCode(f.store.append(await signedAppend(key, 2)), 'STORE_UNAVAILABLE');
       await expectCode(f.store.get('d-0001'), 'STORE_UNAVAILABLE');
       await expectCode(f.store.list({}, { limit: 1 }), 'STORE_UNAVAILABLE');
-      await expectCode(f.store.releasedTables({ project: 'p1', dataset: 'cohort', dims: ['sex'] }), 'STORE_UNAVAILABLE');
+      await expectCode(f.store.historyEntries({ afterSeq: 0, limit: 10 }), 'STORE_UNAVAILABLE');
       await expectCode(verifyAudit(f.store, jwks), 'STORE_UNAVAILABLE');
     });
   });

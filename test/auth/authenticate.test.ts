@@ -18,7 +18,7 @@ describe('authenticate', () => {
   });
 
   it('returns roles and projects (null = all)', () => {
-    expect(authenticate('Bearer tok-sub-p1', tokens)).toEqual({ name: 'sub-p1', roles: ['submitter'], projects: ['p1'], via: 'token' });
+    expect(authenticate('Bearer tok-sub-p1', tokens)).toEqual({ name: 'sub-p1', roles: ['submitter'], projects: ['p1'], datasets: null, via: 'token' });
     expect(authenticate('Bearer tok-aud', tokens).projects).toBeNull();
   });
 

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FailedComparison, PublishedTable } from '../../src/checks/differencing.js';
-import {
-  MAX_DETAILED_COMPARISONS,
-  compareTables,
-  differencing,
-  differencingFindings,
-  differencingRemedy,
-  planComparison,
-  populationTotal,
-  prepareTable,
-} from '../../src/checks/differencing.js';
+import type { PublishedTable } from '../../src/checks/differencing.js';
+import { compareTables, differencing, planComparison, populationTotal, prepareTable } from '../../src/checks/differencing.js';
+import type { FailedComparison } from '../../src/checks/differencing/findings.js';
+import { MAX_DETAILED_COMPARISONS, differencingFindings, differencingRemedy } from '../../src/checks/differencing/findings.js';
 import { tableKind } from '../../src/outputs/table/table-kind.js';
 import { ctx, params, repeat, tinyTable } from '../helpers/tiny-table.js';
 
@@ -126,60 +119,52 @@ describe('differencing: population totals', () => {
 });
 
 describe('differencing: findings', () => {
-  const mine = tab(['sex'], { F: 40, M: 30, All: 70 });
   const failed = (over: Partial<FailedComparison> = {}): FailedComparison => ({
     source: { output: 'by-sex-2' },
-    cells: [{ labels: { sex: 'F' }, count: 40, other: 37, difference: 3, collapsed: false }],
+    differences: [{ layer: 'group', labels: { sex: 'f' }, mine: 40, other: 37, difference: 3 }],
     ...over,
   });
 
   it('passes when something was compared and nothing differs disclosively', () => {
-    expect(differencingFindings(mine, 2, [], { dataset: 'cohort', threshold: 10 })).toEqual([
-      { check: 'differencing', status: 'pass', message: 'Compared with 2 other tables of dataset "cohort": no cell and no population total differs by between 1 and 9.', remedy: '' },
+    expect(differencingFindings(true, 2, [], { population: 'cohort', threshold: 10 })).toEqual([
+      { check: 'differencing', status: 'pass', message: 'Compared with 2 other outputs of population "cohort" by labels: no group, total or contributor set differs by between 1 and 9.', remedy: '' },
     ]);
   });
 
   it('finds nothing when nothing was comparable', () => {
-    expect(differencingFindings(mine, 0, [], { dataset: 'cohort', threshold: 10 })).toEqual([]);
+    expect(differencingFindings(true, 0, [], { population: 'cohort', threshold: 10 })).toEqual([]);
   });
 
-  it('names the other output of the request and the cells', () => {
-    const [f] = differencingFindings(mine, 1, [failed()], { dataset: 'cohort', threshold: 10 });
+  it('names the other output of the request, the group and the size of the difference', () => {
+    const [f] = differencingFindings(true, 1, [failed()], { population: 'cohort', threshold: 10 });
     expect(f).toEqual({
       check: 'differencing',
       status: 'fail',
-      message:
-        '1 cell of this table differs from the same cell of output "by-sex-2" in this request by between 1 and 9. Subtracting one from the other would reveal a group of fewer than 10 contributors.',
+      message: 'A group of this output and of output "by-sex-2" in this request differ by between 1 and 9 units or contributors. Subtracting one from the other would reveal a group of fewer than 10.',
       remedy: differencingRemedy(10, false),
-      cells: [{ labels: { sex: 'F' }, value: 40, count: 40, reason: 'count 40 is 3 more than in output "by-sex-2" in this request (0 < 3 < threshold 10)' }],
+      cells: [{ labels: { sex: 'f' }, value: null, count: 40, reason: '40 in this group, 37 in the same group of output "by-sex-2" in this request (0 < 3 < threshold 10)' }],
       related: [{ output: 'by-sex-2' }],
     });
-    expect(f!.remedy).toBe("Align the two tables' populations or category sets so that every cell and total is either the same in both or differs by at least 10, or withdraw one of them.");
   });
 
-  it('names the earlier decision, and reports a total difference on the grand-total cell', () => {
-    const [f] = differencingFindings(mine, 1, [failed({ source: { output: 'by-region', decision_id: 'd-1' }, cells: [], total: { count: 70, other: 75 } })], { dataset: 'cohort', threshold: 10 });
+  it('names the earlier decision, and whether it awaits review', () => {
+    const [f] = differencingFindings(true, 1, [failed({ source: { output: 'by-region', decision_id: 'd-1', pending: true } })], { population: 'cohort', threshold: 10 });
     expect(f!.related).toEqual([{ output: 'by-region', decision_id: 'd-1' }]);
-    expect(f!.cells).toEqual([
-      { labels: { sex: 'All' }, value: 70, count: 70, reason: 'population total 70 is 5 fewer than the population total of table "by-region" released in decision d-1 (0 < 5 < threshold 10)' },
-    ]);
-    expect(f!.message).toMatch(/^This table's population total differs from that of table "by-region" released in decision d-1 by between 1 and 9\./);
+    expect(f!.message).toMatch(/output "by-region" awaiting review in decision d-1/);
     expect(f!.remedy).toBe(differencingRemedy(10, true));
-    expect(f!.remedy).toMatch(/withdraw this table \(the earlier one is already released\)/);
   });
 
-  it('never shows a collapsed cell a published value', () => {
-    const [f] = differencingFindings(mine, 1, [failed({ cells: [{ labels: { sex: 'All' }, count: 40, other: 37, difference: 3, collapsed: true }] })], { dataset: 'cohort', threshold: 10 });
-    expect(f!.cells?.[0]).toMatchObject({ value: null, count: 40 });
-    expect(f!.cells?.[0]?.reason).toMatch(/summed over the categories the two tables share$/);
+  it('names plot items and summary statistics by their reference, never a unit', () => {
+    const [f] = differencingFindings(false, 1, [failed({ differences: [{ layer: 'count', labels: {}, ref: 'statistics[0] (age mean)', mine: 199, other: 200, difference: -1, measure: 'age' }] })], { population: 'cohort', threshold: 10 });
+    expect(f!.items).toEqual([{ ref: 'statistics[0] (age mean)', value: 199, reason: expect.stringMatching(/^199 contributors of age, 200 in output "by-sex-2"/) }]);
   });
 
   it(`details the first ${MAX_DETAILED_COMPARISONS} failed comparisons and summarises the rest`, () => {
     const many = Array.from({ length: MAX_DETAILED_COMPARISONS + 3 }, (_, i) => failed({ source: { output: 't', decision_id: `d-${i}` } }));
-    const found = differencingFindings(mine, many.length, many, { dataset: 'cohort', threshold: 10 });
+    const found = differencingFindings(true, many.length, many, { population: 'cohort', threshold: 10 });
     expect(found).toHaveLength(MAX_DETAILED_COMPARISONS + 1);
     expect(found.every((f) => f.status === 'fail')).toBe(true);
-    expect(found.at(-1)).toMatchObject({ related: [20, 21, 22].map((i) => ({ output: 't', decision_id: `d-${i}` })), message: expect.stringMatching(/from 3 more tables/) });
+    expect(found.at(-1)).toMatchObject({ related: [20, 21, 22].map((i) => ({ output: 't', decision_id: `d-${i}` })), message: expect.stringMatching(/from 3 more outputs/) });
   });
 });
 

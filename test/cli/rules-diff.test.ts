@@ -48,7 +48,7 @@ async function history(env: Record<string, string>): Promise<{ ids: Record<strin
     ['strict', 'example-strict', [table('t', 11, 40)]], // project threshold 20: rejected either way
   ];
   for (const [label, project, outputs] of requests) {
-    const res = await request(s.url).post('/v1/decisions').set(s.auth('submitter')).send({ project, requester: 'alice', outputs }).expect(201);
+    const res = await request(s.url).post('/v1/decisions').set(s.auth('submitter')).send({ project, requester: 'alice', dataset: `rules-diff-${label}`, outputs }).expect(201);
     ids[label] = res.body.decision.id;
   }
   // Close the server but keep its data directory (s.close() would delete it) for the CLI to read.
@@ -99,7 +99,16 @@ describe.each<[string, () => Record<string, string>]>([
 
     const same = await diff(['rules', '--replay', ...storeArgs, '--fail-on-change']);
     expect(same.result).toBe(0);
-    expect(same.stdout).toMatch(/no differences[\s\S]*0 would change outcome/);
+    expect(same.stdout).toMatch(/no differences[\s\S]*0 would change outcome[\s\S]*0 recorded outputs would change/);
+
+    // Declaring the two datasets one population: the later table (F 12) differences the earlier (F 10).
+    const merged = candidate(10);
+    const def = join(merged, 'default.yaml');
+    writeFileSync(def, readFileSync(def, 'utf8').replace(/^populations: \{\}$/m, 'populations:\n  cohort: [rules-diff-ten, rules-diff-twelve]'));
+    const pops = await diff([merged, '--replay', ...storeArgs, '--json']);
+    const body = JSON.parse(pops.stdout) as { changes: { path: string }[]; populations: { decision_id: string; output: string; before: { fails: boolean }; after: { fails: boolean; with: string[] } }[] };
+    expect(body.changes.map((c) => c.path)).toEqual(['populations.cohort']);
+    expect(body.populations).toEqual([expect.objectContaining({ decision_id: ids.twelve, output: 't', before: expect.objectContaining({ fails: false }), after: expect.objectContaining({ fails: true, with: [`t (${ids.ten})`] }) })]);
   });
 });
 

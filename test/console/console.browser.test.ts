@@ -332,7 +332,7 @@ describe('the console in a browser', () => {
 
   it('governance sees the rules in force, their history, and a rule diff with its replay', async () => {
     // Released under threshold 10; the candidate's threshold of 30 would reject it.
-    const released = await submit({ project: 'diabetes-2026', requester: 'alice', outputs: [{ name: 'by_sex', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 40 }] }] });
+    const released = await submit({ project: 'diabetes-2026', requester: 'alice', dataset: 'governance-replay', outputs: [{ name: 'by_sex', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 40 }] }] });
     expect(released.decision.outcome).toBe('release');
     const gus = await newPage();
     await signIn(gus.page, 'gus');

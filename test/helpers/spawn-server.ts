@@ -120,7 +120,10 @@ export async function startReplicas(n: number, schema: string, opts: { databaseU
   const shared = tmp();
   const { path: keyFile } = await ensureDevSigningKey(shared);
   const tokens = tokenFor(shared);
-  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: databaseUrl, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env, ...opts.env });
+  // One unit key for all replicas, as one signing key: they share one history.
+  const unitKeyFile = join(shared, 'unit-key');
+  writeFileSync(unitKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  const env = () => ({ AIRLOCK_DATA_DIR: tmp(), DATABASE_URL: databaseUrl, AIRLOCK_DATABASE_SCHEMA: schema, AIRLOCK_SIGNING_KEY_FILE: keyFile, AIRLOCK_UNIT_KEY_FILE: unitKeyFile, AIRLOCK_RATE_LIMIT: '0', ...tokens.env, ...opts.env });
   const servers = await Promise.all(Array.from({ length: n }, () => spawnServer(env())));
   return {
     servers,

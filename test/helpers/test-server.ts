@@ -56,11 +56,18 @@ export function csvOf(cells: Record<string, number>, value = (i: number) => 100 
   return `${lines.join('\n')}\n`;
 }
 
-/** A request with one table output from microdata. */
+let datasets = 0;
+
+/**
+ * A request with one table output from microdata. Each request is of its own dataset (so its
+ * own population) unless `extra` names one: tests that are not about differencing must not
+ * difference each other's tables (and differencing reviews a request without a dataset).
+ */
 export function tableRequest(csv: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
     project: 'test-project',
     requester: 'alice',
+    dataset: `test-${process.pid}-${++datasets}`,
     outputs: [{ name: 'table1', kind: 'table', microdata: { format: 'csv', data: csv }, spec }],
     ...extra,
   };

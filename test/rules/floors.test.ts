@@ -217,9 +217,9 @@ describe("per-project overrides of other work's parameters (require_dataset, dif
   it('rules diff names those overrides as weakening', () => {
     const before = rulesetFromContent(override({ require_dataset: true, differencing_scope: 'tre' }));
     const after = rulesetFromContent(override({ require_dataset: false, differencing_scope: 'project' }));
-    expect(diffRulesets(before, after).map((c) => [c.scope, c.path, c.effect])).toEqual([
-      ['project:p1', 'parameters.require_dataset', 'weakens'],
+    expect(diffRulesets(before, after).map((c) => [c.scope, c.path, c.effect]).sort()).toEqual([
       ['project:p1', 'parameters.differencing_scope', 'weakens'],
+      ['project:p1', 'parameters.require_dataset', 'weakens'],
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLintProblem, lintRules } from '../../src/rules/lint-rules.js';
 
-const base = `name: t\nversion: "1"\nparameters:\n  threshold: 10\n  k: 10\n  l: 2\nchecks:\n  table: [min_count, zeros, nk_dominance]\n`;
+const base = `name: t\nversion: "1"\nparameters:\n  threshold: 10\n  k: 10\n  l: 2\n  require_known_dataset: true\nchecks:\n  table: [min_count, zeros, nk_dominance]\n`;
 
 function rulesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'lint-'));
@@ -18,10 +18,44 @@ function problems(dir: string): string[] {
   return lintRules(dir).problems.map((p) => `${p.file.split('/').pop()}#${p.path} ${p.severity} ${p.code}`);
 }
 
+describe('lintRules: populations', () => {
+  it.each([
+    ['a dataset in two populations', 'populations:\n  a: [cohort]\n  b: [Cohort]\n', ['default.yaml#/populations/b/0 error population_overlap']],
+    ["a dataset one population names and another's pattern matches", 'populations:\n  a: [cohort-2026-01]\n  b: ["cohort-*"]\n', ['default.yaml#/populations/b/0 error population_overlap']],
+    ['separate populations', 'populations:\n  a: [cohort, "cohort-v*"]\n  b: [registry]\n', []],
+  ])('%s', (_name, populations, expected) => {
+    expect(problems(rulesDir({ 'default.yaml': `${base}${populations}` }))).toEqual(expected);
+  });
+
+  it('warns when undeclared datasets are accepted (require_known_dataset false)', () => {
+    expect(problems(rulesDir({ 'default.yaml': base.replace('require_known_dataset: true', 'require_known_dataset: false') }))).toEqual(['default.yaml#/parameters/require_known_dataset warning unknown_datasets_accepted']);
+  });
+
+  it('warns about an override that narrows differencing or drops the dataset requirement', () => {
+    expect(problems(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  differencing_scope: project\n  require_dataset: false\n' })).sort()).toEqual([
+      'a.yaml#/parameters/differencing_scope warning weaker_override',
+      'a.yaml#/parameters/require_dataset warning weaker_override',
+    ]);
+  });
+
+  it('refuses unit namespaces in a project override: they describe the whole TRE', () => {
+    const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  unit_namespaces: { x: [a] }\n' }));
+    expect(r.problems).toEqual([expect.objectContaining({ severity: 'error', path: '/parameters/unit_namespaces', message: expect.stringMatching(/only the default rule file/) })]);
+  });
+
+  it('warns about a unit namespace naming an undeclared population', () => {
+    // Splitting namespaces cannot be ranked (unordered): also reported as possibly weaker than the reference.
+    expect(problems(rulesDir({ 'default.yaml': base.replace('  l: 2\n', '  l: 2\n  unit_namespaces: { reg: [registry] }\n') })).sort()).toEqual([
+      'default.yaml#/parameters/unit_namespaces warning weaker_default',
+      'default.yaml#/parameters/unit_namespaces/reg/0 warning unknown_population',
+    ]);
+  });
+});
+
 describe('lintRules', () => {
-  it('finds nothing wrong with the shipped rules', () => {
+  it('finds nothing wrong with the shipped rules but the warning that undeclared datasets are accepted', () => {
     const r = lintRules('rules');
-    expect(r.problems).toEqual([]);
+    expect(r.problems.map((p) => [p.path, p.severity, p.code])).toEqual([['/parameters/require_known_dataset', 'warning', 'unknown_datasets_accepted']]);
     expect(r.files).toEqual(['rules/default.yaml', 'rules/projects/example-strict.yaml']);
   });
 

@@ -138,7 +138,12 @@ describe('dev sign-in, CSRF and sign-out', () => {
   it('refuses dev sign-in with NODE_ENV=production', async () => {
     const { ensureDevSigningKey } = await import('../../src/signing/signing-keys.js');
     const { path } = await ensureDevSigningKey(dev.dataDir);
-    const prod = await testServer({ ...tokens.env, NODE_ENV: 'production', AIRLOCK_SIGNING_KEY_FILE: path });
+    // Production refuses development keys: a unit key of its own, outside the store.
+    const { randomBytes } = await import('node:crypto');
+    const { writeFileSync } = await import('node:fs');
+    const unitKey = `${path}.unit`;
+    writeFileSync(unitKey, randomBytes(32).toString('base64'), { mode: 0o600 });
+    const prod = await testServer({ ...tokens.env, NODE_ENV: 'production', AIRLOCK_SIGNING_KEY_FILE: path, AIRLOCK_UNIT_KEY_FILE: unitKey });
     try {
       expect((await request(prod.url).get('/v1/session').expect(200)).body.sign_in).toEqual({ oidc: false, dev: false });
       expect((await request(prod.url).get('/v1/session/dev-identities').expect(404)).body.detail).toMatch(/production/);
@@ -243,7 +248,7 @@ describe('auditors and governance', () => {
   it('lists the rule-set history and diffs a candidate with its replay impact', async () => {
     const live = s.ruleset();
     // Released under threshold 10; a threshold of 40 would reject it.
-    expect((await submit({ project: 'p1', requester: 'alice', outputs: [{ name: 't', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 20 }, { labels: { sex: 'M' }, count: 30 }] }] })).outcome).toBe('release');
+    expect((await submit({ project: 'p1', requester: 'alice', dataset: 'governance-replay', outputs: [{ name: 't', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 20 }, { labels: { sex: 'M' }, count: 30 }] }] })).outcome).toBe('release');
     const history = (await request(s.url).get('/v1/rulesets').set(as('admin')).expect(200)).body.items;
     expect(history[0]).toMatchObject({ digest: live.digest, live: true, name: 'default' });
     expect(history[0].decisions).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ describe('POST /v1/decisions (tables)', () => {
     expect(d.outcome).toBe('release');
     expect(d.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Date(d.issued_at).toISOString()).toBe(d.issued_at);
-    expect(d).toMatchObject({ project: 'test-project', requester: 'alice', dataset: null });
+    expect(d).toMatchObject({ project: 'test-project', requester: 'alice', dataset: expect.stringMatching(/^test-/) });
     expect(d.ruleset).toMatchObject({ name: 'default', digest: s.ruleset().digest });
     const out = d.outputs[0];
     expect(out).toMatchObject({ name: 'table1', kind: 'table', outcome: 'release' });
@@ -70,10 +70,11 @@ describe('POST /v1/decisions (tables)', () => {
   });
 
   it('takes the worst outcome across outputs', async () => {
-    const bad = csvOf({ 'a|x': 2, 'b|x': 12 });
+    const bad = csvOf({ 'a|x': 2, 'b|x': 40 });
     const body = {
       project: 'p',
       requester: 'r',
+      dataset: 'worst-outcome',
       outputs: [
         { name: 'ok', kind: 'table', microdata: { format: 'csv', data: safe }, spec: { index: 'r', columns: 'c' } },
         { name: 'bad', kind: 'table', microdata: { format: 'csv', data: bad }, spec: { index: 'r', columns: 'c' } },

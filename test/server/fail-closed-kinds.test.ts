@@ -5,14 +5,27 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testServer, type TestServer } from '../helpers/test-server.js';
+
+// These tests are about each kind's own checks, and reuse the same people across tests: units
+// are compared TRE-wide, so differencing is left out of the plot and summary checks here.
+const rulesDir = mkdtempSync(join(tmpdir(), 'airlock-kinds-rules-'));
+cpSync('rules', rulesDir, { recursive: true });
+writeFileSync(
+  join(rulesDir, 'default.yaml'),
+  readFileSync(join(rulesDir, 'default.yaml'), 'utf8').replace(/^( {2}(plot|summary): \[.*), differencing(.*\])$/gm, '$1$3'),
+);
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await testServer();
+  s = await testServer({ AIRLOCK_RULES_DIR: rulesDir });
 });
 afterAll(async () => {
   await s.close();
+  rmSync(rulesDir, { recursive: true, force: true });
 });
 
 interface Finding {
@@ -26,14 +39,17 @@ interface OutputDecision {
   protected?: Record<string, unknown>;
 }
 
+/** Each request its own dataset: these tests are about each kind's checks, not differencing. */
+let datasets = 0;
+
 async function decide(output: Record<string, unknown>): Promise<OutputDecision> {
-  const res = await request(s.url).post('/v1/decisions').set(s.auth()).send({ project: 'kinds-test', requester: 'mallory', outputs: [{ name: 'o', ...output }] });
+  const res = await request(s.url).post('/v1/decisions').set(s.auth()).send({ project: 'kinds-test', requester: 'mallory', dataset: `kinds-test-${++datasets}`, outputs: [{ name: 'o', ...output }] });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.decision.outputs[0] as OutputDecision;
 }
 
 async function refused(output: Record<string, unknown>): Promise<{ status: number; body: { code: string; errors?: { pointer?: string; message: string }[] } }> {
-  const res = await request(s.url).post('/v1/decisions').set(s.auth()).send({ project: 'kinds-test', requester: 'mallory', outputs: [{ name: 'o', ...output }] });
+  const res = await request(s.url).post('/v1/decisions').set(s.auth()).send({ project: 'kinds-test', requester: 'mallory', dataset: `kinds-test-${++datasets}`, outputs: [{ name: 'o', ...output }] });
   return { status: res.status, body: res.body };
 }
 

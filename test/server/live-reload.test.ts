@@ -26,6 +26,7 @@ function writeAtomically(path: string, text: string): void {
 const body = {
   project: 'example-strict',
   requester: 'alice',
+  dataset: 'live-reload',
   outputs: [{ name: 't', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 15 }, { labels: { sex: 'M' }, count: 30 }] }],
 };
 

@@ -18,7 +18,7 @@ export async function run(args: string[]): Promise<number> {
   const a = parseArgs(args, { spec: 'string', rules: 'string', project: 'string', dataset: 'string', requester: 'string' });
   const file = a._[0];
   if (!file || typeof a.spec !== 'string') {
-    process.stderr.write('usage: airlock check FILE.csv --spec SPEC.json [--rules DIR] [--project P]\n');
+    process.stderr.write('usage: airlock check FILE.csv --spec SPEC.json [--rules DIR] [--project P] [--dataset D]\n');
     return 2;
   }
   const spec = JSON.parse(readFileSync(resolve(a.spec), 'utf8')) as Record<string, unknown>;

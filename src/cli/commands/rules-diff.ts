@@ -13,6 +13,7 @@
  */
 import { resolve } from 'node:path';
 import { NOT_REPLAYABLE, replayDecisions } from '../../rules/replay-decisions.js';
+import { allHistoryEntries, replayPopulations } from '../../rules/replay-populations.js';
 import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
 import { inspectRuleset } from '../../rules/load-ruleset.js';
 import type { Effect } from '../../rules/protection-direction.js';
@@ -62,8 +63,10 @@ export async function run(args: string[]): Promise<number> {
       from: str(a.from),
       to: str(a.to),
     });
+    // Differencing under the candidate's populations (label mode, from the stored history).
+    const populations = replayPopulations(await allHistoryEntries(store), before, after);
     if (a.json) {
-      process.stdout.write(`${JSON.stringify({ changes, below_floor: belowFloors, replay: report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ changes, below_floor: belowFloors, replay: report, populations }, null, 2)}\n`);
     } else {
       out.push(
         `replay (${store.backend}): ${report.scanned} decisions, ${report.fully_replayed} fully replayed; ${report.changed.length} would change outcome`,
@@ -87,9 +90,14 @@ export async function run(args: string[]): Promise<number> {
       const kept = Object.entries(report.kept_as_recorded);
       if (kept.length) out.push(`kept as recorded, not re-evaluated: ${kept.map(([k, n]) => `${k} (${n} output${n === 1 ? '' : 's'})`).join(', ')}`);
       out.push(`never replayed: ${Object.entries(NOT_REPLAYABLE).map(([kind, why]) => `${kind} outputs (${why})`).join('; ')}`);
+      out.push(`differencing (label mode, ${store.backend}): ${populations.length} recorded outputs would change`);
+      for (const p of populations) {
+        const side = (x: (typeof p)['before']) => `${x.population}${x.fails ? ` fails against ${x.with.join(', ')}` : ' passes'}`;
+        out.push(`  ${p.decision_id}  ${p.output} (dataset ${p.dataset}): ${side(p.before)} → ${side(p.after)}`);
+      }
       process.stdout.write(`${out.join('\n')}\n`);
     }
-    return failed || (a['fail-on-change'] && report.changed.length > 0) ? 1 : 0;
+    return failed || (a['fail-on-change'] && (report.changed.length > 0 || populations.length > 0)) ? 1 : 0;
   } finally {
     await store.close();
   }

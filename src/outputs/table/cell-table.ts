@@ -24,6 +24,8 @@ export interface CellTable {
   statistic: TableStatistic;
   /** The measure variable, when the table has one. */
   measure: string | null;
+  /** True when pre-aggregated cells did not name their measure (`measure` is then a placeholder). */
+  anonymousMeasure?: boolean;
   rows: Axis;
   cols: Axis;
   /** The count the threshold and zero checks use (D1: non-missing contributions for measures). */

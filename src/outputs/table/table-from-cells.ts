@@ -29,6 +29,8 @@ export interface CellInput {
 export interface CellsTableInput {
   statistic: TableStatistic;
   cells: CellInput[];
+  /** The measure's name (differencing of values matches it across outputs). */
+  measure?: string;
 }
 
 function axisOf(vars: string[], keys: Map<string, string[]>): Axis {
@@ -68,7 +70,9 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
 
   const t: CellTable = {
     statistic,
-    measure: statistic === 'frequency' ? null : 'value',
+    measure: statistic === 'frequency' ? null : (input.measure ?? 'value'),
+    // An unnamed measure matches no other output's (differencing compares values of one measure only).
+    ...(statistic !== 'frequency' && input.measure === undefined ? { anonymousMeasure: true } : {}),
     rows,
     cols,
     count: new Float64Array(nCells),

@@ -71,6 +71,7 @@ interface TableOutput extends RawOutput {
   spec?: TableSpecInput;
   statistic?: TableStatistic;
   cells?: CellsTableInput['cells'];
+  measure?: string;
 }
 
 function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
@@ -80,7 +81,7 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     if (out.microdata !== undefined || out.spec !== undefined) {
       throw new AirlockError('SPEC_INVALID', 'a table has either microdata + spec or cells, not both', [{ pointer: ctx.pointer, message: 'both given' }]);
     }
-    const t = tableFromCells({ statistic: out.statistic ?? 'frequency', cells: out.cells }, topK, ctx.pointer);
+    const t = tableFromCells({ statistic: out.statistic ?? 'frequency', cells: out.cells, ...(out.measure !== undefined ? { measure: out.measure } : {}) }, topK, ctx.pointer);
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
     assertFiniteTable(t, ctx.pointer, { computed: false });
     return t;

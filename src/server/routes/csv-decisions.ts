@@ -126,7 +126,7 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
       const deadline = res.locals.deadline as DecisionOptions['deadline'];
       const who = callerOptions(res);
       // The token must cover the project before a byte of a possibly huge body is read.
-      if (typeof req.query.project === 'string') who.caller.authorize(req.query.project);
+      if (typeof req.query.project === 'string') who.caller.authorize(req.query.project, typeof req.query.dataset === 'string' ? req.query.dataset : null);
       let read;
       try {
         read = await readCsvRequest(req, deps, deadline);

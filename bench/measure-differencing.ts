@@ -1,0 +1,260 @@
+/**
+ * The `differencing` benchmark (issue 11): a SQLite audit store holding `releases` earlier
+ * releases of one population, each a 20-cell table (4 × 5, with every margin: 30 groups) over
+ * a random 80–100 % of `units` units with its own variables and its own random assignment of
+ * units to cells, recorded through the store's ordinary `append` with sealed unit forms, their
+ * sketches, label forms and the unit dictionary. Then, a new release appended before each run
+ * (not timed), the differencing step for a new table of the same population is timed:
+ * - `unit_ms`: the table with its unit column (unit digests, dictionary, coverage rule,
+ *   prefilter over every earlier sketch, full comparison of the plausible ones, label mode,
+ *   sealing its own form);
+ * - `label_ms`: the same table pre-aggregated (label mode only).
+ * Also: bytes stored per release (sealed form + sketch) and per unit-cell membership, and the
+ * process's peak RSS (the history stays on disk; only sketches and label forms are in memory).
+ *
+ * @example const r = await measureDifferencing({ releases: 10_000, units: 100_000, runs: 50 });
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AuditStore, DictionaryAddition, HistoryEntryInput } from '../src/audit/audit-store.js';
+import { openSqliteStore } from '../src/audit/sqlite-store.js';
+import type { Decision } from '../src/domain.js';
+import type { LabelForm } from '../src/history/label-form.js';
+import type { UnitForm, UnitGroup } from '../src/history/unit-form.js';
+import { encodeUnitForm, sampled } from '../src/history/unit-form.js';
+import { seal, unitDigest, unitKeysOf } from '../src/history/unit-keys.js';
+import type { UnitKeys } from '../src/history/unit-keys.js';
+import { membershipFromPairs } from '../src/lib/unit-membership.js';
+import { DEFAULT_LIMITS } from '../src/limits.js';
+import { MARGIN_LABEL, cellCount, cellLabels } from '../src/outputs/table/cell-table.js';
+import { buildTable } from '../src/outputs/table/build-table.js';
+import { readJsonRows } from '../src/outputs/table/json-rows-reader.js';
+import { normaliseSpec } from '../src/outputs/table/table-spec.js';
+import { differenceOutputs } from '../src/pipeline/difference-outputs.js';
+import type { EvaluatedOutput } from '../src/pipeline/evaluate-output.js';
+import { evaluateOutput } from '../src/pipeline/evaluate-output.js';
+import { loadRuleset } from '../src/rules/load-ruleset.js';
+import { seededRandom } from './generate-microdata.js';
+
+export interface DifferencingFigures {
+  releases: number;
+  units: number;
+  fill_seconds: number;
+  unit_ms: { p50: number; p99: number; max: number; runs: number };
+  label_ms: { p50: number; p99: number; max: number; runs: number };
+  /** Of `unit_ms`: keying the new table's units alone (HMAC-SHA-256 of each distinct unit value). */
+  hash_ms: { p50: number; p99: number; max: number; runs: number };
+  /** Median of earlier outputs opened in full per run (the prefilter could not set them aside). */
+  opened_per_run: number;
+  bytes_per_release: number;
+  bytes_per_membership: number;
+  peak_rss_mb: number;
+  outcome: string;
+}
+
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const summary = (xs: number[]) => ({ p50: r3(q(xs, 0.5)), p99: r3(q(xs, 0.99)), max: r3(Math.max(...xs)), runs: xs.length });
+
+const ROWS = 4;
+const COLS = 5;
+
+/** The 30 groups of a 4 × 5 table over atoms `row * COLS + col`: cells and every margin. */
+function cubeGroups(a: string, b: string): UnitGroup[] {
+  const out: UnitGroup[] = [];
+  for (let r = 0; r <= ROWS; r++) {
+    for (let c = 0; c <= COLS; c++) {
+      const atoms: number[] = [];
+      for (let i = 0; i < ROWS; i++) for (let j = 0; j < COLS; j++) if ((r === ROWS || r === i) && (c === COLS || c === j)) atoms.push(i * COLS + j);
+      out.push({ atoms, labels: { [a]: r === ROWS ? MARGIN_LABEL : `r${r}`, [b]: c === COLS ? MARGIN_LABEL : `c${c}` } });
+    }
+  }
+  return out;
+}
+
+/** An earlier release: its unit form (over namespace ids 1…units) and label form. */
+function release(i: number, units: number, rnd: () => number): { form: UnitForm; label: LabelForm } {
+  const a = `v${i}a`;
+  const b = `v${i}b`;
+  const keep = 0.8 + 0.2 * rnd();
+  const ids: number[] = [];
+  const pattern: number[] = [];
+  for (let u = 1; u <= units; u++) {
+    if (rnd() >= keep) continue;
+    ids.push(u);
+    pattern.push(Math.floor(rnd() * ROWS * COLS));
+  }
+  const groups = cubeGroups(a, b);
+  const perAtom = new Array<number>(ROWS * COLS).fill(0);
+  for (const p of pattern) perAtom[p]!++;
+  const sizes = groups.map((g) => g.atoms.reduce((s, x) => s + perAtom[x]!, 0));
+  const form: UnitForm = {
+    atoms: ROWS * COLS,
+    patterns: Array.from({ length: ROWS * COLS }, (_, k) => ({ m: [k], c: [] })),
+    groups,
+    measures: new Array(ROWS * COLS).fill(null),
+    sums: new Array(ROWS * COLS).fill(null),
+    sizes,
+    csizes: sizes.map(() => 0),
+    total: ids.length,
+    ids: Uint32Array.from(ids),
+    pattern: Uint32Array.from(pattern),
+  };
+  const label: LabelForm = {
+    output: 't',
+    kind: 'table',
+    dims: [a, b].sort(),
+    constants: {},
+    measure: null,
+    nested: false,
+    cells: groups.map((g, k) => ({ labels: g.labels!, size: sizes[k]!, count: null, sum: null })),
+  };
+  return { form, label };
+}
+
+export async function measureDifferencing(opts: { releases: number; units: number; runs: number; log?: (s: string) => void }): Promise<DifferencingFigures> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-differencing-'));
+  let store: AuditStore | null = null;
+  let peak = 0;
+  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  try {
+    store = await openSqliteStore({ dataDir });
+    const keys: UnitKeys = unitKeysOf(randomBytes(32), 'bench');
+    const ns = 'default';
+    const dataset = 'bench-cohort';
+    const population = 'd:bench-cohort';
+    const rules = loadRuleset('rules');
+    const ruleset = { name: rules.name, version: rules.version, digest: rules.digest };
+    // The namespace's units: values u1…uN, numbered in digest order as the dictionary does.
+    const digests = Array.from({ length: opts.units }, (_, i) => unitDigest(keys, ns, `u${i + 1}`));
+    const order = digests.map((d, i) => ({ hex: d.toString('hex'), i })).sort((x, y) => (x.hex < y.hex ? -1 : x.hex > y.hex ? 1 : 0));
+    const idOfValue = new Uint32Array(opts.units);
+    order.forEach((o, k) => (idOfValue[o.i] = k + 1));
+    const sampledIds = new Set<number>();
+    digests.forEach((d, i) => sampled(d) && sampledIds.add(idOfValue[i]!));
+    const dictionary: DictionaryAddition[] = order.map((o, k) => ({ namespace: ns, digest: digests[o.i]!, id: k + 1 }));
+
+    let seq = 0;
+    let bytes = 0;
+    let memberships = 0;
+    const rnd = seededRandom(42);
+    const append = async (i: number, withDictionary = false) => {
+      const { form, label } = release(i, opts.units, rnd);
+      const enc = encodeUnitForm(form, (k) => sampledIds.has(form.ids[k]!));
+      const units = seal(keys, ns, enc.full);
+      const sketch = seal(keys, ns, enc.sketch);
+      bytes += units.length + sketch.length;
+      memberships += form.ids.length;
+      seq++;
+      const decision: Decision = {
+        id: `bench-${seq}`,
+        issued_at: new Date().toISOString(),
+        outcome: 'release',
+        project: 'p1',
+        requester: 'bench',
+        dataset,
+        ruleset,
+        outputs: [{ name: 't', kind: 'table', sha256: 'b'.repeat(64), outcome: 'release', findings: [] }],
+      };
+      const history: HistoryEntryInput[] = [{ output: 't', kind: 'table', status: 'released', dataset, population, namespace: ns, form: [label], units, sketch }];
+      await store!.append({ decision, signature: 'bench', kid: 'bench', submittedBy: 'bench', released: [], history, ...(withDictionary ? { dictionary } : {}) });
+    };
+    const t0 = performance.now();
+    for (let i = 0; i < opts.releases; i++) {
+      await append(i, i === 0);
+      if (i % 1000 === 999) {
+        sample();
+        log(`differencing: ${i + 1} releases recorded`);
+      }
+    }
+    const fillS = (performance.now() - t0) / 1000;
+
+    // The new table: 4 × 5 over every unit, one row per unit, its own variables.
+    const rows: Record<string, string>[] = [];
+    const pick = seededRandom(7);
+    for (let u = 0; u < opts.units; u++) rows.push({ pid: `u${u + 1}`, x: `a${Math.floor(pick() * ROWS)}`, y: `b${Math.floor(pick() * COLS)}` });
+    const spec = normaliseSpec({ index: 'x', columns: 'y', margins: true }, '/spec');
+    const table = buildTable(readJsonRows(rows, { categories: ['x', 'y'], numbers: [] }), spec, { topK: 2, maxCells: 1000 });
+    const cellOf = new Map<string, number>();
+    for (let c = 0; c < cellCount(table); c++) {
+      const l = cellLabels(table, c);
+      cellOf.set(`${l.x}|${l.y}`, c);
+    }
+    const g: number[] = [];
+    const u: number[] = [];
+    rows.forEach((r, i) => {
+      for (const key of [`${r.x}|${r.y}`, `${r.x}|${MARGIN_LABEL}`, `${MARGIN_LABEL}|${r.y}`, `${MARGIN_LABEL}|${MARGIN_LABEL}`]) {
+        g.push(cellOf.get(key)!);
+        u.push(i);
+      }
+    });
+    const parsed = Object.assign(table, { units: membershipFromPairs(Uint32Array.from(g), Uint32Array.from(u), cellCount(table), rows.map((r) => r.pid!), 'pid') });
+    const resolved = rules.resolve('p1');
+    const withUnits: EvaluatedOutput = {
+      decision: { name: 'new', kind: 'table', sha256: '0'.repeat(64), outcome: 'release', findings: [{ check: 'min_count', status: 'pass', message: 'ok', remedy: '' }] },
+      parsed,
+      releasable: null,
+      evidence: null,
+    };
+    const cells = Array.from({ length: cellCount(table) }, (_, c) => ({ labels: cellLabels(table, c), count: table.count[c]! }));
+    const labelOnly = evaluateOutput({ name: 'new', kind: 'table', cells }, '/outputs/0', resolved, DEFAULT_LIMITS, { project: 'p1', dataset });
+    const ctx = { project: 'p1', dataset, rules: resolved };
+    // The store as the history, counting the unit forms opened in full (the prefilter could not set them aside).
+    let opened = 0;
+    const s = store;
+    const history = {
+      historyEntries: (x: { afterSeq: number; limit: number }) => s.historyEntries(x),
+      settledReviews: (x: { afterSeq: number }) => s.settledReviews(x),
+      historyUnits: (k: readonly { seq: number; idx: number }[]) => ((opened += k.length), s.historyUnits(k)),
+      unitIds: (ns: string, d: readonly Uint8Array[]) => s.unitIds(ns, d),
+    };
+    const deps = { history, unitKeys: keys };
+    // Warm-up: the first lookup reads every earlier entry and opens every sketch once.
+    const c0 = performance.now();
+    await differenceOutputs([withUnits], ctx, deps);
+    log(`differencing: cold ${(performance.now() - c0).toFixed(0)} ms`);
+    sample();
+
+    const openedPerRun: number[] = [];
+    const unitMs: number[] = [];
+    const labelMs: number[] = [];
+    const hashMs: number[] = [];
+    let outcome = '';
+    for (let i = 0; i < opts.runs; i++) {
+      await append(opts.releases + i);
+      const before = opened;
+      const u0 = performance.now();
+      const out = await differenceOutputs([withUnits], ctx, deps);
+      unitMs.push(performance.now() - u0);
+      openedPerRun.push(opened - before);
+      outcome = out[0]!.decision.outcome;
+      const l0 = performance.now();
+      await differenceOutputs([labelOnly], ctx, deps);
+      labelMs.push(performance.now() - l0);
+      const h0 = performance.now();
+      for (const r of rows) unitDigest(keys, ns, r.pid!);
+      hashMs.push(performance.now() - h0);
+      sample();
+    }
+    return {
+      releases: opts.releases,
+      units: opts.units,
+      fill_seconds: Math.round(fillS * 10) / 10,
+      unit_ms: summary(unitMs),
+      label_ms: summary(labelMs),
+      hash_ms: summary(hashMs),
+      opened_per_run: q(openedPerRun, 0.5),
+      bytes_per_release: Math.round(bytes / seq),
+      bytes_per_membership: r3(bytes / memberships),
+      peak_rss_mb: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
+      outcome,
+    };
+  } finally {
+    await store?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

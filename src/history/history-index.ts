@@ -1,0 +1,150 @@
+/**
+ * The differencing history, as differencing reads it: every output that entered the history
+ * (released, or awaiting review) with its label form, kept in memory and read incrementally
+ * from the store, so a check against thousands of earlier outputs costs one indexed query for
+ * what is new plus comparisons in memory. Unit forms stay on disk (encrypted) and are read per
+ * comparison (`units`).
+ *
+ * What is returned for a population is decided at read time by the rules in force: an entry
+ * belongs to the population its dataset name resolves to *now* (a dataset governance adds to
+ * a population later brings its earlier releases with it). An entry awaiting review counts
+ * until its review is settled: a `final` record drops it, and when the review released the
+ * output, the final record's own entry (status `released`) takes its place.
+ *
+ * Sound because the store is append-only and appends are serialised: rows of a record become
+ * visible together and in seq order, so "everything after the last seq seen" is complete.
+ *
+ * @example
+ * const index = historyIndexFor(store);
+ * const earlier = await index.population({ key: 'p:cohort', populations, project: null });
+ */
+import type { HistoryEntryRow } from '../audit/audit-store.js';
+import type { PopulationIndex } from '../rules/populations.js';
+import type { LabelForm } from './label-form.js';
+
+/** What differencing reads from the audit store (an `AuditStore` is one). */
+export interface DifferencingHistory {
+  historyEntries(q: { afterSeq: number; limit: number }): Promise<HistoryEntryRow[]>;
+  settledReviews(q: { afterSeq: number }): Promise<{ seq: number; decision_id: string }[]>;
+  historyUnits(keys: readonly { seq: number; idx: number }[]): Promise<{ seq: number; idx: number; units: Uint8Array }[]>;
+  unitIds(namespace: string, digests: readonly Uint8Array[]): Promise<{ ids: Map<string, number>; maxId: number }>;
+  /**
+   * Runs `fn` exclusively for this key across every instance sharing the store (PostgreSQL);
+   * absent for an embedded store, which has one writer process.
+   */
+  exclusive?<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** An earlier output, as differencing compares with it. */
+export interface HistoryOutput {
+  seq: number;
+  idx: number;
+  decision_id: string;
+  output: string;
+  kind: string;
+  status: 'released' | 'pending';
+  dataset: string;
+  namespace: string;
+  project: string;
+  /** Its label forms (one per summary statistic; one for a table or plot). */
+  forms: LabelForm[];
+  hasUnits: boolean;
+  /** The encrypted sketch of its unit form (opened and decoded by unit mode, which caches it). */
+  sketch: Uint8Array | null;
+}
+
+export interface HistoryIndex {
+  /** Reads what is new in the store (entries and settled reviews). */
+  refresh(): Promise<void>;
+  /** The outputs of population `key` (by the current `populations`), of `project` only when given; oldest first. */
+  population(q: { key: string; populations: PopulationIndex; project: string | null }): HistoryOutput[];
+  /** The outputs with a unit form in a namespace, oldest first. */
+  namespace(ns: string): HistoryOutput[];
+}
+
+/** How many entries one refresh query reads at a time. */
+const PAGE = 5000;
+
+/**
+ * A new index over a history source (see the module comment).
+ *
+ * @example const index = historyIndex(store);
+ */
+export function historyIndex(source: DifferencingHistory): HistoryIndex {
+  const outputs: HistoryOutput[] = [];
+  /** Decisions whose review is settled: their pending entries no longer count. */
+  const settled = new Set<string>();
+  let lastSeq = 0;
+  let lastSettledSeq = 0;
+  let tail: Promise<void> = Promise.resolve();
+
+  const read = async (): Promise<void> => {
+    for (;;) {
+      const rows = await source.historyEntries({ afterSeq: lastSeq, limit: PAGE });
+      for (const r of rows) {
+        outputs.push({
+          seq: r.seq,
+          idx: r.idx,
+          decision_id: r.decision_id,
+          output: r.output,
+          kind: r.kind,
+          status: r.status,
+          dataset: r.dataset,
+          namespace: r.namespace,
+          project: r.project,
+          forms: JSON.parse(r.form) as LabelForm[],
+          hasUnits: r.has_units,
+          sketch: r.sketch,
+        });
+      }
+      if (rows.length > 0) {
+        const last = rows[rows.length - 1]!.seq;
+        // A page may end inside a record: read that record's rows again with the next page.
+        if (rows.length === PAGE && rows[0]!.seq !== last) {
+          while (outputs.length > 0 && outputs[outputs.length - 1]!.seq === last) outputs.pop();
+          lastSeq = last - 1;
+          continue;
+        }
+        lastSeq = last;
+      }
+      if (rows.length < PAGE) break;
+    }
+    for (const s of await source.settledReviews({ afterSeq: lastSettledSeq })) {
+      settled.add(s.decision_id);
+      lastSettledSeq = Math.max(lastSettledSeq, s.seq);
+    }
+  };
+
+  const live = (o: HistoryOutput) => o.status === 'released' || !settled.has(o.decision_id);
+
+  return {
+    refresh() {
+      const run = tail.then(read);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    population({ key, populations, project }) {
+      return outputs.filter((o) => live(o) && (project === null || o.project === project) && populations.contains(key, o.dataset));
+    },
+    namespace(ns) {
+      return outputs.filter((o) => live(o) && o.hasUnits && o.namespace === ns);
+    },
+  };
+}
+
+const indexes = new WeakMap<DifferencingHistory, HistoryIndex>();
+
+/**
+ * The one index of a history source (created on first use and kept as long as the source),
+ * so every request the source serves shares it.
+ *
+ * @example await historyIndexFor(store).refresh()
+ */
+export function historyIndexFor(source: DifferencingHistory): HistoryIndex {
+  let index = indexes.get(source);
+  if (!index) {
+    index = historyIndex(source);
+    indexes.set(source, index);
+  }
+  return index;
+}
