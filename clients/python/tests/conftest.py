@@ -129,16 +129,18 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture()
-def client(server: Server):
-    from airlock import Airlock
-
-    return Airlock(server.url, server.tokens["alice"], project="client-tests", requester="alice")
-
-
-@pytest.fixture()
 def unique() -> str:
     """A fresh name (project or dataset), so differencing history never joins two tests."""
     return f"t-{secrets.token_hex(4)}"
+
+
+@pytest.fixture()
+def client(server: Server, unique: str):
+    # A request without a dataset goes to review (differencing cannot be checked), so every
+    # test's client names its own dataset.
+    from airlock import Airlock
+
+    return Airlock(server.url, server.tokens["alice"], project="client-tests", requester="alice", dataset=unique)
 
 
 # -- a machine-readable report for the npm test wrapper (test/clients/python-client.test.ts) --

@@ -31,7 +31,7 @@ def charities(seed: int = 7, n: int = 400) -> pd.DataFrame:
 
 @pytest.fixture()
 def acro(server, unique) -> ACRO:
-    return ACRO(suppress=False, client=Airlock(server.url, server.tokens["alice"], project=unique, requester="alice"))
+    return ACRO(suppress=False, client=Airlock(server.url, server.tokens["alice"], project=unique, requester="alice", dataset=unique))
 
 
 def test_an_acro_notebook_ports_by_changing_the_import(server, unique, monkeypatch) -> None:
@@ -40,6 +40,7 @@ def test_an_acro_notebook_ports_by_changing_the_import(server, unique, monkeypat
     monkeypatch.setenv("AIRLOCK_TOKEN", server.tokens["alice"])
     monkeypatch.setenv("AIRLOCK_PROJECT", unique)
     monkeypatch.setenv("AIRLOCK_REQUESTER", "alice")
+    monkeypatch.setenv("AIRLOCK_DATASET", unique)
     df = charities()
     # -- the notebook, as written for ACRO (only the import changed) --
     acro = ACRO(suppress=False)

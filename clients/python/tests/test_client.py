@@ -71,7 +71,7 @@ def test_a_small_cell_table_is_rejected_with_findings_cells_and_a_protected_vers
 
 
 def test_the_protected_version_resubmitted_is_released(client: Airlock, unique: str) -> None:
-    d = client.check_table(three_by_three(), index="region", columns="age", dataset=unique, name="by_age")
+    d = client.check_table(three_by_three(), index="region", columns="age", name="by_age")
     assert d.outcome == "reject"
     out = d.output("by_age")
     assert out.protected is not None
@@ -236,7 +236,7 @@ def _seen(proxy: str) -> list:
 
 
 def test_a_transient_failure_is_retried_with_the_same_idempotency_key(server, flaky) -> None:
-    c = Airlock(flaky, server.tokens["alice"], project="retry", requester="alice")
+    c = Airlock(flaky, server.tokens["alice"], project="retry", requester="alice", dataset="retry")
     d = c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
     assert d.outcome == "release"
     (first, second) = _seen(flaky)
@@ -267,7 +267,7 @@ sys.modules["pandas"] = None        # as if pandas were not installed
 sys.modules["cryptography"] = None  # nor cryptography
 sys.path.insert(0, sys.argv[3])
 from airlock import Airlock
-c = Airlock(sys.argv[1], sys.argv[2], project="no-pandas", requester="alice")
+c = Airlock(sys.argv[1], sys.argv[2], project="no-pandas", requester="alice", dataset="no-pandas")
 rows = [{"region": "north", "sex": "F"}] * 3 + [{"region": "south", "sex": "F"}] * 30
 d = c.check_table(rows, index="region", columns="sex")
 assert d.outcome == "reject", d.outcome

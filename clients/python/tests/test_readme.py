@@ -29,6 +29,7 @@ def test_readme_example_runs(server, unique, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("AIRLOCK_TOKEN", server.tokens["alice"])
     monkeypatch.setenv("AIRLOCK_PROJECT", unique)
     monkeypatch.setenv("AIRLOCK_REQUESTER", "alice")
+    monkeypatch.setenv("AIRLOCK_DATASET", f"{unique}-acro")
     monkeypatch.chdir(tmp_path)  # the example writes decision.json and jwks.json
     test = doctest.DocTestParser().get_doctest(python_blocks(README.read_text(encoding="utf-8")), {}, "README.md", str(README), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -52,9 +52,12 @@ withr::defer({
 }, teardown_env())
 
 # The server's log is drained whenever a test asks for a client, so its pipe never fills.
-test_client <- function(token = "alice", project = paste0("r-", paste(as.character(openssl::rand_bytes(4)), collapse = "")), ...) {
+# A request without a dataset goes to review (differencing cannot be checked), so each client
+# names a fresh dataset as well as a fresh project.
+test_client <- function(token = "alice", project = paste0("r-", paste(as.character(openssl::rand_bytes(4)), collapse = "")),
+                        dataset = project, ...) {
   airlock_server$process$read_output_lines()
-  airlock_client(airlock_server$url, airlock_server$tokens[[token]], project = project, requester = "alice", ...)
+  airlock_client(airlock_server$url, airlock_server$tokens[[token]], project = project, requester = "alice", dataset = dataset, ...)
 }
 
 # The `airlock` command of the same sources (e.g. `verify`).

@@ -186,7 +186,7 @@ test_that("a transient failure is retried with the same key and the whole stream
     line <- p$read_output_lines()
     if (length(line)) port <- as.integer(sub("proxy ", "", line[1]))
   }
-  cl <- airlock_client(paste0("http://127.0.0.1:", port), airlock_server$tokens$alice, project = "r-retry", requester = "alice")
+  cl <- airlock_client(paste0("http://127.0.0.1:", port), airlock_server$tokens$alice, project = "r-retry", requester = "alice", dataset = "r-retry")
   df <- three_by_three(small = 12)
   d <- airlock_check_table(df, index = "region", columns = "age", client = cl)
   expect_identical(d$outcome, "release")
