@@ -1,0 +1,4 @@
+library(testthat)
+library(airlock)
+
+test_check("airlock")
