@@ -1,7 +1,8 @@
 /**
  * Seeded synthetic microdata for the benchmarks: two categorical columns (`region`, 20 levels,
  * and `band`, 10 levels, both unevenly used) and one skewed measure (`income`, log-normal with
- * a heavy tail, so some cells are dominated), written as CSV under os.tmpdir(). The same seed
+ * a heavy tail, so some cells are dominated), written as CSV under os.tmpdir(); in memory
+ * optionally a unit column (`person`) for the unit-mode kernel figure. The same seed
  * gives the same bytes, so airlock and the pandas baseline read identical files.
  *
  * @example
@@ -59,7 +60,7 @@ export function drawRow(random: () => number, row: MicrodataRow): void {
  *
  * @example const data = generateColumnar({ rows: 1000, seed: 1 }); data.nRows; // 1000
  */
-export function generateColumnar(opts: { rows: number; seed: number }): Columnar {
+export function generateColumnar(opts: { rows: number; seed: number; units?: number }): Columnar {
   const random = seededRandom(opts.seed);
   const region = new Int32Array(opts.rows);
   const band = new Int32Array(opts.rows);
@@ -76,7 +77,21 @@ export function generateColumnar(opts: { rows: number; seed: number }): Columnar
     ['band', { type: 'category', codes: band, dict: [...BAND_LABELS] }],
     ['income', { type: 'number', values: income }],
   ]);
+  if (opts.units !== undefined) columns.set('person', personColumn(opts.rows, opts.units, opts.seed));
   return { nRows: opts.rows, columns };
+}
+
+/**
+ * A unit column (`person`): `units` people (about rows ÷ units rows each), drawn from a PRNG of
+ * its own so the other columns are the same rows with or without it.
+ *
+ * @example personColumn(10, 3, 1).dict // ['person_0', 'person_1', 'person_2']
+ */
+export function personColumn(rows: number, units: number, seed: number): Column {
+  const random = seededRandom(seed ^ 0x5eed);
+  const codes = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) codes[i] = Math.floor(random() * units);
+  return { type: 'category', codes, dict: Array.from({ length: units }, (_, k) => `person_${k}`) };
 }
 
 /**

@@ -2,7 +2,9 @@
  * `check_kernel`: the check stage alone, from parsed columns to an output decision (table
  * build, every default table check, the presented table), against the practical limit: a
  * single-pass loop over the same typed arrays computing count, sum and the top-2 absolute
- * contributions per cell. Same process, same data, `runs` interleaved runs of each after a
+ * contributions per cell. With `units`, the spec names a unit column (`person`): counts of
+ * distinct units and dominance on units' totals, against the same row loop (informative: the
+ * unit walk is more work than the baseline does). Same process, same data, `runs` interleaved runs of each after a
  * warm-up; the figure is the median of the paired ratios.
  *
  * @example const r = measureCheckKernel(1_000_000, 7); r.ratio; // ≤ 2 is the target
@@ -19,6 +21,8 @@ import { median } from './stats.js';
 
 export interface CheckKernel {
   rows: number;
+  /** Distinct units of the `person` unit column (`spec.unit`), or null for the plain table. */
+  units: number | null;
   /** Median seconds of each side. */
   stageS: number;
   baselineS: number;
@@ -79,11 +83,12 @@ function seconds(run: () => unknown): number {
  *
  * @example measureCheckKernel(10_000_000, 3).stageRowsPerS;
  */
-export function measureCheckKernel(rows: number, runs: number): CheckKernel {
-  const data = generateColumnar({ rows, seed: 11 });
+export function measureCheckKernel(rows: number, runs: number, opts: { units?: number } = {}): CheckKernel {
+  const data = generateColumnar({ rows, seed: 11, ...(opts.units !== undefined ? { units: opts.units } : {}) });
   const rules = loadRuleset(join(REPO_DIR, 'rules')).resolve(BENCH_PROJECT);
   const limits = { ...DEFAULT_LIMITS, maxRows: Math.max(rows, DEFAULT_LIMITS.maxRows) };
-  const raw = { name: 'kernel', kind: 'table' as const, microdata: data, spec: { ...LARGE_SPEC, index: [...LARGE_SPEC.index], columns: [...LARGE_SPEC.columns] } };
+  const spec = { ...LARGE_SPEC, index: [...LARGE_SPEC.index], columns: [...LARGE_SPEC.columns], ...(opts.units !== undefined ? { unit: 'person' } : {}) };
+  const raw = { name: 'kernel', kind: 'table' as const, microdata: data, spec };
   const ctx = { project: BENCH_PROJECT, dataset: null, digest: '0'.repeat(64) };
   const stage = () => evaluateOutput(raw, '/outputs/0', rules, limits, ctx);
   stage();
@@ -99,6 +104,7 @@ export function measureCheckKernel(rows: number, runs: number): CheckKernel {
   const baselineS = median(baseRuns);
   return {
     rows,
+    units: opts.units ?? null,
     stageS,
     baselineS,
     ratio: median(stageRuns.map((t, i) => t / baseRuns[i])),

@@ -3,7 +3,8 @@
  * limits it is measured by, side by side in one run (see bench/README.md):
  * - large_e2e: a 1M-row CSV decided over HTTP (raw CSV and JSON transports) vs pandas reading
  *   the file and computing the crosstab (`baseline_pandas`);
- * - check_kernel: the check stage on 1M and 10M parsed rows vs a single-pass typed-array loop;
+ * - check_kernel: the check stage on 1M and 10M parsed rows vs a single-pass typed-array loop
+ *   (and on 1M rows with a unit column, informative);
  * - small_rps: small decisions under keep-alive load vs a bare express route;
  * - peak_rss: peak memory of a server deciding 1M and 10M rows.
  * - failover (only with `--only failover`; needs PostgreSQL): two replicas under load through
@@ -87,12 +88,12 @@ function table(report: Report): string {
   }
   for (const k of f.check_kernel?.sizes ?? []) {
     rows.push([
-      `check_kernel (${k.rows / 1e6}M rows)`,
+      k.units === null ? `check_kernel (${k.rows / 1e6}M rows)` : `check_kernel unit column (${k.rows / 1e6}M rows, ${fmt(k.units / 1e3)}k units)`,
       `${fmt(k.stageS * 1000)} ms, ${fmt(k.stageRowsPerS / 1e6)} M rows/s`,
       `${fmt(k.baselineS * 1000)} ms, ${fmt(k.baselineRowsPerS / 1e6)} M rows/s`,
       fmt(k.ratio),
-      `<= ${TARGETS.checkKernelRatio}`,
-      met(k.ratio <= TARGETS.checkKernelRatio),
+      k.units === null ? `<= ${TARGETS.checkKernelRatio}` : '(informative)',
+      k.units === null ? met(k.ratio <= TARGETS.checkKernelRatio) : '',
     ]);
   }
   if (f.small_rps) {
@@ -177,7 +178,9 @@ async function main(): Promise<void> {
   if (only.has('check_kernel')) {
     log('check_kernel');
     const sizes = [measureCheckKernel(ROWS_1M, quick ? 7 : 21), measureCheckKernel(ROWS_10M, quick ? 3 : 11)];
-    report.figures.check_kernel = { sizes, met: sizes.every((k) => k.ratio <= TARGETS.checkKernelRatio) };
+    // The same rows with a unit column: about four rows per person.
+    sizes.push(measureCheckKernel(ROWS_1M, quick ? 7 : 21, { units: ROWS_1M / 4 }));
+    report.figures.check_kernel = { sizes, met: sizes.filter((k) => k.units === null).every((k) => k.ratio <= TARGETS.checkKernelRatio) };
   }
   if (only.has('small_rps')) {
     log('small_rps');

@@ -85,6 +85,12 @@ export const CHECK_IDS = {
   tree_leaf_size: 'tree_leaf_size',
   /** Model serialisation formats that execute code on load. */
   model_format: 'model_format',
+  /** Every contributor of a cell (count ≥ 2) has the same measure value: the value is disclosed for each. */
+  all_same: 'all_same',
+  /** A sum or mean of an indicator: too few contributors at one of its two values in a cell. */
+  binary_measure: 'binary_measure',
+  /** A table submitted with suppressed cells: is every suppressed cell protected? */
+  suppression_audit: 'suppression_audit',
   /** Kaplan-Meier: a step with 1 to threshold − 1 events, or too few leaving the risk set between reported times. */
   survival_step: 'survival_step',
   /** Record-level outputs: equivalence classes smaller than `k`. */
@@ -172,8 +178,8 @@ export interface CellFinding {
   labels: Record<string, string>;
   /** The published value of the cell (`null` when empty). */
   value: number | null;
-  /** The count the threshold checks use. */
-  count: number;
+  /** The count the threshold checks use; null for a suppressed cell (its evidence is never published). */
+  count: number | null;
   /** Why this cell is flagged, in numbers (e.g. "count 3 < threshold 10"). */
   reason: string;
 }

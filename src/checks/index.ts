@@ -35,6 +35,9 @@ import { kAnonymity } from './k-anonymity.js';
 import { lDiversity } from './l-diversity.js';
 import { fileType } from './file-type.js';
 import { formulaCells } from './formula-cells.js';
+import { allSame } from './all-same.js';
+import { binaryMeasure } from './binary-measure.js';
+import { suppressionAudit } from './suppression-audit.js';
 import { fileContent } from './file-content.js';
 import {
   directIdentifiersFile,
@@ -58,6 +61,9 @@ export const CHECKS: readonly Check<unknown>[] = [
   extremes,
   dominanceEvidence,
   differencing,
+  allSame,
+  binaryMeasure,
+  suppressionAudit,
   // model
   modelResidualDof,
   saturation,

@@ -4,12 +4,13 @@
  *
  * @example missing.run(table, { ...DEFAULT_PARAMETERS, check_missing_values: true }, ctx)
  */
+import { hasMeasure } from '../outputs/table/cell-table.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
 
 export const missing = tableCellCheck({
   id: 'missing',
   status: 'review',
-  applies: (t, p) => t.measure !== null && p.check_missing_values,
+  applies: (t, p) => hasMeasure(t) && p.check_missing_values,
   flag: (t, cell) => (t.records[cell] === 0 ? 'the cell has no records' : t.missing[cell] > 0 ? `${t.missing[cell]} records have a missing measure` : null),
   message: (n) => `${cellsWord(n)} ${n === 1 ? 'has' : 'have'} missing measure values or no records.`,
   remedy: () => 'State how missing values were handled in an exception justification, or impute or exclude them before aggregating.',

@@ -7,15 +7,21 @@
  * @example nkShare(t, cell, 2) // 0.95
  */
 import { isMagnitudeStatistic } from '../domain.js';
+import { ratioAtLeast } from '../lib/compare-ratio.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { topContribution } from '../outputs/table/cell-table.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
 
-/** The share of Σ|x| held by the n largest absolute contributions. */
-export function nkShare(t: CellTable, cell: number, n: number): number {
+/** The sum of the n largest absolute contributions of a cell. */
+export function topSum(t: CellTable, cell: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += topContribution(t, cell, i);
-  return s / t.sumAbs[cell];
+  return s;
+}
+
+/** The share of Σ|x| held by the n largest absolute contributions. */
+export function nkShare(t: CellTable, cell: number, n: number): number {
+  return topSum(t, cell, n) / t.sumAbs[cell];
 }
 
 export const nkDominance = tableCellCheck({
@@ -24,8 +30,9 @@ export const nkDominance = tableCellCheck({
   applies: (t) => isMagnitudeStatistic(t.statistic),
   flag: (t, cell, p) => {
     if (!t.evidence[cell] || t.count[cell] === 0 || !(t.sumAbs[cell] > 0)) return null;
-    const share = nkShare(t, cell, p.nk_n);
-    return share >= p.nk_k ? `the ${p.nk_n} largest contributions are ${(share * 100).toFixed(1)}% of the total (limit ${p.nk_k * 100}%)` : null;
+    // At the limit counts as reaching it: 0.6 + 0.3 of 1.0 is 90% (sdc-rules.md principle 4).
+    if (!ratioAtLeast(topSum(t, cell, p.nk_n), t.sumAbs[cell], p.nk_k)) return null;
+    return `the ${p.nk_n} largest contributions are ${(nkShare(t, cell, p.nk_n) * 100).toFixed(1)}% of the total (limit ${p.nk_k * 100}%)`;
   },
   message: (n, p) => `${cellsWord(n)} ${n === 1 ? 'is' : 'are'} dominated: ${p.nk_n} contributors make up at least ${p.nk_k * 100}% of the total.`,
   remedy: () => 'Merge the dominated cells with neighbouring categories so no few contributors dominate, or submit the protected version with them suppressed.',

@@ -6,6 +6,7 @@
  * @example pPercentRatio(t, cell) // 0.04
  */
 import { isMagnitudeStatistic } from '../domain.js';
+import { ratioBelow } from '../lib/compare-ratio.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { topContribution } from '../outputs/table/cell-table.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
@@ -23,9 +24,12 @@ export const pPercent = tableCellCheck({
   applies: (t) => isMagnitudeStatistic(t.statistic),
   flag: (t, cell, p) => {
     if (!t.evidence[cell] || t.count[cell] === 0) return null;
-    const ratio = pPercentRatio(t, cell);
-    if (Number.isNaN(ratio)) return 'every contribution is zero, so each contributor learns every other one';
-    return ratio < p.p ? `the rest of the cell estimates the largest contribution to within ${(ratio * 100).toFixed(2)}% (limit ${p.p * 100}%)` : null;
+    const a1 = topContribution(t, cell, 0);
+    if (a1 === 0) return 'every contribution is zero, so each contributor learns every other one';
+    const rest = t.sumAbs[cell] - a1 - topContribution(t, cell, 1);
+    // Strict, and a ratio at p is at p (sdc-rules.md principle 4), not below it.
+    if (!ratioBelow(rest, a1, p.p)) return null;
+    return `the rest of the cell estimates the largest contribution to within ${((rest / a1) * 100).toFixed(2)}% (limit ${p.p * 100}%)`;
   },
   message: (n, p) => `${cellsWord(n)} let${n === 1 ? 's' : ''} the second-largest contributor estimate the largest to within ${p.p * 100}%.`,
   remedy: () => 'Merge these cells with neighbouring categories so the largest contribution is hidden among others, or submit the protected version with them suppressed.',

@@ -13,7 +13,7 @@
  */
 import type { CellFinding, CheckId, Finding } from '../domain.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
-import { cellCount, cellLabels, cellValue } from '../outputs/table/cell-table.js';
+import { cellCount, cellCountValue, cellLabels, cellValue } from '../outputs/table/cell-table.js';
 import type { Parameters } from '../rules/parameters.js';
 import type { Check } from './check.js';
 import { passed } from './check.js';
@@ -32,12 +32,21 @@ export interface TableCellRule {
   passMessage(p: Parameters): string;
 }
 
-/** Indices of the cells a rule flags. */
+/** Indices of the cells a rule flags. Suppressed cells are not published, so no per-cell rule judges them. */
 export function flaggedCells(rule: TableCellRule, t: CellTable, p: Parameters): number[] {
   const out: number[] = [];
   const n = cellCount(t);
-  for (let c = 0; c < n; c++) if (rule.flag(t, c, p) !== null) out.push(c);
+  for (let c = 0; c < n; c++) if (!t.suppressed[c] && rule.flag(t, c, p) !== null) out.push(c);
   return out;
+}
+
+/**
+ * A table cell as a finding names it: labels, published value and count, and why.
+ *
+ * @example cellFinding(t, 4, 'count 3 < threshold 10')
+ */
+export function cellFinding(t: CellTable, cell: number, reason: string): CellFinding {
+  return { labels: cellLabels(t, cell), value: cellValue(t, cell), count: cellCountValue(t, cell), reason };
 }
 
 /** Builds a table check from a per-cell rule. */
@@ -51,8 +60,10 @@ export function tableCellCheck(rule: TableCellRule): Check<CellTable> & { rule: 
       const cells: CellFinding[] = [];
       const n = cellCount(t);
       for (let c = 0; c < n; c++) {
+        // A suppressed cell is not published: its smallness is suppression_audit's business.
+        if (t.suppressed[c]) continue;
         const reason = rule.flag(t, c, p);
-        if (reason !== null) cells.push({ labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c], reason });
+        if (reason !== null) cells.push(cellFinding(t, c, reason));
       }
       if (cells.length === 0) return [passed(rule.id, rule.passMessage(p))];
       return [{ check: rule.id, status: rule.status, message: rule.message(cells.length, p), remedy: rule.remedy(p), cells }];

@@ -59,11 +59,16 @@ export function groupMembers(m: GroupSets, g: number): Uint32Array {
  * @example unitIds(['P1', 'p1 ', 'P2']) // { code: Int32Array [0, 0, 1], values: ['p1', 'p2'] }
  */
 export function unitIds(dict: readonly string[]): { code: Int32Array; values: string[] } {
+  // A dictionary holds distinct strings: when every one is already normalised (and not
+  // empty), its positions are the ids. Most identifier columns are, and a million-unit
+  // column then costs no hash map.
+  const normalised = dict.map((s) => normalise(s));
+  if (normalised.every((n, i) => n !== '' && n === dict[i])) return { code: Int32Array.from(dict, (_, i) => i), values: normalised };
   const index = new Map<string, number>();
   const values: string[] = [];
   const code = new Int32Array(dict.length);
   for (let i = 0; i < dict.length; i++) {
-    const n = normalise(dict[i]!);
+    const n = normalised[i]!;
     if (n === '') {
       code[i] = -1;
       continue;

@@ -51,6 +51,8 @@ export interface ProtectedTable {
 export interface ProtectOptions {
   /** Round released counts to the nearest multiple of this base (count tables only). */
   roundBase?: number;
+  /** Cells never chosen as complements (1 = fixed): structural zeros, whose value is known by definition. */
+  fixed?: Uint8Array;
 }
 
 /**
@@ -80,7 +82,8 @@ export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOp
   if (base !== undefined && !(Number.isFinite(base) && base > 0)) {
     throw new AirlockError('INTERNAL', `protectTable: round base ${base} is not a positive number`);
   }
-  const primaryMask = new Uint8Array(n);
+  // Cells submitted suppressed stay suppressed: they are primary like the failing ones.
+  const primaryMask = Uint8Array.from(t.suppressed);
   for (const i of failing) {
     if (!Number.isInteger(i) || i < 0 || i >= n) {
       throw new AirlockError('INTERNAL', `protectTable: failing cell ${i} is not in a table of ${n} cells`);
@@ -90,6 +93,7 @@ export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOp
   const mask = suppress(
     { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value },
     primaryMask,
+    opts.fixed ?? null,
   );
   const round = base !== undefined && isCountStatistic(t.statistic);
   const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [] };

@@ -114,7 +114,7 @@ function bridges(g: Graph, mask: Uint8Array): number[] {
  * Cheapest path (Dijkstra, dense: the graph has only nRows + nCols + 1 nodes) from `from` to
  * `to` avoiding cell `skip`; returns its cells, or null when the endpoints are disconnected.
  */
-function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, from: number, to: number): number[] | null {
+function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, from: number, to: number, fixed: Uint8Array | null): number[] | null {
   const dist: (Cost | null)[] = new Array(g.nNodes).fill(null);
   const prevCell = new Int32Array(g.nNodes).fill(-1);
   const done = new Uint8Array(g.nNodes);
@@ -131,7 +131,8 @@ function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, fr
     done[x] = 1;
     const dx = dist[x] as Cost;
     for (const cell of g.incident[x]) {
-      if (cell === skip) continue;
+      // A fixed cell (a structural zero: its value is known) protects nothing as a complement.
+      if (cell === skip || (fixed !== null && fixed[cell] && !mask[cell])) continue;
       const y = g.u[cell] === x ? g.v[cell] : g.u[cell];
       if (done[y]) continue;
       const w = mask[cell] ? free : cost[cell];
@@ -156,7 +157,8 @@ function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, fr
  * The full suppression mask (primary ∪ secondary, 1 = suppressed) such that no suppressed
  * cell is exactly recoverable. Complements are the cheapest available: non-empty non-zero
  * cells before empty or zero ones, interior cells before margins, then smallest |value|.
- * Primary cells are never unsuppressed. Deterministic for a given input.
+ * Primary cells are never unsuppressed; `fixed` cells (structural zeros, whose value is known
+ * by definition) are never chosen as complements. Deterministic for a given input.
  *
  * @example
  * // 2x2 interior + margins, cell (0,0) failing: its row, column and the opposite cell go too.
@@ -164,7 +166,7 @@ function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, fr
  *   value: Float64Array.of(3, 40, 43, 50, 60, 110, 53, 100, 153) };
  * suppress(grid, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0)); // 1,1,0, 1,1,0, 0,0,0
  */
-export function suppress(grid: SuppressionGrid, primary: Uint8Array): Uint8Array {
+export function suppress(grid: SuppressionGrid, primary: Uint8Array, fixed: Uint8Array | null = null): Uint8Array {
   const g = buildGraph(grid);
   const n = grid.value.length;
   if (primary.length !== n) {
@@ -185,7 +187,7 @@ export function suppress(grid: SuppressionGrid, primary: Uint8Array): Uint8Array
     // Primary cells first (they are why we are here), then in cell order, for determinism.
     exposed.sort((a, b) => primary[b] - primary[a] || a - b);
     const cell = exposed[0];
-    const path = cheapestPath(g, cost, mask, cell, g.u[cell], g.v[cell]);
+    const path = cheapestPath(g, cost, mask, cell, g.u[cell], g.v[cell], fixed);
     if (!path) {
       // Cannot happen for the table shapes above (every cell lies on a cycle of the full
       // table); fail closed rather than offer a table that gives a cell away.

@@ -46,6 +46,11 @@ export interface Parameters {
   /** Model families built from decision trees, whose leaves `tree_leaf_size` checks. */
   tree_model_families: string[];
   /**
+   * Table cells empty by definition (pregnant men), as label objects compared after
+   * normalisation: such a cell does not fail `zeros` or `min_count` and is never suppressed.
+   */
+  structural_zeros: Record<string, string>[];
+  /**
    * File extensions released without review when every check passes and the content is of
    * the type the extension names (`file_content`); default none: every file is reviewed.
    */
@@ -73,7 +78,8 @@ export interface Parameters {
   leaf_size_hyperparameters: string[];
   /**
    * Outputs must name a unit column, so counts are of people (or firms…) rather than rows: a
-   * plot or summary from microdata without one fails `min_count`; a pre-aggregated one gets review.
+   * table, plot or summary from microdata without one fails `min_count`; a pre-aggregated one
+   * gets review.
    */
   require_unit: boolean;
   /**
@@ -177,6 +183,7 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   unsafe_model_formats: ['pickle', 'pkl', 'joblib', 'dill', 'cloudpickle', 'pt', 'pth', 'torch', 'pytorch', 'ckpt', 'sav', 'rds', 'rdata', 'rda'],
   safe_model_formats: ['onnx', 'pmml', 'json', 'safetensors'],
   tree_model_families: ['decision_tree', 'random_forest', 'extra_trees', 'gradient_boosting', 'hist_gradient_boosting', 'adaboost', 'xgboost', 'lightgbm', 'catboost', 'random_survival_forest', 'isolation_forest'],
+  structural_zeros: [],
   auto_release_file_extensions: [],
   direct_identifier_columns: [...DEFAULT_IDENTIFIER_COLUMNS],
   identifier_detectors: [...IDENTIFIER_DETECTOR_VALUES],
@@ -217,6 +224,10 @@ export const PARAMETERS_SCHEMA = {
     unsafe_model_formats: stringList,
     safe_model_formats: stringList,
     tree_model_families: stringList,
+    structural_zeros: {
+      type: 'array',
+      items: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } },
+    },
     auto_release_file_extensions: extensionList,
     direct_identifier_columns: stringList,
     identifier_detectors: { type: 'array', items: { enum: IDENTIFIER_DETECTOR_VALUES }, uniqueItems: true },

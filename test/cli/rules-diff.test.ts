@@ -31,7 +31,8 @@ const table = (name: string, f: number, m: number) => ({ name, kind: 'table', ce
 const csvTable = (name: string, f: number) => ({
   name,
   kind: 'table',
-  microdata: { format: 'csv', data: `sex,cost\n${'F,100\n'.repeat(f)}${'M,90\n'.repeat(30)}` },
+  // Varied costs: a cell whose contributors all have one value fails all_same.
+  microdata: { format: 'csv', data: `sex,cost\n${Array.from({ length: f }, (_, i) => `F,${100 + i}\n`).join('')}${Array.from({ length: 30 }, (_, i) => `M,${90 + i}\n`).join('')}` },
   spec: { index: 'sex', values: 'cost', aggfunc: 'mean' },
 });
 

@@ -9,13 +9,13 @@ import { cellCount, cellLabels } from '../../src/outputs/table/cell-table.js';
 import { buildTable } from '../../src/outputs/table/build-table.js';
 import { readJsonRows } from '../../src/outputs/table/json-rows-reader.js';
 import type { TableSpecInput } from '../../src/outputs/table/table-spec.js';
-import { normaliseSpec } from '../../src/outputs/table/table-spec.js';
+import { columnRequest, normaliseSpec } from '../../src/outputs/table/table-spec.js';
 import type { Parameters } from '../../src/rules/parameters.js';
 import { DEFAULT_PARAMETERS } from '../../src/rules/parameters.js';
 
 export function tinyTable(rows: Record<string, string | number | null>[], spec: TableSpecInput, topK = 2): CellTable {
   const s = normaliseSpec(spec, '/spec');
-  const data = readJsonRows(rows, { categories: [...s.index, ...s.columns], numbers: s.values ? [s.values] : [] });
+  const data = readJsonRows(rows, columnRequest(s));
   return buildTable(data, s, { topK, maxCells: 10_000 });
 }
 

@@ -226,7 +226,8 @@ const magnitude = (name: string, statistic: 'sum' | 'mean', measure: string, row
     value: c.value,
     ...(statistic === 'sum' ? { sum: c.value } : { sum: c.value * c.count }),
     sum_abs: statistic === 'sum' ? c.value : c.value * c.count,
-    top: [statistic === 'sum' ? c.value / c.count : c.value, statistic === 'sum' ? c.value / c.count : c.value],
+    // Unequal largest contributions: equal ones that add up to the total would be all_same (v2).
+    top: [3, 2].map((f) => f * (statistic === 'sum' ? c.value / c.count : c.value)),
     ...(c.missing ? { missing: c.missing } : {}),
   })),
 });

@@ -20,6 +20,15 @@ function table(statistic: TableStatistic, values: number[]): CellTable {
     top: new Float64Array(n * 2),
     topK: 2,
     evidence: new Uint8Array(n).fill(1),
+    source: 'cells',
+    unit: null,
+    min: new Float64Array(n).fill(NaN),
+    max: new Float64Array(n).fill(NaN),
+    distinct: new Float64Array(n).fill(NaN),
+    measureValues: { values: 'unknown' },
+    suppressed: new Uint8Array(n),
+    declaredZero: new Uint8Array(n),
+    units: null,
   };
 }
 

@@ -88,6 +88,7 @@ describe('lintRules', () => {
     ['a higher saturation', 'saturation: 0.5', '/parameters/saturation'],
     ['zeros no longer disclosive', 'zeros_are_disclosive: false', '/parameters/zeros_are_disclosive'],
     ['a blocked extension dropped', 'blocked_extensions: [".svg"]', '/parameters/blocked_extensions'],
+    ['a structural zero added', 'structural_zeros: [{ sex: male, pregnant: "yes" }]', '/parameters/structural_zeros'],
     ['an identifier name dropped', 'direct_identifier_columns: [nhs_number]', '/parameters/direct_identifier_columns'],
     ['an identifier detector dropped', 'identifier_detectors: [nhs_number]', '/parameters/identifier_detectors'],
     ['an extension auto-released', 'auto_release_file_extensions: [".png"]', '/parameters/auto_release_file_extensions'],
@@ -107,6 +108,26 @@ describe('lintRules', () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ path: '/checks/table', severity: 'warning', code: 'weaker_override' });
     expect(r.problems[0].message).toContain('removes zeros');
+  });
+
+  it('warns when a project no longer requires the unit column the default requires', () => {
+    const dir = rulesDir({ 'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  require_unit: true'), 'projects/weak.yaml': 'project: weak\nparameters:\n  require_unit: false\n' });
+    expect(problems(dir)).toEqual(['weak.yaml#/parameters/require_unit warning weaker_override']);
+  });
+
+  it('does not warn about structural zeros the default already lists, however spelt', () => {
+    const dir = rulesDir({
+      'default.yaml': base.replace('threshold: 10', 'threshold: 10\n  structural_zeros: [{ sex: male, pregnant: "yes" }]'),
+      'projects/same.yaml': 'project: same\nparameters:\n  structural_zeros: [{ Sex: Male, PREGNANT: "Yes " }]\n',
+    });
+    // The default's own exemption is reported against the reference defaults; the project repeats it: no warning.
+    expect(problems(dir)).toEqual(['default.yaml#/parameters/structural_zeros warning weaker_default']);
+  });
+
+  it('refuses a malformed structural zero and suggests the name of a misspelt one', () => {
+    expect(problems(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  structural_zeros: [{}]\n' }))).toEqual(['a.yaml#/parameters/structural_zeros/0 error out_of_range']);
+    const r = lintRules(rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  structual_zeros: []\n' }));
+    expect(r.problems[0].message).toBe('unknown parameter "structual_zeros" (did you mean "structural_zeros"?)');
   });
 
   it('does not warn about a stricter override', () => {

@@ -35,11 +35,13 @@ async function record(seq: number, rules: Ruleset, project: string, outputs: Rec
   return { seq, kind: 'decision', decision: decision as Decision, evidence };
 }
 
+const rows = (label: string, from: number, n: number) => Array.from({ length: n }, (_, i) => `${label},${from + i}\n`).join('');
 const counts = (name: string, f: number, m: number) => ({ name, kind: 'table', cells: [{ labels: { sex: 'F' }, count: f }, { labels: { sex: 'M' }, count: m }] });
 const microdata = (name: string, f: number, m: number) => ({
   name,
   kind: 'table',
-  microdata: { format: 'csv', data: `sex,cost\n${'F,100\n'.repeat(f)}${'M,120\n'.repeat(m)}` },
+  // Varied costs: a cell whose contributors all have one value fails all_same.
+  microdata: { format: 'csv', data: `sex,cost\n${rows('F', 100, f)}${rows('M', 120, m)}` },
   spec: { index: 'sex', values: 'cost', aggfunc: 'sum' },
 });
 
@@ -81,11 +83,11 @@ describe('replayDecisions', () => {
   });
 
   it('replays dominance from the stored largest contributions', async () => {
-    const cost = (big: number) => ({ name: 't', kind: 'table', microdata: { format: 'csv', data: `site,cost\n${'A,10\n'.repeat(20)}A,${big}\n${'B,10\n'.repeat(20)}` }, spec: { index: 'site', values: 'cost', aggfunc: 'sum' } });
-    // Site A: the largest contributes 170 of 370 (46%): passes (2, 0.90); fails (1, 0.45).
+    const cost = (big: number) => ({ name: 't', kind: 'table', microdata: { format: 'csv', data: `site,cost\n${rows('A', 1, 20)}A,${big}\n${rows('B', 1, 20)}` }, spec: { index: 'site', values: 'cost', aggfunc: 'sum' } });
+    // Site A: the largest contributes 170 of 380 (45%): passes (2, 0.90); fails (1, 0.44).
     const history = [await record(1, shipped, 'p1', [cost(170)])];
     expect(history[0].decision.outcome).toBe('release');
-    const report = await replayDecisions(history, withDefaults({ nk_n: 1, nk_k: 0.45 }));
+    const report = await replayDecisions(history, withDefaults({ nk_n: 1, nk_k: 0.44 }));
     expect(report.changed.map((c) => c.after)).toEqual(['reject']);
     expect(report.changed[0].outputs[0].newly_flagged.map((f) => f.check)).toEqual(['nk_dominance']);
   });
@@ -181,6 +183,64 @@ describe('replayDecisions', () => {
     const report = await replayDecisions([a, b, { ...b, seq: 3, kind: 'review' }], withDefaults({ threshold: 12 }), { project: 'p2' });
     expect(report.scanned).toBe(1);
     expect(report.changed.map((c) => c.seq)).toEqual([2]);
+  });
+});
+
+/** The shipped rules with the v2 table checks off: how a v1 rule set decided. */
+function withoutTableChecks(...ids: string[]): Ruleset {
+  const checks = { ...shipped.content.default.checks, table: (shipped.content.default.checks.table ?? []).filter((c) => !ids.includes(c)) };
+  return rulesetFromContent({ default: { ...shipped.content.default, checks }, projects: shipped.content.projects });
+}
+
+describe('replayDecisions: the table checks of version 2', () => {
+  const indicator = (ones: number) => ({
+    name: 'flag',
+    kind: 'table',
+    microdata: { format: 'csv', data: `region,flag\n${Array.from({ length: 50 }, (_, i) => `north,${i < ones ? 1 : 0}\n`).join('')}${Array.from({ length: 50 }, (_, i) => `south,${i % 2}\n`).join('')}` },
+    spec: { index: 'region', values: 'flag', aggfunc: 'mean', margins: true },
+  });
+
+  it('replays binary_measure from the stored distinct/min/max evidence', async () => {
+    const history = [await record(1, withoutTableChecks('binary_measure'), 'p1', [indicator(3)]), await record(2, withoutTableChecks('binary_measure'), 'p1', [indicator(20)])];
+    expect(history.map((r) => r.decision.outcome)).toEqual(['release', 'release']);
+    const report = await replayDecisions(history, shipped);
+    expect(report.changed.map((c) => [c.seq, c.after])).toEqual([[1, 'reject']]);
+    expect(report.changed[0].outputs[0].newly_flagged).toEqual([{ check: 'binary_measure', status: 'fail', reasons: ['region=north: 3 of 50 contributors have the value 1 (fewer than 10)'] }]);
+    expect(report.fully_replayed).toBe(2);
+  });
+
+  it('replays all_same from the stored min/max', async () => {
+    const constant = { name: 'c', kind: 'table', microdata: { format: 'csv', data: `site,x\n${'A,5\n'.repeat(12)}${Array.from({ length: 12 }, (_, i) => `B,${i}\n`).join('')}` }, spec: { index: 'site', values: 'x', aggfunc: 'mean' } };
+    const history = [await record(1, withoutTableChecks('all_same'), 'p1', [constant])];
+    expect(history[0].decision.outcome).toBe('release');
+    const report = await replayDecisions(history, shipped);
+    expect(report.changed[0].outputs[0].newly_flagged.map((f) => f.check)).toEqual(['all_same']);
+  });
+
+  it('replays a table with a unit column and margins (a margin less than its cells) without refusing it', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `${i % 2 ? 'x' : 'y'},${i % 3 ? 'a' : 'b'},p${i % 25},${10 + (i % 13)}`).join('\n');
+    const units = { name: 'u', kind: 'table', microdata: { format: 'csv', data: `c,r,pid,v\n${rows}\n` }, spec: { index: 'r', columns: 'c', values: 'v', aggfunc: 'mean', unit: 'pid', margins: true } };
+    const history = [await record(1, shipped, 'p1', [units])];
+    const report = await replayDecisions(history, shipped);
+    expect(report).toMatchObject({ fully_replayed: 1, incomplete: [], changed: [] });
+    expect(history[0].decision.outcome).toBe('release');
+    // Every interior cell has fewer than 20 distinct units (rows would count 20): a threshold of 20 rejects.
+    const stricter = await replayDecisions(history, withDefaults({ threshold: 20 }));
+    expect(stricter.changed.map((c) => c.after)).toEqual(['reject']);
+    expect(stricter.changed[0].outputs[0].newly_flagged.map((f) => f.check)).toEqual(['min_count']);
+  });
+
+  it('replays a table submitted with suppressed cells', async () => {
+    const cells = [
+      { labels: { sex: 'F' }, suppressed: true },
+      { labels: { sex: 'M' }, count: 40 },
+      { labels: { sex: 'X' }, suppressed: true },
+    ];
+    const history = [await record(1, shipped, 'p1', [{ name: 's', kind: 'table', cells }])];
+    expect(history[0].decision.outcome).toBe('review');
+    const report = await replayDecisions(history, withDefaults({ threshold: 50 }));
+    expect(report.changed.map((c) => [c.before, c.after])).toEqual([['review', 'reject']]);
+    expect(report.fully_replayed).toBe(1);
   });
 });
 

@@ -1,26 +1,44 @@
 /**
  * Builds a `CellTable` from columnar microdata in one pass over the rows: per cell the
- * record count, sum, Σ|x|, the largest absolute contributions, a negative flag and the
- * missing count, all in typed arrays. The pass indexes cells by the variables' raw dictionary
- * codes, so it needs no pass before it (to find which categories occur) and no per-row cell
- * array; the raw cells are then mapped onto the sorted table, and margins merged from the
- * interior cells (top-k of a union is the top-k of the parts' top-ks). Everything after the
- * pass costs O(cells), not O(rows).
+ * record count, sum, Σ|x|, the largest absolute contributions, the smallest and largest value
+ * (`all_same`), a negative flag and the missing count, all in typed arrays. The pass indexes
+ * cells by the variables' raw dictionary codes, so it needs no pass before it (to find which
+ * categories occur) and no per-row cell array; the raw cells are then mapped onto the sorted
+ * table, and margins merged from the interior cells (top-k of a union is the top-k of the
+ * parts' top-ks). Everything after the pass costs O(cells), not O(rows).
+ *
+ * With a unit column (`spec.unit`, sdc-rules.md "Units") the contributors are units, not
+ * rows: each unit's rows in a cell are added up into the unit's total, and every count,
+ * statistic and dominance figure is over those totals. The rows are then ordered by unit
+ * with a counting sort and each unit's rows visited together, so a unit's total in every cell
+ * and margin it touches — a margin's being the sum of its parts, counted once — is complete
+ * when the next unit starts: O(rows + units + cells), no hash map. The same walk yields
+ * `CellTable.units`, the distinct units of every cell (CSR, ascending: units are visited in
+ * order).
+ *
+ * Whether a sum or mean table's measure takes at most two values (`binary_measure`) is
+ * decided by a scan that stops at the third distinct value, so a continuous measure costs a
+ * few rows; only an indicator pays for counting its values per cell.
  *
  * @example
  * const t = buildTable(columnar, normaliseSpec({ index: 'r', columns: 'c' }, '/spec'), { topK: 2, maxCells: 1e5 });
  */
 import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
-import type { Axis, CellTable } from './cell-table.js';
+import type { UnitMembership } from '../../lib/unit-membership.js';
+import { unitIds } from '../../lib/unit-membership.js';
+import type { Axis, CellTable, MeasureValues } from './cell-table.js';
 import { MARGIN_LABEL } from './cell-table.js';
 import type { CategoryColumn, Columnar, NumberColumn } from './columnar.js';
+import { markDeclaredZeros } from './mark-declared-zeros.js';
 import type { TableSpec } from './table-spec.js';
 
 export interface BuildOptions {
   /** How many largest contributions to keep per cell (at least nk_n and 2). */
   topK: number;
   maxCells: number;
+  /** JSON pointer of the output, for errors about its spec (default: none). */
+  pointer?: string;
 }
 
 /**
@@ -84,7 +102,7 @@ class Accumulator {
   readonly top: Float64Array;
   readonly negative: Uint8Array;
   readonly missing: Float64Array;
-  /** Only for min/max tables: other tables do not pay for them per row. */
+  /** Smallest and largest contribution: every table with a measure (`all_same`, min/max tables). */
   readonly min: Float64Array;
   readonly max: Float64Array;
   /** Welford mean and M2, for std (numerically stable where Σx² − n·mean² is not). */
@@ -96,6 +114,8 @@ class Accumulator {
     readonly k: number,
     readonly extremes: boolean,
     readonly moments: boolean,
+    /** Track the largest value per row too (min/max tables); otherwise it is derived after the pass. */
+    readonly fullRange = false,
   ) {
     this.records = new Float64Array(nCells);
     this.count = new Float64Array(nCells);
@@ -110,17 +130,30 @@ class Accumulator {
     this.m2 = new Float64Array(moments ? nCells : 0);
   }
 
-  /** The per-row statistics that only some tables need; `n` is the cell's count so far. */
-  addRare(cell: number, x: number, n: number): void {
-    if (this.extremes) {
-      if (x < this.min[cell]) this.min[cell] = x;
-      if (x > this.max[cell]) this.max[cell] = x;
+  /** Welford's update for std tables; `n` is the cell's count including `x`. */
+  addMoment(cell: number, x: number, n: number): void {
+    const d = x - this.mean[cell];
+    this.mean[cell] += d / n;
+    this.m2[cell] += d * (x - this.mean[cell]);
+  }
+
+  /**
+   * Adds one whole contribution (a unit's total) to a cell: the unit-mode counterpart of the
+   * row loop in `accumulate`.
+   */
+  addContribution(cell: number, x: number): void {
+    const n = ++this.count[cell];
+    this.sum[cell] += x;
+    let a = x;
+    if (x < 0) {
+      a = -x;
+      this.negative[cell] = 1;
     }
-    if (this.moments) {
-      const d = x - this.mean[cell];
-      this.mean[cell] += d / n;
-      this.m2[cell] += d * (x - this.mean[cell]);
-    }
+    this.sumAbs[cell] += a;
+    if (a > this.top[cell * this.k + this.k - 1]) insertTop(this.top, cell * this.k, this.k, a);
+    if (x < this.min[cell]) this.min[cell] = x;
+    if (x > this.max[cell]) this.max[cell] = x;
+    if (this.moments) this.addMoment(cell, x, n);
   }
 
   /** Folds cell `from` of `src` into cell `into` (raw cells into the table, cells into margins). */
@@ -186,8 +219,9 @@ function accumulate(acc: Accumulator, dims: CategoryColumn[], values: Float64Arr
   const c0 = dims[0].codes;
   const c1 = dims.length === 2 ? dims[1].codes : null;
   const r1 = dims.length === 2 ? dims[1].dict.length : 1;
-  const { records, missing, sum, sumAbs, negative, top, k } = acc;
-  const rare = acc.extremes || acc.moments;
+  const { records, missing, sum, sumAbs, negative, top, k, min, max } = acc;
+  const moments = acc.moments;
+  const fullRange = acc.fullRange;
   for (let i = 0; i < n; i++) {
     let cell: number;
     if (keys !== null) {
@@ -214,13 +248,40 @@ function accumulate(acc: Accumulator, dims: CategoryColumn[], values: Float64Arr
     if (x < 0) {
       a = -x;
       negative[cell] = 1;
+      // Only the negative part is added up here: Σ|x| = Σx − 2·Σ(x < 0), one add fewer per row.
+      sumAbs[cell] += x;
     }
-    sumAbs[cell] += a;
     const base = cell * k;
     if (a > top[base + k - 1]) insertTop(top, base, k, a);
-    if (rare) acc.addRare(cell, x, records[cell] - missing[cell]);
+    // The smallest value per row; the largest is the largest |x| wherever nothing is negative
+    // (the common case), so only min/max tables, and cells with a negative, pay for it.
+    if (x < min[cell]) min[cell] = x;
+    if (fullRange && x > max[cell]) max[cell] = x;
+    if (moments) acc.addMoment(cell, x, records[cell] - missing[cell]);
   }
-  for (let c = 0; c < acc.nCells; c++) acc.count[c] = values === null ? records[c] : records[c] - missing[c];
+  if (values === null) {
+    acc.count.set(records);
+    return;
+  }
+  let negativeCells = false;
+  for (let c = 0; c < acc.nCells; c++) {
+    acc.count[c] = records[c] - missing[c];
+    sumAbs[c] = sum[c] - 2 * sumAbs[c];
+    if (negative[c]) negativeCells = true;
+    else if (!fullRange && acc.count[c] > 0) max[c] = top[c * k];
+  }
+  if (negativeCells && !fullRange) largestInNegativeCells(acc, dims, values, n);
+}
+
+/** The largest value of each cell with a negative contribution (where it need not be the largest |x|): a second pass, for such tables only. */
+function largestInNegativeCells(acc: Accumulator, dims: CategoryColumn[], values: Float64Array, n: number): void {
+  const keys = rawCells(dims, n);
+  const { negative, max } = acc;
+  for (let i = 0; i < n; i++) {
+    const cell = keys[i];
+    const x = values[i];
+    if (cell >= 0 && negative[cell] && x > max[cell]) max[cell] = x;
+  }
 }
 
 /** Which categories of each variable occur in a counted row: the digits of non-empty raw cells. */
@@ -310,22 +371,40 @@ function median(values: number[]): number {
   return values.length % 2 ? values[m] : (values[m - 1] + values[m]) / 2;
 }
 
+/** Where a table's margins are: the row-major grid the raw cells were mapped onto. */
+interface Grid {
+  nC: number;
+  rowM: number;
+  colM: number;
+}
+
+/**
+ * Calls `visit` with the interior cell and every margin cell that covers it (its row's total,
+ * its column's total, the grand total), each once.
+ */
+function forCellAndMargins(cell: number, g: Grid, visit: (c: number) => void): void {
+  visit(cell);
+  const r = Math.floor(cell / g.nC);
+  const c = cell - r * g.nC;
+  if (g.colM >= 0) visit(r * g.nC + g.colM);
+  if (g.rowM >= 0) visit(g.rowM * g.nC + c);
+  if (g.rowM >= 0 && g.colM >= 0) visit(g.rowM * g.nC + g.colM);
+}
+
 /** Per-cell medians need the values themselves: bucket row indices by cell (counting sort). */
-function cellMedians(cellOf: Int32Array, measure: Float64Array, plan: { nR: number; nC: number; rowM: number; colM: number }, nCells: number): Float64Array {
-  const out = new Float64Array(nCells).fill(NaN);
+function cellMedians(cellOf: Int32Array, measure: Float64Array, grid: Grid, nCells: number): Float64Array {
   const buckets: number[][] = Array.from({ length: nCells }, () => []);
-  const { nC, rowM, colM } = plan;
   for (let i = 0; i < cellOf.length; i++) {
     const cell = cellOf[i];
     const x = measure[i];
     if (cell < 0 || Number.isNaN(x)) continue;
-    buckets[cell].push(x);
-    const r = Math.floor(cell / nC);
-    const c = cell - r * nC;
-    if (colM >= 0) buckets[r * nC + colM].push(x);
-    if (rowM >= 0) buckets[rowM * nC + c].push(x);
-    if (rowM >= 0 && colM >= 0) buckets[rowM * nC + colM].push(x);
+    forCellAndMargins(cell, grid, (c) => buckets[c].push(x));
   }
+  return mediansOf(buckets);
+}
+
+function mediansOf(buckets: number[][]): Float64Array {
+  const out = new Float64Array(buckets.length).fill(NaN);
   buckets.forEach((b, cell) => b.length && (out[cell] = median(b)));
   return out;
 }
@@ -354,14 +433,245 @@ function publishedValue(s: TableStatistic, acc: Accumulator, cell: number, hasMe
   }
 }
 
+/** The table position of every row (−1 for rows in no cell). */
+function rowCells(dims: CategoryColumn[], n: number, cellOfRaw: Int32Array): Int32Array {
+  const cellOf = rawCells(dims, n);
+  for (let i = 0; i < n; i++) if (cellOf[i] >= 0) cellOf[i] = cellOfRaw[cellOf[i]];
+  return cellOf;
+}
+
+/** Whether every dimension of row `i` has a value (the row is in the table). */
+function inTable(dims: CategoryColumn[], i: number): boolean {
+  for (const d of dims) if (d.codes[i] < 0) return false;
+  return true;
+}
+
+/**
+ * The one or two values a measure takes over the table's rows, or null when it takes more.
+ * Stops at the third distinct value, so a continuous measure costs a few rows.
+ */
+function twoValues(dims: CategoryColumn[], x: Float64Array, n: number): [number, number] | null {
+  let a = NaN;
+  let b = NaN;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v !== v || v === a || v === b || !inTable(dims, i)) continue;
+    if (a !== a) a = v;
+    else if (b !== b) b = v;
+    else return null;
+  }
+  if (a !== a) return null;
+  if (b !== b) b = a;
+  return a <= b ? [a, b] : [b, a];
+}
+
+/** Per cell (margins included), the rows at each of an indicator's two values. */
+function rowsAtValues(cellOf: Int32Array, x: Float64Array, low: number, grid: Grid, nCells: number, count: Float64Array): { atLow: Float64Array; atHigh: Float64Array } {
+  const atLow = new Float64Array(nCells);
+  for (let i = 0; i < cellOf.length; i++) {
+    if (cellOf[i] >= 0 && x[i] === low) forCellAndMargins(cellOf[i], grid, (c) => atLow[c]++);
+  }
+  const atHigh = new Float64Array(nCells);
+  for (let c = 0; c < nCells; c++) atHigh[c] = count[c] - atLow[c];
+  return { atLow, atHigh };
+}
+
+/** A growable typed array of (cell, unit) pairs in the order a unit walk emits them. */
+class Pairs {
+  cell: Uint32Array;
+  unit: Uint32Array;
+  /** 1 when the unit has a non-missing measure value in the cell (a contributor). */
+  has: Uint8Array;
+  total: Float64Array | null;
+  length = 0;
+
+  /** `expected`: a first guess at the number of pairs (grown by doubling beyond it). */
+  constructor(keepTotals: boolean, expected: number) {
+    const size = Math.max(1024, expected);
+    this.cell = new Uint32Array(size);
+    this.unit = new Uint32Array(size);
+    this.has = new Uint8Array(size);
+    this.total = keepTotals ? new Float64Array(size) : null;
+  }
+
+  push(cell: number, unit: number, has: number, total: number): void {
+    if (this.length === this.cell.length) this.grow();
+    this.cell[this.length] = cell;
+    this.unit[this.length] = unit;
+    this.has[this.length] = has;
+    if (this.total) this.total[this.length] = total;
+    this.length++;
+  }
+
+  private grow(): void {
+    const size = this.cell.length * 2;
+    const copy = <T extends Uint32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.cell = copy(this.cell, (n) => new Uint32Array(n));
+    this.unit = copy(this.unit, (n) => new Uint32Array(n));
+    this.has = copy(this.has, (n) => new Uint8Array(n));
+    if (this.total) this.total = copy(this.total, (n) => new Float64Array(n));
+  }
+
+  /** Group sets over cells (CSR); `only` keeps the pairs with `has` set. Units stay ascending. */
+  sets(nCells: number, sizes: Float64Array, only: boolean): { offsets: Uint32Array; ids: Uint32Array } {
+    const offsets = new Uint32Array(nCells + 1);
+    for (let c = 0; c < nCells; c++) offsets[c + 1] = offsets[c] + sizes[c];
+    const fill = offsets.slice(0, nCells);
+    const ids = new Uint32Array(offsets[nCells]);
+    for (let j = 0; j < this.length; j++) if (!only || this.has[j]) ids[fill[this.cell[j]]++] = this.unit[j];
+    return { offsets, ids };
+  }
+}
+
+interface UnitResult {
+  acc: Accumulator;
+  units: UnitMembership;
+  medians: Float64Array | null;
+  atValues: { atLow: Float64Array; atHigh: Float64Array } | null;
+}
+
+/**
+ * The unit-mode cells: rows ordered by unit (counting sort), then each unit's rows visited
+ * together, adding its values per cell and margin touched; when the unit is done each of its
+ * cells receives one contribution, its total. `two` marks an indicator's values, so the
+ * units with a row at each can be counted.
+ */
+function unitContributions(
+  cellOf: Int32Array,
+  unitCol: CategoryColumn,
+  column: string,
+  x: Float64Array | null,
+  grid: Grid,
+  nCells: number,
+  opts: { topK: number; statistic: TableStatistic; two: [number, number] | null },
+): UnitResult {
+  const ids = unitIds(unitCol.dict);
+  const nUnits = ids.values.length;
+  const start = new Int32Array(nUnits + 1);
+  let missingUnit = 0;
+  for (let i = 0; i < cellOf.length; i++) {
+    if (cellOf[i] < 0) continue;
+    const code = unitCol.codes[i];
+    const u = code < 0 ? -1 : ids.code[code];
+    if (u < 0) missingUnit++;
+    else start[u + 1]++;
+  }
+  if (missingUnit > 0) {
+    // A row that belongs to no unit could be anyone's: counting it as a unit of its own
+    // would inflate the counts, so the output is refused rather than guessed at.
+    throw new AirlockError('MICRODATA_INVALID', `${missingUnit} row(s) in the table have no value in the unit column "${column}"`, [
+      { column, message: `${missingUnit} row(s) without a unit` },
+    ]);
+  }
+  for (let u = 0; u < nUnits; u++) start[u + 1] += start[u];
+  // The rows' cells and values in unit order, so the walk below reads them sequentially.
+  const m = start[nUnits];
+  const cellByUnit = new Int32Array(m);
+  const xByUnit = x === null ? null : new Float64Array(m);
+  const fill = start.slice(0, nUnits);
+  for (let i = 0; i < cellOf.length; i++) {
+    if (cellOf[i] < 0) continue;
+    const k = fill[ids.code[unitCol.codes[i]]]++;
+    cellByUnit[k] = cellOf[i];
+    if (xByUnit !== null && x !== null) xByUnit[k] = x[i];
+  }
+
+  const acc = new Accumulator(nCells, opts.topK, x !== null, opts.statistic === 'std');
+  const pairs = new Pairs(opts.statistic === 'median', m);
+  const two = opts.two;
+  const atLow = two ? new Float64Array(nCells) : null;
+  const atHigh = two ? new Float64Array(nCells) : null;
+  // Per cell, the unit last seen there and its running total: reset lazily when a new unit touches it.
+  const stamp = new Int32Array(nCells).fill(-1);
+  const total = new Float64Array(nCells);
+  const has = new Uint8Array(nCells);
+  const bits = new Uint8Array(nCells);
+  const touched = new Int32Array(nCells);
+  const groups = new Int32Array(4);
+  const { nC, rowM, colM } = grid;
+  const low = two ? two[0] : NaN;
+  for (let u = 0; u < nUnits; u++) {
+    let nTouched = 0;
+    for (let k = start[u]; k < start[u + 1]; k++) {
+      const cell = cellByUnit[k];
+      const v = xByUnit === null ? NaN : xByUnit[k];
+      // The cell and the margins over it (the same cells `forCellAndMargins` visits), inline: this is the hot loop.
+      const r = Math.floor(cell / nC);
+      let ng = 0;
+      groups[ng++] = cell;
+      if (colM >= 0) groups[ng++] = r * nC + colM;
+      if (rowM >= 0) groups[ng++] = rowM * nC + (cell - r * nC);
+      if (rowM >= 0 && colM >= 0) groups[ng++] = rowM * nC + colM;
+      for (let j = 0; j < ng; j++) {
+        const c = groups[j];
+        if (stamp[c] !== u) {
+          stamp[c] = u;
+          total[c] = 0;
+          has[c] = 0;
+          bits[c] = 0;
+          touched[nTouched++] = c;
+        }
+        if (v === v) {
+          total[c] += v;
+          has[c] = 1;
+          if (two) bits[c] |= v === low ? 1 : 2;
+        }
+      }
+    }
+    for (let j = 0; j < nTouched; j++) {
+      const c = touched[j];
+      acc.records[c]++;
+      if (x === null) acc.count[c]++;
+      else if (has[c]) acc.addContribution(c, total[c]);
+      else acc.missing[c]++;
+      if (atLow && atHigh) {
+        atLow[c] += bits[c] & 1;
+        atHigh[c] += bits[c] >> 1;
+      }
+      pairs.push(c, u, x === null ? 1 : has[c], total[c]);
+    }
+  }
+  const units: UnitMembership = { column, values: ids.values, ...pairs.sets(nCells, acc.records, false) };
+  if (x !== null) units.contributors = pairs.sets(nCells, acc.count, true);
+  let medians: Float64Array | null = null;
+  if (pairs.total) {
+    const buckets: number[][] = Array.from({ length: nCells }, () => []);
+    for (let j = 0; j < pairs.length; j++) if (pairs.has[j]) buckets[pairs.cell[j]].push(pairs.total[j]);
+    medians = mediansOf(buckets);
+  }
+  return { acc, units, medians, atValues: atLow && atHigh ? { atLow, atHigh } : null };
+}
+
+/** Min/max of an accumulator as the table publishes them: NaN for cells without contributions. */
+function extremesOf(acc: Accumulator, nCells: number): { min: Float64Array; max: Float64Array } {
+  const min = new Float64Array(nCells).fill(NaN);
+  const max = new Float64Array(nCells).fill(NaN);
+  if (acc.extremes) {
+    for (let c = 0; c < nCells; c++) {
+      if (acc.count[c] > 0) {
+        min[c] = acc.min[c];
+        max[c] = acc.max[c];
+      }
+    }
+  }
+  return { min, max };
+}
+
 /**
  * Computes the table a spec describes from columnar microdata. Throws `UNKNOWN_COLUMN`
- * when the spec names a column the data does not have, `TABLE_TOO_LARGE` above `maxCells`.
+ * when the spec names a column the data does not have, `TABLE_TOO_LARGE` above `maxCells`,
+ * `MICRODATA_INVALID` when a row of the table has no unit, `SPEC_INVALID` when a declared
+ * structural zero is not an empty cell of the table.
  */
 export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions): CellTable {
   const n = data.nRows;
   const rowCols = spec.index.map((v) => categoryColumn(data, v));
   const colCols = spec.columns.map((v) => categoryColumn(data, v));
+  const unitCol = spec.unit !== null ? categoryColumn(data, spec.unit) : null;
   let measure: NumberColumn | null = null;
   if (spec.values !== null) {
     const m = data.columns.get(spec.values);
@@ -377,13 +687,17 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     dims = compactDims(dims, n, opts.maxCells, (o) => axisSize(o.slice(0, nRowVars), nRowVars) * axisSize(o.slice(nRowVars), o.length - nRowVars));
   }
   const statistic = spec.statistic;
+  const values = measure ? measure.values : null;
+  // With units, the row pass only finds which categories occur; the unit walk does the rest.
+  const rowValues = unitCol ? null : values;
   const raw = new Accumulator(
     dims.reduce((a, d) => a * d.dict.length, 1),
     opts.topK,
+    rowValues !== null,
+    rowValues !== null && statistic === 'std',
     statistic === 'min' || statistic === 'max',
-    statistic === 'std',
   );
-  accumulate(raw, dims, measure ? measure.values : null, n);
+  accumulate(raw, dims, rowValues, n);
 
   const present = presentCategories(raw, dims);
   const nRowVars = rowCols.length;
@@ -393,29 +707,39 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
   const nC = colPlan.axis.keys.length;
   const nCells = nR * nC;
   if (nCells > opts.maxCells) throw tooLarge(nCells, opts.maxCells);
+  const grid: Grid = { nC, rowM: rowPlan.axis.margin, colM: colPlan.axis.margin };
 
   const cellOfRaw = tableCells(raw, dims, rowPlan, colPlan, nC);
-  const acc = new Accumulator(nCells, opts.topK, raw.extremes, raw.moments);
-  for (let r = 0; r < raw.nCells; r++) if (cellOfRaw[r] >= 0) acc.merge(cellOfRaw[r], r, raw);
-
-  const rowM = rowPlan.axis.margin;
-  const colM = colPlan.axis.margin;
-  if (colM >= 0) for (let r = 0; r < nR; r++) if (r !== rowM) for (let c = 0; c < nC; c++) if (c !== colM) acc.merge(r * nC + colM, r * nC + c);
-  if (rowM >= 0) for (let c = 0; c < nC; c++) for (let r = 0; r < nR; r++) if (r !== rowM) acc.merge(rowM * nC + c, r * nC + c);
-
+  const two = values !== null && (statistic === 'sum' || statistic === 'mean') ? twoValues(dims, values, n) : null;
+  let acc: Accumulator;
   let medians: Float64Array | null = null;
-  if (statistic === 'median' && measure) {
-    // Medians need the values themselves: a second pass, for this statistic only.
-    const cellOf = rawCells(dims, n);
-    for (let i = 0; i < n; i++) if (cellOf[i] >= 0) cellOf[i] = cellOfRaw[cellOf[i]];
-    medians = cellMedians(cellOf, measure.values, { nR, nC, rowM, colM }, nCells);
+  let units: UnitMembership | null = null;
+  let atValues: { atLow: Float64Array; atHigh: Float64Array } | null = null;
+  if (unitCol && spec.unit !== null) {
+    const r = unitContributions(rowCells(dims, n, cellOfRaw), unitCol, spec.unit, values, grid, nCells, { topK: opts.topK, statistic, two });
+    ({ acc, medians, units, atValues } = r);
+  } else {
+    acc = new Accumulator(nCells, opts.topK, raw.extremes, raw.moments);
+    for (let r = 0; r < raw.nCells; r++) if (cellOfRaw[r] >= 0) acc.merge(cellOfRaw[r], r, raw);
+    const { rowM, colM } = grid;
+    if (colM >= 0) for (let r = 0; r < nR; r++) if (r !== rowM) for (let c = 0; c < nC; c++) if (c !== colM) acc.merge(r * nC + colM, r * nC + c);
+    if (rowM >= 0) for (let c = 0; c < nC; c++) for (let r = 0; r < nR; r++) if (r !== rowM) acc.merge(rowM * nC + c, r * nC + c);
+    if ((statistic === 'median' || two) && values) {
+      // Medians and an indicator's counts need the rows again: a second pass, for these tables only.
+      const cellOf = rowCells(dims, n, cellOfRaw);
+      if (statistic === 'median') medians = cellMedians(cellOf, values, grid, nCells);
+      if (two) atValues = rowsAtValues(cellOf, values, two[0], grid, nCells, acc.count);
+    }
   }
   const value = new Float64Array(nCells);
   for (let c = 0; c < nCells; c++) value[c] = publishedValue(statistic, acc, c, measure !== null, medians);
+  const measureValues: MeasureValues = two && atValues ? { values: 'two', low: two[0], high: two[1], ...atValues } : { values: 'many' };
 
-  return {
+  const t: CellTable = {
     statistic,
+    source: 'microdata',
     measure: spec.values,
+    unit: spec.unit,
     rows: rowPlan.axis,
     cols: colPlan.axis,
     count: acc.count,
@@ -427,5 +751,13 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     top: acc.top,
     topK: opts.topK,
     evidence: new Uint8Array(nCells).fill(1),
+    ...extremesOf(acc, nCells),
+    distinct: new Float64Array(nCells).fill(NaN),
+    measureValues,
+    suppressed: new Uint8Array(nCells),
+    declaredZero: new Uint8Array(nCells),
+    units,
   };
+  markDeclaredZeros(t, spec.structuralZeros, `${opts.pointer ?? ''}/spec/structural_zeros`);
+  return t;
 }

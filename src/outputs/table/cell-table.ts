@@ -8,6 +8,7 @@
  * t.count[c];
  */
 import type { TableStatistic } from '../../domain.js';
+import type { UnitMembership } from '../../lib/unit-membership.js';
 
 /** The label margins carry, on every variable of the axis (outermost first, then ""). */
 export const MARGIN_LABEL = 'All';
@@ -20,10 +21,37 @@ export interface Axis {
   margin: number;
 }
 
+/**
+ * What is known about the values a table's measure takes over its published cells
+ * (`binary_measure`): at most two values (an indicator, with per cell the contributors at
+ * each), more than two, or unknown (pre-aggregated cells without `distinct` evidence).
+ *
+ * @example { values: 'two', low: 0, high: 1, atLow: Float64Array [47, 0], atHigh: Float64Array [3, 50] }
+ */
+export type MeasureValues =
+  | {
+      values: 'two';
+      /** The smaller and the larger value (equal when the measure takes one value). */
+      low: number;
+      high: number;
+      /** Per cell: contributors (units, with a unit column) with a row at `low` / at `high`. */
+      atLow: Float64Array;
+      atHigh: Float64Array;
+    }
+  | { values: 'many' }
+  | { values: 'unknown' };
+
 export interface CellTable {
   statistic: TableStatistic;
-  /** The measure variable, when the table has one. */
+  /** Where the table came from: computed from microdata, or pre-aggregated cells (evidence is a claim). */
+  source: 'microdata' | 'cells';
+  /** The measure variable, when the table has one and it is named (pre-aggregated: optional `measure`). */
   measure: string | null;
+  /**
+   * The unit column (sdc-rules.md "Units"): counts are distinct units and every contribution
+   * is a unit's total in the cell. Null when each row is a contributor.
+   */
+  unit: string | null;
   /** True when pre-aggregated cells did not name their measure (`measure` is then a placeholder). */
   anonymousMeasure?: boolean;
   rows: Axis;
@@ -48,6 +76,35 @@ export interface CellTable {
    * tables computed from microdata; pre-aggregated cells may lack it.
    */
   evidence: Uint8Array;
+  /**
+   * Smallest and largest contribution (a unit's total with a unit column, a row's value
+   * otherwise; signed). NaN where unknown: empty cells, frequency tables, pre-aggregated cells
+   * without `min`/`max` evidence.
+   */
+  min: Float64Array;
+  max: Float64Array;
+  /** Distinct contribution values per cell (pre-aggregated `distinct` evidence); NaN where unknown. */
+  distinct: Float64Array;
+  /** The values the measure takes over the published cells (sum and mean tables). */
+  measureValues: MeasureValues;
+  /**
+   * 1 where the cell is published suppressed: no value, and its evidence (when sent) is a claim
+   * that is never published and never makes a check pass. All 0 for microdata tables.
+   */
+  suppressed: Uint8Array;
+  /** 1 where the submitter declares the cell a structural zero (a claim: `zeros` gives review at best). */
+  declaredZero: Uint8Array;
+  /** Which units make up each cell (margins included), with a unit column from microdata; null otherwise. */
+  units: UnitMembership | null;
+}
+
+/**
+ * Whether a table's cells summarise a measure (every statistic but `frequency`).
+ *
+ * @example hasMeasure(t) // true for a mean table
+ */
+export function hasMeasure(t: CellTable): boolean {
+  return t.statistic !== 'frequency';
 }
 
 /** Number of cells of a table. */
@@ -58,6 +115,17 @@ export function cellCount(t: CellTable): number {
 /** Row-major index of the cell at (row, col). */
 export function cellIndex(t: CellTable, row: number, col: number): number {
   return row * t.cols.keys.length + col;
+}
+
+/**
+ * Whether a cell is a margin (on the row or column margin of its axes).
+ *
+ * @example isMarginCell(t, cellIndex(t, t.rows.margin, 0)) // true
+ */
+export function isMarginCell(t: CellTable, cell: number): boolean {
+  const nC = t.cols.keys.length;
+  const r = Math.floor(cell / nC);
+  return r === t.rows.margin || cell - r * nC === t.cols.margin;
 }
 
 /**
@@ -76,10 +144,15 @@ export function cellLabels(t: CellTable, cell: number): Record<string, string> {
   return out;
 }
 
-/** The published value of a cell as JSON (`null` for empty). */
+/** The published value of a cell as JSON (`null` for empty or suppressed). */
 export function cellValue(t: CellTable, cell: number): number | null {
   const v = t.value[cell];
-  return Number.isNaN(v) ? null : v;
+  return Number.isNaN(v) || t.suppressed[cell] ? null : v;
+}
+
+/** The published count of a cell as JSON (`null` for a suppressed cell: its evidence is never published). */
+export function cellCountValue(t: CellTable, cell: number): number | null {
+  return t.suppressed[cell] ? null : t.count[cell];
 }
 
 /** The i-th largest absolute contribution of a cell (0 when there are fewer). */

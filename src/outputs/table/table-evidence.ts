@@ -1,20 +1,36 @@
 /**
  * What the audit store keeps of every table output (released or not) so a later rule change
  * can be replayed against it: per cell its labels, count, published value, Σ|x|, the largest
- * absolute contributions, negative flag and missing count — the same evidence a client sends
- * for a pre-aggregated table, so replay re-parses it with `tableFromCells` and runs the real
- * checks. Cell-level aggregates, never microdata rows.
+ * absolute contributions, negative flag, missing count, smallest and largest contribution,
+ * and for an indicator how many distinct values the cell has — the same evidence a client
+ * sends for a pre-aggregated table, so replay re-parses it with `tableFromCells` and runs the
+ * real checks. Cell-level aggregates, never microdata rows, never units.
+ *
+ * A suppressed cell is kept as its labels and `suppressed: true` only: its value and
+ * evidence are never published, so they are not stored either.
+ *
+ * What replay cannot rebuild from this: with a unit column, which units have a row at each
+ * value of an indicator (`binary_measure` is then not replayed: the cells carry no
+ * `distinct`), and the unit sets themselves (`CellTable.units`).
  *
  * @example
- * const ev = tableEvidence(table); // { statistic: 'sum', cells: [{ labels, count, value, sum_abs, top, … }] }
+ * const ev = tableEvidence(table); // { statistic: 'sum', measure: 'cost', cells: [{ labels, count, value, sum_abs, top, min, max, … }] }
  * tableFromCells(ev, topKFor(params), '/evidence');
  */
 import type { CellInput, CellsTableInput } from './table-from-cells.js';
 import type { CellTable } from './cell-table.js';
-import { cellCount, cellLabels, cellValue } from './cell-table.js';
+import { cellCount, cellLabels, cellValue, hasMeasure } from './cell-table.js';
 
 /** A table's replay evidence: a pre-aggregated table input (`kind: table` + `statistic` + `cells`). */
 export type TableEvidence = CellsTableInput;
+
+/** Distinct values of a cell when the table's measure is an indicator counted by rows. */
+function distinctOf(t: CellTable, c: number): number | undefined {
+  if (!Number.isNaN(t.distinct[c])) return t.distinct[c];
+  const mv = t.measureValues;
+  if (mv.values !== 'two' || t.unit !== null || !(t.count[c] > 0)) return undefined;
+  return (mv.atLow[c] > 0 ? 1 : 0) + (mv.atHigh[c] > 0 && mv.high !== mv.low ? 1 : 0);
+}
 
 /**
  * The evidence of a table, cell by cell (margins included, labelled `All`).
@@ -23,10 +39,15 @@ export type TableEvidence = CellsTableInput;
  */
 export function tableEvidence(t: CellTable): TableEvidence {
   const n = cellCount(t);
-  const magnitude = t.measure !== null;
+  const magnitude = hasMeasure(t);
   const cells: CellInput[] = new Array(n);
   for (let c = 0; c < n; c++) {
+    if (t.suppressed[c]) {
+      cells[c] = { labels: cellLabels(t, c), suppressed: true };
+      continue;
+    }
     const cell: CellInput = { labels: cellLabels(t, c), count: t.count[c], value: cellValue(t, c) };
+    if (t.declaredZero[c]) cell.structural_zero = true;
     if (magnitude) {
       if (t.missing[c] > 0) cell.missing = t.missing[c];
       if (t.negative[c]) cell.negative = true;
@@ -36,8 +57,17 @@ export function tableEvidence(t: CellTable): TableEvidence {
         const k = Math.min(t.topK, t.count[c]);
         cell.top = Array.from(t.top.subarray(c * t.topK, c * t.topK + k));
       }
+      if (!Number.isNaN(t.min[c])) cell.min = t.min[c];
+      if (!Number.isNaN(t.max[c])) cell.max = t.max[c];
+      const d = distinctOf(t, c);
+      if (d !== undefined) cell.distinct = d;
     }
     cells[c] = cell;
   }
-  return { statistic: t.statistic, cells };
+  // The axes, so a table whose margins sit on an axis of two variables re-forms its full grid.
+  const out: TableEvidence = { statistic: t.statistic, index: [...t.rows.vars], columns: [...t.cols.vars], cells };
+  // An unnamed measure stays unnamed on replay (its placeholder name would match others').
+  if (t.measure !== null && !t.anonymousMeasure) out.measure = t.measure;
+  if (t.unit !== null) out.unit = t.unit;
+  return out;
 }

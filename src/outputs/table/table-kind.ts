@@ -16,7 +16,7 @@ import { protectTable } from '../../remedies/protect-table.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { CellTable } from './cell-table.js';
-import { cellCount, cellLabels, cellValue } from './cell-table.js';
+import { cellCount, cellCountValue, cellLabels, cellValue } from './cell-table.js';
 import type { Columnar, ColumnRequest } from './columnar.js';
 import { readCsv } from './csv-reader.js';
 import { readJsonRows } from './json-rows-reader.js';
@@ -26,7 +26,8 @@ import { publishableCsv } from './publishable-csv.js';
 import type { CellsTableInput } from './table-from-cells.js';
 import { tableFromCells } from './table-from-cells.js';
 import type { TableSpecInput } from './table-spec.js';
-import { normaliseSpec } from './table-spec.js';
+import { columnRequest, normaliseSpec } from './table-spec.js';
+import { structuralZeroCells } from './structural-zero-cells.js';
 import { tableEvidence } from './table-evidence.js';
 
 /** Microdata as submitted: CSV text, JSON rows, or an already parsed columnar body. */
@@ -70,8 +71,11 @@ interface TableOutput extends RawOutput {
   microdata?: MicrodataInput | Columnar;
   spec?: TableSpecInput;
   statistic?: TableStatistic;
-  cells?: CellsTableInput['cells'];
   measure?: string;
+  unit?: string;
+  index?: string[];
+  columns?: string[];
+  cells?: CellsTableInput['cells'];
 }
 
 function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
@@ -81,7 +85,10 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     if (out.microdata !== undefined || out.spec !== undefined) {
       throw new AirlockError('SPEC_INVALID', 'a table has either microdata + spec or cells, not both', [{ pointer: ctx.pointer, message: 'both given' }]);
     }
-    const t = tableFromCells({ statistic: out.statistic ?? 'frequency', cells: out.cells, ...(out.measure !== undefined ? { measure: out.measure } : {}) }, topK, ctx.pointer);
+    const input: CellsTableInput = { statistic: out.statistic ?? 'frequency', measure: out.measure ?? null, unit: out.unit ?? null, cells: out.cells };
+    if (out.index !== undefined) input.index = out.index;
+    if (out.columns !== undefined) input.columns = out.columns;
+    const t = tableFromCells(input, topK, ctx.pointer);
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
     assertFiniteTable(t, ctx.pointer, { computed: false });
     return t;
@@ -90,8 +97,8 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     throw new AirlockError('SPEC_INVALID', 'a table needs microdata and a spec, or cells', [{ pointer: ctx.pointer, message: 'missing microdata/spec or cells' }]);
   }
   const spec = normaliseSpec(out.spec, `${ctx.pointer}/spec`);
-  const data = readMicrodata(out.microdata, { categories: [...spec.index, ...spec.columns], numbers: spec.values ? [spec.values] : [] }, ctx);
-  const t = buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells });
+  const data = readMicrodata(out.microdata, columnRequest(spec), ctx);
+  const t = buildTable(data, spec, { topK, maxCells: ctx.limits.maxCells, pointer: ctx.pointer });
   assertFiniteTable(t, ctx.pointer, { computed: true });
   return t;
 }
@@ -113,8 +120,13 @@ export function tableJson(t: CellTable): Record<string, unknown> {
 function buildTableJson(t: CellTable): Record<string, unknown> {
   const n = cellCount(t);
   const cells = new Array(n);
-  for (let c = 0; c < n; c++) cells[c] = { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] };
-  return { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
+  for (let c = 0; c < n; c++) {
+    // A suppressed cell is shown as suppressed: its value and evidence are never published.
+    cells[c] = t.suppressed[c] ? { labels: cellLabels(t, c), value: null, count: null, suppressed: true } : { labels: cellLabels(t, c), value: cellValue(t, c), count: cellCountValue(t, c) };
+  }
+  const json: Record<string, unknown> = { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
+  if (t.unit !== null) json.unit = t.unit;
+  return json;
 }
 
 /** Cell indices that a failing finding names: the primary suppressions. */
@@ -156,17 +168,27 @@ export const tableKind: OutputKindModule<CellTable> = {
     const failing = failingCells(t, findings);
     const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
     if (failing.size > 0 || rounded) {
-      const p = protectTable(t, failing, rounded ? { roundBase: params.round_base } : {});
-      const recheck = recheckProtected(t, failing, p);
-      extra.protected = recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+      const zeros = structuralZeroCells(t, params.structural_zeros);
+      const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+      let p: ProtectedTable | null = null;
+      try {
+        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed } : { fixed });
+      } catch (e) {
+        // No complement avoids the structural zeros: offer nothing rather than fail the decision.
+        if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
+      }
+      const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
+      extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
     }
     return extra;
   },
   evidence: tableEvidence,
   releasable(t) {
-    const json = tableJson(t) as { cells: PublishedCell[] };
+    // Suppressed cells are not published, so an attacker has only the others: differencing
+    // compares what was released, and a suppressed cell's evidence is never stored.
+    const cells = (tableJson(t) as { cells: (PublishedCell & { suppressed?: boolean })[] }).cells.filter((c) => !c.suppressed);
     const dims = [...t.rows.vars, ...t.cols.vars].sort();
     // The population total is stored with the table, so later totals of the dataset compare without reading its cells.
-    return { dims, statistic: t.statistic, cells: json.cells, total: populationTotal({ dims, cells: json.cells }) };
+    return { dims, statistic: t.statistic, measure: t.measure, cells, total: populationTotal({ dims, cells }) };
   },
 };

@@ -8,6 +8,10 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
+import type { ColumnRequest } from './columnar.js';
+
+/** Labels of the cells a declaration names: variable → category (normalised when matched). */
+export type LabelPattern = Record<string, string>;
 
 export interface TableSpecInput {
   index: string | string[];
@@ -15,6 +19,10 @@ export interface TableSpecInput {
   values?: string;
   aggfunc?: Exclude<TableStatistic, 'frequency'>;
   margins?: boolean;
+  /** The unit column: counts become distinct units, contributions units' totals. */
+  unit?: string;
+  /** Cells the submitter declares structural zeros (a claim: they must be 0). */
+  structural_zeros?: LabelPattern[];
 }
 
 export interface TableSpec {
@@ -23,6 +31,8 @@ export interface TableSpec {
   values: string | null;
   statistic: TableStatistic;
   margins: boolean;
+  unit: string | null;
+  structuralZeros: LabelPattern[];
 }
 
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v]);
@@ -45,5 +55,27 @@ export function normaliseSpec(input: TableSpecInput, pointer: string): TableSpec
   if (values !== null && seen.has(values)) bad(`the measure "${values}" is also a dimension`, 'values');
   if (input.aggfunc !== undefined && values === null) bad(`aggfunc "${input.aggfunc}" needs a measure in \`values\``, 'values');
   if (values !== null && input.aggfunc === undefined) bad('a measure in `values` needs an `aggfunc`', 'aggfunc');
-  return { index, columns, values, statistic: input.aggfunc ?? 'frequency', margins: input.margins ?? false };
+  const unit = input.unit ?? null;
+  if (unit !== null) {
+    if (unit === '') bad('the unit column needs a name', 'unit');
+    if (seen.has(unit)) bad(`the unit column "${unit}" is also a dimension`, 'unit');
+    if (unit === values) bad(`the unit column "${unit}" is also the measure`, 'unit');
+  }
+  const structuralZeros = (input.structural_zeros ?? []).map((z, i) => {
+    if (typeof z !== 'object' || z === null || Array.isArray(z) || Object.keys(z).length === 0) bad('a structural zero names at least one variable and its category', `structural_zeros/${i}`);
+    for (const [k, v] of Object.entries(z)) if (typeof v !== 'string') bad(`the category of "${k}" must be a string`, `structural_zeros/${i}`);
+    return { ...z };
+  });
+  return { index, columns, values, statistic: input.aggfunc ?? 'frequency', margins: input.margins ?? false, unit, structuralZeros };
+}
+
+/**
+ * The columns a spec reads from microdata: dimensions and the unit column as categories, the
+ * measure as numbers.
+ *
+ * @example columnRequest(normaliseSpec({ index: 'r', values: 'v', aggfunc: 'sum', unit: 'pid' }, '/spec'))
+ * // { categories: ['r', 'pid'], numbers: ['v'] }
+ */
+export function columnRequest(spec: TableSpec): ColumnRequest {
+  return { categories: [...spec.index, ...spec.columns, ...(spec.unit !== null ? [spec.unit] : [])], numbers: spec.values !== null ? [spec.values] : [] };
 }

@@ -16,7 +16,7 @@ import { schemaValidator } from '../../api/openapi.js';
 import { AirlockError } from '../../errors.js';
 import { CsvReader } from '../../outputs/table/csv-reader.js';
 import type { TableSpecInput } from '../../outputs/table/table-spec.js';
-import { normaliseSpec } from '../../outputs/table/table-spec.js';
+import { columnRequest, normaliseSpec } from '../../outputs/table/table-spec.js';
 import type { DecisionOptions, PipelineDeps } from '../../pipeline/make-decision.js';
 import { makeDecision } from '../../pipeline/make-decision.js';
 import { callerOptions } from '../caller-options.js';
@@ -43,6 +43,7 @@ interface CsvDecisionQuery {
   values?: string;
   aggfunc?: TableSpecInput['aggfunc'];
   margins?: 'true' | 'false';
+  unit?: string;
 }
 
 const validateQuery = schemaValidator('CsvDecisionQuery');
@@ -83,13 +84,14 @@ async function readCsvRequest(req: Request, deps: CsvDecisionDeps, deadline?: De
   if (q.values !== undefined) specInput.values = q.values;
   if (q.aggfunc !== undefined) specInput.aggfunc = q.aggfunc;
   if (q.margins !== undefined) specInput.margins = q.margins === 'true';
+  if (q.unit !== undefined) specInput.unit = q.unit;
   // Spec mistakes are answered before a byte of the body is read.
   const spec = normaliseSpec(specInput, '');
 
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > deps.csvLimit) throw tooLarge(deps.csvLimit);
   const reader = new CsvReader(
-    { categories: [...spec.index, ...spec.columns], numbers: spec.values ? [spec.values] : [] },
+    columnRequest(spec),
     { maxRows: deps.pipeline.limits.maxRows, expectedBytes: Number.isFinite(declared) ? declared : undefined },
   );
   const hash = createHash('sha256');
