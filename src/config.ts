@@ -173,3 +173,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   if (config.floorsFile) config.floorsFile = resolve(config.floorsFile);
   return Object.freeze(config);
 }
+
+/**
+ * Every setting production requires that `config` lacks, all at once (so an operator fixes
+ * them in one go rather than one restart each): the signing key, the unit key and the tokens
+ * file (development ones are refused), and with an identity provider its client id and the
+ * public URL. Empty outside production.
+ *
+ * @example productionGaps(loadConfig({ NODE_ENV: 'production' })).map((d) => d.pointer)
+ * // ['AIRLOCK_SIGNING_KEY_FILE', 'AIRLOCK_UNIT_KEY_FILE', 'AIRLOCK_TOKENS_FILE']
+ */
+export function productionGaps(config: Readonly<Config>): { pointer: string; message: string }[] {
+  if (!config.production) return [];
+  const gaps: { pointer: string; message: string }[] = [];
+  const need = (missing: boolean, env: string, why: string) => {
+    if (missing) gaps.push({ pointer: env, message: `${env} is not set: ${why}` });
+  };
+  need(!config.signingKeyFile, 'AIRLOCK_SIGNING_KEY_FILE', 'a production service will not sign with a generated development key');
+  need(!config.unitKeyFile, 'AIRLOCK_UNIT_KEY_FILE', 'a production service will not keep unit sets under a development key');
+  need(!config.tokensFile, 'AIRLOCK_TOKENS_FILE', 'a production service will not accept development tokens');
+  need(Boolean(config.oidcIssuer) && !config.oidcClientId, 'AIRLOCK_OIDC_CLIENT_ID', 'AIRLOCK_OIDC_ISSUER needs a client id');
+  need(Boolean(config.oidcIssuer) && !config.publicUrl, 'AIRLOCK_PUBLIC_URL', 'with an identity provider the redirect URI is built from it');
+  return gaps;
+}

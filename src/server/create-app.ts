@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
-import { errorHandler, notFound } from './error-handler.js';
+import { errorHandler, methodNotAllowed, notFound } from './error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
@@ -23,7 +23,7 @@ import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '.
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
-import { requireJson, route } from './route.js';
+import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.post(
     '/v1/decisions',
     submitter,
+    csvHint,
     requireJson,
     json,
     route(async (req, res) => {
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
   }
   deps.extend?.(app);
+  app.use(methodNotAllowed(app));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
