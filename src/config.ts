@@ -77,6 +77,8 @@ export interface Config {
   sessionIdleMs: number;
   /** Largest total size of one request's outputs kept for checkers to preview (bytes). */
   reviewKeepLimit: number;
+  /** How long an Idempotency-Key is remembered (and a retry replays its decision). */
+  idempotencyTtlMs: number;
 }
 
 interface VarSpec {
@@ -141,6 +143,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'sessionTtlMs', env: 'AIRLOCK_SESSION_TTL_MS', schema: { type: 'integer', minimum: 60_000 }, default: 8 * 3600_000, parse: int, doc: 'Longest a console session lasts, milliseconds (default 8 h).' },
   { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
   { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
+  { key: 'idempotencyTtlMs', env: 'AIRLOCK_IDEMPOTENCY_TTL_MS', schema: { type: 'integer', minimum: 1000 }, default: 24 * 3600_000, parse: int, doc: 'How long an `Idempotency-Key` on POST /v1/decisions (and /csv) is kept in the audit store, milliseconds (default 24 h): a retry with the same key and body within it gets the original decision (200), with another body 422 IDEMPOTENCY_KEY_REUSED.' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 

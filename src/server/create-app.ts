@@ -22,6 +22,7 @@ import type { AuditStore } from '../audit/audit-store.js';
 import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
+import { answerIdempotently } from './idempotency.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
@@ -76,6 +77,8 @@ export function createApp(deps: AppDeps): express.Express {
   const limits = limitsOf(deps.config);
   const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
   const json = jsonBody(deps.config.jsonLimit);
+  // Keys live in the audit store; without one (bare test apps) the header is ignored.
+  const idempotency = deps.audit ? { store: deps.audit.store, ttlMs: deps.config.idempotencyTtlMs } : null;
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -112,11 +115,12 @@ export function createApp(deps: AppDeps): express.Express {
     requireJson,
     json,
     route(async (req, res) => {
-      const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res) });
-      res.status(201).json(result);
+      await answerIdempotently(req, res, idempotency, { route: 'POST /v1/decisions', body: req.body as unknown }, (claim) =>
+        makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res), ...(claim ? { idempotency: claim } : {}) }),
+      );
     }),
   );
-  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
+  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
