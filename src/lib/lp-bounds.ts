@@ -77,6 +77,10 @@ export function lpBounds(sys: LpSystem, targets: readonly number[]): { lo: Float
   const lo = new Float64Array(targets.length);
   const hi = new Float64Array(targets.length);
   if (targets.length === 0) return { lo, hi };
+  for (let j = 0; j < n; j++) {
+    if (Number.isNaN(sys.colLo[j]) || Number.isNaN(sys.colHi[j])) throw new LpUnsolved(`variable ${j} has an unknown bound`);
+  }
+  for (const r of sys.rows) if (Number.isNaN(r.lo) || Number.isNaN(r.hi) || r.coef.some((v) => !Number.isFinite(v))) throw new LpUnsolved('a constraint has an unknown value');
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];
