@@ -80,12 +80,13 @@ export function auditedSuppression(t: CellTable, levels: ReadonlyMap<number, Pro
   const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: additive };
   const { mask, protects } = suppressWithReasons(grid, primary, opts.fixed);
   const sensitive = [...levels.keys()].sort((a, b) => a - b);
-  const audit = (cells: number[]): CellInterval[] => auditIntervals(maskedAuditInput(t, additive, mask, opts.linked, integer), cells);
+  const meets = (iv: CellInterval): boolean => meetsLevel(iv, levels.get(iv.cell) as ProtectionLevel);
+  const audit = (cells: number[]): CellInterval[] => auditIntervals(maskedAuditInput(t, additive, mask, opts.linked, integer), cells, meets);
   const banned = new Map<number, Set<number>>();
   const attempts = new Map<number, number>();
   let pending = sensitive;
   for (;;) {
-    const failing = audit(pending).filter((iv) => !meetsLevel(iv, levels.get(iv.cell) as ProtectionLevel));
+    const failing = audit(pending).filter((iv) => !meets(iv));
     if (failing.length === 0) break;
     pending = failing.map((iv) => iv.cell);
     const f = failing[0];
@@ -110,7 +111,7 @@ export function auditedSuppression(t: CellTable, levels: ReadonlyMap<number, Pro
   }
   // Confirm on every sensitive cell (cheap insurance against a wrong monotonicity argument).
   const intervals = audit(sensitive);
-  const weak = intervals.find((iv) => !meetsLevel(iv, levels.get(iv.cell) as ProtectionLevel));
+  const weak = intervals.find((iv) => !meets(iv));
   if (weak) throw new ProtectionRefused(`cell ${JSON.stringify(cellLabels(t, weak.cell))} is not protected after suppression`);
   return { mask, protects, intervals };
 }
