@@ -267,7 +267,7 @@ export function rootFromInclusionProof(index: number, size: number, leaf: Uint8A
   if (leaf.length !== 32 || proof.some((p) => p.length !== 32)) return null;
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (sn === 0) return null;
     if (isOdd(fn) || fn === sn) {
@@ -316,8 +316,8 @@ export function verifyConsistency(first: number, second: number, proof: readonly
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0]!);
-  let sr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
+  let sr: Buffer = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {
