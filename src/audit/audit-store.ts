@@ -16,6 +16,8 @@
  * res.json({ decision, signature, audit });
  */
 import type { Decision, Outcome } from '../domain.js';
+import type { NodeKey } from '../lib/merkle-tree.js';
+import type { CheckpointRow, LogEntryRow } from './transparency-log.js';
 
 /** What `kind` an ordinary decision record has; later record kinds (review, final) reference one. */
 export const DECISION_RECORD_KIND = 'decision';
@@ -256,6 +258,16 @@ export interface AuditStore {
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every rule set decisions were made under, with how often and when, most recently used first. */
   rulesetUsage(): Promise<RulesetUsage[]>;
+  /** How many records the transparency log covers (its tree size). */
+  logSize(): Promise<number>;
+  /** The stored Merkle tree nodes among these keys, by `level/index` (absent ones are left out). */
+  logNodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>>;
+  /** The stored log entries with fromSeq ≤ seq ≤ toSeq, in seq order. */
+  logEntries(q: { fromSeq: number; toSeq: number }): Promise<LogEntryRow[]>;
+  /** The newest signed checkpoint, or null. */
+  latestCheckpoint(): Promise<CheckpointRow | null>;
+  /** Stored checkpoints larger than `afterSize`, in size order, at most `limit`. */
+  checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */
   scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
   /** True when the database answers. Never throws. */
