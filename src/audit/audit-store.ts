@@ -258,6 +258,12 @@ export interface AuditStore {
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every rule set decisions were made under, with how often and when, most recently used first. */
   rulesetUsage(): Promise<RulesetUsage[]>;
+  /**
+   * Logs records the transparency log does not cover yet (an existing chain, or records of an
+   * older replica), at most `LOG_CATCH_UP` per call, in one transaction; resolves with the
+   * log's size and the number of records it now lacks.
+   */
+  catchUpLog(): Promise<{ size: number; unlogged: number }>;
   /** How many records the transparency log covers (its tree size). */
   logSize(): Promise<number>;
   /** The stored Merkle tree nodes among these keys, by `level/index` (absent ones are left out). */

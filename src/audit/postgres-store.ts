@@ -489,6 +489,30 @@ class PostgresStore implements AuditStore {
     return out;
   }
 
+  async catchUpLog(): Promise<{ size: number; unlogged: number }> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw storeError(e, 'extend the transparency log');
+    }
+    try {
+      await client.query(this.beginAppend);
+      const checkpoint = await this.log(client, 0);
+      const { rows } = await client.query<{ size: string; records: string }>(
+        `SELECT (SELECT coalesce(max(seq), 0) FROM ${this.s}.log_entries) AS size, (SELECT coalesce(max(seq), 0) FROM ${this.s}.records) AS records`,
+      );
+      await client.query('COMMIT');
+      client.release();
+      if (checkpoint) this.onCheckpoint?.(checkpoint);
+      return { size: Number(rows[0]!.size), unlogged: Number(rows[0]!.records) - Number(rows[0]!.size) };
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw storeError(e, 'extend the transparency log');
+    }
+  }
+
   async logSize(): Promise<number> {
     try {
       const { rows } = await this.pool.query<{ n: string }>(`SELECT coalesce(max(seq), 0) AS n FROM ${this.s}.log_entries`);

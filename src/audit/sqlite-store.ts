@@ -469,6 +469,21 @@ class SqliteStore implements AuditStore {
     }
   }
 
+  async catchUpLog(): Promise<{ size: number; unlogged: number }> {
+    // An empty batch: the writer's transaction logs what the tree lacks and signs a checkpoint.
+    try {
+      const result = await this.writer.append([]);
+      if (result.checkpoint) this.onCheckpoint?.(result.checkpoint);
+    } catch (e) {
+      throw storeError(e, 'extend the transparency log');
+    }
+    return this.read('read the transparency log', () => {
+      const size = Number(this.stmts.logSize.get());
+      const records = Number(this.db.prepare('SELECT coalesce(max(seq), 0) FROM records').pluck().get());
+      return { size, unlogged: records - size };
+    });
+  }
+
   async logSize(): Promise<number> {
     return this.read('read the transparency log', () => Number(this.stmts.logSize.get()));
   }
