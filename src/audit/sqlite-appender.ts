@@ -11,8 +11,12 @@
  * raises aborts the whole transaction: the caller rejects every append of the batch and nothing
  * of it remains.
  *
+ * In the same transaction the batch's records (and up to `LOG_CATCH_UP` older records the
+ * transparency log lacks) get their signed log entries and Merkle tree nodes, and the new tree
+ * size a signed checkpoint (`transparency-log.ts`), returned to the caller for the witnesses.
+ *
  * @example
- * const append = sqliteAppender(db);
+ * const append = sqliteAppender(db, logSigner(config));
  * const { outcomes } = append([inputA, inputB]); // outcomes[1].ref.prev === outcomes[0].ref.hash
  */
 import type Database from 'better-sqlite3';
