@@ -256,6 +256,15 @@ const sameHash = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.lengt
 const isOdd = (n: number): boolean => n % 2 === 1;
 const half = (n: number): number => Math.floor(n / 2);
 
+/** RFC 9162: "right-shift fn and sn until LSB(fn) is set or fn is 0" (climbing the right edge). */
+function upToRightChild(fn: number, sn: number): [number, number] {
+  while (!isOdd(fn) && fn !== 0) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return [fn, sn];
+}
+
 /**
  * The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or null when the proof does not
  * fit the index and size.
@@ -272,12 +281,7 @@ export function rootFromInclusionProof(index: number, size: number, leaf: Uint8A
     if (sn === 0) return null;
     if (isOdd(fn) || fn === sn) {
       r = nodeHash(p, r);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
+      [fn, sn] = upToRightChild(fn, sn);
     } else {
       r = nodeHash(r, p);
     }
@@ -323,12 +327,7 @@ export function verifyConsistency(first: number, second: number, proof: readonly
     if (isOdd(fn) || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
+      [fn, sn] = upToRightChild(fn, sn);
     } else {
       sr = nodeHash(sr, c);
     }
