@@ -36,6 +36,14 @@ export interface Config {
   signingKeyFile: string | null;
   /** Public keys (PEM) of rotated-out signing keys: a directory of *.pem or a comma-separated list. */
   verificationKeys: string | null;
+  /** PEM (PKCS#8) Ed25519 key signing the transparency log; null = the decision signing key. */
+  logKeyFile: string | null;
+  /** The transparency log's origin (checkpoint first line, note key name); null = derived from publicUrl. */
+  logOrigin: string | null;
+  /** Witness URLs each new checkpoint is POSTed to. */
+  witnessUrls: string[];
+  /** Directories (outside the data volume) each new checkpoint is written to. */
+  witnessDirs: string[];
   /** YAML/JSON list of tokens (name, sha256, roles, projects). */
   tokensFile: string | null;
   /** The secret unit-mode differencing hashes unit identifiers and seals unit sets with. */
@@ -128,6 +136,10 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'trustProxy', env: 'AIRLOCK_TRUST_PROXY', schema: { anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] }, default: false, parse: boolOrIntOrStr, doc: 'Express `trust proxy`: `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`) of the load balancers whose X-Forwarded-For to believe.' },
   { key: 'signingKeyFile', env: 'AIRLOCK_SIGNING_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key that signs decisions. Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'verificationKeys', env: 'AIRLOCK_VERIFICATION_KEYS', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Rotated-out public keys that still verify old decisions: a directory of *.pem files or a comma-separated list of files. Published in /.well-known/jwks.json.' },
+  { key: 'logKeyFile', env: 'AIRLOCK_LOG_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key signing the transparency log (each record\'s log entry and every checkpoint). Unset: the decision signing key. Its note verifier key is at GET /v1/audit/log-key.' },
+  { key: 'logOrigin', env: 'AIRLOCK_LOG_ORIGIN', schema: { type: ['string', 'null'], pattern: '^[^\\s+]+$' }, default: null, parse: str, doc: 'The transparency log\'s origin: the first line of every checkpoint and the name of its signing key (e.g. `airlock.tre.example/audit`). Unset: the host of AIRLOCK_PUBLIC_URL + `/audit`, or `airlock.local/audit`. Changing it starts checkpoints under a new name; keep it stable.' },
+  { key: 'witnessUrls', env: 'AIRLOCK_WITNESS_URLS', schema: { type: 'array', items: { type: 'string', pattern: '^https?://' } }, default: [], parse: list, doc: 'Comma-separated URLs each new signed checkpoint is POSTed to (text/plain) after its commit; failures are logged and retried with back-off, never delaying a decision.' },
+  { key: 'witnessDirs', env: 'AIRLOCK_WITNESS_DIRS', schema: { type: 'array', items: { type: 'string', minLength: 1 } }, default: [], parse: list, doc: 'Comma-separated directories (keep them off the data volume: another disk, a mounted archive) where each new signed checkpoint is written as `checkpoint` (replaced atomically) and `checkpoint.<size>`.' },
   { key: 'unitKeyFile', env: 'AIRLOCK_UNIT_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'At least 32 random bytes (raw, base64 or hex) from which unit-mode differencing derives the HMAC key for unit identifiers and the AES-256-GCM key sealing stored unit sets; keep it apart from the signing key and outside the store (docs/differencing.md). Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'tokensFile', env: 'AIRLOCK_TOKENS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of API tokens `{ name, sha256, roles, projects? }` (SHA-256 of the token, never the token). Unset: development tokens are generated into AIRLOCK_DATA_DIR and printed once (refused when NODE_ENV=production).' },
   { key: 'publicUrl', env: 'AIRLOCK_PUBLIC_URL', schema: { type: ['string', 'null'], pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }, default: null, parse: (raw) => raw.replace(/\/+$/, ''), doc: 'The external base URL browsers use (https://airlock.tre.example); the OIDC redirect URI is `<this>/v1/session/callback`. Required with an IdP in production.' },

@@ -16,6 +16,8 @@
  * res.json({ decision, signature, audit });
  */
 import type { Decision, Outcome } from '../domain.js';
+import type { NodeKey } from '../lib/merkle-tree.js';
+import type { CheckpointRow, LogEntryRow } from './transparency-log.js';
 
 /** What `kind` an ordinary decision record has; later record kinds (review, final) reference one. */
 export const DECISION_RECORD_KIND = 'decision';
@@ -280,6 +282,22 @@ export interface AuditStore {
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every rule set decisions were made under, with how often and when, most recently used first. */
   rulesetUsage(): Promise<RulesetUsage[]>;
+  /**
+   * Logs records the transparency log does not cover yet (an existing chain, or records of an
+   * older replica), at most `LOG_CATCH_UP` per call, in one transaction; resolves with the
+   * log's size and the number of records it now lacks.
+   */
+  catchUpLog(): Promise<{ size: number; unlogged: number }>;
+  /** How many records the transparency log covers (its tree size). */
+  logSize(): Promise<number>;
+  /** The stored Merkle tree nodes among these keys, by `level/index` (absent ones are left out). */
+  logNodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>>;
+  /** The stored log entries with fromSeq ≤ seq ≤ toSeq, in seq order. */
+  logEntries(q: { fromSeq: number; toSeq: number }): Promise<LogEntryRow[]>;
+  /** The newest signed checkpoint, or null. */
+  latestCheckpoint(): Promise<CheckpointRow | null>;
+  /** Stored checkpoints larger than `afterSize`, in size order, at most `limit`. */
+  checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */
   scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
   /** The unexpired claim of `key` in `scope` at time `now` (ISO 8601), or null. */

@@ -24,6 +24,8 @@ import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { answerIdempotently } from './idempotency.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerLogRoutes } from './routes/log-routes.js';
+import type { LogKey } from '../signing/log-key.js';
 import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
@@ -50,8 +52,8 @@ export interface AppDeps {
   extend?(app: express.Express): void;
   /** API tokens. Every route but health, readiness and the JWKS requires one. */
   tokens: TokenSource;
-  /** The audit store and published keys, for the auditors' API. */
-  audit?: { store: AuditStore; jwks(): Jwks };
+  /** The audit store and published keys, for the auditors' API (and the transparency log's key, when it has one). */
+  audit?: { store: AuditStore; jwks(): Jwks; logKey?: LogKey };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
   /** Outputs of decisions needing review, kept for checkers to preview. */
@@ -123,6 +125,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
+  if (deps.audit?.logKey) registerLogRoutes(app, { store: deps.audit.store, auditor: requireRole(auth, 'auditor'), logKey: deps.audit.logKey });
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   if (reviews) {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
