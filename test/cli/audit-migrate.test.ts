@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SQLITE_FILE, openSqliteStore } from '../../src/audit/sqlite-store.js';
+import { SQLITE_FILE, SQLITE_MIGRATIONS, openSqliteStore } from '../../src/audit/sqlite-store.js';
 import { run } from '../../src/cli/commands/audit.js';
 import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
@@ -30,12 +30,12 @@ async function legacyStore(n: number): Promise<string> {
   const store = await openSqliteStore({ dataDir: dir });
   for (let i = 1; i <= n; i++) await store.append(await signedAppend(key, i));
   await store.close();
+  // Back to schema version 3: every table a later migration created is dropped (with its
+  // triggers and indexes), so `migrate` meets the store as an airlock before the log left it.
   const raw = new Database(join(dir, SQLITE_FILE));
-  for (const t of ['log_entries', 'log_nodes', 'checkpoints']) {
-    for (const op of ['update', 'delete']) raw.exec(`DROP TRIGGER ${t}_no_${op}`);
-    raw.exec(`DROP TABLE ${t}`);
-  }
-  raw.exec('DELETE FROM schema_migrations WHERE version = 4');
+  const later = SQLITE_MIGRATIONS.filter((m) => m.version > 3).flatMap((m) => [...m.sql.matchAll(/CREATE TABLE (\w+)/g)].map((x) => x[1] as string));
+  for (const t of later) raw.exec(`DROP TABLE ${t}`);
+  raw.exec('DELETE FROM schema_migrations WHERE version > 3');
   raw.close();
   return dir;
 }
