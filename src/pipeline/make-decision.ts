@@ -22,6 +22,8 @@ import { differenceOutputs, differencingApplies, differencingLockKey } from './d
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
+import type { ProtectionSeal } from './seal-protected.js';
+import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
 
@@ -44,6 +46,11 @@ export interface PipelineDeps {
   history?: DifferencingHistory;
   /** The keys of unit-mode differencing; without them unit columns are compared by labels only. */
   unitKeys?: UnitKeys;
+  /**
+   * Signs the resubmit forms of protected versions and verifies the tokens resubmitted tables
+   * carry (`src/signing/protection-token.ts`); without it no form is offered and no token trusted.
+   */
+  protection?: ProtectionSeal;
 }
 
 /** Who and what the record names besides the decision itself. */
@@ -126,9 +133,13 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   const ruleset = deps.ruleset();
   const rules = ruleset.resolve(req.project);
   const dataset = req.dataset ?? null;
-  const evaluated = req.outputs.map((o, i) =>
-    evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name] }),
-  );
+  const scope = { project: req.project, dataset };
+  const verdicts = await verifyTokens(req.outputs, deps.protection, scope);
+  const evaluated = req.outputs.map((o, i) => {
+    const protection = verdicts[i];
+    return evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) });
+  });
+  sealProtected(evaluated, deps.protection, scope);
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });

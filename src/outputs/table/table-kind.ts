@@ -89,6 +89,11 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     if (out.index !== undefined) input.index = out.index;
     if (out.columns !== undefined) input.columns = out.columns;
     const t = tableFromCells(input, topK, ctx.pointer);
+    if (ctx.protection) {
+      // Only airlock's own verified token makes the suppressed cells' evidence usable by the audit.
+      t.protection = ctx.protection;
+      t.evidenceTrusted = ctx.protection.trusted;
+    }
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
     assertFiniteTable(t, ctx.pointer, { computed: false });
     return t;
