@@ -1,0 +1,171 @@
+/**
+ * The round trip of issue 12 item 5 through a real server: failing tables come back with a
+ * protected version whose `resubmit` form, sent back as it is, has its suppressed cells'
+ * evidence trusted (airlock's own token) and says so; the same cells without the token follow
+ * sdc-rules.md "Suppressed cells"; a tampered token or tampered cells are never trusted; and the
+ * suppressed cells' evidence is not published in the resubmission's decision or its record.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvOf, testServer, type TestServer } from '../helpers/test-server.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await testServer();
+});
+afterAll(async () => {
+  await s.close();
+});
+
+interface Found {
+  check: string;
+  status: string;
+  message: string;
+  cells?: { labels: Record<string, string>; value: number | null; count: number | null }[];
+}
+interface Form {
+  name: string;
+  kind: 'table';
+  statistic: string;
+  cells: { labels: Record<string, string>; count?: number; value?: number | null; suppressed?: boolean; sum?: number; top?: number[] }[];
+  protection: string;
+  protection_salt: string;
+  [k: string]: unknown;
+}
+interface Out {
+  name: string;
+  outcome: string;
+  findings: Found[];
+  table: { cells: Record<string, unknown>[] };
+  protected?: { rows: { suppressed: boolean }[]; resubmit?: Form } | null;
+}
+
+let datasets = 0;
+
+async function submit(outputs: Record<string, unknown>[], dataset: string, project = 'resubmit'): Promise<{ decision: { id: string; outcome: string; outputs: Out[] }; text: string }> {
+  const res = await request(s.url).post('/v1/decisions').set(s.auth()).send({ project, requester: 'alice', dataset, outputs });
+  expect(res.status, res.text).toBe(201);
+  return { decision: res.body.decision, text: res.text };
+}
+
+/** Failing tables of several shapes: frequency with and without margins, magnitude, pre-aggregated cells. */
+function failingTables(): { name: string; output: Record<string, unknown> }[] {
+  const three = csvOf({ 'north|young': 3, 'north|mid': 25, 'north|old': 20, 'south|young': 30, 'south|mid': 45, 'south|old': 40, 'east|young': 50, 'east|mid': 65, 'east|old': 60 });
+  const four = csvOf({ 'a|x': 14, 'a|y': 2, 'a|z': 31, 'b|x': 22, 'b|y': 18, 'b|z': 27, 'c|x': 35, 'c|y': 19, 'c|z': 5, 'd|x': 40, 'd|y': 33, 'd|z': 26 });
+  // One firm dominates north/young: 950,000 beside eleven small contributions.
+  const magnitude = csvOf({ 'north|young': 12, 'north|old': 15, 'south|young': 14, 'south|old': 16, 'east|young': 13, 'east|old': 18 }, (i) => 1000 + 37 * i);
+  const dominated = magnitude.replace(/\nnorth,young,1000\n/, '\nnorth,young,950000\n');
+  const cells = (['F', 'M'] as const).flatMap((sex, i) =>
+    ['north', 'south', 'west'].map((region, j) => {
+      const count = [[4, 30, 41], [25, 33, 52]][i]![j]!;
+      return { labels: { sex, region }, count };
+    }),
+  );
+  return [
+    { name: 'freq_margins', output: { microdata: { format: 'csv', data: three }, spec: { index: 'r', columns: 'c', margins: true } } },
+    { name: 'freq_plain', output: { microdata: { format: 'csv', data: four }, spec: { index: 'r', columns: 'c' } } },
+    { name: 'sum_dominated', output: { microdata: { format: 'csv', data: dominated }, spec: { index: 'r', columns: 'c', values: 'v', aggfunc: 'sum', margins: true } } },
+    { name: 'cells_freq', output: { statistic: 'frequency', cells } },
+  ];
+}
+
+const tokenFinding = (o: Out) => o.findings.filter((f) => f.check === 'suppression_audit' && /protection token/i.test(f.message));
+
+describe('resubmitting a protected version', () => {
+  const offered: { name: string; dataset: string; first: Out; form: Form }[] = [];
+
+  beforeAll(async () => {
+    for (const { name, output } of failingTables()) {
+      const dataset = `resubmit-${++datasets}`;
+      const { decision } = await submit([{ name, kind: 'table', ...output }], dataset);
+      offered.push({ name, dataset, first: decision.outputs[0]!, form: decision.outputs[0]!.protected?.resubmit as Form });
+    }
+  });
+
+  it('every failing table is offered a protected version with a sealed resubmit form holding the suppressed cells\' evidence', () => {
+    expect(offered).toHaveLength(4);
+    for (const { name, first, form } of offered) {
+      expect(first.outcome, name).toBe('reject');
+      expect(form, name).toBeDefined();
+      expect(form).toMatchObject({ name, kind: 'table' });
+      expect(form.protection.split('.')).toHaveLength(3);
+      expect(form.protection_salt.length).toBeGreaterThan(20);
+      const suppressed = form.cells.filter((c) => c.suppressed);
+      expect(suppressed.length, name).toBe(first.protected!.rows.filter((r) => r.suppressed).length);
+      for (const c of suppressed) {
+        expect(c, name).not.toHaveProperty('value');
+        expect(typeof c.count, name).toBe('number');
+      }
+    }
+    // Magnitude cells carry their dominance evidence, suppressed ones included.
+    const sum = offered.find((o) => o.name === 'sum_dominated')!.form;
+    const dominant = sum.cells.find((c) => c.labels.r === 'north' && c.labels.c === 'young')!;
+    expect(dominant).toMatchObject({ suppressed: true, top: [950000, expect.any(Number)] });
+  });
+
+  it('sent back as it is, the token is verified and the audit uses the evidence; nothing fails', async () => {
+    for (const { name, dataset, form } of offered) {
+      const { decision } = await submit([form], dataset);
+      const out = decision.outputs[0]!;
+      const token = tokenFinding(out);
+      expect(token, name).toHaveLength(1);
+      expect(token[0]).toMatchObject({ status: 'pass' });
+      expect(token[0]!.message).toMatch(/covers exactly these cells and their evidence/);
+      expect(out.findings.filter((f) => f.status === 'fail'), name).toEqual([]);
+      expect(out.outcome, name).not.toBe('reject');
+    }
+  });
+
+  it('the released form publishes no suppressed cell\'s evidence: not in the decision, not in its record', async () => {
+    const { name, dataset, form } = offered.find((o) => o.name === 'sum_dominated')!;
+    const { decision, text } = await submit([form], `${dataset}`);
+    const out = decision.outputs[0]!;
+    for (const c of out.table.cells.filter((x) => x.suppressed)) expect(c, name).toEqual({ labels: c.labels, value: null, count: null, suppressed: true });
+    expect(text).not.toContain('950000');
+    expect(text).not.toContain(form.protection_salt);
+    expect(text).not.toContain(form.protection.split('.')[2]);
+    const record = await s.store.get(decision.id);
+    const stored = JSON.stringify(record);
+    expect(stored).not.toContain('950000');
+    expect(stored).not.toContain(form.protection_salt);
+  });
+
+  it('the same cells without the token follow the doc: untrusted evidence, suppressed magnitude cells reviewed', async () => {
+    for (const { name, dataset, form } of offered) {
+      const { protection: _t, protection_salt: _s, ...bare } = form;
+      const { decision } = await submit([bare], dataset);
+      const out = decision.outputs[0]!;
+      expect(tokenFinding(out), name).toEqual([]);
+      expect(out.outcome, name).not.toBe('release');
+      if (form.statistic === 'sum') {
+        const audit = out.findings.filter((f) => f.check === 'suppression_audit' && f.status === 'review');
+        expect(audit.length, name).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('a tampered token, tampered cells, or another dataset are not trusted and never released', async () => {
+    const { dataset, form } = offered.find((o) => o.name === 'sum_dominated')!;
+    const [h, p, sig] = form.protection.split('.');
+    const flipped = Buffer.from(sig!, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    // The adversary's edit that stays consistent (so the parser accepts it): the dominant
+    // contribution claimed smaller, so the cell would look protected with a narrower interval.
+    const dominant = form.cells.findIndex((c) => c.labels.r === 'north' && c.labels.c === 'young');
+    const smaller = { ...form, cells: form.cells.map((c, i) => (i === dominant ? { ...c, top: [400000, c.top![1]!], max: 400000 } : c)) };
+    const variants: [string, Form, string][] = [
+      ['signature', { ...form, protection: `${h}.${p}.${flipped.toString('base64url')}` }, dataset],
+      ['a suppressed cell\'s largest contribution', smaller, dataset],
+      ['the salt', { ...form, protection_salt: `${form.protection_salt}x` }, dataset],
+      ['the dataset', form, `${dataset}-other`],
+    ];
+    for (const [what, output, ds] of variants) {
+      const { decision } = await submit([output], ds);
+      const out = decision.outputs[0]!;
+      const token = tokenFinding(out);
+      expect(token, what).toHaveLength(1);
+      expect(token[0]!.status, what).toBe('review');
+      expect(out.outcome, what).not.toBe('release');
+    }
+  });
+});
