@@ -77,6 +77,8 @@ export interface Config {
   sessionIdleMs: number;
   /** Largest total size of one request's outputs kept for checkers to preview (bytes). */
   reviewKeepLimit: number;
+  /** How long an Idempotency-Key is remembered (and a retry replays its decision). */
+  idempotencyTtlMs: number;
 }
 
 interface VarSpec {
@@ -141,6 +143,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'sessionTtlMs', env: 'AIRLOCK_SESSION_TTL_MS', schema: { type: 'integer', minimum: 60_000 }, default: 8 * 3600_000, parse: int, doc: 'Longest a console session lasts, milliseconds (default 8 h).' },
   { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
   { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
+  { key: 'idempotencyTtlMs', env: 'AIRLOCK_IDEMPOTENCY_TTL_MS', schema: { type: 'integer', minimum: 1000 }, default: 24 * 3600_000, parse: int, doc: 'How long an `Idempotency-Key` on POST /v1/decisions (and /csv) is kept in the audit store, milliseconds (default 24 h): a retry with the same key and body within it gets the original decision (200), with another body 422 IDEMPOTENCY_KEY_REUSED.' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 
@@ -172,4 +175,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   config.rulesDir = resolve(config.rulesDir);
   if (config.floorsFile) config.floorsFile = resolve(config.floorsFile);
   return Object.freeze(config);
+}
+
+/**
+ * Every setting production requires that `config` lacks, all at once (so an operator fixes
+ * them in one go rather than one restart each): the signing key, the unit key and the tokens
+ * file (development ones are refused), and with an identity provider its client id and the
+ * public URL. Empty outside production.
+ *
+ * @example productionGaps(loadConfig({ NODE_ENV: 'production' })).map((d) => d.pointer)
+ * // ['AIRLOCK_SIGNING_KEY_FILE', 'AIRLOCK_UNIT_KEY_FILE', 'AIRLOCK_TOKENS_FILE']
+ */
+export function productionGaps(config: Readonly<Config>): { pointer: string; message: string }[] {
+  if (!config.production) return [];
+  const gaps: { pointer: string; message: string }[] = [];
+  const need = (missing: boolean, env: string, why: string) => {
+    if (missing) gaps.push({ pointer: env, message: `${env} is not set: ${why}` });
+  };
+  need(!config.signingKeyFile, 'AIRLOCK_SIGNING_KEY_FILE', 'a production service will not sign with a generated development key');
+  need(!config.unitKeyFile, 'AIRLOCK_UNIT_KEY_FILE', 'a production service will not keep unit sets under a development key');
+  need(!config.tokensFile, 'AIRLOCK_TOKENS_FILE', 'a production service will not accept development tokens');
+  need(Boolean(config.oidcIssuer) && !config.oidcClientId, 'AIRLOCK_OIDC_CLIENT_ID', 'AIRLOCK_OIDC_ISSUER needs a client id');
+  need(Boolean(config.oidcIssuer) && !config.publicUrl, 'AIRLOCK_PUBLIC_URL', 'with an identity provider the redirect URI is built from it');
+  return gaps;
 }

@@ -128,6 +128,30 @@ export interface AppendInput {
   history?: HistoryEntryInput[];
   /** Units first seen in this record (unit-mode differencing). */
   dictionary?: DictionaryAddition[];
+  /**
+   * The request's `Idempotency-Key`, claimed in the same transaction as the record: if the key
+   * is held (unexpired) by another record, nothing is written and the append rejects with
+   * `IDEMPOTENCY_KEY_REUSED`, so two racing requests with one key make one decision.
+   */
+  idempotency?: IdempotencyClaim;
+}
+
+/** An `Idempotency-Key` as a record claims it (outside the chain: keys expire and are replaced). */
+export interface IdempotencyClaim {
+  /** Whose key it is (the caller's name): keys of different callers never meet. */
+  scope: string;
+  key: string;
+  /** SHA-256 hex of what the request asked (route and body), to tell a retry from another request. */
+  requestSha256: string;
+  /** When the key may be claimed again (ISO 8601, UTC). */
+  expiresAt: string;
+}
+
+/** A claimed key as read back. */
+export interface IdempotencyRecord {
+  request_sha256: string;
+  decision_id: string;
+  expires_at: string;
 }
 
 /** Where a record sits in the chain: returned to the client as `audit`. */
@@ -258,6 +282,8 @@ export interface AuditStore {
   rulesetUsage(): Promise<RulesetUsage[]>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */
   scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
+  /** The unexpired claim of `key` in `scope` at time `now` (ISO 8601), or null. */
+  idempotencyKey(scope: string, key: string, now: string): Promise<IdempotencyRecord | null>;
   /** True when the database answers. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections; the store is unusable afterwards. */

@@ -24,7 +24,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
 import { resilientPool } from './pg-pool.js';
@@ -190,6 +190,23 @@ export function postgresMigrations(s: string): readonly { version: number; name:
         ${guard('unit_dictionary')}
       `,
     },
+    {
+      // Self-contained (no reference to version 4), so branches adding migrations merge by renumbering.
+      version: 5,
+      name: 'idempotency keys',
+      sql: `
+        CREATE TABLE ${s}.idempotency_keys (
+          scope TEXT NOT NULL,
+          key TEXT NOT NULL,
+          request_sha256 TEXT NOT NULL,
+          decision_id TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL,
+          PRIMARY KEY (scope, key)
+        );
+        CREATE INDEX idempotency_keys_expiry ON ${s}.idempotency_keys (expires_at);
+      `,
+    },
   ];
 }
 
@@ -331,6 +348,8 @@ class PostgresStore implements AuditStore {
       const added = new Set<string>();
       const outcomes: ({ ref: AuditRef } | { error: AirlockError })[] = [];
       const held = await this.heldFences(client, batch);
+      // Under the chain lock, so replicas claiming one key see each other's committed claims.
+      if (batch.some((p) => p.input.idempotency)) await client.query(`DELETE FROM ${this.s}.idempotency_keys WHERE expires_at <= $1`, [new Date().toISOString()]);
       for (const { input, fence } of batch) {
         if (fence && !held.has(fence.token)) {
           // The dataset lock this decision was differenced under is gone: not a word of it is written.
@@ -346,8 +365,20 @@ class PostgresStore implements AuditStore {
           continue;
         }
         const { row, released, evidence, history, dictionary, ref } = prepared;
+        const claim = input.idempotency;
+        if (claim) {
+          const claimed = await client.query(
+            `INSERT INTO ${this.s}.idempotency_keys (scope, key, request_sha256, decision_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (scope, key) DO NOTHING`,
+            [claim.scope, claim.key, claim.requestSha256, input.decision.id, row.recorded_at, claim.expiresAt],
+          );
+          if (claimed.rowCount === 0) {
+            outcomes.push({ error: new AirlockError('IDEMPOTENCY_KEY_REUSED', `the Idempotency-Key "${claim.key}" is already used by another decision`) });
+            continue;
+          }
+        }
         const inserted = await client.query(this.insertRecord, this.recordColumns.map((c) => row[c]));
         if (inserted.rowCount === 0) {
+          if (claim) await client.query(`DELETE FROM ${this.s}.idempotency_keys WHERE scope = $1 AND key = $2 AND decision_id = $3`, [claim.scope, claim.key, input.decision.id]);
           outcomes.push({ error: new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`) });
           continue;
         }
@@ -425,6 +456,18 @@ class PostgresStore implements AuditStore {
       return rows[0] ? recordFromRow(rows[0]) : null;
     } catch (e) {
       throw storeError(e, 'read the decision');
+    }
+  }
+
+  async idempotencyKey(scope: string, key: string, now: string) {
+    try {
+      const { rows } = await this.pool.query<IdempotencyRecord>(
+        `SELECT request_sha256, decision_id, expires_at FROM ${this.s}.idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > $3`,
+        [scope, key, now],
+      );
+      return rows[0] ?? null;
+    } catch (e) {
+      throw storeError(e, 'read the idempotency key');
     }
   }
 

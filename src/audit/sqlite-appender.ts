@@ -65,6 +65,12 @@ export function sqliteAppender(db: Database.Database): (inputs: readonly WireApp
   const insertHistory = db.prepare(`INSERT INTO history_entries (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map((c) => `@${c}`).join(', ')})`);
   const insertUnit = db.prepare('INSERT INTO unit_dictionary (namespace, digest, id, seq) VALUES (@namespace, @digest, @id, @seq)');
   const insertRuleset = db.prepare('INSERT OR IGNORE INTO rulesets (digest, content) VALUES (?, ?)');
+  const pruneKeys = db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?');
+  // A key held by another record inserts nothing (changes 0): this record is then not written.
+  const claimKey = db.prepare(
+    'INSERT INTO idempotency_keys (scope, key, request_sha256, decision_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING',
+  );
+  const releaseKey = db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND decision_id = ?');
   // Digests this connection has committed: their content is not serialised again.
   const stored = new Set<string>();
 
@@ -72,6 +78,7 @@ export function sqliteAppender(db: Database.Database): (inputs: readonly WireApp
     const head = last.get() as { seq: number; hash: string } | undefined;
     let seq = head ? head.seq + 1 : 1;
     let prev = head?.hash ?? GENESIS_PREV;
+    if (inputs.some((i) => i.idempotency)) pruneKeys.run(new Date().toISOString());
     return inputs.map((input): AppendOutcome => {
       let prepared: ReturnType<typeof prepareRecord>;
       try {
@@ -82,7 +89,12 @@ export function sqliteAppender(db: Database.Database): (inputs: readonly WireApp
         return { error: { code: err.code, message: err.message } };
       }
       const { row, released, evidence, history, dictionary, ref } = prepared;
+      const claim = input.idempotency;
+      if (claim && claimKey.run(claim.scope, claim.key, claim.requestSha256, input.decision.id, row.recorded_at, claim.expiresAt).changes === 0) {
+        return { error: { code: 'IDEMPOTENCY_KEY_REUSED', message: `the Idempotency-Key "${claim.key}" is already used by another decision` } };
+      }
       if (insertRecord.run(row).changes === 0) {
+        if (claim) releaseKey.run(claim.scope, claim.key, input.decision.id);
         return { error: { code: 'CONFLICT', message: `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record` } };
       }
       for (const r of released) insertReleased.run(r);

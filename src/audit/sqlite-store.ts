@@ -29,7 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
@@ -172,6 +172,23 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ${refuse('unit_dictionary', 'DELETE')}
     `,
   },
+  {
+    // Self-contained (no reference to version 4), so branches adding migrations merge by renumbering.
+    version: 5,
+    name: 'idempotency keys',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_sha256 TEXT NOT NULL,
+        decision_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      ) STRICT;
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];
 
 /** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
@@ -258,6 +275,7 @@ class SqliteStore implements AuditStore {
     units: Database.Statement;
     unitId: Database.Statement;
     maxUnitId: Database.Statement;
+    idempotencyKey: Database.Statement;
   };
 
   constructor(db: Database.Database, writer: WriterConnection) {
@@ -276,6 +294,7 @@ class SqliteStore implements AuditStore {
       units: db.prepare('SELECT seq, idx, units FROM history_entries WHERE seq = ? AND idx = ?'),
       unitId: db.prepare('SELECT id FROM unit_dictionary WHERE namespace = ? AND digest = ?').pluck(),
       maxUnitId: db.prepare('SELECT max(id) FROM unit_dictionary WHERE namespace = ?').pluck(),
+      idempotencyKey: db.prepare('SELECT request_sha256, decision_id, expires_at FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?'),
     };
   }
 
@@ -351,6 +370,14 @@ class SqliteStore implements AuditStore {
       return pageOf(rows, q.limit);
     } catch (e) {
       throw storeError(e, 'list decisions');
+    }
+  }
+
+  async idempotencyKey(scope: string, key: string, now: string) {
+    try {
+      return (this.stmts.idempotencyKey.get(scope, key, now) as IdempotencyRecord | undefined) ?? null;
+    } catch (e) {
+      throw storeError(e, 'read the idempotency key');
     }
   }
 

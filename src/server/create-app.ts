@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
-import { errorHandler, notFound } from './error-handler.js';
+import { errorHandler, methodNotAllowed, notFound } from './error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
@@ -22,8 +22,9 @@ import type { AuditStore } from '../audit/audit-store.js';
 import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
+import { answerIdempotently } from './idempotency.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
-import { requireJson, route } from './route.js';
+import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
@@ -85,6 +86,8 @@ export function createApp(deps: AppDeps): express.Express {
     ...(deps.protection ? { protection: deps.protection } : {}),
   };
   const json = jsonBody(deps.config.jsonLimit);
+  // Keys live in the audit store; without one (bare test apps) the header is ignored.
+  const idempotency = deps.audit ? { store: deps.audit.store, ttlMs: deps.config.idempotencyTtlMs } : null;
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -117,14 +120,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.post(
     '/v1/decisions',
     submitter,
+    csvHint,
     requireJson,
     json,
     route(async (req, res) => {
-      const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res) });
-      res.status(201).json(result);
+      await answerIdempotently(req, res, idempotency, { route: 'POST /v1/decisions', body: req.body as unknown }, (claim) =>
+        makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res), ...(claim ? { idempotency: claim } : {}) }),
+      );
     }),
   );
-  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
+  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
@@ -132,6 +137,7 @@ export function createApp(deps: AppDeps): express.Express {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
   }
   deps.extend?.(app);
+  app.use(methodNotAllowed(app));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -11,7 +11,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { productionGaps, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import type { LiveRules } from '../rules/live-rules.js';
@@ -80,6 +80,8 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
+  const gaps = productionGaps(config);
+  if (gaps.length) throw new AirlockError('CONFIG_INVALID', `NODE_ENV=production needs ${gaps.length} more setting(s): ${gaps.map((g) => g.message).join('; ')}`, gaps);
   const logger = opts.logger ?? createLogger(config.logLevel);
   const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile });
   const current = rules.current;
