@@ -26,9 +26,9 @@
  */
 import { AirlockError } from '../errors.js';
 import { recoverableCells } from './is-recoverable.js';
-import { tableConstraints, type SuppressionGrid } from './table-constraints.js';
+import { tableConstraints, type SuppressionGrid } from '../outputs/table/table-constraints.js';
 
-export type { SuppressionGrid } from './table-constraints.js';
+export type { SuppressionGrid } from '../outputs/table/table-constraints.js';
 
 /** Lexicographic cost of suppressing a cell: [empty or zero, margin, |value|]. */
 type Cost = [number, number, number];
