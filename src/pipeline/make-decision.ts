@@ -23,6 +23,7 @@ import { differenceOutputs, differencingApplies, differencingLockKey } from './d
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
+import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import type { ProtectionSeal } from './seal-protected.js';
 import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
@@ -110,6 +111,11 @@ export function underDifferencingLock<T>(history: DifferencingHistory, key: stri
 
 export interface DecisionResponse extends Finalized {
   decision: Decision;
+  /**
+   * The sealed resubmit form of each protected table version offered, by output name: not part
+   * of the signed, recorded decision, because it holds the evidence of suppressed cells.
+   */
+  resubmit?: Record<string, ResubmitForm>;
 }
 
 export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
@@ -144,7 +150,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     const protection = verdicts[i];
     return evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) });
   });
-  sealProtected(evaluated, deps.protection, scope);
+  const resubmit = sealProtected(evaluated, deps.protection, scope);
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
@@ -156,7 +162,8 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
           finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]), ...(opts.idempotency ? { idempotency: opts.idempotency } : {}) }),
         ) : {};
-    return { decision, ...finalized };
+    // The resubmit forms go beside the decision, never into it (see seal-protected.ts).
+    return { decision, ...finalized, ...(Object.keys(resubmit).length ? { resubmit } : {}) };
   };
   const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
   if (!deps.history || key === null) return finish();

@@ -21,7 +21,7 @@
  *
  * @example
  * const seal = protectionSeal(ring);
- * const form = seal.seal(resubmitForm(t, p, 'by_age')!, { project: 'p1', dataset: 'cohort' });
+ * const { form } = seal.seal(resubmitForm(t, p, 'by_age')!, { project: 'p1', dataset: 'cohort' });
  * (await seal.verify(form, { project: 'p1', dataset: 'cohort' })).trusted // true
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -146,7 +146,11 @@ export async function verifyProtection(
  */
 export function protectionSeal(ring: { signing: Pick<SigningKey, 'kid' | 'signer'>; verification: readonly Pick<VerificationKey, 'kid' | 'publicKey'>[] }): ProtectionSeal {
   return {
-    seal: (form, scope) => signProtection(form, scope, ring.signing),
+    seal: (form, scope) => {
+      const sealed = signProtection(form, scope, ring.signing);
+      const claims = JSON.parse(Buffer.from(sealed.protection.split('.')[1], 'base64url').toString('utf8')) as ProtectionClaims;
+      return { form: sealed, issued: { kid: ring.signing.kid, jti: claims.jti, expires_at: new Date(claims.exp * 1000).toISOString() } };
+    },
     verify: (output, scope) => verifyProtection(output, ring.verification, scope),
   };
 }

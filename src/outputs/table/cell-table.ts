@@ -107,12 +107,6 @@ export interface CellTable {
    * that is never published and never makes a check pass. All 0 for microdata tables.
    */
   suppressed: Uint8Array;
-  /**
-   * True when the output carries airlock's own valid `protection` token (set by the token's
-   * verification): the evidence of suppressed cells is then trusted by `suppression_audit`.
-   * Absent or false: that evidence is a claim (sdc-rules.md "Suppressed cells").
-   */
-  evidenceTrusted?: boolean;
   /** 1 where the submitter declares the cell a structural zero (a claim: `zeros` gives review at best). */
   declaredZero: Uint8Array;
   /**
@@ -121,8 +115,9 @@ export interface CellTable {
    * for pre-aggregated cells that carry airlock's verified `protection` token covering exactly
    * these cells and their evidence; false otherwise (the evidence of a suppressed cell is then a
    * claim: frequency cells are audited by the width rule alone, magnitude cells get review).
+   * Absent means false.
    */
-  evidenceTrusted: boolean;
+  evidenceTrusted?: boolean;
   /** What airlock found of the `protection` token the output carried; absent when it carried none. */
   protection?: ProtectionVerdict;
   /** Which units make up each cell (margins included), with a unit column from microdata; null otherwise. */
