@@ -172,13 +172,20 @@ airlock_protected <- function(decision, output = NULL, wide = FALSE) {
   out
 }
 
+#' The resubmit form of an output's protected version (with airlock's protection token), or
+#' NULL. airlock sends the forms beside the signed decision (the answer's `resubmit`, by output
+#' name), never in it: they hold the suppressed cells' evidence, which is never published.
+airlock_resubmit_form <- function(decision, output = NULL) {
+  o <- pick_output(decision, output)
+  forms <- decision$raw$resubmit
+  if (identical(o$outcome, "release") || !is.list(forms)) NULL else forms[[as.character(o$name)]]
+}
+
 #' Submits the protected version of every output that offers one (with airlock's protection
 #' token), for the same project, requester and dataset; returns the new decision.
 airlock_resubmit_protected <- function(decision, client = NULL, idempotency_key = NULL) {
   client <- if (!is.null(client)) client else decision$client
-  forms <- Filter(Negate(is.null), lapply(decision$outputs, function(o) {
-    if (identical(o$outcome, "release") || !is.list(o$protected)) NULL else o$protected$resubmit
-  }))
+  forms <- Filter(Negate(is.null), lapply(names(decision$outputs), function(n) airlock_resubmit_form(decision, n)))
   if (!length(forms)) {
     refused <- unlist(lapply(decision$outputs, function(o) if (!is.null(o$protection_refused)) paste0(o$name, ": ", o$protection_refused$reason)))
     stop("decision ", decision$id, " offers no protected version to resubmit",
