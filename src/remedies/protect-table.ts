@@ -11,7 +11,10 @@
  */
 import { isCountStatistic } from '../domain.js';
 import { AirlockError } from '../errors.js';
+import type { RoundingScheme } from '../lib/round-count.js';
+import { roundCount } from '../lib/round-count.js';
 import { cellCount, cellLabels, cellValue, type CellTable } from '../outputs/table/cell-table.js';
+import type { Rounding } from '../outputs/table/rounded-bounds.js';
 import { suppress } from './secondary-suppression.js';
 
 /**
@@ -41,6 +44,8 @@ export interface ProtectedTable {
   secondary: number[];
   /** One row per cell, in cell order. */
   rows: ProtectedRow[];
+  /** How the released counts are rounded, when they are (count tables with a rounding base). */
+  rounding?: Rounding;
 }
 
 /**
@@ -49,8 +54,10 @@ export interface ProtectedTable {
  * @example { roundBase: 5 }
  */
 export interface ProtectOptions {
-  /** Round released counts to the nearest multiple of this base (count tables only). */
+  /** Round released counts with this base (count tables only). */
   roundBase?: number;
+  /** How to round them (default `nearest`: to the nearest multiple of `roundBase`). */
+  roundingScheme?: RoundingScheme;
   /** Cells never chosen as complements (1 = fixed): structural zeros, whose value is known by definition. */
   fixed?: Uint8Array;
 }
@@ -62,8 +69,7 @@ export interface ProtectOptions {
  * @example roundTo(12, 5) // 10
  */
 export function roundTo(x: number, base: number): number {
-  const q = Math.floor(x / base + 0.5) * base;
-  return q === 0 ? 0 : q; // no −0 in JSON output
+  return roundCount(x, 'nearest', base);
 }
 
 /**
@@ -96,7 +102,8 @@ export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOp
     opts.fixed ?? null,
   );
   const round = base !== undefined && isCountStatistic(t.statistic);
-  const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [] };
+  const scheme = opts.roundingScheme ?? 'nearest';
+  const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [], ...(round ? { rounding: { scheme, base: base as number } } : {}) };
   for (let i = 0; i < n; i++) {
     const labels = cellLabels(t, i);
     if (mask[i]) {
@@ -106,7 +113,7 @@ export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOp
       out.rows.push({ labels, value: null, suppressed: true, reason });
     } else {
       const v = cellValue(t, i);
-      out.rows.push({ labels, value: v !== null && round ? roundTo(v, base as number) : v, suppressed: false });
+      out.rows.push({ labels, value: v !== null && round ? roundCount(v, scheme, base as number) : v, suppressed: false });
     }
   }
   return out;

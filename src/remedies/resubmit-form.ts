@@ -15,7 +15,6 @@
  * const form = resubmitForm(t, protectTable(t, failing), 'by_region');
  * form?.cells.find((c) => c.suppressed); // { labels, count: 3, suppressed: true }
  */
-import { isCountStatistic } from '../domain.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import { cellEvidence, tableShape } from '../outputs/table/table-evidence.js';
@@ -56,28 +55,21 @@ export function protectedContent(output: object): Record<string, unknown> {
 /**
  * The resubmit form of protected version `p` of `t`, or null when airlock cannot vouch for the
  * evidence of every suppressed cell (`t` arrived with suppressed cells and no trusted token).
- * A released cell carries its protected value (rounded, where the version rounds) as both its
- * value and count, with the rest of its evidence for magnitude tables; a suppressed cell its
- * full evidence and no value.
+ * A released cell carries its value and its evidence; a suppressed cell its full evidence and
+ * no value. A rounded version gets no form (see below).
  *
  * @example resubmitForm(t, p, 'by_age')?.cells.length === cellCount(t) // true
  */
 export function resubmitForm(t: CellTable, p: ProtectedTable, name: string): ResubmitForm | null {
+  // A rounded version's counts are not its cells' evidence (margins no longer add up, small
+  // rounded counts fail min_count): resubmitting one is not supported (yet): no form.
+  if (p.rounding) return null;
   const n = cellCount(t);
   for (let c = 0; c < n; c++) if (t.suppressed[c] && !t.evidenceTrusted) return null;
-  const counts = isCountStatistic(t.statistic);
   const cells: CellInput[] = new Array(n);
   for (let c = 0; c < n; c++) {
     const { value: _published, ...evidence } = cellEvidence(t, c);
-    const row = p.rows[c];
-    if (row.suppressed) {
-      cells[c] = { ...evidence, suppressed: true };
-    } else if (counts && row.value !== null) {
-      // A count table's value is its count: a rounded version publishes the rounded count as both.
-      cells[c] = { ...evidence, count: row.value, value: row.value };
-    } else {
-      cells[c] = { ...evidence, value: row.value };
-    }
+    cells[c] = p.rows[c].suppressed ? { ...evidence, suppressed: true } : { ...evidence, value: p.rows[c].value };
   }
   return { name, kind: 'table', ...tableShape(t), cells };
 }

@@ -9,6 +9,7 @@
 import type { PublishedCell } from '../../checks/differencing.js';
 import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
+import { isCountStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import { recoverableCells } from '../../remedies/is-recoverable.js';
 import type { ProtectedTable } from '../../remedies/protect-table.js';
@@ -171,18 +172,25 @@ export const tableKind: OutputKindModule<CellTable> = {
   present(t, findings, params) {
     const extra: Record<string, unknown> = { table: tableJson(t) };
     const failing = failingCells(t, findings);
-    const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-    if (failing.size > 0 || rounded) {
+    const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+    if (failing.size > 0 || roundingFailed) {
       const zeros = structuralZeroCells(t, params.structural_zeros);
       const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+      // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
+      // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
+      // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.
+      const counts = isCountStatistic(t.statistic);
+      const rounds = roundingFailed || (counts && params.protection !== 'suppress');
+      const roundOnly = counts && params.protection === 'round';
+      const primary = roundOnly ? new Set<number>() : failing;
       let p: ProtectedTable | null = null;
       try {
-        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed } : { fixed });
+        p = protectTable(t, primary, rounds ? { roundBase: params.round_base, roundingScheme: params.rounding_scheme, fixed } : { fixed });
       } catch (e) {
         // No complement avoids the structural zeros: offer nothing rather than fail the decision.
         if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
       }
-      const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
+      const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
       extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
     }
     return extra;
