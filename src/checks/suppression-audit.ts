@@ -130,7 +130,11 @@ export const suppressionAudit: Check<CellTable> = {
     }
     let intervals: CellInterval[];
     try {
-      intervals = auditIntervals(submittedAuditInput(t, trusted), suppressed);
+      // A cell is settled once its known range meets its level (or, without one, is not a single point).
+      intervals = auditIntervals(submittedAuditInput(t, trusted), suppressed, (iv) => {
+        const level = levels.get(iv.cell) ?? null;
+        return level ? meetsLevel(iv, level) : iv.hi - iv.lo > 0;
+      });
     } catch (e) {
       if (e instanceof AuditUnavailable) return withoutTotals(t, suppressed, e.message);
       if (e instanceof LpUnsolved) return review(suppressed, e.message, `The suppressed cells could not be audited (${e.message}): an output checker must confirm their protection.`);
@@ -145,7 +149,8 @@ export const suppressionAudit: Check<CellTable> = {
     for (const iv of intervals) {
       const level = levels.get(iv.cell) ?? null;
       if (level) {
-        (meetsLevel(iv, level) ? passed : failed).push(cellFinding(t, iv.cell, describeInterval(iv, level, { hideNeeds: !counts })));
+        if (meetsLevel(iv, level)) passed.push(cellFinding(t, iv.cell, `protected: an attacker solving linear programmes cannot narrow it below [${iv.lo}, ${iv.hi}] (${level.rules.join(' and ')} met)`));
+        else failed.push(cellFinding(t, iv.cell, describeInterval(iv, level, { hideNeeds: !counts })));
       } else if (iv.hi - iv.lo <= 0) {
         failed.push(cellFinding(t, iv.cell, `the published cells and totals determine it exactly (an attacker's linear programme gives [${iv.lo}, ${iv.hi}])`));
       } else if (trusted) {

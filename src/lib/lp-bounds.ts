@@ -63,13 +63,35 @@ export class LpInfeasible extends Error {}
 export class LpUnsolved extends Error {}
 
 /**
+ * Early stopping for `lpBounds`: a known feasible point, and a test of whether a range is
+ * already wide enough.
+ *
+ * @example { start: trueValues, enough: (k, lo, hi) => hi - lo >= 10 }
+ */
+export interface LpBoundsOptions {
+  /** A point known to satisfy the system (e.g. the true table): seeds every target's range. */
+  start?: ArrayLike<number>;
+  /**
+   * Whether target k's range [lo, hi] — values the variable is known to take at feasible
+   * points — is enough for the caller; then its remaining solves are skipped and [lo, hi] is
+   * returned for it (an inner bound of the true range).
+   */
+  enough?: (k: number, lo: number, hi: number) => boolean;
+}
+
+/**
  * Minimum and maximum of each target variable over the system (±Infinity when unbounded),
  * in target order. One persistent HiGHS model; only the objective changes between solves,
  * so each solve is warm-started from the previous basis.
  *
+ * Batching: every optimal vertex is a feasible point, so it widens the known range of every
+ * target, not only the one optimised; with `enough`, a target whose known range already
+ * suffices is not solved at all (a table's LPs mostly share vertices, so most are skipped).
+ * A target that is not `enough` gets its exact minimum and maximum.
+ *
  * @example lpBounds(system, [3, 7]).hi[1] // the largest value x7 can take
  */
-export function lpBounds(sys: LpSystem, targets: readonly number[]): { lo: Float64Array; hi: Float64Array } {
+export function lpBounds(sys: LpSystem, targets: readonly number[], opts: LpBoundsOptions = {}): { lo: Float64Array; hi: Float64Array } {
   const n = sys.nCols;
   if (n > LP_MAX_COLUMNS || sys.rows.length > LP_MAX_ROWS) {
     throw new LpUnsolved(`the linear programme has ${n} variables and ${sys.rows.length} constraints; the limits are ${LP_MAX_COLUMNS} and ${LP_MAX_ROWS}`);
@@ -77,6 +99,10 @@ export function lpBounds(sys: LpSystem, targets: readonly number[]): { lo: Float
   const lo = new Float64Array(targets.length);
   const hi = new Float64Array(targets.length);
   if (targets.length === 0) return { lo, hi };
+  for (let j = 0; j < n; j++) {
+    if (Number.isNaN(sys.colLo[j]) || Number.isNaN(sys.colHi[j])) throw new LpUnsolved(`variable ${j} has an unknown bound`);
+  }
+  for (const r of sys.rows) if (Number.isNaN(r.lo) || Number.isNaN(r.hi) || r.coef.some((v) => !Number.isFinite(v))) throw new LpUnsolved('a constraint has an unknown value');
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];
@@ -106,25 +132,45 @@ export function lpBounds(sys: LpSystem, targets: readonly number[]): { lo: Float
     model.options.set({ output_flag: false, presolve: 'off', time_limit: SOLVE_SECONDS });
     const { minimize, maximize } = highs.constants.objectiveSense;
     const status = highs.constants.modelStatus;
+    lo.fill(Infinity);
+    hi.fill(-Infinity);
+    const seen = (x: ArrayLike<number>): void => {
+      for (let k = 0; k < targets.length; k++) {
+        const v = x[targets[k]];
+        if (v < lo[k]) lo[k] = v;
+        if (v > hi[k]) hi[k] = v;
+      }
+    };
+    if (opts.start) seen(opts.start);
+    const enough = (k: number): boolean => opts.enough !== undefined && lo[k] <= hi[k] && opts.enough(k, lo[k], hi[k]);
     let prev = -1;
     for (let k = 0; k < targets.length; k++) {
       const j = targets[k];
       if (!Number.isInteger(j) || j < 0 || j >= n) throw new LpUnsolved(`target variable ${j} is not in 0..${n - 1}`);
+      if (enough(k)) continue;
       if (prev >= 0) model.changeColCost(prev, 0);
       model.changeColCost(j, 1);
       prev = j;
-      for (const [sense, out] of [
-        [minimize, lo],
-        [maximize, hi],
-      ] as const) {
+      let exactLo = NaN;
+      let exactHi = NaN;
+      for (const sense of [maximize, minimize]) {
+        if (enough(k)) break;
         model.changeObjectiveSense(sense);
         model.run();
         const s = model.getModelStatus();
-        if (s === status.optimal) out[k] = model.getObjectiveValue();
-        else if (s === status.unbounded) out[k] = sense === minimize ? -Infinity : Infinity;
+        let v: number;
+        if (s === status.optimal) {
+          v = model.getObjectiveValue();
+          seen(model.getSolution().colValue);
+        } else if (s === status.unbounded) v = sense === minimize ? -Infinity : Infinity;
         else if (s === status.infeasible) throw new LpInfeasible('the published numbers admit no table: they contradict each other');
         else throw new LpUnsolved(`the solver stopped with model status ${s}`);
+        if (sense === minimize) exactLo = v;
+        else exactHi = v;
       }
+      // An optimum is the bound itself (the vertex's value up to the solver's tolerance).
+      if (!Number.isNaN(exactLo)) lo[k] = exactLo;
+      if (!Number.isNaN(exactHi)) hi[k] = exactHi;
     }
     return { lo, hi };
   } finally {

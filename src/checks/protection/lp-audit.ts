@@ -20,7 +20,7 @@
  * const iv = auditIntervals({ table: t, bounds, totals: truth, integer: true, linked: [] }, [4]);
  * iv[0]; // { cell: 4, lo: 0, hi: 33 }
  */
-import type { LpRow } from '../../lib/lp-bounds.js';
+import type { LpBoundsOptions, LpRow } from '../../lib/lp-bounds.js';
 import { lpBounds } from '../../lib/lp-bounds.js';
 import type { CellTable } from '../../outputs/table/cell-table.js';
 import { cellCount } from '../../outputs/table/cell-table.js';
@@ -113,24 +113,31 @@ export function auditSystem(input: AuditInput): { nCols: number; colLo: Float64A
 }
 
 /**
- * The attacker's interval of each target cell (ascending cell order as given), integer bounds
- * rounded inward for counts. Throws `LpInfeasible` when the published numbers contradict each
- * other, `LpUnsolved` beyond the solver's limits, `AuditUnavailable` as above.
+ * The attacker's interval of each target cell (in the order given), integer bounds rounded
+ * inward for counts. Throws `LpInfeasible` when the published numbers contradict each other,
+ * `LpUnsolved` beyond the solver's limits, `AuditUnavailable` as above.
+ *
+ * With `enough` (e.g. "meets its protection level"), a cell whose interval is already known to
+ * be at least as wide as `enough` asks is not solved further: its returned interval is then an
+ * inner bound (values it certainly can take), which is all a passing verdict needs; a cell that
+ * is not `enough` gets its exact interval.
  *
  * @example auditIntervals(input, [0, 5]).map((iv) => iv.hi - iv.lo) // widths
  */
-export function auditIntervals(input: AuditInput, targets: readonly number[]): CellInterval[] {
-  const { lo, hi } = lpBounds(auditSystem(input), targets);
-  return targets.map((cell, k) => {
-    let l = lo[k];
-    let h = hi[k];
+export function auditIntervals(input: AuditInput, targets: readonly number[], enough?: (iv: CellInterval) => boolean): CellInterval[] {
+  const round = (cell: number, l: number, h: number): CellInterval => {
     if (input.integer) {
       if (Number.isFinite(l)) l = Math.ceil(l - EPS);
       if (Number.isFinite(h)) h = Math.floor(h + EPS);
     }
     // −0 from the solver would print as "-0".
     return { cell, lo: l === 0 ? 0 : l, hi: h === 0 ? 0 : h };
-  });
+  };
+  const opts: LpBoundsOptions = {};
+  if (input.totals) opts.start = input.totals;
+  if (enough) opts.enough = (k, l, h) => enough(round(targets[k], l, h));
+  const { lo, hi } = lpBounds(auditSystem(input), targets, opts);
+  return targets.map((cell, k) => round(cell, lo[k], hi[k]));
 }
 
 /**
