@@ -5,14 +5,23 @@
  * sdc-rules.md "Suppressed cells"; a tampered token or tampered cells are never trusted; and the
  * suppressed cells' evidence is not published in the resubmission's decision or its record.
  */
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/lib/seeded-random.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { csvOf, testServer, type TestServer } from '../helpers/test-server.js';
 
+const tmp = tempDirs('airlock-resubmit-');
 let s: TestServer;
 beforeAll(async () => {
-  s = await testServer();
+  // The shipped rules, plus governance that protects by rounding (issue 12 item 4).
+  const rules = tmp();
+  cpSync('rules', rules, { recursive: true });
+  writeFileSync(join(rules, 'projects', 'rounds-both.yaml'), 'project: rounds-both\nparameters:\n  protection: both\n  rounding_scheme: midpoint6\n');
+  writeFileSync(join(rules, 'projects', 'rounds-only.yaml'), 'project: rounds-only\nparameters:\n  threshold: 5\n  round_base: 5\n  protection: round\n');
+  s = await testServer({ AIRLOCK_RULES_DIR: rules });
 });
 afterAll(async () => {
   await s.close();
@@ -242,5 +251,35 @@ describe('round trip over random failing tables', () => {
       roundTrips++;
     }
     expect(roundTrips).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('protection by rounding', () => {
+  const csv = csvOf({ 'a|x': 3, 'a|y': 25, 'a|z': 31, 'b|x': 22, 'b|y': 18, 'b|z': 27, 'c|x': 35, 'c|y': 19, 'c|z': 40 });
+  const table = { name: 'rounded', kind: 'table', microdata: { format: 'csv', data: csv }, spec: { index: 'r', columns: 'c', margins: true } };
+  type Rows = { labels: Record<string, string>; value: number | null; suppressed: boolean }[];
+
+  it('both: every released count rounded by midpoint-6, the failing cell and its complements suppressed; no resubmit form', async () => {
+    const { decision, resubmit } = await submit([table], `rounding-${++datasets}`, 'rounds-both');
+    const out = decision.outputs[0]! as Out & { protected: { rows: Rows; rounding: unknown } };
+    expect(out.outcome).toBe('reject');
+    const rows = out.protected.rows;
+    expect(out.protected.rounding).toEqual({ scheme: 'midpoint6', base: 5 });
+    expect(rows.find((r) => r.labels.r === 'a' && r.labels.c === 'x')!.suppressed).toBe(true);
+    for (const r of rows.filter((x) => !x.suppressed)) expect((r.value! + 3) % 6 === 0 || r.value === 0, JSON.stringify(r)).toBe(true);
+    expect(rows.filter((r) => r.suppressed).length).toBeGreaterThanOrEqual(4);
+    // Its counts are not its evidence: airlock offers no form it could not vouch for.
+    expect(resubmit).toBeUndefined();
+  });
+
+  it('round (threshold 5 = base 5): every count rounded to the nearest 5, nothing suppressed', async () => {
+    const { decision } = await submit([table], `rounding-${++datasets}`, 'rounds-only');
+    const out = decision.outputs[0]! as Out & { protected: { rows: Rows; rounding: unknown; suppressed: number[] } };
+    expect(out.outcome).toBe('reject');
+    expect(out.protected.rounding).toEqual({ scheme: 'nearest', base: 5 });
+    expect(out.protected.suppressed).toEqual([]);
+    const small = out.protected.rows.find((r) => r.labels.r === 'a' && r.labels.c === 'x')!;
+    expect(small.value).toBe(5);
+    for (const r of out.protected.rows) expect(r.value! % 5, JSON.stringify(r)).toBe(0);
   });
 });
