@@ -4,6 +4,8 @@
  * differencing think the attacker knows less than they do, a wider one more.
  */
 import { describe, expect, it } from 'vitest';
+import { isDisclosiveDifference } from '../../src/checks/differencing.js';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import { isRoundedCount, roundCount, roundedInterval, type RoundingScheme } from '../../src/lib/round-count.js';
 import { roundedBounds } from '../../src/outputs/table/rounded-bounds.js';
 
@@ -58,5 +60,31 @@ describe('roundedBounds', () => {
     const n = roundedBounds([0, 5, 10], [0, 0, 0], { scheme: 'nearest', base: 5 });
     expect(Array.from(n.lo)).toEqual([0, 3, 8]);
     expect(Array.from(n.hi)).toEqual([2, 7, 12]);
+  });
+});
+
+describe('differencing rounded counts as figures', () => {
+  it('fails every pair the intervals prove disclosive (so comparing the figures is never weaker)', () => {
+    const rand = seededRandom(7);
+    let provenByIntervals = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const scheme = rand() < 0.5 ? 'nearest' : 'midpoint6';
+      const base = 1 + Math.floor(rand() * 10);
+      const threshold = 1 + Math.floor(rand() * 15);
+      const b = Math.floor(rand() * 60);
+      const a = b + Math.floor(rand() * 25);
+      const ra = roundCount(a, scheme, base);
+      const rb = roundCount(b, scheme, base);
+      const ia = roundedInterval(ra, scheme, base)!;
+      const ib = roundedInterval(rb, scheme, base)!;
+      // What an attacker holding both figures knows of |A| − |B| (B ⊆ A).
+      const lo = Math.max(0, ia.lo - ib.hi);
+      const hi = ia.hi - ib.lo;
+      if (lo >= 1 && hi <= threshold - 1) {
+        provenByIntervals++;
+        expect(isDisclosiveDifference(ra - rb, threshold), JSON.stringify({ scheme, base, threshold, a, b })).toBe(true);
+      }
+    }
+    expect(provenByIntervals).toBeGreaterThan(100);
   });
 });
