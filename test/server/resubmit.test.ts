@@ -261,7 +261,7 @@ describe('protection by rounding', () => {
 
   it('both: every released count rounded by midpoint-6, the failing cell and its complements suppressed; no resubmit form', async () => {
     const { decision, resubmit } = await submit([table], `rounding-${++datasets}`, 'rounds-both');
-    const out = decision.outputs[0]! as Out & { protected: { rows: Rows; rounding: unknown } };
+    const out = decision.outputs[0]! as unknown as { outcome: string; protected: { rows: Rows; rounding: unknown } };
     expect(out.outcome).toBe('reject');
     const rows = out.protected.rows;
     expect(out.protected.rounding).toEqual({ scheme: 'midpoint6', base: 5 });
@@ -274,7 +274,7 @@ describe('protection by rounding', () => {
 
   it('round (threshold 5 = base 5): every count rounded to the nearest 5, nothing suppressed', async () => {
     const { decision } = await submit([table], `rounding-${++datasets}`, 'rounds-only');
-    const out = decision.outputs[0]! as Out & { protected: { rows: Rows; rounding: unknown; suppressed: number[] } };
+    const out = decision.outputs[0]! as unknown as { outcome: string; protected: { rows: Rows; rounding: unknown; suppressed: number[] } };
     expect(out.outcome).toBe('reject');
     expect(out.protected.rounding).toEqual({ scheme: 'nearest', base: 5 });
     expect(out.protected.suppressed).toEqual([]);
