@@ -186,7 +186,10 @@ class OutputDecision:
 
     @property
     def protection_refused(self) -> Optional[Dict[str, Any]]:
+        """Why a failing table has no protected version, as ``{"reason": …}``; None when one is offered."""
         r = self.raw.get("protection_refused")
+        if isinstance(r, str):  # the server sends the reason as text
+            return {"reason": r}
         return r if isinstance(r, dict) else None
 
     @property
