@@ -9,6 +9,7 @@
 import type { CheckId, Finding, OutputKind } from '../domain.js';
 import type { Parameters } from '../rules/parameters.js';
 import type { Limits } from '../limits.js';
+import type { ProtectionVerdict } from './table/cell-table.js';
 
 /** One output as submitted (already validated against openapi.yaml). */
 export interface RawOutput {
@@ -24,6 +25,8 @@ export interface ParseContext {
   params: Parameters;
   /** JSON pointer of the output in the request (`/outputs/2`), for error details. */
   pointer: string;
+  /** The verdict on the `protection` token the output carries (tables), verified before parsing; absent without one. */
+  protection?: ProtectionVerdict;
 }
 
 export interface OutputKindModule<P> {

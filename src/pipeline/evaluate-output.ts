@@ -15,6 +15,7 @@ import { checksFor } from '../checks/index.js';
 import type { Limits } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
+import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import { jsonSha256 } from './json-digest.js';
 import type { ExceptionRequest } from '../review/apply-exception.js';
@@ -50,11 +51,11 @@ export function evaluateOutput(
   pointer: string,
   rules: EffectiveRules,
   limits: Limits,
-  ctx: { project: string; dataset: string | null; digest?: string },
+  ctx: { project: string; dataset: string | null; digest?: string; protection?: ProtectionVerdict },
 ): EvaluatedOutput {
   const mod = outputKindModule(raw.kind);
   const parsed = withSpan('airlock.parse', { 'airlock.output.kind': raw.kind, 'airlock.output.pointer': pointer }, (span) => {
-    const p = mod.parse(raw, { limits, params: rules.params, pointer });
+    const p = mod.parse(raw, { limits, params: rules.params, pointer, ...(ctx.protection ? { protection: ctx.protection } : {}) });
     const rows = outputRows(raw.kind, p);
     if (rows !== null) {
       span.setAttribute('airlock.output.rows', rows);

@@ -23,6 +23,9 @@ import { differenceOutputs, differencingApplies, differencingLockKey } from './d
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
+import type { ResubmitForm } from '../remedies/resubmit-form.js';
+import type { ProtectionSeal } from './seal-protected.js';
+import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
 
@@ -45,6 +48,11 @@ export interface PipelineDeps {
   history?: DifferencingHistory;
   /** The keys of unit-mode differencing; without them unit columns are compared by labels only. */
   unitKeys?: UnitKeys;
+  /**
+   * Signs the resubmit forms of protected versions and verifies the tokens resubmitted tables
+   * carry (`src/signing/protection-token.ts`); without it no form is offered and no token trusted.
+   */
+  protection?: ProtectionSeal;
 }
 
 /** Who and what the record names besides the decision itself. */
@@ -103,6 +111,11 @@ export function underDifferencingLock<T>(history: DifferencingHistory, key: stri
 
 export interface DecisionResponse extends Finalized {
   decision: Decision;
+  /**
+   * The sealed resubmit form of each protected table version offered, by output name: not part
+   * of the signed, recorded decision, because it holds the evidence of suppressed cells.
+   */
+  resubmit?: Record<string, ResubmitForm>;
 }
 
 export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
@@ -131,9 +144,13 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   const ruleset = deps.ruleset();
   const rules = ruleset.resolve(req.project);
   const dataset = req.dataset ?? null;
-  const evaluated = req.outputs.map((o, i) =>
-    evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name] }),
-  );
+  const scope = { project: req.project, dataset };
+  const verdicts = await verifyTokens(req.outputs, deps.protection, scope);
+  const evaluated = req.outputs.map((o, i) => {
+    const protection = verdicts[i];
+    return evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) });
+  });
+  const resubmit = sealProtected(evaluated, deps.protection, scope);
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
@@ -145,7 +162,8 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
           finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]), ...(opts.idempotency ? { idempotency: opts.idempotency } : {}) }),
         ) : {};
-    return { decision, ...finalized };
+    // The resubmit forms go beside the decision, never into it (see seal-protected.ts).
+    return { decision, ...finalized, ...(Object.keys(resubmit).length ? { resubmit } : {}) };
   };
   const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
   if (!deps.history || key === null) return finish();

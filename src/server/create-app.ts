@@ -46,6 +46,8 @@ export interface AppDeps {
   history?: PipelineDeps['history'];
   /** The keys of unit-mode differencing. */
   unitKeys?: PipelineDeps['unitKeys'];
+  /** Seals protected versions' resubmit forms and verifies the tokens they carry back. */
+  protection?: PipelineDeps['protection'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Extra routers mounted before the 404 handler. */
@@ -77,7 +79,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   installOperationalMiddleware(app, deps.config, deps.logger, identifyCaller(deps.tokens));
   const limits = limitsOf(deps.config);
-  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
+  const pipeline: PipelineDeps = {
+    ruleset: deps.ruleset,
+    limits,
+    finalize: deps.finalize,
+    history: deps.history,
+    ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}),
+    ...(deps.protection ? { protection: deps.protection } : {}),
+  };
   const json = jsonBody(deps.config.jsonLimit);
   // Keys live in the audit store; without one (bare test apps) the header is ignored.
   const idempotency = deps.audit ? { store: deps.audit.store, ttlMs: deps.config.idempotencyTtlMs } : null;

@@ -23,6 +23,7 @@ import { resolveTokens } from '../auth/tokens.js';
 import { decisionRecorder } from '../pipeline/record-decision.js';
 import { createReviewService } from '../review/review-service.js';
 import { publicJwks } from '../signing/jwks.js';
+import { protectionSeal } from '../signing/protection-token.js';
 import type { KeyRing } from '../signing/signing-keys.js';
 import { loadKeyRing } from '../signing/signing-keys.js';
 import { loadLogKey, logOrigin, type LogKey } from '../signing/log-key.js';
@@ -144,6 +145,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger, keepForReview: (d, outputs) => kept.keep(d, outputs) }),
       history,
       unitKeys: unit.keys,
+      protection: protectionSeal(keys),
       audit: { store: auditStore, jwks: () => publicJwks(keys.verification), logKey },
       reviews: createReviewService({
         store: auditStore,

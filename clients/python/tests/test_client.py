@@ -4,6 +4,7 @@ submit, refusals as errors with stable codes, auditors' reads, reviews."""
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from pathlib import Path
 
@@ -75,14 +76,13 @@ def test_the_protected_version_resubmitted_is_released(client: Airlock, unique: 
     assert d.outcome == "reject"
     out = d.output("by_age")
     assert out.protected is not None
-    if out.resubmit is None:
-        # A server without protection tokens (before issue 12) offers the protected table to
-        # publish but no form to resubmit: the client says so rather than guessing one.
-        with pytest.raises(AirlockError, match="offers no protected version to resubmit"):
-            d.resubmit_protected()
-        return
     form = out.resubmit
+    assert form is not None, "a failing table's protected version comes with its resubmit form"
     assert form["protection"].count(".") == 2  # airlock's compact JWS over the form
+    # The signed decision names the token; the form (with the suppressed cells' evidence) is
+    # beside the decision, never in what is signed, recorded and packaged for release.
+    assert out.protected_raw["protection"]["jti"]
+    assert form["protection_salt"] not in json.dumps(d.body)
     hidden = [c["labels"] for c in form["cells"] if c.get("suppressed")]
     assert {"region": "north", "age": "young"} in hidden and len(hidden) >= 4
     again = d.resubmit_protected()

@@ -757,6 +757,7 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     measureValues,
     suppressed: new Uint8Array(nCells),
     declaredZero: new Uint8Array(nCells),
+    evidenceTrusted: true, // computed here from the microdata: the evidence is airlock's own
     units,
   };
   markDeclaredZeros(t, spec.structuralZeros, `${opts.pointer ?? ''}/spec/structural_zeros`);

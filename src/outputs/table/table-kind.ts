@@ -9,6 +9,7 @@
 import type { PublishedCell } from '../../checks/differencing.js';
 import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
+import { isCountStatistic } from '../../domain.js';
 import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
 import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
 import { ProtectionRefused } from '../../remedies/audited-suppression.js';
@@ -92,6 +93,11 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     if (out.index !== undefined) input.index = out.index;
     if (out.columns !== undefined) input.columns = out.columns;
     const t = tableFromCells(input, topK, ctx.pointer);
+    if (ctx.protection) {
+      // Only airlock's own verified token makes the suppressed cells' evidence usable by the audit.
+      t.protection = ctx.protection;
+      t.evidenceTrusted = ctx.protection.trusted;
+    }
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
     assertFiniteTable(t, ctx.pointer, { computed: false });
     return t;
@@ -153,13 +159,20 @@ export const tableKind: OutputKindModule<CellTable> = {
   present(t, findings, params) {
     const extra: Record<string, unknown> = { table: tableJson(t) };
     const failing = sensitiveCells(t, findings);
-    const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-    if (failing.size > 0 || rounded) {
+    const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+    if (failing.size > 0 || roundingFailed) {
       const zeros = structuralZeroCells(t, params.structural_zeros);
       const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+      // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
+      // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
+      // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.
+      const counts = isCountStatistic(t.statistic);
+      const rounds = roundingFailed || (counts && params.protection !== 'suppress');
+      const roundOnly = counts && params.protection === 'round';
+      const primary: typeof failing = roundOnly ? new Map() : failing;
       let p: ProtectedTable | null = null;
       try {
-        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed, params } : { fixed, params });
+        p = protectTable(t, primary, rounds ? { roundBase: params.round_base, roundingScheme: params.rounding_scheme, fixed, params } : { fixed, params });
       } catch (e) {
         // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
         // nothing (saying why) rather than a weak version or a failed decision.
@@ -167,7 +180,7 @@ export const tableKind: OutputKindModule<CellTable> = {
         else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
         else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
       }
-      const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
+      const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
       extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
     }
     return extra;

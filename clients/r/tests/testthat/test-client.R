@@ -50,14 +50,13 @@ test_that("the protected version resubmitted is released", {
   cl <- test_client()
   d <- airlock_check_table(three_by_three(), index = "region", columns = "age", name = "by_age", client = cl)
   expect_identical(d$outcome, "reject")
-  form <- d$outputs$by_age$protected$resubmit
-  if (is.null(form)) {
-    # A server without protection tokens (before issue 12): no form to resubmit, and the
-    # client says so rather than guessing one.
-    expect_error(airlock_resubmit_protected(d), "offers no protected version to resubmit")
-    return(invisible())
-  }
+  form <- airlock_resubmit_form(d, "by_age")
+  expect_false(is.null(form))
   expect_length(strsplit(form$protection, ".", fixed = TRUE)[[1]], 3)
+  # The signed decision names the token; the form with the suppressed cells' evidence is
+  # beside it, never in what is signed, recorded and packaged.
+  expect_true(nzchar(d$outputs$by_age$protected$protection$jti))
+  expect_false(grepl(form$protection_salt, airlock_js_json(d$raw$decision), fixed = TRUE))
   again <- airlock_resubmit_protected(d)
   expect_identical(again$outcome, "release")
   expect_identical(c(again$project, again$requester), c(d$project, d$requester))
