@@ -9,6 +9,7 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
+import { nullRecord } from '../../lib/null-record.js';
 
 /** The label margins carry, on every variable of the axis (outermost first, then ""). */
 export const MARGIN_LABEL = 'All';
@@ -138,7 +139,7 @@ export function cellLabels(t: CellTable, cell: number): Record<string, string> {
   const nCols = t.cols.keys.length;
   const r = Math.floor(cell / nCols);
   const c = cell - r * nCols;
-  const out: Record<string, string> = {};
+  const out = nullRecord<string>();
   t.rows.vars.forEach((v, i) => (out[v] = t.rows.keys[r][i]));
   t.cols.vars.forEach((v, i) => (out[v] = t.cols.keys[c][i]));
   return out;
