@@ -43,6 +43,8 @@ export interface AppDeps {
   history?: PipelineDeps['history'];
   /** The keys of unit-mode differencing. */
   unitKeys?: PipelineDeps['unitKeys'];
+  /** Where failing tables are protected (the worker pool); default on the event loop. */
+  protection?: PipelineDeps['protection'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Extra routers mounted before the 404 handler. */
@@ -63,7 +65,17 @@ export interface AppDeps {
 
 
 export function limitsOf(config: Readonly<Config>): Limits {
-  return { ...DEFAULT_LIMITS, maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs, maxBytes: config.jsonLimit };
+  return {
+    ...DEFAULT_LIMITS,
+    maxRows: config.maxRows,
+    maxCells: config.maxCells,
+    maxOutputs: config.maxOutputs,
+    maxBytes: config.jsonLimit,
+    maxRequestCells: config.maxRequestCells,
+    maxProtectedCells: config.maxProtectedCells,
+    maxResponseBytes: config.maxResponseBytes,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+  };
 }
 
 
@@ -74,7 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   installOperationalMiddleware(app, deps.config, deps.logger, identifyCaller(deps.tokens));
   const limits = limitsOf(deps.config);
-  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
+  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}), ...(deps.protection ? { protection: deps.protection } : {}) };
   const json = jsonBody(deps.config.jsonLimit);
 
   app.get('/healthz', (_req, res) => {

@@ -27,6 +27,8 @@ import type { KeyRing } from '../signing/signing-keys.js';
 import { loadKeyRing } from '../signing/signing-keys.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
+import type { ProtectionRunner } from '../remedies/protection-runner.js';
+import { protectionPool } from '../remedies/protection-runner.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import { loadUnitKeys } from '../history/unit-keys.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
@@ -86,6 +88,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   let store: AuditStore | null = null;
   let side: SideStore | null = null;
   let closeLock: () => Promise<void> = () => Promise.resolve();
+  let protection: ProtectionRunner | null = null;
   try {
     const keys = await loadKeyRing({
       signingKeyFile: config.signingKeyFile,
@@ -122,7 +125,10 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     // One history for decisions and reviews: one in-memory index, one lock.
     const history: DifferencingHistory = datasetLock ? withLock(auditStore, datasetLock) : auditStore;
     const lifecycle = createLifecycle();
+    // Half the memory budget for the protection threads' heaps; the event loop keeps the rest.
+    protection = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2) });
     const app = createApp({
+      protection,
       config,
       ruleset: current,
       logger,
@@ -171,6 +177,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
         await closeLock();
+        await protection?.close();
         await sideStore.close();
         await auditStore.close();
         return clean;
@@ -178,6 +185,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     };
   } catch (e) {
     rules.close();
+    await protection?.close().catch(() => undefined);
     await closeLock();
     await side?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);

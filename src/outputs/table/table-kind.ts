@@ -11,7 +11,7 @@ import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import { recoverableCells } from '../../remedies/is-recoverable.js';
-import type { ProtectedTable } from '../../remedies/protect-table.js';
+import type { ProtectedTable, ProtectOptions } from '../../remedies/protect-table.js';
 import { protectTable } from '../../remedies/protect-table.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
@@ -160,25 +160,53 @@ export function recheckProtected(t: CellTable, failing: Set<number>, p: Protecte
   return { passed: problems.length === 0, problems };
 }
 
+/** What protection would suppress and how, when the table has failing cells (or must be rounded); null when it needs none. */
+function protectionJob(t: CellTable, findings: Finding[], params: Parameters): { failing: Set<number>; opts: ProtectOptions } | null {
+  const failing = failingCells(t, findings);
+  const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+  if (failing.size === 0 && !rounded) return null;
+  const zeros = structuralZeroCells(t, params.structural_zeros);
+  const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+  return { failing, opts: rounded ? { roundBase: params.round_base, fixed } : { fixed } };
+}
+
+/** The protected table, or null when no complement avoids the structural zeros (offer nothing rather than fail the decision). */
+function orNothing(protect: () => ProtectedTable): ProtectedTable | null {
+  try {
+    return protect();
+  } catch (e) {
+    if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
+    return null;
+  }
+}
+
+/** What the decision offers: the protected version only if it holds up when checked again. */
+function offered(t: CellTable, failing: Set<number>, p: ProtectedTable | null): unknown {
+  const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
+  return p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+}
+
 export const tableKind: OutputKindModule<CellTable> = {
   kind: 'table',
   parse: parseTable,
   present(t, findings, params) {
     const extra: Record<string, unknown> = { table: tableJson(t) };
-    const failing = failingCells(t, findings);
-    const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-    if (failing.size > 0 || rounded) {
-      const zeros = structuralZeroCells(t, params.structural_zeros);
-      const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+    const job = protectionJob(t, findings, params);
+    if (job) extra.protected = offered(t, job.failing, orNothing(() => protectTable(t, job.failing, job.opts)));
+    return extra;
+  },
+  async presentWith(t, findings, params, work) {
+    const extra: Record<string, unknown> = { table: tableJson(t) };
+    const job = protectionJob(t, findings, params);
+    if (job) {
+      work.beforeProtection(cellCount(t));
       let p: ProtectedTable | null = null;
       try {
-        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed } : { fixed });
+        p = await work.protect(t, job.failing, job.opts);
       } catch (e) {
-        // No complement avoids the structural zeros: offer nothing rather than fail the decision.
         if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
       }
-      const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
-      extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+      extra.protected = offered(t, job.failing, p);
     }
     return extra;
   },
