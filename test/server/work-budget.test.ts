@@ -11,33 +11,10 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/test-server.js';
 import { csvOf, tableRequest, testServer } from '../helpers/test-server.js';
+import { hardTable } from '../helpers/hard-table.js';
 
 let datasets = 0;
 const dataset = () => `budget-${process.pid}-${++datasets}`;
-
-/**
- * A pre-aggregated n × n frequency table with margins whose cell (r, 37r mod n) is 3 (failing
- * min_count): protecting it needs a complement for every row, the slowest case for suppression.
- */
-function hardTable(n: number, failing = true): object {
-  const cells: { labels: Record<string, string>; count: number }[] = [];
-  const rowT = new Array<number>(n).fill(0);
-  const colT = new Array<number>(n).fill(0);
-  let all = 0;
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      const count = failing && c === (r * 37) % n ? 3 : 20 + ((r * c) % 7);
-      rowT[r]! += count;
-      colT[c]! += count;
-      all += count;
-      cells.push({ labels: { r: `r${r}`, c: `c${c}` }, count });
-    }
-  }
-  for (let r = 0; r < n; r++) cells.push({ labels: { r: `r${r}`, c: 'All' }, count: rowT[r]! });
-  for (let c = 0; c < n; c++) cells.push({ labels: { r: 'All', c: `c${c}` }, count: colT[c]! });
-  cells.push({ labels: { r: 'All', c: 'All' }, count: all });
-  return { name: 'big', kind: 'table', statistic: 'frequency', index: ['r'], columns: ['c'], cells };
-}
 
 async function recordCount(s: TestServer): Promise<number> {
   let n = 0;
@@ -72,7 +49,7 @@ describe('the work budget refuses oversized requests before the work (413, nothi
   });
 
   it('cells across the request: three 5 × 5 tables with margins are 75 cells > 60', async () => {
-    const grid = (name: string) => ({ ...(hardTable(4, false) as object), name });
+    const grid = (name: string) => hardTable(4, false, name);
     await refused({ project: 'p', requester: 'r', dataset: dataset(), outputs: [grid('a'), grid('b'), grid('c')] }, /\(this one 25\): 75, over the budget of 60 \(AIRLOCK_MAX_REQUEST_CELLS\)/);
   });
 
