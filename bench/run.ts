@@ -237,7 +237,7 @@ async function main(): Promise<void> {
 
   if (only.has('bounded_work')) {
     log('bounded_work');
-    const runs = [await measureBoundedWork({ worst: quick ? 1 : 3, rate: 10, deadlineMs: null, log }), await measureBoundedWork({ worst: quick ? 1 : 2, rate: 10, deadlineMs: 5000, log })];
+    const runs = [await measureBoundedWork({ worst: quick ? 1 : 3, rate: 2, deadlineMs: null, log }), await measureBoundedWork({ worst: quick ? 1 : 2, rate: 2, deadlineMs: 5000, log })];
     report.figures.bounded_work = { runs, met: runs.every((b) => b.peakRssMb < TARGETS.memoryBudgetMb && [b.healthz, b.small].every((l) => l.p99Ms < TARGETS.boundedWorkP99Ms && l.non2xx === 0)) };
   }
   if (only.has('soak')) {
