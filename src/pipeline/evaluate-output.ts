@@ -140,10 +140,10 @@ export async function evaluateOutputWith(
   rules: EffectiveRules,
   limits: Limits,
   ctx: { project: string; dataset: string | null; digest?: string },
-  with_: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: PresentWork },
+  budget: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: PresentWork },
 ): Promise<EvaluatedOutput> {
-  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => with_.countCells(with_.cellsOf(parsed)));
+  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => budget.countCells(budget.cellsOf(parsed)));
   const mod = outputKindModule(raw.kind);
-  const presented = mod.presentWith ? await mod.presentWith(c.parsed, c.findings, rules.params, with_.work) : (mod.present?.(c.parsed, c.findings, rules.params) ?? {});
+  const presented = mod.presentWith ? await mod.presentWith(c.parsed, c.findings, rules.params, budget.work) : (mod.present?.(c.parsed, c.findings, rules.params) ?? {});
   return completeOutput(c, presented);
 }

@@ -5,7 +5,7 @@
  * decisions meanwhile, and a protection still running when its request's deadline passes is
  * cancelled by stopping its thread (the request then ends with a problem and nothing is
  * recorded). Each worker's heap is capped, so a table that needs more memory than the budget
- * allows stops that worker, not the process.
+ * allows stops that worker, not the process (the request fails with 500, no decision).
  *
  * Whatever `protectTable` (src/remedies/protect-table.ts) does is what runs: the worker calls
  * it, so a change of the protection internals needs no change here.
@@ -71,7 +71,7 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 export function protectionPool(opts: { threads?: number; heapMb: number }): ProtectionRunner {
   const threads = opts.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
   const { filename, execArgv } = workerEntry();
-  const pool = new Piscina<ProtectionTask, ProtectedTable>({
+  const pool = new Piscina<ProtectionTask, ProtectedTable | null>({
     filename,
     execArgv,
     minThreads: 0,
@@ -83,14 +83,17 @@ export function protectionPool(opts: { threads?: number; heapMb: number }): Prot
     async protect(t, failing, o, signal) {
       if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
       const table: ProtectionInput = { statistic: t.statistic, rows: t.rows, cols: t.cols, value: t.value, suppressed: t.suppressed };
+      let p: ProtectedTable | null;
       try {
-        return await pool.run({ table, failing: [...failing], opts: o }, signal ? { signal } : {});
+        p = await pool.run({ table, failing: [...failing], opts: o }, signal ? { signal } : {});
       } catch (e) {
         if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
-        if (e instanceof AirlockError) throw e;
-        // A worker that ran out of its heap or died: no decision, the process stays up.
-        throw new AirlockError('INTERNAL', `table protection failed: ${(e as Error).message}`);
+        // A worker that ran out of its heap or died: no decision (500), the process stays up.
+        throw new Error(`table protection failed in its worker: ${(e as Error).message}`);
       }
+      // As protectTable says it on this thread: no protected version exists.
+      if (p === null) throw new AirlockError('INTERNAL', 'protectTable: no complement avoids the fixed cells');
+      return p;
     },
     close: () => pool.destroy(),
   };
