@@ -87,6 +87,16 @@ export interface Config {
   reviewKeepLimit: number;
   /** How long an Idempotency-Key is remembered (and a retry replays its decision). */
   idempotencyTtlMs: number;
+  /** Work budget: most table cells across one request's outputs. */
+  maxRequestCells: number;
+  /** Work budget: largest table airlock protects (cells). */
+  maxProtectedCells: number;
+  /** Work budget: largest response (decision and signature), bytes. */
+  maxResponseBytes: number;
+  /** Work budget: most evidence one request stores, bytes. */
+  maxEvidenceBytes: number;
+  /** Memory the process may use: the worker pool's heap limits are carved from it (bytes). */
+  memoryBudget: number;
 }
 
 interface VarSpec {
@@ -156,6 +166,11 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
   { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
   { key: 'idempotencyTtlMs', env: 'AIRLOCK_IDEMPOTENCY_TTL_MS', schema: { type: 'integer', minimum: 1000 }, default: 24 * 3600_000, parse: int, doc: 'How long an `Idempotency-Key` on POST /v1/decisions (and /csv) is kept in the audit store, milliseconds (default 24 h): a retry with the same key and body within it gets the original decision (200), with another body 422 IDEMPOTENCY_KEY_REUSED.' },
+  { key: 'maxRequestCells', env: 'AIRLOCK_MAX_REQUEST_CELLS', schema: { type: 'integer', minimum: 1 }, default: 1_000_000, parse: int, doc: 'Work budget: most table cells (margins included) across all outputs of one request; beyond it 413 WORK_BUDGET_EXCEEDED before any check runs.' },
+  { key: 'maxProtectedCells', env: 'AIRLOCK_MAX_PROTECTED_CELLS', schema: { type: 'integer', minimum: 1 }, default: 40_000, parse: int, doc: 'Work budget: largest failing table (cells) airlock computes a protected version of; a larger one is 413 WORK_BUDGET_EXCEEDED before protection starts.' },
+  { key: 'maxResponseBytes', env: 'AIRLOCK_MAX_RESPONSE_BYTES', schema: { type: 'integer', minimum: 1024 }, default: 64 * 1024 ** 2, shown: '`64mb`', parse: bytes, doc: 'Work budget: largest response (the decision and its signature); a larger one is 413 WORK_BUDGET_EXCEEDED before it is signed or recorded.' },
+  { key: 'maxEvidenceBytes', env: 'AIRLOCK_MAX_EVIDENCE_BYTES', schema: { type: 'integer', minimum: 1024 }, default: 32 * 1024 ** 2, shown: '`32mb`', parse: bytes, doc: 'Work budget: most evidence (replay evidence, released cells, differencing history) one request adds to the audit store; more is 413 WORK_BUDGET_EXCEEDED before anything is recorded.' },
+  { key: 'memoryBudget', env: 'AIRLOCK_MEMORY_BUDGET', schema: { type: 'integer', minimum: 64 * 1024 ** 2 }, default: 1536 * 1024 ** 2, shown: '`1536mb`', parse: bytes, doc: 'Memory the process may use (bytes, or e.g. 1536mb). Protection runs in worker threads whose heaps together get half of it; a worker that runs out is stopped and its request fails (no decision), the process stays up.' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 

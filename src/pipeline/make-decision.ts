@@ -18,7 +18,13 @@ import type { Ruleset } from '../rules/load-ruleset.js';
 import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
-import { evaluateOutput } from './evaluate-output.js';
+import { evaluateOutputWith } from './evaluate-output.js';
+import type { PresentWork } from '../outputs/output-kind.js';
+import type { CellTable } from '../outputs/table/cell-table.js';
+import { cellCount } from '../outputs/table/cell-table.js';
+import type { ProtectionRunner } from '../remedies/protection-runner.js';
+import { inlineProtection } from '../remedies/protection-runner.js';
+import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
@@ -53,6 +59,8 @@ export interface PipelineDeps {
    * carry (`src/signing/protection-token.ts`); without it no form is offered and no token trusted.
    */
   protection?: ProtectionSeal;
+  /** Where failing tables are protected (the service: a worker pool); default on this thread. */
+  protector?: ProtectionRunner;
 }
 
 /** Who and what the record names besides the decision itself. */
@@ -77,7 +85,7 @@ export interface DecisionOptions {
    * `REQUEST_TIMEOUT` once it has run out; `pin` is called as the decision starts being signed
    * and recorded, after which it must finish, so the budget can no longer cut it off.
    */
-  deadline?: { check(): void; pin(): void };
+  deadline?: { check(): void; pin(): void; readonly signal?: AbortSignal };
   /**
    * The authenticated caller: its name goes into the audit record, and `authorize` is called
    * with the request's project once the body is validated (403 before any output is read).
@@ -146,10 +154,26 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   const dataset = req.dataset ?? null;
   const scope = { project: req.project, dataset };
   const verdicts = await verifyTokens(req.outputs, deps.protection, scope);
-  const evaluated = req.outputs.map((o, i) => {
+  // Outputs one after another: each table's cells count towards the request's budget before it is checked.
+  const budget = new WorkBudget(deps.limits);
+  const protector = deps.protector ?? inlineProtection;
+  const evaluated: EvaluatedOutput[] = [];
+  for (const [i, o] of req.outputs.entries()) {
+    opts.deadline?.check();
+    const pointer = `/outputs/${i}`;
+    const work: PresentWork = {
+      beforeProtection: (cells) => budget.checkProtection(cells, pointer),
+      protect: (t, failing, options) => protector.protect(t, failing, options, opts.deadline?.signal),
+    };
     const protection = verdicts[i];
-    return evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) });
-  });
+    evaluated.push(
+      await evaluateOutputWith(o as RawOutput, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
+        cellsOf: (parsed) => (o.kind === 'table' ? cellCount(parsed as CellTable) : 0),
+        countCells: (n) => budget.addCells(n, pointer),
+        work,
+      }),
+    );
+  }
   const resubmit = sealProtected(evaluated, deps.protection, scope);
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
@@ -157,6 +181,9 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
+    // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
+    budget.checkResponse(decision);
+    budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>

@@ -92,6 +92,9 @@ export interface ProtectOptions {
   linked?: LpRow[];
 }
 
+/** The cells a protected version must hide: indices, or indices with the checks each fails (then audited against the LP attacker). */
+export type PrimaryCells = ReadonlySet<number> | ReadonlyMap<number, ReadonlySet<CheckId>>;
+
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
@@ -114,7 +117,7 @@ export function roundTo(x: number, base: number): number {
  * const p = protectTable(t, new Set([0]));
  * p.secondary; // e.g. [1, 3, 4] — the cheapest cells closing a cycle through cell 0
  */
-export function protectTable(t: CellTable, failing: Set<number> | ReadonlyMap<number, ReadonlySet<CheckId>>, opts: ProtectOptions = {}): ProtectedTable {
+export function protectTable(t: CellTable, failing: PrimaryCells, opts: ProtectOptions = {}): ProtectedTable {
   const n = cellCount(t);
   const base = opts.roundBase;
   if (base !== undefined && !(Number.isFinite(base) && base > 0)) {

@@ -48,6 +48,8 @@ export interface AppDeps {
   unitKeys?: PipelineDeps['unitKeys'];
   /** Seals protected versions' resubmit forms and verifies the tokens they carry back. */
   protection?: PipelineDeps['protection'];
+  /** Where failing tables are protected (the worker pool); default on the event loop. */
+  protector?: PipelineDeps['protector'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Extra routers mounted before the 404 handler. */
@@ -68,7 +70,17 @@ export interface AppDeps {
 
 
 export function limitsOf(config: Readonly<Config>): Limits {
-  return { ...DEFAULT_LIMITS, maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs, maxBytes: config.jsonLimit };
+  return {
+    ...DEFAULT_LIMITS,
+    maxRows: config.maxRows,
+    maxCells: config.maxCells,
+    maxOutputs: config.maxOutputs,
+    maxBytes: config.jsonLimit,
+    maxRequestCells: config.maxRequestCells,
+    maxProtectedCells: config.maxProtectedCells,
+    maxResponseBytes: config.maxResponseBytes,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+  };
 }
 
 
@@ -86,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
     history: deps.history,
     ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}),
     ...(deps.protection ? { protection: deps.protection } : {}),
+    ...(deps.protector ? { protector: deps.protector } : {}),
   };
   const json = jsonBody(deps.config.jsonLimit);
   // Keys live in the audit store; without one (bare test apps) the header is ignored.

@@ -30,6 +30,8 @@ import { loadLogKey, logOrigin, type LogKey } from '../signing/log-key.js';
 import { witnessPublisher, type WitnessPublisher } from '../audit/witness-publisher.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
+import type { ProtectionRunner } from '../remedies/protection-runner.js';
+import { protectionPool } from '../remedies/protection-runner.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import { loadUnitKeys } from '../history/unit-keys.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
@@ -96,6 +98,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   let side: SideStore | null = null;
   let closeLock: () => Promise<void> = () => Promise.resolve();
   let witnesses: WitnessPublisher | null = null;
+  let protector: ProtectionRunner | null = null;
   try {
     const keys = await loadKeyRing({
       signingKeyFile: config.signingKeyFile,
@@ -137,7 +140,10 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     // One history for decisions and reviews: one in-memory index, one lock.
     const history: DifferencingHistory = datasetLock ? withLock(auditStore, datasetLock) : auditStore;
     const lifecycle = createLifecycle();
+    // Half the memory budget for the protection threads' heaps; the event loop keeps the rest.
+    protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2) });
     const app = createApp({
+      protector,
       config,
       ruleset: current,
       logger,
@@ -189,6 +195,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
         await closeLock();
+        await protector?.close();
         await sideStore.close();
         await auditStore.close();
         publish.close();
@@ -198,6 +205,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   } catch (e) {
     rules.close();
     witnesses?.close();
+    await protector?.close().catch(() => undefined);
     await closeLock();
     await side?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);

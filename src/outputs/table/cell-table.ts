@@ -9,6 +9,7 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
+import { nullRecord } from '../../lib/null-record.js';
 
 /**
  * The verdict on a `protection` token (`src/signing/protection-token.ts`): trusted only when
@@ -164,7 +165,7 @@ export function cellLabels(t: CellTable, cell: number): Record<string, string> {
   const nCols = t.cols.keys.length;
   const r = Math.floor(cell / nCols);
   const c = cell - r * nCols;
-  const out: Record<string, string> = {};
+  const out = nullRecord<string>();
   t.rows.vars.forEach((v, i) => (out[v] = t.rows.keys[r][i]));
   t.cols.vars.forEach((v, i) => (out[v] = t.cols.keys[c][i]));
   return out;
