@@ -16,8 +16,6 @@
  * await runner.close();
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { AirlockError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
@@ -82,12 +80,11 @@ export const inlineProtection: ProtectionRunner = {
   async close() {},
 };
 
-/** The worker's entry and, under tsx or vitest (TypeScript sources), tsx's loader for the worker. */
+/** The worker's entry: the built file, or under tsx or vitest (TypeScript sources) a small ESM bootstrap that registers tsx in the worker. */
 function workerEntry(): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { filename: new URL('./protect-table-worker.js', here).href, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  return { filename: new URL('./protect-table-worker.ts', here).href, execArgv: ['--import', tsx] };
+  return { filename: new URL('./protect-table-worker-dev.mjs', here).href, execArgv: [] };
 }
 
 /**

@@ -9,6 +9,8 @@ import { tableKind } from '../../src/outputs/table/table-kind.js';
 import type { CellTable } from '../../src/outputs/table/cell-table.js';
 import type { ProtectionRunner } from '../../src/remedies/protection-runner.js';
 import { inlineProtection, protectionPool } from '../../src/remedies/protection-runner.js';
+import type { CheckId } from '../../src/domain.js';
+import { DEFAULT_PARAMETERS } from '../../src/rules/parameters.js';
 import { hardTable } from '../helpers/hard-table.js';
 import { parseAs } from '../helpers/parse-output.js';
 
@@ -37,6 +39,14 @@ describe('protectionPool', () => {
     const inline = await outcome(inlineProtection, t, failing);
     expect(inline).toMatchObject({ primary: [...failing].sort((a, b) => a - b) });
     expect(await outcome(pool, t, failing)).toEqual(inline);
+  });
+
+  it('runs the LP-audited protection (primary cells with their checks, the rules) as on this thread', async () => {
+    const primary = new Map<number, Set<CheckId>>([...failing].map((c) => [c, new Set<CheckId>(['min_count'])]));
+    const opts = { params: { ...DEFAULT_PARAMETERS } };
+    const inline = await inlineProtection.protect(t, primary, opts).catch((e: unknown) => String(e));
+    expect(inline).toMatchObject({ primary: [...failing].sort((a, b) => a - b) });
+    expect(await pool.protect(t, primary, opts).catch((e: unknown) => String(e))).toEqual(inline);
   });
 
   it('says "no protected version" the same way when every complement is fixed', async () => {
