@@ -23,13 +23,15 @@ import type { Finding } from '../domain.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
 import { differencingReview } from '../checks/differencing/findings.js';
 import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.js';
+import { AirlockError } from '../errors.js';
 import { compareUnits, fastPrefilterApplies, isPartition, plausibleFast, sampleTolerance } from '../checks/differencing/unit-mode.js';
 import { MAX_PIECE_SIDES, unitPieces } from '../checks/differencing/unit-pieces.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
 import { decodeFull, decodeSketch, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
 import type { UnitKeys } from '../history/unit-keys.js';
-import { open, seal, unitDigest } from '../history/unit-keys.js';
+import type { UnitKeying } from '../history/unit-keys.js';
+import { CURRENT_KEYING, MARKER_ID, UNIT_DIGEST_BYTES, keyingMarker, open, seal, unitDigests } from '../history/unit-keys.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import type { PopulationRef } from '../rules/populations.js';
 import type { Candidate } from './difference-outputs.js';
@@ -69,6 +71,8 @@ interface Caches {
   sketches: WeakMap<HistoryOutput, UnitSketch>;
   /** Per population key: its released units, and the entries already in it. */
   populations: Map<string, { bitmap: InstanceType<typeof RoaringBitmap32>; seen: Set<string> }>;
+  /** Per namespace, its keying once the store has settled it (it never changes after). */
+  keying: Map<string, UnitKeying>;
 }
 
 const caches = new WeakMap<object, Caches>();
@@ -76,10 +80,31 @@ const caches = new WeakMap<object, Caches>();
 function cachesFor(owner: object): Caches {
   let c = caches.get(owner);
   if (!c) {
-    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map() };
+    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map(), keying: new Map() };
     caches.set(owner, c);
   }
   return c;
+}
+
+/**
+ * The keying of a namespace (`UnitKeying`): version 2 when its dictionary holds the marker,
+ * version 1 when it holds units but no marker (created before version 2), and for an empty
+ * namespace the current version, with the marker to record alongside its first units.
+ */
+async function keyingOf(history: DifferencingHistory | null, caches: Caches, keys: UnitKeys, namespace: string): Promise<{ keying: UnitKeying; marker: DictionaryAddition | null }> {
+  const known = caches.keying.get(namespace);
+  if (known) return { keying: known, marker: null };
+  if (!history) return { keying: CURRENT_KEYING, marker: null };
+  const digest = await keyingMarker(keys, namespace);
+  const found = await history.unitIds(namespace, [digest]);
+  const markerId = found.ids.get(digest.toString('hex'));
+  if (markerId !== undefined && markerId !== MARKER_ID) throw new AirlockError('INTERNAL', `the unit dictionary of namespace "${namespace}" holds its keying marker under id ${markerId}`);
+  const keying: UnitKeying | null = markerId === MARKER_ID ? 2 : found.maxId > 0 ? 1 : null;
+  if (keying !== null) {
+    caches.keying.set(namespace, keying);
+    return { keying, marker: null };
+  }
+  return { keying: CURRENT_KEYING, marker: CURRENT_KEYING === 2 ? { namespace, digest, id: MARKER_ID } : null };
 }
 
 /** The ids of the request's digests in the namespace; new ones numbered after the largest, in digest order. */
@@ -141,25 +166,30 @@ export async function unitModeDifferences(
   const ns = ctx.population.namespace;
   const threshold = ctx.rules.params.threshold;
   const c = cachesFor(ctx.history ?? keys);
-  // 1. Digests and ids.
+  // 1. Digests (under the namespace's keying) and ids.
+  const { keying, marker } = await fromStore(() => keyingOf(ctx.history, c, keys, ns));
   const digests = new Map<string, Buffer>();
   const localHex = new Map<number, string[]>();
   const sampledHex = new Set<string>();
   for (const cand of withUnits) {
     const u = membershipOf(evaluated[cand.index]!.parsed)!;
-    const hexes = u.values.map((v) => {
-      const d = unitDigest(keys, ns, v);
+    const all = await unitDigests(keys, ns, u.values, keying);
+    const hexes = new Array<string>(u.values.length);
+    for (let i = 0; i < hexes.length; i++) {
+      const d = all.subarray(i * UNIT_DIGEST_BYTES, (i + 1) * UNIT_DIGEST_BYTES);
       // Map keys: the digest's bytes as a 16-character string (cheaper than hex).
       const hex = d.toString('latin1');
       if (!digests.has(hex)) {
         digests.set(hex, d);
         if (sampled(d)) sampledHex.add(hex);
       }
-      return hex;
-    });
+      hexes[i] = hex;
+    }
     localHex.set(cand.index, hexes);
   }
-  const { ids, added } = await fromStore(() => resolveIds(ctx.history, c, ns, digests));
+  const resolved = await fromStore(() => resolveIds(ctx.history, c, ns, digests));
+  const ids = resolved.ids;
+  const added = marker ? [marker, ...resolved.added] : resolved.added;
   const sampledIds = new Set<number>();
   for (const hex of sampledHex) sampledIds.add(ids.get(hex)!);
   const forms = new Map<number, UnitForm>();
