@@ -394,6 +394,19 @@ export function decodeSketch(buf: Buffer): UnitSketch {
 }
 
 /**
+ * Only the universe (the units) of a full form from its stored bytes (opened), as a Roaring
+ * bitmap: what the coverage rule needs, without unpacking the patterns.
+ *
+ * @example population.orInPlace(decodeUniverse(open(keys, ns, sealedFull)))
+ */
+export function decodeUniverse(buf: Buffer): InstanceType<typeof RoaringBitmap32> {
+  if (buf.length < 8) throw new AirlockError('INTERNAL', 'a unit form is truncated');
+  const m = buf.readUInt32BE(0);
+  const b = buf.readUInt32BE(4);
+  return RoaringBitmap32.deserialize(buf.subarray(8 + m, 8 + m + b), 'portable');
+}
+
+/**
  * The units and patterns of a full form from its stored bytes (opened), with its sketch's metadata.
  *
  * @example decodeFull(open(keys, ns, sealedFull), sketch)

@@ -28,7 +28,7 @@ import { compareUnits, fastPrefilterApplies, isPartition, plausibleFast, sampleT
 import { MAX_PIECE_SIDES, unitPieces } from '../checks/differencing/unit-pieces.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
-import { decodeFull, decodeSketch, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
+import { decodeFull, decodeSketch, decodeUniverse, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import type { UnitKeying } from '../history/unit-keys.js';
 import { CURRENT_KEYING, MARKER_ID, UNIT_DIGEST_BYTES, keyingMarker, open, seal, unitDigests } from '../history/unit-keys.js';
@@ -73,6 +73,48 @@ interface Caches {
   populations: Map<string, { bitmap: InstanceType<typeof RoaringBitmap32>; seen: Set<string> }>;
   /** Per namespace, its keying once the store has settled it (it never changes after). */
   keying: Map<string, UnitKeying>;
+  /** Recently opened full forms, by `seq:idx` (stored forms never change: nothing to invalidate). */
+  full: FormCache;
+}
+
+/** Bytes of decoded full forms kept (about 80 forms of 100,000 units). */
+export const FULL_FORM_CACHE_BYTES = 64 * 2 ** 20;
+
+/**
+ * A least-recently-used cache of decoded full forms, bounded by their bytes. The population's
+ * most recent outputs are opened by nearly every request (the search beyond pairs, the
+ * coverage rule): kept decoded, they cost no read, decryption or decoding. Entries are keyed by
+ * their place in the append-only store, so another process appending cannot make one stale.
+ */
+export class FormCache {
+  private readonly forms = new Map<string, UnitForm>();
+  private bytes = 0;
+  constructor(private readonly limit = FULL_FORM_CACHE_BYTES) {}
+
+  get(key: string): UnitForm | undefined {
+    const f = this.forms.get(key);
+    if (f) {
+      this.forms.delete(key);
+      this.forms.set(key, f);
+    }
+    return f;
+  }
+
+  set(key: string, form: UnitForm): void {
+    const size = form.ids.byteLength + form.pattern.byteLength;
+    if (size > this.limit || this.forms.has(key)) return;
+    this.forms.set(key, form);
+    this.bytes += size;
+    for (const [k, f] of this.forms) {
+      if (this.bytes <= this.limit) break;
+      this.forms.delete(k);
+      this.bytes -= f.ids.byteLength + f.pattern.byteLength;
+    }
+  }
+
+  get size(): number {
+    return this.forms.size;
+  }
 }
 
 const caches = new WeakMap<object, Caches>();
@@ -80,7 +122,7 @@ const caches = new WeakMap<object, Caches>();
 function cachesFor(owner: object): Caches {
   let c = caches.get(owner);
   if (!c) {
-    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map(), keying: new Map() };
+    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map(), keying: new Map(), full: new FormCache() };
     caches.set(owner, c);
   }
   return c;
@@ -212,16 +254,34 @@ export async function unitModeDifferences(
     return s ?? null;
   };
   let opened = 0;
-  // Full forms are opened one at a time and never kept: the history stays on disk.
-  const fullOf = async (h: HistoryOutput): Promise<UnitForm | null> => {
-    const s = sketchOf(h);
-    if (!s || !ctx.history) return null;
+  // Full forms are read one at a time; the most recently used stay decoded in a bounded cache.
+  const rawOf = async (h: HistoryOutput): Promise<Buffer | null> => {
+    if (!ctx.history) return null;
     const [row] = await fromStore(() => ctx.history!.historyUnits([{ seq: h.seq, idx: h.idx }]));
     if (!row) return null;
     opened++;
-    return decodeFull(open(keys, h.namespace, row.units), s);
+    return open(keys, h.namespace, row.units);
   };
-  const populationUnits = await releasedUnits(c, ctx, earlier, fullOf);
+  const fullOf = async (h: HistoryOutput): Promise<UnitForm | null> => {
+    const key = `${h.seq}:${h.idx}`;
+    const hit = c.full.get(key);
+    if (hit) return hit;
+    const s = sketchOf(h);
+    if (!s) return null;
+    const raw = await rawOf(h);
+    if (!raw) return null;
+    const form = decodeFull(raw, s);
+    c.full.set(key, form);
+    return form;
+  };
+  const universeOf = async (h: HistoryOutput): Promise<InstanceType<typeof RoaringBitmap32> | null> => {
+    const hit = c.full.get(`${h.seq}:${h.idx}`);
+    if (hit) return new RoaringBitmap32(hit.ids);
+    if (!h.sketch) return null;
+    const raw = await rawOf(h);
+    return raw ? decodeUniverse(raw) : null;
+  };
+  const populationUnits = await releasedUnits(c, ctx, earlier, fullOf, universeOf);
 
   const tolerance = sampleTolerance(threshold);
   for (const [idx, form] of forms) {
@@ -319,12 +379,18 @@ function samplePart(form: UnitForm, sampledIds: Set<number>): UnitSide {
   return { ...form, ids: Uint32Array.from(keep, (i) => form.ids[i]!), pattern: Uint32Array.from(keep, (i) => form.pattern[i]!) };
 }
 
-/** The units the population has released (its released entries' universes), kept up to date in memory. */
+/**
+ * The units the population has released (its released entries' universes), kept up to date in
+ * memory: each entry is folded in once. The population's most recent entries are opened in
+ * full (and so cached: the search beyond pairs reads them next); older ones (a cold start)
+ * only as far as their universe.
+ */
 async function releasedUnits(
   c: Caches,
   ctx: { population: PopulationRef; rules: EffectiveRules; index: HistoryIndex | null },
   earlier: readonly HistoryOutput[],
   fullOf: (h: HistoryOutput) => Promise<UnitForm | null>,
+  universeOf: (h: HistoryOutput) => Promise<InstanceType<typeof RoaringBitmap32> | null>,
 ): Promise<InstanceType<typeof RoaringBitmap32> | null> {
   if (!ctx.index) return null;
   let p = c.populations.get(ctx.population.key);
@@ -332,17 +398,23 @@ async function releasedUnits(
     p = { bitmap: new RoaringBitmap32(), seen: new Set() };
     c.populations.set(ctx.population.key, p);
   }
-  for (const h of earlier) {
-    if (h.status !== 'released' || !ctx.rules.populations.contains(ctx.population.key, h.dataset)) continue;
+  const mine = earlier.filter((h) => ctx.rules.populations.contains(ctx.population.key, h.dataset));
+  const recent = new Set(mine.slice(-RECENT_CONTEXT));
+  for (const h of mine) {
+    if (h.status !== 'released') continue;
     const key = `${h.seq}:${h.idx}`;
     if (p.seen.has(key)) continue;
-    const f = await fullOf(h);
-    if (f) p.bitmap.addMany(f.ids);
+    if (recent.has(h)) {
+      const f = await fullOf(h);
+      if (f) p.bitmap.addMany(f.ids);
+    } else {
+      const u = await universeOf(h);
+      if (u) p.bitmap.orInPlace(u);
+    }
     p.seen.add(key);
   }
   return p.bitmap;
 }
-
 
 /**
  * Unit mode again for an output that awaited review (see `recheckDifferencing`): its sealed
@@ -361,6 +433,7 @@ export async function recheckUnits(
   if (!keys || !p.units || !p.sketch) return { failures: [], reviews: [] };
   const c = cachesFor(deps.history ?? keys);
   const mineSketch = decodeSketch(open(keys, p.namespace, p.sketch));
+  // (A recheck runs once per review: its reads are not cached.)
   const form = decodeFull(open(keys, p.namespace, p.units), mineSketch);
   const sampledIds = new Set(mineSketch.ids);
   const mineSample = samplePart(form, sampledIds);
