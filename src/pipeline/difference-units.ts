@@ -26,6 +26,8 @@ import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.
 import { AirlockError } from '../errors.js';
 import { compareUnits, fastPrefilterApplies, isPartition, plausibleFast, sampleTolerance } from '../checks/differencing/unit-mode.js';
 import { MAX_PIECE_SIDES, unitPieces } from '../checks/differencing/unit-pieces.js';
+import type { RankedSample } from '../checks/differencing/unit-prefilter.js';
+import { SampleRanks, maskable, plausibleRanked, probe, rankedSample } from '../checks/differencing/unit-prefilter.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
 import { decodeFull, decodeSketch, decodeUniverse, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
@@ -75,6 +77,9 @@ interface Caches {
   keying: Map<string, UnitKeying>;
   /** Recently opened full forms, by `seq:idx` (stored forms never change: nothing to invalidate). */
   full: FormCache;
+  /** Per namespace, the dense ranks of its sampled units, and each earlier sketch in rank form (null: the mask form does not apply). */
+  ranks: Map<string, SampleRanks>;
+  ranked: WeakMap<HistoryOutput, RankedSample | null>;
 }
 
 /** Bytes of decoded full forms kept (about 80 forms of 100,000 units). */
@@ -122,7 +127,7 @@ const caches = new WeakMap<object, Caches>();
 function cachesFor(owner: object): Caches {
   let c = caches.get(owner);
   if (!c) {
-    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map(), keying: new Map(), full: new FormCache() };
+    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map(), keying: new Map(), full: new FormCache(), ranks: new Map(), ranked: new WeakMap() };
     caches.set(owner, c);
   }
   return c;
@@ -312,6 +317,18 @@ export async function unitModeDifferences(
     const context: { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput }[] = [];
     const mineSample = samplePart(form, sampledIds);
     const fast = fastPrefilterApplies(form);
+    // The common case's prefilter in rank and mask form (`unit-prefilter.ts`): a lookup table of this output's sample.
+    let ranks = c.ranks.get(ns);
+    if (!ranks) c.ranks.set(ns, (ranks = new SampleRanks()));
+    const mineProbe = maskable(mineSample) ? probe(mineSample, ranks) : null;
+    const rankedOf = (h: HistoryOutput, s: UnitSketch): RankedSample | null => {
+      let r = c.ranked.get(h);
+      if (r === undefined) {
+        r = maskable(s) ? rankedSample(s, ranks) : null;
+        c.ranked.set(h, r);
+      }
+      return r;
+    };
     context.push({ side: form, sample: mineSample, source: null });
     try {
       // The request's other outputs with units.
@@ -325,7 +342,12 @@ export async function unitModeDifferences(
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
         if (!s) continue;
-        const ruledOut = fast && fastPrefilterApplies(s) ? !plausibleFast(mineSample, s, threshold) : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
+        const ranked = mineProbe ? rankedOf(h, s) : null;
+        const ruledOut = ranked
+          ? !plausibleRanked(mineProbe!, ranked, threshold)
+          : fast && fastPrefilterApplies(s)
+            ? !plausibleFast(mineSample, s, threshold)
+            : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
         if (ruledOut) {
           out.compared.push(source);
           continue;
