@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import type { AuditStore, DictionaryAddition, HistoryEntryInput } from '../src/audit/audit-store.js';
 import { openSqliteStore } from '../src/audit/sqlite-store.js';
@@ -133,7 +134,7 @@ interface KeptState {
 
 const STATE_FILE = 'bench-differencing.json';
 
-export async function measureDifferencing(opts: { releases: number; units: number; runs: number; log?: (s: string) => void; storeDir?: string }): Promise<DifferencingFigures> {
+export async function measureDifferencing(opts: { releases: number; units: number; runs: number; log?: (s: string) => void; storeDir?: string; profile?: string }): Promise<DifferencingFigures> {
   const log = opts.log ?? (() => undefined);
   // A kept store (for profiling and repeated runs): filled on first use, reused while its size matches.
   let kept: KeptState | null = null;
@@ -257,6 +258,13 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
     log(`differencing: cold ${(performance.now() - c0).toFixed(0)} ms`);
     sample();
 
+    // A CPU profile of the timed runs only (after the warm-up), for `--profile PATH`.
+    const session = opts.profile ? new Session() : null;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const openedPerRun: number[] = [];
     const unitMs: number[] = [];
     const unitCpuMs: number[] = [];
@@ -288,6 +296,11 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       sample();
     }
     keep();
+    if (session && opts.profile) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(opts.profile, JSON.stringify(profile));
+      session.disconnect();
+    }
     return {
       releases: opts.releases,
       units: opts.units,
