@@ -29,7 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord, UnitCoverageRow } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
@@ -172,6 +172,20 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ${refuse('unit_dictionary', 'DELETE')}
     `,
   },
+  {
+    version: 4,
+    name: 'unit coverage snapshots',
+    // Derived data (a cache of released units per dataset), outside the chain: replaced, not appended.
+    sql: `
+      CREATE TABLE unit_coverage (
+        namespace TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        upto_seq INTEGER NOT NULL,
+        units BLOB NOT NULL,
+        PRIMARY KEY (namespace, dataset)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
@@ -258,6 +272,8 @@ class SqliteStore implements AuditStore {
     units: Database.Statement;
     unitId: Database.Statement;
     maxUnitId: Database.Statement;
+    coverage: Database.Statement;
+    saveCoverage: Database.Statement;
   };
 
   constructor(db: Database.Database, writer: WriterConnection) {
@@ -276,6 +292,10 @@ class SqliteStore implements AuditStore {
       units: db.prepare('SELECT seq, idx, units FROM history_entries WHERE seq = ? AND idx = ?'),
       unitId: db.prepare('SELECT id FROM unit_dictionary WHERE namespace = ? AND digest = ?').pluck(),
       maxUnitId: db.prepare('SELECT max(id) FROM unit_dictionary WHERE namespace = ?').pluck(),
+      coverage: db.prepare('SELECT namespace, dataset, upto_seq, units FROM unit_coverage WHERE namespace = ?'),
+      saveCoverage: db.prepare(
+        'INSERT INTO unit_coverage (namespace, dataset, upto_seq, units) VALUES (@namespace, @dataset, @upto_seq, @units) ON CONFLICT (namespace, dataset) DO UPDATE SET upto_seq = excluded.upto_seq, units = excluded.units WHERE excluded.upto_seq > unit_coverage.upto_seq',
+      ),
     };
   }
 
@@ -397,6 +417,22 @@ class SqliteStore implements AuditStore {
       return { ids, maxId };
     } catch (e) {
       throw storeError(e, 'read the unit dictionary');
+    }
+  }
+
+  async unitCoverage(namespace: string) {
+    try {
+      return this.stmts.coverage.all(namespace) as UnitCoverageRow[];
+    } catch (e) {
+      throw storeError(e, 'read the unit coverage');
+    }
+  }
+
+  async saveUnitCoverage(row: UnitCoverageRow) {
+    try {
+      this.stmts.saveCoverage.run(row);
+    } catch (e) {
+      throw storeError(e, 'save the unit coverage');
     }
   }
 

@@ -58,6 +58,9 @@ interface MaskMeta {
   unknown: boolean;
   /** Per pattern, its one atom. */
   atomOf: Int32Array;
+  /** The groups by size: `bySize[i]` is a group index, `sortedSizes[i]` its size, ascending. */
+  bySize: Int32Array;
+  sortedSizes: Float64Array;
 }
 
 const metaCache = new WeakMap<UnitMeta, MaskMeta>();
@@ -76,7 +79,10 @@ function maskMeta(s: UnitMeta): MaskMeta {
       atomSize,
       unknown: atomSize.some((x) => x < 0),
       atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1),
+      bySize: Int32Array.from(s.groups.keys()).sort((x, y) => s.sizes[x]! - s.sizes[y]!),
+      sortedSizes: new Float64Array(0),
     };
+    m.sortedSizes = Float64Array.from(m.bySize, (h) => s.sizes[h]!);
     metaCache.set(s, m);
   }
   return m;
@@ -121,6 +127,9 @@ export interface Probe {
   hits: Int32Array;
   rowMask: Int32Array;
   colMask: Int32Array;
+  /** Scratch: distinct masks of one side's atoms and their summed exact sizes. */
+  masks: Int32Array;
+  maskSizes: Float64Array;
 }
 
 /**
@@ -139,7 +148,16 @@ export function probe(s: UnitSide, ranks: SampleRanks): Probe {
     atomByRank[own[i]!] = a;
     rowCount[a]!++;
   }
-  return { meta: s, atomByRank, rowCount, hits: new Int32Array(s.atoms), rowMask: new Int32Array(s.atoms), colMask: new Int32Array(MAX_MASK_ATOMS) };
+  return {
+    meta: s,
+    atomByRank,
+    rowCount,
+    hits: new Int32Array(s.atoms),
+    rowMask: new Int32Array(s.atoms),
+    colMask: new Int32Array(MAX_MASK_ATOMS),
+    masks: new Int32Array(MAX_MASK_ATOMS),
+    maskSizes: new Float64Array(MAX_MASK_ATOMS),
+  };
 }
 
 /**
@@ -147,7 +165,7 @@ export function probe(s: UnitSide, ranks: SampleRanks): Probe {
  * `unit-mode.ts`): `xMask[r]` holds the Y atoms X's atom r has sampled units in (bit `ny`:
  * some are not in Y), `yMask[k]` likewise for Y's atom k over X's atoms (bit `nx`).
  */
-function mayFailMasks(x: MaskMeta, xMask: Int32Array, y: MaskMeta, yMask: Int32Array, threshold: number, directToo: boolean): boolean {
+function mayFailMasks(x: MaskMeta, xMask: Int32Array, y: MaskMeta, yMask: Int32Array, threshold: number, directToo: boolean, masks: Int32Array, maskSizes: Float64Array): boolean {
   if (x.groupMask.length === 0) return false;
   if (y.unknown) return true;
   const nx = x.atoms;
@@ -155,22 +173,43 @@ function mayFailMasks(x: MaskMeta, xMask: Int32Array, y: MaskMeta, yMask: Int32A
   const absentBit = 1 << ny;
   let absentRows = 0;
   for (let r = 0; r < nx; r++) if (xMask[r]! & absentBit) absentRows |= 1 << r;
+  // Y's atoms with the same mask count alike in every bound: one term per distinct mask.
+  let distinct = 0;
+  for (let k = 0; k < ny; k++) {
+    const m = yMask[k]!;
+    let i = 0;
+    while (i < distinct && masks[i] !== m) i++;
+    if (i === distinct) {
+      masks[distinct] = m;
+      maskSizes[distinct++] = 0;
+    }
+    maskSizes[i]! += y.atomSize[k]!;
+  }
   for (let g = 0; g < x.groupMask.length; g++) {
     const G = x.groupMask[g]!;
     const size = x.sizes[g]!;
     let insideBound = 0;
     let meetBound = 0;
-    for (let k = 0; k < ny; k++) {
-      const m = yMask[k]!;
-      // Inside g: no sampled unit of k outside g's atoms (nor outside X: bit nx is never in G).
-      if ((m & ~G) === 0) insideBound += y.atomSize[k]!;
-      if ((m & G) !== 0) meetBound += y.atomSize[k]!;
+    for (let i = 0; i < distinct; i++) {
+      const m = masks[i]!;
+      // Inside g: no sampled unit of the atom outside g's atoms (nor outside X: bit nx is never in G).
+      if ((m & ~G) === 0) insideBound += maskSizes[i]!;
+      if ((m & G) !== 0) meetBound += maskSizes[i]!;
     }
     if (insideBound > 0 && size - insideBound < threshold) return true;
     // Meeting: g covered (none of its atoms has sampled units outside Y).
     if ((absentRows & G) === 0 && meetBound - size < threshold) return true;
     if (!directToo) continue;
-    for (let h = 0; h < y.groupMask.length; h++) {
+    // Direct pairs: only Y's groups whose exact size is within threshold − 1 of g's (sizes sorted).
+    let lo = 0;
+    let hi = y.sortedSizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (y.sortedSizes[mid]! <= size - threshold) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo; j < y.sortedSizes.length && y.sortedSizes[j]! < size + threshold; j++) {
+      const h = y.bySize[j]!;
       const d = size - y.sizes[h]!;
       if (d === 0 || d >= threshold || d <= -threshold) continue;
       const H = y.groupMask[h]!;
@@ -197,7 +236,7 @@ export function plausibleRanked(p: Probe, b: RankedSample, threshold: number): b
   const bm = maskMeta(b.meta);
   const na = a.atoms;
   const nb = bm.atoms;
-  const { atomByRank, rowCount, hits, rowMask, colMask } = p;
+  const { atomByRank, rowCount, hits, rowMask, colMask, masks, maskSizes } = p;
   hits.fill(0);
   rowMask.fill(0);
   colMask.fill(0, 0, nb);
@@ -215,6 +254,6 @@ export function plausibleRanked(p: Probe, b: RankedSample, threshold: number): b
   }
   const absentFromB = 1 << nb;
   for (let r = 0; r < na; r++) if (hits[r]! < rowCount[r]!) rowMask[r]! |= absentFromB;
-  if (mayFailMasks(a, rowMask, bm, colMask, threshold, true)) return true;
-  return mayFailMasks(bm, colMask, a, rowMask, threshold, false);
+  if (mayFailMasks(a, rowMask, bm, colMask, threshold, true, masks, maskSizes)) return true;
+  return mayFailMasks(bm, colMask, a, rowMask, threshold, false, masks, maskSizes);
 }
