@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
-import type { AuditStore, DictionaryAddition, HistoryEntryInput } from '../src/audit/audit-store.js';
+import type { AuditStore, DictionaryAddition, HistoryEntryInput, UnitCoverageRow } from '../src/audit/audit-store.js';
 import { openSqliteStore } from '../src/audit/sqlite-store.js';
 import type { Decision } from '../src/domain.js';
 import type { LabelForm } from '../src/history/label-form.js';
@@ -250,6 +250,8 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       settledReviews: (x: { afterSeq: number }) => s.settledReviews(x),
       historyUnits: (k: readonly { seq: number; idx: number }[]) => ((opened += k.length), s.historyUnits(k)),
       unitIds: (ns: string, d: readonly Uint8Array[]) => s.unitIds(ns, d),
+      unitCoverage: (ns: string) => s.unitCoverage(ns),
+      saveUnitCoverage: (row: UnitCoverageRow) => s.saveUnitCoverage(row),
     };
     const deps = { history, unitKeys: keys };
     // Warm-up: the first lookup reads every earlier entry and opens every sketch once.

@@ -242,9 +242,12 @@ export function unitDigestReference(keys: UnitKeys, namespace: string, value: st
   return createHmac('sha256', keys.hmac).update(namespace, 'utf8').update('\u0000', 'utf8').update(value, 'utf8').digest().subarray(0, UNIT_DIGEST_BYTES);
 }
 
-/** The additional data sealed with a unit form: its format and namespace (a form cannot be moved to another namespace). */
-function aad(namespace: string): Buffer {
-  return Buffer.from(`airlock-units-v1\u0000${namespace}`, 'utf8');
+/**
+ * The additional data sealed with a unit form: its format and namespace (a form cannot be
+ * moved to another namespace), and for other sealed data its `context` (what it is, and of what).
+ */
+function aad(namespace: string, context?: string): Buffer {
+  return Buffer.from(`airlock-units-v1\u0000${namespace}${context === undefined ? '' : `\u0000${context}`}`, 'utf8');
 }
 
 /**
@@ -252,10 +255,10 @@ function aad(namespace: string): Buffer {
  *
  * @example open(keys, 'default', seal(keys, 'default', data)) // data
  */
-export function seal(keys: UnitKeys, namespace: string, data: Uint8Array): Buffer {
+export function seal(keys: UnitKeys, namespace: string, data: Uint8Array, context?: string): Buffer {
   const nonce = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', keys.aead, nonce);
-  c.setAAD(aad(namespace));
+  c.setAAD(aad(namespace, context));
   return Buffer.concat([nonce, c.update(data), c.final(), c.getAuthTag()]);
 }
 
@@ -264,12 +267,12 @@ export function seal(keys: UnitKeys, namespace: string, data: Uint8Array): Buffe
  *
  * @example open(keys, 'default', sealed)
  */
-export function open(keys: UnitKeys, namespace: string, sealed: Uint8Array): Buffer {
+export function open(keys: UnitKeys, namespace: string, sealed: Uint8Array, context?: string): Buffer {
   const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (b.length < 28) throw new AirlockError('INTERNAL', 'a stored unit form is truncated');
   try {
     const d = createDecipheriv('aes-256-gcm', keys.aead, b.subarray(0, 12));
-    d.setAAD(aad(namespace));
+    d.setAAD(aad(namespace, context));
     d.setAuthTag(b.subarray(b.length - 16));
     return Buffer.concat([d.update(b.subarray(12, b.length - 16)), d.final()]);
   } catch {

@@ -39,6 +39,7 @@ import type { PopulationRef } from '../rules/populations.js';
 import type { Candidate } from './difference-outputs.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { fromStore } from './from-store.js';
+import { UnitCoverage } from './unit-coverage.js';
 
 const { RoaringBitmap32 } = roaring;
 
@@ -71,8 +72,8 @@ const DICTIONARY_CACHE = 2_000_000;
 interface Caches {
   dictionary: Map<string, Map<string, number>>;
   sketches: WeakMap<HistoryOutput, UnitSketch>;
-  /** Per population key: its released units, and the entries already in it. */
-  populations: Map<string, { bitmap: InstanceType<typeof RoaringBitmap32>; seen: Set<string> }>;
+  /** Per namespace, the units its datasets have released (the coverage rule). */
+  coverage: Map<string, UnitCoverage>;
   /** Per namespace, its keying once the store has settled it (it never changes after). */
   keying: Map<string, UnitKeying>;
   /** Recently opened full forms, by `seq:idx` (stored forms never change: nothing to invalidate). */
@@ -127,7 +128,7 @@ const caches = new WeakMap<object, Caches>();
 function cachesFor(owner: object): Caches {
   let c = caches.get(owner);
   if (!c) {
-    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map(), keying: new Map(), full: new FormCache(), ranks: new Map(), ranked: new WeakMap() };
+    c = { dictionary: new Map(), sketches: new WeakMap(), coverage: new Map(), keying: new Map(), full: new FormCache(), ranks: new Map(), ranked: new WeakMap() };
     caches.set(owner, c);
   }
   return c;
@@ -286,7 +287,7 @@ export async function unitModeDifferences(
     const raw = await rawOf(h);
     return raw ? decodeUniverse(raw) : null;
   };
-  const populationUnits = await releasedUnits(c, ctx, earlier, fullOf, universeOf);
+  const populationUnits = await releasedUnits(c, ctx, earlier, fullOf, universeOf, keys);
 
   const tolerance = sampleTolerance(threshold);
   for (const [idx, form] of forms) {
@@ -402,40 +403,35 @@ function samplePart(form: UnitForm, sampledIds: Set<number>): UnitSide {
 }
 
 /**
- * The units the population has released (its released entries' universes), kept up to date in
- * memory: each entry is folded in once. The population's most recent entries are opened in
- * full (and so cached: the search beyond pairs reads them next); older ones (a cold start)
- * only as far as their universe.
+ * The units the population has released (`unit-coverage.ts`), brought up to date. The
+ * population's most recent entries are opened in full (and so cached: the search beyond pairs
+ * reads them next); older ones (a cold start past the saved snapshots) only as far as their
+ * universe.
  */
 async function releasedUnits(
   c: Caches,
-  ctx: { population: PopulationRef; rules: EffectiveRules; index: HistoryIndex | null },
+  ctx: { population: PopulationRef; rules: EffectiveRules; index: HistoryIndex | null; history: DifferencingHistory | null },
   earlier: readonly HistoryOutput[],
   fullOf: (h: HistoryOutput) => Promise<UnitForm | null>,
   universeOf: (h: HistoryOutput) => Promise<InstanceType<typeof RoaringBitmap32> | null>,
+  keys: UnitKeys,
 ): Promise<InstanceType<typeof RoaringBitmap32> | null> {
   if (!ctx.index) return null;
-  let p = c.populations.get(ctx.population.key);
-  if (!p) {
-    p = { bitmap: new RoaringBitmap32(), seen: new Set() };
-    c.populations.set(ctx.population.key, p);
-  }
-  const mine = earlier.filter((h) => ctx.rules.populations.contains(ctx.population.key, h.dataset));
-  const recent = new Set(mine.slice(-RECENT_CONTEXT));
-  for (const h of mine) {
-    if (h.status !== 'released') continue;
-    const key = `${h.seq}:${h.idx}`;
-    if (p.seen.has(key)) continue;
-    if (recent.has(h)) {
+  const ns = ctx.population.namespace;
+  let cov = c.coverage.get(ns);
+  if (!cov) c.coverage.set(ns, (cov = new UnitCoverage(ns)));
+  const contains = (dataset: string) => ctx.rules.populations.contains(ctx.population.key, dataset);
+  const recent = new Set(earlier.filter((h) => contains(h.dataset)).slice(-RECENT_CONTEXT));
+  await cov.update(earlier, contains, {
+    history: ctx.history,
+    keys,
+    fold: async (h) => {
+      if (!recent.has(h)) return universeOf(h);
       const f = await fullOf(h);
-      if (f) p.bitmap.addMany(f.ids);
-    } else {
-      const u = await universeOf(h);
-      if (u) p.bitmap.orInPlace(u);
-    }
-    p.seen.add(key);
-  }
-  return p.bitmap;
+      return f ? new RoaringBitmap32(f.ids) : null;
+    },
+  });
+  return cov.population(contains) ?? new RoaringBitmap32();
 }
 
 /**
