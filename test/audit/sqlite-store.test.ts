@@ -61,6 +61,7 @@ describe('SQLite audit store specifics', () => {
       { version: 1, name: 'audit chain' },
       { version: 2, name: 'replay evidence and review lookups' },
       { version: 3, name: 'differencing history and unit dictionary' },
+      { version: 4, name: 'unit coverage snapshots' },
     ]);
     raw.close();
   });
