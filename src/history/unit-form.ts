@@ -92,8 +92,12 @@ export interface UnitSketch extends UnitMeta {
 
 /** Whether a unit digest is in the keyed sample. */
 export function sampled(digest: Uint8Array): boolean {
-  const n = digest.length;
-  const x = ((digest[n - 4]! << 24) | (digest[n - 3]! << 16) | (digest[n - 2]! << 8) | digest[n - 1]!) >>> 0;
+  return sampledAt(digest, digest.length);
+}
+
+/** Whether the digest ending at byte `end` of `bytes` (many digests in one buffer) is in the keyed sample. */
+export function sampledAt(bytes: Uint8Array, end: number): boolean {
+  const x = ((bytes[end - 4]! << 24) | (bytes[end - 3]! << 16) | (bytes[end - 2]! << 8) | bytes[end - 1]!) >>> 0;
   return x < 2 ** 32 / SAMPLE_RATE;
 }
 

@@ -21,7 +21,7 @@ import roaring from 'roaring';
 import type { DictionaryAddition } from '../audit/audit-store.js';
 import type { Finding } from '../domain.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
-import { differencingReview } from '../checks/differencing/findings.js';
+import { differencingReview, sourceKey } from '../checks/differencing/findings.js';
 import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.js';
 import { AirlockError } from '../errors.js';
 import { compareUnits, fastPrefilterApplies, isPartition, plausibleFast, sampleTolerance } from '../checks/differencing/unit-mode.js';
@@ -30,7 +30,7 @@ import type { RankedSample } from '../checks/differencing/unit-prefilter.js';
 import { SampleRanks, maskable, plausibleRanked, probe, rankedSample } from '../checks/differencing/unit-prefilter.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
-import { decodeFull, decodeSketch, decodeUniverse, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
+import { decodeFull, decodeSketch, decodeUniverse, encodeUnitForm, membershipOf, sampledAt, unitFormOf } from '../history/unit-form.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import type { UnitKeying } from '../history/unit-keys.js';
 import { CURRENT_KEYING, MARKER_ID, UNIT_DIGEST_BYTES, keyingMarker, open, seal, unitDigests } from '../history/unit-keys.js';
@@ -155,36 +155,47 @@ async function keyingOf(history: DifferencingHistory | null, caches: Caches, key
   return { keying: CURRENT_KEYING, marker: CURRENT_KEYING === 2 ? { namespace, digest, id: MARKER_ID } : null };
 }
 
-/** The ids of the request's digests in the namespace; new ones numbered after the largest, in digest order. */
-async function resolveIds(history: DifferencingHistory | null, caches: Caches, namespace: string, digests: Map<string, Buffer>): Promise<{ ids: Map<string, number>; added: DictionaryAddition[] }> {
+/**
+ * The ids of the request's digests (by slot: `keys[slot]`, bytes `digestOf(slot)`) in the
+ * namespace; new ones numbered after the largest, in digest order.
+ */
+async function resolveIds(
+  history: DifferencingHistory | null,
+  caches: Caches,
+  namespace: string,
+  keys: readonly string[],
+  digestOf: (slot: number) => Buffer,
+): Promise<{ ids: Uint32Array; added: DictionaryAddition[] }> {
   let cache = caches.dictionary.get(namespace);
   if (!cache || cache.size > DICTIONARY_CACHE) {
     cache = new Map();
     caches.dictionary.set(namespace, cache);
   }
-  const ids = new Map<string, number>();
-  const missing: Buffer[] = [];
-  for (const [hex, d] of digests) {
-    const id = cache.get(hex);
-    if (id === undefined) missing.push(d);
-    else ids.set(hex, id);
+  // Unit ids start at 1: 0 is "not known yet".
+  const ids = new Uint32Array(keys.length);
+  const missing: number[] = [];
+  for (let slot = 0; slot < keys.length; slot++) {
+    const id = cache.get(keys[slot]!);
+    if (id === undefined) missing.push(slot);
+    else ids[slot] = id;
   }
   let maxId = 0;
   if (history) {
-    const found = await history.unitIds(namespace, missing);
+    const found = await history.unitIds(namespace, missing.map(digestOf));
     maxId = found.maxId;
-    for (const [hex, id] of found.ids) {
-      const key = Buffer.from(hex, 'hex').toString('latin1');
-      ids.set(key, id);
-      cache.set(key, id);
+    for (const slot of missing) {
+      const id = found.ids.get(digestOf(slot).toString('hex'));
+      if (id === undefined) continue;
+      ids[slot] = id;
+      cache.set(keys[slot]!, id);
     }
   }
-  const fresh = [...digests.entries()].filter(([hex]) => !ids.has(hex)).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const fresh = missing.filter((slot) => ids[slot] === 0).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
   const added: DictionaryAddition[] = [];
-  for (const [hex, digest] of fresh) {
+  for (const slot of fresh) {
     const id = ++maxId;
-    ids.set(hex, id);
-    added.push({ namespace, digest, id });
+    ids[slot] = id;
+    added.push({ namespace, digest: Buffer.from(digestOf(slot)), id });
   }
   return { ids, added };
 }
@@ -216,33 +227,45 @@ export async function unitModeDifferences(
   const c = cachesFor(ctx.history ?? keys);
   // 1. Digests (under the namespace's keying) and ids.
   const { keying, marker } = await fromStore(() => keyingOf(ctx.history, c, keys, ns));
-  const digests = new Map<string, Buffer>();
-  const localHex = new Map<number, string[]>();
-  const sampledHex = new Set<string>();
+  // Each distinct digest of the request is a slot: its bytes stay in the batch they were hashed
+  // into (no object per unit); Map keys are the 16 bytes as a latin1 string (cheaper than hex).
+  const slotOf = new Map<string, number>();
+  const slotKeys: string[] = [];
+  const slotBatch: Buffer[] = [];
+  const slotOffset: number[] = [];
+  const sampledSlots: number[] = [];
+  const localSlots = new Map<number, Uint32Array>();
   for (const cand of withUnits) {
     const u = membershipOf(evaluated[cand.index]!.parsed)!;
     const all = await unitDigests(keys, ns, u.values, keying);
-    const hexes = new Array<string>(u.values.length);
-    for (let i = 0; i < hexes.length; i++) {
-      const d = all.subarray(i * UNIT_DIGEST_BYTES, (i + 1) * UNIT_DIGEST_BYTES);
-      // Map keys: the digest's bytes as a 16-character string (cheaper than hex).
-      const hex = d.toString('latin1');
-      if (!digests.has(hex)) {
-        digests.set(hex, d);
-        if (sampled(d)) sampledHex.add(hex);
+    const local = new Uint32Array(u.values.length);
+    for (let i = 0; i < local.length; i++) {
+      const off = i * UNIT_DIGEST_BYTES;
+      const key = all.toString('latin1', off, off + UNIT_DIGEST_BYTES);
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = slotKeys.length;
+        slotOf.set(key, slot);
+        slotKeys.push(key);
+        slotBatch.push(all);
+        slotOffset.push(off);
+        if (sampledAt(all, off + UNIT_DIGEST_BYTES)) sampledSlots.push(slot);
       }
-      hexes[i] = hex;
+      local[i] = slot;
     }
-    localHex.set(cand.index, hexes);
+    localSlots.set(cand.index, local);
   }
-  const resolved = await fromStore(() => resolveIds(ctx.history, c, ns, digests));
-  const ids = resolved.ids;
+  const digestOf = (slot: number) => slotBatch[slot]!.subarray(slotOffset[slot]!, slotOffset[slot]! + UNIT_DIGEST_BYTES);
+  const resolved = await fromStore(() => resolveIds(ctx.history, c, ns, slotKeys, digestOf));
+  const idOfSlot = resolved.ids;
   const added = marker ? [marker, ...resolved.added] : resolved.added;
   const sampledIds = new Set<number>();
-  for (const hex of sampledHex) sampledIds.add(ids.get(hex)!);
+  for (const slot of sampledSlots) sampledIds.add(idOfSlot[slot]!);
   const forms = new Map<number, UnitForm>();
   for (const cand of withUnits) {
-    const idOf = Uint32Array.from(localHex.get(cand.index)!, (hex) => ids.get(hex)!);
+    const local = localSlots.get(cand.index)!;
+    const idOf = new Uint32Array(local.length);
+    for (let i = 0; i < local.length; i++) idOf[i] = idOfSlot[local[i]!]!;
     const form = unitFormOf(cand.name, cand.kind, evaluated[cand.index]!.parsed, idOf);
     if (form) forms.set(cand.index, form);
   }
@@ -308,7 +331,7 @@ export async function unitModeDifferences(
     const add = (source: DifferenceSource, diffs: UnitDifference[]) => {
       out.compared.push(source);
       if (diffs.length === 0) return;
-      const key = JSON.stringify([source.decision_id ?? null, source.output]);
+      const key = sourceKey(source);
       const f = failures.get(key) ?? { source, differences: [] };
       f.differences.push(...diffs.map(toDifference));
       failures.set(key, f);
@@ -359,13 +382,13 @@ export async function unitModeDifferences(
         if (context.length < MAX_PIECE_SIDES) context.push({ side: full, sample: s, source, history: h });
       }
       // The population's most recent outputs join the context (pieces and intersections span releases).
-      const inContext = new Set(context.map((x) => (x.source ? JSON.stringify([x.source.decision_id ?? null, x.source.output]) : '')));
+      const inContext = new Set(context.map((x) => (x.source ? sourceKey(x.source) : '')));
       const recent = earlier.filter((h) => ctx.rules.populations.contains(ctx.population.key, h.dataset)).slice(-RECENT_CONTEXT);
       for (const h of recent) {
         if (context.length >= MAX_PIECE_SIDES) break;
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
-        if (!s || inContext.has(JSON.stringify([source.decision_id ?? null, source.output]))) continue;
+        if (!s || inContext.has(sourceKey(source))) continue;
         context.push({ side: s, sample: s, source, history: h });
       }
       if (context.length >= 3) {

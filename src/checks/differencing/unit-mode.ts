@@ -88,8 +88,12 @@ function mergeCounts(x: Uint32Array, px: Uint32Array, mapX: Int32Array | null, n
   return counts;
 }
 
-/** The transposed contingency (b's view). */
-function transpose(ct: Contingency): Contingency {
+/**
+ * The transposed contingency (b's view): the same counts, rows and columns swapped.
+ *
+ * @example transpose(contingency(a, b)).counts // equals contingency(b, a).counts
+ */
+export function transpose(ct: Contingency): Contingency {
   const { pa, pb, counts } = ct;
   const out = new Float64Array(counts.length);
   for (let i = 0; i <= pa; i++) for (let j = 0; j <= pb; j++) out[j * (pa + 1) + i] = counts[i * (pb + 1) + j]!;
