@@ -20,6 +20,7 @@
  */
 import type { UnitMeta } from '../../history/unit-form.js';
 import type { UnitSide } from './unit-mode.js';
+import { exactAtomSizes } from './unit-mode.js';
 
 /** Most atoms a side may have for the mask form (one 32-bit mask: the atoms and the "absent" bit). */
 export const MAX_MASK_ATOMS = 31;
@@ -68,10 +69,7 @@ const metaCache = new WeakMap<UnitMeta, MaskMeta>();
 function maskMeta(s: UnitMeta): MaskMeta {
   let m = metaCache.get(s);
   if (!m) {
-    const atomSize = new Float64Array(s.atoms).fill(-1);
-    s.groups.forEach((g, i) => {
-      if (g.atoms.length === 1) atomSize[g.atoms[0]!] = s.sizes[i]!;
-    });
+    const atomSize = exactAtomSizes(s);
     m = {
       atoms: s.atoms,
       groupMask: Int32Array.from(s.groups, (g) => g.atoms.reduce((x, a) => x | (1 << a), 0)),
