@@ -49,6 +49,7 @@ export const ERRORS = {
   BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
   COMMENT_REQUIRED: { status: 422, title: 'This review action needs a comment' },
   RULESET_INVALID: { status: 422, title: 'The candidate rule set is invalid' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was already used for a different request' },
   // --- auth ---
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, title: 'The token does not allow this action' },

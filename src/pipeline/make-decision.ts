@@ -8,6 +8,7 @@
  * const res = await makeDecision(body, { ruleset: () => rules, limits, finalize });
  * res.decision.outcome; // 'release'
  */
+import type { IdempotencyClaim } from '../audit/audit-store.js';
 import type { Decision, RecordActor } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { schemaValidator } from '../api/openapi.js';
@@ -53,6 +54,8 @@ export interface FinalizeMeta {
   traceId: string | null;
   /** The request's outputs as submitted (kept for checkers when the decision needs review). */
   outputs?: readonly unknown[];
+  /** The request's `Idempotency-Key`, claimed in the decision's own audit transaction. */
+  idempotency?: IdempotencyClaim;
 }
 
 /** Request-level options the HTTP layer knows and the JSON body does not. */
@@ -74,6 +77,8 @@ export interface DecisionOptions {
   caller?: { name: string; authorize(project: string, dataset: string | null): void; person?: RecordActor };
   /** The request's trace id, recorded with the decision. */
   traceId?: string | null;
+  /** The request's `Idempotency-Key` (see `src/server/idempotency.ts`). */
+  idempotency?: IdempotencyClaim;
 }
 
 const validateRequest = schemaValidator('DecisionRequest');
@@ -138,7 +143,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
-          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]) }),
+          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]), ...(opts.idempotency ? { idempotency: opts.idempotency } : {}) }),
         ) : {};
     return { decision, ...finalized };
   };

@@ -16,7 +16,7 @@
  * recoverableCells(grid, mask); // [4] — cell 4 can be computed from the released totals
  */
 import { AirlockError } from '../errors.js';
-import { tableConstraints, type SuppressionGrid } from './table-constraints.js';
+import { tableConstraints, type SuppressionGrid } from '../outputs/table/table-constraints.js';
 
 const P = 67108859;
 

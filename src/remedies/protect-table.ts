@@ -9,10 +9,16 @@
  * const p = protectTable(table, new Set([4]), { roundBase: 5 });
  * p.rows[4]; // { labels: { sex: 'F', region: 'north' }, value: null, suppressed: true, reason: 'primary' }
  */
+import type { ProtectionLevel } from '../checks/protection/protection-levels.js';
+import { additiveValue, protectionLevel } from '../checks/protection/protection-levels.js';
+import type { CheckId } from '../domain.js';
 import { isCountStatistic } from '../domain.js';
 import { AirlockError } from '../errors.js';
+import type { LpRow } from '../lib/lp-bounds.js';
 import { cellCount, cellLabels, cellValue, type CellTable } from '../outputs/table/cell-table.js';
-import { suppress } from './secondary-suppression.js';
+import type { Parameters } from '../rules/parameters.js';
+import { auditedSuppression, ProtectionRefused } from './audited-suppression.js';
+import { suppressWithReasons } from './secondary-suppression.js';
 
 /**
  * One cell of the protected table.
@@ -25,6 +31,21 @@ export interface ProtectedRow {
   value: number | null;
   suppressed: boolean;
   reason?: 'primary' | 'secondary';
+  /** For a complement: the labels of the sensitive cell it was chosen to protect. */
+  protects?: Record<string, string>;
+}
+
+/**
+ * The attacker's interval of a sensitive cell in the offered version, and the rules it meets.
+ *
+ * @example { labels: { sex: 'F', region: 'north' }, lo: 0, hi: 14, rules: ['min_count'] }
+ */
+export interface AuditedCell {
+  labels: Record<string, string>;
+  /** Null when unbounded (JSON has no infinity): below for cells with negative contributions. */
+  lo: number | null;
+  hi: number | null;
+  rules: string[];
 }
 
 /**
@@ -41,6 +62,11 @@ export interface ProtectedTable {
   secondary: number[];
   /** One row per cell, in cell order. */
   rows: ProtectedRow[];
+  /**
+   * The LP audit of the version (additive tables protected with the failing checks known):
+   * every sensitive cell's interval against an attacker solving linear programmes.
+   */
+  audit?: AuditedCell[];
 }
 
 /**
@@ -53,7 +79,13 @@ export interface ProtectOptions {
   roundBase?: number;
   /** Cells never chosen as complements (1 = fixed): structural zeros, whose value is known by definition. */
   fixed?: Uint8Array;
+  /** With the failing checks per cell: protect against the LP attacker (`auditedSuppression`). */
+  params?: Parameters;
+  /** Constraints from linked tables of the same population (`linkedConstraints`). */
+  linked?: LpRow[];
 }
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
  * Rounds to the nearest multiple of `base`; a tie (exactly half-way) goes up, to the larger
@@ -76,7 +108,7 @@ export function roundTo(x: number, base: number): number {
  * const p = protectTable(t, new Set([0]));
  * p.secondary; // e.g. [1, 3, 4] — the cheapest cells closing a cycle through cell 0
  */
-export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOptions = {}): ProtectedTable {
+export function protectTable(t: CellTable, failing: Set<number> | ReadonlyMap<number, ReadonlySet<CheckId>>, opts: ProtectOptions = {}): ProtectedTable {
   const n = cellCount(t);
   const base = opts.roundBase;
   if (base !== undefined && !(Number.isFinite(base) && base > 0)) {
@@ -84,17 +116,28 @@ export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOp
   }
   // Cells submitted suppressed stay suppressed: they are primary like the failing ones.
   const primaryMask = Uint8Array.from(t.suppressed);
-  for (const i of failing) {
+  for (const i of failing.keys()) {
     if (!Number.isInteger(i) || i < 0 || i >= n) {
       throw new AirlockError('INTERNAL', `protectTable: failing cell ${i} is not in a table of ${n} cells`);
     }
     primaryMask[i] = 1;
   }
-  const mask = suppress(
-    { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value },
-    primaryMask,
-    opts.fixed ?? null,
-  );
+  // With the failing checks known, each failing cell of an additive table gets its protection
+  // level and the version must meet them against the LP attacker (ProtectionRefused otherwise).
+  const levels = new Map<number, ProtectionLevel>();
+  if (failing instanceof Map && opts.params) {
+    if (t.suppressed.some((x, i) => x === 1 && !Number.isFinite(additiveValue(t, i)))) {
+      // The attacker's totals and the cells' levels need values airlock was not given.
+      throw new ProtectionRefused('the table was submitted with suppressed cells whose values airlock does not know, so no version can be audited; submit it unsuppressed (microdata and a spec, or full evidence)');
+    }
+    for (const [i, checks] of failing) {
+      const level = protectionLevel(t, i, checks, opts.params);
+      if (level) levels.set(i, level);
+    }
+  }
+  const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value };
+  const audited = levels.size ? auditedSuppression(t, levels, primaryMask, { fixed: opts.fixed ?? null, linked: opts.linked ?? [] }) : null;
+  const { mask, protects } = audited ?? suppressWithReasons(grid, primaryMask, opts.fixed ?? null);
   const round = base !== undefined && isCountStatistic(t.statistic);
   const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [] };
   for (let i = 0; i < n; i++) {
@@ -103,11 +146,14 @@ export function protectTable(t: CellTable, failing: Set<number>, opts: ProtectOp
       const reason = primaryMask[i] ? 'primary' : 'secondary';
       out.suppressed.push(i);
       out[reason].push(i);
-      out.rows.push({ labels, value: null, suppressed: true, reason });
+      const row: ProtectedRow = { labels, value: null, suppressed: true, reason };
+      if (reason === 'secondary' && protects[i] >= 0) row.protects = cellLabels(t, protects[i]);
+      out.rows.push(row);
     } else {
       const v = cellValue(t, i);
       out.rows.push({ labels, value: v !== null && round ? roundTo(v, base as number) : v, suppressed: false });
     }
   }
+  if (audited) out.audit = audited.intervals.map((iv) => ({ labels: cellLabels(t, iv.cell), lo: finiteOrNull(iv.lo), hi: finiteOrNull(iv.hi), rules: (levels.get(iv.cell) as ProtectionLevel).rules }));
   return out;
 }

@@ -26,9 +26,9 @@
  */
 import { AirlockError } from '../errors.js';
 import { recoverableCells } from './is-recoverable.js';
-import { tableConstraints, type SuppressionGrid } from './table-constraints.js';
+import { tableConstraints, type SuppressionGrid } from '../outputs/table/table-constraints.js';
 
-export type { SuppressionGrid } from './table-constraints.js';
+export type { SuppressionGrid } from '../outputs/table/table-constraints.js';
 
 /** Lexicographic cost of suppressing a cell: [empty or zero, margin, |value|]. */
 type Cost = [number, number, number];
@@ -114,12 +114,11 @@ function bridges(g: Graph, mask: Uint8Array): number[] {
  * Cheapest path (Dijkstra, dense: the graph has only nRows + nCols + 1 nodes) from `from` to
  * `to` avoiding cell `skip`; returns its cells, or null when the endpoints are disconnected.
  */
-function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, from: number, to: number, fixed: Uint8Array | null): number[] | null {
+function cheapestPath(g: Graph, costOf: (cell: number) => Cost | null, skip: number, from: number, to: number): number[] | null {
   const dist: (Cost | null)[] = new Array(g.nNodes).fill(null);
   const prevCell = new Int32Array(g.nNodes).fill(-1);
   const done = new Uint8Array(g.nNodes);
-  const free: Cost = [0, 0, 0];
-  dist[from] = free;
+  dist[from] = [0, 0, 0];
   for (;;) {
     let x = -1;
     for (let y = 0; y < g.nNodes; y++) {
@@ -131,11 +130,11 @@ function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, fr
     done[x] = 1;
     const dx = dist[x] as Cost;
     for (const cell of g.incident[x]) {
-      // A fixed cell (a structural zero: its value is known) protects nothing as a complement.
-      if (cell === skip || (fixed !== null && fixed[cell] && !mask[cell])) continue;
+      if (cell === skip) continue;
+      const w = costOf(cell);
+      if (w === null) continue;
       const y = g.u[cell] === x ? g.v[cell] : g.u[cell];
       if (done[y]) continue;
-      const w = mask[cell] ? free : cost[cell];
       const d: Cost = [dx[0] + w[0], dx[1] + w[1], dx[2] + w[2]];
       const dy = dist[y];
       if (!dy || less(d, dy)) {
@@ -167,37 +166,90 @@ function cheapestPath(g: Graph, cost: Cost[], mask: Uint8Array, skip: number, fr
  * suppress(grid, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0)); // 1,1,0, 1,1,0, 0,0,0
  */
 export function suppress(grid: SuppressionGrid, primary: Uint8Array, fixed: Uint8Array | null = null): Uint8Array {
-  const g = buildGraph(grid);
-  const n = grid.value.length;
-  if (primary.length !== n) {
-    throw new AirlockError('INTERNAL', `primary mask has ${primary.length} cells, the grid ${n}`);
-  }
+  return suppressWithReasons(grid, primary, fixed).mask;
+}
+
+/** A suppression mask and, per complement, the cell it was added to protect (−1 for the others). */
+export interface Suppression {
+  mask: Uint8Array;
+  protects: Int32Array;
+}
+
+/** The lexicographic cost of suppressing each cell: [empty or zero, margin, |value|]. */
+function baseCosts(grid: SuppressionGrid): Cost[] {
   const cost: Cost[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < grid.value.length; i++) {
     const x = grid.value[i];
     const r = Math.floor(i / grid.nCols);
     const col = i - r * grid.nCols;
     const margin = r === grid.rowMargin || col === grid.colMargin ? 1 : 0;
     cost.push(Number.isNaN(x) ? [1, margin, 0] : [x === 0 ? 1 : 0, margin, Math.abs(x)]);
   }
+  return cost;
+}
+
+/**
+ * `suppress`, also saying which exposed cell each complement was chosen for (so findings can
+ * explain it).
+ *
+ * @example suppressWithReasons(grid, primary).protects[5] // 0: cell 5 closes a cycle through cell 0
+ */
+export function suppressWithReasons(grid: SuppressionGrid, primary: Uint8Array, fixed: Uint8Array | null = null): Suppression {
+  const g = buildGraph(grid);
+  const n = grid.value.length;
+  if (primary.length !== n) {
+    throw new AirlockError('INTERNAL', `primary mask has ${primary.length} cells, the grid ${n}`);
+  }
+  const cost = baseCosts(grid);
+  const free: Cost = [0, 0, 0];
   const mask = Uint8Array.from(primary, (x) => (x ? 1 : 0));
+  const protects = new Int32Array(n).fill(-1);
+  // A fixed cell (a structural zero: its value is known) protects nothing as a complement.
+  const costOf = (c: number): Cost | null => (mask[c] ? free : fixed !== null && fixed[c] ? null : cost[c]);
   for (;;) {
     const exposed = bridges(g, mask);
     if (!exposed.length) break;
     // Primary cells first (they are why we are here), then in cell order, for determinism.
     exposed.sort((a, b) => primary[b] - primary[a] || a - b);
     const cell = exposed[0];
-    const path = cheapestPath(g, cost, mask, cell, g.u[cell], g.v[cell], fixed);
+    const path = cheapestPath(g, costOf, cell, g.u[cell], g.v[cell]);
     if (!path) {
       // Cannot happen for the table shapes above (every cell lies on a cycle of the full
       // table); fail closed rather than offer a table that gives a cell away.
       throw new AirlockError('INTERNAL', `suppression: no complement can protect cell ${cell}`);
     }
-    for (const c of path) mask[c] = 1;
+    for (const c of path) {
+      if (!mask[c]) protects[c] = cell;
+      mask[c] = 1;
+    }
   }
   const left = recoverableCells(grid, mask);
   if (left.length) {
     throw new AirlockError('INTERNAL', `suppression: cells ${left.join(', ')} remain recoverable`);
   }
-  return mask;
+  return { mask, protects };
+}
+
+/**
+ * One more cycle of complements through `cell`: the cheapest cycle in which every cell that is
+ * not `cell` has |value| ≥ `need` where possible (a cycle moves each of its cells by as much as
+ * its smallest cell allows, so large cells let the attacker's interval of `cell` widen by at
+ * least `need`), avoiding `banned` cells and structural zeros. Already-suppressed cells cost
+ * nothing unless they are small. Returns the cells to add (may be empty when the cycle is made
+ * of suppressed cells only) and the whole cycle, or null when no cycle exists.
+ *
+ * @example cycleThrough(grid, mask, 0, 10, fixed, new Set())?.added // [1, 4, 5]
+ */
+export function cycleThrough(grid: SuppressionGrid, mask: Uint8Array, cell: number, need: number, fixed: Uint8Array | null, banned: ReadonlySet<number>): { path: number[]; added: number[] } | null {
+  const g = buildGraph(grid);
+  const cost = baseCosts(grid);
+  const costOf = (c: number): Cost | null => {
+    if (banned.has(c) || (fixed !== null && fixed[c] && !mask[c])) return null;
+    const v = grid.value[c];
+    // Too small to carry the needed movement: only as a last resort.
+    const small = Number.isNaN(v) || Math.abs(v) < need ? 1 : 0;
+    return mask[c] ? [small, 0, 0] : [small + cost[c][0], cost[c][1], cost[c][2]];
+  };
+  const path = cheapestPath(g, costOf, cell, g.u[cell], g.v[cell]);
+  return path === null ? null : { path, added: path.filter((c) => !mask[c]) };
 }

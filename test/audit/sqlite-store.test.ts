@@ -61,7 +61,9 @@ describe('SQLite audit store specifics', () => {
       { version: 1, name: 'audit chain' },
       { version: 2, name: 'replay evidence and review lookups' },
       { version: 3, name: 'differencing history and unit dictionary' },
-      { version: 4, name: 'unit coverage snapshots' },
+      { version: 4, name: 'transparency log: signed entries, Merkle tree nodes, checkpoints' },
+      { version: 5, name: 'idempotency keys' },
+      { version: 6, name: 'unit coverage snapshots' },
     ]);
     raw.close();
   });

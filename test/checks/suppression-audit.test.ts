@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countBounds, suppressionAudit } from '../../src/checks/suppression-audit.js';
+import { suppressionAudit } from '../../src/checks/suppression-audit.js';
 import type { CellInput, CellsTableInput } from '../../src/outputs/table/table-from-cells.js';
 import { tableFromCells } from '../../src/outputs/table/table-from-cells.js';
 import { ctx, params, tinyTable } from '../helpers/tiny-table.js';
@@ -24,16 +24,14 @@ describe('suppression_audit', () => {
     expect(suppressionAudit.run(tinyTable([{ r: 'a', c: 'x' }], { index: 'r', columns: 'c' }), params(), ctx)).toEqual([]);
   });
 
-  it('fails a lone suppressed cell that its row total gives away, and says which test found it', () => {
+  it('fails a lone suppressed cell that its row total gives away, with the attacker\'s interval', () => {
     const [f] = run(hide('n|F'));
     expect(f.status).toBe('fail');
-    expect(f.cells).toEqual([{ labels: { region: 'n', sex: 'F' }, value: null, count: null, reason: expect.stringMatching(/recalculated exactly .*exact-recovery test/) }]);
-    expect(f.message).toMatch(/exact-recovery test/);
+    expect(f.cells).toEqual([{ labels: { region: 'n', sex: 'F' }, value: null, count: null, reason: expect.stringMatching(/narrow it to \[3, 3\].*range of at least 10/) }]);
+    expect(f.message).toMatch(/linear programmes/);
   });
 
   it('fails suppressed cells whose published totals narrow them below the threshold', () => {
-    // Both north cells hidden: each lies in [0, 43]... but the south row and the columns are published,
-    // so F(n) = 33 − 30 and M(n) = 75 − 35 exactly.
     expect(run(hide('n|F', 'n|M'))[0].status).toBe('fail');
     // Four interior cells hidden, with a row total of 5: both cells of that row lie in [0, 5].
     const small = [
@@ -50,7 +48,7 @@ describe('suppression_audit', () => {
     const [f] = run(small);
     expect(f.status).toBe('fail');
     // a|x, a|y ∈ [0, 5]; and through the column totals b|x ∈ [25, 30], b|y ∈ [30, 35].
-    expect(f.cells?.map((c) => c.reason.match(/between (\d+) and (\d+)/)?.slice(1))).toEqual([
+    expect(f.cells?.map((c) => c.reason.match(/\[(\d+), (\d+)\]/)?.slice(1))).toEqual([
       ['0', '5'],
       ['0', '5'],
       ['25', '30'],
@@ -58,11 +56,38 @@ describe('suppression_audit', () => {
     ]);
   });
 
-  it('reviews a protected-looking frequency pattern: not provably safe until the LP audit', () => {
-    const [f] = run(hide('n|F', 'n|M', 's|F', 's|M'));
+  it('releases a frequency pattern the LP audit proves wide enough (the width rule needs no value)', () => {
+    const findings = run(hide('n|F', 'n|M', 's|F', 's|M'));
+    expect(findings.map((f) => f.status)).toEqual(['pass']);
+    expect(findings[0].cells).toHaveLength(4);
+    expect(findings[0].cells?.[0].reason).toMatch(/\[0, 33\]/);
+    expect(findings[0].message).toMatch(/width rule/);
+  });
+
+  it('holds every suppressed cell to the width rule without the token, even a large complement', () => {
+    // s|M could be a complement (35), but nothing says so without the token: a range of 9 fails.
+    const cells = [
+      { labels: { r: 'a', c: 'x' }, ...S },
+      { labels: { r: 'a', c: 'y' }, ...S },
+      { labels: { r: 'a', c: 'All' }, count: 9 },
+      { labels: { r: 'b', c: 'x' }, ...S },
+      { labels: { r: 'b', c: 'y' }, ...S },
+      { labels: { r: 'b', c: 'All' }, count: 60 },
+      { labels: { r: 'All', c: 'x' }, count: 30 },
+      { labels: { r: 'All', c: 'y' }, count: 39 },
+      { labels: { r: 'All', c: 'All' }, count: 69 },
+    ];
+    expect(run(cells)[0].status).toBe('fail');
+  });
+
+  it('reviews a table without margins: the attacker\'s totals are unknown to airlock', () => {
+    const cells = ['a', 'b'].flatMap((r) => ['x', 'y'].map((c) => ({ labels: { r, c }, ...S })));
+    const [f] = run([...cells, { labels: { r: 'c', c: 'x' }, count: 20 }, { labels: { r: 'c', c: 'y' }, count: 20 }]);
     expect(f.status).toBe('review');
-    expect(f.cells).toHaveLength(4);
-    expect(f.message).toMatch(/exact-recovery test.*linear-programming audit is not in place/);
+    expect(f.message).toMatch(/no margins/);
+    // A cell alone in its column is determined by the totals whatever its value: fail, no value needed.
+    const lone = run([{ labels: { r: 'a', c: 'x' }, ...S }, { labels: { r: 'a', c: 'y' }, count: 20 }, { labels: { r: 'b', c: 'x' }, count: 20 }, { labels: { r: 'b', c: 'y' }, count: 20 }]);
+    expect(lone.map((x) => x.status)).toEqual(['fail']);
   });
 
   it('reviews suppressed magnitude cells (no protection token), and still fails a recoverable one', () => {
@@ -73,14 +98,5 @@ describe('suppression_audit', () => {
     expect(all[0].message).toMatch(/magnitude table/);
     const one = suppressionAudit.run(table(sums({ 'n|F': S }), 'sum'), params(), ctx);
     expect(one.map((f) => f.status)).toEqual(['fail']);
-  });
-
-  it('propagates bounds through published totals, rounding counts inward', () => {
-    const t = table(hide('n|F', 'n|M', 's|F', 's|M'));
-    const { lo, hi } = countBounds(t);
-    // n|F: its row allows [0, 43], its column [0, 33].
-    expect([lo[0], hi[0]]).toEqual([0, 33]);
-    // n|M: row [0, 43]; column 75 − s|M ≥ 75 − 65 = 10 → [10, 43].
-    expect([lo[1], hi[1]]).toEqual([10, 43]);
   });
 });

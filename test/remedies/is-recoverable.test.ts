@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recoverableCells } from '../../src/remedies/is-recoverable.js';
-import type { SuppressionGrid } from '../../src/remedies/table-constraints.js';
+import type { SuppressionGrid } from '../../src/outputs/table/table-constraints.js';
 
 const g = (nRows: number, nCols: number, rowMargin: number, colMargin: number): SuppressionGrid => ({
   nRows,

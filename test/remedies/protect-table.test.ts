@@ -40,7 +40,8 @@ describe('protectTable', () => {
     const p = protectTable(table('frequency', counts), new Set([0]));
     expect(p).toMatchObject({ primary: [0], secondary: [1, 4, 5], suppressed: [0, 1, 4, 5] });
     expect(p.rows[0]).toEqual({ labels: { sex: 'F', region: 'north' }, value: null, suppressed: true, reason: 'primary' });
-    expect(p.rows[5]).toEqual({ labels: { sex: 'M', region: 'south' }, value: null, suppressed: true, reason: 'secondary' });
+    // Each complement says which sensitive cell it protects (issue 12 item 6).
+    expect(p.rows[5]).toEqual({ labels: { sex: 'M', region: 'south' }, value: null, suppressed: true, reason: 'secondary', protects: { sex: 'F', region: 'north' } });
     expect(p.rows[11]).toEqual({ labels: { sex: MARGIN_LABEL, region: MARGIN_LABEL }, value: 145, suppressed: false });
   });
 

@@ -92,6 +92,12 @@ export interface CellTable {
    * that is never published and never makes a check pass. All 0 for microdata tables.
    */
   suppressed: Uint8Array;
+  /**
+   * True when the output carries airlock's own valid `protection` token (set by the token's
+   * verification): the evidence of suppressed cells is then trusted by `suppression_audit`.
+   * Absent or false: that evidence is a claim (sdc-rules.md "Suppressed cells").
+   */
+  evidenceTrusted?: boolean;
   /** 1 where the submitter declares the cell a structural zero (a claim: `zeros` gives review at best). */
   declaredZero: Uint8Array;
   /** Which units make up each cell (margins included), with a unit column from microdata; null otherwise. */

@@ -9,6 +9,9 @@
 import type { PublishedCell } from '../../checks/differencing.js';
 import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
+import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
+import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
+import { ProtectionRefused } from '../../remedies/audited-suppression.js';
 import { AirlockError } from '../../errors.js';
 import { recoverableCells } from '../../remedies/is-recoverable.js';
 import type { ProtectedTable } from '../../remedies/protect-table.js';
@@ -129,32 +132,16 @@ function buildTableJson(t: CellTable): Record<string, unknown> {
   return json;
 }
 
-/** Cell indices that a failing finding names: the primary suppressions. */
-function failingCells(t: CellTable, findings: Finding[]): Set<number> {
-  const index = new Map<string, number>();
-  const n = cellCount(t);
-  for (let c = 0; c < n; c++) index.set(JSON.stringify(cellLabels(t, c)), c);
-  const out = new Set<number>();
-  for (const f of findings) {
-    if (f.status !== 'fail' || f.check === 'rounding') continue;
-    for (const cell of f.cells ?? []) {
-      const i = index.get(JSON.stringify(cell.labels));
-      if (i !== undefined) out.add(i);
-    }
-  }
-  return out;
-}
-
 /**
  * Re-checks a protected version before it is offered: every failing cell must be suppressed,
  * and an attacker with the released cells and totals must recover none of them exactly.
  * A version that does not hold up is withheld rather than offered.
  */
-export function recheckProtected(t: CellTable, failing: Set<number>, p: ProtectedTable): { passed: boolean; problems: string[] } {
+export function recheckProtected(t: CellTable, failing: ReadonlyMap<number, unknown> | Set<number>, p: ProtectedTable): { passed: boolean; problems: string[] } {
   const problems: string[] = [];
   const mask = new Uint8Array(cellCount(t));
   for (const c of p.suppressed) mask[c] = 1;
-  for (const c of failing) if (!mask[c]) problems.push(`failing cell ${JSON.stringify(cellLabels(t, c))} is released`);
+  for (const c of failing.keys()) if (!mask[c]) problems.push(`failing cell ${JSON.stringify(cellLabels(t, c))} is released`);
   const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value };
   for (const c of recoverableCells(grid, mask)) problems.push(`suppressed cell ${JSON.stringify(cellLabels(t, c))} can be recalculated from released totals`);
   return { passed: problems.length === 0, problems };
@@ -165,17 +152,20 @@ export const tableKind: OutputKindModule<CellTable> = {
   parse: parseTable,
   present(t, findings, params) {
     const extra: Record<string, unknown> = { table: tableJson(t) };
-    const failing = failingCells(t, findings);
+    const failing = sensitiveCells(t, findings);
     const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
     if (failing.size > 0 || rounded) {
       const zeros = structuralZeroCells(t, params.structural_zeros);
       const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
       let p: ProtectedTable | null = null;
       try {
-        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed } : { fixed });
+        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed, params } : { fixed, params });
       } catch (e) {
-        // No complement avoids the structural zeros: offer nothing rather than fail the decision.
-        if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
+        // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
+        // nothing (saying why) rather than a weak version or a failed decision.
+        if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
+        else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
+        else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
       }
       const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
       extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;

@@ -22,7 +22,7 @@
  * const c = tableConstraints({ nRows: 3, nCols: 3, rowMargin: 2, colMargin: 2, value });
  * c.rowEq[0]; // 0: cell (0,0) is in the equation of row 0
  */
-import { AirlockError } from '../errors.js';
+import { AirlockError } from '../../errors.js';
 
 /**
  * The shape of a table as suppression sees it: row-major, with optional margin positions.
