@@ -61,4 +61,20 @@ describe('two handles on one store (two processes)', () => {
     // The 29 units were released by the other handle: no "units do not match" review.
     expect(found.some((f) => f.status === 'review')).toBe(false);
   });
+
+  it('after a restart (fresh caches on the same store) re-keyed identifiers still get review and minus one is still rejected', async () => {
+    const a = await differencingHarness({ unitKeys: keys });
+    open.push(a);
+    const north = units('n', 40);
+    const south = units('s', 30);
+    expect((await a.decideParsed([table('t1', { north, south })], { dataset: 'cohort' })).outcome).toBe('release');
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    const restarted = await differencingHarness({ unitKeys: keys, dataDir: a.dataDir });
+    open.push(restarted);
+    // The same 70 people under a re-keyed identifier column: none of them among the released units.
+    const rekeyed = await restarted.decideParsed([table('t2', { north: units('x', 40), south: units('y', 29) })], { dataset: 'cohort' });
+    expect(differencingOf(rekeyed).find((f) => f.status === 'review')?.message).toMatch(/^units do not match this population's history/);
+    expect((await restarted.decideParsed([table('t3', { north: north.slice(1), south })], { dataset: 'cohort' })).outcome).toBe('reject');
+  });
 });
