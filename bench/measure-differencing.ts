@@ -15,18 +15,19 @@
  * @example const r = await measureDifferencing({ releases: 10_000, units: 100_000, runs: 50 });
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
-import type { AuditStore, DictionaryAddition, HistoryEntryInput } from '../src/audit/audit-store.js';
+import type { AuditStore, DictionaryAddition, HistoryEntryInput, UnitCoverageRow } from '../src/audit/audit-store.js';
 import { openSqliteStore } from '../src/audit/sqlite-store.js';
 import type { Decision } from '../src/domain.js';
 import type { LabelForm } from '../src/history/label-form.js';
 import type { UnitForm, UnitGroup } from '../src/history/unit-form.js';
 import { encodeUnitForm, sampled } from '../src/history/unit-form.js';
-import { seal, unitDigest, unitKeysOf } from '../src/history/unit-keys.js';
-import type { UnitKeys } from '../src/history/unit-keys.js';
+import { CURRENT_KEYING, MARKER_ID, UNIT_DIGEST_BYTES, keyingMarker, seal, unitDigests, unitKeysOf } from '../src/history/unit-keys.js';
+import type { UnitKeying, UnitKeys } from '../src/history/unit-keys.js';
 import { membershipFromPairs } from '../src/lib/unit-membership.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { MARGIN_LABEL, cellCount, cellLabels } from '../src/outputs/table/cell-table.js';
@@ -43,10 +44,17 @@ export interface DifferencingFigures {
   releases: number;
   units: number;
   fill_seconds: number;
+  /** The first request of the process (reads the history index, opens what the coverage snapshots do not cover). */
+  cold_ms: number;
   unit_ms: { p50: number; p99: number; max: number; runs: number };
+  /** CPU time (user + system, all threads of the process) of the same runs: steadier than wall time on a shared machine. */
+  unit_cpu_ms: { p50: number; p99: number; max: number; runs: number };
   label_ms: { p50: number; p99: number; max: number; runs: number };
-  /** Of `unit_ms`: keying the new table's units alone (HMAC-SHA-256 of each distinct unit value). */
+  /** Of `unit_ms`: keying the new table's units alone (`keying`: 2 = keyed BLAKE3, 1 = HMAC-SHA-256). */
   hash_ms: { p50: number; p99: number; max: number; runs: number };
+  keying: UnitKeying;
+  /** The same units keyed with HMAC-SHA-256 (version 1), for comparison. */
+  hash_v1_ms: { p50: number; p99: number; max: number; runs: number };
   /** Median of earlier outputs opened in full per run (the prefilter could not set them aside). */
   opened_per_run: number;
   bytes_per_release: number;
@@ -115,33 +123,64 @@ function release(i: number, units: number, rnd: () => number): { form: UnitForm;
   return { form, label };
 }
 
-export async function measureDifferencing(opts: { releases: number; units: number; runs: number; log?: (s: string) => void }): Promise<DifferencingFigures> {
+/** What a kept store directory (`storeDir`) remembers between runs, so a history is filled once. */
+interface KeptState {
+  secret: string;
+  releases: number;
+  units: number;
+  /** Releases appended so far (fill and runs). */
+  appended: number;
+  /** The namespace's keying (absent: filled before version 2). */
+  keying?: UnitKeying;
+}
+
+const STATE_FILE = 'bench-differencing.json';
+
+export async function measureDifferencing(opts: { releases: number; units: number; runs: number; log?: (s: string) => void; storeDir?: string; profile?: string }): Promise<DifferencingFigures> {
   const log = opts.log ?? (() => undefined);
-  const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-differencing-'));
+  // A kept store (for profiling and repeated runs): filled on first use, reused while its size matches.
+  let kept: KeptState | null = null;
+  if (opts.storeDir) {
+    mkdirSync(opts.storeDir, { recursive: true });
+    const path = join(opts.storeDir, STATE_FILE);
+    const old = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as KeptState) : null;
+    if (old && old.releases === opts.releases && old.units === opts.units) kept = old;
+    else {
+      rmSync(opts.storeDir, { recursive: true, force: true });
+      mkdirSync(opts.storeDir, { recursive: true });
+    }
+  }
+  const dataDir = opts.storeDir ?? mkdtempSync(join(tmpdir(), 'airlock-bench-differencing-'));
   let store: AuditStore | null = null;
   let peak = 0;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   try {
     store = await openSqliteStore({ dataDir });
-    const keys: UnitKeys = unitKeysOf(randomBytes(32), 'bench');
+    const secret = kept ? Buffer.from(kept.secret, 'hex') : randomBytes(32);
+    const keys: UnitKeys = unitKeysOf(secret, 'bench');
     const ns = 'default';
     const dataset = 'bench-cohort';
     const population = 'd:bench-cohort';
     const rules = loadRuleset('rules');
     const ruleset = { name: rules.name, version: rules.version, digest: rules.digest };
-    // The namespace's units: values u1…uN, numbered in digest order as the dictionary does.
-    const digests = Array.from({ length: opts.units }, (_, i) => unitDigest(keys, ns, `u${i + 1}`));
+    // The namespace's units: values u1…uN, numbered in digest order as the dictionary does,
+    // keyed as a namespace created now (with its keying marker).
+    const keying: UnitKeying = kept ? (kept.keying ?? 1) : CURRENT_KEYING;
+    const values = Array.from({ length: opts.units }, (_, i) => `u${i + 1}`);
+    const allDigests = await unitDigests(keys, ns, values, keying);
+    const digests = values.map((_, i) => allDigests.subarray(i * UNIT_DIGEST_BYTES, (i + 1) * UNIT_DIGEST_BYTES));
     const order = digests.map((d, i) => ({ hex: d.toString('hex'), i })).sort((x, y) => (x.hex < y.hex ? -1 : x.hex > y.hex ? 1 : 0));
     const idOfValue = new Uint32Array(opts.units);
     order.forEach((o, k) => (idOfValue[o.i] = k + 1));
     const sampledIds = new Set<number>();
     digests.forEach((d, i) => sampled(d) && sampledIds.add(idOfValue[i]!));
     const dictionary: DictionaryAddition[] = order.map((o, k) => ({ namespace: ns, digest: digests[o.i]!, id: k + 1 }));
+    if (keying === 2) dictionary.unshift({ namespace: ns, digest: await keyingMarker(keys, ns), id: MARKER_ID });
 
-    let seq = 0;
+    let seq = kept?.appended ?? 0;
     let bytes = 0;
     let memberships = 0;
-    const rnd = seededRandom(42);
+    const rnd = seededRandom(42 + seq);
     const append = async (i: number, withDictionary = false) => {
       const { form, label } = release(i, opts.units, rnd);
       const enc = encodeUnitForm(form, (k) => sampledIds.has(form.ids[k]!));
@@ -164,7 +203,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       await store!.append({ decision, signature: 'bench', kid: 'bench', submittedBy: 'bench', released: [], history, ...(withDictionary ? { dictionary } : {}) });
     };
     const t0 = performance.now();
-    for (let i = 0; i < opts.releases; i++) {
+    for (let i = 0; i < (kept ? 0 : opts.releases); i++) {
       await append(i, i === 0);
       if (i % 1000 === 999) {
         sample();
@@ -172,6 +211,8 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       }
     }
     const fillS = (performance.now() - t0) / 1000;
+    const keep = () => opts.storeDir && writeFileSync(join(opts.storeDir, STATE_FILE), JSON.stringify({ secret: secret.toString('hex'), releases: opts.releases, units: opts.units, appended: seq, keying } satisfies KeptState));
+    keep();
 
     // The new table: 4 × 5 over every unit, one row per unit, its own variables.
     const rows: Record<string, string>[] = [];
@@ -211,50 +252,80 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
       settledReviews: (x: { afterSeq: number }) => s.settledReviews(x),
       historyUnits: (k: readonly { seq: number; idx: number }[]) => ((opened += k.length), s.historyUnits(k)),
       unitIds: (ns: string, d: readonly Uint8Array[]) => s.unitIds(ns, d),
+      unitCoverage: (ns: string) => s.unitCoverage(ns),
+      saveUnitCoverage: (row: UnitCoverageRow) => s.saveUnitCoverage(row),
     };
     const deps = { history, unitKeys: keys };
     // Warm-up: the first lookup reads every earlier entry and opens every sketch once.
     const c0 = performance.now();
+    const openedBefore = opened;
     await differenceOutputs([withUnits], ctx, deps);
-    log(`differencing: cold ${(performance.now() - c0).toFixed(0)} ms`);
+    const coldMs = performance.now() - c0;
+    log(`differencing: cold ${coldMs.toFixed(0)} ms, ${opened - openedBefore} unit forms opened`);
     sample();
 
+    // A CPU profile of the timed runs only (after the warm-up), for `--profile PATH`.
+    const session = opts.profile ? new Session() : null;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const openedPerRun: number[] = [];
     const unitMs: number[] = [];
+    const unitCpuMs: number[] = [];
     const labelMs: number[] = [];
     const hashMs: number[] = [];
+    const hashV1Ms: number[] = [];
+    const pids = rows.map((r) => r.pid!);
     let outcome = '';
     for (let i = 0; i < opts.runs; i++) {
       await append(opts.releases + i);
       const before = opened;
+      const cpu0 = process.cpuUsage();
       const u0 = performance.now();
       const out = await differenceOutputs([withUnits], ctx, deps);
       unitMs.push(performance.now() - u0);
+      const cpu = process.cpuUsage(cpu0);
+      unitCpuMs.push((cpu.user + cpu.system) / 1000);
       openedPerRun.push(opened - before);
       outcome = out[0]!.decision.outcome;
       const l0 = performance.now();
       await differenceOutputs([labelOnly], ctx, deps);
       labelMs.push(performance.now() - l0);
       const h0 = performance.now();
-      for (const r of rows) unitDigest(keys, ns, r.pid!);
+      await unitDigests(keys, ns, pids, keying);
       hashMs.push(performance.now() - h0);
+      const h1 = performance.now();
+      await unitDigests(keys, ns, pids, 1);
+      hashV1Ms.push(performance.now() - h1);
       sample();
+    }
+    keep();
+    if (session && opts.profile) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(opts.profile, JSON.stringify(profile));
+      session.disconnect();
     }
     return {
       releases: opts.releases,
       units: opts.units,
       fill_seconds: Math.round(fillS * 10) / 10,
+      cold_ms: Math.round(coldMs),
       unit_ms: summary(unitMs),
+      unit_cpu_ms: summary(unitCpuMs),
       label_ms: summary(labelMs),
       hash_ms: summary(hashMs),
+      keying,
+      hash_v1_ms: summary(hashV1Ms),
       opened_per_run: q(openedPerRun, 0.5),
-      bytes_per_release: Math.round(bytes / seq),
+      bytes_per_release: Math.round(bytes / (kept ? opts.runs : seq)),
       bytes_per_membership: r3(bytes / memberships),
       peak_rss_mb: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
       outcome,
     };
   } finally {
     await store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.storeDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

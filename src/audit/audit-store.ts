@@ -257,6 +257,20 @@ export interface RulesetUsage {
 /** The largest page `list` returns. */
 export const MAX_PAGE_LIMIT = 1000;
 
+/**
+ * A saved snapshot of the units a dataset has released in a namespace: the union of the
+ * universes of its released history entries up to `upto_seq`, as a sealed Roaring bitmap
+ * (`unit-coverage.ts`). Derived data — a cache for the coverage rule, so a restart need not
+ * open every stored unit form — kept outside the chain, replaced by later snapshots, never
+ * exported.
+ */
+export interface UnitCoverageRow {
+  namespace: string;
+  dataset: string;
+  upto_seq: number;
+  units: Uint8Array;
+}
+
 export interface AuditStore {
   /** Which implementation this is. */
   readonly backend: 'sqlite' | 'postgres';
@@ -278,6 +292,10 @@ export interface AuditStore {
   historyUnits(keys: readonly { seq: number; idx: number }[]): Promise<{ seq: number; idx: number; units: Uint8Array }[]>;
   /** The ids of these digests in a namespace (absent digests are not in the result), and the namespace's largest id (0 when empty). */
   unitIds(namespace: string, digests: readonly Uint8Array[]): Promise<{ ids: Map<string, number>; maxId: number }>;
+  /** The saved coverage snapshots of a namespace (see `UnitCoverageRow`). */
+  unitCoverage(namespace: string): Promise<UnitCoverageRow[]>;
+  /** Saves a coverage snapshot unless one at least as recent (`upto_seq`) is already saved. */
+  saveUnitCoverage(row: UnitCoverageRow): Promise<void>;
   /** The rule set stored under a digest, or null. */
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every rule set decisions were made under, with how often and when, most recently used first. */

@@ -24,7 +24,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord, UnitCoverageRow } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
 import { resilientPool } from './pg-pool.js';
@@ -238,6 +238,20 @@ export function postgresMigrations(s: string): readonly { version: number; name:
           PRIMARY KEY (scope, key)
         );
         CREATE INDEX idempotency_keys_expiry ON ${s}.idempotency_keys (expires_at);
+      `,
+    },
+    {
+      version: 6,
+      name: 'unit coverage snapshots',
+      // Derived data (a cache of released units per dataset), outside the chain: replaced, not appended.
+      sql: `
+        CREATE TABLE ${s}.unit_coverage (
+          namespace TEXT NOT NULL,
+          dataset TEXT NOT NULL,
+          upto_seq BIGINT NOT NULL,
+          units BYTEA NOT NULL,
+          PRIMARY KEY (namespace, dataset)
+        );
       `,
     },
   ];
@@ -689,6 +703,27 @@ class PostgresStore implements AuditStore {
       return { ids, maxId: Number(max[0]?.m ?? 0) };
     } catch (e) {
       throw storeError(e, 'read the unit dictionary');
+    }
+  }
+
+  async unitCoverage(namespace: string) {
+    try {
+      const { rows } = await this.pool.query<{ namespace: string; dataset: string; upto_seq: string; units: Buffer }>(`SELECT namespace, dataset, upto_seq, units FROM ${this.s}.unit_coverage WHERE namespace = $1`, [namespace]);
+      return rows.map((r) => ({ namespace: r.namespace, dataset: r.dataset, upto_seq: Number(r.upto_seq), units: r.units }));
+    } catch (e) {
+      throw storeError(e, 'read the unit coverage');
+    }
+  }
+
+  async saveUnitCoverage(row: UnitCoverageRow) {
+    try {
+      await this.pool.query(
+        `INSERT INTO ${this.s}.unit_coverage (namespace, dataset, upto_seq, units) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (namespace, dataset) DO UPDATE SET upto_seq = excluded.upto_seq, units = excluded.units WHERE excluded.upto_seq > ${this.s}.unit_coverage.upto_seq`,
+        [row.namespace, row.dataset, row.upto_seq, Buffer.from(row.units.buffer, row.units.byteOffset, row.units.byteLength)],
+      );
+    } catch (e) {
+      throw storeError(e, 'save the unit coverage');
     }
   }
 

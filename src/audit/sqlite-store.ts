@@ -29,7 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord, UnitCoverageRow } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
@@ -226,6 +226,20 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    version: 6,
+    name: 'unit coverage snapshots',
+    // Derived data (a cache of released units per dataset), outside the chain: replaced, not appended.
+    sql: `
+      CREATE TABLE unit_coverage (
+        namespace TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        upto_seq INTEGER NOT NULL,
+        units BLOB NOT NULL,
+        PRIMARY KEY (namespace, dataset)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
@@ -318,6 +332,8 @@ class SqliteStore implements AuditStore {
     logEntries: Database.Statement;
     latestCheckpoint: Database.Statement;
     checkpoints: Database.Statement;
+    coverage: Database.Statement;
+    saveCoverage: Database.Statement;
   };
 
   constructor(
@@ -346,6 +362,10 @@ class SqliteStore implements AuditStore {
       logEntries: db.prepare('SELECT seq, entry, signature FROM log_entries WHERE seq BETWEEN ? AND ? ORDER BY seq'),
       latestCheckpoint: db.prepare('SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC LIMIT 1'),
       checkpoints: db.prepare('SELECT size, root, note, created_at FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?'),
+      coverage: db.prepare('SELECT namespace, dataset, upto_seq, units FROM unit_coverage WHERE namespace = ?'),
+      saveCoverage: db.prepare(
+        'INSERT INTO unit_coverage (namespace, dataset, upto_seq, units) VALUES (@namespace, @dataset, @upto_seq, @units) ON CONFLICT (namespace, dataset) DO UPDATE SET upto_seq = excluded.upto_seq, units = excluded.units WHERE excluded.upto_seq > unit_coverage.upto_seq',
+      ),
     };
   }
 
@@ -476,6 +496,22 @@ class SqliteStore implements AuditStore {
       return { ids, maxId };
     } catch (e) {
       throw storeError(e, 'read the unit dictionary');
+    }
+  }
+
+  async unitCoverage(namespace: string) {
+    try {
+      return this.stmts.coverage.all(namespace) as UnitCoverageRow[];
+    } catch (e) {
+      throw storeError(e, 'read the unit coverage');
+    }
+  }
+
+  async saveUnitCoverage(row: UnitCoverageRow) {
+    try {
+      this.stmts.saveCoverage.run(row);
+    } catch (e) {
+      throw storeError(e, 'save the unit coverage');
     }
   }
 

@@ -18,7 +18,7 @@
  * const index = historyIndexFor(store);
  * const earlier = await index.population({ key: 'p:cohort', populations, project: null });
  */
-import type { HistoryEntryRow } from '../audit/audit-store.js';
+import type { HistoryEntryRow, UnitCoverageRow } from '../audit/audit-store.js';
 import type { PopulationIndex } from '../rules/populations.js';
 import type { LabelForm } from './label-form.js';
 import { parseLabelForms } from './label-form.js';
@@ -29,6 +29,9 @@ export interface DifferencingHistory {
   settledReviews(q: { afterSeq: number }): Promise<{ seq: number; decision_id: string }[]>;
   historyUnits(keys: readonly { seq: number; idx: number }[]): Promise<{ seq: number; idx: number; units: Uint8Array }[]>;
   unitIds(namespace: string, digests: readonly Uint8Array[]): Promise<{ ids: Map<string, number>; maxId: number }>;
+  /** Saved coverage snapshots (an `AuditStore` has them); without them a cold start folds every released form. */
+  unitCoverage?(namespace: string): Promise<UnitCoverageRow[]>;
+  saveUnitCoverage?(row: UnitCoverageRow): Promise<void>;
   /**
    * Runs `fn` exclusively for this key across every instance sharing the store (PostgreSQL);
    * absent for an embedded store, which has one writer process.

@@ -93,8 +93,12 @@ export interface UnitSketch extends UnitMeta {
 
 /** Whether a unit digest is in the keyed sample. */
 export function sampled(digest: Uint8Array): boolean {
-  const n = digest.length;
-  const x = ((digest[n - 4]! << 24) | (digest[n - 3]! << 16) | (digest[n - 2]! << 8) | digest[n - 1]!) >>> 0;
+  return sampledAt(digest, digest.length);
+}
+
+/** Whether the digest ending at byte `end` of `bytes` (many digests in one buffer) is in the keyed sample. */
+export function sampledAt(bytes: Uint8Array, end: number): boolean {
+  const x = ((bytes[end - 4]! << 24) | (bytes[end - 3]! << 16) | (bytes[end - 2]! << 8) | bytes[end - 1]!) >>> 0;
   return x < 2 ** 32 / SAMPLE_RATE;
 }
 
@@ -392,6 +396,19 @@ export function decodeSketch(buf: Buffer): UnitSketch {
   const { json, ids, packed } = decodeParts(buf);
   const j = json as { n: number; meta: UnitMeta };
   return { ...j.meta, ids, pattern: unpack(packed, j.n, bitsFor(j.meta.patterns.length)) };
+}
+
+/**
+ * Only the universe (the units) of a full form from its stored bytes (opened), as a Roaring
+ * bitmap: what the coverage rule needs, without unpacking the patterns.
+ *
+ * @example population.orInPlace(decodeUniverse(open(keys, ns, sealedFull)))
+ */
+export function decodeUniverse(buf: Buffer): InstanceType<typeof RoaringBitmap32> {
+  if (buf.length < 8) throw new AirlockError('INTERNAL', 'a unit form is truncated');
+  const m = buf.readUInt32BE(0);
+  const b = buf.readUInt32BE(4);
+  return RoaringBitmap32.deserialize(buf.subarray(8 + m, 8 + m + b), 'portable');
 }
 
 /**

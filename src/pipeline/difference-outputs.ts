@@ -27,7 +27,7 @@ import type { Finding, OutputDecision, OutputKind } from '../domain.js';
 import { outcomeOfStatuses, worstOutcome } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
-import { differencingFindings, differencingReview } from '../checks/differencing/findings.js';
+import { differencingFindings, differencingReview, sourceKey } from '../checks/differencing/findings.js';
 import { compareLabelForms, piecesDifferences } from '../checks/differencing/label-mode.js';
 import type { LabelForm } from '../history/label-form.js';
 import { labelFormsOf } from '../history/label-form.js';
@@ -129,7 +129,7 @@ export class Failures {
   readonly compared = new Set<string>();
 
   static key(source: DifferenceSource): string {
-    return JSON.stringify([source.decision_id ?? null, source.output]);
+    return sourceKey(source);
   }
 
   saw(source: DifferenceSource): void {

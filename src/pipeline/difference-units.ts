@@ -21,20 +21,25 @@ import roaring from 'roaring';
 import type { DictionaryAddition } from '../audit/audit-store.js';
 import type { Finding } from '../domain.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
-import { differencingReview } from '../checks/differencing/findings.js';
+import { differencingReview, sourceKey } from '../checks/differencing/findings.js';
 import type { UnitDifference, UnitSide } from '../checks/differencing/unit-mode.js';
+import { AirlockError } from '../errors.js';
 import { compareUnits, fastPrefilterApplies, isPartition, plausibleFast, sampleTolerance } from '../checks/differencing/unit-mode.js';
 import { MAX_PIECE_SIDES, unitPieces } from '../checks/differencing/unit-pieces.js';
+import type { RankedSample } from '../checks/differencing/unit-prefilter.js';
+import { SampleRanks, maskable, plausibleRanked, probe, rankedSample } from '../checks/differencing/unit-prefilter.js';
 import type { DifferencingHistory, HistoryIndex, HistoryOutput } from '../history/history-index.js';
 import type { UnitForm, UnitSketch } from '../history/unit-form.js';
-import { decodeFull, decodeSketch, encodeUnitForm, membershipOf, sampled, unitFormOf } from '../history/unit-form.js';
+import { decodeFull, decodeSketch, decodeUniverse, encodeUnitForm, membershipOf, sampledAt, unitFormOf } from '../history/unit-form.js';
 import type { UnitKeys } from '../history/unit-keys.js';
-import { open, seal, unitDigest } from '../history/unit-keys.js';
+import type { UnitKeying } from '../history/unit-keys.js';
+import { CURRENT_KEYING, MARKER_ID, UNIT_DIGEST_BYTES, keyingMarker, open, seal, unitDigests } from '../history/unit-keys.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import type { PopulationRef } from '../rules/populations.js';
 import type { Candidate } from './difference-outputs.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { fromStore } from './from-store.js';
+import { UnitCoverage } from './unit-coverage.js';
 
 const { RoaringBitmap32 } = roaring;
 
@@ -67,8 +72,55 @@ const DICTIONARY_CACHE = 2_000_000;
 interface Caches {
   dictionary: Map<string, Map<string, number>>;
   sketches: WeakMap<HistoryOutput, UnitSketch>;
-  /** Per population key: its released units, and the entries already in it. */
-  populations: Map<string, { bitmap: InstanceType<typeof RoaringBitmap32>; seen: Set<string> }>;
+  /** Per namespace, the units its datasets have released (the coverage rule). */
+  coverage: Map<string, UnitCoverage>;
+  /** Per namespace, its keying once the store has settled it (it never changes after). */
+  keying: Map<string, UnitKeying>;
+  /** Recently opened full forms, by `seq:idx` (stored forms never change: nothing to invalidate). */
+  full: FormCache;
+  /** Per namespace, the dense ranks of its sampled units, and each earlier sketch in rank form (null: the mask form does not apply). */
+  ranks: Map<string, SampleRanks>;
+  ranked: WeakMap<HistoryOutput, RankedSample | null>;
+}
+
+/** Bytes of decoded full forms kept (about 80 forms of 100,000 units). */
+export const FULL_FORM_CACHE_BYTES = 64 * 2 ** 20;
+
+/**
+ * A least-recently-used cache of decoded full forms, bounded by their bytes. The population's
+ * most recent outputs are opened by nearly every request (the search beyond pairs, the
+ * coverage rule): kept decoded, they cost no read, decryption or decoding. Entries are keyed by
+ * their place in the append-only store, so another process appending cannot make one stale.
+ */
+export class FormCache {
+  private readonly forms = new Map<string, UnitForm>();
+  private bytes = 0;
+  constructor(private readonly limit = FULL_FORM_CACHE_BYTES) {}
+
+  get(key: string): UnitForm | undefined {
+    const f = this.forms.get(key);
+    if (f) {
+      this.forms.delete(key);
+      this.forms.set(key, f);
+    }
+    return f;
+  }
+
+  set(key: string, form: UnitForm): void {
+    const size = form.ids.byteLength + form.pattern.byteLength;
+    if (size > this.limit || this.forms.has(key)) return;
+    this.forms.set(key, form);
+    this.bytes += size;
+    for (const [k, f] of this.forms) {
+      if (this.bytes <= this.limit) break;
+      this.forms.delete(k);
+      this.bytes -= f.ids.byteLength + f.pattern.byteLength;
+    }
+  }
+
+  get size(): number {
+    return this.forms.size;
+  }
 }
 
 const caches = new WeakMap<object, Caches>();
@@ -76,42 +128,74 @@ const caches = new WeakMap<object, Caches>();
 function cachesFor(owner: object): Caches {
   let c = caches.get(owner);
   if (!c) {
-    c = { dictionary: new Map(), sketches: new WeakMap(), populations: new Map() };
+    c = { dictionary: new Map(), sketches: new WeakMap(), coverage: new Map(), keying: new Map(), full: new FormCache(), ranks: new Map(), ranked: new WeakMap() };
     caches.set(owner, c);
   }
   return c;
 }
 
-/** The ids of the request's digests in the namespace; new ones numbered after the largest, in digest order. */
-async function resolveIds(history: DifferencingHistory | null, caches: Caches, namespace: string, digests: Map<string, Buffer>): Promise<{ ids: Map<string, number>; added: DictionaryAddition[] }> {
+/**
+ * The keying of a namespace (`UnitKeying`): version 2 when its dictionary holds the marker,
+ * version 1 when it holds units but no marker (created before version 2), and for an empty
+ * namespace the current version, with the marker to record alongside its first units.
+ */
+async function keyingOf(history: DifferencingHistory | null, caches: Caches, keys: UnitKeys, namespace: string): Promise<{ keying: UnitKeying; marker: DictionaryAddition | null }> {
+  const known = caches.keying.get(namespace);
+  if (known) return { keying: known, marker: null };
+  if (!history) return { keying: CURRENT_KEYING, marker: null };
+  const digest = await keyingMarker(keys, namespace);
+  const found = await history.unitIds(namespace, [digest]);
+  const markerId = found.ids.get(digest.toString('hex'));
+  if (markerId !== undefined && markerId !== MARKER_ID) throw new AirlockError('INTERNAL', `the unit dictionary of namespace "${namespace}" holds its keying marker under id ${markerId}`);
+  const keying: UnitKeying | null = markerId === MARKER_ID ? 2 : found.maxId > 0 ? 1 : null;
+  if (keying !== null) {
+    caches.keying.set(namespace, keying);
+    return { keying, marker: null };
+  }
+  return { keying: CURRENT_KEYING, marker: CURRENT_KEYING === 2 ? { namespace, digest, id: MARKER_ID } : null };
+}
+
+/**
+ * The ids of the request's digests (by slot: `keys[slot]`, bytes `digestOf(slot)`) in the
+ * namespace; new ones numbered after the largest, in digest order.
+ */
+async function resolveIds(
+  history: DifferencingHistory | null,
+  caches: Caches,
+  namespace: string,
+  keys: readonly string[],
+  digestOf: (slot: number) => Buffer,
+): Promise<{ ids: Uint32Array; added: DictionaryAddition[] }> {
   let cache = caches.dictionary.get(namespace);
   if (!cache || cache.size > DICTIONARY_CACHE) {
     cache = new Map();
     caches.dictionary.set(namespace, cache);
   }
-  const ids = new Map<string, number>();
-  const missing: Buffer[] = [];
-  for (const [hex, d] of digests) {
-    const id = cache.get(hex);
-    if (id === undefined) missing.push(d);
-    else ids.set(hex, id);
+  // Unit ids start at 1: 0 is "not known yet".
+  const ids = new Uint32Array(keys.length);
+  const missing: number[] = [];
+  for (let slot = 0; slot < keys.length; slot++) {
+    const id = cache.get(keys[slot]!);
+    if (id === undefined) missing.push(slot);
+    else ids[slot] = id;
   }
   let maxId = 0;
   if (history) {
-    const found = await history.unitIds(namespace, missing);
+    const found = await history.unitIds(namespace, missing.map(digestOf));
     maxId = found.maxId;
-    for (const [hex, id] of found.ids) {
-      const key = Buffer.from(hex, 'hex').toString('latin1');
-      ids.set(key, id);
-      cache.set(key, id);
+    for (const slot of missing) {
+      const id = found.ids.get(digestOf(slot).toString('hex'));
+      if (id === undefined) continue;
+      ids[slot] = id;
+      cache.set(keys[slot]!, id);
     }
   }
-  const fresh = [...digests.entries()].filter(([hex]) => !ids.has(hex)).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const fresh = missing.filter((slot) => ids[slot] === 0).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
   const added: DictionaryAddition[] = [];
-  for (const [hex, digest] of fresh) {
+  for (const slot of fresh) {
     const id = ++maxId;
-    ids.set(hex, id);
-    added.push({ namespace, digest, id });
+    ids[slot] = id;
+    added.push({ namespace, digest: Buffer.from(digestOf(slot)), id });
   }
   return { ids, added };
 }
@@ -141,30 +225,47 @@ export async function unitModeDifferences(
   const ns = ctx.population.namespace;
   const threshold = ctx.rules.params.threshold;
   const c = cachesFor(ctx.history ?? keys);
-  // 1. Digests and ids.
-  const digests = new Map<string, Buffer>();
-  const localHex = new Map<number, string[]>();
-  const sampledHex = new Set<string>();
+  // 1. Digests (under the namespace's keying) and ids.
+  const { keying, marker } = await fromStore(() => keyingOf(ctx.history, c, keys, ns));
+  // Each distinct digest of the request is a slot: its bytes stay in the batch they were hashed
+  // into (no object per unit); Map keys are the 16 bytes as a latin1 string (cheaper than hex).
+  const slotOf = new Map<string, number>();
+  const slotKeys: string[] = [];
+  const slotBatch: Buffer[] = [];
+  const slotOffset: number[] = [];
+  const sampledSlots: number[] = [];
+  const localSlots = new Map<number, Uint32Array>();
   for (const cand of withUnits) {
     const u = membershipOf(evaluated[cand.index]!.parsed)!;
-    const hexes = u.values.map((v) => {
-      const d = unitDigest(keys, ns, v);
-      // Map keys: the digest's bytes as a 16-character string (cheaper than hex).
-      const hex = d.toString('latin1');
-      if (!digests.has(hex)) {
-        digests.set(hex, d);
-        if (sampled(d)) sampledHex.add(hex);
+    const all = await unitDigests(keys, ns, u.values, keying);
+    const local = new Uint32Array(u.values.length);
+    for (let i = 0; i < local.length; i++) {
+      const off = i * UNIT_DIGEST_BYTES;
+      const key = all.toString('latin1', off, off + UNIT_DIGEST_BYTES);
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = slotKeys.length;
+        slotOf.set(key, slot);
+        slotKeys.push(key);
+        slotBatch.push(all);
+        slotOffset.push(off);
+        if (sampledAt(all, off + UNIT_DIGEST_BYTES)) sampledSlots.push(slot);
       }
-      return hex;
-    });
-    localHex.set(cand.index, hexes);
+      local[i] = slot;
+    }
+    localSlots.set(cand.index, local);
   }
-  const { ids, added } = await fromStore(() => resolveIds(ctx.history, c, ns, digests));
+  const digestOf = (slot: number) => slotBatch[slot]!.subarray(slotOffset[slot]!, slotOffset[slot]! + UNIT_DIGEST_BYTES);
+  const resolved = await fromStore(() => resolveIds(ctx.history, c, ns, slotKeys, digestOf));
+  const idOfSlot = resolved.ids;
+  const added = marker ? [marker, ...resolved.added] : resolved.added;
   const sampledIds = new Set<number>();
-  for (const hex of sampledHex) sampledIds.add(ids.get(hex)!);
+  for (const slot of sampledSlots) sampledIds.add(idOfSlot[slot]!);
   const forms = new Map<number, UnitForm>();
   for (const cand of withUnits) {
-    const idOf = Uint32Array.from(localHex.get(cand.index)!, (hex) => ids.get(hex)!);
+    const local = localSlots.get(cand.index)!;
+    const idOf = new Uint32Array(local.length);
+    for (let i = 0; i < local.length; i++) idOf[i] = idOfSlot[local[i]!]!;
     const form = unitFormOf(cand.name, cand.kind, evaluated[cand.index]!.parsed, idOf);
     if (form) forms.set(cand.index, form);
   }
@@ -182,16 +283,34 @@ export async function unitModeDifferences(
     return s ?? null;
   };
   let opened = 0;
-  // Full forms are opened one at a time and never kept: the history stays on disk.
-  const fullOf = async (h: HistoryOutput): Promise<UnitForm | null> => {
-    const s = sketchOf(h);
-    if (!s || !ctx.history) return null;
+  // Full forms are read one at a time; the most recently used stay decoded in a bounded cache.
+  const rawOf = async (h: HistoryOutput): Promise<Buffer | null> => {
+    if (!ctx.history) return null;
     const [row] = await fromStore(() => ctx.history!.historyUnits([{ seq: h.seq, idx: h.idx }]));
     if (!row) return null;
     opened++;
-    return decodeFull(open(keys, h.namespace, row.units), s);
+    return open(keys, h.namespace, row.units);
   };
-  const populationUnits = await releasedUnits(c, ctx, earlier, fullOf);
+  const fullOf = async (h: HistoryOutput): Promise<UnitForm | null> => {
+    const key = `${h.seq}:${h.idx}`;
+    const hit = c.full.get(key);
+    if (hit) return hit;
+    const s = sketchOf(h);
+    if (!s) return null;
+    const raw = await rawOf(h);
+    if (!raw) return null;
+    const form = decodeFull(raw, s);
+    c.full.set(key, form);
+    return form;
+  };
+  const universeOf = async (h: HistoryOutput): Promise<InstanceType<typeof RoaringBitmap32> | null> => {
+    const hit = c.full.get(`${h.seq}:${h.idx}`);
+    if (hit) return new RoaringBitmap32(hit.ids);
+    if (!h.sketch) return null;
+    const raw = await rawOf(h);
+    return raw ? decodeUniverse(raw) : null;
+  };
+  const populationUnits = await releasedUnits(c, ctx, earlier, fullOf, universeOf, keys);
 
   const tolerance = sampleTolerance(threshold);
   for (const [idx, form] of forms) {
@@ -212,7 +331,7 @@ export async function unitModeDifferences(
     const add = (source: DifferenceSource, diffs: UnitDifference[]) => {
       out.compared.push(source);
       if (diffs.length === 0) return;
-      const key = JSON.stringify([source.decision_id ?? null, source.output]);
+      const key = sourceKey(source);
       const f = failures.get(key) ?? { source, differences: [] };
       f.differences.push(...diffs.map(toDifference));
       failures.set(key, f);
@@ -222,6 +341,18 @@ export async function unitModeDifferences(
     const context: { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput }[] = [];
     const mineSample = samplePart(form, sampledIds);
     const fast = fastPrefilterApplies(form);
+    // The common case's prefilter in rank and mask form (`unit-prefilter.ts`): a lookup table of this output's sample.
+    let ranks = c.ranks.get(ns);
+    if (!ranks) c.ranks.set(ns, (ranks = new SampleRanks()));
+    const mineProbe = maskable(mineSample) ? probe(mineSample, ranks) : null;
+    const rankedOf = (h: HistoryOutput, s: UnitSketch): RankedSample | null => {
+      let r = c.ranked.get(h);
+      if (r === undefined) {
+        r = maskable(s) ? rankedSample(s, ranks) : null;
+        c.ranked.set(h, r);
+      }
+      return r;
+    };
     context.push({ side: form, sample: mineSample, source: null });
     try {
       // The request's other outputs with units.
@@ -235,7 +366,12 @@ export async function unitModeDifferences(
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
         if (!s) continue;
-        const ruledOut = fast && fastPrefilterApplies(s) ? !plausibleFast(mineSample, s, threshold) : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
+        const ranked = mineProbe ? rankedOf(h, s) : null;
+        const ruledOut = ranked
+          ? !plausibleRanked(mineProbe!, ranked, threshold)
+          : fast && fastPrefilterApplies(s)
+            ? !plausibleFast(mineSample, s, threshold)
+            : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
         if (ruledOut) {
           out.compared.push(source);
           continue;
@@ -246,13 +382,13 @@ export async function unitModeDifferences(
         if (context.length < MAX_PIECE_SIDES) context.push({ side: full, sample: s, source, history: h });
       }
       // The population's most recent outputs join the context (pieces and intersections span releases).
-      const inContext = new Set(context.map((x) => (x.source ? JSON.stringify([x.source.decision_id ?? null, x.source.output]) : '')));
+      const inContext = new Set(context.map((x) => (x.source ? sourceKey(x.source) : '')));
       const recent = earlier.filter((h) => ctx.rules.populations.contains(ctx.population.key, h.dataset)).slice(-RECENT_CONTEXT);
       for (const h of recent) {
         if (context.length >= MAX_PIECE_SIDES) break;
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
-        if (!s || inContext.has(JSON.stringify([source.decision_id ?? null, source.output]))) continue;
+        if (!s || inContext.has(sourceKey(source))) continue;
         context.push({ side: s, sample: s, source, history: h });
       }
       if (context.length >= 3) {
@@ -289,30 +425,37 @@ function samplePart(form: UnitForm, sampledIds: Set<number>): UnitSide {
   return { ...form, ids: Uint32Array.from(keep, (i) => form.ids[i]!), pattern: Uint32Array.from(keep, (i) => form.pattern[i]!) };
 }
 
-/** The units the population has released (its released entries' universes), kept up to date in memory. */
+/**
+ * The units the population has released (`unit-coverage.ts`), brought up to date. The
+ * population's most recent entries are opened in full (and so cached: the search beyond pairs
+ * reads them next); older ones (a cold start past the saved snapshots) only as far as their
+ * universe.
+ */
 async function releasedUnits(
   c: Caches,
-  ctx: { population: PopulationRef; rules: EffectiveRules; index: HistoryIndex | null },
+  ctx: { population: PopulationRef; rules: EffectiveRules; index: HistoryIndex | null; history: DifferencingHistory | null },
   earlier: readonly HistoryOutput[],
   fullOf: (h: HistoryOutput) => Promise<UnitForm | null>,
+  universeOf: (h: HistoryOutput) => Promise<InstanceType<typeof RoaringBitmap32> | null>,
+  keys: UnitKeys,
 ): Promise<InstanceType<typeof RoaringBitmap32> | null> {
   if (!ctx.index) return null;
-  let p = c.populations.get(ctx.population.key);
-  if (!p) {
-    p = { bitmap: new RoaringBitmap32(), seen: new Set() };
-    c.populations.set(ctx.population.key, p);
-  }
-  for (const h of earlier) {
-    if (h.status !== 'released' || !ctx.rules.populations.contains(ctx.population.key, h.dataset)) continue;
-    const key = `${h.seq}:${h.idx}`;
-    if (p.seen.has(key)) continue;
-    const f = await fullOf(h);
-    if (f) p.bitmap.addMany(f.ids);
-    p.seen.add(key);
-  }
-  return p.bitmap;
+  const ns = ctx.population.namespace;
+  let cov = c.coverage.get(ns);
+  if (!cov) c.coverage.set(ns, (cov = new UnitCoverage(ns)));
+  const contains = (dataset: string) => ctx.rules.populations.contains(ctx.population.key, dataset);
+  const recent = new Set(earlier.filter((h) => contains(h.dataset)).slice(-RECENT_CONTEXT));
+  await cov.update(earlier, contains, {
+    history: ctx.history,
+    keys,
+    fold: async (h) => {
+      if (!recent.has(h)) return universeOf(h);
+      const f = await fullOf(h);
+      return f ? new RoaringBitmap32(f.ids) : null;
+    },
+  });
+  return cov.population(contains) ?? new RoaringBitmap32();
 }
-
 
 /**
  * Unit mode again for an output that awaited review (see `recheckDifferencing`): its sealed
@@ -331,6 +474,7 @@ export async function recheckUnits(
   if (!keys || !p.units || !p.sketch) return { failures: [], reviews: [] };
   const c = cachesFor(deps.history ?? keys);
   const mineSketch = decodeSketch(open(keys, p.namespace, p.sketch));
+  // (A recheck runs once per review: its reads are not cached.)
   const form = decodeFull(open(keys, p.namespace, p.units), mineSketch);
   const sampledIds = new Set(mineSketch.ids);
   const mineSample = samplePart(form, sampledIds);

@@ -77,6 +77,8 @@ function withLock(store: AuditStore, lock: { exclusive<T>(key: string, fn: () =>
     settledReviews: (q) => store.settledReviews(q),
     historyUnits: (k) => store.historyUnits(k),
     unitIds: (ns, d) => store.unitIds(ns, d),
+    unitCoverage: (ns) => store.unitCoverage(ns),
+    saveUnitCoverage: (row) => store.saveUnitCoverage(row),
     exclusive: (key, fn) => lock.exclusive(key, fn),
   };
 }

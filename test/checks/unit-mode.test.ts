@@ -4,7 +4,7 @@
  * neither rules out an output that fails exactly, with the tolerance at its limit).
  */
 import { describe, expect, it } from 'vitest';
-import { compareUnits, plausibleFast, sampleTolerance } from '../../src/checks/differencing/unit-mode.js';
+import { compareUnits, contingency, plausibleFast, sampleTolerance, transpose } from '../../src/checks/differencing/unit-mode.js';
 import type { UnitSide } from '../../src/checks/differencing/unit-mode.js';
 import { seededRandom } from '../../bench/generate-microdata.js';
 
@@ -30,6 +30,13 @@ describe('unit-mode kernels', () => {
     // 20 + 39 of the 40 in cells 1 and 2, merged into one category, and ten others out of cell 0.
     const merged = side(all.filter((u) => u > 10 && u !== 60), (u) => (u <= 20 ? 0 : 1), 2);
     expect(compareUnits(merged, a, 10).some((d) => /union of its 2 groups meeting/.test(d.otherSide) && d.difference === -1)).toBe(true);
+  });
+
+  it('the transposed contingency is the contingency the other way round (the search beyond pairs merges each pair once)', () => {
+    const all = Array.from({ length: 50 }, (_, i) => i + 1);
+    const a = side(all.filter((u) => u % 7 !== 0), (u) => u % 3, 3);
+    const b = side(all.filter((u) => u % 5 !== 0), (u) => u % 4, 4);
+    expect([...transpose(contingency(a, b)).counts]).toEqual([...contingency(b, a).counts]);
   });
 
   it('sampleTolerance bounds the binomial tail below 1e-9', () => {

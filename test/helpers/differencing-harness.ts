@@ -45,8 +45,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function differencingHarness(opts: { rules?: Ruleset; unitKeys?: UnitKeys } = {}): Promise<Harness> {
-  const dataDir = tmp();
+export async function differencingHarness(opts: { rules?: Ruleset; unitKeys?: UnitKeys; dataDir?: string } = {}): Promise<Harness> {
+  // A given data directory opens a second handle on another harness's store (as another process would).
+  const dataDir = opts.dataDir ?? tmp();
   const store = await openSqliteStore({ dataDir });
   const { key } = await ensureDevSigningKey(dataDir);
   const finalize = decisionRecorder({ key, store, logger: createLogger('silent') });

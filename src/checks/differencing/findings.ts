@@ -21,6 +21,16 @@ export interface DifferenceSource {
   pending?: boolean;
 }
 
+/**
+ * A source's identity as a map key: its decision id (generated, never containing a NUL) and
+ * output name. Built for every earlier output on every request, so a concatenation, not JSON.
+ *
+ * @example sourceKey({ output: 't1', decision_id: 'd-1' }) // 'd-1\u0000t1'
+ */
+export function sourceKey(source: DifferenceSource): string {
+  return `${source.decision_id ?? ''}\u0000${source.output}`;
+}
+
 /** One disclosive difference, in the words of the mode that found it. */
 export interface Difference {
   /** `group`: group sizes; `count`: contributors of one measure; `sum`: equal contributors, different sums; `units`: unit sets (unit mode). */

@@ -88,8 +88,12 @@ function mergeCounts(x: Uint32Array, px: Uint32Array, mapX: Int32Array | null, n
   return counts;
 }
 
-/** The transposed contingency (b's view). */
-function transpose(ct: Contingency): Contingency {
+/**
+ * The transposed contingency (b's view): the same counts, rows and columns swapped.
+ *
+ * @example transpose(contingency(a, b)).counts // equals contingency(b, a).counts
+ */
+export function transpose(ct: Contingency): Contingency {
   const { pa, pb, counts } = ct;
   const out = new Float64Array(counts.length);
   for (let i = 0; i <= pa; i++) for (let j = 0; j <= pb; j++) out[j * (pa + 1) + i] = counts[i * (pb + 1) + j]!;
@@ -348,14 +352,23 @@ interface FastSide {
 
 const fastCache = new WeakMap<UnitMeta, FastSide>();
 
+/**
+ * Exact units per atom, from the metadata's group of that atom alone (−1 where there is none).
+ *
+ * @example exactAtomSizes(sketch)[0] // units in atom 0
+ */
+export function exactAtomSizes(s: UnitMeta): Float64Array {
+  const atomSize = new Float64Array(s.atoms).fill(-1);
+  s.groups.forEach((g, i) => {
+    if (g.atoms.length === 1) atomSize[g.atoms[0]!] = s.sizes[i]!;
+  });
+  return atomSize;
+}
+
 function fastSide(s: UnitMeta): FastSide {
   let f = fastCache.get(s);
   if (!f) {
-    const atomSize = new Float64Array(s.atoms).fill(-1);
-    s.groups.forEach((g, i) => {
-      if (g.atoms.length === 1) atomSize[g.atoms[0]!] = s.sizes[i]!;
-    });
-    f = { atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1), groups: s.groups.map((g) => Int32Array.from(g.atoms)), atomSize };
+    f = { atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1), groups: s.groups.map((g) => Int32Array.from(g.atoms)), atomSize: exactAtomSizes(s) };
     fastCache.set(s, f);
   }
   return f;

@@ -16,7 +16,7 @@
  * unitPieces([men, all, women], 0, 10) // [{ with: 1, differences: [{ … difference: 1 }] }]
  */
 import type { Contingency, UnitSide } from './unit-mode.js';
-import { contingency } from './unit-mode.js';
+import { contingency, transpose } from './unit-mode.js';
 
 /** A difference found for the output at `me`, naming the context sides involved. */
 export interface PieceDifference {
@@ -66,7 +66,9 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
     const key = `${i}:${j}`;
     let c = cts.get(key);
     if (!c) {
-      c = contingency(sides[i]!, sides[j]!);
+      // One merge per pair of sides: the other order is its transpose.
+      const other = cts.get(`${j}:${i}`);
+      c = other ? transpose(other) : contingency(sides[i]!, sides[j]!);
       cts.set(key, c);
     }
     return c;
