@@ -23,6 +23,8 @@ import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '.
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { answerIdempotently } from './idempotency.js';
+import { registerPackageRoutes } from './routes/package-routes.js';
+import type { SigningKey } from '../signing/signing-keys.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
@@ -51,7 +53,7 @@ export interface AppDeps {
   /** API tokens. Every route but health, readiness and the JWKS requires one. */
   tokens: TokenSource;
   /** The audit store and published keys, for the auditors' API. */
-  audit?: { store: AuditStore; jwks(): Jwks };
+  audit?: { store: AuditStore; jwks(): Jwks; /** Signs release package manifests; absent = no package route. */ key?: Pick<SigningKey, 'kid' | 'signer'> };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
   /** Outputs of decisions needing review, kept for checkers to preview. */
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
+  if (deps.audit?.key) registerPackageRoutes(app, { store: deps.audit.store, key: deps.audit.key, reader: requireAnyRole(auth, ['submitter', 'auditor']) });
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   if (reviews) {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });

@@ -130,7 +130,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger, keepForReview: (d, outputs) => kept.keep(d, outputs) }),
       history,
       unitKeys: unit.keys,
-      audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
+      audit: { store: auditStore, jwks: () => publicJwks(keys.verification), key: keys.signing },
       reviews: createReviewService({
         store: auditStore,
         key: keys.signing,

@@ -86,7 +86,23 @@ export async function signDecision(decision: Decision, key: Pick<SigningKey, 'ki
     if (e instanceof AirlockError && e.code === 'DECISION_TOO_LARGE') throw e;
     throw canonicalisationError(e, max);
   }
-  const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ: DECISION_JWS_TYP }), 'utf8').toString('base64url');
+  return compactJws(payload, key, DECISION_JWS_TYP);
+}
+
+/** `header.payload.signature` for a base64url payload, header `{ alg: 'EdDSA', kid, typ }` in that order. */
+function compactJws(payload: string, key: Pick<SigningKey, 'kid' | 'signer'>, typ: string): string {
+  const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ }), 'utf8').toString('base64url');
   const input = `${header}.${payload}`;
   return `${input}.${sign(null, Buffer.from(input, 'ascii'), keyObjectOf(key.signer)).toString('base64url')}`;
+}
+
+/**
+ * The compact JWS of any other JSON document airlock signs (a release package's manifest, a
+ * webhook delivery): payload its RFC 8785 canonical JSON, `typ` saying what it is, so one kind
+ * of signed document can never be passed off as another (RFC 8725 §3.11).
+ *
+ * @example signJson({ files: [] }, key, 'airlock-package-manifest+jws').split('.').length // 3
+ */
+export function signJson(value: unknown, key: Pick<SigningKey, 'kid' | 'signer'>, typ: string): string {
+  return compactJws(Buffer.from(canonicalJson(value), 'utf8').toString('base64url'), key, typ);
 }
