@@ -100,7 +100,7 @@ describe('PostgreSQL audit store specifics', () => {
     const raw = await rawClient();
     const { rows } = await raw.query(`SELECT version FROM "${schema}".schema_migrations`);
     await raw.end();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 5 }, { version: 6 }]);
     await store.close();
   });
 

@@ -61,6 +61,8 @@ describe('SQLite audit store specifics', () => {
       { version: 1, name: 'audit chain' },
       { version: 2, name: 'replay evidence and review lookups' },
       { version: 3, name: 'differencing history and unit dictionary' },
+      { version: 5, name: 'idempotency keys' },
+      { version: 6, name: 'webhook outbox' },
     ]);
     raw.close();
   });
