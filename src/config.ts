@@ -79,6 +79,14 @@ export interface Config {
   reviewKeepLimit: number;
   /** How long an Idempotency-Key is remembered (and a retry replays its decision). */
   idempotencyTtlMs: number;
+  /** YAML/JSON list of webhook subscriptions `{ project, url, events? }` kept in the store at start-up. */
+  webhooksFile: string | null;
+  /** How often the webhook outbox is polled for due deliveries. */
+  webhookPollMs: number;
+  /** The first retry's wait; each later one doubles it. */
+  webhookRetryBaseMs: number;
+  /** Delivery attempts before a webhook delivery is marked failed. */
+  webhookMaxAttempts: number;
 }
 
 interface VarSpec {
@@ -144,6 +152,10 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
   { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
   { key: 'idempotencyTtlMs', env: 'AIRLOCK_IDEMPOTENCY_TTL_MS', schema: { type: 'integer', minimum: 1000 }, default: 24 * 3600_000, parse: int, doc: 'How long an `Idempotency-Key` on POST /v1/decisions (and /csv) is kept in the audit store, milliseconds (default 24 h): a retry with the same key and body within it gets the original decision (200), with another body 422 IDEMPOTENCY_KEY_REUSED.' },
+  { key: 'webhooksFile', env: 'AIRLOCK_WEBHOOKS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of webhook subscriptions `{ project, url, events? }` (`project: "*"` for every project; events `decision.created`, `review.settled`, `review.returned`, default all), added to the audit store at start-up beside those made with `POST /v1/webhooks`.' },
+  { key: 'webhookPollMs', env: 'AIRLOCK_WEBHOOK_POLL_MS', schema: { type: 'integer', minimum: 50 }, default: 1000, parse: int, doc: 'How often each instance looks for due webhook deliveries in the outbox, milliseconds.' },
+  { key: 'webhookRetryBaseMs', env: 'AIRLOCK_WEBHOOK_RETRY_BASE_MS', schema: { type: 'integer', minimum: 10 }, default: 1000, parse: int, doc: 'Wait before the first retry of a failed webhook delivery, milliseconds; each later retry waits twice as long (at most 1 h).' },
+  { key: 'webhookMaxAttempts', env: 'AIRLOCK_WEBHOOK_MAX_ATTEMPTS', schema: { type: 'integer', minimum: 1, maximum: 100 }, default: 12, parse: int, doc: 'Delivery attempts before a webhook delivery is given up (kept in the outbox as failed).' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 

@@ -24,6 +24,7 @@ import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { answerIdempotently } from './idempotency.js';
 import { registerPackageRoutes } from './routes/package-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { requireJson, route } from './route.js';
@@ -125,6 +126,10 @@ export function createApp(deps: AppDeps): express.Express {
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
   if (deps.audit?.key) registerPackageRoutes(app, { store: deps.audit.store, key: deps.audit.key, reader: requireAnyRole(auth, ['submitter', 'auditor']) });
+  if (deps.audit) {
+    const store = deps.audit.store;
+    registerWebhookRoutes(app, { outbox: () => store.webhooks(), admin, json });
+  }
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   if (reviews) {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
