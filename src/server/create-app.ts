@@ -25,6 +25,7 @@ import { callerOptions } from './caller-options.js';
 import { answerIdempotently } from './idempotency.js';
 import { registerPackageRoutes } from './routes/package-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerAcroImport } from './routes/acro-import-routes.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { requireJson, route } from './route.js';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
+  registerAcroImport(app, { pipeline, limit: deps.config.csvLimit, before: [submitter] });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
   if (deps.audit?.key) registerPackageRoutes(app, { store: deps.audit.store, key: deps.audit.key, reader: requireAnyRole(auth, ['submitter', 'auditor']) });
