@@ -72,7 +72,7 @@ export interface WebhookOutbox {
   addSubscription(s: Omit<WebhookSubscription, 'id' | 'created_at'> & { id?: string; created_at?: number }): Promise<WebhookSubscription>;
   subscriptions(projects?: readonly string[]): Promise<WebhookSubscription[]>;
   removeSubscription(id: string): Promise<boolean>;
-  /** Turns up to `limit` pending events into deliveries; resolves with how many events it handled. */
+  /** Turns the oldest pending events (about `limit`) into deliveries; resolves with how many events it handled. */
   fanOut(now: number, limit?: number): Promise<number>;
   claim(q: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedDelivery[]>;
   complete(id: string, owner: string, now: number): Promise<void>;
@@ -185,21 +185,25 @@ export function webhookOutbox(db: OutboxDb): WebhookOutbox {
     async removeSubscription(id) {
       return (await db.run(`DELETE FROM ${subs} WHERE id = $1`, [id])) > 0;
     },
-    fanOut(now, limit = 100) {
+    fanOut(now, limit = 1000) {
+      // Set-based, a bounded slice of the oldest pending events at a time: a backlog (or a large
+      // imported chain) never holds the database, or the event loop, for long.
       return db.tx(async (t) => {
-        const pending = await t.all<{ event_id: string }>(`SELECT event_id FROM ${events} WHERE fanned_out = 0 ORDER BY seq LIMIT $1 ${skipLocked}`, [limit]);
-        for (const { event_id } of pending) {
-          await t.run(
-            `INSERT INTO ${deliveries} (id, event_id, subscription_id, url, attempts, next_attempt_at)
-             SELECT e.event_id || '|' || s.id, e.event_id, s.id, s.url, 0, CAST($2 AS BIGINT) FROM ${events} e JOIN ${subs} s
-               ON (s.project = e.project OR s.project = '*') AND s.created_at <= e.created_at AND s.events LIKE '%"' || e.type || '"%'
-             WHERE e.event_id = $1
-             ON CONFLICT (id) DO NOTHING`,
-            [event_id, now],
-          );
-          await t.run(`UPDATE ${events} SET fanned_out = 1 WHERE event_id = $1`, [event_id]);
-        }
-        return pending.length;
+        const [slice] = await t.all<{ bound: number | string | null }>(
+          `SELECT max(seq) AS bound FROM (SELECT seq FROM ${events} WHERE fanned_out = 0 ORDER BY seq LIMIT $1) pending`,
+          [limit],
+        );
+        if (slice?.bound === null || slice?.bound === undefined) return 0;
+        const bound = Number(slice.bound);
+        await t.run(
+          `INSERT INTO ${deliveries} (id, event_id, subscription_id, url, attempts, next_attempt_at)
+           SELECT e.event_id || '|' || s.id, e.event_id, s.id, s.url, 0, CAST($2 AS BIGINT) FROM ${events} e JOIN ${subs} s
+             ON (s.project = e.project OR s.project = '*') AND s.created_at <= e.created_at AND s.events LIKE '%"' || e.type || '"%'
+           WHERE e.fanned_out = 0 AND e.seq <= $1
+           ON CONFLICT (id) DO NOTHING`,
+          [bound, now],
+        );
+        return t.run(`UPDATE ${events} SET fanned_out = 1 WHERE fanned_out = 0 AND seq <= $1`, [bound]);
       });
     },
     async claim(q) {

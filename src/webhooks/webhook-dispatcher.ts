@@ -89,7 +89,8 @@ export function webhookDispatcher(o: DispatcherOptions): WebhookDispatcher {
 
   const round = async (): Promise<void> => {
     const now = Date.now();
-    while ((await o.outbox.fanOut(now)) > 0 && !stopped);
+    // One slice per round: a backlog is worked through round by round, between requests.
+    await o.outbox.fanOut(now);
     const claimed = await o.outbox.claim({ owner, now, leaseMs: 2 * timeoutMs, limit: o.batch ?? 20 });
     await Promise.all(claimed.map(deliver));
   };
