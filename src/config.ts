@@ -97,6 +97,14 @@ export interface Config {
   maxEvidenceBytes: number;
   /** Memory the process may use: the worker pool's heap limits are carved from it (bytes). */
   memoryBudget: number;
+  /** YAML/JSON list of webhook subscriptions `{ project, url, events? }` kept in the store at start-up. */
+  webhooksFile: string | null;
+  /** How often the webhook outbox is polled for due deliveries. */
+  webhookPollMs: number;
+  /** The first retry's wait; each later one doubles it. */
+  webhookRetryBaseMs: number;
+  /** Delivery attempts before a webhook delivery is marked failed. */
+  webhookMaxAttempts: number;
 }
 
 interface VarSpec {
@@ -171,6 +179,10 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'maxResponseBytes', env: 'AIRLOCK_MAX_RESPONSE_BYTES', schema: { type: 'integer', minimum: 1024 }, default: 64 * 1024 ** 2, shown: '`64mb`', parse: bytes, doc: 'Work budget: largest response (the decision and its signature); a larger one is 413 WORK_BUDGET_EXCEEDED before it is signed or recorded.' },
   { key: 'maxEvidenceBytes', env: 'AIRLOCK_MAX_EVIDENCE_BYTES', schema: { type: 'integer', minimum: 1024 }, default: 32 * 1024 ** 2, shown: '`32mb`', parse: bytes, doc: 'Work budget: most evidence (replay evidence, released cells, differencing history) one request adds to the audit store; more is 413 WORK_BUDGET_EXCEEDED before anything is recorded.' },
   { key: 'memoryBudget', env: 'AIRLOCK_MEMORY_BUDGET', schema: { type: 'integer', minimum: 64 * 1024 ** 2 }, default: 1536 * 1024 ** 2, shown: '`1536mb`', parse: bytes, doc: 'Memory the process may use (bytes, or e.g. 1536mb). Protection runs in worker threads whose heaps together get half of it; a worker that runs out is stopped and its request fails (no decision), the process stays up.' },
+  { key: 'webhooksFile', env: 'AIRLOCK_WEBHOOKS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of webhook subscriptions `{ project, url, events? }` (`project: "*"` for every project; events `decision.created`, `review.settled`, `review.returned`, default all), added to the audit store at start-up beside those made with `POST /v1/webhooks`.' },
+  { key: 'webhookPollMs', env: 'AIRLOCK_WEBHOOK_POLL_MS', schema: { type: 'integer', minimum: 50 }, default: 1000, parse: int, doc: 'How often each instance looks for due webhook deliveries in the outbox, milliseconds.' },
+  { key: 'webhookRetryBaseMs', env: 'AIRLOCK_WEBHOOK_RETRY_BASE_MS', schema: { type: 'integer', minimum: 10 }, default: 1000, parse: int, doc: 'Wait before the first retry of a failed webhook delivery, milliseconds; each later retry waits twice as long (at most 1 h).' },
+  { key: 'webhookMaxAttempts', env: 'AIRLOCK_WEBHOOK_MAX_ATTEMPTS', schema: { type: 'integer', minimum: 1, maximum: 100 }, default: 12, parse: int, doc: 'Delivery attempts before a webhook delivery is given up (kept in the outbox as failed).' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 

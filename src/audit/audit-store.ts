@@ -18,6 +18,7 @@
 import type { Decision, Outcome } from '../domain.js';
 import type { NodeKey } from '../lib/merkle-tree.js';
 import type { CheckpointRow, LogEntryRow } from './transparency-log.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
 
 /** What `kind` an ordinary decision record has; later record kinds (review, final) reference one. */
 export const DECISION_RECORD_KIND = 'decision';
@@ -320,6 +321,8 @@ export interface AuditStore {
   scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
   /** The unexpired claim of `key` in `scope` at time `now` (ISO 8601), or null. */
   idempotencyKey(scope: string, key: string, now: string): Promise<IdempotencyRecord | null>;
+  /** The webhook outbox kept in this store's database (`webhook-outbox.ts`). */
+  webhooks(): WebhookOutbox;
   /** True when the database answers. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections; the store is unusable afterwards. */

@@ -28,6 +28,7 @@ import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, 
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
 import { resilientPool } from './pg-pool.js';
+import { eventParams, insertEventSql, webhookEventsOf, webhookOutbox, webhookTablesSql, type OutboxDb, type WebhookOutbox } from './webhook-outbox.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
@@ -254,6 +255,12 @@ export function postgresMigrations(s: string): readonly { version: number; name:
         );
       `,
     },
+    {
+      // Self-contained, like version 5: renumbered, not rewritten, when branches merge.
+      version: 7,
+      name: 'webhook outbox',
+      sql: webhookTablesSql((t) => `${s}.${t}`, 'BIGINT'),
+    },
   ];
 }
 
@@ -454,6 +461,8 @@ class PostgresStore implements AuditStore {
             [dictionary.map((d) => d.namespace), dictionary.map((d) => d.digest), dictionary.map((d) => d.id), dictionary.map((d) => d.seq)],
           );
         }
+        // The outbox row commits or rolls back with its record: never lost, never for an unrecorded one.
+        for (const e of webhookEventsOf(input, seq, row.recorded_at)) await client.query(insertEventSql(`${this.s}.webhook_events`), eventParams(e, seq, row.recorded_at));
         const rs = input.ruleset;
         if (rs && !this.knownRulesets.has(rs.digest) && !added.has(rs.digest)) {
           await client.query(`INSERT INTO ${this.s}.rulesets (digest, content) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [
@@ -625,6 +634,35 @@ class PostgresStore implements AuditStore {
     } catch (e) {
       throw storeError(e, 'read the decision');
     }
+  }
+
+  webhooks(): WebhookOutbox {
+    const pool = this.pool;
+    const plain = {
+      backend: 'postgres' as const,
+      table: (t: string) => `${this.s}.${t}`,
+      run: async (sql: string, params: readonly unknown[] = []) => (await pool.query(sql, [...params])).rowCount ?? 0,
+      all: async <T,>(sql: string, params: readonly unknown[] = []) => (await pool.query(sql, [...params])).rows as T[],
+    };
+    const db: OutboxDb = {
+      ...plain,
+      async tx(fn) {
+        const client = await pool.connect();
+        const inTx = { ...plain, run: async (sql: string, p: readonly unknown[] = []) => (await client.query(sql, [...p])).rowCount ?? 0, all: async <T,>(sql: string, p: readonly unknown[] = []) => (await client.query(sql, [...p])).rows as T[] };
+        try {
+          await client.query('BEGIN');
+          const r = await fn(inTx);
+          await client.query('COMMIT');
+          client.release();
+          return r;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          client.release(true);
+          throw e;
+        }
+      },
+    };
+    return webhookOutbox(db);
   }
 
   async idempotencyKey(scope: string, key: string, now: string) {

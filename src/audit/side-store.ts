@@ -46,7 +46,7 @@ function qualify(sql: string, schema: string | null): string {
 }
 
 /** `$1 … $n` → `?` with the parameters reordered to match (a `$n` may repeat). */
-function positional(sql: string, params: readonly unknown[]): { sql: string; params: unknown[] } {
+export function positional(sql: string, params: readonly unknown[]): { sql: string; params: unknown[] } {
   const out: unknown[] = [];
   const text = sql.replace(/\$(\d+)/g, (_m, n: string) => {
     out.push(params[Number(n) - 1]);

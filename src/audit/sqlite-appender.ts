@@ -28,6 +28,7 @@ import { GENESIS_PREV } from './chain.js';
 import { HISTORY_COLUMNS, RECORD_COLUMNS, prepareRecord } from './record-rows.js';
 import { frontierKeys } from '../lib/merkle-tree.js';
 import { LOG_CATCH_UP, extendLog, type LogEntryFields, type LogSigner } from './transparency-log.js';
+import { eventParams, insertEventSql, webhookEventsOf } from './webhook-outbox.js';
 
 /**
  * An append as it travels to the writer: `ruleset.content` may be left out when the sender
@@ -79,6 +80,7 @@ export function sqliteAppender(db: Database.Database, signer: LogSigner | null =
     'INSERT INTO idempotency_keys (scope, key, request_sha256, decision_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING',
   );
   const releaseKey = db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND decision_id = ?');
+  const insertEvent = db.prepare(insertEventSql('webhook_events').replace(/\$\d+/g, '?'));
   // Digests this connection has committed: their content is not serialised again.
   const stored = new Set<string>();
   const treeSize = db.prepare('SELECT coalesce(max(seq), 0) FROM log_entries').pluck();
@@ -132,6 +134,8 @@ export function sqliteAppender(db: Database.Database, signer: LogSigner | null =
       if (evidence) insertEvidence.run(evidence);
       for (const h of history) insertHistory.run(h);
       for (const d of dictionary) insertUnit.run(d);
+      // The outbox row commits or rolls back with its record: never lost, never for an unrecorded one.
+      for (const e of webhookEventsOf(input as AppendInput, seq, row.recorded_at)) insertEvent.run(...eventParams(e, seq, row.recorded_at));
       const rs = input.ruleset;
       if (rs && rs.content !== undefined && !stored.has(rs.digest) && !added.has(rs.digest)) {
         insertRuleset.run(rs.digest, canonicalJson(rs.content));

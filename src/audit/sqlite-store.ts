@@ -55,6 +55,8 @@ import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import type { WriterConnection } from './sqlite-writer-thread.js';
 import type { LogSignerConfig } from './transparency-log.js';
 import { openWriterConnection } from './sqlite-writer-thread.js';
+import { positional } from './side-store.js';
+import { webhookOutbox, webhookTablesSql, type OutboxDb, type WebhookOutbox } from './webhook-outbox.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding the database file (created 0700 when missing). */
@@ -240,6 +242,12 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ) STRICT;
     `,
   },
+  {
+    // Self-contained, like version 5: renumbered, not rewritten, when branches merge.
+    version: 7,
+    name: 'webhook outbox',
+    sql: webhookTablesSql((t) => t, 'INTEGER'),
+  },
 ];
 
 /** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
@@ -286,7 +294,50 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Audi
   } catch (e) {
     throw storeError(e, `open ${path}`);
   }
-  return new SqliteStore(db, openWriterConnection(path, options.busyTimeoutMs ?? 5000, options.log ?? null), options.onCheckpoint);
+  return new SqliteStore(db, openWriterConnection(path, options.busyTimeoutMs ?? 5000, options.log ?? null), path, options.busyTimeoutMs ?? 5000, options.onCheckpoint);
+}
+
+/**
+ * The webhook outbox on its own connection to the audit file: its transactions span awaits
+ * (a delivery is claimed, then sent), so they must not share the readers' connection.
+ */
+function sqliteOutboxDb(path: string, busyTimeoutMs: number): { db: OutboxDb; close(): void } {
+  const conn = new Database(path);
+  conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  conn.pragma('synchronous = FULL');
+  const run = (sql: string, params: readonly unknown[] = []) => {
+    const p = positional(sql, params);
+    return conn.prepare(p.sql).run(...p.params).changes;
+  };
+  const all = <T>(sql: string, params: readonly unknown[] = []) => {
+    const p = positional(sql, params);
+    const stmt = conn.prepare(p.sql);
+    return (stmt.reader ? stmt.all(...p.params) : (stmt.run(...p.params), [])) as T[];
+  };
+  const plain = { backend: 'sqlite' as const, table: (t: string) => t, run: async (q: string, p?: readonly unknown[]) => run(q, p), all: async <T,>(q: string, p?: readonly unknown[]) => all<T>(q, p) };
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    db: {
+      ...plain,
+      // One outbox transaction at a time on this connection (they await between statements).
+      tx<T>(fn: (db: Omit<OutboxDb, 'tx'>) => Promise<T>): Promise<T> {
+        const next = chain.then(async () => {
+          conn.exec('BEGIN IMMEDIATE');
+          try {
+            const r = await fn(plain);
+            conn.exec('COMMIT');
+            return r;
+          } catch (e) {
+            if (conn.inTransaction) conn.exec('ROLLBACK');
+            throw e;
+          }
+        });
+        chain = next.catch(() => undefined);
+        return next;
+      },
+    },
+    close: () => conn.close(),
+  };
 }
 
 /**
@@ -336,9 +387,13 @@ class SqliteStore implements AuditStore {
     saveCoverage: Database.Statement;
   };
 
+  private outbox: { db: OutboxDb; close(): void } | null = null;
+
   constructor(
     db: Database.Database,
     writer: WriterConnection,
+    private readonly path: string,
+    private readonly busyTimeoutMs: number,
     private readonly onCheckpoint?: (note: string) => void,
   ) {
     this.db = db;
@@ -614,6 +669,12 @@ class SqliteStore implements AuditStore {
     }
   }
 
+  webhooks(): WebhookOutbox {
+    if (this.closed) throw storeError(new Error('the store is closed'), 'open the webhook outbox');
+    this.outbox ??= sqliteOutboxDb(this.path, this.busyTimeoutMs);
+    return webhookOutbox(this.outbox.db);
+  }
+
   async ping(): Promise<boolean> {
     try {
       this.db.prepare('SELECT 1').get();
@@ -629,6 +690,8 @@ class SqliteStore implements AuditStore {
     if (!this.inFlight) this.flush();
     while (this.inFlight) await this.inFlight;
     await this.writer.close().catch(() => undefined);
+    this.outbox?.close();
+    this.outbox = null;
     if (this.db.open) this.db.close();
   }
 }

@@ -12,7 +12,8 @@ export const COMMANDS: Record<string, Command> = {
   check: { summary: 'check a CSV offline: airlock check FILE --spec SPEC.json [--rules DIR] [--project P]', load: () => import('./commands/check.js') },
   conformance: { summary: 'run conformance cases: airlock conformance DIR [--url URL]', load: () => import('./commands/conformance.js') },
   rules: { summary: 'governance tools: airlock rules lint DIR | test DIR | diff OLD NEW --replay', load: () => import('./commands/rules.js') },
-  verify: { summary: 'verify a saved decision offline: airlock verify FILE [--jwks FILE|URL]', load: () => import('./commands/verify.js') },
+  verify: { summary: 'verify a saved decision or release package offline: airlock verify FILE|PACKAGE.zip [--jwks FILE|URL]', load: () => import('./commands/verify.js') },
+  'import-acro': { summary: 'import an ACRO/SACRO output folder as one decision: airlock import-acro DIR --project P --requester R [--url URL]', load: () => import('./commands/import-acro.js') },
   audit: { summary: 'audit trail: airlock audit verify [--data-dir D | --database-url U] [--jwks J] [--checkpoint F] | export [--from-seq N] | checkpoint | migrate', load: () => import('./commands/audit.js') },
 };
 

@@ -23,6 +23,10 @@ import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '.
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
 import { answerIdempotently } from './idempotency.js';
+import { registerPackageRoutes } from './routes/package-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerAcroImport } from './routes/acro-import-routes.js';
+import type { SigningKey } from '../signing/signing-keys.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerLogRoutes } from './routes/log-routes.js';
 import type { LogKey } from '../signing/log-key.js';
@@ -56,8 +60,8 @@ export interface AppDeps {
   extend?(app: express.Express): void;
   /** API tokens. Every route but health, readiness and the JWKS requires one. */
   tokens: TokenSource;
-  /** The audit store and published keys, for the auditors' API (and the transparency log's key, when it has one). */
-  audit?: { store: AuditStore; jwks(): Jwks; logKey?: LogKey };
+  /** The audit store and published keys, for the auditors' API; the transparency log's key, when it has one; the key that signs release package manifests (absent = no package route). */
+  audit?: { store: AuditStore; jwks(): Jwks; logKey?: LogKey; key?: Pick<SigningKey, 'kid' | 'signer'> };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
   /** Outputs of decisions needing review, kept for checkers to preview. */
@@ -145,9 +149,15 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
+  registerAcroImport(app, { pipeline, limit: deps.config.csvLimit, before: [submitter] });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
   if (deps.audit?.logKey) registerLogRoutes(app, { store: deps.audit.store, auditor: requireRole(auth, 'auditor'), logKey: deps.audit.logKey });
+  if (deps.audit?.key) registerPackageRoutes(app, { store: deps.audit.store, key: deps.audit.key, reader: requireAnyRole(auth, ['submitter', 'auditor']) });
+  if (deps.audit) {
+    const store = deps.audit.store;
+    registerWebhookRoutes(app, { outbox: () => store.webhooks(), admin, json });
+  }
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   if (reviews) {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });

@@ -44,6 +44,9 @@ import { oidcSignIn, type OidcSignIn } from '../identity/oidc-sign-in.js';
 import { consoleDir } from './routes/console-routes.js';
 import { readFile } from 'node:fs/promises';
 import { AirlockError } from '../errors.js';
+import { parse as parseYaml } from 'yaml';
+import { webhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { subscriptionInput } from './routes/webhook-routes.js';
 
 export interface RunningServer {
   url: string;
@@ -101,6 +104,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   let closeLock: () => Promise<void> = () => Promise.resolve();
   let witnesses: WitnessPublisher | null = null;
   let protector: ProtectionRunner | null = null;
+  let stopDispatcher: () => Promise<void> = () => Promise.resolve();
   try {
     const keys = await loadKeyRing({
       signingKeyFile: config.signingKeyFile,
@@ -141,6 +145,10 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     purge.unref();
     // One history for decisions and reviews: one in-memory index, one lock.
     const history: DifferencingHistory = datasetLock ? withLock(auditStore, datasetLock) : auditStore;
+    const outbox = auditStore.webhooks();
+    if (config.webhooksFile) for (const sub of await readWebhooksFile(config.webhooksFile)) await outbox.addSubscription({ ...sub, source: 'config', created_at: 0 });
+    const dispatcher = webhookDispatcher({ outbox, key: keys.signing, logger, pollMs: config.webhookPollMs, retryBaseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts });
+    stopDispatcher = () => dispatcher.stop();
     const lifecycle = createLifecycle();
     // Half the memory budget for the protection threads' heaps; the event loop keeps the rest.
     protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2) });
@@ -154,7 +162,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       history,
       unitKeys: unit.keys,
       protection: protectionSeal(keys),
-      audit: { store: auditStore, jwks: () => publicJwks(keys.verification), logKey },
+      audit: { store: auditStore, jwks: () => publicJwks(keys.verification), logKey, key: keys.signing },
       reviews: createReviewService({
         store: auditStore,
         key: keys.signing,
@@ -174,6 +182,8 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       s.once('error', reject);
     });
     lifecycle.attach(server);
+    // Deliveries left by a previous run (a crash, a kill -9) go out from the first round.
+    dispatcher.start();
     applyServerTimeouts(server, config.requestTimeoutMs);
     const port = (server.address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -196,6 +206,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
         clearInterval(purge);
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
+        await stopDispatcher();
         await closeLock();
         await protector?.close();
         await sideStore.close();
@@ -208,11 +219,30 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     rules.close();
     witnesses?.close();
     await protector?.close().catch(() => undefined);
+    await stopDispatcher();
     await closeLock();
     await side?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** The subscriptions of AIRLOCK_WEBHOOKS_FILE; CONFIG_INVALID names what is wrong. */
+async function readWebhooksFile(path: string): Promise<ReturnType<typeof subscriptionInput>[]> {
+  let list: unknown;
+  try {
+    list = parseYaml(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new AirlockError('CONFIG_INVALID', `cannot read AIRLOCK_WEBHOOKS_FILE: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(list)) throw new AirlockError('CONFIG_INVALID', 'AIRLOCK_WEBHOOKS_FILE must hold a list of { project, url, events? }');
+  return list.map((entry, i) => {
+    try {
+      return subscriptionInput(entry);
+    } catch (e) {
+      throw new AirlockError('CONFIG_INVALID', `AIRLOCK_WEBHOOKS_FILE entry ${i + 1}: ${(e as Error).message}`);
+    }
+  });
 }
 
 /** The IdP sign-in configured by AIRLOCK_OIDC_*, or null without an issuer. */

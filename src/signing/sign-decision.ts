@@ -102,3 +102,14 @@ export function compactJws(typ: string, payloadB64url: string, key: Pick<Signing
   const input = `${header}.${payloadB64url}`;
   return `${input}.${sign(null, Buffer.from(input, 'ascii'), keyObjectOf(key.signer)).toString('base64url')}`;
 }
+
+/**
+ * The compact JWS of any other JSON document airlock signs (a release package's manifest, a
+ * webhook delivery): payload its RFC 8785 canonical JSON, `typ` saying what it is, so one kind
+ * of signed document can never be passed off as another (RFC 8725 §3.11).
+ *
+ * @example signJson({ files: [] }, key, 'airlock-package-manifest+jws').split('.').length // 3
+ */
+export function signJson(value: unknown, key: Pick<SigningKey, 'kid' | 'signer'>, typ: string): string {
+  return compactJws(typ, Buffer.from(canonicalJson(value), 'utf8').toString('base64url'), key);
+}

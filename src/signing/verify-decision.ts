@@ -120,6 +120,54 @@ function checkAudit(audit: unknown): DecisionVerification | null {
   return null;
 }
 
+/** A compact JWS checked against a JWKS: its canonical JSON payload, or why it does not verify. */
+export type SignedJson = { ok: true; kid: string; signed: unknown; text: string } | { ok: false; kid?: string; reason: string };
+
+/**
+ * Verifies a compact JWS airlock signed (`signDecision`, `signJson`): header `alg` EdDSA and
+ * the expected `typ`, a `kid` published in the JWKS, a valid signature, and a payload that is
+ * UTF-8 canonical JSON (RFC 8785). Never throws for bad input.
+ *
+ * @example await verifySignedJson(jws, jwks, 'airlock-package-manifest+jws') // { ok: true, kid, signed, text }
+ */
+export async function verifySignedJson(jws: string, jwks: JwksLike, typ: string): Promise<SignedJson> {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(jws) as Record<string, unknown>;
+  } catch {
+    return { ok: false, reason: 'the JWS header cannot be decoded' };
+  }
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const fail = (reason: string): SignedJson => ({ ok: false, ...(kid ? { kid } : {}), reason });
+  if (header.alg !== DECISION_JWS_ALG) return fail(`JWS alg is ${show(header.alg)}, expected "${DECISION_JWS_ALG}"`);
+  if (header.typ !== typ) return fail(`JWS typ is ${show(header.typ)}, expected "${typ}"`);
+  if (!kid) return fail('JWS header has no kid');
+  const key = await keyFor(jwks, kid);
+  if (!key) return fail(`no usable key with kid ${kid} in the JWKS`);
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws, key, { algorithms: [DECISION_JWS_ALG] }));
+  } catch {
+    return fail(`the signature does not verify with key ${kid}`);
+  }
+  let text: string;
+  let signed: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    signed = JSON.parse(text);
+  } catch {
+    return fail('the signed payload is not UTF-8 JSON');
+  }
+  let canonical: boolean;
+  try {
+    canonical = canonicalJson(signed) === text;
+  } catch {
+    canonical = false;
+  }
+  if (!canonical) return fail('the signed payload is not canonical JSON (RFC 8785)');
+  return { ok: true, kid, signed, text };
+}
+
 /**
  * Verifies a decision response against a JWKS. Never throws for bad input: every failure is
  * an `{ ok: false, reason, field }` result.
@@ -136,40 +184,11 @@ export async function verifyDecisionResponse(response: unknown, jwks: JwksLike):
   if (typeof signature !== 'string' || signature.split('.').length !== 3) {
     return { ok: false, field: '/signature', reason: 'signature is missing or not a compact JWS' };
   }
-  let header: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(signature) as Record<string, unknown>;
-  } catch {
-    return { ok: false, field: '/signature', reason: 'the JWS header cannot be decoded' };
-  }
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const v = await verifySignedJson(signature, jwks, DECISION_JWS_TYP);
+  const kid = v.kid;
   const fail = (field: string, reason: string): DecisionVerification => ({ ok: false, ...(kid ? { kid } : {}), field, reason });
-  if (header.alg !== DECISION_JWS_ALG) return fail('/signature', `JWS alg is ${show(header.alg)}, expected "${DECISION_JWS_ALG}"`);
-  if (header.typ !== DECISION_JWS_TYP) return fail('/signature', `JWS typ is ${show(header.typ)}, expected "${DECISION_JWS_TYP}"`);
-  if (!kid) return fail('/signature', 'JWS header has no kid');
-  const key = await keyFor(jwks, kid);
-  if (!key) return fail('/signature', `no usable key with kid ${kid} in the JWKS`);
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(signature, key, { algorithms: [DECISION_JWS_ALG] }));
-  } catch {
-    return fail('/signature', `the signature does not verify with key ${kid}`);
-  }
-  let signedText: string;
-  let signed: unknown;
-  try {
-    signedText = new TextDecoder('utf-8', { fatal: true }).decode(payload);
-    signed = JSON.parse(signedText);
-  } catch {
-    return fail('/signature', 'the signed payload is not UTF-8 JSON');
-  }
-  let canonical: boolean;
-  try {
-    canonical = canonicalJson(signed) === signedText;
-  } catch {
-    canonical = false;
-  }
-  if (!canonical) return fail('/signature', 'the signed payload is not canonical JSON (RFC 8785)');
+  if (!v.ok) return fail('/signature', v.reason);
+  const { signed, text: signedText } = v;
   let same: boolean;
   try {
     same = canonicalJson(decision) === signedText;

@@ -263,6 +263,59 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       });
     });
 
+    describe('webhook outbox', () => {
+      const sub = { project: 'p1', url: 'http://127.0.0.1:9/hook', events: ['decision.created' as const], source: 'api' };
+
+      it('writes a decision.created event with each decision record, fans it out to subscriptions and leases each delivery to one claimer', async () => {
+        const { store } = await open();
+        const outbox = store.webhooks();
+        const s1 = await outbox.addSubscription({ ...sub, created_at: 0 });
+        await outbox.addSubscription({ ...sub, project: 'other', created_at: 0 });
+        await store.append(await signedAppend(key, 1));
+        expect(await outbox.fanOut(Date.now())).toBe(1);
+        expect(await outbox.fanOut(Date.now())).toBe(0);
+        const now = Date.now();
+        const [a, b] = await Promise.all([outbox.claim({ owner: 'a', now, leaseMs: 60_000, limit: 10 }), outbox.claim({ owner: 'b', now, leaseMs: 60_000, limit: 10 })]);
+        const claimed = [...a!, ...b!];
+        expect(claimed).toEqual([expect.objectContaining({ event_id: 'decision.created:d-0001', type: 'decision.created', url: sub.url, attempts: 1, payload: expect.objectContaining({ decision_id: 'd-0001', outcome: 'release', project: 'p1' }) })]);
+        const owner = a!.length ? 'a' : 'b';
+        // Not due again while leased; retried after its backoff; then delivered once.
+        expect(await outbox.claim({ owner: 'c', now: now + 1, leaseMs: 60_000, limit: 10 })).toEqual([]);
+        await outbox.retry(claimed[0]!.id, owner, { nextAttemptAt: now + 500, now, error: 'HTTP 503' });
+        expect(await outbox.claim({ owner: 'c', now: now + 100, leaseMs: 60_000, limit: 10 })).toEqual([]);
+        const again = await outbox.claim({ owner: 'c', now: now + 600, leaseMs: 60_000, limit: 10 });
+        expect(again.map((d) => d.attempts)).toEqual([2]);
+        await outbox.complete(again[0]!.id, 'c', now + 700);
+        expect(await outbox.deliveries('decision.created:d-0001')).toEqual([expect.objectContaining({ subscription_id: s1.id, attempts: 2, delivered_at: now + 700, failed_at: null })]);
+        expect(await outbox.claim({ owner: 'd', now: now + 10_000_000, leaseMs: 1, limit: 10 })).toEqual([]);
+      });
+
+      it('writes no event for a record that was not committed, and none for a duplicate', async () => {
+        const f = await open();
+        const outbox = f.store.webhooks();
+        await outbox.addSubscription({ ...sub, created_at: 0 });
+        await f.store.append(await signedAppend(key, 1));
+        const undo = await f.failRecordInsert('d-0003');
+        await Promise.allSettled([2, 3].map(async (i) => f.store.append(await signedAppend(key, i))));
+        await undo();
+        await expectCode(f.store.append(await signedAppend(key, 1)), 'CONFLICT');
+        await outbox.fanOut(Date.now());
+        expect((await outbox.deliveries()).map((d) => d.event_id)).toEqual(['decision.created:d-0001']);
+      });
+
+      it('does not deliver events from before a subscription existed, nor to a removed subscription', async () => {
+        const { store } = await open();
+        const outbox = store.webhooks();
+        await store.append(await signedAppend(key, 1));
+        const s = await outbox.addSubscription({ ...sub });
+        await store.append(await signedAppend(key, 2));
+        await outbox.fanOut(Date.now());
+        expect((await outbox.deliveries()).map((d) => d.event_id)).toEqual(['decision.created:d-0002']);
+        expect(await outbox.removeSubscription(s.id)).toBe(true);
+        expect(await outbox.claim({ owner: 'a', now: Date.now(), leaseMs: 1000, limit: 10 })).toEqual([]);
+      });
+    });
+
     describe('group commit', () => {
       it('commits many concurrent appends as one gapless, verifying chain, in call order', async () => {
         const f = await open();

@@ -4,6 +4,8 @@
  * project of the resource. The routes are read from the running app's router, so a route added
  * without a row here fails the test instead of slipping through unprotected.
  */
+import { createHash } from 'node:crypto';
+import { zipSync } from 'fflate';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,11 +34,13 @@ const TOKENS: Record<string, { roles: Role[]; projects?: Project[] }> = {
 type ProjectRule = 'refuse' | 'hide' | 'filter' | 'all-only' | 'none';
 
 interface RouteRow {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   /** Any one of these roles lets the caller in. */
   roles: Role[];
   ok: number;
+  /** The problem code of an allowed call whose `ok` is an error (a DELETE of an unknown id). */
+  okCode?: string;
   project: ProjectRule;
   /** The request for a resource of `project`, without credentials. */
   call(url: string, project: Project): request.Test;
@@ -55,6 +59,21 @@ const needsReview = (project: Project) => ({
 });
 /** One decision needing review per project, made before the matrix runs. */
 const ids: Record<Project, string> = { p1: '', p2: '' };
+/** One released decision per project (their release packages). */
+const released: Record<Project, string> = { p1: '', p2: '' };
+/** A one-table ACRO output folder, zipped, with its checksums. */
+const acroZip = (() => {
+  const files: Record<string, string> = {
+    't.csv': 'region,F\nnorth,12\nsouth,14\n',
+    'results.json': JSON.stringify({ version: '1.0.1', results: { output_0: { status: 'pass', type: 'table', properties: { method: 'crosstab' }, files: [{ name: 't.csv' }], command: 'acro.crosstab(df.region, df.sex)', comments: [], exception: '' } } }),
+  };
+  const out: Record<string, Uint8Array> = {};
+  for (const [n, t] of Object.entries(files)) {
+    out[n] = new TextEncoder().encode(t);
+    out[`checksums/${n}.txt`] = new TextEncoder().encode(createHash('sha256').update(t).digest('hex'));
+  }
+  return Buffer.from(zipSync(out));
+})();
 let digest = '';
 type Item = { decision?: { project: string }; original?: { decision: { project: string } } };
 const items = (body: unknown) => (body as { items: Item[] }).items;
@@ -161,6 +180,33 @@ const ROUTES: RouteRow[] = [
     call: (url) => request(url).post('/v1/rulesets/diff').send({ before: digest, after: digest, replay: {} }),
   },
   {
+    method: 'get',
+    path: '/v1/decisions/:id/package',
+    roles: ['submitter', 'auditor'],
+    ok: 200,
+    project: 'hide',
+    call: (url, project) => request(url).get(`/v1/decisions/${released[project]}/package`),
+  },
+  {
+    method: 'post',
+    path: '/v1/imports/acro',
+    roles: ['submitter'],
+    ok: 201,
+    project: 'refuse',
+    call: (url, project) => request(url).post('/v1/imports/acro').query({ project, requester: 'alice' }).set('content-type', 'application/zip').send(acroZip),
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks',
+    roles: ['admin'],
+    ok: 201,
+    records: 0,
+    project: 'refuse',
+    call: (url, project) => request(url).post('/v1/webhooks').send({ project, url: 'http://127.0.0.1:9/hook', events: ['review.settled'] }),
+  },
+  { method: 'get', path: '/v1/webhooks', roles: ['admin'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/webhooks') },
+  { method: 'delete', path: '/v1/webhooks/:id', roles: ['admin'], ok: 404, okCode: 'NOT_FOUND', project: 'none', call: (url) => request(url).delete('/v1/webhooks/no-such-subscription') },
+  {
     method: 'post',
     path: '/v1/decisions/:id/reviews',
     roles: ['checker'],
@@ -222,19 +268,21 @@ interface MatrixRow {
 const UNAUTHENTICATED: Expect = { status: 401, code: 'UNAUTHENTICATED' };
 const FORBIDDEN: Expect = { status: 403, code: 'FORBIDDEN' };
 
+const allowed = (route: RouteRow): Expect => (route.okCode ? { status: route.ok, code: route.okCode } : { status: route.ok });
+
 function expected(route: RouteRow, token: { roles: Role[]; projects?: Project[] }, project: Project): Expect {
   if (!route.roles.some((r) => token.roles.includes(r))) return FORBIDDEN;
   const covers = !token.projects || token.projects.includes(project);
   switch (route.project) {
     case 'refuse':
-      return covers ? { status: route.ok } : FORBIDDEN;
+      return covers ? allowed(route) : FORBIDDEN;
     case 'hide':
-      return covers ? { status: route.ok } : { status: 404, code: 'NOT_FOUND' };
+      return covers ? allowed(route) : { status: 404, code: 'NOT_FOUND' };
     case 'all-only':
-      return token.projects ? FORBIDDEN : { status: route.ok };
+      return token.projects ? FORBIDDEN : allowed(route);
     case 'filter':
     case 'none':
-      return { status: route.ok };
+      return allowed(route);
   }
 }
 
@@ -247,7 +295,7 @@ const MATRIX: MatrixRow[] = ROUTES.flatMap((route) =>
     ...Object.entries(TOKENS).map(([name, token]) => ({ route, caller: name, header: `Bearer tok-${name}`, project, expect: expected(route, token, project) })),
     ...Object.entries(SESSIONS).map(([name, who]) => ({ route, caller: name, session: name, project, expect: expected(route, { roles: who.roles }, project) })),
     // A state-changing call with a session but without its CSRF token is refused before anything else.
-    ...(route.method === 'post' ? [{ route, caller: 'session:gus without CSRF token', session: 'session:gus', csrf: false, project, expect: { status: 403, code: 'CSRF_REJECTED' } }] : []),
+    ...(route.method !== 'get' ? [{ route, caller: 'session:gus without CSRF token', session: 'session:gus', csrf: false, project, expect: { status: 403, code: 'CSRF_REJECTED' } }] : []),
   ]),
 );
 
@@ -281,6 +329,9 @@ beforeAll(async () => {
     const res = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(needsReview(p));
     expect([res.status, res.body.decision?.outcome]).toEqual([201, 'review']);
     ids[p] = res.body.decision.id;
+    const rel = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(tableRequest(csv, { index: 'r', columns: 'c' }, { project: p }));
+    expect([rel.status, rel.body.decision?.outcome]).toEqual([201, 'release']);
+    released[p] = rel.body.decision.id;
     const returns = MATRIX.filter((r) => r.route.path === '/v1/decisions/:id/return' && r.project === p).length;
     for (let i = 0; i < returns; i++) {
       const r = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(needsReview(p)).expect(201);

@@ -275,6 +275,38 @@ def test_a_retry_after_a_lost_answer_gets_the_recorded_decision_not_a_second_one
     assert d.verify(c.jwks()).outcome == "release"
 
 
+def test_a_released_decision_downloads_as_a_package_that_verifies_offline(server, client: Airlock, tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    d = client.check_table(cohort(n_north=12), index="region", name="by_region")
+    assert d.outcome == "release"
+    path = tmp_path / "package.zip"
+    client.package(d.id, path)
+    with zipfile.ZipFile(path) as z:
+        assert {"decision.json", "decision.jws", "manifest.json", "manifest.jws", "outputs/by_region.csv"} <= set(z.namelist())
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps(client.jwks()))
+    ok = server.cli("verify", str(path), "--jwks", str(jwks))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    # One changed byte in the table is named.
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    csv = bytearray(files["outputs/by_region.csv"])
+    csv[-2] ^= 1
+    files["outputs/by_region.csv"] = bytes(csv)
+    bad = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        for n, b in files.items():
+            z.writestr(n, b)
+    r = server.cli("verify", str(bad), "--jwks", str(jwks))
+    assert r.returncode == 1 and "FAIL outputs/by_region.csv" in r.stdout
+    rejected = client.check_table(cohort(n_north=3), index="region", name="small")
+    with pytest.raises(ApiError) as e:
+        client.package(rejected.id)
+    assert (e.value.status, e.value.code) == (409, "CONFLICT")
+
+
 def test_a_decision_about_other_bytes_is_never_accepted(client: Airlock) -> None:
     d = client.check_table(cohort(n_north=12), index="region", name="t")
     from airlock import Decision

@@ -3,13 +3,16 @@
  * (`{ decision, signature, audit }`, as `POST /v1/decisions` or `GET /v1/decisions/{id}`
  * returned it) offline: the signature must verify with a key of the JWKS and the `decision` must
  * be exactly what was signed. Prints `OK … kid …` and exits 0, or names the field at fault and
- * exits 1 (also when FILE or the JWKS cannot be read); 2 is a usage error. `FILE` may be `-` for stdin. Without `--jwks` the local service's JWKS
+ * exits 1 (also when FILE or the JWKS cannot be read); 2 is a usage error. A release package
+ * (`GET /v1/decisions/{id}/package`, a ZIP) is verified whole (`src/release/verify-package.ts`):
+ * one `FAIL <file>: <reason>` line per file that differs from what was signed. `FILE` may be `-` for stdin. Without `--jwks` the local service's JWKS
  * (`http://localhost:8080/.well-known/jwks.json`) is fetched.
  *
  * @example npm run airlock -- verify decision.json --jwks https://airlock.example.org/.well-known/jwks.json
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { verifyPackage } from '../../release/verify-package.js';
 import { verifyDecisionResponse } from '../../signing/verify-decision.js';
 import { parseArgs } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
@@ -21,13 +24,25 @@ import { readJwks } from '../read-jwks.js';
  */
 export const DEFAULT_JWKS = 'http://localhost:8080/.well-known/jwks.json';
 
-const USAGE = 'usage: airlock verify FILE|- [--jwks FILE|URL] [--json]\n';
+const USAGE = 'usage: airlock verify FILE|PACKAGE.zip|- [--jwks FILE|URL] [--json]\n';
 
-async function readInput(file: string): Promise<string> {
-  if (file !== '-') return readFile(resolve(file), 'utf8');
+async function readInput(file: string): Promise<Buffer> {
+  if (file !== '-') return readFile(resolve(file));
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** A ZIP's local file header signature: the file is a release package, not a decision response. */
+const isZip = (b: Buffer): boolean => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
+
+/** Verifies a release package; prints OK or one FAIL line per file at fault. */
+async function verifyPackageFile(file: string, bytes: Buffer, jwks: Awaited<ReturnType<typeof readJwks>>, json: boolean): Promise<number> {
+  const r = await verifyPackage(bytes, jwks);
+  if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else if (r.ok) process.stdout.write(`OK: package ${file} of decision ${r.decision_id}: ${r.files} files match the manifest signed by kid ${r.kid}\n`);
+  else for (const p of r.problems) process.stdout.write(`FAIL ${p.file}: ${p.reason}\n`);
+  return r.ok ? 0 : 1;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -37,14 +52,16 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readInput(file);
+    bytes = await readInput(file);
   } catch (e) {
     process.stderr.write(`airlock verify: cannot read ${file}: ${(e as Error).message}\n`);
     return 1;
   }
   const jwks = await readJwks(typeof a.jwks === 'string' ? a.jwks : DEFAULT_JWKS);
+  if (isZip(bytes)) return verifyPackageFile(file, bytes, jwks, a.json === true);
+  const text = bytes.toString('utf8');
   let response: unknown;
   try {
     response = JSON.parse(text);

@@ -15,7 +15,7 @@ export function corsPolicy(origins: readonly string[]): RequestHandler | null {
   if (origins.length === 0) return null;
   return cors({
     origin: origins.includes('*') ? '*' : [...origins],
-    methods: ['GET', 'POST'],
+    methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', REQUEST_ID_HEADER, 'Idempotency-Key'],
     exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
     maxAge: 600,

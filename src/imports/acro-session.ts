@@ -1,0 +1,205 @@
+/**
+ * An ACRO/SACRO output folder (what `acro.finalise(path, "json")` writes: `results.json`,
+ * the output files, `checksums/<file>.txt`) turned into ONE airlock decision request, with
+ * ACRO's own verdicts kept beside it for comparison. ACRO 0.4 to 1.x.
+ *
+ * Checksums first: every `checksums/<file>.txt` must match its file's SHA-256 (a changed or
+ * missing file is named, `ACRO_CHECKSUM_MISMATCH`), and every file an output names must have
+ * one. Then, output by output (the uid is the airlock output name):
+ *
+ * | ACRO output | airlock output |
+ * |---|---|
+ * | `table`, `crosstab` of counts (no `values=`) | `table` of pre-aggregated cells (`frequency`), margins `All` kept — fully checked |
+ * | `table`, `crosstab` with `values=`/`aggfunc`, `pivot_table` | `file` (the CSV): ACRO writes no contributor counts or dominance evidence, so it goes to a person (review) |
+ * | `regression` (`ols`, `logit`, `probit`) | `model`: n_obs and residual dof from the summary, coefficients and standard errors |
+ * | `histogram`, `survival` (a PNG) | `file`: the plot's data is not in the folder, so the image is reviewed |
+ * | `custom` | `file` |
+ *
+ * ACRO's `exception` becomes the output's `exception` (its failing findings then go to review,
+ * never release); `comments` are carried in the comparison beside airlock's verdict.
+ *
+ * @example
+ * const session = acroSession(files, { project: 'p', requester: 'alice' });
+ * await makeDecision(session.request, pipeline);
+ */
+import { createHash } from 'node:crypto';
+import { AirlockError } from '../errors.js';
+
+/** One output as ACRO recorded it, and how it was mapped. */
+export interface AcroOutput {
+  uid: string;
+  type: string;
+  method: string | null;
+  acro_status: string;
+  /** What airlock checks it as. */
+  mapped_as: 'table' | 'model' | 'file';
+  files: string[];
+  comments: string[];
+  exception: string | null;
+  command: string | null;
+  summary: string | null;
+}
+
+export interface AcroSession {
+  version: string;
+  request: { project: string; requester: string; dataset?: string; outputs: Record<string, unknown>[] };
+  outputs: AcroOutput[];
+}
+
+const ACRO_VERSION = /^(0\.4|1)\.\d+/;
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const utf8 = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
+
+/** Splits one CSV line (RFC 4180 quoting), as pandas writes them. */
+function csvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+const csvRows = (text: string): string[][] => text.split(/\r?\n/).filter((l) => l.length > 0).map(csvLine);
+
+/** The variable names of a `crosstab(index, columns, …)` command: `data.x` or `[data.x, data.y]` per argument. */
+export function crosstabVariables(command: string): { index: string[]; columns: string[] } | null {
+  const m = /crosstab\(\s*(\[[^\]]*\]|[\w.]+)\s*,\s*(\[[^\]]*\]|[\w.]+)/.exec(command);
+  if (!m) return null;
+  const names = (arg: string) => arg.replace(/^\[|\]$/g, '').split(',').map((s) => s.trim().replace(/^[\w]+\./, '')).filter(Boolean);
+  return { index: names(m[1]!), columns: names(m[2]!) };
+}
+
+function bad(message: string): AirlockError {
+  return new AirlockError('ACRO_INVALID', message);
+}
+
+/** A crosstab of counts as pre-aggregated cells; null when its shape is not one airlock can read. */
+function frequencyCells(csv: string, vars: { index: string[]; columns: string[] }): Record<string, unknown>[] | null {
+  if (vars.columns.length !== 1) return null;
+  const [header, ...rows] = csvRows(csv);
+  if (!header || header.length <= vars.index.length) return null;
+  const column = vars.columns[0]!;
+  const cells: Record<string, unknown>[] = [];
+  for (const row of rows) {
+    if (row.length !== header.length) return null;
+    const labels = Object.fromEntries(vars.index.map((v, i) => [v, row[i]!]));
+    for (let j = vars.index.length; j < header.length; j++) {
+      const n = Number(row[j]);
+      if (!Number.isInteger(n) || n < 0) return null;
+      cells.push({ labels: { ...labels, [column]: header[j]! }, count: n });
+    }
+  }
+  return cells;
+}
+
+/** `Key:,value` pairs of a statsmodels summary table written as CSV (two pairs per row). */
+function summaryPairs(csv: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const row of csvRows(csv)) for (let i = 0; i + 1 < row.length; i += 2) if (row[i]) pairs.set(row[i]!.replace(/:$/, '').trim(), row[i + 1]!.trim());
+  return pairs;
+}
+
+function regressionModel(uid: string, method: string, files: Record<string, Uint8Array>, names: string[]): Record<string, unknown> | null {
+  const [head, coef] = names;
+  if (!head || !coef || !files[head] || !files[coef]) return null;
+  const pairs = summaryPairs(utf8(files[head]!));
+  const nObs = Number(pairs.get('No. Observations'));
+  const dof = Number(pairs.get('Df Residuals'));
+  const [header, ...rows] = csvRows(utf8(files[coef]!));
+  const est = header?.indexOf('coef') ?? -1;
+  const se = header?.indexOf('std err') ?? -1;
+  if (!Number.isInteger(nObs) || nObs < 1 || est < 0 || rows.length === 0) return null;
+  const coefficients = rows.map((r) => ({ term: r[0]!, estimate: Number(r[est]), ...(se >= 0 && Number.isFinite(Number(r[se])) ? { std_error: Number(r[se]) } : {}) }));
+  if (coefficients.some((c) => !Number.isFinite(c.estimate) || c.term === '')) return null;
+  return { name: uid, kind: 'model', family: method, n_obs: nObs, n_params: coefficients.length, ...(Number.isFinite(dof) ? { residual_dof: Math.round(dof) } : {}), coefficients };
+}
+
+/**
+ * Checks the folder's checksums and maps its outputs. `files` holds every file of the folder by
+ * its path relative to the folder (`results.json`, `checksums/results.json.txt`, …).
+ */
+export function acroSession(files: Record<string, Uint8Array>, ctx: { project: string; requester: string; dataset?: string }): AcroSession {
+  if (!files['results.json']) throw bad('the folder has no results.json (is it the folder acro.finalise wrote?)');
+  // Every checksum must match, and every file the results name must be covered by one.
+  const changed: string[] = [];
+  for (const [path, bytes] of Object.entries(files)) {
+    const m = /^checksums\/(.+)\.txt$/.exec(path);
+    if (!m) continue;
+    const target = files[m[1]!];
+    if (!target || sha256(target) !== utf8(bytes).trim().toLowerCase()) changed.push(m[1]!);
+  }
+  let results: { version?: unknown; results?: Record<string, Record<string, unknown>> };
+  try {
+    results = JSON.parse(utf8(files['results.json'])) as typeof results;
+  } catch {
+    throw bad('results.json is not JSON');
+  }
+  const version = typeof results.version === 'string' ? results.version : '';
+  if (!ACRO_VERSION.test(version)) throw bad(`results.json is from ACRO ${version || '(no version)'}; airlock reads ACRO 0.4 to 1.x`);
+  if (typeof results.results !== 'object' || results.results === null) throw bad('results.json has no results');
+  const outputs: AcroOutput[] = [];
+  const request: AcroSession['request'] = { project: ctx.project, requester: ctx.requester, ...(ctx.dataset ? { dataset: ctx.dataset } : {}), outputs: [] };
+  for (const [uid, r] of Object.entries(results.results)) {
+    const names = (Array.isArray(r.files) ? r.files : []).map((f: { name?: unknown }) => String(f?.name ?? ''));
+    for (const n of names) if (!files[`checksums/${n}.txt`] && !changed.includes(n)) changed.push(n);
+    const type = String(r.type ?? '');
+    const props = (r.properties ?? {}) as { method?: unknown };
+    const method = typeof props.method === 'string' ? props.method : null;
+    const command = typeof r.command === 'string' ? r.command : null;
+    const exceptionText = typeof r.exception === 'string' && r.exception.trim() ? r.exception.trim() : null;
+    // An exception shorter than airlock accepts still asks for one: padded with what it is, never dropped.
+    const exception = exceptionText ? { exception: { justification: exceptionText.length >= 10 ? exceptionText : `ACRO exception: ${exceptionText}` } } : {};
+    let output: Record<string, unknown> | null = null;
+    let mappedAs: AcroOutput['mapped_as'] = 'file';
+    if (type === 'table' && method === 'crosstab' && command && !/values\s*=|aggfunc\s*=/.test(command) && names.length === 1 && files[names[0]!]) {
+      const vars = crosstabVariables(command);
+      const cells = vars ? frequencyCells(utf8(files[names[0]!]!), vars) : null;
+      if (vars && cells) {
+        output = { name: uid, kind: 'table', statistic: 'frequency', index: vars.index, columns: vars.columns, cells };
+        mappedAs = 'table';
+      }
+    } else if (type === 'regression' && method) {
+      output = regressionModel(uid, method, files, names);
+      if (output) mappedAs = 'model';
+    }
+    if (output) request.outputs.push({ ...output, ...exception });
+    else {
+      // Everything else is checked as the files ACRO wrote (one airlock output per file).
+      names.forEach((n, i) => {
+        if (files[n]) request.outputs.push({ name: names.length > 1 ? `${uid}/${i}` : uid, kind: 'file', filename: n, content_base64: Buffer.from(files[n]!).toString('base64'), ...exception });
+      });
+    }
+    outputs.push({
+      uid,
+      type,
+      method,
+      acro_status: String(r.status ?? ''),
+      mapped_as: mappedAs,
+      files: names,
+      comments: Array.isArray(r.comments) ? r.comments.map(String) : [],
+      exception: exceptionText,
+      command,
+      summary: typeof r.summary === 'string' ? r.summary : null,
+    });
+  }
+  if (changed.length > 0) {
+    throw new AirlockError('ACRO_CHECKSUM_MISMATCH', `these files differ from ACRO's checksums (or have none): ${[...new Set(changed)].sort().join(', ')}`, [...new Set(changed)].sort().map((f) => ({ pointer: f, message: 'checksum mismatch' })));
+  }
+  if (request.outputs.length === 0) throw bad('results.json names no output airlock can check');
+  return { version, request, outputs };
+}
