@@ -244,17 +244,14 @@ class LogWalk {
     return null;
   }
 
-  /** After the last record: what signed checkpoints say should still be there. */
-  async end(): Promise<{ seq: number; problem: Problem } | null> {
+  /**
+   * After the last record: what signed checkpoints say should still be there. `newest` reads
+   * the store's newest seq now: checkpoints and entries past the records verified are only
+   * evidence of deletion when no record backs them any more (appends made while verifying are
+   * not).
+   */
+  async end(newest: () => Promise<number>): Promise<{ seq: number; problem: Problem } | null> {
     const m = this.size;
-    const beyond = await this.nextStored();
-    if (beyond && beyond.size > m) {
-      const bad = this.checkpointProblem(beyond);
-      if (bad) return { seq: m + 1, problem: bad };
-      return { seq: m + 1, problem: { tampering: 'tail_missing', reason: `the log's own signed checkpoint covers ${beyond.size} records but only ${m} remain: records ${m + 1}…${beyond.size} were deleted, or acknowledged commits were lost (e.g. a truncated WAL)` } };
-    }
-    const orphan = (await this.store.logEntries({ fromSeq: m + 1, toSeq: m + 1 }))[0];
-    if (orphan) return { seq: m + 1, problem: { tampering: 'tail_missing', reason: `seq ${m + 1} is in the transparency log but its record is gone: the newest records were deleted` } };
     if (this.held) {
       if (this.held.size > m) {
         return {
@@ -269,11 +266,28 @@ class LogWalk {
         };
       }
     }
+    // Checkpoints signed after the pages read so far (appends made meanwhile) are looked for too.
+    this.storedDone = false;
+    const beyond = await this.nextStored();
+    if (beyond && beyond.size > m) {
+      const bad = this.checkpointProblem(beyond);
+      if (bad) return { seq: m + 1, problem: bad };
+      if ((await newest()) < beyond.size) {
+        return { seq: m + 1, problem: { tampering: 'tail_missing', reason: `the log's own signed checkpoint covers ${beyond.size} records but only ${m} remain: records ${m + 1}…${beyond.size} were deleted, or acknowledged commits were lost (e.g. a truncated WAL)` } };
+      }
+    }
+    const orphan = (await this.store.logEntries({ fromSeq: m + 1, toSeq: m + 1 }))[0];
+    if (orphan && (await newest()) <= m) return { seq: m + 1, problem: { tampering: 'tail_missing', reason: `seq ${m + 1} is in the transparency log but its record is gone: the newest records were deleted` } };
     if (m > 0 && (this.lastStored ?? 0) < m) {
       return { seq: (this.lastStored ?? 0) + 1, problem: { tampering: 'unlogged', reason: `records ${(this.lastStored ?? 0) + 1}…${m} are not covered by a checkpoint signed with the log key` } };
     }
     return null;
   }
+}
+
+/** The newest record's seq (0 for an empty store). */
+async function newestSeq(store: Pick<AuditStore, 'list'>): Promise<number> {
+  return (await store.list({}, { limit: 1 })).items[0]?.seq ?? 0;
 }
 
 /**
@@ -285,26 +299,30 @@ class LogWalk {
  *
  * @example (await verifyAudit(store, jwks, { verifier: logKey.verifier, checkpoint: held })).ok // true
  */
-export async function verifyAudit(store: Pick<AuditStore, 'scan' | 'getRuleset'> & Partial<LogStore>, jwks: JwksLike, log?: LogCheck): Promise<AuditVerification> {
+export async function verifyAudit(store: Pick<AuditStore, 'scan' | 'getRuleset'> & Partial<LogStore & Pick<AuditStore, 'list'>>, jwks: JwksLike, log?: LogCheck): Promise<AuditVerification> {
   let checked = 0;
   let prev = GENESIS_PREV;
   let head: { seq: number; hash: string } | undefined;
   const digests = new Set<string>();
-  const walk = log && store.logEntries && store.checkpoints ? new LogWalk(store as LogStore, log) : null;
+  const walk = log && store.logEntries && store.checkpoints && store.list ? new LogWalk(store as LogStore, log) : null;
   const summary = (): Pick<AuditVerification, 'log'> =>
     walk ? { log: { size: walk.size, checkpoint_size: walk.lastStored, ...(walk.held && walk.heldRoot?.equals(walk.held.root) ? { extends: { size: walk.held.size, root_hash: walk.held.root.toString('base64') } } : {}) } } : {};
   const bad = (seq: number, p: Problem): AuditVerification => ({ ok: false, checked, first_bad_seq: seq, reason: p.reason, tampering: p.tampering, ...(head ? { head } : {}), ...summary() });
   const held = walk?.openHeld();
   if (held) return bad(1, held);
   try {
+    // With the log: the records present now (and all a held checkpoint covers). Appends made
+    // while verifying are left to the next run, so a log that grows is never seen as cut short.
+    const bound = walk ? Math.max(await newestSeq(store as Pick<AuditStore, 'list'>), walk.held?.size ?? 0) : Infinity;
     for await (const r of store.scan(1)) {
+      if (r.seq > bound) break;
       const problem = (await recordProblem(r, checked + 1, prev, jwks)) ?? (walk ? await walk.add(r) : null) ?? (await rulesetProblem(store, r, digests, walk !== null));
       if (problem) return bad(r.seq > checked + 1 ? checked + 1 : r.seq, problem);
       checked++;
       prev = r.hash;
       head = { seq: r.seq, hash: r.hash };
     }
-    const end = walk ? await walk.end() : null;
+    const end = walk ? await walk.end(() => newestSeq(store as Pick<AuditStore, 'list'>)) : null;
     if (end) return bad(end.seq, end.problem);
   } catch (e) {
     if (e instanceof AirlockError && e.code === 'STORE_UNAVAILABLE') throw e;

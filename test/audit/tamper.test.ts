@@ -190,6 +190,26 @@ describe('tampering with a SQLite audit store, hashes recomputed', () => {
   });
 });
 
+describe('verifying a log that grows meanwhile', () => {
+  it('never reports appends made during the verification as a cut-short or unlogged tail', async () => {
+    const dir = tmp();
+    const store = await openSqliteStore({ dataDir: dir, log: log.signer });
+    await fill(store, 1, 3);
+    let appending = true;
+    const writer = (async () => {
+      for (let i = 4; appending && i < 400; i++) await store.append(await signedAppend(key, i));
+    })();
+    const results = [];
+    for (let k = 0; k < 8; k++) results.push(await verifyAudit(store, jwks(), { verifier: log.verifier }));
+    appending = false;
+    await writer;
+    expect(results.map((r) => r.ok)).toEqual(results.map(() => true));
+    expect(results[results.length - 1]!.checked).toBeGreaterThan(results[0]!.checked);
+    expect(await verifyAudit(store, jwks(), { verifier: log.verifier })).toMatchObject({ ok: true, log: { checkpoint_size: (await store.logSize()) } });
+    await store.close();
+  });
+});
+
 describe('tampering with a PostgreSQL audit store, hashes recomputed', () => {
   const schemas: string[] = [];
   afterAll(async () => {

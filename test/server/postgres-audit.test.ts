@@ -40,7 +40,7 @@ describe('airlock on PostgreSQL', () => {
     expect({ decision: read.decision, signature: read.signature, audit: read.audit }).toEqual(created);
     const jwks = (await request(s.url).get('/.well-known/jwks.json').expect(200)).body;
     expect(await verifyDecisionResponse(read, jwks)).toEqual({ ok: true, kid: s.keys.signing.kid });
-    expect(await verifyNow()).toEqual({ ok: true, checked: 1, head: { seq: 1, hash: created.audit.hash } });
+    expect(await verifyNow()).toEqual({ ok: true, checked: 1, head: { seq: 1, hash: created.audit.hash }, log: { size: 1, checkpoint_size: 1 } });
     expect((await db.query(`SELECT decision_id FROM "${schema}".records`)).rows).toEqual([{ decision_id: created.decision.id }]);
   });
 
