@@ -19,6 +19,7 @@ import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutput } from './evaluate-output.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
+import { protectLinked } from './linked-protection.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
@@ -131,6 +132,8 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   );
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
+    // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
+    await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.

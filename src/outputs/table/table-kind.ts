@@ -10,6 +10,7 @@ import type { PublishedCell } from '../../checks/differencing.js';
 import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
 import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
+import type { LpRow } from '../../lib/lp-bounds.js';
 import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
 import { ProtectionRefused } from '../../remedies/audited-suppression.js';
 import { AirlockError } from '../../errors.js';
@@ -147,30 +148,41 @@ export function recheckProtected(t: CellTable, failing: ReadonlyMap<number, unkn
   return { passed: problems.length === 0, problems };
 }
 
+/**
+ * The protected version of a failing table (or none, with `protection_refused` saying why), as
+ * the decision presents it. `linked` adds the equations of linked tables of the same
+ * population (the pipeline's linked-tables step calls this again with them).
+ *
+ * @example protectedVersion(t, findings, params).protected?.suppressed // [0, 1, 4, 5]
+ */
+export function protectedVersion(t: CellTable, findings: Finding[], params: Parameters, linked: LpRow[] = []): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  const failing = sensitiveCells(t, findings);
+  const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+  if (failing.size > 0 || rounded) {
+    const zeros = structuralZeroCells(t, params.structural_zeros);
+    const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+    let p: ProtectedTable | null = null;
+    try {
+      p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed, params, linked } : { fixed, params, linked });
+    } catch (e) {
+      // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
+      // nothing (saying why) rather than a weak version or a failed decision.
+      if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
+      else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
+      else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
+    }
+    const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
+    extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+  }
+  return extra;
+}
+
 export const tableKind: OutputKindModule<CellTable> = {
   kind: 'table',
   parse: parseTable,
   present(t, findings, params) {
-    const extra: Record<string, unknown> = { table: tableJson(t) };
-    const failing = sensitiveCells(t, findings);
-    const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-    if (failing.size > 0 || rounded) {
-      const zeros = structuralZeroCells(t, params.structural_zeros);
-      const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
-      let p: ProtectedTable | null = null;
-      try {
-        p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed, params } : { fixed, params });
-      } catch (e) {
-        // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
-        // nothing (saying why) rather than a weak version or a failed decision.
-        if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
-        else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
-        else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
-      }
-      const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
-      extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
-    }
-    return extra;
+    return { table: tableJson(t), ...protectedVersion(t, findings, params) };
   },
   evidence: tableEvidence,
   releasable(t) {
