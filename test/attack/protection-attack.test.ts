@@ -143,6 +143,16 @@ function countTable(counts: number[][]): CellTable {
   return tableFromCells({ statistic: 'frequency', cells }, 2, '/outputs/0');
 }
 
+/** The version airlock offers, or null when it refuses (any other error fails the test). */
+function offer(t: CellTable, failing: ReturnType<typeof failingCellChecks>) {
+  try {
+    return protectTable(t, failing, { params: P });
+  } catch (e) {
+    if (!(e instanceof ProtectionRefused)) throw e;
+    return null;
+  }
+}
+
 const keyOf = (t: CellTable, cell: number): string => {
   const nC = t.cols.keys.length;
   const r = Math.floor(cell / nC);
@@ -166,11 +176,8 @@ describe('independent attack on protected and released tables (GLPK + enumeratio
       const t = countTable(counts);
       const failing = failingCellChecks(t, P);
       if (failing.size === 0) continue;
-      let version;
-      try {
-        version = protectTable(t, failing, { params: P });
-      } catch (e) {
-        if (!(e instanceof ProtectionRefused)) throw e;
+      const version = offer(t, failing);
+      if (!version) {
         refused++;
         continue;
       }
@@ -217,13 +224,8 @@ describe('independent attack on protected and released tables (GLPK + enumeratio
       const t = tinyTable(rows, { index: 'r', columns: 'c', values: 'v', aggfunc: 'sum', margins: true });
       const failing = failingCellChecks(t, P);
       if (failing.size === 0) continue;
-      let version;
-      try {
-        version = protectTable(t, failing, { params: P });
-      } catch (e) {
-        if (!(e instanceof ProtectionRefused)) throw e;
-        continue;
-      }
+      const version = offer(t, failing);
+      if (!version) continue;
       offered++;
       const lp = await attack(published(t, new Set(version.suppressed), (c) => t.value[c]), false);
       for (const [cell, checks] of failing) {
