@@ -6,9 +6,12 @@
  *
  *   npx tsx bench/audit-append.ts [appends=500] [lookupRecords=10000]
  *   AIRLOCK_BENCH_DATABASE_URL=postgres://… to point PostgreSQL elsewhere ('' to skip it)
+ *   AIRLOCK_BENCH_NO_LOG=1 to append without the transparency log's signatures (entries and
+ *   checkpoints unsigned), to see what signing costs
  *
  * @example npx tsx bench/audit-append.ts 500 10000
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +22,16 @@ import { openPostgresStore } from '../src/audit/postgres-store.js';
 import { openSqliteStore } from '../src/audit/sqlite-store.js';
 import { verifyAudit } from '../src/audit/verify-chain.js';
 import type { Decision } from '../src/domain.js';
+import { canonicalJson } from '../src/signing/canonical-json.js';
 import { publicJwks } from '../src/signing/jwks.js';
 import { signDecision } from '../src/signing/sign-decision.js';
+import { loadLogKey } from '../src/signing/log-key.js';
 import { ensureDevSigningKey, type SigningKey } from '../src/signing/signing-keys.js';
 
 const appends = Number(process.argv[2] ?? 500);
+/** The rule set every bench decision names (stored with the first, as the service does). */
+const RULESET = { default: { name: 'default', version: '1' } };
+const RULESET_DIGEST = createHash('sha256').update(canonicalJson(RULESET)).digest('hex');
 const lookupRecords = Number(process.argv[3] ?? 10_000);
 const pgUrl = process.env.AIRLOCK_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -35,7 +43,7 @@ function decision(i: number): Decision {
     project: `p${i % 20}`,
     requester: 'bench',
     dataset: `ds${i % 50}`,
-    ruleset: { name: 'default', version: '1', digest: 'a'.repeat(64) },
+    ruleset: { name: 'default', version: '1', digest: RULESET_DIGEST },
     outputs: [{ name: 'tab', kind: 'table', sha256: 'b'.repeat(64), outcome: 'release', findings: [] }],
   };
 }
@@ -58,7 +66,7 @@ async function measure(label: string, store: AuditStore, key: SigningKey): Promi
     const t0 = performance.now();
     const signature = await signDecision(d, key);
     const t1 = performance.now();
-    await store.append({ decision: d, signature, kid: key.kid, submittedBy: 'bench', released: released(i) });
+    await store.append({ decision: d, signature, kid: key.kid, submittedBy: 'bench', released: released(i), ruleset: { digest: RULESET_DIGEST, content: RULESET } });
     const t2 = performance.now();
     sign.push(t1 - t0);
     total.push(t2 - t0);
@@ -73,7 +81,7 @@ async function fillAndLookup(label: string, store: AuditStore, key: SigningKey):
   const t0 = performance.now();
   for (let i = appends; i < lookupRecords; i++) {
     const d = decision(i);
-    await store.append({ decision: d, signature: await signDecision(d, key), kid: key.kid, submittedBy: 'bench', released: released(i) });
+    await store.append({ decision: d, signature: await signDecision(d, key), kid: key.kid, submittedBy: 'bench', released: released(i), ruleset: { digest: RULESET_DIGEST, content: RULESET } });
   }
   const fill = performance.now() - t0;
   const times: number[] = [];
@@ -89,15 +97,16 @@ async function fillAndLookup(label: string, store: AuditStore, key: SigningKey):
       `historyEntries read of what is new (${hits} entries): median ${fmt(q(times, 0.5))}, p95 ${fmt(q(times, 0.95))}`,
   );
   const v0 = performance.now();
-  const v = await verifyAudit(store, publicJwks([key]));
+  const v = await verifyAudit(store, publicJwks([key]), logKey ? { verifier: logKey.verifier } : undefined);
   console.log(`${label}: verifyAudit of ${v.checked} records ok=${v.ok} in ${((performance.now() - v0) / 1000).toFixed(2)} s`);
 }
 
 const keyDir = mkdtempSync(join(tmpdir(), 'airlock-bench-key-'));
 const key = (await ensureDevSigningKey(keyDir)).key;
+const logKey = process.env.AIRLOCK_BENCH_NO_LOG ? null : await loadLogKey({ file: null, fallback: key, origin: 'bench.local/audit' });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
-const sqlite = await openSqliteStore({ dataDir });
+const sqlite = await openSqliteStore({ dataDir, log: logKey?.signer ?? null });
 await measure('SQLite', sqlite, key);
 await fillAndLookup('SQLite', sqlite, key);
 await sqlite.close();
@@ -105,7 +114,7 @@ rmSync(dataDir, { recursive: true, force: true });
 
 if (pgUrl) {
   const schema = `bench_${process.pid}`;
-  const store = await openPostgresStore({ connectionString: pgUrl, schema });
+  const store = await openPostgresStore({ connectionString: pgUrl, schema, log: logKey?.signer ?? null });
   try {
     await measure('PostgreSQL', store, key);
     await fillAndLookup('PostgreSQL', store, key);

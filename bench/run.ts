@@ -9,6 +9,10 @@
  * - peak_rss: peak memory of a server deciding 1M and 10M rows.
  * - failover (only with `--only failover`; needs PostgreSQL): two replicas under load through
  *   backend terminations and a 10 s database outage.
+ * - bounded_work (only with `--only bounded_work`): /healthz and small-decision latency while
+ *   the worst requests the default work budget allows run (and, with a 5 s deadline, are cut off).
+ * - soak (only with `--only soak`): mixed traffic at half the measured capacity for
+ *   `--soak-minutes` (default 30; `--quick`: 1), RSS over time, p99 per route, 5xx count.
  * Prints a table and, with --json, writes every figure. `--quick` is a smoke run (< 1 minute):
  * fewer repetitions and shorter load phases, the same sizes (without the JSON peak_rss case). Generated data is seeded and
  * cached under os.tmpdir(); every server listens on loopback only.
@@ -33,6 +37,10 @@ import { measureDifferencing } from './measure-differencing.js';
 import type { ProtectionFigures } from './measure-protection.js';
 import { measureProtection } from './measure-protection.js';
 import { measureSmallRps } from './measure-small-rps.js';
+import type { BoundedWork } from './measure-bounded-work.js';
+import { measureBoundedWork } from './measure-bounded-work.js';
+import type { Soak } from './measure-soak.js';
+import { measureSoak } from './measure-soak.js';
 import type { Missing, PandasBaseline } from './run-pandas-baseline.js';
 import { runPandasBaseline } from './run-pandas-baseline.js';
 
@@ -48,11 +56,15 @@ const TARGETS = {
   protectionP99Ms2d: 1000,
   failoverLost: 0,
   failoverResumeMs: 2000,
+  boundedWorkP99Ms: 200,
+  memoryBudgetMb: 1536,
+  soakRssGrowthPct: 10,
+  soak5xx: 0,
 } as const;
 
 const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
 /** Cases run only when `--only` names them (failover needs a PostgreSQL server; differencing fills a 10,000-release history, minutes). */
-const OPT_IN_CASES = ['failover', 'differencing', 'protection'] as const;
+const OPT_IN_CASES = ['failover', 'differencing', 'soak', 'bounded_work', 'protection'] as const;
 type CaseName = (typeof CASES)[number] | (typeof OPT_IN_CASES)[number];
 
 interface Report {
@@ -67,6 +79,8 @@ interface Report {
     peak_rss?: { cases: PeakRss[]; met: boolean };
     differencing?: DifferencingFigures & { met: boolean };
     failover?: Failover & { met: boolean };
+    soak?: Soak & { met: boolean };
+    bounded_work?: { runs: BoundedWork[]; met: boolean };
     protection?: ProtectionFigures & { met: boolean };
   };
   targets: typeof TARGETS;
@@ -143,6 +157,18 @@ function table(report: Report): string {
     ]);
     rows.push([`failover: resume after the outage`, `${o.resumeMs.map((m) => `${m} ms`).join(', ')}`, '', '', `< ${TARGETS.failoverResumeMs} ms`, met(o.resumeMs.length > 0 && o.resumeMs.every((m) => m < TARGETS.failoverResumeMs))]);
   }
+  for (const b of f.bounded_work?.runs ?? []) {
+    const how = b.deadlineMs ? `deadline ${b.deadlineMs / 1000} s` : 'no deadline';
+    rows.push([`bounded_work (${b.worst.length} × ${b.cells / 1000}k-cell protection, ${how})`, b.worst.map((w) => `${w.status} in ${fmt(w.seconds)} s`).join(', '), '', '', `peak RSS < ${TARGETS.memoryBudgetMb} MiB`, `${b.peakRssMb} MiB ${met(b.peakRssMb < TARGETS.memoryBudgetMb)}`]);
+    for (const [name, l] of [['healthz', b.healthz], ['small decisions', b.small]] as const) {
+      rows.push([`  ${name} meanwhile (${b.rate}/s, ${l.requests})`, `p50 ${fmt(l.p50Ms)} ms, p99 ${fmt(l.p99Ms)} ms, max ${fmt(l.maxMs)} ms`, '', `${l.non2xx} non-2xx`, `p99 < ${TARGETS.boundedWorkP99Ms} ms`, met(l.p99Ms < TARGETS.boundedWorkP99Ms && l.non2xx === 0)]);
+    }
+  }
+  if (f.soak) {
+    const k = f.soak;
+    rows.push([`soak (${fmt(k.durationS / 60)} min at ${fmt(k.rateRps)} of ${fmt(k.capacityRps)} req/s)`, `RSS ${k.rss[0]?.mb} → ${k.rss.at(-1)?.mb} MiB, peak ${k.peakRssMb} MiB`, '', `growth ${fmt(k.rssGrowthPct)} %`, `<= ${TARGETS.soakRssGrowthPct} % after ${k.warmupS} s`, met(k.rssGrowthPct <= TARGETS.soakRssGrowthPct)]);
+    for (const [route, r] of Object.entries(k.routes)) rows.push([`  soak ${route} (${r.requests} requests)`, `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, max ${fmt(r.maxMs)} ms`, '', `${r.status5xx} × 5xx, ${r.errors} other`, `0 × 5xx`, met(r.status5xx === 0)]);
+  }
   if (f.protection) {
     for (const x of f.protection.shapes) {
       const target = x.shape.startsWith('20x10') ? `p99 < ${TARGETS.protectionP99Ms2d} ms` : '(informative)';
@@ -156,7 +182,7 @@ function table(report: Report): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' }, 'soak-minutes': { type: 'string' } } });
   const quick = values.quick ?? false;
   const only = new Set((values.only ?? CASES.join(',')).split(',') as CaseName[]);
   const unknown = [...only].filter((c) => !(CASES as readonly string[]).includes(c) && !(OPT_IN_CASES as readonly string[]).includes(c));
@@ -224,6 +250,19 @@ async function main(): Promise<void> {
     const o = await measureFailover({ quick, log });
     const resumed = o.resumeMs.length === 2 && o.resumeMs.every((m) => m < TARGETS.failoverResumeMs);
     report.figures.failover = { ...o, met: o.lost === TARGETS.failoverLost && o.aborted === null && o.alive.every(Boolean) && o.verify.every((v) => v.ok) && Object.keys(o.unexpected).length === 0 && resumed };
+  }
+
+  if (only.has('bounded_work')) {
+    log('bounded_work');
+    const runs = [await measureBoundedWork({ worst: quick ? 1 : 3, rate: 2, deadlineMs: null, log }), await measureBoundedWork({ worst: quick ? 1 : 2, rate: 2, deadlineMs: 5000, log })];
+    report.figures.bounded_work = { runs, met: runs.every((b) => b.peakRssMb < TARGETS.memoryBudgetMb && [b.healthz, b.small].every((l) => l.p99Ms < TARGETS.boundedWorkP99Ms && l.non2xx === 0)) };
+  }
+  if (only.has('soak')) {
+    log('soak');
+    const minutes = Number(values['soak-minutes'] ?? (quick ? 1 : 30));
+    if (!(minutes > 0)) throw new Error(`--soak-minutes must be a positive number, not ${values['soak-minutes']}`);
+    const k = await measureSoak({ durationMs: minutes * 60_000, capacityMs: quick ? 5000 : 20_000, sampleMs: minutes <= 5 ? 5000 : 10_000, log });
+    report.figures.soak = { ...k, met: k.rssGrowthPct <= TARGETS.soakRssGrowthPct && k.status5xx === TARGETS.soak5xx };
   }
 
   report.machine.loadavgEnd = loadavg();

@@ -5,7 +5,7 @@
  * BYTES` is the baseline for small requests: a bare express route that answers every POST with
  * a fixed JSON body of BYTES bytes. Both listen on loopback only.
  *
- * Messages: sends `ready {url, token?}`; answers `usage` with `{maxRssKb, rssKb}`.
+ * Messages: sends `ready {url, token?, tokens}` (tokens: checker, checker2, auditor); answers `usage` with `{maxRssKb, rssKb}`.
  *
  * @example node --import tsx bench/server-child.ts airlock
  */
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   let url: string;
   let token: string | undefined;
+  let tokens: Record<string, string | undefined> = {};
   let close: () => Promise<void>;
   if (mode === 'bare') {
     const s = await startBare(Number(arg));
@@ -61,17 +62,21 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'silent',
       // The limiter stays in the path (its cost counts) but must not refuse the load itself.
       AIRLOCK_RATE_LIMIT: String(1e9),
+      // `airlock '{"AIRLOCK_REQUEST_TIMEOUT_MS":"10000"}'`: a case's own settings.
+      ...(arg ? (JSON.parse(arg) as Record<string, string>) : {}),
     });
     const s = await startServer(config);
     url = s.url;
     token = s.devToken?.('submitter');
+    // Other roles, for mixed traffic (soak): two distinct checkers, an auditor.
+    tokens = { checker: s.devToken?.('checker'), checker2: s.devToken?.('all'), auditor: s.devToken?.('auditor') };
     close = async () => {
       await s.close();
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
   serveParent({ usage: () => ({ type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(process.memoryUsage().rss / 1024) }) }, close);
-  process.send?.({ type: 'ready', url, token });
+  process.send?.({ type: 'ready', url, token, tokens });
 }
 
 main().catch((e: unknown) => {

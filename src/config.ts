@@ -36,6 +36,14 @@ export interface Config {
   signingKeyFile: string | null;
   /** Public keys (PEM) of rotated-out signing keys: a directory of *.pem or a comma-separated list. */
   verificationKeys: string | null;
+  /** PEM (PKCS#8) Ed25519 key signing the transparency log; null = the decision signing key. */
+  logKeyFile: string | null;
+  /** The transparency log's origin (checkpoint first line, note key name); null = derived from publicUrl. */
+  logOrigin: string | null;
+  /** Witness URLs each new checkpoint is POSTed to. */
+  witnessUrls: string[];
+  /** Directories (outside the data volume) each new checkpoint is written to. */
+  witnessDirs: string[];
   /** YAML/JSON list of tokens (name, sha256, roles, projects). */
   tokensFile: string | null;
   /** The secret unit-mode differencing hashes unit identifiers and seals unit sets with. */
@@ -77,6 +85,18 @@ export interface Config {
   sessionIdleMs: number;
   /** Largest total size of one request's outputs kept for checkers to preview (bytes). */
   reviewKeepLimit: number;
+  /** How long an Idempotency-Key is remembered (and a retry replays its decision). */
+  idempotencyTtlMs: number;
+  /** Work budget: most table cells across one request's outputs. */
+  maxRequestCells: number;
+  /** Work budget: largest table airlock protects (cells). */
+  maxProtectedCells: number;
+  /** Work budget: largest response (decision and signature), bytes. */
+  maxResponseBytes: number;
+  /** Work budget: most evidence one request stores, bytes. */
+  maxEvidenceBytes: number;
+  /** Memory the process may use: the worker pool's heap limits are carved from it (bytes). */
+  memoryBudget: number;
 }
 
 interface VarSpec {
@@ -126,6 +146,10 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'trustProxy', env: 'AIRLOCK_TRUST_PROXY', schema: { anyOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] }, default: false, parse: boolOrIntOrStr, doc: 'Express `trust proxy`: `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`) of the load balancers whose X-Forwarded-For to believe.' },
   { key: 'signingKeyFile', env: 'AIRLOCK_SIGNING_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key that signs decisions. Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'verificationKeys', env: 'AIRLOCK_VERIFICATION_KEYS', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Rotated-out public keys that still verify old decisions: a directory of *.pem files or a comma-separated list of files. Published in /.well-known/jwks.json.' },
+  { key: 'logKeyFile', env: 'AIRLOCK_LOG_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'PEM (PKCS#8) Ed25519 private key signing the transparency log (each record\'s log entry and every checkpoint). Unset: the decision signing key. Its note verifier key is at GET /v1/audit/log-key.' },
+  { key: 'logOrigin', env: 'AIRLOCK_LOG_ORIGIN', schema: { type: ['string', 'null'], pattern: '^[^\\s+]+$' }, default: null, parse: str, doc: 'The transparency log\'s origin: the first line of every checkpoint and the name of its signing key (e.g. `airlock.tre.example/audit`). Unset: the host of AIRLOCK_PUBLIC_URL + `/audit`, or `airlock.local/audit`. Changing it starts checkpoints under a new name; keep it stable.' },
+  { key: 'witnessUrls', env: 'AIRLOCK_WITNESS_URLS', schema: { type: 'array', items: { type: 'string', pattern: '^https?://' } }, default: [], parse: list, doc: 'Comma-separated URLs each new signed checkpoint is POSTed to (text/plain) after its commit; failures are logged and retried with back-off, never delaying a decision.' },
+  { key: 'witnessDirs', env: 'AIRLOCK_WITNESS_DIRS', schema: { type: 'array', items: { type: 'string', minLength: 1 } }, default: [], parse: list, doc: 'Comma-separated directories (keep them off the data volume: another disk, a mounted archive) where each new signed checkpoint is written as `checkpoint` (replaced atomically) and `checkpoint.<size>`.' },
   { key: 'unitKeyFile', env: 'AIRLOCK_UNIT_KEY_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'At least 32 random bytes (raw, base64 or hex) from which unit-mode differencing derives the HMAC key for unit identifiers and the AES-256-GCM key sealing stored unit sets; keep it apart from the signing key and outside the store (docs/differencing.md). Unset: a development key is generated into AIRLOCK_DATA_DIR (refused when NODE_ENV=production).' },
   { key: 'tokensFile', env: 'AIRLOCK_TOKENS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'YAML or JSON list of API tokens `{ name, sha256, roles, projects? }` (SHA-256 of the token, never the token). Unset: development tokens are generated into AIRLOCK_DATA_DIR and printed once (refused when NODE_ENV=production).' },
   { key: 'publicUrl', env: 'AIRLOCK_PUBLIC_URL', schema: { type: ['string', 'null'], pattern: '^https?://[^/\\s]+(/[^\\s]*)?$' }, default: null, parse: (raw) => raw.replace(/\/+$/, ''), doc: 'The external base URL browsers use (https://airlock.tre.example); the OIDC redirect URI is `<this>/v1/session/callback`. Required with an IdP in production.' },
@@ -141,6 +165,12 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'sessionTtlMs', env: 'AIRLOCK_SESSION_TTL_MS', schema: { type: 'integer', minimum: 60_000 }, default: 8 * 3600_000, parse: int, doc: 'Longest a console session lasts, milliseconds (default 8 h).' },
   { key: 'sessionIdleMs', env: 'AIRLOCK_SESSION_IDLE_MS', schema: { type: 'integer', minimum: 60_000 }, default: 3600_000, parse: int, doc: 'A console session unused this long ends, milliseconds (default 1 h).' },
   { key: 'reviewKeepLimit', env: 'AIRLOCK_REVIEW_KEEP_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 16 * 1024 ** 2, shown: '`16mb`', parse: bytes, doc: 'Outputs of a decision needing review are kept (outside the audit chain) so checkers can preview them until the review is settled; at most this many bytes per request (larger outputs: no preview). 0 keeps none.' },
+  { key: 'idempotencyTtlMs', env: 'AIRLOCK_IDEMPOTENCY_TTL_MS', schema: { type: 'integer', minimum: 1000 }, default: 24 * 3600_000, parse: int, doc: 'How long an `Idempotency-Key` on POST /v1/decisions (and /csv) is kept in the audit store, milliseconds (default 24 h): a retry with the same key and body within it gets the original decision (200), with another body 422 IDEMPOTENCY_KEY_REUSED.' },
+  { key: 'maxRequestCells', env: 'AIRLOCK_MAX_REQUEST_CELLS', schema: { type: 'integer', minimum: 1 }, default: 1_000_000, parse: int, doc: 'Work budget: most table cells (margins included) across all outputs of one request; beyond it 413 WORK_BUDGET_EXCEEDED before any check runs.' },
+  { key: 'maxProtectedCells', env: 'AIRLOCK_MAX_PROTECTED_CELLS', schema: { type: 'integer', minimum: 1 }, default: 40_000, parse: int, doc: 'Work budget: largest failing table (cells) airlock computes a protected version of; a larger one is 413 WORK_BUDGET_EXCEEDED before protection starts.' },
+  { key: 'maxResponseBytes', env: 'AIRLOCK_MAX_RESPONSE_BYTES', schema: { type: 'integer', minimum: 1024 }, default: 64 * 1024 ** 2, shown: '`64mb`', parse: bytes, doc: 'Work budget: largest response (the decision and its signature); a larger one is 413 WORK_BUDGET_EXCEEDED before it is signed or recorded.' },
+  { key: 'maxEvidenceBytes', env: 'AIRLOCK_MAX_EVIDENCE_BYTES', schema: { type: 'integer', minimum: 1024 }, default: 32 * 1024 ** 2, shown: '`32mb`', parse: bytes, doc: 'Work budget: most evidence (replay evidence, released cells, differencing history) one request adds to the audit store; more is 413 WORK_BUDGET_EXCEEDED before anything is recorded.' },
+  { key: 'memoryBudget', env: 'AIRLOCK_MEMORY_BUDGET', schema: { type: 'integer', minimum: 64 * 1024 ** 2 }, default: 1536 * 1024 ** 2, shown: '`1536mb`', parse: bytes, doc: 'Memory the process may use (bytes, or e.g. 1536mb). Protection runs in worker threads whose heaps together get half of it; a worker that runs out is stopped and its request fails (no decision), the process stays up.' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
 ];
 
@@ -172,4 +202,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   config.rulesDir = resolve(config.rulesDir);
   if (config.floorsFile) config.floorsFile = resolve(config.floorsFile);
   return Object.freeze(config);
+}
+
+/**
+ * Every setting production requires that `config` lacks, all at once (so an operator fixes
+ * them in one go rather than one restart each): the signing key, the unit key and the tokens
+ * file (development ones are refused), and with an identity provider its client id and the
+ * public URL. Empty outside production.
+ *
+ * @example productionGaps(loadConfig({ NODE_ENV: 'production' })).map((d) => d.pointer)
+ * // ['AIRLOCK_SIGNING_KEY_FILE', 'AIRLOCK_UNIT_KEY_FILE', 'AIRLOCK_TOKENS_FILE']
+ */
+export function productionGaps(config: Readonly<Config>): { pointer: string; message: string }[] {
+  if (!config.production) return [];
+  const gaps: { pointer: string; message: string }[] = [];
+  const need = (missing: boolean, env: string, why: string) => {
+    if (missing) gaps.push({ pointer: env, message: `${env} is not set: ${why}` });
+  };
+  need(!config.signingKeyFile, 'AIRLOCK_SIGNING_KEY_FILE', 'a production service will not sign with a generated development key');
+  need(!config.unitKeyFile, 'AIRLOCK_UNIT_KEY_FILE', 'a production service will not keep unit sets under a development key');
+  need(!config.tokensFile, 'AIRLOCK_TOKENS_FILE', 'a production service will not accept development tokens');
+  need(Boolean(config.oidcIssuer) && !config.oidcClientId, 'AIRLOCK_OIDC_CLIENT_ID', 'AIRLOCK_OIDC_ISSUER needs a client id');
+  need(Boolean(config.oidcIssuer) && !config.publicUrl, 'AIRLOCK_PUBLIC_URL', 'with an identity provider the redirect URI is built from it');
+  return gaps;
 }

@@ -37,6 +37,7 @@ export const ERRORS = {
   FIELD_TOO_LARGE: { status: 422, title: 'A field of the microdata is longer than airlock accepts' },
   VALUE_OVERFLOW: { status: 422, title: 'A sum or other aggregate of the finite values given overflows to infinity' },
   DECISION_TOO_LARGE: { status: 422, title: 'The decision for these outputs would be larger than airlock can sign and record' },
+  WORK_BUDGET_EXCEEDED: { status: 413, title: 'The request needs more work or storage than the configured budget allows' },
   OUTPUT_INVALID: { status: 422, title: 'The output is internally inconsistent' },
   DUPLICATE_OUTPUT_NAME: { status: 422, title: 'Two outputs in one request share a name' },
   MODEL_INVALID: { status: 422, title: 'The model output is missing fields or is inconsistent' },
@@ -49,6 +50,7 @@ export const ERRORS = {
   BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
   COMMENT_REQUIRED: { status: 422, title: 'This review action needs a comment' },
   RULESET_INVALID: { status: 422, title: 'The candidate rule set is invalid' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was already used for a different request' },
   // --- auth ---
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   FORBIDDEN: { status: 403, title: 'The token does not allow this action' },

@@ -19,6 +19,14 @@ export interface Limits {
   maxBytes?: number;
   /** Milliseconds the inspection of one file output (unpacking and profiling) may take. */
   fileCheckMs?: number;
+  /** Work budget: most table cells across all outputs of one request (margins included). */
+  maxRequestCells?: number;
+  /** Work budget: largest table (cells, margins included) airlock protects (suppression is superlinear in cells). */
+  maxProtectedCells?: number;
+  /** Work budget: largest response (the decision and its signature), bytes. */
+  maxResponseBytes?: number;
+  /** Work budget: most evidence (replay evidence, released cells, history forms) one request stores, bytes. */
+  maxEvidenceBytes?: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Required<Limits>> = Object.freeze({
@@ -27,6 +35,10 @@ export const DEFAULT_LIMITS: Readonly<Required<Limits>> = Object.freeze({
   maxOutputs: 100,
   maxBytes: 128 * 1024 ** 2,
   fileCheckMs: 30_000,
+  maxRequestCells: 1_000_000,
+  maxProtectedCells: 40_000,
+  maxResponseBytes: 64 * 1024 ** 2,
+  maxEvidenceBytes: 32 * 1024 ** 2,
 });
 
 /**

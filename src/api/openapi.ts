@@ -15,6 +15,7 @@ import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { AirlockError } from '../errors.js';
+import { explainErrors } from './explain-errors.js';
 
 /** Where openapi.yaml lives: the package root, from both src/ (tsx) and dist/ (built). */
 export function openApiPath(): string {
@@ -43,7 +44,7 @@ export function openApiDocument(): Record<string, unknown> {
 
 function getAjv(): Ajv2020 {
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: true });
+    ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: true, verbose: true });
     // ajv-formats ships CommonJS; its default export differs between loaders.
     const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
     addFormats(ajv);
@@ -52,19 +53,27 @@ function getAjv(): Ajv2020 {
   return ajv;
 }
 
-/** A validator for `components.schemas[name]` that throws `INVALID_REQUEST` with pointers. */
-export function schemaValidator(name: string): (value: unknown) => void {
+function compiledValidator(name: string): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
     v = getAjv().compile({ $ref: `openapi.json#/components/schemas/${name}` });
     compiled.set(name, v);
   }
-  const validate = v;
+  return v;
+}
+
+/**
+ * A validator for `components.schemas[name]` that throws `INVALID_REQUEST` with pointers and
+ * messages a person can act on (`explainErrors`: the output's `kind` picks the branch,
+ * allowed values listed, did-you-mean for unknown keys and values).
+ */
+export function schemaValidator(name: string): (value: unknown) => void {
+  const validate = compiledValidator(name);
   return (value: unknown) => {
     if (validate(value)) return;
-    const details = (validate.errors ?? []).slice(0, 20).map((e) => {
-      const extra = e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : '';
-      return { pointer: e.instancePath || '/', message: `${e.message ?? 'invalid'}${extra}` };
+    const details = explainErrors(openApiDocument(), name, value, [...(validate.errors ?? [])], (branch, v) => {
+      const check = compiledValidator(branch);
+      return check(v) ? [] : [...(check.errors ?? [])];
     });
     const first = details[0];
     throw new AirlockError('INVALID_REQUEST', first ? `${first.pointer}: ${first.message}` : 'the request does not match the schema', details);

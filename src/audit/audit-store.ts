@@ -16,6 +16,8 @@
  * res.json({ decision, signature, audit });
  */
 import type { Decision, Outcome } from '../domain.js';
+import type { NodeKey } from '../lib/merkle-tree.js';
+import type { CheckpointRow, LogEntryRow } from './transparency-log.js';
 
 /** What `kind` an ordinary decision record has; later record kinds (review, final) reference one. */
 export const DECISION_RECORD_KIND = 'decision';
@@ -128,6 +130,30 @@ export interface AppendInput {
   history?: HistoryEntryInput[];
   /** Units first seen in this record (unit-mode differencing). */
   dictionary?: DictionaryAddition[];
+  /**
+   * The request's `Idempotency-Key`, claimed in the same transaction as the record: if the key
+   * is held (unexpired) by another record, nothing is written and the append rejects with
+   * `IDEMPOTENCY_KEY_REUSED`, so two racing requests with one key make one decision.
+   */
+  idempotency?: IdempotencyClaim;
+}
+
+/** An `Idempotency-Key` as a record claims it (outside the chain: keys expire and are replaced). */
+export interface IdempotencyClaim {
+  /** Whose key it is (the caller's name): keys of different callers never meet. */
+  scope: string;
+  key: string;
+  /** SHA-256 hex of what the request asked (route and body), to tell a retry from another request. */
+  requestSha256: string;
+  /** When the key may be claimed again (ISO 8601, UTC). */
+  expiresAt: string;
+}
+
+/** A claimed key as read back. */
+export interface IdempotencyRecord {
+  request_sha256: string;
+  decision_id: string;
+  expires_at: string;
 }
 
 /** Where a record sits in the chain: returned to the client as `audit`. */
@@ -256,8 +282,26 @@ export interface AuditStore {
   getRuleset(digest: string): Promise<unknown | null>;
   /** Every rule set decisions were made under, with how often and when, most recently used first. */
   rulesetUsage(): Promise<RulesetUsage[]>;
+  /**
+   * Logs records the transparency log does not cover yet (an existing chain, or records of an
+   * older replica), at most `LOG_CATCH_UP` per call, in one transaction; resolves with the
+   * log's size and the number of records it now lacks.
+   */
+  catchUpLog(): Promise<{ size: number; unlogged: number }>;
+  /** How many records the transparency log covers (its tree size). */
+  logSize(): Promise<number>;
+  /** The stored Merkle tree nodes among these keys, by `level/index` (absent ones are left out). */
+  logNodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>>;
+  /** The stored log entries with fromSeq ≤ seq ≤ toSeq, in seq order. */
+  logEntries(q: { fromSeq: number; toSeq: number }): Promise<LogEntryRow[]>;
+  /** The newest signed checkpoint, or null. */
+  latestCheckpoint(): Promise<CheckpointRow | null>;
+  /** Stored checkpoints larger than `afterSize`, in size order, at most `limit`. */
+  checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]>;
   /** Every record from `fromSeq` (default 1) in seq order, streamed a page at a time. */
   scan(fromSeq?: number): AsyncIterable<ScannedRecord>;
+  /** The unexpired claim of `key` in `scope` at time `now` (ISO 8601), or null. */
+  idempotencyKey(scope: string, key: string, now: string): Promise<IdempotencyRecord | null>;
   /** True when the database answers. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections; the store is unusable afterwards. */

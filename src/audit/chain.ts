@@ -22,7 +22,9 @@
  * ```
  * where `prev` is the previous record's `hash` as 64 lower-case hex characters. Seqs start at
  * 1 and have no gaps. Changing any stored byte that carries meaning — a cell, a submitter, a
- * timestamp, the signature — changes that record's hash and breaks every later link.
+ * timestamp, the signature — changes that record's hash and breaks the next link. Whoever can
+ * write the store can recompute every later hash, though: the transparency log
+ * (`transparency-log.ts`) signs each record's place and hash with a key the store does not hold.
  *
  * An exported JSON Lines record is this same object plus `hash` and `prev`, so an archive can
  * be re-verified without airlock: drop those two members, canonicalise, hash.

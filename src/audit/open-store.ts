@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { AuditStore } from './audit-store.js';
+import type { LogSignerConfig } from './transparency-log.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -20,6 +21,10 @@ export interface OpenStoreOptions {
   schema?: string;
   /** Where lost database connections are reported (PostgreSQL). */
   logger?: Logger;
+  /** The transparency log key (entries and checkpoints are signed with it). */
+  log?: LogSignerConfig | null;
+  /** Called with each signed checkpoint after its batch committed (witnesses). */
+  onCheckpoint?: (note: string) => void;
 }
 
 /**
@@ -29,7 +34,13 @@ export interface OpenStoreOptions {
  */
 export async function openStore(options: OpenStoreOptions): Promise<AuditStore> {
   if (options.databaseUrl) {
-    return openPostgresStore({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+    return openPostgresStore({
+      connectionString: options.databaseUrl,
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      log: options.log ?? null,
+      ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}),
+    });
   }
-  return openSqliteStore({ dataDir: options.dataDir });
+  return openSqliteStore({ dataDir: options.dataDir, log: options.log ?? null, ...(options.onCheckpoint ? { onCheckpoint: options.onCheckpoint } : {}) });
 }

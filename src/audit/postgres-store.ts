@@ -24,7 +24,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../signing/canonical-json.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';
 import { resilientPool } from './pg-pool.js';
@@ -46,8 +46,11 @@ import {
   type RecordRow,
   type ReleasedRow,
   HISTORY_COLUMNS,
+  checkpointFromRow,
   historyEntryFromRow,
 } from './record-rows.js';
+import { frontierKeys, type NodeKey } from '../lib/merkle-tree.js';
+import { LOG_CATCH_UP, extendLog, logSigner, type CheckpointRow, type LogEntryFields, type LogEntryRow, type LogSigner, type LogSignerConfig } from './transparency-log.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/db` (`DATABASE_URL`). */
@@ -64,6 +67,10 @@ export interface PostgresStoreOptions {
   logger?: Logger;
   /** `application_name` of its connections, as `pg_stat_activity` shows them (default `airlock`). */
   applicationName?: string;
+  /** The log key: entries and checkpoints are signed with it (unsigned without one). */
+  log?: LogSignerConfig | null;
+  /** Called with each checkpoint a committed batch signed (for the witnesses); must not throw. */
+  onCheckpoint?: (note: string) => void;
 }
 
 /** The schema used when none is given. */
@@ -190,6 +197,49 @@ export function postgresMigrations(s: string): readonly { version: number; name:
         ${guard('unit_dictionary')}
       `,
     },
+    {
+      version: 4,
+      name: 'transparency log: signed entries, Merkle tree nodes, checkpoints',
+      sql: `
+        CREATE TABLE ${s}.log_entries (
+          seq BIGINT PRIMARY KEY,
+          entry TEXT NOT NULL,
+          signature TEXT
+        );
+        CREATE TABLE ${s}.log_nodes (
+          level INTEGER NOT NULL,
+          idx BIGINT NOT NULL,
+          hash BYTEA NOT NULL,
+          PRIMARY KEY (level, idx)
+        );
+        CREATE TABLE ${s}.checkpoints (
+          size BIGINT PRIMARY KEY,
+          root BYTEA NOT NULL,
+          note TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        ${guard('log_entries')}
+        ${guard('log_nodes')}
+        ${guard('checkpoints')}
+      `,
+    },
+    {
+      // Self-contained (no reference to version 4), so branches adding migrations merge by renumbering.
+      version: 5,
+      name: 'idempotency keys',
+      sql: `
+        CREATE TABLE ${s}.idempotency_keys (
+          scope TEXT NOT NULL,
+          key TEXT NOT NULL,
+          request_sha256 TEXT NOT NULL,
+          decision_id TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL,
+          PRIMARY KEY (scope, key)
+        );
+        CREATE INDEX idempotency_keys_expiry ON ${s}.idempotency_keys (expires_at);
+      `,
+    },
   ];
 }
 
@@ -251,7 +301,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => undefined);
     throw storeError(e, 'open the PostgreSQL audit schema');
   }
-  return new PostgresStore(pool, schema, s);
+  return new PostgresStore(pool, schema, s, options.log ? logSigner(options.log) : null, options.onCheckpoint);
 }
 
 function lockLost(): AirlockError {
@@ -283,6 +333,8 @@ class PostgresStore implements AuditStore {
     private readonly pool: pg.Pool,
     schema: string,
     private readonly s: string,
+    private readonly signer: LogSigner | null = null,
+    private readonly onCheckpoint?: (note: string) => void,
   ) {
     // One round trip to open the transaction, take the chain lock and read the head. The lock
     // key is a literal because multi-statement queries take no parameters; `schema` matched
@@ -331,6 +383,8 @@ class PostgresStore implements AuditStore {
       const added = new Set<string>();
       const outcomes: ({ ref: AuditRef } | { error: AirlockError })[] = [];
       const held = await this.heldFences(client, batch);
+      // Under the chain lock, so replicas claiming one key see each other's committed claims.
+      if (batch.some((p) => p.input.idempotency)) await client.query(`DELETE FROM ${this.s}.idempotency_keys WHERE expires_at <= $1`, [new Date().toISOString()]);
       for (const { input, fence } of batch) {
         if (fence && !held.has(fence.token)) {
           // The dataset lock this decision was differenced under is gone: not a word of it is written.
@@ -346,8 +400,20 @@ class PostgresStore implements AuditStore {
           continue;
         }
         const { row, released, evidence, history, dictionary, ref } = prepared;
+        const claim = input.idempotency;
+        if (claim) {
+          const claimed = await client.query(
+            `INSERT INTO ${this.s}.idempotency_keys (scope, key, request_sha256, decision_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (scope, key) DO NOTHING`,
+            [claim.scope, claim.key, claim.requestSha256, input.decision.id, row.recorded_at, claim.expiresAt],
+          );
+          if (claimed.rowCount === 0) {
+            outcomes.push({ error: new AirlockError('IDEMPOTENCY_KEY_REUSED', `the Idempotency-Key "${claim.key}" is already used by another decision`) });
+            continue;
+          }
+        }
         const inserted = await client.query(this.insertRecord, this.recordColumns.map((c) => row[c]));
         if (inserted.rowCount === 0) {
+          if (claim) await client.query(`DELETE FROM ${this.s}.idempotency_keys WHERE scope = $1 AND key = $2 AND decision_id = $3`, [claim.scope, claim.key, input.decision.id]);
           outcomes.push({ error: new AirlockError('CONFLICT', `decision ${input.decision.id} already has a ${input.kind ?? 'decision'} record`) });
           continue;
         }
@@ -386,9 +452,11 @@ class PostgresStore implements AuditStore {
         prev = ref.hash;
         outcomes.push({ ref });
       }
+      const checkpoint = await this.log(client, batch.length);
       await client.query('COMMIT');
       client.release();
       for (const d of added) this.knownRulesets.add(d);
+      if (checkpoint) this.onCheckpoint?.(checkpoint);
       batch.forEach((p, i) => {
         const o = outcomes[i]!;
         if ('ref' in o) p.resolve(o.ref);
@@ -400,6 +468,123 @@ class PostgresStore implements AuditStore {
       client.release(true);
       // Failing before the lock was held fails the appends that were waiting for it.
       for (const p of batch ?? this.pending.splice(0, PG_MAX_BATCH)) p.reject(storeError(e, 'record the decision'));
+    }
+  }
+
+  /**
+   * Logs every record the tree does not cover yet (this batch's and up to LOG_CATCH_UP older
+   * ones), inside the append transaction and under the chain lock, so the tree state read here
+   * is the one every replica sees. Returns the signed checkpoint note, if any.
+   */
+  private async log(client: pg.PoolClient, batchSize: number): Promise<string | undefined> {
+    const s = this.s;
+    const { rows: sized } = await client.query<{ n: string }>(`SELECT coalesce(max(seq), 0) AS n FROM ${s}.log_entries`);
+    const size = Number(sized[0]?.n ?? 0);
+    const keys = frontierKeys(size);
+    const found = await this.nodesOn(client, keys);
+    const frontier = keys.map((k) => {
+      const hash = found.get(`${k.level}/${k.index}`);
+      // A tree with a hole cannot be extended: fail the batch rather than log past it.
+      if (!hash) throw new Error(`transparency log node ${k.level}/${k.index} is missing`);
+      return { ...k, hash };
+    });
+    const { rows } = await client.query<LogEntryFields & { seq: string }>(`SELECT seq, kind, decision_id, hash FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`, [size, batchSize + LOG_CATCH_UP]);
+    const r = extendLog({ size, frontier }, rows.map((x) => ({ ...x, seq: Number(x.seq) })), this.signer, new Date().toISOString());
+    if (r.entries.length > 0) {
+      await client.query(`INSERT INTO ${s}.log_entries (seq, entry, signature) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, [
+        r.entries.map((e) => e.seq),
+        r.entries.map((e) => e.entry),
+        r.entries.map((e) => e.signature),
+      ]);
+      await client.query(`INSERT INTO ${s}.log_nodes (level, idx, hash) SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])`, [
+        r.nodes.map((n) => n.level),
+        r.nodes.map((n) => n.index),
+        r.nodes.map((n) => n.hash),
+      ]);
+    }
+    if (r.checkpoint) {
+      const c = r.checkpoint;
+      await client.query(`INSERT INTO ${s}.checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)`, [c.size, c.root, c.note, c.created_at]);
+    }
+    return r.checkpoint?.note;
+  }
+
+  private async nodesOn(q: Pick<pg.Pool, 'query'>, keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    if (keys.length === 0) return out;
+    const { rows } = await q.query<{ level: number; idx: string; hash: Buffer }>(
+      `SELECT n.level, n.idx, n.hash FROM ${this.s}.log_nodes n JOIN unnest($1::int[], $2::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx`,
+      [keys.map((k) => k.level), keys.map((k) => k.index)],
+    );
+    for (const r of rows) out.set(`${r.level}/${Number(r.idx)}`, r.hash);
+    return out;
+  }
+
+  async catchUpLog(): Promise<{ size: number; unlogged: number }> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw storeError(e, 'extend the transparency log');
+    }
+    try {
+      await client.query(this.beginAppend);
+      const checkpoint = await this.log(client, 0);
+      const { rows } = await client.query<{ size: string; records: string }>(
+        `SELECT (SELECT coalesce(max(seq), 0) FROM ${this.s}.log_entries) AS size, (SELECT coalesce(max(seq), 0) FROM ${this.s}.records) AS records`,
+      );
+      await client.query('COMMIT');
+      client.release();
+      if (checkpoint) this.onCheckpoint?.(checkpoint);
+      return { size: Number(rows[0]!.size), unlogged: Number(rows[0]!.records) - Number(rows[0]!.size) };
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw storeError(e, 'extend the transparency log');
+    }
+  }
+
+  async logSize(): Promise<number> {
+    try {
+      const { rows } = await this.pool.query<{ n: string }>(`SELECT coalesce(max(seq), 0) AS n FROM ${this.s}.log_entries`);
+      return Number(rows[0]?.n ?? 0);
+    } catch (e) {
+      throw storeError(e, 'read the transparency log');
+    }
+  }
+
+  async logNodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {
+    try {
+      return await this.nodesOn(this.pool, keys);
+    } catch (e) {
+      throw storeError(e, 'read the transparency log');
+    }
+  }
+
+  async logEntries(q: { fromSeq: number; toSeq: number }): Promise<LogEntryRow[]> {
+    try {
+      const { rows } = await this.pool.query<LogEntryRow>(`SELECT seq, entry, signature FROM ${this.s}.log_entries WHERE seq BETWEEN $1 AND $2 ORDER BY seq`, [q.fromSeq, q.toSeq]);
+      return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    } catch (e) {
+      throw storeError(e, 'read the transparency log');
+    }
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | null> {
+    try {
+      const { rows } = await this.pool.query<CheckpointRow>(`SELECT size, root, note, created_at FROM ${this.s}.checkpoints ORDER BY size DESC LIMIT 1`);
+      return checkpointFromRow(rows[0]);
+    } catch (e) {
+      throw storeError(e, 'read the transparency log');
+    }
+  }
+
+  async checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]> {
+    try {
+      const { rows } = await this.pool.query<CheckpointRow>(`SELECT size, root, note, created_at FROM ${this.s}.checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, [q.afterSize, q.limit]);
+      return rows.map((r) => checkpointFromRow(r)!);
+    } catch (e) {
+      throw storeError(e, 'read the transparency log');
     }
   }
 
@@ -425,6 +610,18 @@ class PostgresStore implements AuditStore {
       return rows[0] ? recordFromRow(rows[0]) : null;
     } catch (e) {
       throw storeError(e, 'read the decision');
+    }
+  }
+
+  async idempotencyKey(scope: string, key: string, now: string) {
+    try {
+      const { rows } = await this.pool.query<IdempotencyRecord>(
+        `SELECT request_sha256, decision_id, expires_at FROM ${this.s}.idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > $3`,
+        [scope, key, now],
+      );
+      return rows[0] ?? null;
+    } catch (e) {
+      throw storeError(e, 'read the idempotency key');
     }
   }
 

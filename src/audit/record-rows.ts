@@ -35,6 +35,7 @@ import {
   type ScannedRecord,
   type StoredRecord,
 } from './audit-store.js';
+import type { CheckpointRow } from './transparency-log.js';
 import { canonicalRecord, canonicalRecordOfParts, canonicalReleased, chainHash, dictionaryDigest, normaliseReleased, sha256Of } from './chain.js';
 
 /** A `records` row as both backends store it. */
@@ -461,4 +462,13 @@ export function groupBySeq<T extends { seq: number }>(rows: readonly T[]): Map<n
     else bySeq.set(seq, [r]);
   }
   return bySeq;
+}
+
+/**
+ * A checkpoint as read from either backend (size may be a BIGINT string), or null.
+ *
+ * @example checkpointFromRow(row)?.size
+ */
+export function checkpointFromRow(row: CheckpointRow | undefined | null): CheckpointRow | null {
+  return row ? { size: Number(row.size), root: Buffer.from(row.root), note: row.note, created_at: String(row.created_at) } : null;
 }

@@ -29,7 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
-import type { AppendInput, AuditRef, AuditStore, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
+import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
   RECORD_COLUMNS,
@@ -46,10 +46,14 @@ import {
   type HistoryRow,
   type RecordRow,
   type ReleasedRow,
+  checkpointFromRow,
   historyEntryFromRow,
 } from './record-rows.js';
+import type { NodeKey } from '../lib/merkle-tree.js';
+import type { CheckpointRow, LogEntryRow } from './transparency-log.js';
 import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import type { WriterConnection } from './sqlite-writer-thread.js';
+import type { LogSignerConfig } from './transparency-log.js';
 import { openWriterConnection } from './sqlite-writer-thread.js';
 
 export interface SqliteStoreOptions {
@@ -59,6 +63,10 @@ export interface SqliteStoreOptions {
   fileName?: string;
   /** How long a write waits for another writer's lock before failing with STORE_UNAVAILABLE. */
   busyTimeoutMs?: number;
+  /** The log key: entries and checkpoints are signed with it (unsigned without one). */
+  log?: LogSignerConfig | null;
+  /** Called with each checkpoint a committed batch signed (for the witnesses); must not throw. */
+  onCheckpoint?: (note: string) => void;
 }
 
 /** The default database file name. */
@@ -172,6 +180,52 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ${refuse('unit_dictionary', 'DELETE')}
     `,
   },
+  {
+    version: 4,
+    name: 'transparency log: signed entries, Merkle tree nodes, checkpoints',
+    sql: `
+      CREATE TABLE log_entries (
+        seq INTEGER PRIMARY KEY,
+        entry TEXT NOT NULL,
+        signature TEXT
+      ) STRICT;
+      CREATE TABLE log_nodes (
+        level INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        PRIMARY KEY (level, idx)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE checkpoints (
+        size INTEGER PRIMARY KEY,
+        root BLOB NOT NULL,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      ${refuse('log_entries', 'UPDATE')}
+      ${refuse('log_entries', 'DELETE')}
+      ${refuse('log_nodes', 'UPDATE')}
+      ${refuse('log_nodes', 'DELETE')}
+      ${refuse('checkpoints', 'UPDATE')}
+      ${refuse('checkpoints', 'DELETE')}
+    `,
+  },
+  {
+    // Self-contained (no reference to version 4), so branches adding migrations merge by renumbering.
+    version: 5,
+    name: 'idempotency keys',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_sha256 TEXT NOT NULL,
+        decision_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      ) STRICT;
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
 ];
 
 /** The history-entry lookup (entries after a seq, with their record's decision id, kind, reference and project). */
@@ -218,7 +272,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Audi
   } catch (e) {
     throw storeError(e, `open ${path}`);
   }
-  return new SqliteStore(db, openWriterConnection(path, options.busyTimeoutMs ?? 5000));
+  return new SqliteStore(db, openWriterConnection(path, options.busyTimeoutMs ?? 5000, options.log ?? null), options.onCheckpoint);
 }
 
 /**
@@ -258,9 +312,19 @@ class SqliteStore implements AuditStore {
     units: Database.Statement;
     unitId: Database.Statement;
     maxUnitId: Database.Statement;
+    idempotencyKey: Database.Statement;
+    logSize: Database.Statement;
+    logNode: Database.Statement;
+    logEntries: Database.Statement;
+    latestCheckpoint: Database.Statement;
+    checkpoints: Database.Statement;
   };
 
-  constructor(db: Database.Database, writer: WriterConnection) {
+  constructor(
+    db: Database.Database,
+    writer: WriterConnection,
+    private readonly onCheckpoint?: (note: string) => void,
+  ) {
     this.db = db;
     this.writer = writer;
     this.stmts = {
@@ -276,6 +340,12 @@ class SqliteStore implements AuditStore {
       units: db.prepare('SELECT seq, idx, units FROM history_entries WHERE seq = ? AND idx = ?'),
       unitId: db.prepare('SELECT id FROM unit_dictionary WHERE namespace = ? AND digest = ?').pluck(),
       maxUnitId: db.prepare('SELECT max(id) FROM unit_dictionary WHERE namespace = ?').pluck(),
+      idempotencyKey: db.prepare('SELECT request_sha256, decision_id, expires_at FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?'),
+      logSize: db.prepare('SELECT coalesce(max(seq), 0) FROM log_entries').pluck(),
+      logNode: db.prepare('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?').pluck(),
+      logEntries: db.prepare('SELECT seq, entry, signature FROM log_entries WHERE seq BETWEEN ? AND ? ORDER BY seq'),
+      latestCheckpoint: db.prepare('SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC LIMIT 1'),
+      checkpoints: db.prepare('SELECT size, root, note, created_at FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?'),
     };
   }
 
@@ -326,6 +396,7 @@ class SqliteStore implements AuditStore {
       return;
     }
     for (const digest of result.rulesets) this.storedRulesets.add(digest);
+    if (result.checkpoint) this.onCheckpoint?.(result.checkpoint);
     batch.forEach((p, i) => {
       const o = result.outcomes[i];
       if (o && 'ref' in o) p.resolve(o.ref);
@@ -351,6 +422,14 @@ class SqliteStore implements AuditStore {
       return pageOf(rows, q.limit);
     } catch (e) {
       throw storeError(e, 'list decisions');
+    }
+  }
+
+  async idempotencyKey(scope: string, key: string, now: string) {
+    try {
+      return (this.stmts.idempotencyKey.get(scope, key, now) as IdempotencyRecord | undefined) ?? null;
+    } catch (e) {
+      throw storeError(e, 'read the idempotency key');
     }
   }
 
@@ -414,6 +493,59 @@ class SqliteStore implements AuditStore {
       return this.db.prepare(RULESET_USAGE_SQL('records')).all() as RulesetUsage[];
     } catch (e) {
       throw storeError(e, 'read the rule set history');
+    }
+  }
+
+  async catchUpLog(): Promise<{ size: number; unlogged: number }> {
+    // An empty batch: the writer's transaction logs what the tree lacks and signs a checkpoint.
+    try {
+      const result = await this.writer.append([]);
+      if (result.checkpoint) this.onCheckpoint?.(result.checkpoint);
+    } catch (e) {
+      throw storeError(e, 'extend the transparency log');
+    }
+    return this.read('read the transparency log', () => {
+      const size = Number(this.stmts.logSize.get());
+      const records = Number(this.db.prepare('SELECT coalesce(max(seq), 0) FROM records').pluck().get());
+      return { size, unlogged: records - size };
+    });
+  }
+
+  async logSize(): Promise<number> {
+    return this.read('read the transparency log', () => Number(this.stmts.logSize.get()));
+  }
+
+  async logNodes(keys: readonly NodeKey[]): Promise<Map<string, Buffer>> {
+    return this.read('read the transparency log', () => {
+      const out = new Map<string, Buffer>();
+      this.db.transaction(() => {
+        for (const k of keys) {
+          const h = this.stmts.logNode.get(k.level, k.index) as Buffer | undefined;
+          if (h) out.set(`${k.level}/${k.index}`, h);
+        }
+      })();
+      return out;
+    });
+  }
+
+  async logEntries(q: { fromSeq: number; toSeq: number }): Promise<LogEntryRow[]> {
+    return this.read('read the transparency log', () => (this.stmts.logEntries.all(q.fromSeq, q.toSeq) as LogEntryRow[]).map((r) => ({ ...r, seq: Number(r.seq) })));
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | null> {
+    return this.read('read the transparency log', () => checkpointFromRow(this.stmts.latestCheckpoint.get() as CheckpointRow | undefined));
+  }
+
+  async checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]> {
+    return this.read('read the transparency log', () => (this.stmts.checkpoints.all(q.afterSize, q.limit) as CheckpointRow[]).map((r) => checkpointFromRow(r)!));
+  }
+
+  /** Runs a read, turning driver failures into STORE_UNAVAILABLE. */
+  private read<T>(action: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw storeError(e, action);
     }
   }
 

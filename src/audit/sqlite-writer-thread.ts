@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
+import type { LogSignerConfig } from './transparency-log.js';
 
 /** Loads the entry module, after tsx's loader when the entry is TypeScript (eval'd as CommonJS). */
 const BOOT = `const { workerData } = require('node:worker_threads');
@@ -111,7 +112,7 @@ export interface WriterConnection {
  *
  * @example const w = openWriterConnection(join(dataDir, 'audit.sqlite'), 5000);
  */
-export function openWriterConnection(path: string, busyTimeoutMs: number): WriterConnection {
+export function openWriterConnection(path: string, busyTimeoutMs: number, log: LogSignerConfig | null = null): WriterConnection {
   const conn = nextConn++;
   let openedOn: WriterThread | null = null;
   let opening: Promise<WriterThread> | null = null;
@@ -119,7 +120,7 @@ export function openWriterConnection(path: string, busyTimeoutMs: number): Write
     const t = thread();
     if (openedOn === t) return Promise.resolve(t);
     if (!opening) {
-      opening = t.request({ op: 'open', conn, path, busyTimeoutMs }).then(
+      opening = t.request({ op: 'open', conn, path, busyTimeoutMs, log }).then(
         () => {
           openedOn = t;
           opening = null;

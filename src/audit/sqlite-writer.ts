@@ -15,10 +15,11 @@ import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import { sqliteAppender } from './sqlite-appender.js';
+import { logSigner, type LogSignerConfig } from './transparency-log.js';
 
 /** What the writer is asked to do; `conn` names one of its connections (chosen by the client). */
 export type WriterRequest =
-  | { id: number; op: 'open'; conn: number; path: string; busyTimeoutMs: number }
+  | { id: number; op: 'open'; conn: number; path: string; busyTimeoutMs: number; log: LogSignerConfig | null }
   | { id: number; op: 'append'; conn: number; inputs: WireAppend[] }
   | { id: number; op: 'close'; conn: number };
 
@@ -32,7 +33,7 @@ interface Connection {
 
 const connections = new Map<number, Connection>();
 
-function open(path: string, busyTimeoutMs: number): Connection {
+function open(path: string, busyTimeoutMs: number, log: LogSignerConfig | null): Connection {
   const db = new Database(path);
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -40,7 +41,7 @@ function open(path: string, busyTimeoutMs: number): Connection {
     // Per connection: a resolved append has been fsynced.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    return { db, append: sqliteAppender(db) };
+    return { db, append: sqliteAppender(db, log ? logSigner(log) : null) };
   } catch (e) {
     db.close();
     throw e;
@@ -52,7 +53,7 @@ function handle(req: WriterRequest): WriterReply {
     switch (req.op) {
       case 'open':
         connections.get(req.conn)?.db.close();
-        connections.set(req.conn, open(req.path, req.busyTimeoutMs));
+        connections.set(req.conn, open(req.path, req.busyTimeoutMs, req.log));
         return { id: req.id, ok: true };
       case 'append': {
         const c = connections.get(req.conn);

@@ -51,6 +51,7 @@
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
+import { nullRecord } from '../lib/null-record.js';
 
 /** One published cell: its labels (variable → category, `All` for margins) and its count. */
 export interface PublishedCell {
@@ -180,7 +181,7 @@ function positionOf(layout: Layout, labels: Readonly<Record<string, string>>, in
 
 /** The labels of a cube position (`All` where summed out). */
 function labelsAt(layout: Layout, pos: number): Record<string, string> {
-  const labels: Record<string, string> = {};
+  const labels = nullRecord<string>();
   layout.dims.forEach((v, i) => {
     const k = Math.floor(pos / layout.strides[i]!) % layout.sizes[i]!;
     labels[v] = k === layout.cats[i]!.length ? MARGIN_LABEL : layout.cats[i]![k]!;

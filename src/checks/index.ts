@@ -37,6 +37,7 @@ import { fileType } from './file-type.js';
 import { formulaCells } from './formula-cells.js';
 import { allSame } from './all-same.js';
 import { binaryMeasure } from './binary-measure.js';
+import { protectionEvidence } from './protection-evidence.js';
 import { suppressionAudit } from './suppression-audit.js';
 import { fileContent } from './file-content.js';
 import {
@@ -64,6 +65,7 @@ export const CHECKS: readonly Check<unknown>[] = [
   allSame,
   binaryMeasure,
   suppressionAudit,
+  protectionEvidence,
   // model
   modelResidualDof,
   saturation,

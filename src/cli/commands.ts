@@ -13,6 +13,6 @@ export const COMMANDS: Record<string, Command> = {
   conformance: { summary: 'run conformance cases: airlock conformance DIR [--url URL]', load: () => import('./commands/conformance.js') },
   rules: { summary: 'governance tools: airlock rules lint DIR | test DIR | diff OLD NEW --replay', load: () => import('./commands/rules.js') },
   verify: { summary: 'verify a saved decision offline: airlock verify FILE [--jwks FILE|URL]', load: () => import('./commands/verify.js') },
-  audit: { summary: 'audit trail: airlock audit verify [--data-dir D | --database-url U] [--jwks J] | export [--from-seq N]', load: () => import('./commands/audit.js') },
+  audit: { summary: 'audit trail: airlock audit verify [--data-dir D | --database-url U] [--jwks J] [--checkpoint F] | export [--from-seq N] | checkpoint | migrate', load: () => import('./commands/audit.js') },
 };
 

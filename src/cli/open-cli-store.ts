@@ -19,7 +19,10 @@ import { SQLITE_FILE } from '../audit/sqlite-store.js';
 import { loadConfig, type Config } from '../config.js';
 import { AirlockError } from '../errors.js';
 import { publicJwks, type Jwks } from '../signing/jwks.js';
-import { DEV_KEY_FILE, loadVerificationKeys } from '../signing/signing-keys.js';
+import { DEV_KEY_FILE, loadSigningKey, loadVerificationKeys } from '../signing/signing-keys.js';
+import type { LogSignerConfig } from '../audit/transparency-log.js';
+import { ed25519NoteVerifier, parseVerifierKey, type NoteVerifier } from '../lib/signed-note.js';
+import { loadLogKey, logOrigin, type LogKey } from '../signing/log-key.js';
 
 /**
  * `parseArgs` output; the store-selecting options read are `data-dir`, `database-url` and `schema`.
@@ -80,14 +83,14 @@ async function assertPostgresSchema(url: string, schema: string): Promise<void> 
  *
  * @example const { store } = await openCliStore({ 'database-url': 'postgres://postgres@127.0.0.1/test', schema: 'airlock' });
  */
-export async function openCliStore(args: StoreArgs, env: NodeJS.ProcessEnv = process.env): Promise<{ store: AuditStore; config: Readonly<Config> }> {
+export async function openCliStore(args: StoreArgs, env: NodeJS.ProcessEnv = process.env, opts: { log?: LogSignerConfig } = {}): Promise<{ store: AuditStore; config: Readonly<Config> }> {
   const config = cliConfig(args, env);
   if (config.databaseUrl) {
     await assertPostgresSchema(config.databaseUrl, config.databaseSchema);
   } else if (!existsSync(join(config.dataDir, SQLITE_FILE))) {
     throw new AirlockError('CONFIG_INVALID', `no audit store in ${config.dataDir} (${SQLITE_FILE} is missing); pass --data-dir or --database-url`);
   }
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, ...(opts.log ? { log: opts.log } : {}) });
   return { store, config };
 }
 
@@ -115,4 +118,46 @@ export async function localJwks(config: Readonly<Pick<Config, 'signingKeyFile' |
     );
   }
   return publicJwks(keys);
+}
+
+/** The PEM file of the log key in this configuration: AIRLOCK_LOG_KEY_FILE, else the decision key (configured or the dev key), else null. */
+function logKeyFileOf(config: Readonly<Pick<Config, 'logKeyFile' | 'signingKeyFile' | 'dataDir'>>): string | null {
+  if (config.logKeyFile) return config.logKeyFile;
+  if (config.signingKeyFile) return config.signingKeyFile;
+  const dev = resolve(config.dataDir, DEV_KEY_FILE);
+  return existsSync(dev) ? dev : null;
+}
+
+/**
+ * The transparency log's verifier: from `--log-key` (a C2SP note verifier key, as
+ * `GET /v1/audit/log-key` publishes it) or from the service's own key files; null when there is
+ * neither. Never generates a key.
+ *
+ * @example const v = await localLogVerifier(config, args['log-key']);
+ */
+export async function localLogVerifier(config: Readonly<Config>, vkey?: unknown): Promise<NoteVerifier | null> {
+  if (typeof vkey === 'string') {
+    try {
+      return parseVerifierKey(vkey);
+    } catch (e) {
+      throw new AirlockError('CONFIG_INVALID', `--log-key: ${(e as Error).message}`);
+    }
+  }
+  const file = logKeyFileOf(config);
+  if (!file) return null;
+  const [key] = await loadVerificationKeys([file]);
+  return key ? ed25519NoteVerifier(logOrigin(config), key.publicKey) : null;
+}
+
+/**
+ * The private log key (to sign what `airlock audit migrate` logs). Throws `CONFIG_INVALID` when
+ * the configuration has none.
+ *
+ * @example const key = await localLogKey(config);
+ */
+export async function localLogKey(config: Readonly<Config>): Promise<LogKey> {
+  const file = logKeyFileOf(config);
+  if (!file) throw new AirlockError('CONFIG_INVALID', 'no log key: set AIRLOCK_LOG_KEY_FILE or AIRLOCK_SIGNING_KEY_FILE (the private key; the log is signed with it)');
+  const key = await loadSigningKey(file);
+  return loadLogKey({ file: null, fallback: key, origin: logOrigin(config) });
 }

@@ -21,6 +21,7 @@
 import type { HistoryEntryRow } from '../audit/audit-store.js';
 import type { PopulationIndex } from '../rules/populations.js';
 import type { LabelForm } from './label-form.js';
+import { parseLabelForms } from './label-form.js';
 
 /** What differencing reads from the audit store (an `AuditStore` is one). */
 export interface DifferencingHistory {
@@ -92,7 +93,7 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
           dataset: r.dataset,
           namespace: r.namespace,
           project: r.project,
-          forms: JSON.parse(r.form) as LabelForm[],
+          forms: parseLabelForms(r.form),
           hasUnits: r.has_units,
           sketch: r.sketch,
         });

@@ -30,6 +30,7 @@ import { binLabel } from '../outputs/plot/plot-output.js';
 import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { normalise } from '../lib/normalise.js';
+import { nullRecord, recordFrom } from '../lib/null-record.js';
 
 /** The pseudo-variable of a bar or pie chart whose variable is not named. */
 export const CATEGORIES_DIM = '(categories)';
@@ -96,7 +97,7 @@ const isMargin = (labels: Record<string, string>) => Object.values(labels).inclu
 /** Normalised labels (the margin label stays `All`; an empty label beside `All` is a summed-out one too). */
 function normaliseLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
   const margin = isMargin(labels as Record<string, string>);
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const out: Record<string, string> = nullRecord<string>();
   for (const [k, v] of Object.entries(labels)) out[normalise(k)] = v === MARGIN_LABEL || (margin && v === '') ? MARGIN_LABEL : normalise(v);
   return out;
 }
@@ -107,12 +108,12 @@ function dropConstants(form: LabelForm): LabelForm {
   for (const c of form.cells) for (const d of form.dims) if (c.labels[d] !== MARGIN_LABEL) cats.get(d)!.add(c.labels[d]!);
   const constant = form.dims.filter((d) => cats.get(d)!.size === 1);
   if (constant.length === 0) return form;
-  const constants = { ...form.constants };
+  const constants = recordFrom(Object.entries(form.constants));
   for (const d of constant) constants[d] = [...cats.get(d)!][0]!;
   const cells: LabelCell[] = [];
   for (const c of form.cells) {
     if (constant.some((d) => c.labels[d] === MARGIN_LABEL)) continue;
-    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = nullRecord<string>();
     for (const d of form.dims) if (!constant.includes(d)) labels[d] = c.labels[d]!;
     // A cell whose only other labels were summed out is now a margin of nothing: the total.
     cells.push({ ...c, labels });
@@ -143,7 +144,7 @@ export function tableLabelForm(output: string, t: CellTable): LabelForm {
     cells.push({ labels: normaliseLabels(cellLabels(t, c)), size: measure === null ? count : Math.max(records, count), count: measure === null ? null : count, sum });
   }
   const dims = [...t.rows.vars, ...t.cols.vars].map(normalise).sort();
-  return dropConstants({ output, kind: 'table', dims, constants: {}, measure, nested: false, cells });
+  return dropConstants({ output, kind: 'table', dims, constants: nullRecord<string>(), measure, nested: false, cells });
 }
 
 /**
@@ -152,7 +153,7 @@ export function tableLabelForm(output: string, t: CellTable): LabelForm {
  * @example plotLabelForms('bars', { type: 'bar', categories: [{ label: 'North', count: 40 }] })[0].cells[0].labels // { '(categories)': 'north' }
  */
 export function plotLabelForms(output: string, p: PlotOutput, variable: string | null = null): LabelForm[] {
-  const base = { output, kind: 'plot' as const, constants: {}, nested: false };
+  const base = { output, kind: 'plot' as const, constants: nullRecord<string>(), nested: false };
   switch (p.type) {
     case 'bar':
     case 'pie': {
@@ -171,7 +172,7 @@ export function plotLabelForms(output: string, p: PlotOutput, variable: string |
     }
     case 'box': {
       const measure = variable === null ? '(box)' : normalise(variable);
-      return [{ ...base, dims: [], measure, cells: [{ labels: {}, size: null, count: p.n, sum: null, ref: 'n' }] }];
+      return [{ ...base, dims: [], measure, cells: [{ labels: nullRecord<string>(), size: null, count: p.n, sum: null, ref: 'n' }] }];
     }
     default:
       return [];
@@ -189,10 +190,10 @@ export function summaryLabelForms(output: string, s: SummaryOutput): LabelForm[]
     output: `${output}#${i}`,
     kind: 'summary' as const,
     dims: [],
-    constants: {},
+    constants: nullRecord<string>(),
     measure: normalise(x.name),
     nested: false,
-    cells: [{ labels: {}, size: null, count: x.n, sum: x.statistic === 'mean' ? times(printedInterval(x.value), x.n) : null, ref: statisticRef(i, x) }],
+    cells: [{ labels: nullRecord<string>(), size: null, count: x.n, sum: x.statistic === 'mean' ? times(printedInterval(x.value), x.n) : null, ref: statisticRef(i, x) }],
   }));
 }
 
@@ -215,4 +216,16 @@ function plotVariable(parsed: unknown): string | null {
   if (typeof v === 'string') return v;
   if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
   return null;
+}
+
+/**
+ * Label forms as stored (`JSON.stringify` of `LabelForm[]`), read back with every object
+ * (labels, constants) without a prototype: a stored form without a `constructor` constant
+ * must read `constants.constructor` as undefined, not `Object`, or a form that fixes
+ * `constructor` would look disjoint from it and never be compared.
+ *
+ * @example parseLabelForms(row.form)[0].constants.toString // undefined
+ */
+export function parseLabelForms(text: string): LabelForm[] {
+  return JSON.parse(text, (_key, value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? recordFrom(Object.entries(value)) : value)) as LabelForm[];
 }

@@ -36,6 +36,7 @@ import { binLabel } from '../outputs/plot/plot-output.js';
 import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { printedInterval } from './label-form.js';
+import { nullRecord, recordFrom } from '../lib/null-record.js';
 
 const { RoaringBitmap32 } = roaring;
 
@@ -132,7 +133,7 @@ function tableStructure(t: CellTable, u: UnitMembership, output: string): { atom
   let positions = 1;
   for (const c of cats) positions *= c.length + 1;
   const groups: UnitGroup[] = [];
-  const norm = (l: Record<string, string>) => Object.fromEntries(Object.entries(l).map(([k, v]) => [normalise(k), v === MARGIN_LABEL ? MARGIN_LABEL : normalise(v)]));
+  const norm = (l: Record<string, string>) => recordFrom(Object.entries(l).map(([k, v]) => [normalise(k), v === MARGIN_LABEL ? MARGIN_LABEL : normalise(v)]));
   if (positions <= MAX_UNIT_GROUPS) {
     const index = cats.map((c) => new Map(c.map((x, i) => [x, i])));
     const coords = labels.map((l) => dims.map((d, i) => index[i]!.get(l[d]!)!));
@@ -149,13 +150,13 @@ function tableStructure(t: CellTable, u: UnitMembership, output: string): { atom
         if (co.every((x, i) => want[i] === cats[i]!.length || want[i] === x)) atoms.push(a);
       });
       if (atoms.length === 0) continue;
-      const l: Record<string, string> = {};
+      const l = nullRecord<string>();
       dims.forEach((d, i) => (l[d] = want[i] === cats[i]!.length ? MARGIN_LABEL : cats[i]![want[i]!]!));
       groups.push({ atoms, labels: norm(l) });
     }
   } else {
     interior.forEach((_, a) => groups.push({ atoms: [a], labels: norm(labels[a]!) }));
-    groups.push({ atoms: interior.map((_, a) => a), labels: norm(Object.fromEntries(dims.map((d) => [d, MARGIN_LABEL]))) });
+    groups.push({ atoms: interior.map((_, a) => a), labels: norm(recordFrom(dims.map((d) => [d, MARGIN_LABEL] as const))) });
   }
   return { atoms: { members: subsets(u, interior), contributors: u.contributors ? subsets(u.contributors, interior) : null }, groups, measures: interior.map(() => measure), sums };
 }

@@ -9,6 +9,9 @@
 import type { CheckId, Finding, OutputKind } from '../domain.js';
 import type { Parameters } from '../rules/parameters.js';
 import type { Limits } from '../limits.js';
+import type { ProtectionVerdict } from './table/cell-table.js';
+import type { PrimaryCells, ProtectedTable, ProtectOptions } from '../remedies/protect-table.js';
+import type { CellTable } from './table/cell-table.js';
 
 /** One output as submitted (already validated against openapi.yaml). */
 export interface RawOutput {
@@ -24,6 +27,16 @@ export interface ParseContext {
   params: Parameters;
   /** JSON pointer of the output in the request (`/outputs/2`), for error details. */
   pointer: string;
+  /** The verdict on the `protection` token the output carries (tables), verified before parsing; absent without one. */
+  protection?: ProtectionVerdict;
+}
+
+/** The heavy stages a presenter may hand off (see `ProtectionRunner`), with the request's budget. */
+export interface PresentWork {
+  /** Throws `WORK_BUDGET_EXCEEDED` when a table of this many cells is too large to protect. */
+  beforeProtection(cells: number): void;
+  /** `protectTable`, off the event loop and cancelled at the request's deadline. */
+  protect(t: CellTable, failing: PrimaryCells, opts: ProtectOptions): Promise<ProtectedTable>;
 }
 
 export interface OutputKindModule<P> {
@@ -35,6 +48,12 @@ export interface OutputKindModule<P> {
   parse(raw: RawOutput, ctx: ParseContext): P;
   /** Extra fields for the output's decision (e.g. `table`, `protected`); may be none. */
   present?(parsed: P, findings: Finding[], params: Parameters): Record<string, unknown>;
+  /**
+   * `present`, with its heavy work (protecting a table) done through `work` (a worker pool,
+   * bounded by the request's budget and deadline). Kinds without heavy work leave it out and
+   * `present` is used.
+   */
+  presentWith?(parsed: P, findings: Finding[], params: Parameters, work: PresentWork): Promise<Record<string, unknown>>;
   /**
    * What the audit store keeps of a released output so later requests can be compared with
    * it (differencing). Only released outputs' content is kept; others keep digests only.

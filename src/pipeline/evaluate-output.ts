@@ -14,7 +14,8 @@ import { AirlockError } from '../errors.js';
 import { checksFor } from '../checks/index.js';
 import type { Limits } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
-import type { RawOutput } from '../outputs/output-kind.js';
+import type { PresentWork, RawOutput } from '../outputs/output-kind.js';
+import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import { jsonSha256 } from './json-digest.js';
 import type { ExceptionRequest } from '../review/apply-exception.js';
@@ -45,16 +46,34 @@ export function outputDigest(raw: RawOutput, bytes?: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function evaluateOutput(
+/** Where an output was submitted, its digest, and the verdict on the protection token it carries (tables). */
+export interface OutputContext {
+  project: string;
+  dataset: string | null;
+  digest?: string;
+  protection?: ProtectionVerdict;
+}
+
+/** An output parsed and checked, before its kind adds what it presents (the table, a protected version). */
+interface CheckedOutput {
+  raw: RawOutput;
+  parsed: unknown;
+  findings: Finding[];
+  decision: OutputDecision;
+}
+
+/** Parses and checks one output; `beforeChecks` sees the parsed form first (the request's work budget). */
+function checkOutput(
   raw: RawOutput,
   pointer: string,
   rules: EffectiveRules,
   limits: Limits,
-  ctx: { project: string; dataset: string | null; digest?: string },
-): EvaluatedOutput {
+  ctx: OutputContext,
+  beforeChecks?: (parsed: unknown) => void,
+): CheckedOutput {
   const mod = outputKindModule(raw.kind);
   const parsed = withSpan('airlock.parse', { 'airlock.output.kind': raw.kind, 'airlock.output.pointer': pointer }, (span) => {
-    const p = mod.parse(raw, { limits, params: rules.params, pointer });
+    const p = mod.parse(raw, { limits, params: rules.params, pointer, ...(ctx.protection ? { protection: ctx.protection } : {}) });
     const rows = outputRows(raw.kind, p);
     if (rows !== null) {
       span.setAttribute('airlock.output.rows', rows);
@@ -62,6 +81,7 @@ export function evaluateOutput(
     }
     return p;
   });
+  beforeChecks?.(parsed);
   const findings: Finding[] = [];
   for (const check of checksFor(raw.kind, rules.checks[raw.kind] ?? [])) {
     try {
@@ -88,13 +108,51 @@ export function evaluateOutput(
     // No enabled check applied: nothing vouches for the output, so a human must look.
     decision.outcome = 'review';
   }
-  Object.assign(decision, mod.present?.(parsed, findings, rules.params) ?? {});
+  return { raw, parsed, findings, decision };
+}
+
+/** Adds what the kind presents, then the exception, and what the store keeps. */
+function completeOutput(c: CheckedOutput, presented: Record<string, unknown>): EvaluatedOutput {
+  const mod = outputKindModule(c.raw.kind);
+  Object.assign(c.decision, presented);
   // After present(): a protected version is still offered for the checker to consider.
-  const exception = (raw as { exception?: ExceptionRequest }).exception;
+  const exception = (c.raw as { exception?: ExceptionRequest }).exception;
   return {
-    decision: exception ? applyException(decision, exception) : decision,
-    parsed,
-    releasable: mod.releasable?.(parsed) ?? null,
-    evidence: mod.evidence?.(parsed) ?? null,
+    decision: exception ? applyException(c.decision, exception) : c.decision,
+    parsed: c.parsed,
+    releasable: mod.releasable?.(c.parsed) ?? null,
+    evidence: mod.evidence?.(c.parsed) ?? null,
   };
+}
+
+export function evaluateOutput(
+  raw: RawOutput,
+  pointer: string,
+  rules: EffectiveRules,
+  limits: Limits,
+  ctx: OutputContext,
+): EvaluatedOutput {
+  const c = checkOutput(raw, pointer, rules, limits, ctx);
+  return completeOutput(c, outputKindModule(raw.kind).present?.(c.parsed, c.findings, rules.params) ?? {});
+}
+
+/**
+ * `evaluateOutput` as a decision request runs it: the output's table cells count towards the
+ * request's work budget before any check runs, and heavy presentation work (protection) goes
+ * through `work` — off the event loop, within the budget, cancelled at the deadline.
+ *
+ * @example await evaluateOutputWith(raw, '/outputs/0', rules, limits, ctx, { budget, work })
+ */
+export async function evaluateOutputWith(
+  raw: RawOutput,
+  pointer: string,
+  rules: EffectiveRules,
+  limits: Limits,
+  ctx: OutputContext,
+  budget: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: PresentWork },
+): Promise<EvaluatedOutput> {
+  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => budget.countCells(budget.cellsOf(parsed)));
+  const mod = outputKindModule(raw.kind);
+  const presented = mod.presentWith ? await mod.presentWith(c.parsed, c.findings, rules.params, budget.work) : (mod.present?.(c.parsed, c.findings, rules.params) ?? {});
+  return completeOutput(c, presented);
 }

@@ -8,6 +8,7 @@
  * const res = await makeDecision(body, { ruleset: () => rules, limits, finalize });
  * res.decision.outcome; // 'release'
  */
+import type { IdempotencyClaim } from '../audit/audit-store.js';
 import type { Decision, RecordActor } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { schemaValidator } from '../api/openapi.js';
@@ -17,12 +18,21 @@ import type { Ruleset } from '../rules/load-ruleset.js';
 import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
-import { evaluateOutput } from './evaluate-output.js';
+import { evaluateOutputWith } from './evaluate-output.js';
+import type { PresentWork } from '../outputs/output-kind.js';
+import type { CellTable } from '../outputs/table/cell-table.js';
+import { cellCount } from '../outputs/table/cell-table.js';
+import type { ProtectionRunner } from '../remedies/protection-runner.js';
+import { inlineProtection } from '../remedies/protection-runner.js';
+import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
+import type { ResubmitForm } from '../remedies/resubmit-form.js';
+import type { ProtectionSeal } from './seal-protected.js';
+import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
 
@@ -45,6 +55,13 @@ export interface PipelineDeps {
   history?: DifferencingHistory;
   /** The keys of unit-mode differencing; without them unit columns are compared by labels only. */
   unitKeys?: UnitKeys;
+  /**
+   * Signs the resubmit forms of protected versions and verifies the tokens resubmitted tables
+   * carry (`src/signing/protection-token.ts`); without it no form is offered and no token trusted.
+   */
+  protection?: ProtectionSeal;
+  /** Where failing tables are protected (the service: a worker pool); default on this thread. */
+  protector?: ProtectionRunner;
 }
 
 /** Who and what the record names besides the decision itself. */
@@ -54,6 +71,8 @@ export interface FinalizeMeta {
   traceId: string | null;
   /** The request's outputs as submitted (kept for checkers when the decision needs review). */
   outputs?: readonly unknown[];
+  /** The request's `Idempotency-Key`, claimed in the decision's own audit transaction. */
+  idempotency?: IdempotencyClaim;
 }
 
 /** Request-level options the HTTP layer knows and the JSON body does not. */
@@ -67,7 +86,7 @@ export interface DecisionOptions {
    * `REQUEST_TIMEOUT` once it has run out; `pin` is called as the decision starts being signed
    * and recorded, after which it must finish, so the budget can no longer cut it off.
    */
-  deadline?: { check(): void; pin(): void };
+  deadline?: { check(): void; pin(): void; readonly signal?: AbortSignal };
   /**
    * The authenticated caller: its name goes into the audit record, and `authorize` is called
    * with the request's project once the body is validated (403 before any output is read).
@@ -75,6 +94,8 @@ export interface DecisionOptions {
   caller?: { name: string; authorize(project: string, dataset: string | null): void; person?: RecordActor };
   /** The request's trace id, recorded with the decision. */
   traceId?: string | null;
+  /** The request's `Idempotency-Key` (see `src/server/idempotency.ts`). */
+  idempotency?: IdempotencyClaim;
 }
 
 const validateRequest = schemaValidator('DecisionRequest');
@@ -99,6 +120,11 @@ export function underDifferencingLock<T>(history: DifferencingHistory, key: stri
 
 export interface DecisionResponse extends Finalized {
   decision: Decision;
+  /**
+   * The sealed resubmit form of each protected table version offered, by output name: not part
+   * of the signed, recorded decision, because it holds the evidence of suppressed cells.
+   */
+  resubmit?: Record<string, ResubmitForm>;
 }
 
 export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
@@ -127,23 +153,48 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   const ruleset = deps.ruleset();
   const rules = ruleset.resolve(req.project);
   const dataset = req.dataset ?? null;
-  const evaluated = req.outputs.map((o, i) =>
-    evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name] }),
-  );
+  const scope = { project: req.project, dataset };
+  const verdicts = await verifyTokens(req.outputs, deps.protection, scope);
+  // Outputs one after another: each table's cells count towards the request's budget before it is checked.
+  const budget = new WorkBudget(deps.limits);
+  const protector = deps.protector ?? inlineProtection;
+  const evaluated: EvaluatedOutput[] = [];
+  for (const [i, o] of req.outputs.entries()) {
+    opts.deadline?.check();
+    const pointer = `/outputs/${i}`;
+    const work: PresentWork = {
+      beforeProtection: (cells) => budget.checkProtection(cells, pointer),
+      protect: (t, failing, options) => protector.protect(t, failing, options, opts.deadline?.signal),
+    };
+    const protection = verdicts[i];
+    evaluated.push(
+      await evaluateOutputWith(o as RawOutput, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
+        cellsOf: (parsed) => (o.kind === 'table' ? cellCount(parsed as CellTable) : 0),
+        countCells: (n) => budget.addCells(n, pointer),
+        work,
+      }),
+    );
+  }
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
+    // Sealed after the linked-tables step, so a form and its token cover the version offered.
+    const resubmit = sealProtected(evaluated, deps.protection, scope);
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
+    // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
+    budget.checkResponse(decision);
+    budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>
-          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]) }),
+          finalize(decision, differenced, ruleset, { submittedBy: opts.caller?.name ?? 'anonymous', traceId: opts.traceId ?? null, outputs: req.outputs.filter((o) => !opts.digests?.[o.name]), ...(opts.idempotency ? { idempotency: opts.idempotency } : {}) }),
         ) : {};
-    return { decision, ...finalized };
+    // The resubmit forms go beside the decision, never into it (see seal-protected.ts).
+    return { decision, ...finalized, ...(Object.keys(resubmit).length ? { resubmit } : {}) };
   };
   const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
   if (!deps.history || key === null) return finish();

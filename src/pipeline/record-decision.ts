@@ -136,8 +136,11 @@ export function decisionRecorder(deps: RecorderDeps) {
         ruleset: { digest: ruleset.digest, content: ruleset.content },
         evidence: replayEvidence(evaluated),
         ...historyOf(evaluated),
+        ...(meta.idempotency ? { idempotency: meta.idempotency } : {}),
       });
     } catch (e) {
+      // A retry that lost the race for its key: the route answers with the winner's decision.
+      if (e instanceof AirlockError && e.code === 'IDEMPOTENCY_KEY_REUSED') throw e;
       deps.logger.error({ decision: decision.id, code: e instanceof AirlockError ? e.code : 'INTERNAL' }, 'audit append failed; decision withheld');
       throw e instanceof AirlockError && e.code !== 'INTERNAL' ? e : new AirlockError('STORE_UNAVAILABLE');
     }

@@ -15,7 +15,10 @@ import type { CheckId } from '../domain.js';
 import { isCountStatistic } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { LpRow } from '../lib/lp-bounds.js';
+import type { RoundingScheme } from '../lib/round-count.js';
+import { roundCount } from '../lib/round-count.js';
 import { cellCount, cellLabels, cellValue, type CellTable } from '../outputs/table/cell-table.js';
+import type { Rounding } from '../outputs/table/rounded-bounds.js';
 import type { Parameters } from '../rules/parameters.js';
 import { auditedSuppression, ProtectionRefused } from './audited-suppression.js';
 import { suppressWithReasons } from './secondary-suppression.js';
@@ -62,6 +65,8 @@ export interface ProtectedTable {
   secondary: number[];
   /** One row per cell, in cell order. */
   rows: ProtectedRow[];
+  /** How the released counts are rounded, when they are (count tables with a rounding base). */
+  rounding?: Rounding;
   /**
    * The LP audit of the version (additive tables protected with the failing checks known):
    * every sensitive cell's interval against an attacker solving linear programmes.
@@ -75,8 +80,10 @@ export interface ProtectedTable {
  * @example { roundBase: 5 }
  */
 export interface ProtectOptions {
-  /** Round released counts to the nearest multiple of this base (count tables only). */
+  /** Round released counts with this base (count tables only). */
   roundBase?: number;
+  /** How to round them (default `nearest`: to the nearest multiple of `roundBase`). */
+  roundingScheme?: RoundingScheme;
   /** Cells never chosen as complements (1 = fixed): structural zeros, whose value is known by definition. */
   fixed?: Uint8Array;
   /** With the failing checks per cell: protect against the LP attacker (`auditedSuppression`). */
@@ -84,6 +91,9 @@ export interface ProtectOptions {
   /** Constraints from linked tables of the same population (`linkedConstraints`). */
   linked?: LpRow[];
 }
+
+/** The cells a protected version must hide: indices, or indices with the checks each fails (then audited against the LP attacker). */
+export type PrimaryCells = ReadonlySet<number> | ReadonlyMap<number, ReadonlySet<CheckId>>;
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -94,8 +104,7 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
  * @example roundTo(12, 5) // 10
  */
 export function roundTo(x: number, base: number): number {
-  const q = Math.floor(x / base + 0.5) * base;
-  return q === 0 ? 0 : q; // no −0 in JSON output
+  return roundCount(x, 'nearest', base);
 }
 
 /**
@@ -108,7 +117,7 @@ export function roundTo(x: number, base: number): number {
  * const p = protectTable(t, new Set([0]));
  * p.secondary; // e.g. [1, 3, 4] — the cheapest cells closing a cycle through cell 0
  */
-export function protectTable(t: CellTable, failing: Set<number> | ReadonlyMap<number, ReadonlySet<CheckId>>, opts: ProtectOptions = {}): ProtectedTable {
+export function protectTable(t: CellTable, failing: PrimaryCells, opts: ProtectOptions = {}): ProtectedTable {
   const n = cellCount(t);
   const base = opts.roundBase;
   if (base !== undefined && !(Number.isFinite(base) && base > 0)) {
@@ -139,7 +148,8 @@ export function protectTable(t: CellTable, failing: Set<number> | ReadonlyMap<nu
   const audited = levels.size ? auditedSuppression(t, levels, primaryMask, { fixed: opts.fixed ?? null, linked: opts.linked ?? [] }) : null;
   const { mask, protects } = audited ?? suppressWithReasons(grid, primaryMask, opts.fixed ?? null);
   const round = base !== undefined && isCountStatistic(t.statistic);
-  const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [] };
+  const scheme = opts.roundingScheme ?? 'nearest';
+  const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [], ...(round ? { rounding: { scheme, base: base as number } } : {}) };
   for (let i = 0; i < n; i++) {
     const labels = cellLabels(t, i);
     if (mask[i]) {
@@ -151,7 +161,7 @@ export function protectTable(t: CellTable, failing: Set<number> | ReadonlyMap<nu
       out.rows.push(row);
     } else {
       const v = cellValue(t, i);
-      out.rows.push({ labels, value: v !== null && round ? roundTo(v, base as number) : v, suppressed: false });
+      out.rows.push({ labels, value: v !== null && round ? roundCount(v, scheme, base as number) : v, suppressed: false });
     }
   }
   if (audited) out.audit = audited.intervals.map((iv) => ({ labels: cellLabels(t, iv.cell), lo: finiteOrNull(iv.lo), hi: finiteOrNull(iv.hi), rules: (levels.get(iv.cell) as ProtectionLevel).rules }));

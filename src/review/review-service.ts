@@ -43,6 +43,7 @@ import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, type ReviewPositio
 import { DELIBERATION_KINDS, hasVoted, isOwnRequest, reviewRole, visibleReview, type ReviewRecords } from './review-view.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { LabelForm } from '../history/label-form.js';
+import { parseLabelForms } from '../history/label-form.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import type { PendingOutput } from '../pipeline/difference-outputs.js';
 import { differencingLockKey, recheckDifferencing } from '../pipeline/difference-outputs.js';
@@ -307,7 +308,7 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
       dataset: r.dataset,
       namespace: r.namespace,
       population: r.population,
-      forms: JSON.parse(r.form) as LabelForm[],
+      forms: parseLabelForms(r.form),
       units: units.get(r.idx) ?? null,
       sketch: r.sketch,
     }));

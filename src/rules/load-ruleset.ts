@@ -12,6 +12,7 @@
  * rules.digest; // '3f1c…'
  * rules.resolve('cancer-registry').params.threshold; // 20
  */
+import { protectionMethodProblems } from './protection-method.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -278,6 +279,11 @@ export function inspectRuleset(dir: string, opts: LoadOptions = {}): InspectedRu
     projects.push(override);
   }
   projects.sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
+  const methods = protectionMethodProblems((def as RuleFile).parameters, projects);
+  if (methods.length) {
+    const where = (m: (typeof methods)[number]) => (m.project === null ? defShown : (seen.get(m.project) as string));
+    throw new AirlockError('RULES_INVALID', methods.map((m) => `${where(m)}: ${m.path} ${m.message}`).join('; '), methods.map((m) => ({ pointer: `${where(m)}#${m.path}`, message: m.message })));
+  }
   const floorsPath = findFloorsFile(dir, opts.floorsFile);
   let floors: Floors | null = null;
   if (floorsPath) {

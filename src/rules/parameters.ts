@@ -9,6 +9,16 @@
  */
 import type { IdentifierDetector } from '../lib/identifier-detectors.js';
 import { IDENTIFIER_DETECTOR_VALUES } from '../lib/identifier-detectors.js';
+import type { RoundingScheme } from '../lib/round-count.js';
+import { ROUNDING_SCHEMES } from '../lib/round-count.js';
+
+/**
+ * How a failing table's protected version protects (sdc-rules.md "Remedies and protection"):
+ * suppression, rounding of every released count, or both (rounding, then suppression on the
+ * rounded table).
+ */
+export const PROTECTION_METHODS = ['suppress', 'round', 'both'] as const;
+export type ProtectionMethod = (typeof PROTECTION_METHODS)[number];
 
 export interface Parameters {
   /** Minimum count of contributors in a cell/bin/class (`min_count`, differencing, survival). */
@@ -27,6 +37,13 @@ export interface Parameters {
   dof_threshold: number;
   /** Base released counts must be multiples of, when `rounding` is enabled. */
   round_base: number;
+  /**
+   * How protected versions protect: `suppress` (default), `round` (every released count rounded,
+   * no suppression; accepted only where `threshold` ≤ `round_base`) or `both`.
+   */
+  protection: ProtectionMethod;
+  /** How counts are rounded (protection `round`/`both`, and the `rounding` check): `nearest` multiple of `round_base`, or OpenSAFELY's `midpoint6`. */
+  rounding_scheme: RoundingScheme;
   /** Largest n_params / n_obs ratio (`saturation`). */
   saturation: number;
   /** Smallest leaf size of tree-based models (`tree_leaf_size`). */
@@ -174,6 +191,8 @@ export const DEFAULT_PARAMETERS: Readonly<Parameters> = Object.freeze({
   check_missing_values: false,
   dof_threshold: 10,
   round_base: 5,
+  protection: 'suppress',
+  rounding_scheme: 'nearest',
   saturation: 0.33,
   min_samples_leaf: 5,
   k: 10,
@@ -215,6 +234,8 @@ export const PARAMETERS_SCHEMA = {
     check_missing_values: { type: 'boolean' },
     dof_threshold: { type: 'integer', minimum: 0 },
     round_base: positiveInt,
+    protection: { enum: PROTECTION_METHODS },
+    rounding_scheme: { enum: ROUNDING_SCHEMES },
     saturation: fraction,
     min_samples_leaf: positiveInt,
     k: positiveInt,

@@ -51,6 +51,10 @@ export const PARAMETER_DIRECTIONS: Readonly<Record<string, Direction>> = Object.
   nk_n: HIGHER,
   p: HIGHER,
   round_base: HIGHER,
+  // Rounding alone is the weakest protection (a rounding-only risk appetite); both the strongest.
+  protection: { kind: 'ordered', weakestFirst: ['round', 'suppress', 'both'] },
+  // Neither scheme is stronger in general (midpoint6's intervals are 6 wide, nearest's round_base).
+  rounding_scheme: { kind: 'unordered' },
   nk_k: LOWER,
   saturation: LOWER,
   zeros_are_disclosive: TRUE,

@@ -17,6 +17,7 @@
 import type { HistoryEntryRow } from '../audit/audit-store.js';
 import { compareLabelForms } from '../checks/differencing/label-mode.js';
 import type { LabelForm } from '../history/label-form.js';
+import { parseLabelForms } from '../history/label-form.js';
 import type { Ruleset } from './load-ruleset.js';
 
 /** One output whose differencing outcome the candidate rules would change. */
@@ -63,7 +64,7 @@ function failing(rs: Ruleset, e: Entry, earlier: readonly Entry[]): { population
  * @example replayPopulations(rows, before, after).map((c) => c.output)
  */
 export function replayPopulations(rows: readonly HistoryEntryRow[], before: Ruleset, after: Ruleset): PopulationChange[] {
-  const entries: Entry[] = rows.map((row) => ({ row, forms: JSON.parse(row.form) as LabelForm[] }));
+  const entries: Entry[] = rows.map((row) => ({ row, forms: parseLabelForms(row.form) }));
   const out: PopulationChange[] = [];
   entries.forEach((e, i) => {
     const earlier = entries.slice(0, i).filter((o) => o.row.seq < e.row.seq);

@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import type { PipelineDeps } from '../pipeline/make-decision.js';
 import { makeDecision } from '../pipeline/make-decision.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
-import { errorHandler, notFound } from './error-handler.js';
+import { errorHandler, methodNotAllowed, notFound } from './error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { installOperationalMiddleware } from './middleware/operational-middleware.js';
 import { registerCsvDecisions } from './routes/csv-decisions.js';
@@ -22,8 +22,11 @@ import type { AuditStore } from '../audit/audit-store.js';
 import { identifyCaller, requireAnyRole, requireRole, type TokenSource } from '../auth/require-role.js';
 import type { Jwks } from '../signing/jwks.js';
 import { callerOptions } from './caller-options.js';
+import { answerIdempotently } from './idempotency.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
-import { requireJson, route } from './route.js';
+import { registerLogRoutes } from './routes/log-routes.js';
+import type { LogKey } from '../signing/log-key.js';
+import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
@@ -43,14 +46,18 @@ export interface AppDeps {
   history?: PipelineDeps['history'];
   /** The keys of unit-mode differencing. */
   unitKeys?: PipelineDeps['unitKeys'];
+  /** Seals protected versions' resubmit forms and verifies the tokens they carry back. */
+  protection?: PipelineDeps['protection'];
+  /** Where failing tables are protected (the worker pool); default on the event loop. */
+  protector?: PipelineDeps['protector'];
   /** Named readiness probes (store reachable, key loaded, …); all must be true. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Extra routers mounted before the 404 handler. */
   extend?(app: express.Express): void;
   /** API tokens. Every route but health, readiness and the JWKS requires one. */
   tokens: TokenSource;
-  /** The audit store and published keys, for the auditors' API. */
-  audit?: { store: AuditStore; jwks(): Jwks };
+  /** The audit store and published keys, for the auditors' API (and the transparency log's key, when it has one). */
+  audit?: { store: AuditStore; jwks(): Jwks; logKey?: LogKey };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
   /** Outputs of decisions needing review, kept for checkers to preview. */
@@ -63,7 +70,17 @@ export interface AppDeps {
 
 
 export function limitsOf(config: Readonly<Config>): Limits {
-  return { ...DEFAULT_LIMITS, maxRows: config.maxRows, maxCells: config.maxCells, maxOutputs: config.maxOutputs, maxBytes: config.jsonLimit };
+  return {
+    ...DEFAULT_LIMITS,
+    maxRows: config.maxRows,
+    maxCells: config.maxCells,
+    maxOutputs: config.maxOutputs,
+    maxBytes: config.jsonLimit,
+    maxRequestCells: config.maxRequestCells,
+    maxProtectedCells: config.maxProtectedCells,
+    maxResponseBytes: config.maxResponseBytes,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+  };
 }
 
 
@@ -74,8 +91,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   installOperationalMiddleware(app, deps.config, deps.logger, identifyCaller(deps.tokens));
   const limits = limitsOf(deps.config);
-  const pipeline: PipelineDeps = { ruleset: deps.ruleset, limits, finalize: deps.finalize, history: deps.history, ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
+  const pipeline: PipelineDeps = {
+    ruleset: deps.ruleset,
+    limits,
+    finalize: deps.finalize,
+    history: deps.history,
+    ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}),
+    ...(deps.protection ? { protection: deps.protection } : {}),
+    ...(deps.protector ? { protector: deps.protector } : {}),
+  };
   const json = jsonBody(deps.config.jsonLimit);
+  // Keys live in the audit store; without one (bare test apps) the header is ignored.
+  const idempotency = deps.audit ? { store: deps.audit.store, ttlMs: deps.config.idempotencyTtlMs } : null;
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -108,21 +135,25 @@ export function createApp(deps: AppDeps): express.Express {
   app.post(
     '/v1/decisions',
     submitter,
+    csvHint,
     requireJson,
     json,
     route(async (req, res) => {
-      const result = await makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res) });
-      res.status(201).json(result);
+      await answerIdempotently(req, res, idempotency, { route: 'POST /v1/decisions', body: req.body as unknown }, (claim) =>
+        makeDecision(req.body, pipeline, { deadline: res.locals.deadline, ...callerOptions(res), ...(claim ? { idempotency: claim } : {}) }),
+      );
     }),
   );
-  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter] });
+  registerCsvDecisions(app, { pipeline, csvLimit: deps.config.csvLimit, before: [submitter], idempotency });
   const reviews = deps.reviews;
   if (deps.audit) registerAuditRoutes(app, { ...deps.audit, auditor: requireRole(auth, 'auditor'), ...(reviews ? { hidden: (caller, records) => reviews.hiddenFrom(caller, records) } : {}) });
+  if (deps.audit?.logKey) registerLogRoutes(app, { store: deps.audit.store, auditor: requireRole(auth, 'auditor'), logKey: deps.audit.logKey });
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   if (reviews) {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
   }
   deps.extend?.(app);
+  app.use(methodNotAllowed(app));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

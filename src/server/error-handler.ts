@@ -5,7 +5,7 @@
  *
  * @example app.use(errorHandler(logger));
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AirlockError, toProblem } from '../errors.js';
 
@@ -67,3 +67,29 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new AirlockError('ROUTE_NOT_FOUND', `no route ${req.method} ${req.path}`));
 };
+
+interface RouteLayer {
+  match(path: string): boolean;
+  route?: { _methods(): string[] };
+}
+
+/**
+ * 405 `METHOD_NOT_ALLOWED` with an `Allow` header for a known path asked with a method it
+ * does not serve (`DELETE /v1/decisions`), so a client learns what the path takes; unknown
+ * paths fall through to `notFound`. Mount it after every route, before `notFound`.
+ *
+ * @example app.use(methodNotAllowed(app)); app.use(notFound);
+ */
+export function methodNotAllowed(app: Express): RequestHandler {
+  return (req, res, next) => {
+    const stack = (app.router as unknown as { stack: RouteLayer[] }).stack;
+    const allowed = new Set<string>();
+    for (const layer of stack) {
+      if (layer.route && layer.match(req.path)) for (const m of layer.route._methods()) allowed.add(m);
+    }
+    if (allowed.size === 0 || allowed.has(req.method)) return next();
+    const allow = [...allowed].sort().join(', ');
+    res.setHeader('Allow', allow);
+    next(new AirlockError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.path}; allowed: ${allow}`));
+  };
+}

@@ -11,7 +11,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { productionGaps, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import type { LiveRules } from '../rules/live-rules.js';
@@ -23,10 +23,15 @@ import { resolveTokens } from '../auth/tokens.js';
 import { decisionRecorder } from '../pipeline/record-decision.js';
 import { createReviewService } from '../review/review-service.js';
 import { publicJwks } from '../signing/jwks.js';
+import { protectionSeal } from '../signing/protection-token.js';
 import type { KeyRing } from '../signing/signing-keys.js';
 import { loadKeyRing } from '../signing/signing-keys.js';
+import { loadLogKey, logOrigin, type LogKey } from '../signing/log-key.js';
+import { witnessPublisher, type WitnessPublisher } from '../audit/witness-publisher.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
+import type { ProtectionRunner } from '../remedies/protection-runner.js';
+import { protectionPool } from '../remedies/protection-runner.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import { loadUnitKeys } from '../history/unit-keys.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
@@ -52,6 +57,10 @@ export interface RunningServer {
   store: AuditStore;
   /** The signing key and the keys the JWKS publishes. */
   keys: KeyRing;
+  /** The transparency log's key. */
+  logKey: LogKey;
+  /** Where new checkpoints go (the configured witnesses). */
+  witnesses: WitnessPublisher;
   /** A plaintext dev token with the role, when the server generated dev tokens. */
   devToken?(role: string): string | undefined;
   /**
@@ -79,6 +88,8 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
+  const gaps = productionGaps(config);
+  if (gaps.length) throw new AirlockError('CONFIG_INVALID', `NODE_ENV=production needs ${gaps.length} more setting(s): ${gaps.map((g) => g.message).join('; ')}`, gaps);
   const logger = opts.logger ?? createLogger(config.logLevel);
   const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile });
   const current = rules.current;
@@ -86,6 +97,8 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   let store: AuditStore | null = null;
   let side: SideStore | null = null;
   let closeLock: () => Promise<void> = () => Promise.resolve();
+  let witnesses: WitnessPublisher | null = null;
+  let protector: ProtectionRunner | null = null;
   try {
     const keys = await loadKeyRing({
       signingKeyFile: config.signingKeyFile,
@@ -105,7 +118,12 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     const tokens = await resolveTokens({ tokensFile: config.tokensFile, dataDir: config.dataDir, production: config.production });
     // The plaintext dev tokens go to the console once, never into the structured log.
     if (tokens.notice) say(tokens.notice);
-    store = instrumentStore(await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, logger }));
+    const logKey = await loadLogKey({ file: config.logKeyFile, fallback: keys.signing, origin: logOrigin(config) });
+    witnesses = witnessPublisher({ urls: config.witnessUrls, dirs: config.witnessDirs, logger });
+    const publish = witnesses;
+    store = instrumentStore(
+      await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema, logger, log: logKey.signer, onCheckpoint: (note) => publish.publish(note) }),
+    );
     const auditStore = store;
     logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
     // Replicas sharing PostgreSQL serialise differencing per dataset across instances.
@@ -122,7 +140,10 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     // One history for decisions and reviews: one in-memory index, one lock.
     const history: DifferencingHistory = datasetLock ? withLock(auditStore, datasetLock) : auditStore;
     const lifecycle = createLifecycle();
+    // Half the memory budget for the protection threads' heaps; the event loop keeps the rest.
+    protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2) });
     const app = createApp({
+      protector,
       config,
       ruleset: current,
       logger,
@@ -130,7 +151,8 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger, keepForReview: (d, outputs) => kept.keep(d, outputs) }),
       history,
       unitKeys: unit.keys,
-      audit: { store: auditStore, jwks: () => publicJwks(keys.verification) },
+      protection: protectionSeal(keys),
+      audit: { store: auditStore, jwks: () => publicJwks(keys.verification), logKey },
       reviews: createReviewService({
         store: auditStore,
         key: keys.signing,
@@ -164,6 +186,8 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       rules,
       store: auditStore,
       keys,
+      logKey,
+      witnesses: publish,
       devToken: (role: string) => devTokens.get(`dev-${role}`),
       close: async () => {
         rules.close();
@@ -171,13 +195,17 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
         await closeLock();
+        await protector?.close();
         await sideStore.close();
         await auditStore.close();
+        publish.close();
         return clean;
       },
     };
   } catch (e) {
     rules.close();
+    witnesses?.close();
+    await protector?.close().catch(() => undefined);
     await closeLock();
     await side?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);

@@ -86,7 +86,19 @@ export async function signDecision(decision: Decision, key: Pick<SigningKey, 'ki
     if (e instanceof AirlockError && e.code === 'DECISION_TOO_LARGE') throw e;
     throw canonicalisationError(e, max);
   }
-  const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ: DECISION_JWS_TYP }), 'utf8').toString('base64url');
-  const input = `${header}.${payload}`;
+  return compactJws(DECISION_JWS_TYP, payload, key);
+}
+
+/**
+ * A compact JWS of an already base64url-encoded payload, header `{ alg: 'EdDSA', kid, typ }`
+ * (serialised in that order), signed on the calling thread (see above). Decisions and
+ * protection tokens (`protection-token.ts`) are both made here, each with its own `typ`, so
+ * one can never pass for the other.
+ *
+ * @example compactJws('airlock-protection+jws', Buffer.from('{}').toString('base64url'), key).split('.').length // 3
+ */
+export function compactJws(typ: string, payloadB64url: string, key: Pick<SigningKey, 'kid' | 'signer'>): string {
+  const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ }), 'utf8').toString('base64url');
+  const input = `${header}.${payloadB64url}`;
   return `${input}.${sign(null, Buffer.from(input, 'ascii'), keyObjectOf(key.signer)).toString('base64url')}`;
 }

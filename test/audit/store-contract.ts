@@ -222,6 +222,47 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       expect((await verifyAudit(store, jwks)).ok).toBe(true);
     });
 
+    describe('idempotency keys', () => {
+      const claim = (key: string, sha: string, expiresAt = '2999-01-01T00:00:00.000Z') => ({ idempotency: { scope: 'ci-token', key, requestSha256: sha, expiresAt } });
+
+      it('claims a key with its record; a second record under a held key is refused and not written', async () => {
+        const { store } = await open();
+        const first = await store.append(await signedAppend(key, 1, {}, claim('k1', 'a'.repeat(64))));
+        expect(await store.idempotencyKey('ci-token', 'k1', new Date().toISOString())).toEqual({ request_sha256: 'a'.repeat(64), decision_id: 'd-0001', expires_at: '2999-01-01T00:00:00.000Z' });
+        // Another caller's key of the same name is another key.
+        expect(await store.idempotencyKey('someone-else', 'k1', new Date().toISOString())).toBeNull();
+        await expectCode(store.append(await signedAppend(key, 2, {}, claim('k1', 'a'.repeat(64)))), 'IDEMPOTENCY_KEY_REUSED');
+        expect(await store.get('d-0002')).toBeNull();
+        const next = await store.append(await signedAppend(key, 3));
+        expect(next).toMatchObject({ seq: 2, prev: first.hash });
+        expect((await verifyAudit(store, jwks)).ok).toBe(true);
+      });
+
+      it('of one batch racing for a key, records exactly one', async () => {
+        const { store } = await open();
+        const inputs = await Promise.all([1, 2, 3, 4].map((i) => signedAppend(key, i, {}, claim('race', 'b'.repeat(64)))));
+        const settled = await Promise.allSettled(inputs.map((input) => store.append(input)));
+        expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.seq : (r.reason as { code: string }).code))).toEqual([1, 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_REUSED']);
+        expect((await store.idempotencyKey('ci-token', 'race', new Date().toISOString()))?.decision_id).toBe('d-0001');
+      });
+
+      it('forgets an expired key: it reads as absent and may be claimed again', async () => {
+        const { store } = await open();
+        await store.append(await signedAppend(key, 1, {}, claim('old', 'c'.repeat(64), '2000-01-01T00:00:00.000Z')));
+        expect(await store.idempotencyKey('ci-token', 'old', new Date().toISOString())).toBeNull();
+        // Still held at a time before its expiry.
+        expect((await store.idempotencyKey('ci-token', 'old', '1999-12-31T00:00:00.000Z'))?.decision_id).toBe('d-0001');
+        await store.append(await signedAppend(key, 2, {}, claim('old', 'd'.repeat(64))));
+        expect(await store.idempotencyKey('ci-token', 'old', new Date().toISOString())).toMatchObject({ decision_id: 'd-0002', request_sha256: 'd'.repeat(64) });
+      });
+
+      it('a duplicate record releases the key it claimed', async () => {
+        const { store } = await filled(1);
+        await expectCode(store.append(await signedAppend(key, 1, {}, claim('dup', 'e'.repeat(64)))), 'CONFLICT');
+        expect(await store.idempotencyKey('ci-token', 'dup', new Date().toISOString())).toBeNull();
+      });
+    });
+
     describe('group commit', () => {
       it('commits many concurrent appends as one gapless, verifying chain, in call order', async () => {
         const f = await open();

@@ -51,7 +51,7 @@ describe('airlock audit verify (SQLite)', () => {
     const r = await runCli(['audit', 'verify', '--data-dir', s.dataDir]);
     const head = (await s.store.list({}, { limit: 1 })).items[0]!;
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe(`OK: 3 records verified (sqlite); head seq 3 hash ${head.hash}\n`);
+    expect(r.stdout).toBe(`OK: 3 records verified (sqlite); head seq 3 hash ${head.hash}; transparency log 3 entries, newest signed checkpoint 3\n`);
   });
 
   it('takes the data directory from AIRLOCK_DATA_DIR as the service does', async () => {
@@ -66,7 +66,7 @@ describe('airlock audit verify (SQLite)', () => {
     writeFileSync(other, JSON.stringify(publicJwks([await testSigningKey()])));
     const r = await runHere(['verify', '--data-dir', s.dataDir, '--jwks', other]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL at seq 1: signature check failed \(\/signature\): no usable key with kid .* \(0 records verified before it\)\n$/);
+    expect(r.stdout).toMatch(/^FAIL at seq 1 \[edited\]: signature check failed \(\/signature\): no usable key with kid .* \(0 records verified before it\)\n$/);
   });
 
   it('answers like GET /v1/audit/verify', async () => {
@@ -119,7 +119,7 @@ describe('airlock audit verify on a record altered in the SQLite file', () => {
   it('exits 1 from the command line naming exactly that seq', async () => {
     const r = await runCli(['audit', 'verify', '--data-dir', t.dataDir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('FAIL at seq 3: hash does not match the record content (2 records verified before it)\n');
+    expect(r.stdout).toBe('FAIL at seq 3 [edited]: hash does not match the record content (2 records verified before it)\n');
   });
 });
 
@@ -172,7 +172,7 @@ describe('airlock audit on PostgreSQL', () => {
 
   it('verifies the shared chain from the command line (keys from the data directory)', async () => {
     const r = await runCli(['audit', 'verify', '--database-url', PG_URL, '--schema', schema, '--data-dir', p.dataDir]);
-    expect(r.stdout).toMatch(/^OK: 2 records verified \(postgres\); head seq 2 hash [0-9a-f]{64}\n$/);
+    expect(r.stdout).toMatch(/^OK: 2 records verified \(postgres\); head seq 2 hash [0-9a-f]{64}; transparency log 2 entries, newest signed checkpoint 2\n$/);
     expect(r.code).toBe(0);
   });
 

@@ -6,7 +6,9 @@
  * refused, an auditor verifies a signature in the browser and sees a tampered record reported
  * by chain status, governance sees a rule diff with its replay. Every page is checked with
  * axe-core (no serious or critical violation) and under the console's CSP (any violation fails
- * the test). Screenshots land in docs/console/ so the docs show the console as it is.
+ * the test). Screenshots and the bundle/axe reports go to a temporary directory; with
+ * AIRLOCK_UPDATE_SCREENSHOTS=1 they land in docs/console/ so the docs show the console as it is
+ * (a normal run never dirties the working tree).
  *
  * Needs /usr/bin/chromium (`.ci/run` installs it) and the built console (`npm test` builds it).
  */
@@ -24,7 +26,7 @@ import { testServer, type TestServer } from '../helpers/test-server.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 
 const CHROMIUM = process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = resolve('docs', 'console');
+const SHOTS = process.env.AIRLOCK_UPDATE_SCREENSHOTS === '1' ? resolve('docs', 'console') : tempDirs('airlock-console-shots-')();
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const PEOPLE = {

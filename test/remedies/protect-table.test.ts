@@ -28,6 +28,7 @@ function table(statistic: TableStatistic, values: number[]): CellTable {
     measureValues: { values: 'unknown' },
     suppressed: new Uint8Array(n),
     declaredZero: new Uint8Array(n),
+    evidenceTrusted: false,
     units: null,
   };
 }

@@ -136,7 +136,15 @@ describe('GET /v1/audit/verify after a record is altered in the SQLite file', ()
       if (/^(UPDATE|DELETE)/.test(sql)) expect(changes).toBe(1);
     }
     db.close();
-    expect(await verifyNow(s)).toEqual({ ok: false, checked: seq - 1, first_bad_seq: seq, reason, head: { seq: seq - 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(await verifyNow(s)).toEqual({
+      ok: false,
+      checked: seq - 1,
+      first_bad_seq: seq,
+      reason,
+      tampering: reason.includes('missing') ? 'deleted' : 'edited',
+      head: { seq: seq - 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      log: { size: seq - 1, checkpoint_size: expect.any(Number) },
+    });
   });
 
   it('reports a byte edited in the database file itself at exactly its seq', async () => {

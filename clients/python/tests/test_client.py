@@ -4,6 +4,7 @@ submit, refusals as errors with stable codes, auditors' reads, reviews."""
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from pathlib import Path
 
@@ -75,14 +76,13 @@ def test_the_protected_version_resubmitted_is_released(client: Airlock, unique: 
     assert d.outcome == "reject"
     out = d.output("by_age")
     assert out.protected is not None
-    if out.resubmit is None:
-        # A server without protection tokens (before issue 12) offers the protected table to
-        # publish but no form to resubmit: the client says so rather than guessing one.
-        with pytest.raises(AirlockError, match="offers no protected version to resubmit"):
-            d.resubmit_protected()
-        return
     form = out.resubmit
+    assert form is not None, "a failing table's protected version comes with its resubmit form"
     assert form["protection"].count(".") == 2  # airlock's compact JWS over the form
+    # The signed decision names the token; the form (with the suppressed cells' evidence) is
+    # beside the decision, never in what is signed, recorded and packaged for release.
+    assert out.protected_raw["protection"]["jti"]
+    assert form["protection_salt"] not in json.dumps(d.body)
     hidden = [c["labels"] for c in form["cells"] if c.get("suppressed")]
     assert {"region": "north", "age": "young"} in hidden and len(hidden) >= 4
     again = d.resubmit_protected()
@@ -213,20 +213,30 @@ def test_auditors_page_through_decisions(server, client: Airlock, unique: str) -
     assert all(d.released for d in auditor.decisions(project=unique, outcome="release"))
 
 
-@pytest.fixture()
-def flaky(server):
+def _proxy(server, *mode: str):
     """clients/testing/flaky-proxy.cjs in front of the server: every other POST answered 503."""
     import subprocess
 
     from conftest import REPO
 
-    proc = subprocess.Popen(["node", str(REPO / "clients/testing/flaky-proxy.cjs"), server.url], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(["node", str(REPO / "clients/testing/flaky-proxy.cjs"), server.url, *mode], stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
         yield f"http://127.0.0.1:{int(line.split()[1])}"
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture()
+def flaky(server):
+    yield from _proxy(server)
+
+
+@pytest.fixture()
+def lossy(server):
+    """The proxy forwarding every other POST but losing its answer (airlock decided; the client never heard)."""
+    yield from _proxy(server, "lose-answer")
 
 
 def _seen(proxy: str) -> list:
@@ -250,6 +260,19 @@ def test_a_transient_failure_is_retried_with_the_same_idempotency_key(server, fl
     with pytest.raises(ApiError) as e:
         c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
     assert (e.value.status, e.value.code) == (503, "STORE_UNAVAILABLE") and len(_seen(flaky)) == 5
+
+
+def test_a_retry_after_a_lost_answer_gets_the_recorded_decision_not_a_second_one(server, lossy, unique: str) -> None:
+    c = Airlock(lossy, server.tokens["alice"], project=unique, requester="alice", dataset=unique)
+    d = c.submit(outputs.summary("s", [{"name": "age", "statistic": "mean", "n": 50, "value": 41.5}]))
+    t = c.check_table(three_by_three(small=12), index="region", columns="age", name="t")
+    assert d.replayed and t.replayed
+    first, second, third, fourth = _seen(lossy)
+    assert first == second and third == fourth
+    auditor = Airlock(server.url, server.tokens["auditor-only"])
+    # Four requests reached airlock twice each in pairs; two decisions were made, the ones returned.
+    assert sorted(x.id for x in auditor.decisions(project=unique)) == sorted([d.id, t.id])
+    assert d.verify(c.jwks()).outcome == "release"
 
 
 def test_a_decision_about_other_bytes_is_never_accepted(client: Airlock) -> None:

@@ -161,7 +161,7 @@ airlock_protected <- function(decision, output = NULL, wide = FALSE) {
   o <- pick_output(decision, output)
   p <- o$protected
   if (!is.list(p) || is.null(p$rows)) {
-    if (!is.null(o$protection_refused)) message("no protected version: ", o$protection_refused$reason)
+    if (!is.null(o$protection_refused)) message("no protected version: ", refusal_reason(o))
     return(NULL)
   }
   index <- unlist(o$table$index)
@@ -172,15 +172,29 @@ airlock_protected <- function(decision, output = NULL, wide = FALSE) {
   out
 }
 
+# Why an output has no protected version: the server sends the reason as text (an object with
+# `reason` is read too).
+refusal_reason <- function(o) {
+  r <- o$protection_refused
+  if (is.list(r)) r$reason else as.character(r)
+}
+
+#' The resubmit form of an output's protected version (with airlock's protection token), or
+#' NULL. airlock sends the forms beside the signed decision (the answer's `resubmit`, by output
+#' name), never in it: they hold the suppressed cells' evidence, which is never published.
+airlock_resubmit_form <- function(decision, output = NULL) {
+  o <- pick_output(decision, output)
+  forms <- decision$raw$resubmit
+  if (identical(o$outcome, "release") || !is.list(forms)) NULL else forms[[as.character(o$name)]]
+}
+
 #' Submits the protected version of every output that offers one (with airlock's protection
 #' token), for the same project, requester and dataset; returns the new decision.
 airlock_resubmit_protected <- function(decision, client = NULL, idempotency_key = NULL) {
   client <- if (!is.null(client)) client else decision$client
-  forms <- Filter(Negate(is.null), lapply(decision$outputs, function(o) {
-    if (identical(o$outcome, "release") || !is.list(o$protected)) NULL else o$protected$resubmit
-  }))
+  forms <- Filter(Negate(is.null), lapply(names(decision$outputs), function(n) airlock_resubmit_form(decision, n)))
   if (!length(forms)) {
-    refused <- unlist(lapply(decision$outputs, function(o) if (!is.null(o$protection_refused)) paste0(o$name, ": ", o$protection_refused$reason)))
+    refused <- unlist(lapply(decision$outputs, function(o) if (!is.null(o$protection_refused)) paste0(o$name, ": ", refusal_reason(o))))
     stop("decision ", decision$id, " offers no protected version to resubmit",
          if (length(refused)) paste0(" (", paste(refused, collapse = "; "), ")"), call. = FALSE)
   }

@@ -28,6 +28,7 @@ import type { LabelCell, LabelForm } from '../../history/label-form.js';
 import { CATEGORIES_DIM } from '../../history/label-form.js';
 import type { PreparedTable, PublishedTable } from '../differencing.js';
 import { compareTables, isDisclosiveDifference, planComparison, prepareTable, totalsCompared } from '../differencing.js';
+import { nullRecord, recordFrom } from '../../lib/null-record.js';
 
 /** One disclosive difference between two label forms. */
 export interface LabelDifference {
@@ -63,7 +64,7 @@ function renamed(f: LabelForm, from: string, to: string): LabelForm {
     ...f,
     dims: f.dims.map((d) => (d === from ? to : d)).sort(),
     cells: f.cells.map((c) => {
-      const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+      const labels: Record<string, string> = nullRecord<string>();
       for (const [k, v] of Object.entries(c.labels)) labels[k === from ? to : k] = v;
       return { ...c, labels };
     }),
@@ -107,7 +108,7 @@ function project(f: LabelForm, dims: readonly string[], field: 'size' | 'count')
   const sums = new Map<string, { labels: Record<string, string>; count: number }>();
   for (const c of keep) {
     if (!interior(c, f.dims)) continue;
-    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = nullRecord<string>();
     for (const d of dims) labels[d] = c.labels[d]!;
     const key = JSON.stringify(dims.map((d) => labels[d]));
     const s = sums.get(key);
@@ -183,7 +184,7 @@ function compareProjected(a: PublishedTable | PreparedTable | null, b: Published
   for (const c of cells ?? []) out.push({ labels: c.labels, mine: c.count, other: c.other, collapsed: c.collapsed });
   // Totals compare whatever the cells did, unless the cell comparison already covered them.
   if (!same && totals.a !== null && totals.b !== null && isDisclosiveDifference(totals.a - totals.b, threshold)) {
-    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = nullRecord<string>();
     for (const d of dims) labels[d] = MARGIN_LABEL;
     if (!out.some((o) => dims.every((d) => o.labels[d] === MARGIN_LABEL))) out.push({ labels, mine: totals.a, other: totals.b, collapsed: false });
   }
@@ -234,7 +235,7 @@ function compareValues(a: LabelForm, b: LabelForm, dims: readonly string[], thre
     const y = vb.get(key);
     if (!y) continue;
     const parts = JSON.parse(key) as string[];
-    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = nullRecord<string>();
     dims.forEach((d, i) => (labels[d] = parts[i]!));
     const collapsed = x.collapsed || y.collapsed;
     if (isDisclosiveDifference(x.count - y.count, threshold)) {
@@ -273,7 +274,7 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
     } else {
       const ta = total(a, 'size');
       const tb = total(b, 'size');
-      if (ta !== null && tb !== null && isDisclosiveDifference(ta - tb, threshold)) out.push({ layer: 'group', labels: {}, mine: ta, other: tb, difference: ta - tb, collapsed: false, ...withRef(a.nested ? a.cells[0]?.ref : undefined) });
+      if (ta !== null && tb !== null && isDisclosiveDifference(ta - tb, threshold)) out.push({ layer: 'group', labels: nullRecord<string>(), mine: ta, other: tb, difference: ta - tb, collapsed: false, ...withRef(a.nested ? a.cells[0]?.ref : undefined) });
     }
   } else {
     const dims = a.dims.filter((d) => b.dims.includes(d));
@@ -281,7 +282,7 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
     const tb = total(b, 'size');
     if (dims.length === 0) {
       // No shared variable: the population totals are all there is to compare.
-      if (ta !== null && tb !== null && isDisclosiveDifference(ta - tb, threshold)) out.push({ layer: 'group', labels: {}, mine: ta, other: tb, difference: ta - tb, collapsed: false, ...withRef(refOf({})) });
+      if (ta !== null && tb !== null && isDisclosiveDifference(ta - tb, threshold)) out.push({ layer: 'group', labels: nullRecord<string>(), mine: ta, other: tb, difference: ta - tb, collapsed: false, ...withRef(refOf(nullRecord<string>())) });
     } else if (a.cells.some((c) => c.size !== null) && b.cells.some((c) => c.size !== null)) {
       for (const d of compareProjected(preparedOf(a, dims), preparedOf(b, dims), threshold, { a: ta, b: tb }, dims)) {
         out.push({ layer: 'group', labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed, ...withRef(refOf(d.labels)) });
@@ -296,7 +297,7 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
   // A group compared over fewer variables is this output's margin over the others.
   for (const d of out) {
     if (d.ref !== undefined || a.nested) continue;
-    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = nullRecord<string>();
     for (const v of a0.dims) labels[v] = d.labels[v] ?? a.constants[v] ?? MARGIN_LABEL;
     d.labels = labels;
   }
@@ -320,11 +321,11 @@ export function slice(f: LabelForm, constants: Readonly<Record<string, string>>)
   const cells: LabelCell[] = [];
   for (const c of f.cells) {
     if (!vars.every((v) => c.labels[v] === constants[v])) continue;
-    const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = nullRecord<string>();
     for (const d of f.dims) if (!vars.includes(d)) labels[d] = c.labels[d]!;
     cells.push({ ...c, labels });
   }
-  const fixed = { ...f.constants };
+  const fixed = recordFrom(Object.entries(f.constants));
   for (const v of vars) fixed[v] = constants[v]!;
   return { ...f, dims: f.dims.filter((d) => !vars.includes(d)), constants: fixed, cells };
 }
@@ -344,7 +345,7 @@ export function piecesDifferences(target: LabelForm, pieces: readonly LabelForm[
   const sum = new Map<string, { labels: Record<string, string>; count: number }>();
   for (const p of pieces) {
     for (const c of project(p, dims, 'size').cells) {
-      const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+      const labels: Record<string, string> = nullRecord<string>();
       let margin = false;
       for (const d of dims) {
         labels[d] = c.labels[d]!;

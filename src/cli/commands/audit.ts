@@ -6,41 +6,116 @@
  *   without `--jwks` the keys come from the service's own configuration (signing key file or the
  *   development key in the data directory, plus `AIRLOCK_VERIFICATION_KEYS`). Exit 0 when the
  *   chain verifies, 1 when it does not (the first bad seq and why are printed).
+ *   With the log key (the service's own key files, or `--log-key VKEY` as
+ *   `GET /v1/audit/log-key` publishes it) it also checks the transparency log: every record's
+ *   signed entry, every stored signed checkpoint against the records, and, with
+ *   `--checkpoint FILE` (a checkpoint kept elsewhere), that the log still extends it. A failure
+ *   names the tampering (`edited`, `renumbered`, `tail_missing`, `forked`, `ruleset_deleted`, …).
  * - `export [--data-dir DIR | --database-url URL] [--schema S] [--from-seq N]`: the chain as
  *   JSON Lines on stdout, in seq order (as `GET /v1/audit/export`).
+ * - `checkpoint [store options]`: the newest signed checkpoint on stdout (keep it elsewhere).
+ * - `migrate [store options]`: brings an existing chain into the transparency log: verifies
+ *   the chain and every signature first (refuses a chain that does not verify), then logs
+ *   every record with the private log key and signs a checkpoint.
  *
  * @example npm run airlock -- audit verify --data-dir ./data && npm run airlock -- audit export > audit.jsonl
  */
 import { once } from 'node:events';
 import { exportJsonl } from '../../audit/export-jsonl.js';
 import { verifyAudit } from '../../audit/verify-chain.js';
-import { localJwks, openCliStore, STORE_FLAGS } from '../open-cli-store.js';
+import { readFile } from 'node:fs/promises';
+import { AirlockError } from '../../errors.js';
+import { cliConfig, localJwks, localLogKey, localLogVerifier, openCliStore, STORE_FLAGS } from '../open-cli-store.js';
 import { parseArgs } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 
 const USAGE = `usage:
-  airlock audit verify [--data-dir DIR | --database-url URL] [--schema S] [--jwks FILE|URL] [--json]
+  airlock audit verify [--data-dir DIR | --database-url URL] [--schema S] [--jwks FILE|URL] [--checkpoint FILE] [--log-key VKEY] [--json]
   airlock audit export [--data-dir DIR | --database-url URL] [--schema S] [--from-seq N]
+  airlock audit checkpoint [--data-dir DIR | --database-url URL] [--schema S]
+  airlock audit migrate [--data-dir DIR | --database-url URL] [--schema S]
 `;
 
 async function verify(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, jwks: 'string', json: 'boolean' });
+  const a = parseArgs(args, { ...STORE_FLAGS, jwks: 'string', json: 'boolean', checkpoint: 'string', 'log-key': 'string' });
   if (a._.length) {
     process.stderr.write(USAGE);
     return 2;
   }
+  let held: string | undefined;
+  if (typeof a.checkpoint === 'string') {
+    try {
+      held = await readFile(a.checkpoint, 'utf8');
+    } catch (e) {
+      process.stderr.write(`airlock audit verify: cannot read --checkpoint ${a.checkpoint}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   const { store, config } = await openCliStore(a);
   try {
     const jwks = typeof a.jwks === 'string' ? await readJwks(a.jwks) : await localJwks(config);
-    const r = await verifyAudit(store, jwks);
+    const verifier = await localLogVerifier(config, a['log-key']);
+    if (!verifier && held) throw new AirlockError('CONFIG_INVALID', 'checking a held checkpoint needs the log key: pass --log-key (GET /v1/audit/log-key) or configure the key files');
+    if (!verifier) process.stderr.write('airlock audit verify: no log key found, the transparency log is not checked (pass --log-key)\n');
+    const r = await verifyAudit(store, jwks, verifier ? { verifier, ...(held ? { checkpoint: held } : {}) } : undefined);
     if (a.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else if (r.ok) {
       const head = r.head ? `; head seq ${r.head.seq} hash ${r.head.hash}` : '';
-      process.stdout.write(`OK: ${r.checked} records verified (${store.backend})${head}\n`);
+      const log = r.log ? `; transparency log ${r.log.size} entries, newest signed checkpoint ${r.log.checkpoint_size ?? 'none'}${r.log.extends ? `; extends the held checkpoint of size ${r.log.extends.size}` : ''}` : '';
+      process.stdout.write(`OK: ${r.checked} records verified (${store.backend})${head}${log}\n`);
     } else {
-      process.stdout.write(`FAIL at seq ${r.first_bad_seq}: ${r.reason} (${r.checked} records verified before it)\n`);
+      process.stdout.write(`FAIL at seq ${r.first_bad_seq}${r.tampering ? ` [${r.tampering}]` : ''}: ${r.reason} (${r.checked} records verified before it)\n`);
     }
     return r.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+async function checkpoint(args: string[]): Promise<number> {
+  const a = parseArgs(args, { ...STORE_FLAGS });
+  if (a._.length) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const { store } = await openCliStore(a);
+  try {
+    const c = await store.latestCheckpoint();
+    if (!c) {
+      process.stderr.write('airlock audit checkpoint: the log has no signed checkpoint yet (run airlock audit migrate, or record a decision)\n');
+      return 1;
+    }
+    process.stdout.write(c.note);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function migrate(args: string[]): Promise<number> {
+  const a = parseArgs(args, { ...STORE_FLAGS, jwks: 'string' });
+  if (a._.length) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const config = cliConfig(a);
+  const key = await localLogKey(config);
+  const { store } = await openCliStore(a, process.env, { log: key.signer });
+  try {
+    // Logging signs what is there: only a chain that verifies is vouched for.
+    const jwks = typeof a.jwks === 'string' ? await readJwks(a.jwks) : await localJwks(config);
+    const chain = await verifyAudit(store, jwks);
+    if (!chain.ok) {
+      process.stdout.write(`REFUSED: the chain does not verify at seq ${chain.first_bad_seq}: ${chain.reason}; nothing was logged\n`);
+      return 1;
+    }
+    const before = await store.logSize();
+    let state = await store.catchUpLog();
+    while (state.unlogged > 0) state = await store.catchUpLog();
+    const c = await store.latestCheckpoint();
+    process.stdout.write(`OK: ${chain.checked} records verified; ${state.size - before} newly logged, log size ${state.size} (origin ${key.origin})\n`);
+    if (c) process.stdout.write(c.note);
+    return 0;
   } finally {
     await store.close();
   }
@@ -82,6 +157,8 @@ export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'verify') return verify(rest);
   if (sub === 'export') return exportLines(rest);
+  if (sub === 'checkpoint') return checkpoint(rest);
+  if (sub === 'migrate') return migrate(rest);
   process.stderr.write(USAGE);
   return 2;
 }

@@ -16,6 +16,7 @@
  * // quasi-identifiers age, sex; sensitive diagnosis
  */
 import { AirlockError } from '../../errors.js';
+import { suggestion } from '../../lib/did-you-mean.js';
 import { nameKeys, nameKey } from '../../lib/name-key.js';
 import { normalise } from '../../lib/normalise.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
@@ -34,7 +35,8 @@ function findColumn(columns: readonly string[], name: string, pointer: string): 
   if (columns.includes(name)) return name;
   const same = columns.filter((c) => normalise(c) === normalise(name));
   if (same.length === 1) return same[0]!;
-  throw new AirlockError('UNKNOWN_COLUMN', `${pointer}: the microdata has no column "${name}"`, [{ pointer, column: name, message: 'not a column of the microdata' }]);
+  const hint = suggestion(name, columns);
+  throw new AirlockError('UNKNOWN_COLUMN', `${pointer}: the microdata has no column "${name}"${hint}`, [{ pointer, column: name, message: `not a column of the microdata${hint}` }]);
 }
 
 /** The column with its values normalised: codes of distinct normalised values, "" = missing. */

@@ -25,6 +25,7 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
+import { suggestion } from '../../lib/did-you-mean.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { unitIds } from '../../lib/unit-membership.js';
 import type { Axis, CellTable, MeasureValues } from './cell-table.js';
@@ -53,7 +54,7 @@ const collator = new Intl.Collator('en', { numeric: true });
 
 function categoryColumn(data: Columnar, name: string): CategoryColumn {
   const col = data.columns.get(name);
-  if (!col || col.type !== 'category') throw new AirlockError('UNKNOWN_COLUMN', `the microdata has no column "${name}"`);
+  if (!col || col.type !== 'category') throw new AirlockError('UNKNOWN_COLUMN', `the microdata has no column "${name}"${suggestion(name, data.columns.keys())}`);
   return col;
 }
 
@@ -675,7 +676,7 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
   let measure: NumberColumn | null = null;
   if (spec.values !== null) {
     const m = data.columns.get(spec.values);
-    if (!m || m.type !== 'number') throw new AirlockError('UNKNOWN_COLUMN', `the microdata has no measure column "${spec.values}"`);
+    if (!m || m.type !== 'number') throw new AirlockError('UNKNOWN_COLUMN', `the microdata has no measure column "${spec.values}"${suggestion(spec.values, data.columns.keys())}`);
     measure = m;
   }
 
@@ -756,6 +757,7 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     measureValues,
     suppressed: new Uint8Array(nCells),
     declaredZero: new Uint8Array(nCells),
+    evidenceTrusted: true, // computed here from the microdata: the evidence is airlock's own
     units,
   };
   markDeclaredZeros(t, spec.structuralZeros, `${opts.pointer ?? ''}/spec/structural_zeros`);

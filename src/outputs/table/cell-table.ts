@@ -9,6 +9,22 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
+import { nullRecord } from '../../lib/null-record.js';
+
+/**
+ * The verdict on a `protection` token (`src/signing/protection-token.ts`): trusted only when
+ * it is airlock's signature, by a key of its JWKS, unexpired, for this project and dataset,
+ * over exactly the cells and evidence submitted with it.
+ *
+ * @example { trusted: false, reason: 'the token does not cover these cells and evidence' }
+ */
+export interface ProtectionVerdict {
+  trusted: boolean;
+  /** Why the token is (not) trusted, for the finding. */
+  reason: string;
+  /** The key that signed it, when the header could be read. */
+  kid?: string;
+}
 
 /** The label margins carry, on every variable of the axis (outermost first, then ""). */
 export const MARGIN_LABEL = 'All';
@@ -92,14 +108,19 @@ export interface CellTable {
    * that is never published and never makes a check pass. All 0 for microdata tables.
    */
   suppressed: Uint8Array;
-  /**
-   * True when the output carries airlock's own valid `protection` token (set by the token's
-   * verification): the evidence of suppressed cells is then trusted by `suppression_audit`.
-   * Absent or false: that evidence is a claim (sdc-rules.md "Suppressed cells").
-   */
-  evidenceTrusted?: boolean;
   /** 1 where the submitter declares the cell a structural zero (a claim: `zeros` gives review at best). */
   declaredZero: Uint8Array;
+  /**
+   * Whether the evidence behind the suppressed cells is airlock's own, so `suppression_audit`
+   * may use it (sdc-rules.md "Suppressed cells"): true for tables computed from microdata, and
+   * for pre-aggregated cells that carry airlock's verified `protection` token covering exactly
+   * these cells and their evidence; false otherwise (the evidence of a suppressed cell is then a
+   * claim: frequency cells are audited by the width rule alone, magnitude cells get review).
+   * Absent means false.
+   */
+  evidenceTrusted?: boolean;
+  /** What airlock found of the `protection` token the output carried; absent when it carried none. */
+  protection?: ProtectionVerdict;
   /** Which units make up each cell (margins included), with a unit column from microdata; null otherwise. */
   units: UnitMembership | null;
 }
@@ -144,7 +165,7 @@ export function cellLabels(t: CellTable, cell: number): Record<string, string> {
   const nCols = t.cols.keys.length;
   const r = Math.floor(cell / nCols);
   const c = cell - r * nCols;
-  const out: Record<string, string> = {};
+  const out = nullRecord<string>();
   t.rows.vars.forEach((v, i) => (out[v] = t.rows.keys[r][i]));
   t.cols.vars.forEach((v, i) => (out[v] = t.cols.keys[c][i]));
   return out;

@@ -21,6 +21,7 @@
  * const data = r.finish(); // data.nRows, data.columns.get('region')
  */
 import { AirlockError } from '../../errors.js';
+import { suggestion } from '../../lib/did-you-mean.js';
 import { longerThan } from '../../lib/code-points.js';
 import { MAX_FIELD_BYTES, MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
@@ -522,8 +523,8 @@ export class CsvReader {
     if (missing.length) {
       throw new AirlockError(
         'UNKNOWN_COLUMN',
-        `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} not in the CSV header (which has ${names.length} columns)`,
-        missing.map((column) => ({ column, message: `not in the CSV header (${names.length} columns)` })),
+        `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} not in the CSV header (which has ${names.length} columns)${missing.length === 1 ? suggestion(missing[0]!, names) : ''}`,
+        missing.map((column) => ({ column, message: `not in the CSV header (${names.length} columns)${suggestion(column, names)}` })),
       );
     }
     this.nFields = names.length;

@@ -12,6 +12,7 @@
  * // { nRows: 2, columns: Map { 'sex' → codes [0, 1], dict ['F', 'M']; 'income' → [10, NaN] } }
  */
 import { AirlockError } from '../../errors.js';
+import { suggestion } from '../../lib/did-you-mean.js';
 import { longerThan } from '../../lib/code-points.js';
 import { MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
@@ -64,10 +65,12 @@ export function readJsonRows(rows: unknown, request: ColumnRequest): Columnar {
   // A row without a key is missing there; no row with it means the column isn't there.
   const unknown = names.filter((_, k) => !present[k]);
   if (unknown.length) {
+    // The keys the rows do have, for a did-you-mean (the first rows are enough to name them).
+    const keys = new Set(rows.slice(0, 100).flatMap((row) => (isPlainObject(row) ? Object.keys(row) : [])));
     throw new AirlockError(
       'UNKNOWN_COLUMN',
-      `column(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')} not in any row`,
-      unknown.map((column) => ({ column, message: 'not in any row' })),
+      `column(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')} not in any row${unknown.length === 1 ? suggestion(unknown[0]!, keys) : ''}`,
+      unknown.map((column) => ({ column, message: `not in any row${suggestion(column, keys)}` })),
     );
   }
 

@@ -33,40 +33,56 @@ function distinctOf(t: CellTable, c: number): number | undefined {
 }
 
 /**
+ * The evidence of one cell as a pre-aggregated cell input: labels, count, published value, and
+ * for a measure Σ|x|, the largest absolute contributions, negative flag, missing count, smallest
+ * and largest contribution and distinct values, where known. It reads the cell whether or not
+ * it is suppressed: callers decide where a suppressed cell's evidence may go (only into
+ * airlock's resubmit form, under its protection token, never into what is published or stored).
+ *
+ * @example cellEvidence(t, 0) // { labels: { sex: 'F' }, count: 12, value: 12 }
+ */
+export function cellEvidence(t: CellTable, c: number): CellInput {
+  const cell: CellInput = { labels: cellLabels(t, c), count: t.count[c], value: cellValue(t, c) };
+  if (t.declaredZero[c]) cell.structural_zero = true;
+  if (hasMeasure(t)) {
+    if (t.missing[c] > 0) cell.missing = t.missing[c];
+    if (t.negative[c]) cell.negative = true;
+    if (t.evidence[c]) {
+      cell.sum_abs = t.sumAbs[c];
+      // Only as many contributions as the cell has: the cells parser refuses more.
+      const k = Math.min(t.topK, t.count[c]);
+      cell.top = Array.from(t.top.subarray(c * t.topK, c * t.topK + k));
+    }
+    if (!Number.isNaN(t.min[c])) cell.min = t.min[c];
+    if (!Number.isNaN(t.max[c])) cell.max = t.max[c];
+    const d = distinctOf(t, c);
+    if (d !== undefined) cell.distinct = d;
+  }
+  return cell;
+}
+
+/**
  * The evidence of a table, cell by cell (margins included, labelled `All`).
  *
  * @example tableEvidence(t).cells[0] // { labels: { sex: 'F' }, count: 12, value: 12 }
  */
 export function tableEvidence(t: CellTable): TableEvidence {
   const n = cellCount(t);
-  const magnitude = hasMeasure(t);
   const cells: CellInput[] = new Array(n);
-  for (let c = 0; c < n; c++) {
-    if (t.suppressed[c]) {
-      cells[c] = { labels: cellLabels(t, c), suppressed: true };
-      continue;
-    }
-    const cell: CellInput = { labels: cellLabels(t, c), count: t.count[c], value: cellValue(t, c) };
-    if (t.declaredZero[c]) cell.structural_zero = true;
-    if (magnitude) {
-      if (t.missing[c] > 0) cell.missing = t.missing[c];
-      if (t.negative[c]) cell.negative = true;
-      if (t.evidence[c]) {
-        cell.sum_abs = t.sumAbs[c];
-        // Only as many contributions as the cell has: the cells parser refuses more.
-        const k = Math.min(t.topK, t.count[c]);
-        cell.top = Array.from(t.top.subarray(c * t.topK, c * t.topK + k));
-      }
-      if (!Number.isNaN(t.min[c])) cell.min = t.min[c];
-      if (!Number.isNaN(t.max[c])) cell.max = t.max[c];
-      const d = distinctOf(t, c);
-      if (d !== undefined) cell.distinct = d;
-    }
-    cells[c] = cell;
-  }
-  // The axes, so a table whose margins sit on an axis of two variables re-forms its full grid.
-  const out: TableEvidence = { statistic: t.statistic, index: [...t.rows.vars], columns: [...t.cols.vars], cells };
-  // An unnamed measure stays unnamed on replay (its placeholder name would match others').
+  // A suppressed cell is kept as its labels only: its value and evidence are never stored.
+  for (let c = 0; c < n; c++) cells[c] = t.suppressed[c] ? { labels: cellLabels(t, c), suppressed: true } : cellEvidence(t, c);
+  return { ...tableShape(t), cells };
+}
+
+/**
+ * The table-level fields of a pre-aggregated input for `t`: statistic, the axes (so a table
+ * whose margins sit on an axis of two variables re-forms its full grid), a named measure (an
+ * unnamed one stays unnamed: its placeholder would match others') and the unit.
+ *
+ * @example tableShape(t) // { statistic: 'sum', index: ['region'], columns: ['sex'], measure: 'cost' }
+ */
+export function tableShape(t: CellTable): Omit<TableEvidence, 'cells'> {
+  const out: Omit<TableEvidence, 'cells'> = { statistic: t.statistic, index: [...t.rows.vars], columns: [...t.cols.vars] };
   if (t.measure !== null && !t.anonymousMeasure) out.measure = t.measure;
   if (t.unit !== null) out.unit = t.unit;
   return out;

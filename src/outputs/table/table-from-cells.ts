@@ -193,6 +193,7 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
     measureValues: { values: 'unknown' },
     suppressed: new Uint8Array(nCells),
     declaredZero: new Uint8Array(nCells),
+    evidenceTrusted: false,
     units: null,
   };
   // Per table cell: its input cell, and its sum (given, or implied by its value) for the margin and indicator checks.

@@ -8,14 +8,15 @@
  */
 import type { PublishedCell } from '../../checks/differencing.js';
 import { populationTotal } from '../../checks/differencing.js';
-import type { Finding, TableStatistic } from '../../domain.js';
+import type { CheckId, Finding, TableStatistic } from '../../domain.js';
+import { isCountStatistic } from '../../domain.js';
 import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
 import type { LpRow } from '../../lib/lp-bounds.js';
 import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
 import { ProtectionRefused } from '../../remedies/audited-suppression.js';
 import { AirlockError } from '../../errors.js';
 import { recoverableCells } from '../../remedies/is-recoverable.js';
-import type { ProtectedTable } from '../../remedies/protect-table.js';
+import type { ProtectedTable, ProtectOptions } from '../../remedies/protect-table.js';
 import { protectTable } from '../../remedies/protect-table.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
@@ -93,6 +94,11 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
     if (out.index !== undefined) input.index = out.index;
     if (out.columns !== undefined) input.columns = out.columns;
     const t = tableFromCells(input, topK, ctx.pointer);
+    if (ctx.protection) {
+      // Only airlock's own verified token makes the suppressed cells' evidence usable by the audit.
+      t.protection = ctx.protection;
+      t.evidenceTrusted = ctx.protection.trusted;
+    }
     if (cellCount(t) > ctx.limits.maxCells) throw new AirlockError('TABLE_TOO_LARGE', `the table has ${cellCount(t)} cells; the limit is ${ctx.limits.maxCells}`);
     assertFiniteTable(t, ctx.pointer, { computed: false });
     return t;
@@ -148,33 +154,58 @@ export function recheckProtected(t: CellTable, failing: ReadonlyMap<number, unkn
   return { passed: problems.length === 0, problems };
 }
 
-/**
- * The protected version of a failing table (or none, with `protection_refused` saying why), as
- * the decision presents it. `linked` adds the equations of linked tables of the same
- * population (the pipeline's linked-tables step calls this again with them).
- *
- * @example protectedVersion(t, findings, params).protected?.suppressed // [0, 1, 4, 5]
- */
-export function protectedVersion(t: CellTable, findings: Finding[], params: Parameters, linked: LpRow[] = []): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
+/** The cells protection must hide (each with the checks it fails) and how, per governance's method; null when the table needs none. */
+function protectionJob(t: CellTable, findings: Finding[], params: Parameters): { primary: Map<number, Set<CheckId>>; opts: ProtectOptions } | null {
   const failing = sensitiveCells(t, findings);
-  const rounded = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-  if (failing.size > 0 || rounded) {
-    const zeros = structuralZeroCells(t, params.structural_zeros);
-    const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
-    let p: ProtectedTable | null = null;
-    try {
-      p = protectTable(t, failing, rounded ? { roundBase: params.round_base, fixed, params, linked } : { fixed, params, linked });
-    } catch (e) {
-      // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
-      // nothing (saying why) rather than a weak version or a failed decision.
-      if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
-      else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
-      else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
-    }
-    const recheck = p ? recheckProtected(t, failing, p) : { passed: false };
-    extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+  const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+  if (failing.size === 0 && !roundingFailed) return null;
+  const zeros = structuralZeroCells(t, params.structural_zeros);
+  const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+  // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
+  // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
+  // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.
+  const counts = isCountStatistic(t.statistic);
+  const rounds = roundingFailed || (counts && params.protection !== 'suppress');
+  const roundOnly = counts && params.protection === 'round';
+  const primary = roundOnly ? new Map<number, Set<CheckId>>() : failing;
+  return { primary, opts: rounds ? { roundBase: params.round_base, roundingScheme: params.rounding_scheme, fixed, params } : { fixed, params } };
+}
+
+/**
+ * Why no protected version is offered, kept in `extra.protection_refused`: no complement avoids
+ * the structural zeros, or no pattern meets the LP audit — offer nothing (saying why) rather
+ * than a weak version or a failed decision. Any other error is rethrown.
+ */
+function noteRefusal(extra: Record<string, unknown>, e: unknown): void {
+  if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
+  else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
+  else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
+}
+
+/** What the decision offers: the protected version only if it holds up when checked again. */
+function offered(t: CellTable, primary: ReadonlyMap<number, unknown>, p: ProtectedTable | null): unknown {
+  const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
+  return p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+}
+
+/**
+ * The protected version of a failing table made again with the equations of linked tables of
+ * the same population (`linked`, from the pipeline's linked-tables step): `protected` (or null)
+ * and `protection_refused` when none is offered; nothing when the table needs no protection.
+ *
+ * @example protectedVersion(t, findings, params, rows).protected?.suppressed // [0, 1, 4, 5, 9]
+ */
+export function protectedVersion(t: CellTable, findings: Finding[], params: Parameters, linked: LpRow[]): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  const job = protectionJob(t, findings, params);
+  if (!job) return extra;
+  let p: ProtectedTable | null = null;
+  try {
+    p = protectTable(t, job.primary, { ...job.opts, linked });
+  } catch (e) {
+    noteRefusal(extra, e);
   }
+  extra.protected = offered(t, job.primary, p);
   return extra;
 }
 
@@ -182,7 +213,31 @@ export const tableKind: OutputKindModule<CellTable> = {
   kind: 'table',
   parse: parseTable,
   present(t, findings, params) {
-    return { table: tableJson(t), ...protectedVersion(t, findings, params) };
+    const extra: Record<string, unknown> = { table: tableJson(t) };
+    const job = protectionJob(t, findings, params);
+    if (!job) return extra;
+    let p: ProtectedTable | null = null;
+    try {
+      p = protectTable(t, job.primary, job.opts);
+    } catch (e) {
+      noteRefusal(extra, e);
+    }
+    extra.protected = offered(t, job.primary, p);
+    return extra;
+  },
+  async presentWith(t, findings, params, work) {
+    const extra: Record<string, unknown> = { table: tableJson(t) };
+    const job = protectionJob(t, findings, params);
+    if (!job) return extra;
+    work.beforeProtection(cellCount(t));
+    let p: ProtectedTable | null = null;
+    try {
+      p = await work.protect(t, job.primary, job.opts);
+    } catch (e) {
+      noteRefusal(extra, e);
+    }
+    extra.protected = offered(t, job.primary, p);
+    return extra;
   },
   evidence: tableEvidence,
   releasable(t) {

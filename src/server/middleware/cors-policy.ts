@@ -16,8 +16,8 @@ export function corsPolicy(origins: readonly string[]): RequestHandler | null {
   return cors({
     origin: origins.includes('*') ? '*' : [...origins],
     methods: ['GET', 'POST'],
-    allowedHeaders: ['Authorization', 'Content-Type', REQUEST_ID_HEADER],
-    exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+    allowedHeaders: ['Authorization', 'Content-Type', REQUEST_ID_HEADER, 'Idempotency-Key'],
+    exposedHeaders: [REQUEST_ID_HEADER, 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
     maxAge: 600,
   });
 }

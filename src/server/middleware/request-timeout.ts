@@ -22,6 +22,12 @@ import { sendProblem } from '../error-handler.js';
 export class Deadline {
   private expired = false;
   private pinned = false;
+  private readonly aborter = new AbortController();
+
+  /** Aborts when the budget runs out: work in a worker thread (protection) is stopped then. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
 
   /** Throws `REQUEST_TIMEOUT` once the budget has run out. */
   check(): void {
@@ -38,6 +44,7 @@ export class Deadline {
   expire(): boolean {
     if (this.pinned) return false;
     this.expired = true;
+    this.aborter.abort();
     return true;
   }
 }

@@ -17,6 +17,7 @@ import type { Caller } from '../../auth/authenticate.js';
 import { OUTCOME_VALUES, type Outcome } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import type { Jwks } from '../../signing/jwks.js';
+import type { NoteVerifier } from '../../lib/signed-note.js';
 import { route } from '../route.js';
 
 export interface AuditRouteDeps {
@@ -29,6 +30,8 @@ export interface AuditRouteDeps {
    * reviews an auditor who is also a checker may still vote on (blinded review).
    */
   hidden?(caller: Caller, records: readonly StoredRecord[]): Promise<Set<string>>;
+  /** The transparency log's key: verification also checks the log (entries, checkpoints). */
+  logKey?: { verifier: NoteVerifier };
 }
 
 /** The `{ decision, signature, audit }` shape every decision read returns, as the POST did. */
@@ -108,7 +111,7 @@ export function registerAuditRoutes(app: Express, deps: AuditRouteDeps): void {
     deps.auditor,
     route(async (_req, res) => {
       if (projectsOf(res)) throw new AirlockError('FORBIDDEN', 'verifying the whole chain needs an auditor token for all projects');
-      res.json(await verifyAudit(deps.store, deps.jwks()));
+      res.json(await verifyAudit(deps.store, deps.jwks(), deps.logKey ? { verifier: deps.logKey.verifier } : undefined));
     }),
   );
 

@@ -20,6 +20,7 @@ import { columnRequest, normaliseSpec } from '../../outputs/table/table-spec.js'
 import type { DecisionOptions, PipelineDeps } from '../../pipeline/make-decision.js';
 import { makeDecision } from '../../pipeline/make-decision.js';
 import { callerOptions } from '../caller-options.js';
+import { answerIdempotently, idempotencyKeyOf, type IdempotencyDeps } from '../idempotency.js';
 import { route } from '../route.js';
 
 export const CSV_DECISIONS_PATH = '/v1/decisions/csv';
@@ -30,6 +31,8 @@ export interface CsvDecisionDeps {
   csvLimit: number;
   /** Middleware to run first, as on `POST /v1/decisions` (authentication, rate limits). */
   before?: RequestHandler[];
+  /** Where `Idempotency-Key`s are claimed; null or absent = the header is ignored. */
+  idempotency?: IdempotencyDeps | null;
 }
 
 /** The query as validated against `CsvDecisionQuery`. */
@@ -127,6 +130,8 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
     route(async (req, res) => {
       const deadline = res.locals.deadline as DecisionOptions['deadline'];
       const who = callerOptions(res);
+      // A malformed key is refused before the body is read, like every other request-level mistake.
+      idempotencyKeyOf(req);
       // The token must cover the project before a byte of a possibly huge body is read.
       if (typeof req.query.project === 'string') who.caller.authorize(req.query.project, typeof req.query.dataset === 'string' ? req.query.dataset : null);
       let read;
@@ -139,8 +144,9 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
         throw e;
       }
       const opts: DecisionOptions = { deadline, prevalidated: true, digests: { [read.name]: read.digest }, ...who };
-      const result = await makeDecision(read.body, deps.pipeline, opts);
-      res.status(201).json(result);
+      await answerIdempotently(req, res, deps.idempotency ?? null, { route: CSV_DECISIONS_PATH, query: req.query as unknown, sha256: read.digest }, (claim) =>
+        makeDecision(read.body, deps.pipeline, { ...opts, ...(claim ? { idempotency: claim } : {}) }),
+      );
     }),
   );
 }

@@ -186,14 +186,23 @@ class OutputDecision:
 
     @property
     def protection_refused(self) -> Optional[Dict[str, Any]]:
+        """Why a failing table has no protected version, as ``{"reason": …}``; None when one is offered."""
         r = self.raw.get("protection_refused")
+        if isinstance(r, str):  # the server sends the reason as text
+            return {"reason": r}
         return r if isinstance(r, dict) else None
 
     @property
     def resubmit(self) -> Optional[Dict[str, Any]]:
-        """The protected version as an output a new request can carry as it is (with its ``protection`` token)."""
-        p = self.protected_raw
-        r = p.get("resubmit") if p else None
+        """The protected version as an output a new request can carry as it is (with its ``protection`` token).
+
+        airlock sends it beside the signed decision (the answer's ``resubmit``, by output name),
+        never inside it: it holds the evidence of the suppressed cells, which is never published.
+        Keep it inside the TRE. None when no form is offered (nothing to protect, or a replayed
+        answer: forms are not recorded).
+        """
+        forms = self._decision.raw.get("resubmit")
+        r = forms.get(self.name) if isinstance(forms, dict) else None
         return dict(r) if isinstance(r, dict) else None
 
 

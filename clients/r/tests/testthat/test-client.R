@@ -50,14 +50,13 @@ test_that("the protected version resubmitted is released", {
   cl <- test_client()
   d <- airlock_check_table(three_by_three(), index = "region", columns = "age", name = "by_age", client = cl)
   expect_identical(d$outcome, "reject")
-  form <- d$outputs$by_age$protected$resubmit
-  if (is.null(form)) {
-    # A server without protection tokens (before issue 12): no form to resubmit, and the
-    # client says so rather than guessing one.
-    expect_error(airlock_resubmit_protected(d), "offers no protected version to resubmit")
-    return(invisible())
-  }
+  form <- airlock_resubmit_form(d, "by_age")
+  expect_false(is.null(form))
   expect_length(strsplit(form$protection, ".", fixed = TRUE)[[1]], 3)
+  # The signed decision names the token; the form with the suppressed cells' evidence is
+  # beside it, never in what is signed, recorded and packaged.
+  expect_true(nzchar(d$outputs$by_age$protected$protection$jti))
+  expect_false(grepl(form$protection_salt, airlock_js_json(d$raw$decision), fixed = TRUE))
   again <- airlock_resubmit_protected(d)
   expect_identical(again$outcome, "release")
   expect_identical(c(again$project, again$requester), c(d$project, d$requester))
@@ -198,4 +197,24 @@ test_that("a transient failure is retried with the same key and the whole stream
   e <- tryCatch(airlock_check_table(df, index = "region", client = airlock_client(cl$url, cl$token, project = "r", retries = 0)), error = identity)
   expect_s3_class(e, "airlock_api_error")
   expect_identical(c(e$status, e$code), c(503L, "STORE_UNAVAILABLE"))
+})
+
+test_that("a retry after a lost answer gets the recorded decision, not a second one", {
+  # flaky-proxy.cjs lose-answer: every other POST reaches airlock, but its answer is replaced by a 503.
+  p <- processx::process$new("node", c(file.path(repo_root, "clients/testing/flaky-proxy.cjs"), airlock_server$url, "lose-answer"), stdout = "|", stderr = "|")
+  on.exit(p$kill())
+  port <- NA
+  while (is.na(port) && p$is_alive()) {
+    p$poll_io(5000)
+    line <- p$read_output_lines()
+    if (length(line)) port <- as.integer(sub("proxy ", "", line[1]))
+  }
+  project <- paste0("r-lost-", as.integer(runif(1, 1, 1e9)))
+  cl <- airlock_client(paste0("http://127.0.0.1:", port), airlock_server$tokens$alice, project = project, requester = "alice", dataset = project)
+  d <- airlock_check_table(three_by_three(small = 12), index = "region", columns = "age", client = cl)
+  expect_true(d$replayed)
+  expect_identical(d$outcome, "release")
+  auditor <- test_client("auditor-only", project = project)
+  made <- vapply(airlock_list_decisions(project = project, client = auditor), function(x) x$id, "")
+  expect_identical(made, d$id)
 })

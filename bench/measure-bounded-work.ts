@@ -1,0 +1,118 @@
+/**
+ * `bounded_work` (issue 13 item 3, the benchmark variant of test/server/work-budget.test.ts):
+ * while the worst requests the default budget allows run one after another (a failing 40,000-
+ * cell table, the largest airlock protects, built so every row needs complements), an open
+ * loop of `/healthz` and small decisions measures what other callers see: p50/p99/max latency
+ * from each request's scheduled start. Also the server's peak RSS (the memory budget is
+ * 1.5 GB) and how each worst request ended (with `deadlineMs`, at its deadline: 503).
+ *
+ * @example const r = await measureBoundedWork({ worst: 3, rate: 10, log }); r.healthz.p99Ms;
+ */
+import { Agent, request } from 'node:http';
+import { hardTable } from '../test/helpers/hard-table.js';
+import type { ServerRef } from './post-table.js';
+import { BENCH_PROJECT } from './post-table.js';
+import { smallRequest } from './measure-small-rps.js';
+import { spawnChild } from './spawn-child.js';
+
+export interface Latency {
+  requests: number;
+  non2xx: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface BoundedWork {
+  cells: number;
+  /** Each worst request: its status and seconds. */
+  worst: { status: number; seconds: number }[];
+  deadlineMs: number | null;
+  rate: number;
+  healthz: Latency;
+  small: Latency;
+  peakRssMb: number;
+}
+
+function latency(xs: number[], non2xx: number): Latency {
+  const s = Float64Array.from(xs).sort();
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN);
+  return { requests: s.length, non2xx, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: s.length ? s[s.length - 1]! : NaN };
+}
+
+/**
+ * Runs `worst` worst-case requests in sequence with the open loop (`rate` per second of each
+ * of /healthz and small decisions) running throughout.
+ *
+ * @example await measureBoundedWork({ worst: 3, rate: 10, deadlineMs: null, log })
+ */
+export async function measureBoundedWork(opts: { worst: number; rate: number; deadlineMs: number | null; log(s: string): void }): Promise<BoundedWork> {
+  const env = opts.deadlineMs ? { AIRLOCK_REQUEST_TIMEOUT_MS: String(opts.deadlineMs) } : {};
+  const server = spawnChild('bench/server-child.ts', ['airlock', JSON.stringify(env)]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    const ref = await server.next<ServerRef>('ready');
+    const url = new URL(ref.url);
+    const auth: Record<string, string> = ref.token ? { authorization: `Bearer ${ref.token}` } : {};
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<number>((resolve) => {
+        const data = body === undefined ? undefined : Buffer.from(body);
+        const req = request({ agent, host: url.hostname, port: url.port, path, method, headers: { ...auth, 'content-type': 'application/json', ...(data ? { 'content-length': String(data.length) } : {}) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', () => resolve(0));
+        req.end(data);
+      });
+    const small = smallRequest();
+    const big = JSON.stringify({ project: BENCH_PROJECT, requester: 'bench', outputs: [hardTable(199)] });
+    // Warm-up: the paths, and the worker pool with a small protection.
+    for (let i = 0; i < 5; i++) await send('POST', '/v1/decisions', small);
+    await send('POST', '/v1/decisions', JSON.stringify({ project: BENCH_PROJECT, requester: 'bench', outputs: [hardTable(8)] }));
+
+    const lat = { healthz: [] as number[], small: [] as number[] };
+    const bad = { healthz: 0, small: 0 };
+    let running = true;
+    const inflight: Promise<void>[] = [];
+    const started = performance.now();
+    const interval = 1000 / opts.rate;
+    let k = 0;
+    const loop = new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        for (let due = started + k * interval; due <= now && running; due = started + ++k * interval) {
+          const at = due;
+          inflight.push(send('GET', '/healthz').then((s) => void (lat.healthz.push(performance.now() - at), s === 200 || bad.healthz++)));
+          inflight.push(send('POST', '/v1/decisions', small).then((s) => void (lat.small.push(performance.now() - at), s === 201 || bad.small++)));
+        }
+        if (!running) resolve();
+        else setTimeout(tick, Math.max(0, Math.min(5, started + k * interval - now)));
+      };
+      tick();
+    });
+    const worst: { status: number; seconds: number }[] = [];
+    for (let i = 0; i < opts.worst; i++) {
+      const t0 = performance.now();
+      const status = await send('POST', '/v1/decisions', big);
+      worst.push({ status, seconds: (performance.now() - t0) / 1000 });
+      opts.log(`bounded_work: worst request ${i + 1}: ${status} in ${worst.at(-1)!.seconds.toFixed(1)} s`);
+    }
+    running = false;
+    await loop;
+    await Promise.all(inflight);
+    server.send({ type: 'usage' });
+    const usage = await server.next<{ maxRssKb: number }>('usage');
+    return {
+      cells: 200 * 200,
+      worst,
+      deadlineMs: opts.deadlineMs,
+      rate: opts.rate,
+      healthz: latency(lat.healthz, bad.healthz),
+      small: latency(lat.small, bad.small),
+      peakRssMb: Math.round(usage.maxRssKb / 1024),
+    };
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+}

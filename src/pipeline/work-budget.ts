@@ -1,0 +1,90 @@
+/**
+ * A request's work budget (issue 13, "bounded work per request"): the limits that bound how
+ * much one request may make airlock compute, answer and store, each checked before the work
+ * it bounds starts, so an oversized request is a 413 `WORK_BUDGET_EXCEEDED` naming the numbers
+ * rather than minutes of CPU, gigabytes of memory or an audit store that grows by a gigabyte.
+ *
+ * - cells: the table cells of all the request's outputs together, counted as each table is
+ *   built and before any check runs on it;
+ * - protection: the size of a failing table before its protected version is computed (cell
+ *   suppression grows faster than the table);
+ * - response: the decision's JSON and its signature, before it is signed or recorded;
+ * - evidence: what the audit store would keep of the request, before it is recorded.
+ *
+ * @example
+ * const budget = new WorkBudget(limits);
+ * budget.addCells(cellCount(table), '/outputs/0');
+ * budget.checkResponse(decision);
+ */
+import { AirlockError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+
+const fmt = (n: number) => n.toLocaleString('en-GB');
+
+/** Bytes of a value as JSON (typed arrays counted by their bytes, as the stores encode them). */
+export function jsonBytes(value: unknown): number {
+  let text: string | undefined;
+  let binary = 0;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => {
+      if (ArrayBuffer.isView(v)) {
+        binary += v.byteLength;
+        return null;
+      }
+      return v;
+    });
+  } catch {
+    // Too large to be one string: larger than any budget.
+    return Number.POSITIVE_INFINITY;
+  }
+  return (text === undefined ? 0 : Buffer.byteLength(text)) + binary;
+}
+
+function exceeded(what: string, need: number, budget: number, variable: string, pointer: string): AirlockError {
+  return new AirlockError('WORK_BUDGET_EXCEEDED', `${what}: ${fmt(need)}, over the budget of ${fmt(budget)} (${variable})`, [
+    { pointer: pointer || '/', message: `${fmt(need)} > ${fmt(budget)}` },
+  ]);
+}
+
+export class WorkBudget {
+  private cells = 0;
+  private readonly limits: Required<Pick<Limits, 'maxRequestCells' | 'maxProtectedCells' | 'maxResponseBytes' | 'maxEvidenceBytes'>>;
+
+  constructor(limits: Limits) {
+    this.limits = {
+      maxRequestCells: limits.maxRequestCells ?? DEFAULT_LIMITS.maxRequestCells,
+      maxProtectedCells: limits.maxProtectedCells ?? DEFAULT_LIMITS.maxProtectedCells,
+      maxResponseBytes: limits.maxResponseBytes ?? DEFAULT_LIMITS.maxResponseBytes,
+      maxEvidenceBytes: limits.maxEvidenceBytes ?? DEFAULT_LIMITS.maxEvidenceBytes,
+    };
+  }
+
+  /** Counts an output's table cells towards the request's total; throws once the total is over. */
+  addCells(n: number, pointer: string): void {
+    this.cells += n;
+    if (this.cells > this.limits.maxRequestCells) {
+      throw exceeded(`table cells across the request's outputs (this one ${fmt(n)})`, this.cells, this.limits.maxRequestCells, 'AIRLOCK_MAX_REQUEST_CELLS', pointer);
+    }
+  }
+
+  /** Throws when a table of `cells` cells is too large to protect. */
+  checkProtection(cells: number, pointer: string): void {
+    if (cells > this.limits.maxProtectedCells) throw exceeded('cells of a failing table to protect', cells, this.limits.maxProtectedCells, 'AIRLOCK_MAX_PROTECTED_CELLS', pointer);
+  }
+
+  /**
+   * Throws when the response would be too large: the decision's JSON, plus its signature
+   * (a compact JWS whose payload is that JSON in base64, 4/3 of it).
+   */
+  checkResponse(decision: unknown): void {
+    const bytes = Math.ceil((jsonBytes(decision) * 7) / 3);
+    if (bytes > this.limits.maxResponseBytes) throw exceeded('bytes of response (the decision and its signature)', bytes, this.limits.maxResponseBytes, 'AIRLOCK_MAX_RESPONSE_BYTES', '');
+  }
+
+  /** Throws when what the store would keep of the request is too large. */
+  checkEvidence(stored: unknown): void {
+    const bytes = jsonBytes(stored);
+    if (bytes > this.limits.maxEvidenceBytes) throw exceeded('bytes of evidence to store', bytes, this.limits.maxEvidenceBytes, 'AIRLOCK_MAX_EVIDENCE_BYTES', '');
+  }
+}
