@@ -34,6 +34,8 @@ import { measurePeakRss } from './measure-peak-rss.js';
 import type { SmallRps } from './measure-small-rps.js';
 import type { DifferencingFigures } from './measure-differencing.js';
 import { measureDifferencing } from './measure-differencing.js';
+import type { ProtectionFigures } from './measure-protection.js';
+import { measureProtection } from './measure-protection.js';
 import { measureSmallRps } from './measure-small-rps.js';
 import type { BoundedWork } from './measure-bounded-work.js';
 import { measureBoundedWork } from './measure-bounded-work.js';
@@ -51,6 +53,7 @@ const TARGETS = {
   peakRssBytes10M: 2.5e9,
   differencingP99Ms: 100,
   differencingBytesPerMembership: 2,
+  protectionP99Ms2d: 1000,
   failoverLost: 0,
   failoverResumeMs: 2000,
   boundedWorkP99Ms: 200,
@@ -61,7 +64,7 @@ const TARGETS = {
 
 const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
 /** Cases run only when `--only` names them (failover needs a PostgreSQL server; differencing fills a 10,000-release history, minutes). */
-const OPT_IN_CASES = ['failover', 'differencing', 'soak', 'bounded_work'] as const;
+const OPT_IN_CASES = ['failover', 'differencing', 'soak', 'bounded_work', 'protection'] as const;
 type CaseName = (typeof CASES)[number] | (typeof OPT_IN_CASES)[number];
 
 interface Report {
@@ -78,6 +81,7 @@ interface Report {
     failover?: Failover & { met: boolean };
     soak?: Soak & { met: boolean };
     bounded_work?: { runs: BoundedWork[]; met: boolean };
+    protection?: ProtectionFigures & { met: boolean };
   };
   targets: typeof TARGETS;
 }
@@ -165,6 +169,14 @@ function table(report: Report): string {
     rows.push([`soak (${fmt(k.durationS / 60)} min at ${fmt(k.rateRps)} of ${fmt(k.capacityRps)} req/s)`, `RSS ${k.rss[0]?.mb} → ${k.rss.at(-1)?.mb} MiB, peak ${k.peakRssMb} MiB`, '', `growth ${fmt(k.rssGrowthPct)} %`, `<= ${TARGETS.soakRssGrowthPct} % after ${k.warmupS} s`, met(k.rssGrowthPct <= TARGETS.soakRssGrowthPct)]);
     for (const [route, r] of Object.entries(k.routes)) rows.push([`  soak ${route} (${r.requests} requests)`, `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, max ${fmt(r.maxMs)} ms`, '', `${r.status5xx} × 5xx, ${r.errors} other`, `0 × 5xx`, met(r.status5xx === 0)]);
   }
+  if (f.protection) {
+    for (const x of f.protection.shapes) {
+      const target = x.shape.startsWith('20x10') ? `p99 < ${TARGETS.protectionP99Ms2d} ms` : '(informative)';
+      rows.push([`protection ${x.shape} (${x.tables} tables, ${x.refused} refused)`, `p50 ${fmt(x.ms.p50)} ms, p99 ${fmt(x.ms.p99)} ms`, `loss ${fmt(x.loss.lpCells)} cells / ${fmt(100 * x.loss.lpShare)}%`, `greedy ${fmt(x.loss.greedyCells)} cells / ${fmt(100 * x.loss.greedyShare)}%, ${x.greedyWeak} weak`, target, x.shape.startsWith('20x10') ? met(x.ms.p99 < TARGETS.protectionP99Ms2d) : '']);
+    }
+    const sv = f.protection.solvers;
+    rows.push([`LP solvers (${sv.lps} LPs, same audits)`, `HiGHS ${fmt(sv.highsMs)} ms`, `glpk.js ${fmt(sv.glpkMs)} ms`, `glpk/HiGHS ${fmt(sv.ratio)}x`, '(informative)', '']);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 }
@@ -227,6 +239,11 @@ async function main(): Promise<void> {
     log('differencing');
     const d = await measureDifferencing({ releases: quick ? 1000 : 10_000, units: 100_000, runs: quick ? 10 : 50, log });
     report.figures.differencing = { ...d, met: d.unit_ms.p99 < TARGETS.differencingP99Ms && d.bytes_per_membership < TARGETS.differencingBytesPerMembership };
+  }
+  if (only.has('protection')) {
+    log('protection');
+    const pr = await measureProtection({ tables: quick ? 40 : 200, log });
+    report.figures.protection = { ...pr, met: pr.shapes.filter((x) => x.shape.startsWith('20x10')).every((x) => x.ms.p99 < TARGETS.protectionP99Ms2d) };
   }
   if (only.has('failover')) {
     log('failover');

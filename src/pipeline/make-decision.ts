@@ -26,6 +26,7 @@ import type { ProtectionRunner } from '../remedies/protection-runner.js';
 import { inlineProtection } from '../remedies/protection-runner.js';
 import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
+import { protectLinked } from './linked-protection.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
@@ -174,9 +175,12 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
       }),
     );
   }
-  const resubmit = sealProtected(evaluated, deps.protection, scope);
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
+    // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
+    await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
+    // Sealed after the linked-tables step, so a form and its token cover the version offered.
+    const resubmit = sealProtected(evaluated, deps.protection, scope);
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.

@@ -6,8 +6,8 @@
  *    first one whose interval misses its protection level, one more cycle of complements
  *    through it, made of cells at least as large as the protection it lacks where the table
  *    has them (`cycleThrough`) — a cycle lets the cell move by as much as its smallest member;
- *    if the cycle adds nothing (it already exists, yet is too narrow), its cells are avoided
- *    for that sensitive cell next time, forcing a different cycle;
+ *    the cycle's cells outside the sensitive cell's row and column are avoided for that cell
+ *    next time, forcing a different cycle when this one (or one already there) is too narrow;
  * 3. repeat until every sensitive cell meets its level. Suppressing more only widens every
  *    interval (the LP's feasible set grows), so a cell once protected stays protected and only
  *    the failing ones are re-audited; a last audit of all of them confirms.
@@ -103,7 +103,11 @@ export function auditedSuppression(t: CellTable, levels: ReadonlyMap<number, Pro
     if (cycle === null) {
       throw new ProtectionRefused(`no complementary cells can protect cell ${where}${opts.linked.length ? ' given the linked tables published of the same population' : ''}: ${describeInterval(f, level, { hideNeeds: true })}`);
     }
-    for (const c of cycle.path) if (c !== f.cell && !primary[c]) avoid.add(c);
+    // Avoid this cycle's far cells next time; the cell's own row and column neighbours stay
+    // usable (every cycle through it needs one of each, and there may be only one).
+    const nC = grid.nCols;
+    const sameLine = (c: number): boolean => Math.floor(c / nC) === Math.floor(f.cell / nC) || c % nC === f.cell % nC;
+    for (const c of cycle.path) if (c !== f.cell && !primary[c] && !sameLine(c)) avoid.add(c);
     for (const c of cycle.added) {
       mask[c] = 1;
       protects[c] = f.cell;

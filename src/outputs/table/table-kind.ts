@@ -11,6 +11,7 @@ import { populationTotal } from '../../checks/differencing.js';
 import type { CheckId, Finding, TableStatistic } from '../../domain.js';
 import { isCountStatistic } from '../../domain.js';
 import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
+import type { LpRow } from '../../lib/lp-bounds.js';
 import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
 import { ProtectionRefused } from '../../remedies/audited-suppression.js';
 import { AirlockError } from '../../errors.js';
@@ -185,6 +186,27 @@ function noteRefusal(extra: Record<string, unknown>, e: unknown): void {
 function offered(t: CellTable, primary: ReadonlyMap<number, unknown>, p: ProtectedTable | null): unknown {
   const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
   return p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+}
+
+/**
+ * The protected version of a failing table made again with the equations of linked tables of
+ * the same population (`linked`, from the pipeline's linked-tables step): `protected` (or null)
+ * and `protection_refused` when none is offered; nothing when the table needs no protection.
+ *
+ * @example protectedVersion(t, findings, params, rows).protected?.suppressed // [0, 1, 4, 5, 9]
+ */
+export function protectedVersion(t: CellTable, findings: Finding[], params: Parameters, linked: LpRow[]): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  const job = protectionJob(t, findings, params);
+  if (!job) return extra;
+  let p: ProtectedTable | null = null;
+  try {
+    p = protectTable(t, job.primary, { ...job.opts, linked });
+  } catch (e) {
+    noteRefusal(extra, e);
+  }
+  extra.protected = offered(t, job.primary, p);
+  return extra;
 }
 
 export const tableKind: OutputKindModule<CellTable> = {
