@@ -30,6 +30,8 @@ import { measurePeakRss } from './measure-peak-rss.js';
 import type { SmallRps } from './measure-small-rps.js';
 import type { DifferencingFigures } from './measure-differencing.js';
 import { measureDifferencing } from './measure-differencing.js';
+import type { ProtectionFigures } from './measure-protection.js';
+import { measureProtection } from './measure-protection.js';
 import { measureSmallRps } from './measure-small-rps.js';
 import type { Missing, PandasBaseline } from './run-pandas-baseline.js';
 import { runPandasBaseline } from './run-pandas-baseline.js';
@@ -43,13 +45,14 @@ const TARGETS = {
   peakRssBytes10M: 2.5e9,
   differencingP99Ms: 100,
   differencingBytesPerMembership: 2,
+  protectionP99Ms2d: 1000,
   failoverLost: 0,
   failoverResumeMs: 2000,
 } as const;
 
 const CASES = ['large_e2e', 'check_kernel', 'small_rps', 'peak_rss'] as const;
 /** Cases run only when `--only` names them (failover needs a PostgreSQL server; differencing fills a 10,000-release history, minutes). */
-const OPT_IN_CASES = ['failover', 'differencing'] as const;
+const OPT_IN_CASES = ['failover', 'differencing', 'protection'] as const;
 type CaseName = (typeof CASES)[number] | (typeof OPT_IN_CASES)[number];
 
 interface Report {
@@ -64,6 +67,7 @@ interface Report {
     peak_rss?: { cases: PeakRss[]; met: boolean };
     differencing?: DifferencingFigures & { met: boolean };
     failover?: Failover & { met: boolean };
+    protection?: ProtectionFigures & { met: boolean };
   };
   targets: typeof TARGETS;
 }
@@ -139,6 +143,14 @@ function table(report: Report): string {
     ]);
     rows.push([`failover: resume after the outage`, `${o.resumeMs.map((m) => `${m} ms`).join(', ')}`, '', '', `< ${TARGETS.failoverResumeMs} ms`, met(o.resumeMs.length > 0 && o.resumeMs.every((m) => m < TARGETS.failoverResumeMs))]);
   }
+  if (f.protection) {
+    for (const x of f.protection.shapes) {
+      const target = x.shape.startsWith('20x10') ? `p99 < ${TARGETS.protectionP99Ms2d} ms` : '(informative)';
+      rows.push([`protection ${x.shape} (${x.tables} tables, ${x.refused} refused)`, `p50 ${fmt(x.ms.p50)} ms, p99 ${fmt(x.ms.p99)} ms`, `loss ${fmt(x.loss.lpCells)} cells / ${fmt(100 * x.loss.lpShare)}%`, `greedy ${fmt(x.loss.greedyCells)} cells / ${fmt(100 * x.loss.greedyShare)}%, ${x.greedyWeak} weak`, target, x.shape.startsWith('20x10') ? met(x.ms.p99 < TARGETS.protectionP99Ms2d) : '']);
+    }
+    const sv = f.protection.solvers;
+    rows.push([`LP solvers (${sv.lps} LPs, same audits)`, `HiGHS ${fmt(sv.highsMs)} ms`, `glpk.js ${fmt(sv.glpkMs)} ms`, `glpk/HiGHS ${fmt(sv.ratio)}x`, '(informative)', '']);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 }
@@ -201,6 +213,11 @@ async function main(): Promise<void> {
     log('differencing');
     const d = await measureDifferencing({ releases: quick ? 1000 : 10_000, units: 100_000, runs: quick ? 10 : 50, log });
     report.figures.differencing = { ...d, met: d.unit_ms.p99 < TARGETS.differencingP99Ms && d.bytes_per_membership < TARGETS.differencingBytesPerMembership };
+  }
+  if (only.has('protection')) {
+    log('protection');
+    const pr = await measureProtection({ tables: quick ? 40 : 200, log });
+    report.figures.protection = { ...pr, met: pr.shapes.filter((x) => x.shape.startsWith('20x10')).every((x) => x.ms.p99 < TARGETS.protectionP99Ms2d) };
   }
   if (only.has('failover')) {
     log('failover');

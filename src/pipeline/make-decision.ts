@@ -20,6 +20,7 @@ import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutput } from './evaluate-output.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
+import { protectLinked } from './linked-protection.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from './keyed-serialiser.js';
@@ -150,10 +151,13 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     const protection = verdicts[i];
     return evaluateOutput(o as RawOutput, `/outputs/${i}`, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) });
   });
-  const resubmit = sealProtected(evaluated, deps.protection, scope);
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
+    // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
+    await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
+    // Sealed only now: the linked-tables step may have remade the protected versions.
+    const resubmit = sealProtected(differenced, deps.protection, scope);
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;

@@ -11,6 +11,7 @@ import { populationTotal } from '../../checks/differencing.js';
 import type { Finding, TableStatistic } from '../../domain.js';
 import { isCountStatistic } from '../../domain.js';
 import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
+import type { LpRow } from '../../lib/lp-bounds.js';
 import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
 import { ProtectionRefused } from '../../remedies/audited-suppression.js';
 import { AirlockError } from '../../errors.js';
@@ -153,37 +154,47 @@ export function recheckProtected(t: CellTable, failing: ReadonlyMap<number, unkn
   return { passed: problems.length === 0, problems };
 }
 
+/**
+ * The protected version of a failing table (or none, with `protection_refused` saying why), as
+ * the decision presents it. `linked` adds the equations of linked tables of the same
+ * population (the pipeline's linked-tables step calls this again with them).
+ *
+ * @example protectedVersion(t, findings, params).protected?.suppressed // [0, 1, 4, 5]
+ */
+export function protectedVersion(t: CellTable, findings: Finding[], params: Parameters, linked: LpRow[] = []): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  const failing = sensitiveCells(t, findings);
+  const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
+  if (failing.size > 0 || roundingFailed) {
+    const zeros = structuralZeroCells(t, params.structural_zeros);
+    const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+    // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
+    // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
+    // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.
+    const counts = isCountStatistic(t.statistic);
+    const rounds = roundingFailed || (counts && params.protection !== 'suppress');
+    const primary: typeof failing = counts && params.protection === 'round' ? new Map() : failing;
+    let p: ProtectedTable | null = null;
+    try {
+      p = protectTable(t, primary, rounds ? { roundBase: params.round_base, roundingScheme: params.rounding_scheme, fixed, params, linked } : { fixed, params, linked });
+    } catch (e) {
+      // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
+      // nothing (saying why) rather than a weak version or a failed decision.
+      if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
+      else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
+      else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
+    }
+    const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
+    extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
+  }
+  return extra;
+}
+
 export const tableKind: OutputKindModule<CellTable> = {
   kind: 'table',
   parse: parseTable,
   present(t, findings, params) {
-    const extra: Record<string, unknown> = { table: tableJson(t) };
-    const failing = sensitiveCells(t, findings);
-    const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-    if (failing.size > 0 || roundingFailed) {
-      const zeros = structuralZeroCells(t, params.structural_zeros);
-      const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
-      // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
-      // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
-      // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.
-      const counts = isCountStatistic(t.statistic);
-      const rounds = roundingFailed || (counts && params.protection !== 'suppress');
-      const roundOnly = counts && params.protection === 'round';
-      const primary: typeof failing = roundOnly ? new Map() : failing;
-      let p: ProtectedTable | null = null;
-      try {
-        p = protectTable(t, primary, rounds ? { roundBase: params.round_base, roundingScheme: params.rounding_scheme, fixed, params } : { fixed, params });
-      } catch (e) {
-        // No complement avoids the structural zeros, or no pattern meets the LP audit: offer
-        // nothing (saying why) rather than a weak version or a failed decision.
-        if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
-        else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
-        else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
-      }
-      const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
-      extra.protected = p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
-    }
-    return extra;
+    return { table: tableJson(t), ...protectedVersion(t, findings, params) };
   },
   evidence: tableEvidence,
   releasable(t) {
