@@ -16,8 +16,6 @@
  * await runner.close();
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { AirlockError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
@@ -82,12 +80,15 @@ export const inlineProtection: ProtectionRunner = {
   async close() {},
 };
 
-/** The worker's entry and, under tsx or vitest (TypeScript sources), tsx's loader for the worker. */
+/**
+ * The worker's entry. Under tsx or vitest (TypeScript sources) a bootstrap that imports the
+ * worker through tsx inside the thread: Node 20 ignores `--import tsx` in a worker's execArgv,
+ * and every protection then timed out (503) instead of offering a protected version.
+ */
 function workerEntry(): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { filename: new URL('./protect-table-worker.js', here).href, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  return { filename: new URL('./protect-table-worker.ts', here).href, execArgv: ['--import', tsx] };
+  return { filename: new URL('./protect-table-worker-tsx.mjs', here).href, execArgv: [] };
 }
 
 /**
