@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PICKLES, joblibZlib, torchZip } from '../helpers/file-fixtures.js';
+import { gzipSync } from 'fflate';
+import { PICKLES, joblibZlib, nestedZip, tarOf, torchZip, zipOf } from '../helpers/file-fixtures.js';
 import { glpkBounds, type GlpkRow } from '../helpers/glpk-bounds.js';
 import { birthDates, nhsNumbers, postcodes, seeded } from '../helpers/identifiers.js';
 import { testServer, type TestServer } from '../helpers/test-server.js';
@@ -377,5 +378,36 @@ describe('issue 12: protection against an LP attacker', () => {
     // test/remedies/audited-suppression.test.ts runs the independent attack over 200+ random tables.
     table.push({ route: '12: 62 random tables, cells pinned within 2 / proven below 10', outcome: 'see test/remedies/audited-suppression.test.ts (200+ tables)', checks: '—' });
     expect(readFileSync('test/remedies/audited-suppression.test.ts', 'utf8')).toMatch(/200/);
+  });
+});
+
+describe('new walk-arounds', () => {
+  const extract = () => {
+    const rng = seeded(9);
+    const [nhs, dob] = [nhsNumbers(rng, 30), birthDates(rng, 30)];
+    return `id,born,diagnosis\n${nhs.map((x, i) => `${x},${dob[i]},E11`).join('\n')}\n`;
+  };
+
+  it('an identifier listing inside an archive inside an archive (zip in tar.gz, zip in zip in zip)', async () => {
+    notReleased('new: NHS listing in a zip inside a tar.gz', await post([file('run.tar.gz', gzipSync(tarOf({ 'inner.zip': zipOf({ 'extract.csv': extract() }) })))]));
+    notReleased('new: NHS listing three zips deep', await post([file('outputs.zip', nestedZip(3, { 'extract.csv': extract() }))]));
+  });
+
+  it('an idempotency key replayed with another project gets no other project\'s decision', async () => {
+    const key = `attack-${process.pid}-${Date.now()}`;
+    const body = (project: string) => ({ project, requester: 'mallory', dataset: 'idem-attack', outputs: [{ name: 't', kind: 'table', cells: [{ labels: { r: 'a' }, count: 3 }, { labels: { r: 'b' }, count: 40 }] }] });
+    const first = await request(s.url).post('/v1/decisions').set(s.auth()).set('Idempotency-Key', key).send(body('attack'));
+    expect(first.status).toBe(201);
+    const again = await request(s.url).post('/v1/decisions').set(s.auth()).set('Idempotency-Key', key).send(body('other-project'));
+    table.push({ route: 'new: idempotency key replayed with another project', outcome: `${again.status} ${again.body.code ?? again.body.decision?.outcome}`, checks: '—' });
+    expect(again.status).toBe(422);
+    expect(again.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('label mode: a zero-width space in a label is not a new category (re-labelled table minus one, padded)', async () => {
+    const ds = fresh();
+    const cells = (c: Record<string, number>) => Object.entries(c).map(([region, count]) => ({ labels: { region }, count }));
+    expect((await post([{ name: 'a', kind: 'table', cells: cells({ north: 40, south: 30 }) }], { dataset: ds })).outputs[0]!.outcome).toBe('release');
+    notReleased('new: label "north\\u200b" (zero-width space), one fewer, south padded', await post([{ name: 'b', kind: 'table', cells: cells({ 'north\u200b': 39, south: 20 }) }], { dataset: ds }), 0, 'reject');
   });
 });
