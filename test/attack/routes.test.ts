@@ -410,4 +410,19 @@ describe('new walk-arounds', () => {
     expect((await post([{ name: 'a', kind: 'table', cells: cells({ north: 40, south: 30 }) }], { dataset: ds })).outputs[0]!.outcome).toBe('release');
     notReleased('new: label "north\\u200b" (zero-width space), one fewer, south padded', await post([{ name: 'b', kind: 'table', cells: cells({ 'north\u200b': 39, south: 20 }) }], { dataset: ds }), 0, 'reject');
   });
+
+  it('suppressed cells of a submitted 2-way table, given away by a 1-way table in the same request', async () => {
+    const two = { name: 'two', kind: 'table', cells: [
+      { labels: { region: 'A', sex: 'F' }, suppressed: true, count: 3 },
+      { labels: { region: 'A', sex: 'M' }, suppressed: true, count: 40 },
+      { labels: { region: 'B', sex: 'F' }, suppressed: true, count: 30 },
+      { labels: { region: 'B', sex: 'M' }, suppressed: true, count: 35 },
+    ] };
+    const one = { name: 'one', kind: 'table', cells: [{ labels: { region: 'A' }, count: 43 }, { labels: { region: 'B' }, count: 65 }] };
+    const sexes = { name: 'sexes', kind: 'table', cells: [{ labels: { sex: 'F' }, count: 33 }, { labels: { sex: 'M' }, count: 75 }] };
+    const a = await post([one, sexes, two]);
+    const o = notReleased('new: suppressed 2-way cells + 1-way region and sex tables in one request', a, 2);
+    void o;
+  });
 });
+
