@@ -338,7 +338,10 @@ export async function unitModeDifferences(
     };
     // The context of the search beyond pairs: this output, the request's others, the earlier ones
     // opened, and the population's latest — first on their samples, in full where that is plausible.
-    const context: { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput }[] = [];
+    type ContextSide = { side: UnitSide; sample: UnitSide; source: DifferenceSource | null; history?: HistoryOutput };
+    const context: ContextSide[] = [];
+    // The latest earlier outputs opened in full (at most the context's size: forms are not hoarded).
+    const openedSides: ContextSide[] = [];
     const mineSample = samplePart(form, sampledIds);
     const fast = fastPrefilterApplies(form);
     // The common case's prefilter in rank and mask form (`unit-prefilter.ts`): a lookup table of this output's sample.
@@ -379,17 +382,30 @@ export async function unitModeDifferences(
         const full = await fullOf(h);
         if (!full) continue;
         add(source, compareUnits(form, full, threshold));
-        if (context.length < MAX_PIECE_SIDES) context.push({ side: full, sample: s, source, history: h });
+        openedSides.push({ side: full, sample: s, source, history: h });
+        if (openedSides.length > MAX_PIECE_SIDES) openedSides.shift();
       }
-      // The population's most recent outputs join the context (pieces and intersections span releases).
+      // The population's most recent outputs join the context first (pieces and intersections span
+      // releases): earlier outputs opened in full come after them, most recent first. Taken in
+      // history order, unrelated outputs of the namespace (e.g. other tables with margins, which
+      // the sample cannot rule out) filled the context and hid P, P−A, P−B from P−A−B−X.
       const inContext = new Set(context.map((x) => (x.source ? sourceKey(x.source) : '')));
       const recent = earlier.filter((h) => ctx.rules.populations.contains(ctx.population.key, h.dataset)).slice(-RECENT_CONTEXT);
       for (const h of recent) {
         if (context.length >= MAX_PIECE_SIDES) break;
+        const wasOpened = openedSides.find((x) => x.history === h);
+        if (wasOpened) {
+          context.push(wasOpened);
+          continue;
+        }
         const source: DifferenceSource = { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) };
         const s = sketchOf(h);
         if (!s || inContext.has(sourceKey(source))) continue;
         context.push({ side: s, sample: s, source, history: h });
+      }
+      for (const x of openedSides.reverse()) {
+        if (context.length >= MAX_PIECE_SIDES) break;
+        if (!context.includes(x)) context.push(x);
       }
       if (context.length >= 3) {
         // A small output may be invisible in the sample: then the search runs in full.
