@@ -14,16 +14,20 @@ COPY package.json package-lock.json ./
 
 FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json openapi.yaml ./
+COPY tsconfig.json tsconfig.build.json openapi.yaml redocly.yaml ./
 COPY src ./src
 COPY ui ./ui
+COPY scripts ./scripts
 RUN npm run build && npm run build:ui
 
 FROM toolchain AS deps
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-slim AS runtime
-ENV NODE_ENV=production \
+# The commit `/healthz` reports (there is no .git in the image): docker build --build-arg AIRLOCK_COMMIT=$(git rev-parse HEAD) .
+ARG AIRLOCK_COMMIT=
+ENV AIRLOCK_COMMIT=$AIRLOCK_COMMIT \
+    NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
     AIRLOCK_DATA_DIR=/data \
