@@ -14,21 +14,15 @@
 import { once } from 'node:events';
 import { exportJsonl } from '../../audit/export-jsonl.js';
 import { verifyAudit } from '../../audit/verify-chain.js';
-import { localJwks, openCliStore, STORE_FLAGS } from '../open-cli-store.js';
-import { parseArgs } from '../parse-args.js';
+import { localJwks, openCliStore } from '../open-cli-store.js';
+import { EXIT, optionsOf, runSubcommand } from '../commands.js';
+import { parseArgs, positionals, UsageError } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 
-const USAGE = `usage:
-  airlock audit verify [--data-dir DIR | --database-url URL] [--schema S] [--jwks FILE|URL] [--json]
-  airlock audit export [--data-dir DIR | --database-url URL] [--schema S] [--from-seq N]
-`;
-
-async function verify(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, jwks: 'string', json: 'boolean' });
-  if (a._.length) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+/** `airlock audit verify`. */
+export async function verify(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('audit verify'));
+  positionals(a, []);
   const { store, config } = await openCliStore(a);
   try {
     const jwks = typeof a.jwks === 'string' ? await readJwks(a.jwks) : await localJwks(config);
@@ -40,19 +34,18 @@ async function verify(args: string[]): Promise<number> {
     } else {
       process.stdout.write(`FAIL at seq ${r.first_bad_seq}: ${r.reason} (${r.checked} records verified before it)\n`);
     }
-    return r.ok ? 0 : 1;
+    return r.ok ? EXIT.OK : EXIT.REJECT;
   } finally {
     await store.close();
   }
 }
 
-async function exportLines(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, 'from-seq': 'string' });
+/** `airlock audit export`. */
+export async function exportLines(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('audit export'));
+  positionals(a, []);
   const from = a['from-seq'] === undefined ? 1 : Number(a['from-seq']);
-  if (a._.length || !Number.isSafeInteger(from) || from < 1) {
-    process.stderr.write(`${a._.length ? '' : 'airlock audit export: --from-seq must be a positive integer\n'}${USAGE}`);
-    return 2;
-  }
+  if (!Number.isSafeInteger(from) || from < 1) throw new UsageError('--from-seq must be a positive integer');
   const { store } = await openCliStore(a);
   // A consumer that stops reading (`| head`) closes the pipe: stop quietly, as Unix tools do.
   let outputError: NodeJS.ErrnoException | null = null;
@@ -73,15 +66,12 @@ async function exportLines(args: string[]): Promise<number> {
   const err = outputError as NodeJS.ErrnoException | null;
   if (err && err.code !== 'EPIPE') {
     process.stderr.write(`airlock audit export: cannot write: ${err.message}\n`);
-    return 1;
+    return EXIT.ENVIRONMENT;
   }
   return 0;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'verify') return verify(rest);
-  if (sub === 'export') return exportLines(rest);
-  process.stderr.write(USAGE);
-  return 2;
+/** `airlock audit <subcommand> …` (the subcommands are in the command table). */
+export function run(args: string[]): Promise<number> {
+  return runSubcommand('audit', args);
 }

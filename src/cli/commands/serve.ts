@@ -8,9 +8,12 @@
  * @example PORT=8080 airlock serve
  */
 import { loadConfig } from '../../config.js';
+import { optionsOf } from '../commands.js';
+import { parseArgs, positionals } from '../parse-args.js';
 import { startTelemetry } from '../../telemetry/telemetry.js';
 
-export async function run(_args: string[]): Promise<number> {
+export async function run(args: string[]): Promise<number> {
+  positionals(parseArgs(args, optionsOf('serve')), []);
   const config = loadConfig(process.env);
   const telemetry = await startTelemetry();
   const { startServer } = await import('../../server/start-server.js');
