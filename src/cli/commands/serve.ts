@@ -18,7 +18,12 @@ export async function run(args: string[]): Promise<number> {
   const telemetry = await startTelemetry();
   const { startServer } = await import('../../server/start-server.js');
   const { exitOnSignals } = await import('../../server/lifecycle.js');
-  const s = await startServer(config);
+  const s = await startServer(config).catch(async (e: unknown) => {
+    await telemetry.shutdown().catch(() => {});
+    throw e;
+  });
+  // Said once, so an operator expecting traces knows why none arrive.
+  if (!telemetry.enabled) s.logger.info({ telemetry: 'off' }, `telemetry off: ${telemetry.reason ?? 'disabled'}`);
   exitOnSignals(
     async () => {
       const clean = await s.close();
