@@ -3,9 +3,11 @@
 #   run:    docker run -p 8080:8080 -v airlock-data:/data -v "$PWD/rules:/rules:ro" airlock
 # Stages: `build` compiles TypeScript to dist/; `deps` installs production dependencies only
 # (better-sqlite3 compiles natively when no prebuilt binary fits, hence the toolchain there);
-# `runtime` is node:20-slim with neither compiler nor dev dependencies, running as `node`.
+# `runtime` is node:24-slim with neither compiler nor dev dependencies, running as `node`.
 
-FROM node:20-slim AS toolchain
+# Node.js 24 LTS, pinned by digest (the multi-arch index) so a rebuild gets the same base; refresh
+# it deliberately: docker buildx imagetools inspect node:24-slim
+FROM node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -14,16 +16,20 @@ COPY package.json package-lock.json ./
 
 FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json openapi.yaml ./
+COPY tsconfig.json tsconfig.build.json openapi.yaml redocly.yaml ./
 COPY src ./src
 COPY ui ./ui
+COPY scripts ./scripts
 RUN npm run build && npm run build:ui
 
 FROM toolchain AS deps
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-slim AS runtime
-ENV NODE_ENV=production \
+FROM node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df AS runtime
+# The commit `/healthz` reports (there is no .git in the image): docker build --build-arg AIRLOCK_COMMIT=$(git rev-parse HEAD) .
+ARG AIRLOCK_COMMIT=
+ENV AIRLOCK_COMMIT=$AIRLOCK_COMMIT \
+    NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
     AIRLOCK_DATA_DIR=/data \

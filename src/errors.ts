@@ -105,6 +105,17 @@ export class AirlockError extends Error {
   }
 }
 
+/**
+ * A problem's `type`: a URN naming its code (`urn:airlock:problem:CSV_RAGGED`), stable and
+ * owned by nobody's domain, so it never points at a page that may not exist (RFC 9457 §3.1.1
+ * allows any URI; the codes are documented in openapi.yaml's `ErrorCode`).
+ *
+ * @example problemType('NOT_FOUND') // 'urn:airlock:problem:NOT_FOUND'
+ */
+export function problemType(code: ErrorCode): string {
+  return `urn:airlock:problem:${code}`;
+}
+
 /** An RFC 9457 problem document as airlock sends it. */
 export interface Problem {
   type: string;
@@ -135,7 +146,7 @@ export function toProblem(err: unknown, instance?: string): Problem {
   const e = err instanceof AirlockError ? err : new AirlockError('INTERNAL');
   const internal = e.status >= 500 && !PUBLIC_SERVER_MESSAGES.has(e.code);
   const p: Problem = {
-    type: `https://airlock.dev/errors/${e.code}`,
+    type: problemType(e.code),
     title: ERRORS[e.code].title,
     status: e.status,
     code: e.code,

@@ -135,6 +135,9 @@ function describe(e: ErrorObject): string {
       const present = isObject(e.data) ? banned.filter((k) => k in (e.data as object)) : [];
       return present.length ? `must not also have ${listed(present)}` : (e.message ?? 'invalid');
     }
+    case 'false schema':
+      // `properties: { cells: false }` in a branch: a field another form of the output uses.
+      return 'not allowed in this form of the output';
     case 'oneOf': {
       const titles = isObject(e.parentSchema) && Array.isArray(e.parentSchema.oneOf) ? e.parentSchema.oneOf.map((b) => (isObject(b) && typeof b.title === 'string' ? b.title : null)) : [];
       return titles.length && titles.every(Boolean) ? `must be exactly one of: ${titles.join('; ')}` : (e.message ?? 'invalid');
@@ -146,7 +149,9 @@ function describe(e: ErrorObject): string {
 
 /** True when a branch's `properties` pin a present value to a `const`/`enum` it does not have. */
 function ruledOut(branch: unknown, data: unknown): boolean {
-  if (!isObject(branch) || !isObject(branch.properties) || !isObject(data)) return false;
+  if (!isObject(branch) || !isObject(data)) return false;
+  if (Array.isArray(branch.allOf) && branch.allOf.some((part) => ruledOut(part, data))) return true;
+  if (!isObject(branch.properties)) return false;
   return Object.entries(branch.properties).some(([key, sub]) => {
     if (!(key in data) || !isObject(sub)) return false;
     if ('const' in sub) return sub.const !== data[key];

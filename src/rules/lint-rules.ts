@@ -67,6 +67,8 @@ export const LINT_CODES = {
   weakened: 'weakened',
   /** A value below a governance floor: the service would refuse the set. */
   below_floor: 'below_floor',
+  /** The content changed since the previous rule set but its `version:` did not (a warning). */
+  version_unchanged: 'version_unchanged',
 } as const;
 export type LintCode = keyof typeof LINT_CODES;
 
@@ -345,6 +347,11 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
       const previous = inspectRuleset(opts.previous).ruleset;
       const current = inspectRuleset(dir, { floorsFile: opts.floorsFile }).ruleset;
       problems.push(...weakenedSince(previous, current, { default: def.file, projects: seen, floors: floors?.file ?? null, dir: shownPath(dir) }));
+      // Decisions name the rule set by name, version and digest: a new digest under an old
+      // version tells a reader two different rule sets are the same one.
+      if (previous.digest !== current.digest && previous.version === current.version) {
+        problems.push({ severity: 'warning', code: 'version_unchanged', file: def.file, path: '/version', message: `the rules changed (digest ${previous.digest.slice(0, 12)} → ${current.digest.slice(0, 12)}) but version is still "${current.version}": raise it` });
+      }
     } catch (e) {
       problems.push({ severity: 'error', code: 'unreadable', file: shownPath(opts.previous), path: '/', message: `the previous rule set cannot be read: ${e instanceof AirlockError ? e.message : String(e)}` });
     }

@@ -36,6 +36,8 @@ import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
+import { registerContractRoutes } from './routes/contract-routes.js';
+import { buildInfo } from '../build-info.js';
 import { createAuthenticator } from '../identity/authenticator.js';
 import type { OidcSignIn } from '../identity/oidc-sign-in.js';
 import type { SessionStore } from '../identity/session-store.js';
@@ -108,9 +110,11 @@ export function createApp(deps: AppDeps): express.Express {
   // Keys live in the audit store; without one (bare test apps) the header is ignored.
   const idempotency = deps.audit ? { store: deps.audit.store, ttlMs: deps.config.idempotencyTtlMs } : null;
 
+  const { version, commit } = buildInfo();
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', version, commit });
   });
+  registerContractRoutes(app);
   app.get(
     '/readyz',
     route(async (_req, res) => {

@@ -8,7 +8,7 @@
  * await fetch(`${s.url}/healthz`);
  * await s.close();
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { productionGaps, type Config } from '../config.js';
@@ -177,10 +177,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       readiness: { accepting: lifecycle.accepting, store: () => auditStore.ping(), signing_key: () => Boolean(keys.signing) },
     });
     const sideStore = side;
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
-      s.once('error', reject);
-    });
+    const server = await listen(app, config.port, config.host);
     lifecycle.attach(server);
     // Deliveries left by a previous run (a crash, a kill -9) go out from the first round.
     dispatcher.start();
@@ -260,4 +257,21 @@ async function identityProvider(config: Readonly<Config>): Promise<OidcSignIn | 
   }
   const mapping = claimMapping({ rolesClaim: config.oidcRolesClaim, roleMap: config.oidcRoleMap, projectsClaim: config.oidcProjectsClaim, nameClaim: config.oidcNameClaim });
   return oidcSignIn({ issuer: config.oidcIssuer, clientId: config.oidcClientId, clientSecret: secret, scopes: config.oidcScopes, audience: config.oidcAudience, production: config.production }, mapping);
+}
+
+/**
+ * Listens on `port`, or fails with a message naming the port and how to choose another (express
+ * 5's `listen` would call back with the server unbound, and `address()` would be null).
+ */
+function listen(app: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new AirlockError('CONFIG_INVALID', `port ${port} on ${host} is already in use (another airlock, or another service?): stop it, or set PORT to a free port`));
+      else if (e.code === 'EACCES') reject(new AirlockError('CONFIG_INVALID', `not allowed to listen on port ${port} on ${host}: set PORT to a port above 1023`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new AirlockError('CONFIG_INVALID', `cannot listen on ${host}: set HOST to an address of this machine`));
+      else reject(e);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
 }

@@ -13,6 +13,7 @@
  */
 import { compactVerify, decodeProtectedHeader, importJWK, type CryptoKey } from 'jose';
 import { canonicalJson } from './canonical-json.js';
+import { attachPayload, isDetached } from './detached-jws.js';
 import type { Jwks } from './jwks.js';
 import { DECISION_JWS_ALG, DECISION_JWS_TYP } from './sign-decision.js';
 
@@ -179,8 +180,17 @@ export async function verifySignedJson(jws: string, jwks: JwksLike, typ: string)
  */
 export async function verifyDecisionResponse(response: unknown, jwks: JwksLike): Promise<DecisionVerification> {
   if (!isObject(response)) return { ok: false, field: '', reason: 'the response is not a JSON object' };
-  const { decision, signature } = response;
+  const { decision } = response;
+  let { signature } = response;
   if (!isObject(decision)) return { ok: false, field: '/decision', reason: 'decision is missing or not an object' };
+  // A detached JWS (the decision list's form): its payload is the canonical JSON of the decision beside it.
+  if (typeof signature === 'string' && isDetached(signature)) {
+    try {
+      signature = attachPayload(signature, decision);
+    } catch {
+      return { ok: false, field: '/decision', reason: 'the decision cannot be canonicalised (RFC 8785)' };
+    }
+  }
   if (typeof signature !== 'string' || signature.split('.').length !== 3) {
     return { ok: false, field: '/signature', reason: 'signature is missing or not a compact JWS' };
   }

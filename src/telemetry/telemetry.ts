@@ -40,8 +40,10 @@ export interface TelemetryOptions {
 }
 
 export interface Telemetry {
-  /** False when `OTEL_SDK_DISABLED=true`: nothing was started. */
+  /** False when `OTEL_SDK_DISABLED=true` or no exporter is configured: nothing was started. */
   readonly enabled: boolean;
+  /** Why nothing was started (for the one line `serve` prints), when not enabled. */
+  readonly reason?: string;
   /** Flushes pending spans and metrics and unregisters the global providers. */
   shutdown(): Promise<void>;
 }
@@ -67,6 +69,29 @@ function instrumentations(env: NodeJS.ProcessEnv): Instrumentation[] {
 
 let running: Telemetry | null = null;
 
+/** The `OTEL_*` variables that say where telemetry goes: one of them set means an exporter is configured. */
+export const EXPORTER_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_METRICS_EXPORTER',
+  'OTEL_LOGS_EXPORTER',
+] as const;
+
+/**
+ * Whether the environment names somewhere to send telemetry. `none` for every exporter named
+ * counts as not configured.
+ *
+ * @example exporterConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }) // true
+ */
+export function exporterConfigured(env: NodeJS.ProcessEnv): boolean {
+  return EXPORTER_VARIABLES.some((v) => {
+    const value = env[v]?.trim();
+    return Boolean(value) && !/^none$/i.test(value!);
+  });
+}
+
 /**
  * Starts the OpenTelemetry SDK once per process (a second call returns the running one).
  * Exporter failures never affect requests: the SDK drops what it cannot send.
@@ -74,7 +99,12 @@ let running: Telemetry | null = null;
 export async function startTelemetry(opts: TelemetryOptions = {}): Promise<Telemetry> {
   if (running) return running;
   const env = opts.env ?? process.env;
-  if (/^true$/i.test(env.OTEL_SDK_DISABLED?.trim() ?? '')) return { enabled: false, shutdown: async () => {} };
+  if (/^true$/i.test(env.OTEL_SDK_DISABLED?.trim() ?? '')) return { enabled: false, reason: 'OTEL_SDK_DISABLED=true', shutdown: async () => {} };
+  // With nowhere to send them, spans and metrics would only be buffered and then retried
+  // against a collector that is not there (seconds at every shutdown): start nothing.
+  if (!opts.spanProcessors && !opts.metricReaders && !exporterConfigured(env)) {
+    return { enabled: false, reason: `no exporter configured (set ${EXPORTER_VARIABLES[0]} or ${EXPORTER_VARIABLES[2]} to send traces and metrics)`, shutdown: async () => {} };
+  }
   const instrument = opts.instrument ?? true;
   // The hook must be registered before the instrumentations are constructed: each one tells
   // the hook which modules to wrap as it enables itself.

@@ -102,9 +102,9 @@ describe('airlock verify FILE', () => {
     await expect(runHere([write('ok.json', saved), '--jwks', jwks()])).rejects.toThrow(message);
   });
 
-  it('reports a bad JWKS as exit 1 with the code on stderr from the real command line', async () => {
+  it('reports a bad JWKS as exit 4 (environment) with the code on stderr from the real command line', async () => {
     const r = await runCli(['verify', write('ok.json', saved), '--jwks', join(dir, 'absent.json')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^airlock verify: CONFIG_INVALID: cannot use the JWKS at .*absent\.json: ENOENT/);
   });
 
@@ -119,6 +119,7 @@ describe('airlock verify FILE', () => {
   it('exits 2 with usage when no file is given', async () => {
     const r = await runCli(['verify']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^usage: airlock verify FILE/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^airlock verify: FILE is required\nRun 'airlock verify --help' for usage\./);
   });
 });

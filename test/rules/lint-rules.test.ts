@@ -234,13 +234,25 @@ describe('lintRules: weakening (issue 13)', () => {
 
     it('says nothing when every change strengthens', () => {
       const next = rulesDir({ 'projects/a.yaml': 'project: a\nparameters:\n  threshold: 25\n', 'floors.yaml': 'parameters:\n  threshold: 10\n' });
-      expect(lintRules(next, { previous: previous() }).problems).toEqual([]);
+      expect(lintRules(next, { previous: previous() }).problems.filter((p) => p.code !== 'version_unchanged')).toEqual([]);
+    });
+
+    it('warns when the content changed but version did not, and not once version is raised or nothing changed', () => {
+      const next = (version: string) => rulesDir({ 'default.yaml': base.replace(/^version: .*$/m, `version: ${version}`), 'projects/a.yaml': 'project: a\nparameters:\n  threshold: 25\n', 'floors.yaml': 'parameters:\n  threshold: 10\n' });
+      const old = previous();
+      const same = lintRules(next(/^version: (.*)$/m.exec(base)![1]!), { previous: old }).problems.filter((p) => p.code === 'version_unchanged');
+      expect(same).toHaveLength(1);
+      expect(same[0]!.severity).toBe('warning');
+      expect(same[0]!.path).toBe('/version');
+      expect(same[0]!.message).toMatch(/the rules changed \(digest \w{12} → \w{12}\) but version is still ".*": raise it/);
+      expect(lintRules(next('99.0'), { previous: old }).problems.filter((p) => p.code === 'version_unchanged')).toEqual([]);
+      expect(lintRules(old, { previous: previous() }).problems).toEqual([]);
     });
 
     it('names a removed project override as weakening what it made stricter', () => {
       const next = rulesDir({ 'floors.yaml': 'parameters:\n  threshold: 10\n' });
       const r = lintRules(next, { previous: previous() });
-      expect(r.problems.map((p) => p.message)).toEqual(['project:a: threshold 20 → 10 (higher is stricter) — weaker than the previous rule set']);
+      expect(r.problems.filter((p) => p.code !== 'version_unchanged').map((p) => p.message)).toEqual(['project:a: threshold 20 → 10 (higher is stricter) — weaker than the previous rule set']);
       expect(r.problems[0]!.file).toMatch(/override of a removed/);
     });
   });

@@ -222,6 +222,9 @@ const ROUTES: RouteRow[] = [
  */
 const PUBLIC: { method: 'get' | 'post'; path: string; doc?: string; status: number[]; call?: (url: string) => request.Test }[] = [
   { method: 'get', path: '/healthz', status: [200] },
+  { method: 'get', path: '/openapi.yaml', status: [200] },
+  { method: 'get', path: '/docs', status: [200] },
+  { method: 'get', path: '/docs/redoc.standalone.js', doc: '/docs', status: [200, 503] },
   { method: 'get', path: '/readyz', status: [200] },
   { method: 'get', path: '/.well-known/jwks.json', status: [200] },
   { method: 'get', path: '/v1/audit/log-key', status: [200] },

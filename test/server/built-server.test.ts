@@ -39,7 +39,7 @@ describe('the built server', () => {
   beforeAll(async () => {
     const { env, auth } = tokenFor(dataDir);
     p = await spawnServer({ AIRLOCK_DATA_DIR: dataDir, OTEL_TRACES_EXPORTER: 'console', ...env }, { entry });
-    await request(p.url).get('/healthz').expect(200, { status: 'ok' });
+    expect((await request(p.url).get('/healthz').expect(200)).body.status).toBe('ok');
     await request(p.url).get('/readyz').expect(200);
     decisionStatus = (await request(p.url).post('/v1/decisions').set(auth).send(tableRequest(csvOf({ 'a|x': 3, 'b|x': 12 }), { index: ['r'], columns: ['c'] }))).status;
     // A failing request too: its error must not reach any span as a message.
@@ -70,9 +70,9 @@ describe('the built server', () => {
 });
 
 describe('an invalid configuration', () => {
-  it('stops start-up with exit code 1 and a message naming each bad variable', async () => {
+  it('stops start-up with exit code 4 (environment) and a message naming each bad variable', async () => {
     const p = await spawnServer({ AIRLOCK_DATA_DIR: dataDir, PORT: 'eighty', AIRLOCK_RATE_LIMIT: '-5', AIRLOCK_SHUTDOWN_GRACE_MS: 'soon' }, { entry, expectExit: true });
-    expect((await p.exited).code).toBe(1);
+    expect((await p.exited).code).toBe(4);
     expect(p.stderr()).toMatch(/CONFIG_INVALID/);
     for (const name of ['PORT', 'AIRLOCK_RATE_LIMIT', 'AIRLOCK_SHUTDOWN_GRACE_MS']) expect(p.stderr()).toContain(`${name}=`);
     expect(p.stdout()).not.toContain('airlock listening');

@@ -143,7 +143,7 @@ describe('5xx responses carry no internal message', () => {
       .set('authorization', 'Bearer caller-token')
       .send(body);
     expect(res.status).toBe(ERRORS[code].status);
-    expect(res.body).toEqual({ type: `https://airlock.dev/errors/${code}`, title: ERRORS[code].title, status: ERRORS[code].status, code, detail: ERRORS[code].title, instance: '/v1/decisions' });
+    expect(res.body).toEqual({ type: `urn:airlock:problem:${code}`, title: ERRORS[code].title, status: ERRORS[code].status, code, detail: ERRORS[code].title, instance: '/v1/decisions' });
   });
 
   it('an unexpected exception is INTERNAL with the catalogue title only', async () => {

@@ -226,6 +226,8 @@ airlock_list_decisions <- function(..., limit = Inf, page_size = 100, client = N
   client <- default_client(client)
   query <- Filter(Negate(is.null), list(...))
   query$limit <- page_size
+  # Each item verifies on its own (airlock_verify): ask for the full JWS, not the list's detached form.
+  query$signature <- "attached"
   out <- list()
   repeat {
     page <- get_json(client, "v1/decisions", query)

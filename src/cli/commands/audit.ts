@@ -25,30 +25,21 @@ import { exportJsonl } from '../../audit/export-jsonl.js';
 import { verifyAudit } from '../../audit/verify-chain.js';
 import { readFile } from 'node:fs/promises';
 import { AirlockError } from '../../errors.js';
-import { cliConfig, localJwks, localLogKey, localLogVerifier, openCliStore, STORE_FLAGS } from '../open-cli-store.js';
-import { parseArgs } from '../parse-args.js';
+import { cliConfig, localJwks, localLogKey, localLogVerifier, openCliStore } from '../open-cli-store.js';
+import { EXIT, optionsOf, runSubcommand } from '../commands.js';
+import { parseArgs, positionals, UsageError } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 
-const USAGE = `usage:
-  airlock audit verify [--data-dir DIR | --database-url URL] [--schema S] [--jwks FILE|URL] [--checkpoint FILE] [--log-key VKEY] [--json]
-  airlock audit export [--data-dir DIR | --database-url URL] [--schema S] [--from-seq N]
-  airlock audit checkpoint [--data-dir DIR | --database-url URL] [--schema S]
-  airlock audit migrate [--data-dir DIR | --database-url URL] [--schema S]
-`;
-
-async function verify(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, jwks: 'string', json: 'boolean', checkpoint: 'string', 'log-key': 'string' });
-  if (a._.length) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+/** `airlock audit verify`. */
+export async function verify(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('audit verify'));
+  positionals(a, []);
   let held: string | undefined;
   if (typeof a.checkpoint === 'string') {
     try {
       held = await readFile(a.checkpoint, 'utf8');
     } catch (e) {
-      process.stderr.write(`airlock audit verify: cannot read --checkpoint ${a.checkpoint}: ${(e as Error).message}\n`);
-      return 2;
+      throw new UsageError(`cannot read --checkpoint ${a.checkpoint}: ${(e as Error).message}`);
     }
   }
   const { store, config } = await openCliStore(a);
@@ -66,38 +57,34 @@ async function verify(args: string[]): Promise<number> {
     } else {
       process.stdout.write(`FAIL at seq ${r.first_bad_seq}${r.tampering ? ` [${r.tampering}]` : ''}: ${r.reason} (${r.checked} records verified before it)\n`);
     }
-    return r.ok ? 0 : 1;
+    return r.ok ? EXIT.OK : EXIT.REJECT;
   } finally {
     await store.close();
   }
 }
 
-async function checkpoint(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS });
-  if (a._.length) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+/** `airlock audit checkpoint`: the newest signed checkpoint on stdout. */
+export async function checkpoint(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('audit checkpoint'));
+  positionals(a, []);
   const { store } = await openCliStore(a);
   try {
     const c = await store.latestCheckpoint();
     if (!c) {
       process.stderr.write('airlock audit checkpoint: the log has no signed checkpoint yet (run airlock audit migrate, or record a decision)\n');
-      return 1;
+      return EXIT.REJECT;
     }
     process.stdout.write(c.note);
-    return 0;
+    return EXIT.OK;
   } finally {
     await store.close();
   }
 }
 
-async function migrate(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, jwks: 'string' });
-  if (a._.length) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+/** `airlock audit migrate`: brings an existing chain into the transparency log. */
+export async function migrate(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('audit migrate'));
+  positionals(a, []);
   const config = cliConfig(a);
   const key = await localLogKey(config);
   const { store } = await openCliStore(a, process.env, { log: key.signer });
@@ -107,7 +94,7 @@ async function migrate(args: string[]): Promise<number> {
     const chain = await verifyAudit(store, jwks);
     if (!chain.ok) {
       process.stdout.write(`REFUSED: the chain does not verify at seq ${chain.first_bad_seq}: ${chain.reason}; nothing was logged\n`);
-      return 1;
+      return EXIT.REJECT;
     }
     const before = await store.logSize();
     let state = await store.catchUpLog();
@@ -115,19 +102,18 @@ async function migrate(args: string[]): Promise<number> {
     const c = await store.latestCheckpoint();
     process.stdout.write(`OK: ${chain.checked} records verified; ${state.size - before} newly logged, log size ${state.size} (origin ${key.origin})\n`);
     if (c) process.stdout.write(c.note);
-    return 0;
+    return EXIT.OK;
   } finally {
     await store.close();
   }
 }
 
-async function exportLines(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, 'from-seq': 'string' });
+/** `airlock audit export`. */
+export async function exportLines(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('audit export'));
+  positionals(a, []);
   const from = a['from-seq'] === undefined ? 1 : Number(a['from-seq']);
-  if (a._.length || !Number.isSafeInteger(from) || from < 1) {
-    process.stderr.write(`${a._.length ? '' : 'airlock audit export: --from-seq must be a positive integer\n'}${USAGE}`);
-    return 2;
-  }
+  if (!Number.isSafeInteger(from) || from < 1) throw new UsageError('--from-seq must be a positive integer');
   const { store } = await openCliStore(a);
   // A consumer that stops reading (`| head`) closes the pipe: stop quietly, as Unix tools do.
   let outputError: NodeJS.ErrnoException | null = null;
@@ -148,17 +134,12 @@ async function exportLines(args: string[]): Promise<number> {
   const err = outputError as NodeJS.ErrnoException | null;
   if (err && err.code !== 'EPIPE') {
     process.stderr.write(`airlock audit export: cannot write: ${err.message}\n`);
-    return 1;
+    return EXIT.ENVIRONMENT;
   }
   return 0;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'verify') return verify(rest);
-  if (sub === 'export') return exportLines(rest);
-  if (sub === 'checkpoint') return checkpoint(rest);
-  if (sub === 'migrate') return migrate(rest);
-  process.stderr.write(USAGE);
-  return 2;
+/** `airlock audit <subcommand> …` (the subcommands are in the command table). */
+export function run(args: string[]): Promise<number> {
+  return runSubcommand('audit', args);
 }

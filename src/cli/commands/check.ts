@@ -1,36 +1,60 @@
 /**
- * `airlock check FILE --spec SPEC.json [--rules DIR] [--project P]`: checks a CSV offline
- * with the same engine as the service and prints the decision (unsigned, unrecorded: it is
- * a preview for researchers, not a release). Exit code 0 release, 1 reject, 3 review.
+ * `airlock check FILE.csv --spec SPEC.json`: checks one table offline against the rules, with
+ * the same pipeline the service runs (nothing is signed or recorded). Prints a short summary
+ * (the outcome, then each finding that is not a pass with its remedy), or with `--json` the
+ * decision. Exit 0 release, 1 reject, 3 review; 2 for bad input.
  *
- * @example npm run airlock -- check table.csv --spec spec.json
+ * @example airlock check examples/data/cohort.csv --spec examples/specs/by-region.json
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Decision } from '../../domain.js';
 import { DEFAULT_LIMITS } from '../../limits.js';
 import { makeDecision } from '../../pipeline/make-decision.js';
 import { loadRuleset } from '../../rules/load-ruleset.js';
-import { parseArgs } from '../parse-args.js';
+import { EXIT, optionsOf } from '../commands.js';
+import { parseArgs, positionals, UsageError } from '../parse-args.js';
 
-const EXIT: Record<string, number> = { release: 0, reject: 1, review: 3 };
+const EXIT_OF = { release: EXIT.OK, reject: EXIT.REJECT, review: EXIT.REVIEW } as const;
+
+/**
+ * A decision as a few lines a person reads: the outcome, then each finding that is not a pass.
+ *
+ * @example summary(decision) // 'reject: 1 output\n  by_region (table): reject\n    FAIL min_count: …'
+ */
+export function summary(decision: Decision): string {
+  const lines = [`${decision.outcome}: ${decision.outputs.length} output${decision.outputs.length === 1 ? '' : 's'} checked under rules ${decision.ruleset.name} ${decision.ruleset.version}`];
+  for (const o of decision.outputs) {
+    lines.push(`  ${o.name} (${o.kind}): ${o.outcome}`);
+    for (const f of o.findings) {
+      if (f.status === 'pass') continue;
+      lines.push(`    ${f.status.toUpperCase()} ${f.check}: ${f.message}`);
+      if (f.remedy) lines.push(`      fix: ${f.remedy}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 export async function run(args: string[]): Promise<number> {
-  const a = parseArgs(args, { spec: 'string', rules: 'string', project: 'string', dataset: 'string', requester: 'string' });
-  const file = a._[0];
-  if (!file || typeof a.spec !== 'string') {
-    process.stderr.write('usage: airlock check FILE.csv --spec SPEC.json [--rules DIR] [--project P] [--dataset D]\n');
-    return 2;
+  const a = parseArgs(args, optionsOf('check'));
+  const [file] = positionals(a, ['FILE.csv']);
+  if (typeof a.spec !== 'string') throw new UsageError('--spec SPEC.json is required');
+  let spec: Record<string, unknown>;
+  try {
+    spec = JSON.parse(readFileSync(resolve(a.spec), 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`cannot read the spec ${a.spec}: ${(e as Error).message}`);
   }
-  const spec = JSON.parse(readFileSync(resolve(a.spec), 'utf8')) as Record<string, unknown>;
   delete spec.config;
+  const csv = readFileSync(resolve(file!), 'utf8');
   const rules = loadRuleset(resolve((a.rules as string | undefined) ?? process.env.AIRLOCK_RULES_DIR ?? './rules'));
   const body = {
     project: (a.project as string | undefined) ?? 'local',
     requester: (a.requester as string | undefined) ?? 'local',
     ...(a.dataset ? { dataset: a.dataset } : {}),
-    outputs: [{ name: file, kind: 'table', microdata: { format: 'csv', data: readFileSync(resolve(file), 'utf8') }, spec }],
+    outputs: [{ name: file, kind: 'table', microdata: { format: 'csv', data: csv }, spec }],
   };
   const { decision } = await makeDecision(body, { ruleset: () => rules, limits: DEFAULT_LIMITS });
-  process.stdout.write(`${JSON.stringify({ decision }, null, 2)}\n`);
-  return EXIT[decision.outcome];
+  process.stdout.write(a.json ? `${JSON.stringify({ decision }, null, 2)}\n` : summary(decision));
+  return EXIT_OF[decision.outcome];
 }

@@ -14,7 +14,8 @@ import { loadConfig } from '../../config.js';
 import type { ConformanceCase } from '../../conformance/run-conformance.js';
 import { caseOverride, readCases, runConformance } from '../../conformance/run-conformance.js';
 import { startServer } from '../../server/start-server.js';
-import { parseArgs } from '../parse-args.js';
+import { EXIT, optionsOf } from '../commands.js';
+import { parseArgs, positionals } from '../parse-args.js';
 
 /** Copies a rules directory and adds one override file per case that has a `config`. */
 export function writeCaseRules(fromDir: string, toDir: string, cases: ConformanceCase[]): void {
@@ -32,12 +33,8 @@ export function writeCaseRules(fromDir: string, toDir: string, cases: Conformanc
 }
 
 export async function run(args: string[]): Promise<number> {
-  const a = parseArgs(args, { url: 'string', token: 'string', rules: 'string', 'write-rules': 'string' });
-  const dir = a._[0];
-  if (!dir) {
-    process.stderr.write('usage: airlock conformance DIR [--url URL] [--token TOKEN] [--rules DIR] [--write-rules OUTDIR]\n');
-    return 2;
-  }
+  const a = parseArgs(args, optionsOf('conformance'));
+  const [dir] = positionals(a, ['DIR']) as [string];
   const cases = readCases(resolve(dir));
   const rulesDir = resolve((a.rules as string | undefined) ?? process.env.AIRLOCK_RULES_DIR ?? './rules');
   if (a['write-rules']) {
@@ -65,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const r = await runConformance(cases, { url, token, log });
     log(`${r.passed} passed, ${r.failed} failed`);
-    return r.failed > 0 ? 1 : 0;
+    return r.failed > 0 ? EXIT.REJECT : EXIT.OK;
   } finally {
     await cleanup();
   }

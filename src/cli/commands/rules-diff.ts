@@ -17,11 +17,10 @@ import { allHistoryEntries, replayPopulations } from '../../rules/replay-populat
 import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
 import { inspectRuleset } from '../../rules/load-ruleset.js';
 import type { Effect } from '../../rules/protection-direction.js';
-import { openCliStore, STORE_FLAGS } from '../open-cli-store.js';
-import { parseArgs } from '../parse-args.js';
+import { openCliStore } from '../open-cli-store.js';
+import { optionsOf } from '../commands.js';
+import { parseArgs, positionals } from '../parse-args.js';
 
-const USAGE =
-  'usage: airlock rules diff OLD_DIR NEW_DIR [--floors FILE] [--replay [--data-dir DIR | --database-url URL] [--schema S] [--project P] [--from ISO] [--to ISO]] [--fail-on-change] [--fail-on-weaken] [--json]\n';
 
 const MARK: Record<Effect, string> = { weakens: 'WEAKENS', strengthens: 'strengthens', neutral: 'neutral', unknown: 'unknown' };
 
@@ -29,12 +28,8 @@ const short = (digest: string) => digest.slice(0, 12);
 const show = (v: unknown) => (v === undefined ? '(none)' : Array.isArray(v) ? `[${v.join(', ')}]` : JSON.stringify(v));
 
 export async function run(args: string[]): Promise<number> {
-  const a = parseArgs(args, { ...STORE_FLAGS, replay: 'boolean', project: 'string', from: 'string', to: 'string', 'fail-on-change': 'boolean', 'fail-on-weaken': 'boolean', floors: 'string', json: 'boolean' });
-  const [oldDir, newDir] = a._;
-  if (!oldDir || !newDir || a._.length > 2) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  const a = parseArgs(args, optionsOf('rules diff'));
+  const [oldDir, newDir] = positionals(a, ['OLD_DIR', 'NEW_DIR']) as [string, string];
   // Both sides are read whatever their floors say: the diff reports what NEW is below, it does not stop at it.
   const before = inspectRuleset(resolve(oldDir)).ruleset;
   const inspected = inspectRuleset(resolve(newDir), typeof a.floors === 'string' ? { floorsFile: resolve(a.floors) } : {});

@@ -15,21 +15,13 @@
 import { resolve } from 'node:path';
 import { formatLintProblem, lintRules } from '../../rules/lint-rules.js';
 import { runRuleTests } from '../../rules/test-rules.js';
-import { parseArgs } from '../parse-args.js';
+import { EXIT, optionsOf, runSubcommand } from '../commands.js';
+import { parseArgs, positionals } from '../parse-args.js';
 
-const USAGE = `usage:
-  airlock rules lint DIR [--floors FILE] [--previous OLD_DIR] [--strict] [--json]
-  airlock rules test DIR [--tests TESTS_DIR] [--require-coverage] [--json]
-  airlock rules diff OLD_DIR NEW_DIR [--floors FILE] [--fail-on-weaken] [--fail-on-change] [--replay [--data-dir DIR | --database-url URL] [--project P] [--from ISO] [--to ISO]] [--json]
-`;
-
-async function lint(args: string[]): Promise<number> {
-  const a = parseArgs(args, { strict: 'boolean', json: 'boolean', floors: 'string', previous: 'string' });
-  const dir = a._[0];
-  if (!dir) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+/** `airlock rules lint DIR`. */
+export async function lint(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('rules lint'));
+  const [dir] = positionals(a, ['DIR']) as [string];
   const report = lintRules(resolve(dir), {
     ...(typeof a.floors === 'string' ? { floorsFile: resolve(a.floors) } : {}),
     ...(typeof a.previous === 'string' ? { previous: resolve(a.previous) } : {}),
@@ -39,16 +31,13 @@ async function lint(args: string[]): Promise<number> {
     for (const p of report.problems) process.stdout.write(`${formatLintProblem(p)}\n`);
     process.stdout.write(`${report.files.length} files, ${report.errors} errors, ${report.warnings} warnings\n`);
   }
-  return report.errors > 0 || (a.strict && report.warnings > 0) ? 1 : 0;
+  return report.errors > 0 || (a.strict && report.warnings > 0) ? EXIT.REJECT : EXIT.OK;
 }
 
-async function test(args: string[]): Promise<number> {
-  const a = parseArgs(args, { tests: 'string', 'require-coverage': 'boolean', json: 'boolean' });
-  const dir = a._[0];
-  if (!dir) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+/** `airlock rules test DIR`. */
+export async function test(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('rules test'));
+  const [dir] = positionals(a, ['DIR']) as [string];
   const report = await runRuleTests(resolve(dir), typeof a.tests === 'string' ? resolve(a.tests) : undefined);
   if (a.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
@@ -60,14 +49,10 @@ async function test(args: string[]): Promise<number> {
     if (report.uncovered.length) process.stdout.write(`checks no test exercises: ${report.uncovered.join(', ')}\n`);
     process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
   }
-  return report.failed > 0 || (a['require-coverage'] && report.uncovered.length > 0) ? 1 : 0;
+  return report.failed > 0 || (a['require-coverage'] && report.uncovered.length > 0) ? EXIT.REJECT : EXIT.OK;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'lint') return lint(rest);
-  if (sub === 'test') return test(rest);
-  if (sub === 'diff') return (await import('./rules-diff.js')).run(rest);
-  process.stderr.write(USAGE);
-  return 2;
+/** `airlock rules <subcommand> …` (the subcommands are in the command table). */
+export function run(args: string[]): Promise<number> {
+  return runSubcommand('rules', args);
 }

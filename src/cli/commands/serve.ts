@@ -8,14 +8,22 @@
  * @example PORT=8080 airlock serve
  */
 import { loadConfig } from '../../config.js';
+import { optionsOf } from '../commands.js';
+import { parseArgs, positionals } from '../parse-args.js';
 import { startTelemetry } from '../../telemetry/telemetry.js';
 
-export async function run(_args: string[]): Promise<number> {
+export async function run(args: string[]): Promise<number> {
+  positionals(parseArgs(args, optionsOf('serve')), []);
   const config = loadConfig(process.env);
   const telemetry = await startTelemetry();
   const { startServer } = await import('../../server/start-server.js');
   const { exitOnSignals } = await import('../../server/lifecycle.js');
-  const s = await startServer(config);
+  const s = await startServer(config).catch(async (e: unknown) => {
+    await telemetry.shutdown().catch(() => {});
+    throw e;
+  });
+  // Said once, so an operator expecting traces knows why none arrive.
+  if (!telemetry.enabled) s.logger.info({ telemetry: 'off' }, `telemetry off: ${telemetry.reason ?? 'disabled'}`);
   exitOnSignals(
     async () => {
       const clean = await s.close();

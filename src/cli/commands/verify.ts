@@ -14,7 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { verifyPackage } from '../../release/verify-package.js';
 import { verifyDecisionResponse } from '../../signing/verify-decision.js';
-import { parseArgs } from '../parse-args.js';
+import { EXIT, optionsOf } from '../commands.js';
+import { parseArgs, positionals, UsageError } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 
 /**
@@ -23,8 +24,6 @@ import { readJwks } from '../read-jwks.js';
  * @example airlock verify decision.json   # same as --jwks http://localhost:8080/.well-known/jwks.json
  */
 export const DEFAULT_JWKS = 'http://localhost:8080/.well-known/jwks.json';
-
-const USAGE = 'usage: airlock verify FILE|PACKAGE.zip|- [--jwks FILE|URL] [--json]\n';
 
 async function readInput(file: string): Promise<Buffer> {
   if (file !== '-') return readFile(resolve(file));
@@ -46,18 +45,13 @@ async function verifyPackageFile(file: string, bytes: Buffer, jwks: Awaited<Retu
 }
 
 export async function run(args: string[]): Promise<number> {
-  const a = parseArgs(args, { jwks: 'string', json: 'boolean' });
-  const file = a._[0];
-  if (!file || a._.length > 1) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  const a = parseArgs(args, optionsOf('verify'));
+  const [file] = positionals(a, ['FILE']) as [string];
   let bytes: Buffer;
   try {
     bytes = await readInput(file);
   } catch (e) {
-    process.stderr.write(`airlock verify: cannot read ${file}: ${(e as Error).message}\n`);
-    return 1;
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const jwks = await readJwks(typeof a.jwks === 'string' ? a.jwks : DEFAULT_JWKS);
   if (isZip(bytes)) return verifyPackageFile(file, bytes, jwks, a.json === true);
@@ -78,5 +72,5 @@ export async function run(args: string[]): Promise<number> {
   } else {
     process.stdout.write(`FAIL ${result.field || '/'}: ${result.reason}${result.kid ? ` (kid ${result.kid})` : ''}\n`);
   }
-  return result.ok ? 0 : 1;
+  return result.ok ? EXIT.OK : EXIT.REJECT;
 }

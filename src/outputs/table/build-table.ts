@@ -25,6 +25,7 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
+import { shortestWithin, sumErrorBound, UNIT_ROUNDOFF } from '../../lib/shortest-decimal.js';
 import { suggestion } from '../../lib/did-you-mean.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { unitIds } from '../../lib/unit-membership.js';
@@ -417,10 +418,15 @@ function publishedValue(s: TableStatistic, acc: Accumulator, cell: number, hasMe
       return acc.records[cell];
     case 'count':
       return acc.records[cell] === 0 ? NaN : n;
+    // Sums and means without floating-point noise: the shortest decimal within the summation's
+    // error bound (src/lib/shortest-decimal.ts), the exact result for decimal inputs.
     case 'sum':
-      return acc.records[cell] === 0 ? NaN : acc.sum[cell];
-    case 'mean':
-      return n === 0 ? NaN : acc.sum[cell] / n;
+      return acc.records[cell] === 0 ? NaN : shortestWithin(acc.sum[cell], sumErrorBound(n, acc.sumAbs[cell]));
+    case 'mean': {
+      if (n === 0) return NaN;
+      const mean = acc.sum[cell] / n;
+      return shortestWithin(mean, sumErrorBound(n, acc.sumAbs[cell]) / n + 2 * UNIT_ROUNDOFF * Math.abs(mean));
+    }
     case 'min':
       return n === 0 ? NaN : acc.min[cell];
     case 'max':

@@ -18,6 +18,8 @@ import { OUTCOME_VALUES, type Outcome } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import type { Jwks } from '../../signing/jwks.js';
 import type { NoteVerifier } from '../../lib/signed-note.js';
+import { detachedJws } from '../../signing/detached-jws.js';
+import { suggestion } from '../../lib/did-you-mean.js';
 import { route } from '../route.js';
 
 export interface AuditRouteDeps {
@@ -37,6 +39,13 @@ export interface AuditRouteDeps {
 /** The `{ decision, signature, audit }` shape every decision read returns, as the POST did. */
 export function decisionResponse(r: StoredRecord) {
   return { decision: r.decision, signature: r.signature, audit: { seq: r.seq, hash: r.hash, prev: r.prev }, recorded_at: r.recorded_at, kind: r.kind, submitted_by: r.submitted_by, references: r.references, trace_id: r.trace_id };
+}
+
+/** The list's `signature` query: `detached` (default) or `attached`. */
+function signatureForm(q: unknown): 'detached' | 'attached' {
+  const v = one(q, 'signature') ?? 'detached';
+  if (v !== 'detached' && v !== 'attached') throw new AirlockError('INVALID_REQUEST', `signature must be "detached" or "attached"${suggestion(v, ['detached', 'attached'])}`, [{ pointer: 'signature', message: 'not "detached" or "attached"' }]);
+  return v;
 }
 
 function one(q: unknown, name: string): string | undefined {
@@ -90,7 +99,9 @@ export function registerAuditRoutes(app: Express, deps: AuditRouteDeps): void {
       if (filter.text !== undefined && filter.text.length > 200) throw new AirlockError('INVALID_REQUEST', 'text may be at most 200 characters', [{ pointer: 'text', message: 'too long' }]);
       const page = await deps.store.list(filter, { cursor: one(q.cursor, 'cursor') ?? null, limit });
       const hidden = deps.hidden ? await deps.hidden(callerOf(res), page.items) : new Set<string>();
-      res.json({ items: page.items.filter((r) => !hidden.has(r.decision.id)).map(decisionResponse), next_cursor: page.next_cursor });
+      const attached = signatureForm(q.signature) === 'attached';
+      const items = page.items.filter((r) => !hidden.has(r.decision.id)).map(decisionResponse);
+      res.json({ items: attached ? items : items.map((item) => ({ ...item, signature: detachedJws(item.signature) })), next_cursor: page.next_cursor });
     }),
   );
 

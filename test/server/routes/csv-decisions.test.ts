@@ -140,7 +140,7 @@ describe('POST /v1/decisions/csv refuses bad input', () => {
     const res = await send();
     expect(res.status).toBe(status);
     expect(res.body.code).toBe(code);
-    expect(res.body.type).toBe(`https://airlock.dev/errors/${code}`);
+    expect(res.body.type).toBe(`urn:airlock:problem:${code}`);
     expect(res.body.decision).toBeUndefined();
   });
 
