@@ -92,7 +92,7 @@ describe('airlock audit verify (SQLite)', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown subcommand "frobnicate" \(one of verify, export\)/],
+    [['frobnicate'], /unknown subcommand "frobnicate" \(one of verify, checkpoint, migrate, export\)/],
     [['verify', 'extra'], /unexpected argument "extra"/],
     [['export', '--from-seq', '0'], /--from-seq must be a positive integer/],
   ])('is a usage error (exit 2 from the command line) for %j', async (args, message) => {
