@@ -116,6 +116,8 @@ interface VarSpec {
   doc: string;
   /** The default as the README shows it, when the parsed value would mislead (`128mb`, unset). */
   shown?: string;
+  /** The value may hold a credential (a password in a URL): errors name the variable, never its value. */
+  secret?: true;
 }
 
 const int = (raw: string) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
@@ -144,7 +146,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'maxRows', env: 'AIRLOCK_MAX_ROWS', schema: { type: 'integer', minimum: 1 }, default: 20_000_000, parse: int, doc: 'Most microdata rows in one output.' },
   { key: 'maxCells', env: 'AIRLOCK_MAX_CELLS', schema: { type: 'integer', minimum: 1 }, default: 100_000, parse: int, doc: 'Most cells in one table, margins included.' },
   { key: 'maxOutputs', env: 'AIRLOCK_MAX_OUTPUTS', schema: { type: 'integer', minimum: 1 }, default: 100, parse: int, doc: 'Most outputs in one request.' },
-  { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: ['string', 'null'], pattern: '^postgres(ql)?://' }, default: null, parse: str, doc: 'PostgreSQL audit store (e.g. postgres://user@host/db); unset = embedded SQLite in AIRLOCK_DATA_DIR.' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', schema: { type: ['string', 'null'], pattern: '^postgres(ql)?://' }, default: null, parse: str, secret: true, doc: 'PostgreSQL audit store (e.g. postgres://user@host/db); unset = embedded SQLite in AIRLOCK_DATA_DIR.' },
   { key: 'databaseSchema', env: 'AIRLOCK_DATABASE_SCHEMA', schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' }, default: 'airlock', parse: str, doc: 'PostgreSQL schema for the audit tables (created and migrated at start-up). Every replica sharing one audit chain uses the same DATABASE_URL and schema.' },
   { key: 'corsOrigins', env: 'AIRLOCK_CORS_ORIGINS', schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } }, default: [], parse: list, doc: 'Comma-separated origins (https://portal.example.org) allowed to call from a browser, or `*`; unset = CORS off.' },
   { key: 'rateLimit', env: 'AIRLOCK_RATE_LIMIT', schema: { type: 'integer', minimum: 0 }, default: 600, parse: int, doc: 'Requests one caller (a configured token; the client address for requests without a valid one) may make per window; over it: 429 with Retry-After. 0 = no limit.' },
@@ -205,7 +207,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     const details = (validate.errors ?? []).map((e) => {
       const key = e.instancePath.split('/')[1] ?? '';
       const spec = CONFIG_VARIABLES.find((v) => v.key === key);
-      return { pointer: spec?.env ?? key, message: `${spec?.env ?? key}=${JSON.stringify(env[spec?.env ?? ''] ?? '')}: ${e.message ?? 'invalid'}` };
+      // Start-up errors reach logs and terminals: a credential in a value must not.
+      const shown = spec?.secret ? '(value not shown: it may hold a credential)' : JSON.stringify(env[spec?.env ?? ''] ?? '');
+      return { pointer: spec?.env ?? key, message: `${spec?.env ?? key}=${shown}: ${e.message ?? 'invalid'}` };
     });
     throw new AirlockError('CONFIG_INVALID', details.map((d) => d.message).join('; '), details);
   }

@@ -96,8 +96,12 @@ export class AirlockError extends Error {
   readonly status: number;
   readonly details: ErrorDetail[];
 
-  constructor(code: ErrorCode, message?: string, details: ErrorDetail[] = []) {
-    super(message ?? ERRORS[code].title);
+  /**
+   * @param options.cause what went wrong underneath (kept for logs and debugging; never sent
+   *   to the client, whose problem document has only the code, message and details).
+   */
+  constructor(code: ErrorCode, message?: string, details: ErrorDetail[] = [], options?: { cause?: unknown }) {
+    super(message ?? ERRORS[code].title, options);
     this.name = 'AirlockError';
     this.code = code;
     this.status = ERRORS[code].status;
@@ -155,4 +159,18 @@ export function toProblem(err: unknown, instance?: string): Problem {
   if (instance) p.instance = instance;
   if (e.details.length && !internal) p.errors = e.details;
   return p;
+}
+
+/**
+ * A comparison too large to run within its budget (differencing's cube, unit patterns): the
+ * caller sends the output to a checker (`review`). Its own class, so that a real RangeError
+ * (a bug) is never mistaken for "too large" and turned into a review finding.
+ *
+ * @example if (size > MAX_CUBE_POSITIONS) throw new TooLargeToCompareError(`${size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
+ */
+export class TooLargeToCompareError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TooLargeToCompareError';
+  }
 }

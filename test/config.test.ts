@@ -51,6 +51,18 @@ describe('loadConfig', () => {
     expect(e.details.map((d) => d.pointer)).toContain(name);
   });
 
+  it('never echoes a credential: a password planted in a bad DATABASE_URL appears in no message or detail', () => {
+    for (const url of ['mysql://admin:S3cr3t-pw@db.internal/airlock', 'postgres//admin:S3cr3t-pw@db', 'S3cr3t-pw']) {
+      const e = failure({ DATABASE_URL: url, PORT: 'eighty' });
+      const everything = JSON.stringify({ message: e.message, details: e.details, stack: e.stack });
+      expect(everything).not.toContain('S3cr3t-pw');
+      expect(everything).not.toContain('admin');
+      expect(e.details.map((d) => d.pointer)).toEqual(expect.arrayContaining(['DATABASE_URL', 'PORT']));
+      // Non-secret values are still shown, so a typo can be found.
+      expect(e.message).toContain('PORT="eighty"');
+    }
+  });
+
   it('names every bad variable at once', () => {
     const e = failure({ PORT: '-1', AIRLOCK_RATE_LIMIT: 'many', AIRLOCK_CORS_ORIGINS: 'ftp://x' });
     expect(new Set(e.details.map((d) => d.pointer))).toEqual(new Set(['PORT', 'AIRLOCK_RATE_LIMIT', 'AIRLOCK_CORS_ORIGINS']));

@@ -237,7 +237,7 @@ export function prepareRecord(
       historyText: manifest ? canonicalJson(manifest) : null,
     });
   } catch (e) {
-    throw new AirlockError('INTERNAL', `cannot record decision ${d.id}: ${(e as Error).message}`);
+    throw new AirlockError('INTERNAL', `cannot record decision ${d.id}: ${(e as Error).message}`, [], { cause: e });
   }
   const hash = chainHash(prev, canonical);
   const row: RecordRow = {
@@ -320,7 +320,7 @@ export function scannedFromRows(
     if (manifest) rec.history = manifest;
   } catch (e) {
     // Stored text that no longer parses has been altered outside airlock: say where.
-    throw new AirlockError('INTERNAL', `audit record seq ${Number(row.seq)} cannot be read: ${(e as Error).message}`);
+    throw new AirlockError('INTERNAL', `audit record seq ${Number(row.seq)} cannot be read: ${(e as Error).message}`, [], { cause: e });
   }
   const columns: IndexColumns = {
     decision_id: row.decision_id,

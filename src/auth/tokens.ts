@@ -77,7 +77,7 @@ export function parseTokens(text: string, source: string): TokenEntry[] {
   try {
     data = parseYaml(text);
   } catch (e) {
-    throw new AirlockError('CONFIG_INVALID', `${source} is not valid YAML or JSON: ${(e as Error).message}`);
+    throw new AirlockError('CONFIG_INVALID', `${source} is not valid YAML or JSON: ${(e as Error).message}`, [], { cause: e });
   }
   if (!validate(data)) {
     const details = (validate.errors ?? []).map((e) => ({ pointer: e.instancePath || '/', message: e.message ?? 'invalid' }));
@@ -112,7 +112,7 @@ export async function loadTokens(path: string): Promise<TokenEntry[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new AirlockError('CONFIG_INVALID', `cannot read tokens file ${path}: ${(e as Error).message}`);
+    throw new AirlockError('CONFIG_INVALID', `cannot read tokens file ${path}: ${(e as Error).message}`, [], { cause: e });
   }
   return parseTokens(text, path);
 }
@@ -145,7 +145,7 @@ export async function ensureDevTokens(dataDir: string): Promise<{ path: string; 
     await writeFile(path, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { path, created: null };
-    throw new AirlockError('CONFIG_INVALID', `cannot write development tokens ${path}: ${(e as Error).message}`);
+    throw new AirlockError('CONFIG_INVALID', `cannot write development tokens ${path}: ${(e as Error).message}`, [], { cause: e });
   }
   return { path, created };
 }

@@ -48,6 +48,7 @@
  * const b = prepareTable({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 17 }, { labels: { sex: 'M' }, count: 30 }] });
  * compareTables(a, b, 10)?.map((d) => d.difference); // [3, 3]: F, and the grand total
  */
+import { TooLargeToCompareError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
@@ -217,7 +218,7 @@ export function prepareTable(t: PublishedTable): PreparedTable {
     dims,
     sets.map((s) => [...s].sort()),
   );
-  if (layout.size > MAX_CUBE_POSITIONS) throw new RangeError(`${layout.size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
+  if (layout.size > MAX_CUBE_POSITIONS) throw new TooLargeToCompareError(`${layout.size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
   const cube = new Float64Array(layout.size);
   const index = categoryIndex(layout);
   for (const cell of interior) {
@@ -288,7 +289,7 @@ export function planComparison(a: Layout, b: Layout): ComparisonPlan | null {
   });
   if (common.some((c) => c.length === 0)) return null;
   const layout = layoutOf(a.dims, common);
-  if (layout.size > MAX_CUBE_POSITIONS) throw new RangeError(`${layout.size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
+  if (layout.size > MAX_CUBE_POSITIONS) throw new TooLargeToCompareError(`${layout.size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
   const inA = categoryIndex(a);
   const inB = categoryIndex(b);
   const idxA = common.map((c, v) => c.map((x) => inA[v]!.get(x)!));

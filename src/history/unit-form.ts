@@ -26,7 +26,7 @@
  * const { full, sketch } = encodeUnitForm(form, sampled);
  */
 import roaring from 'roaring';
-import { AirlockError } from '../errors.js';
+import { AirlockError, TooLargeToCompareError } from '../errors.js';
 import type { GroupSets, UnitMembership } from '../lib/unit-membership.js';
 import { normalise } from '../lib/normalise.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
@@ -257,7 +257,7 @@ export function unitFormOf(output: string, kind: string, parsed: unknown, idOf: 
     }
     packed[nUnits++] = idOf[local]! * PATTERN_SPACE + p;
   }
-  if (patterns.length > PATTERN_SPACE) throw new RangeError(`${patterns.length} unit patterns exceed ${PATTERN_SPACE}`);
+  if (patterns.length > PATTERN_SPACE) throw new TooLargeToCompareError(`${patterns.length} unit patterns exceed ${PATTERN_SPACE}`);
   const sortedUnits = packed.subarray(0, nUnits).sort();
   const ids = new Uint32Array(nUnits);
   const pattern = new Uint32Array(nUnits);

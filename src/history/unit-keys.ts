@@ -88,7 +88,7 @@ export async function loadUnitKeys(options: { keyFile: string | null; dataDir: s
     try {
       bytes = await readFile(options.keyFile);
     } catch (e) {
-      throw new AirlockError('CONFIG_INVALID', `cannot read the unit key file ${options.keyFile}: ${(e as Error).message}`);
+      throw new AirlockError('CONFIG_INVALID', `cannot read the unit key file ${options.keyFile}: ${(e as Error).message}`, [], { cause: e });
     }
     return { keys: unitKeysOf(secretOf(bytes), options.keyFile) };
   }
@@ -100,7 +100,7 @@ export async function loadUnitKeys(options: { keyFile: string | null; dataDir: s
   try {
     await writeFile(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new AirlockError('CONFIG_INVALID', `cannot write the development unit key ${path}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new AirlockError('CONFIG_INVALID', `cannot write the development unit key ${path}: ${(e as Error).message}`, [], { cause: e });
   }
   const keys = unitKeysOf(secretOf(await readFile(path)), path, true);
   return {

@@ -127,7 +127,7 @@ export function oidcSignIn(options: OidcOptions, mapping: ReturnType<typeof clai
           idTokenExpected: true,
         });
       } catch (e) {
-        throw new AirlockError('SIGN_IN_FAILED', `the identity provider's answer was refused: ${(e as Error).message}`);
+        throw new AirlockError('SIGN_IN_FAILED', `the identity provider's answer was refused: ${(e as Error).message}`, [], { cause: e });
       }
       const idClaims = tokens.claims();
       if (!idClaims) throw new AirlockError('SIGN_IN_FAILED', 'the identity provider sent no ID token');
@@ -168,12 +168,12 @@ export function oidcSignIn(options: OidcOptions, mapping: ReturnType<typeof clai
       } catch (e) {
         if (e instanceof AirlockError) throw e;
         const why = e instanceof joseErrors.JOSEError ? e.code : 'invalid';
-        throw new AirlockError('UNAUTHENTICATED', `the access token does not verify (${why})`);
+        throw new AirlockError('UNAUTHENTICATED', `the access token does not verify (${why})`, [], { cause: e });
       }
       try {
         return mapping.map(payload);
       } catch (e) {
-        throw new AirlockError('FORBIDDEN', (e as Error).message);
+        throw new AirlockError('FORBIDDEN', (e as Error).message, [], { cause: e });
       }
     },
   };

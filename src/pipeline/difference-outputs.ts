@@ -317,7 +317,7 @@ export async function differenceOutputs(
         }
       } catch (e) {
         if (e instanceof AirlockError) throw e;
-        throw new AirlockError('CHECK_FAILED', `check differencing could not evaluate output "${c.name}"; no decision was made`);
+        throw new AirlockError('CHECK_FAILED', `check differencing could not evaluate output "${c.name}"; no decision was made`, [], { cause: e });
       }
       found.unshift(...differencingFindings(c.kind === 'table', failures.compared.size, failures.list(), { population: population?.name ?? '(this request)', threshold, units: units?.byOutput.has(c.index) ?? false }));
       if (found.some((f) => f.status === 'fail')) failing++;

@@ -17,6 +17,7 @@
  * @example
  * const r = await unitModeDifferences(evaluated, candidates, { population, rules, history: store, index, keys });
  */
+import { TooLargeToCompareError } from '../errors.js';
 import roaring from 'roaring';
 import type { DictionaryAddition } from '../audit/audit-store.js';
 import type { Finding } from '../domain.js';
@@ -424,7 +425,7 @@ export async function unitModeDifferences(
         }
       }
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
+      if (!(e instanceof TooLargeToCompareError)) throw e;
       out.reviews.push(tooLarge(`Output "${name}"`));
     }
     out.failures.push(...failures.values());
@@ -511,7 +512,7 @@ export async function recheckUnits(
       if (diffs.length) failures.push({ source: { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) }, differences: diffs.map(toDifference) });
     }
   } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
+    if (!(e instanceof TooLargeToCompareError)) throw e;
     return { failures, reviews: [tooLarge(`Output "${p.output}"`)] };
   }
   return { failures, reviews: [] };

@@ -94,7 +94,7 @@ function checkOutput(
       findings.push(...found);
     } catch (e) {
       if (e instanceof AirlockError) throw e;
-      throw new AirlockError('CHECK_FAILED', `check ${check.id} could not evaluate output "${raw.name}"; no decision was made`);
+      throw new AirlockError('CHECK_FAILED', `check ${check.id} could not evaluate output "${raw.name}"; no decision was made`, [], { cause: e });
     }
   }
   const decision: OutputDecision = {

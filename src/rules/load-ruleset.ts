@@ -131,7 +131,7 @@ export function readRuleFile(path: string, shownAs: string): unknown {
   } catch (e) {
     throw new AirlockError('RULES_INVALID', `${shownAs}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, [
       { pointer: shownAs, message: (e as Error).message },
-    ]);
+    ], { cause: e });
   }
 }
 

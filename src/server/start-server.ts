@@ -252,7 +252,7 @@ async function identityProvider(config: Readonly<Config>): Promise<OidcSignIn | 
     try {
       secret = (await readFile(config.oidcClientSecretFile, 'utf8')).trim();
     } catch (e) {
-      throw new AirlockError('CONFIG_INVALID', `cannot read AIRLOCK_OIDC_CLIENT_SECRET_FILE: ${(e as Error).message}`);
+      throw new AirlockError('CONFIG_INVALID', `cannot read AIRLOCK_OIDC_CLIENT_SECRET_FILE: ${(e as Error).message}`, [], { cause: e });
     }
   }
   const mapping = claimMapping({ rolesClaim: config.oidcRolesClaim, roleMap: config.oidcRoleMap, projectsClaim: config.oidcProjectsClaim, nameClaim: config.oidcNameClaim });

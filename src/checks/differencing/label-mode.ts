@@ -23,6 +23,7 @@
  * @example
  * compareLabelForms(a, b, 10) // [{ layer: 'group', labels: { region: 'north' }, mine: 40, other: 37, difference: 3, … }]
  */
+import { TooLargeToCompareError } from '../../errors.js';
 import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
 import type { LabelCell, LabelForm } from '../../history/label-form.js';
 import { CATEGORIES_DIM } from '../../history/label-form.js';
@@ -159,7 +160,7 @@ function preparedOf(f: LabelForm, dims: readonly string[]): PreparedTable | null
     try {
       p = prepareTable(project(f, dims, 'size'));
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
+      if (!(e instanceof TooLargeToCompareError)) throw e;
     }
     byDims.set(key, p);
   }
@@ -179,7 +180,7 @@ function compareProjected(a: PublishedTable | PreparedTable | null, b: Published
       same = cells !== null && totalsCompared(pa, pb);
     }
   } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
+    if (!(e instanceof TooLargeToCompareError)) throw e;
   }
   for (const c of cells ?? []) out.push({ labels: c.labels, mine: c.count, other: c.other, collapsed: c.collapsed });
   // Totals compare whatever the cells did, unless the cell comparison already covered them.

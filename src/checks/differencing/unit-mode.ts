@@ -27,6 +27,7 @@
  * const ct = contingency(mine, theirs);
  * unitDifferences(mine, theirs, ct, 10) // [{ group: 3, mine: 40, other: 39, difference: 1, otherSide: 'group region=north' }]
  */
+import { TooLargeToCompareError } from '../../errors.js';
 import type { UnitGroup, UnitMeta } from '../../history/unit-form.js';
 import { SAMPLE_RATE } from '../../history/unit-form.js';
 import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
@@ -51,7 +52,7 @@ export const MAX_CONTINGENCY = 4_000_000;
 export const MAX_COMPARISON_WORK = 50_000_000;
 
 /**
- * The contingency of two sides (one merge of their sorted ids). Throws `RangeError` when the
+ * The contingency of two sides (one merge of their sorted ids). Throws `TooLargeToCompareError` when the
  * two outputs have too many patterns to compare (the caller turns that into a review).
  *
  * @example contingency(a, b).counts
@@ -60,7 +61,7 @@ export function contingency(a: Pick<UnitSide, 'ids' | 'pattern' | 'patterns'>, b
   const pa = a.patterns.length;
   const pb = b.patterns.length;
   const w = pb + 1;
-  if ((pa + 1) * w > MAX_CONTINGENCY) throw new RangeError(`${pa} × ${pb} unit patterns exceed ${MAX_CONTINGENCY}`);
+  if ((pa + 1) * w > MAX_CONTINGENCY) throw new TooLargeToCompareError(`${pa} × ${pb} unit patterns exceed ${MAX_CONTINGENCY}`);
   const counts = mergeCounts(a.ids, a.pattern, null, pa, b.ids, b.pattern, null, pb);
   return { pa, pb, counts };
 }
@@ -178,7 +179,7 @@ export function unitDifferences(a: UnitMeta, b: UnitMeta, ct: Contingency, thres
   const disclosive: Test = sampledMode ? (d) => Math.abs(d) <= tolerance : (d) => d !== 0 && Math.abs(d) < threshold;
   const { pa, pb, counts } = ct;
   const w = pb + 1;
-  if ((a.groups.length + b.groups.length) * (pa + 1) * w > MAX_COMPARISON_WORK) throw new RangeError('too many groups and patterns to compare by units');
+  if ((a.groups.length + b.groups.length) * (pa + 1) * w > MAX_COMPARISON_WORK) throw new TooLargeToCompareError('too many groups and patterns to compare by units');
   const out: UnitDifference[] = [];
   const inA = flags(a, 'm');
   const inB = flags(b, 'm');

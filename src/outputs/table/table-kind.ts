@@ -66,7 +66,7 @@ export function readMicrodata(m: MicrodataInput | Columnar, request: ColumnReque
   } catch (e) {
     if (e instanceof AirlockError) {
       // Point details at the output in the request; the readers only know relative places.
-      throw new AirlockError(e.code, e.message, (e.details.length ? e.details : [{ message: e.message }]).map((d) => ({ ...d, pointer: pointer + (d.pointer ?? '') })));
+      throw new AirlockError(e.code, e.message, (e.details.length ? e.details : [{ message: e.message }]).map((d) => ({ ...d, pointer: pointer + (d.pointer ?? '') })), { cause: e });
     }
     throw e;
   }

@@ -110,7 +110,7 @@ async function readCsvRequest(req: Request, deps: CsvDecisionDeps, deadline?: De
     }
   } catch (e) {
     if (e instanceof AirlockError) throw e;
-    throw new AirlockError('INVALID_REQUEST', 'the request body was not received completely');
+    throw new AirlockError('INVALID_REQUEST', 'the request body was not received completely', [], { cause: e });
   }
   const microdata = reader.finish();
   const output = { name: q.name, kind: 'table', microdata, spec: specInput };
