@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -14,6 +13,7 @@ import { publicJwks, type Jwks } from '../../src/signing/jwks.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { signedAppend, testSigningKey } from '../helpers/sample-decision.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 interface Backend {
   store: AuditStore;
@@ -31,7 +31,7 @@ const backends: [string, () => Promise<Backend>][] = [
   [
     'SQLite',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'airlock-evidence-'));
+      const dir = tempDir('airlock-evidence-');
       const store = await openSqliteStore({ dataDir: dir });
       const raw = new Database(join(dir, SQLITE_FILE));
       cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));

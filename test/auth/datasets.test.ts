@@ -3,14 +3,14 @@
  * must name one of them — a request without a dataset is refused — and the restriction is
  * checked before any output is read.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeDataset, mayAccessDataset } from '../../src/auth/authorize.js';
 import { hashToken, parseTokens } from '../../src/auth/tokens.js';
 import { testServer, type TestServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const caller = (datasets: string[] | null) => ({ name: 't', roles: ['submitter' as const], projects: null, datasets });
 
@@ -36,7 +36,7 @@ describe('dataset restriction', () => {
 
 describe('dataset restriction over HTTP', () => {
   let s: TestServer;
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-datasets-'));
+  const dir = tempDir('airlock-datasets-');
   const token = 'tok-cohort-only';
   beforeAll(async () => {
     writeFileSync(join(dir, 'tokens.json'), JSON.stringify([{ name: 'cohort-only', sha256: hashToken(token), roles: ['submitter'], datasets: ['cohort-*'] }]));

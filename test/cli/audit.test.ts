@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -15,6 +14,7 @@ import { captureStdout } from '../helpers/capture-stdout.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testSigningKey } from '../helpers/sample-decision.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const safe = csvOf({ 'a|x': 12, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
 const unsafe = csvOf({ 'a|x': 3, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
@@ -40,7 +40,7 @@ let scratch: string;
 beforeAll(async () => {
   s = await testServer();
   await post(s, 3);
-  scratch = mkdtempSync(join(tmpdir(), 'airlock-audit-cli-'));
+  scratch = tempDir('airlock-audit-cli-');
 });
 afterAll(async () => {
   await s.close();
@@ -76,13 +76,13 @@ describe('airlock audit verify (SQLite)', () => {
   });
 
   it('refuses a directory without an audit store, and creates nothing there', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'airlock-empty-'));
+    const empty = tempDir('airlock-empty-');
     await expect(runHere(['verify', '--data-dir', empty])).rejects.toThrow(/no audit store in .*audit\.sqlite is missing/);
     expect(existsSync(join(empty, SQLITE_FILE))).toBe(false);
   });
 
   it('refuses to guess keys when the data directory has none and no --jwks is given', async () => {
-    const keyless = mkdtempSync(join(tmpdir(), 'airlock-keyless-'));
+    const keyless = tempDir('airlock-keyless-');
     const copy = new Database(join(s.dataDir, SQLITE_FILE), { readonly: true });
     await copy.backup(join(keyless, SQLITE_FILE));
     copy.close();

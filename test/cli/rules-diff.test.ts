@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import type { ReplayReport } from '../../src/rules/replay-decisions.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
 import { testServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const diff = (args: string[]) => captureStdout(() => run(['rules', ...args]));
 
@@ -20,7 +20,7 @@ afterAll(async () => {
 
 /** The shipped rules with the default threshold changed. */
 function candidate(threshold: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'candidate-rules-'));
+  const dir = tempDir('candidate-rules-');
   cpSync('rules', dir, { recursive: true });
   const def = join(dir, 'default.yaml');
   writeFileSync(def, readFileSync(def, 'utf8').replace(/^  threshold: 10$/m, `  threshold: ${threshold}`));
@@ -121,6 +121,6 @@ describe('airlock rules diff (without replay)', () => {
   });
 
   it('refuses a missing store', async () => {
-    await expect(diff([candidate(15), '--replay', '--data-dir', mkdtempSync(join(tmpdir(), 'empty-'))])).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(diff([candidate(15), '--replay', '--data-dir', tempDir('empty-')])).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

@@ -1,10 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as runDiff } from '../../src/cli/commands/rules-diff.js';
 import { run } from '../../src/cli/commands/rules.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const rules = (args: string[]) => captureStdout(() => run(args));
 
@@ -22,7 +22,7 @@ describe('airlock rules (CI gate on the shipped rules)', () => {
   });
 
   it('test exits 1 when an expectation is wrong', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-rule-tests-'));
+    const dir = tempDir('cli-rule-tests-');
     writeFileSync(
       join(dir, 'wrong.yaml'),
       'tests:\n  - name: wrongly expected release\n    output: { kind: table, cells: [{ labels: { a: x }, count: 2 }] }\n    expect: { outcome: release, failing: [] }\n',
@@ -34,7 +34,7 @@ describe('airlock rules (CI gate on the shipped rules)', () => {
   });
 
   it('lint exits 1 on an error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-lint-'));
+    const dir = tempDir('cli-lint-');
     writeFileSync(join(dir, 'default.yaml'), 'name: t\nversion: "1"\nparameters: { threshold: 10 }\nchecks: { table: [min_count] }\n');
     expect((await rules(['lint', dir])).result).toBe(0);
     writeFileSync(join(dir, 'default.yaml'), 'name: t\nversion: "1"\nparameters: { threshold: 10 }\nchecks: { model: [zeros] }\n');
@@ -44,7 +44,7 @@ describe('airlock rules (CI gate on the shipped rules)', () => {
   });
 
   it('lint --strict fails on warnings', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-lint-'));
+    const dir = tempDir('cli-lint-');
     writeFileSync(join(dir, 'default.yaml'), 'name: t\nversion: "1"\nparameters: { threshold: 10 }\nchecks: { table: [min_count] }\n');
     mkdirSync(join(dir, 'projects'));
     writeFileSync(join(dir, 'projects', 'w.yaml'), 'project: w\nparameters: { threshold: 5 }\n');
@@ -56,7 +56,7 @@ describe('airlock rules (CI gate on the shipped rules)', () => {
 describe('airlock rules: weakening and floors (issue 13)', () => {
   /** A copy of the shipped rules with `default.yaml`'s threshold and blocked extensions set, and extra files. */
   function shipped(threshold: number, blocked: string, files: Record<string, string> = {}): string {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-weaken-'));
+    const dir = tempDir('cli-weaken-');
     cpSync('rules', dir, { recursive: true });
     const def = join(dir, 'default.yaml');
     writeFileSync(def, readFileSync(def, 'utf8').replace(/^ {2}threshold: 10$/m, `  threshold: ${threshold}`).replace(/^ {2}blocked_extensions: .*$/m, `  blocked_extensions: ${blocked}`));
@@ -78,7 +78,7 @@ describe('airlock rules: weakening and floors (issue 13)', () => {
     const dir = shipped(8, '[".pkl"]');
     const r = await rules(['lint', dir, '--previous', 'rules']);
     expect(r.stdout).toMatch(/warning weakened: default: threshold 10 → 8/);
-    const floors = join(mkdtempSync(join(tmpdir(), 'cli-floors-')), 'floors.yaml');
+    const floors = join(tempDir('cli-floors-'), 'floors.yaml');
     writeFileSync(floors, 'parameters:\n  threshold: 10\n');
     const f = await rules(['lint', dir, '--floors', floors]);
     expect(f.result).toBe(1);

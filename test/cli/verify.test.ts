@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { testSigningKey } from '../helpers/sample-decision.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
 import { runCli } from '../helpers/run-cli.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 type Saved = { decision: Record<string, unknown> & { id: string; outputs: { findings: { message: string }[] }[] }; signature: string; audit: { seq: number; hash: string; prev: string } };
 
@@ -33,7 +33,7 @@ function flipSignatureChar(jws: string): string {
 
 beforeAll(async () => {
   s = await testServer();
-  dir = mkdtempSync(join(tmpdir(), 'airlock-verify-cli-'));
+  dir = tempDir('airlock-verify-cli-');
   const csv = csvOf({ 'a|x': 3, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
   saved = (await request(s.url).post('/v1/decisions').set(s.auth()).send(tableRequest(csv, { index: 'r', columns: 'c' })).expect(201)).body as Saved;
   jwksFile = write('jwks.json', (await request(s.url).get('/.well-known/jwks.json').expect(200)).body);

@@ -7,14 +7,13 @@
  * await store.append(await signedAppend(key, 1));
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppendInput, ReleasedTable } from '../../src/audit/audit-store.js';
 import type { Decision } from '../../src/domain.js';
 import { canonicalJson } from '../../src/signing/canonical-json.js';
 import { signDecision } from '../../src/signing/sign-decision.js';
 import { ensureDevSigningKey, type SigningKey } from '../../src/signing/signing-keys.js';
+import { tempDir } from './temp-dirs.js';
 
 /** A tiny rule set and its digest (SHA-256 of its canonical JSON, as the rules loader computes it). */
 export const RULESET_CONTENT = { default: { name: 'default', version: '1', parameters: { threshold: 10 } }, projects: [] };
@@ -54,7 +53,7 @@ export function sampleReleased(n = 0, over: Partial<ReleasedTable> = {}): Releas
 
 /** A fresh signing key (a dev key file in a temporary directory). */
 export async function testSigningKey(): Promise<SigningKey> {
-  return (await ensureDevSigningKey(mkdtempSync(join(tmpdir(), 'airlock-key-')))).key;
+  return (await ensureDevSigningKey(tempDir('airlock-key-'))).key;
 }
 
 /** The append input of decision `i`, signed with `key`, carrying the sample rule set when the decision names it. */

@@ -8,11 +8,11 @@
  * const s = await testServer(t.env);
  * await request(s.url).get('/v1/decisions').set(t.auth('auditor-p1'));
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashToken } from '../../src/auth/tokens.js';
 import type { Role } from '../../src/domain.js';
+import { tempDir } from './temp-dirs.js';
 
 export interface TestToken {
   roles: Role[];
@@ -20,7 +20,7 @@ export interface TestToken {
 }
 
 export function tokensFile(tokens: Record<string, TestToken>): { env: Record<string, string>; auth(name: string): Record<string, string> } {
-  const file = join(mkdtempSync(join(tmpdir(), 'airlock-tokens-')), 'tokens.json');
+  const file = join(tempDir('airlock-tokens-'), 'tokens.json');
   writeFileSync(file, JSON.stringify(Object.entries(tokens).map(([name, t]) => ({ name, sha256: hashToken(`tok-${name}`), ...t }))));
   return {
     env: { AIRLOCK_TOKENS_FILE: file },

@@ -1,19 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeFull, decodeSketch, encodeUnitForm, sampled, unitFormOf } from '../../src/history/unit-form.js';
 import { DEV_UNIT_KEY_FILE, loadUnitKeys, open, seal, unitDigest, unitDigestReference, unitKeysOf } from '../../src/history/unit-keys.js';
 import { unitTable } from '../helpers/unit-outputs.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'airlock-unit-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = () => tempDir('airlock-unit-');
 
 describe('unit form', () => {
   it('round-trips through its stored bytes: universe, patterns, groups and sizes', () => {

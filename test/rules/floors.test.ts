@@ -3,8 +3,7 @@
  * project override below a floor is refused at load, a live reload below one keeps the rules
  * in force (and says why), and the service does not start on rules below their floors.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { diffRulesets } from '../../src/rules/diff-rulesets.js';
 import { floorViolations } from '../../src/rules/floors.js';
 import { inspectRuleset, loadRuleset, rulesetFromContent } from '../../src/rules/load-ruleset.js';
 import { startServer } from '../../src/server/start-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,7 +25,7 @@ afterAll(() => {
 
 /** A copy of the shipped rules with `files` written over it (`floors.yaml`, `default.yaml` edits, overrides). */
 function rulesWith(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'floors-'));
+  const dir = tempDir('floors-');
   dirs.push(dir);
   cpSync('rules', dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -114,7 +114,7 @@ describe('floors at load', () => {
   });
 
   it('reads floors from a configured file outside the rules directory, and refuses one that is missing', () => {
-    const elsewhere = mkdtempSync(join(tmpdir(), 'floors-elsewhere-'));
+    const elsewhere = tempDir('floors-elsewhere-');
     dirs.push(elsewhere);
     writeFileSync(join(elsewhere, 'risk-appetite.yaml'), 'parameters:\n  threshold: 15\n');
     expect(refusal(() => loadRuleset('rules', { floorsFile: join(elsewhere, 'risk-appetite.yaml') }))).toEqual(['default.yaml#/parameters/threshold']);
@@ -123,7 +123,7 @@ describe('floors at load', () => {
 
   it('does not start a service on rules below their floors', async () => {
     const dir = rulesWith({ 'floors.yaml': 'parameters:\n  threshold: 25\n' });
-    const dataDir = mkdtempSync(join(tmpdir(), 'floors-data-'));
+    const dataDir = tempDir('floors-data-');
     dirs.push(dataDir);
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', AIRLOCK_DATA_DIR: dataDir, AIRLOCK_RULES_DIR: dir, LOG_LEVEL: 'silent' });
     await expect(startServer(config, { console: () => undefined })).rejects.toMatchObject({ code: 'RULES_INVALID', message: expect.stringMatching(/below the governance floors/) });

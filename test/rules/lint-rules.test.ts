@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLintProblem, lintRules } from '../../src/rules/lint-rules.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const base = `name: t\nversion: "1"\nparameters:\n  threshold: 10\n  k: 10\n  l: 2\n  require_known_dataset: true\nchecks:\n  table: [min_count, zeros, nk_dominance]\n`;
 
 function rulesDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lint-'));
+  const dir = tempDir('lint-');
   mkdirSync(join(dir, 'projects'));
   for (const [name, text] of Object.entries({ 'default.yaml': base, ...files })) writeFileSync(join(dir, name), text);
   return dir;
@@ -156,7 +156,7 @@ describe('lintRules', () => {
   });
 
   it('reports a directory without a default file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lint-empty-'));
+    const dir = tempDir('lint-empty-');
     expect(lintRules(dir).problems.map((p) => p.code)).toEqual(['unreadable']);
   });
 

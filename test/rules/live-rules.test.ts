@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRules } from '../../src/rules/live-rules.js';
 import { liveRules } from '../../src/rules/live-rules.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const open: LiveRules[] = [];
 afterEach(() => {
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 function copyOfRules(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'live-rules-'));
+  const dir = tempDir('live-rules-');
   cpSync('rules', dir, { recursive: true });
   return dir;
 }

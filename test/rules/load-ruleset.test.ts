@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../src/errors.js';
 import { loadRuleset } from '../../src/rules/load-ruleset.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 function rulesDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+  const dir = tempDir('rules-');
   mkdirSync(join(dir, 'projects'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
 import { AirlockError } from '../../src/errors.js';
 import { runRuleTests } from '../../src/rules/test-rules.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 function testsDir(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rule-tests-'));
+  const dir = tempDir('rule-tests-');
   writeFileSync(join(dir, 'cases.yaml'), text);
   return dir;
 }

@@ -5,13 +5,13 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, tokenFor, type SpawnedServer } from '../helpers/spawn-server.js';
 import { csvOf, tableRequest } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const run = promisify(execFile);
 let outDir: string;
@@ -21,7 +21,7 @@ let entry: string[];
 beforeAll(async () => {
   mkdirSync('dist', { recursive: true });
   outDir = mkdtempSync(resolve('dist', 'test-build-'));
-  dataDir = mkdtempSync(join(tmpdir(), 'airlock-built-'));
+  dataDir = tempDir('airlock-built-');
   await run(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { maxBuffer: 16 * 1024 * 1024 });
   entry = [join(outDir, 'cli', 'main.js')];
 }, 300_000);

@@ -6,14 +6,14 @@
  * process the in-process serialiser already does this; separate processes are what the lock
  * is for.)
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueSchema } from '../helpers/pg-schema.js';
 import { startReplicas, type Replicas, type SpawnedServer } from '../helpers/spawn-server.js';
 import { tableRequest } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let a: SpawnedServer;
 let b: SpawnedServer;
@@ -22,7 +22,7 @@ let replicas: Replicas;
 
 const ROUNDS = 8;
 // The project's rules with one population per round, each of two dataset names.
-const rulesDir = mkdtempSync(join(tmpdir(), 'airlock-replica-rules-'));
+const rulesDir = tempDir('airlock-replica-rules-');
 cpSync('rules', rulesDir, { recursive: true });
 const populations = Array.from({ length: ROUNDS }, (_, i) => `  pop-${i + 1}: [cohort-${i + 1}-a, "cohort-${i + 1}-b*"]`).join('\n');
 writeFileSync(join(rulesDir, 'default.yaml'), readFileSync(join(rulesDir, 'default.yaml'), 'utf8').replace(/^populations: \{\}$/m, `populations:\n${populations}`));

@@ -5,14 +5,14 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServer, type TestServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 // These tests are about each kind's own checks, and reuse the same people across tests: units
 // are compared TRE-wide, so differencing is left out of the plot and summary checks here.
-const rulesDir = mkdtempSync(join(tmpdir(), 'airlock-kinds-rules-'));
+const rulesDir = tempDir('airlock-kinds-rules-');
 cpSync('rules', rulesDir, { recursive: true });
 writeFileSync(
   join(rulesDir, 'default.yaml'),

@@ -3,16 +3,17 @@
  * exactly the output an adversary would and asserts it is not released; the ordinary safe
  * output (a PNG figure) is released only where governance auto-releases .png.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import type { FileEvidence, Finding } from '../../src/domain.js';
 import { PICKLES, PNG, joblibZlib, nestedZip, overlappingZip, torchZip, zipOf } from '../helpers/file-fixtures.js';
-import { birthDates, nhsNumbers, postcodes, seeded } from '../helpers/identifiers.js';
+import { birthDates, nhsNumbers, postcodes } from '../helpers/identifiers.js';
 import { testServer, type TestServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const MiB = 1 << 20;
 let s: TestServer;
@@ -22,7 +23,7 @@ let pngRules: string;
 beforeAll(async () => {
   // A 1 MiB request limit: archives are unpacked to at most 10 MiB.
   s = await testServer({ AIRLOCK_JSON_LIMIT: '1mb' });
-  pngRules = mkdtempSync(join(tmpdir(), 'rules-png-'));
+  pngRules = tempDir('rules-png-');
   cpSync('rules', pngRules, { recursive: true });
   const def = readFileSync(join(pngRules, 'default.yaml'), 'utf8').replace('auto_release_file_extensions: []', 'auto_release_file_extensions: [".png"]');
   writeFileSync(join(pngRules, 'default.yaml'), def);
@@ -59,7 +60,7 @@ function unpacked(ev: FileEvidence | undefined): number {
 
 describe('files: the routes of issue 10 are closed', () => {
   it('extract.csv with nhs_number,dob,postcode,diagnosis rows as kind "file" → reject (detectors fail, names would review); no value in the signed decision', async () => {
-    const rng = seeded(42);
+    const rng = seededRandom(42);
     const nhs = nhsNumbers(rng, 40);
     const dob = birthDates(rng, 40);
     const pc = postcodes(rng, 40);
@@ -122,7 +123,7 @@ describe('files: the routes of issue 10 are closed', () => {
 
 describe('direct identifiers on other kinds', () => {
   it('a record extract naming harmless quasi-identifiers while its rows carry nhs_number, dob, postcode → reject', async () => {
-    const rng = seeded(7);
+    const rng = seededRandom(7);
     const nhs = nhsNumbers(rng, 20);
     const dob = birthDates(rng, 20);
     const pc = postcodes(rng, 20);
@@ -134,7 +135,7 @@ describe('direct identifiers on other kinds', () => {
   });
 
   it('a table whose labels are NHS numbers → reject, and the finding names the dimension only', async () => {
-    const nhs = nhsNumbers(seeded(8), 5);
+    const nhs = nhsNumbers(seededRandom(8), 5);
     const r = await submitTo(s, { kind: 'table', cells: nhs.map((n) => ({ labels: { person: n }, count: 12 })) });
     expect(r.outcome).toBe('reject');
     expect(finding(r, 'direct_identifiers')?.items).toEqual([{ ref: 'dimension "person"', value: 5, reason: '5 of 5 non-empty values (100%) are NHS numbers (detector nhs_number)' }]);

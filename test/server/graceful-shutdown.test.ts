@@ -3,9 +3,8 @@
  * SQLite audit file: every request answered 201 is in the store, every decision in the store
  * was answered, no response is cut off halfway, and the process exits 0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { HttpOutcome } from '../helpers/http-outcome.js';
 import { postJson } from '../helpers/http-outcome.js';
 import { spawnServer, tokenFor } from '../helpers/spawn-server.js';
 import { csvOf, tableRequest } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const BURST = 48;
 let dataDir: string;
@@ -22,7 +22,7 @@ let answeredAfterSignal = 0;
 let exit: { code: number | null; signal: NodeJS.Signals | null };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'airlock-drain-'));
+  dataDir = tempDir('airlock-drain-');
   const { env, auth } = tokenFor(dataDir);
   const p = await spawnServer({ AIRLOCK_DATA_DIR: dataDir, AIRLOCK_RATE_LIMIT: '0', AIRLOCK_SHUTDOWN_GRACE_MS: '20000', ...env });
   // Big enough that requests queue up on the server: several are in flight when SIGTERM lands.

@@ -1,16 +1,16 @@
-import { cpSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/test-server.js';
 import { testServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let s: TestServer;
 let rulesDir: string;
 
 beforeAll(async () => {
-  rulesDir = mkdtempSync(join(tmpdir(), 'live-reload-'));
+  rulesDir = tempDir('live-reload-');
   cpSync('rules', rulesDir, { recursive: true });
   s = await testServer({ AIRLOCK_RULES_DIR: rulesDir });
 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { hashToken } from '../../src/auth/tokens.js';
 import { verifyDecisionResponse } from '../../src/signing/verify-decision.js';
 import { finalRecordId, reviewRecordId } from '../../src/review/review-service.js';
 import { testServer, type TestServer } from '../helpers/test-server.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /** Token name → roles (and projects); each token's secret is its name reversed + a suffix. */
 const TOKENS: Record<string, { roles: string[]; projects?: string[] }> = {
@@ -24,7 +24,7 @@ const as = (name: string) => ({ authorization: `Bearer ${secret(name)}` });
 
 let s: TestServer;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'review-tokens-'));
+  const dir = tempDir('review-tokens-');
   const file = join(dir, 'tokens.json');
   writeFileSync(file, JSON.stringify(Object.entries(TOKENS).map(([name, t]) => ({ name, sha256: hashToken(secret(name)), ...t }))));
   s = await testServer({ AIRLOCK_TOKENS_FILE: file });

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { instrumentStore } from '../../src/telemetry/instrument-store.js';
 import { signedAppend, testSigningKey } from '../helpers/sample-decision.js';
 import { startTestTelemetry, type TestTelemetry } from '../helpers/test-telemetry.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let t: TestTelemetry;
 let dir: string;
@@ -17,7 +17,7 @@ let key: SigningKey;
 
 beforeAll(async () => {
   t = await startTestTelemetry();
-  dir = mkdtempSync(join(tmpdir(), 'airlock-istore-'));
+  dir = tempDir('airlock-istore-');
   store = instrumentStore(await openSqliteStore({ dataDir: dir }));
   key = await testSigningKey();
 });
