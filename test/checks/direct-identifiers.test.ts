@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import {
   directIdentifiersFile,
   directIdentifiersModel,
@@ -16,7 +17,7 @@ import { summaryKind } from '../../src/outputs/summary/summary-kind.js';
 import { tableKind } from '../../src/outputs/table/table-kind.js';
 import { parseAs } from '../helpers/parse-output.js';
 import { ctx, params } from '../helpers/tiny-table.js';
-import { birthDates, nhsNumbers, postcodes, random10Digits, seeded } from '../helpers/identifiers.js';
+import { birthDates, nhsNumbers, postcodes, random10Digits } from '../helpers/identifiers.js';
 import { zipOf } from '../helpers/file-fixtures.js';
 
 const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64');
@@ -24,7 +25,7 @@ const fileRun = (filename: string, content: string | Uint8Array, p = params()) =
 
 /** The issue's extract: NHS numbers, dates of birth, postcodes and a diagnosis, `n` rows. */
 function extractCsv(n: number, seed = 1): string {
-  const rng = seeded(seed);
+  const rng = seededRandom(seed);
   const nhs = nhsNumbers(rng, n);
   const dob = birthDates(rng, n);
   const pc = postcodes(rng, n);
@@ -52,13 +53,13 @@ describe('direct_identifiers on files', () => {
   });
 
   it('a column of random 10-digit numbers is not a listing; a column of valid NHS numbers is', () => {
-    const rng = seeded(3);
+    const rng = seededRandom(3);
     expect(fileRun('ids.csv', `ref,n\n${random10Digits(rng, 200).map((r) => `${r},1`).join('\n')}\n`)[0]?.status).toBe('pass');
     expect(fileRun('ids.csv', `ref,n\n${nhsNumbers(rng, 200).map((r) => `${r},1`).join('\n')}\n`)[0]?.status).toBe('fail');
   });
 
   it('half and half at the boundary: exactly half fails, one fewer passes', () => {
-    const rng = seeded(4);
+    const rng = seededRandom(4);
     const valid = nhsNumbers(rng, 20);
     const filler = Array.from({ length: 20 }, (_, i) => `REF${i}`);
     expect(fileRun('ids.csv', `ref\n${[...valid, ...filler].join('\n')}\n`)[0]?.status).toBe('fail');
@@ -66,7 +67,7 @@ describe('direct_identifiers on files', () => {
   });
 
   it('finds listings in TSV, in a one-column list without a header, and inside archives', () => {
-    const rng = seeded(5);
+    const rng = seededRandom(5);
     const emails = Array.from({ length: 30 }, (_, i) => `person${i}@example.org`);
     expect(fileRun('contacts.tsv', `who\tn\n${emails.map((e) => `${e}\t1`).join('\n')}\n`)[0]?.items?.[0]?.reason).toContain('e-mail addresses');
     const list = nhsNumbers(rng, 25).join('\n');
@@ -79,7 +80,7 @@ describe('direct_identifiers on files', () => {
   });
 
   it('a transposed listing (identifiers as column names) fails on the header row', () => {
-    const header = nhsNumbers(seeded(6), 6).join(',');
+    const header = nhsNumbers(seededRandom(6), 6).join(',');
     const [f] = fileRun('wide.csv', `${header}\n1,2,3,4,5,6\n`);
     expect(f?.status).toBe('fail');
     expect(f?.items?.map((i) => i.ref)).toEqual(['the header row (column names)']);
@@ -88,7 +89,7 @@ describe('direct_identifiers on files', () => {
 
   it('uses the rules: names and detectors can be changed', () => {
     expect(fileRun('t.csv', 'mrn,x\n1,2\n', params({ direct_identifier_columns: ['study_id'] }))[0]?.status).toBe('pass');
-    expect(fileRun('t.csv', `pc\n${postcodes(seeded(7), 5).join('\n')}\n`, params({ identifier_detectors: ['email'] }))[0]?.status).toBe('pass');
+    expect(fileRun('t.csv', `pc\n${postcodes(seededRandom(7), 5).join('\n')}\n`, params({ identifier_detectors: ['email'] }))[0]?.status).toBe('pass');
   });
 
   it('does not apply to files without text', () => {
@@ -98,7 +99,7 @@ describe('direct_identifiers on files', () => {
 
 describe('direct_identifiers on records: every column, whatever the submitter names', () => {
   it('fails an extract whose quasi-identifiers are harmless but whose rows carry nhs_number, dob, postcode', () => {
-    const rng = seeded(8);
+    const rng = seededRandom(8);
     const nhs = nhsNumbers(rng, 20);
     const dob = birthDates(rng, 20);
     const pc = postcodes(rng, 20);
@@ -117,7 +118,7 @@ describe('direct_identifiers on records: every column, whatever the submitter na
 
 describe('direct_identifiers on tables: variable names and each dimension\'s labels', () => {
   it('fails a table whose labels are postcodes, reviews one whose variable is named postcode', () => {
-    const pcs = postcodes(seeded(9), 6);
+    const pcs = postcodes(seededRandom(9), 6);
     const cells = pcs.map((p) => ({ labels: { area: p }, count: 20 }));
     const [f] = directIdentifiersTable.run(parseAs(tableKind, { cells }), params(), ctx);
     expect(f).toMatchObject({ status: 'fail', items: [{ ref: 'dimension "area"' }] });
@@ -144,14 +145,14 @@ describe('direct_identifiers on plots, summaries and models', () => {
   it('summaries: a statistic named dob is reviewed; statistic names that are NHS numbers fail', () => {
     const [f] = directIdentifiersSummary.run(parseAs(summaryKind, { statistics: [{ name: 'dob', statistic: 'median', n: 100, value: 1980 }] }), params(), ctx);
     expect(f).toMatchObject({ status: 'review', items: [{ ref: 'statistic "dob"' }] });
-    const names = nhsNumbers(seeded(10), 3).map((name) => ({ name, statistic: 'mean', n: 100, value: 1 }));
+    const names = nhsNumbers(seededRandom(10), 3).map((name) => ({ name, statistic: 'mean', n: 100, value: 1 }));
     const [g] = directIdentifiersSummary.run(parseAs(summaryKind, { statistics: names }), params(), ctx);
     expect(g?.status).toBe('fail');
     expect(JSON.stringify(g)).not.toContain(names[0]?.name);
   });
 
   it('models: a dummy per postcode fails; a term named patient_id is reviewed', () => {
-    const coefficients = [{ term: 'Intercept', estimate: 1 }, ...postcodes(seeded(11), 4).map((p) => ({ term: `C(postcode)[T.${p}]`, estimate: 0.1 }))];
+    const coefficients = [{ term: 'Intercept', estimate: 1 }, ...postcodes(seededRandom(11), 4).map((p) => ({ term: `C(postcode)[T.${p}]`, estimate: 0.1 }))];
     const [f] = directIdentifiersModel.run(parseAs(modelKind, { family: 'ols', n_obs: 1000, n_params: 5, coefficients }), params(), ctx);
     expect(f?.status).toBe('fail');
     expect(f?.items?.map((i) => i.ref)).toEqual(['term "postcode" (its 4 levels)']);

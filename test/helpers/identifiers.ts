@@ -1,14 +1,11 @@
 /**
  * Generated identifiers for tests: valid NHS and CHI numbers (right ranges, right check
- * digits), realistic near-misses, and a seeded PRNG so every run sees the same values.
+ * digits) and realistic near-misses, drawn from a seeded PRNG (`src/lib/seeded-random.ts`)
+ * so every run sees the same values.
  * No real person's identifier is hard-coded anywhere.
  *
- * @example nhsNumbers(seeded(1), 3) // three valid, issued-range NHS numbers
+ * @example nhsNumbers(seededRandom(1), 3) // three valid, issued-range NHS numbers
  */
-import { seededRandom } from '../../bench/generate-microdata.js';
-
-/** A seeded PRNG returning [0, 1): the benchmarks' mulberry32. */
-export const seeded = seededRandom;
 
 const digit = (rng: () => number) => String(Math.floor(rng() * 10));
 

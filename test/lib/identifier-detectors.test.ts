@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import {
   IDENTIFIER_DETECTOR_VALUES,
   columnVerdict,
@@ -14,7 +15,7 @@ import {
   valuesVerdict,
 } from '../../src/lib/identifier-detectors.js';
 import { identifierNameMatcher } from '../../src/lib/identifier-names.js';
-import { chiNumbers, mod11, nhsNumbers, random10Digits, seeded } from '../helpers/identifiers.js';
+import { chiNumbers, mod11, nhsNumbers, random10Digits } from '../helpers/identifiers.js';
 
 describe('NHS numbers', () => {
   it('accepts issued-range numbers with a valid check digit, however grouped', () => {
@@ -38,8 +39,8 @@ describe('NHS numbers', () => {
   });
 
   it('generated numbers all pass; random 10-digit numbers mostly do not (about 40% × 1/11)', () => {
-    expect(nhsNumbers(seeded(1), 500).every(isNhsNumber)).toBe(true);
-    const random = random10Digits(seeded(2), 11_000);
+    expect(nhsNumbers(seededRandom(1), 500).every(isNhsNumber)).toBe(true);
+    const random = random10Digits(seededRandom(2), 11_000);
     const passing = random.filter(isNhsNumber).length;
     expect(passing).toBeGreaterThan(200);
     expect(passing).toBeLessThan(700);
@@ -48,7 +49,7 @@ describe('NHS numbers', () => {
 
 describe('CHI numbers', () => {
   it('needs a valid DDMMYY prefix and check digit', () => {
-    const valid = chiNumbers(seeded(3), 200);
+    const valid = chiNumbers(seededRandom(3), 200);
     expect(valid.every(isChiNumber)).toBe(true);
     const [first = ''] = valid;
     const badDate = `3202${first.slice(4)}`;
@@ -121,15 +122,15 @@ describe('column verdicts: at least half of the non-empty values', () => {
   const enabled = IDENTIFIER_DETECTOR_VALUES;
 
   it('a column of valid NHS numbers is a listing', () => {
-    expect(valuesVerdict('id', nhsNumbers(seeded(4), 100), enabled)).toMatchObject({ detector: 'nhs_number', matches: 100, nonEmpty: 100 });
+    expect(valuesVerdict('id', nhsNumbers(seededRandom(4), 100), enabled)).toMatchObject({ detector: 'nhs_number', matches: 100, nonEmpty: 100 });
   });
 
   it('a column of random 10-digit numbers is not', () => {
-    expect(valuesVerdict('id', random10Digits(seeded(5), 1000), enabled)).toBeNull();
+    expect(valuesVerdict('id', random10Digits(seededRandom(5), 1000), enabled)).toBeNull();
   });
 
   it('half and half is at the boundary: exactly half fails, one fewer passes', () => {
-    const rng = seeded(6);
+    const rng = seededRandom(6);
     const valid = nhsNumbers(rng, 50);
     const invalid = random10Digits(rng, 400).filter((v) => !isNhsNumber(v) && !isChiNumber(v) && !isUkPhone(v)).slice(0, 50);
     expect(invalid).toHaveLength(50);
@@ -138,7 +139,7 @@ describe('column verdicts: at least half of the non-empty values', () => {
   });
 
   it('empty values do not count; an all-empty column is not a listing', () => {
-    expect(valuesVerdict('id', ['', ' ', ...nhsNumbers(seeded(7), 3)], enabled)).toMatchObject({ matches: 3, nonEmpty: 3 });
+    expect(valuesVerdict('id', ['', ' ', ...nhsNumbers(seededRandom(7), 3)], enabled)).toMatchObject({ matches: 3, nonEmpty: 3 });
     expect(valuesVerdict('id', ['', ''], enabled)).toBeNull();
   });
 

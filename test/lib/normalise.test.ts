@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import { normalise, sameLabel } from '../../src/lib/normalise.js';
 
 describe('normalise', () => {
@@ -32,11 +33,8 @@ describe('normalise', () => {
 
   it('takes the printable-ASCII shortcut only where it gives what the full path gives', () => {
     const full = (x: string) => x.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(/[\s\u0085\u180e\u200b\u2028\u2029\ufeff]+/gu, ' ').trim();
-    let seed = 11;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const random = seededRandom(11);
+    const rnd = (n: number) => Math.floor(random() * n);
     const alphabet = ' \tAZaz09~!_-. ';
     for (let i = 0; i < 2000; i++) {
       const s = Array.from({ length: 1 + rnd(8) }, () => alphabet[rnd(alphabet.length)]).join('');
@@ -48,8 +46,7 @@ describe('normalise', () => {
 describe('normalise: the ASCII fast path', () => {
   it('gives what the Unicode path gives for every kind of ASCII text', () => {
     const slow = (s: string) => s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(/[\s\u0085\u180e\u200b\u2028\u2029\ufeff]+/gu, ' ').trim();
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = seededRandom(7);
     for (let n = 0; n < 2000; n++) {
       const s = Array.from({ length: 1 + Math.floor(random() * 12) }, () => String.fromCharCode(Math.floor(random() * 128))).join('');
       expect(normalise(s)).toBe(slow(s));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/lib/seeded-random.js';
 import { groupCount, groupMembers, groupSize, membershipFromPairs, setsFromPairs, unitIds } from '../../src/lib/unit-membership.js';
 
 describe('unit membership', () => {
@@ -17,11 +18,8 @@ describe('unit membership', () => {
   });
 
   it('agrees with a Set-based reference on random pairs', () => {
-    let seed = 42;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const random = seededRandom(42);
+    const rnd = (n: number) => Math.floor(random() * n);
     for (let trial = 0; trial < 50; trial++) {
       const nGroups = 1 + rnd(6);
       const n = rnd(200);

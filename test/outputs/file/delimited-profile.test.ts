@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 import { IDENTIFIER_DETECTOR_VALUES } from '../../../src/lib/identifier-detectors.js';
 import { DelimitedProfiler, MAX_FIELD_CHARS, columnIdentifier, detectDelimiter } from '../../../src/outputs/file/delimited-profile.js';
-import { nhsNumbers, random10Digits, seeded } from '../../helpers/identifiers.js';
+import { nhsNumbers, random10Digits } from '../../helpers/identifiers.js';
 
 const opts = { threshold: 10, detectors: IDENTIFIER_DETECTOR_VALUES };
 
@@ -77,7 +78,7 @@ describe('DelimitedProfiler', () => {
   });
 
   it('tallies identifier detectors per column, and hides headers that are identifier values', () => {
-    const rng = seeded(11);
+    const rng = seededRandom(11);
     const nhs = nhsNumbers(rng, 30);
     const [firstNhs = ''] = nhs;
     const p = profile(`id,${firstNhs}\n${nhs.map((n, i) => `${random10Digits(rng, 1)[0]},${i}`).join('\n')}\n`);

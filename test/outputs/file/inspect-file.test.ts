@@ -1,5 +1,6 @@
 import { gzipSync, zipSync, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 import { IDENTIFIER_DETECTOR_VALUES } from '../../../src/lib/identifier-detectors.js';
 import type { InspectBounds } from '../../../src/outputs/file/inspect-file.js';
 import { boundsFor, inspectFile, walkNodes } from '../../../src/outputs/file/inspect-file.js';
@@ -72,8 +73,8 @@ describe('inspectFile: zip bombs are bounded (bytes inflated, never wall time)',
   it('the total uncompressed budget (10 × the request limit) stops a stream that stays under the ratio', () => {
     // Noise compresses badly: the ratio bound never fires, and gzip declares no size; the byte budget stops it.
     const noise = new Uint8Array(12 * MiB);
-    let x = 7;
-    for (let i = 0; i < noise.length; i++) noise[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+    const random = seededRandom(7);
+    for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(random() * 256);
     const r = inspectFile(gzipSync(noise, { level: 1 }), 'big.bin.gz', small());
     expect(problems(r.root).join('\n')).toContain('exceed 10485760 uncompressed bytes');
     expect(r.inflated).toBeLessThanOrEqual(10 * MiB + 17 * MiB);

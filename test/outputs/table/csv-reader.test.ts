@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 import type { ErrorCode } from '../../../src/errors.js';
 import { expectCode } from '../../helpers/parse-output.js';
 import { plainColumns } from '../../helpers/plain-columns.js';
@@ -238,8 +239,7 @@ describe('readCsv: chunk boundaries', () => {
   });
 
   it('gives the same result cut at random offsets', () => {
-    let s = 12345;
-    const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const rnd = seededRandom(12345);
     for (let trial = 0; trial < 300; trial++) {
       const cuts = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => Math.floor(rnd() * SAMPLE.length)).sort((a, b) => a - b);
       expect(readChunked(SAMPLE, cuts)).toEqual(EXPECTED);

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/lib/seeded-random.js';
 import { NOT_A_NUMBER, parseMeasure, parseMeasureBytes } from '../../../src/outputs/table/parse-measure.js';
-
-/** A deterministic PRNG, so a failure reproduces. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function digits(rnd: () => number, n: number): string {
   let s = '';
@@ -61,7 +53,7 @@ describe('parseMeasure', () => {
   );
 
   it('gives the same double as Number() on 200 000 random decimals', () => {
-    const rnd = lcg(20240601);
+    const rnd = seededRandom(20240601);
     for (let i = 0; i < 200_000; i++) {
       const text = randomDecimal(rnd);
       const expected = Number(text);
@@ -71,7 +63,7 @@ describe('parseMeasure', () => {
   });
 
   it('gives the same double as Number() on random doubles printed by JS', () => {
-    const rnd = lcg(7);
+    const rnd = seededRandom(7);
     for (let i = 0; i < 100_000; i++) {
       const x = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20);
       for (const text of [String(x), x.toFixed(2), x.toPrecision(1 + Math.floor(rnd() * 17)), x.toExponential(5)]) {
