@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
   const res = await fetch(`${url}/v1/imports/acro?${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/zip', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength) as unknown as BodyInit,
+    body: new Blob([zip as Uint8Array<ArrayBuffer>]),
   });
   const body = (await res.json()) as {
     code?: string;
