@@ -8,7 +8,7 @@
  * await request(s.url).post('/v1/decisions').set(s.auth('submitter')).send(body).expect(201);
  * await s.close();
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config.js';
@@ -71,4 +71,16 @@ export function tableRequest(csv: string, spec: Record<string, unknown>, extra: 
     outputs: [{ name: 'table1', kind: 'table', microdata: { format: 'csv', data: csv }, spec }],
     ...extra,
   };
+}
+
+/**
+ * A test server with the shipped rules copied into `dir` plus per-project overrides (file name →
+ * YAML text under `projects/`), so a test can exercise governance without touching `rules/`.
+ *
+ * @example await shippedRulesServer(tmp(), { 'rounds-both': 'project: rounds-both\nparameters:\n  protection: both\n' })
+ */
+export async function shippedRulesServer(dir: string, projects: Record<string, string>, env: Record<string, string> = {}): Promise<TestServer> {
+  cpSync('rules', dir, { recursive: true });
+  for (const [name, text] of Object.entries(projects)) writeFileSync(join(dir, 'projects', `${name}.yaml`), text);
+  return testServer({ ...env, AIRLOCK_RULES_DIR: dir });
 }

@@ -5,23 +5,20 @@
  * sdc-rules.md "Suppressed cells"; a tampered token or tampered cells are never trusted; and the
  * suppressed cells' evidence is not published in the resubmission's decision or its record.
  */
-import { cpSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/lib/seeded-random.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
-import { csvOf, testServer, type TestServer } from '../helpers/test-server.js';
+import { csvOf, shippedRulesServer, type TestServer } from '../helpers/test-server.js';
 
 const tmp = tempDirs('airlock-resubmit-');
 let s: TestServer;
 beforeAll(async () => {
   // The shipped rules, plus governance that protects by rounding (issue 12 item 4).
-  const rules = tmp();
-  cpSync('rules', rules, { recursive: true });
-  writeFileSync(join(rules, 'projects', 'rounds-both.yaml'), 'project: rounds-both\nparameters:\n  protection: both\n  rounding_scheme: midpoint6\n');
-  writeFileSync(join(rules, 'projects', 'rounds-only.yaml'), 'project: rounds-only\nparameters:\n  threshold: 5\n  round_base: 5\n  protection: round\n');
-  s = await testServer({ AIRLOCK_RULES_DIR: rules });
+  s = await shippedRulesServer(tmp(), {
+    'rounds-both': 'project: rounds-both\nparameters:\n  protection: both\n  rounding_scheme: midpoint6\n',
+    'rounds-only': 'project: rounds-only\nparameters:\n  threshold: 5\n  round_base: 5\n  protection: round\n',
+  });
 });
 afterAll(async () => {
   await s.close();

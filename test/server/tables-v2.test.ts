@@ -3,23 +3,22 @@
  * researcher would through a real server with the shipped rules (plus per-project governance
  * overrides), and asserted not released; and the ordinary safe outputs that must stay released.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../helpers/temp-dirs.js';
-import { testServer, type TestServer } from '../helpers/test-server.js';
+import { shippedRulesServer, type TestServer } from '../helpers/test-server.js';
 
 const tmp = tempDirs('airlock-tables-v2-');
 let s: TestServer;
 
 beforeAll(async () => {
   // The shipped rules, plus governance overrides for two projects.
-  const rules = tmp();
-  cpSync('rules', rules, { recursive: true });
-  writeFileSync(join(rules, 'projects', 'maternity.yaml'), 'project: maternity\nparameters:\n  structural_zeros: [{ sex: male, pregnant: "yes" }]\n');
-  writeFileSync(join(rules, 'projects', 'units-required.yaml'), 'project: units-required\nparameters:\n  require_unit: true\n');
-  s = await testServer({ AIRLOCK_RULES_DIR: rules });
+  s = await shippedRulesServer(tmp(), {
+    maternity: 'project: maternity\nparameters:\n  structural_zeros: [{ sex: male, pregnant: "yes" }]\n',
+    'units-required': 'project: units-required\nparameters:\n  require_unit: true\n',
+  });
 });
 afterAll(async () => {
   await s.close();
