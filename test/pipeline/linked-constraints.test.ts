@@ -8,18 +8,9 @@ import type { CellTable } from '../../src/outputs/table/cell-table.js';
 import { protectedVersion } from '../../src/outputs/table/table-kind.js';
 import { additiveValues } from '../../src/remedies/audited-suppression.js';
 import { linkedConstraints } from '../../src/pipeline/linked-constraints.js';
-import { cellByLabels, params, repeat, tinyTable } from '../helpers/tiny-table.js';
+import { cellByLabels, params, tinyTable } from '../helpers/tiny-table.js';
+import { LINKED_ROWS as rows } from '../helpers/linked-rows.js';
 
-/** region × sex × diagnosis microdata: F/A/x = 3 (the sensitive cell), the rest large. */
-const counts: Record<string, number> = {
-  'A|F|x': 3, 'A|F|y': 40, 'A|M|x': 25, 'A|M|y': 30,
-  'B|F|x': 22, 'B|F|y': 35, 'B|M|x': 28, 'B|M|y': 31,
-  'C|F|x': 26, 'C|F|y': 33, 'C|M|x': 24, 'C|M|y': 29,
-};
-const rows = Object.entries(counts).flatMap(([k, n]) => {
-  const [region, sex, diagnosis] = k.split('|');
-  return repeat(n, { region, sex, diagnosis });
-});
 const threeWay = (): CellTable => tinyTable(rows, { index: ['region', 'sex'], columns: 'diagnosis', margins: true });
 const twoWay = (index: string, columns: string): CellTable => tinyTable(rows, { index, columns, margins: true });
 

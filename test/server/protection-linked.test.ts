@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from '../helpers/test-server.js';
+import { LINKED_ROWS as rows } from '../helpers/linked-rows.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -16,15 +17,6 @@ afterAll(async () => {
   await s.close();
 });
 
-const counts: Record<string, number> = {
-  'A|F|x': 3, 'A|F|y': 40, 'A|M|x': 25, 'A|M|y': 30,
-  'B|F|x': 22, 'B|F|y': 35, 'B|M|x': 28, 'B|M|y': 31,
-  'C|F|x': 26, 'C|F|y': 33, 'C|M|x': 24, 'C|M|y': 29,
-};
-const rows = Object.entries(counts).flatMap(([k, n]) => {
-  const [region, sex, diagnosis] = k.split('|');
-  return Array.from({ length: n }, () => ({ region, sex, diagnosis }));
-});
 
 interface Row {
   labels: Record<string, string>;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCaseRules } from '../../../src/cli/commands/conformance.js';
 import { caseRequest, compareCase, readCases } from '../../../src/conformance/run-conformance.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../../helpers/test-server.js';
-import { sharedPath, withSharedNote } from '../../helpers/shared-dir.js';
+import { sharedPath } from '../../helpers/shared-dir.js';
 import { tempDir } from '../../helpers/temp-dirs.js';
 
 // Both transports must give the same decisions: the conformance cases run through this route
@@ -101,7 +101,6 @@ describe('POST /v1/decisions/csv', () => {
     expect(res.body.decision).toMatchObject({ outcome: 'release', project: 'test-project', requester: 'alice', dataset: 'cohort' });
   });
 
-  if (TABLES === null) it.skip(withSharedNote('conformance cases through the CSV route', TABLES), () => undefined);
   it.each(cases.map((c) => [c.name, c] as const))('conformance case %s gives the expected verdicts and the JSON API decision', async (_name, c) => {
     const body = caseRequest(c) as JsonTableRequest;
     const [viaCsv, viaJson] = await Promise.all([postCsv(s, queryOf(body), c.csv), request(s.url).post('/v1/decisions').set(s.auth()).send(body)]);
