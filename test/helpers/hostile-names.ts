@@ -67,13 +67,18 @@ export function hostileName(opts: { empty?: boolean } = {}): fc.Arbitrary<string
   return fc.oneof(...options);
 }
 
-/** `n` distinct hostile names (distinct after trimming and case folding, so no check may merge them). */
+/**
+ * `n` distinct hostile names (distinct after trimming and case folding, so no check may merge
+ * them). A name that is blank after trimming (a lone space, tab or line separator from the
+ * Zs/Zl/Zp/Cc categories) counts as the empty name: drawn only with `empty`, since fields such
+ * as a model term must be non-blank and are refused with 422 otherwise.
+ */
 export function distinctHostileNames(n: number, opts: { empty?: boolean; avoid?: readonly string[] } = {}): fc.Arbitrary<string[]> {
   const fold = (s: string) => s.normalize('NFKC').trim().toLowerCase();
   const avoid = new Set((opts.avoid ?? []).map(fold));
   return fc
     .uniqueArray(hostileName(opts), { minLength: n, maxLength: n, selector: fold })
-    .filter((names) => names.every((x) => !avoid.has(fold(x))));
+    .filter((names) => names.every((x) => !avoid.has(fold(x)) && (opts.empty === true || x.trim() !== '')));
 }
 
 /** RFC 4180 CSV text with every field quoted (so any name or label, line breaks included, round-trips). */
