@@ -53,19 +53,14 @@ import type { CellTable } from '../outputs/table/cell-table.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
 import { nullRecord } from '../lib/null-record.js';
+import type { PublishedCell, PublishedTable } from '../lib/published-table.js';
 
-/** One published cell: its labels (variable → category, `All` for margins) and its count. */
-export interface PublishedCell {
-  labels: Readonly<Record<string, string>>;
-  count: number;
-  value?: number | null;
-}
+/** What differencing reads of a published cell: its labels and its count (the value is not compared). */
+export type ComparedCell = Pick<PublishedCell, 'labels' | 'count'> & Partial<Pick<PublishedCell, 'value'>>;
 
-/** A table as published: what a release shows and what the audit store keeps of it. */
-export interface PublishedTable {
-  /** The dimension variables, in any order. */
-  dims: readonly string[];
-  cells: readonly PublishedCell[];
+/** What differencing reads of a published table: its dimensions (in any order) and its cells. */
+export interface ComparedTable extends Pick<PublishedTable, 'dims'> {
+  cells: readonly ComparedCell[];
 }
 
 /**
@@ -197,12 +192,12 @@ function labelsAt(layout: Layout, pos: number): Record<string, string> {
  *
  * @example prepareTable({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 12 }] }).total // 12
  */
-export function prepareTable(t: PublishedTable): PreparedTable {
+export function prepareTable(t: ComparedTable): PreparedTable {
   const dims = [...t.dims].sort();
   const nd = dims.length;
   const sets = dims.map(() => new Set<string>());
-  const interior: PublishedCell[] = [];
-  const margins: PublishedCell[] = [];
+  const interior: ComparedCell[] = [];
+  const margins: ComparedCell[] = [];
   // Plain loops: history tables are prepared by the thousand when an index is first filled.
   for (const cell of t.cells) {
     let margin = false;
@@ -245,7 +240,7 @@ export function prepareTable(t: PublishedTable): PreparedTable {
  *
  * @example populationTotal({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 20 }] }) // 32
  */
-export function populationTotal(t: PublishedTable): number {
+export function populationTotal(t: ComparedTable): number {
   const dims = [...t.dims];
   let sum = 0;
   for (const cell of t.cells) {

@@ -19,7 +19,6 @@ import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutputWith } from './evaluate-output.js';
 import type { PresentWork } from '../outputs/output-kind.js';
-import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { ProtectionRunner } from '../remedies/protection-runner.js';
 import { inlineProtection } from '../remedies/protection-runner.js';
@@ -198,7 +197,7 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     const protection = verdicts[i];
     evaluated.push(
       await evaluateOutputWith(o, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
-        cellsOf: (parsed) => (o.kind === 'table' ? cellCount(parsed as CellTable) : 0),
+        cellsOf: (p) => (p.kind === 'table' ? cellCount(p.parsed) : 0),
         countCells: (n) => budget.addCells(n, pointer),
         work,
       }),

@@ -188,7 +188,7 @@ export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
   }
 }
 
-export const plotKind: OutputKindModule<PlotOutput> = {
+export const plotKind: OutputKindModule<PlotOutput, never, Record<string, unknown>> = {
   kind: 'plot',
   parse: parsePlot,
   present: (plot: PlotOutput, findings: Finding[], params) => {
