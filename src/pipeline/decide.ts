@@ -7,7 +7,7 @@
 import type { ApiSchemas } from '../api/openapi.js';
 import type { Decision, OutputDecision, RulesetRef } from '../domain.js';
 import { worstOutcome } from '../domain.js';
-import { uuidV7 } from './uuid-v7.js';
+import { uuidV7 } from '../lib/uuid-v7.js';
 
 /** What a decision takes from its request (the contract's `DecisionRequest`) besides its outputs. */
 export type DecisionRequest = Pick<ApiSchemas['DecisionRequest'], 'project' | 'requester' | 'dataset'>;

@@ -12,7 +12,7 @@
  *
  * @example await protectLinked(evaluated, { project: 'p1', dataset: 'cohort', rules }, store);
  */
-import { protectedVersion } from '../outputs/table/table-kind.js';
+import { protectedVersion } from '../remedies/table-remedy.js';
 import type { LabelForm } from '../history/label-form.js';
 import { labelFormsOf } from '../history/label-form.js';
 import type { DifferencingHistory } from '../history/history-index.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { AppendInput } from '../../src/audit/audit-store.js';
 import type { ReleasedTable } from '../../src/lib/published-table.js';
 import type { Decision } from '../../src/domain.js';
-import { canonicalJson } from '../../src/signing/canonical-json.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { signDecision } from '../../src/signing/sign-decision.js';
 import { ensureDevSigningKey, type SigningKey } from '../../src/signing/signing-keys.js';
 import { tempDir } from './temp-dirs.js';
