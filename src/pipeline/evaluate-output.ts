@@ -86,7 +86,7 @@ function checkOutput<K extends OutputKind>(
   const mod = outputKindModule(raw.kind);
   const parsed = withSpan('airlock.parse', { 'airlock.output.kind': raw.kind, 'airlock.output.pointer': pointer }, (span) => {
     const p = mod.parse(raw, { limits, params: rules.params, pointer, ...(ctx.protection ? { protection: ctx.protection } : {}) });
-    const rows = outputRows(raw.kind, p);
+    const rows = outputRows(asKindUnion<ParsedOutput>({ kind: raw.kind, parsed: p }));
     if (rows !== null) {
       span.setAttribute('airlock.output.rows', rows);
       recordTableRows(rows, raw.kind);

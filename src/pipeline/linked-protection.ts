@@ -36,7 +36,7 @@ export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: 
     historyForms = outputs.flatMap((o) => o.forms);
   }
   for (const e of tables) {
-    const others = evaluated.filter((o) => o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)).flatMap((o) => labelFormsOf(o.decision.name, o.decision.kind, o.parsed));
+    const others = evaluated.filter((o) => o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)).flatMap((o) => labelFormsOf(o.decision.name, o));
     const t = e.parsed;
     const linked = linkedConstraints(t, [...others, ...historyForms]);
     if (linked.rows.length === 0) continue;
