@@ -62,8 +62,8 @@ export interface ChainedFields {
 }
 
 /**
- * The stored form of a released table: dims sorted (a copy), only the known members, so what
- * is hashed at append is what is read back later.
+ * The stored form of a released table: dims sorted (a copy), missing total → null, only the
+ * known members, so what is hashed at append is what is read back later.
  *
  * @example normaliseReleased({ output: 't', dataset: 'd', dims: ['b', 'a'], statistic: 'frequency', cells: [], total: null }).dims // ['a', 'b']
  */
@@ -74,7 +74,8 @@ export function normaliseReleased(t: ReleasedTable): ReleasedTable {
     dims: [...t.dims].sort(),
     statistic: t.statistic,
     cells: t.cells,
-    total: t.total,
+    // `null` for a total left undefined (a JavaScript caller, a Partial in tests): what is hashed must be what reads back.
+    total: t.total ?? null,
   };
 }
 
