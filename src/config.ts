@@ -1,6 +1,6 @@
 /**
  * Configuration: every setting comes from an environment variable, is validated with ajv at
- * start-up and frozen. An invalid setting stops start-up with a message naming it. The README
+ * start-up and frozen. An invalid setting stops start-up with a message naming it. docs/operations.md
  * has the complete table; `CONFIG_VARIABLES` below is its source.
  *
  * @example
@@ -114,7 +114,7 @@ interface VarSpec {
   default: unknown;
   parse: (raw: string) => unknown;
   doc: string;
-  /** The default as the README shows it, when the parsed value would mislead (`128mb`, unset). */
+  /** The default as docs/operations.md shows it, when the parsed value would mislead (`128mb`, unset). */
   shown?: string;
   /** The value may hold a credential (a password in a URL): errors name the variable, never its value. */
   secret?: true;
