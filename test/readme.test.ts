@@ -10,7 +10,7 @@ import { COMMANDS } from '../src/cli/commands.js';
 import { configTable } from '../src/config-table.js';
 import { CHECK_ID_VALUES } from '../src/domain.js';
 import { ERRORS } from '../src/errors.js';
-import { LINT_CODES } from '../src/rules/lint-rules.js';
+import { LINT_CODES } from '../src/governance/lint-rules.js';
 import { PARAMETER_MEANINGS } from '../src/rules/parameter-docs.js';
 
 const readme = readFileSync('README.md', 'utf8');
