@@ -1522,7 +1522,7 @@ export interface components {
             /** @description Why it does not verify. */
             reason?: string;
             /**
-             * @description What the failure points to (docs/transparency-log.md).
+             * @description What the failure points to (docs/audit.md).
              * @enum {string}
              */
             tampering?: "edited" | "deleted" | "renumbered" | "replaced" | "tail_missing" | "forked" | "unlogged" | "ruleset_deleted" | "ruleset_edited" | "checkpoint_invalid";
