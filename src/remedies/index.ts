@@ -19,5 +19,6 @@ const REMEDIES: { [K in OutputKind]?: OutputRemedy<ParsedOf<K>> } = {
 
 /** The remedy for a kind, or undefined when the kind has none. */
 export function outputRemedy<K extends OutputKind>(kind: K): OutputRemedy<ParsedOf<K>> | undefined {
-  return REMEDIES[kind];
+  // Own keys only, as in the output-kind registry: `constructor` is no kind and has no remedy.
+  return Object.hasOwn(REMEDIES, kind) ? REMEDIES[kind] : undefined;
 }
