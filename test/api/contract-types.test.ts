@@ -6,7 +6,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ApiSchemas } from '../../src/api/openapi.js';
 import type { Config } from '../../src/config.js';
-import type { Decision, Finding, OutputDecision } from '../../src/domain.js';
+import type { Decision, OutputDecision } from '../../src/domain.js';
 import type { ParsedOf, ReleasableOf } from '../../src/outputs/index.js';
 import type { CellTable } from '../../src/outputs/table/cell-table.js';
 import type { TableJson } from '../../src/outputs/table/table-kind.js';
@@ -22,10 +22,8 @@ import type { RoundingScheme } from '../../src/lib/round-count.js';
  */
 type Fits<T extends C, C> = [T, C];
 
-/** A finding as the contract types it; `evidence` aside: domain.ts types a detector as any string (core cannot import lib's detector names). */
-type DeclaredFinding = Omit<Finding, 'evidence'>;
 /** An output's decision without the fields its kind adds (`table`, …: `unknown` there; the table's is checked below). */
-type DeclaredOutput = Pick<OutputDecision, 'name' | 'kind' | 'sha256' | 'outcome' | 'exception'> & { findings: DeclaredFinding[] };
+type DeclaredOutput = Pick<OutputDecision, 'name' | 'kind' | 'sha256' | 'outcome' | 'exception' | 'findings'>;
 type DeclaredDecision = Omit<Decision, 'outputs'> & { outputs: DeclaredOutput[] };
 
 describe('the server builds what openapi.yaml promises', () => {
