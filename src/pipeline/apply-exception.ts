@@ -8,7 +8,7 @@
  * @example
  * applyException(outputDecision, { justification: 'Counts are of hospitals, not patients.' }).outcome // 'review'
  */
-import type { OutputDecision } from '../domain.js';
+import type { Finding, OutputDecision } from '../domain.js';
 import { outcomeOfStatuses } from '../domain.js';
 
 /** An exception as submitted (validated by openapi.yaml's `Exception`). */
@@ -26,4 +26,19 @@ export function applyException(decision: OutputDecision, exception: ExceptionReq
   // An output no check vouched for stays `review` (its outcome was never derived from findings).
   const outcome = findings.length === 0 ? decision.outcome : outcomeOfStatuses(findings.map((f) => f.status));
   return { ...decision, outcome, findings, exception: { justification: exception.justification } };
+}
+
+/**
+ * The findings as the checks gave them, before an exception turned their failures into
+ * `review`: what a remedy made again later (the linked-tables step) must protect, since an
+ * exception asks a person to look and never makes a failing cell safe.
+ *
+ * @example findingsAsChecked(applyException(d, request).findings).filter((f) => f.status === 'fail') // d's failing findings
+ */
+export function findingsAsChecked(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => {
+    if (f.original_status !== 'fail') return f;
+    const { original_status: _was, ...checked } = f;
+    return { ...checked, status: 'fail' };
+  });
 }

@@ -17,6 +17,7 @@ import type { LabelForm } from '../history/label-form.js';
 import { labelFormsOf } from '../history/label-form.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
+import { findingsAsChecked } from './apply-exception.js';
 import { DIFFERENCED_KINDS } from './difference-outputs.js';
 import type { EvaluatedOutput, EvaluatedOutputOf } from './evaluate-output.js';
 import { linkedConstraints } from './linked-constraints.js';
@@ -43,7 +44,9 @@ export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: 
     const decision = e.decision as unknown as Record<string, unknown>;
     delete decision.protected;
     delete decision.protection_refused;
-    const again = protectedVersion(t, e.decision.findings, q.rules.params, linked.rows);
+    // The failures as checked: an exception (failures shown as `review`) must not make the
+    // remade version protect nothing and so withdraw the one offered.
+    const again = protectedVersion(t, findingsAsChecked(e.decision.findings), q.rules.params, linked.rows);
     const version = again.protected as Record<string, unknown> | null;
     if (version) version.linked_tables = linked.used;
     else if (typeof again.protection_refused === 'string') again.protection_refused = `${again.protection_refused} (linked tables: ${linked.used.join(', ')})`;

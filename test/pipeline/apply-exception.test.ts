@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, OutputDecision } from '../../src/domain.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { makeDecision } from '../../src/pipeline/make-decision.js';
-import { applyException } from '../../src/pipeline/apply-exception.js';
+import { applyException, findingsAsChecked } from '../../src/pipeline/apply-exception.js';
 import { loadRuleset } from '../../src/rules/load-ruleset.js';
 
 const f = (check: Finding['check'], status: Finding['status']): Finding => ({ check, status, message: 'm', remedy: '' });
@@ -49,5 +49,14 @@ describe('applyException', () => {
     const rules = loadRuleset('rules');
     const body = { project: 'p', requester: 'a', outputs: [{ name: 't', kind: 'table', exception: { justification: 'pls' }, cells: [{ labels: { sex: 'F' }, count: 3 }] }] };
     await expect(makeDecision(body, { ruleset: () => rules, limits: DEFAULT_LIMITS })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+});
+
+describe('findingsAsChecked', () => {
+  it('gives back exactly the findings the checks gave, whatever the exception did to them', () => {
+    const checked = [f('min_count', 'fail'), f('negative', 'review'), f('zeros', 'pass')];
+    const excepted = applyException(out(checked, 'reject'), { justification }).findings;
+    expect(findingsAsChecked(excepted)).toEqual(checked);
+    expect(findingsAsChecked(checked)).toEqual(checked);
   });
 });
