@@ -115,7 +115,7 @@ function describe(e: ErrorObject): string {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'enum': {
-      const allowed = (params.allowedValues as unknown[]) ?? [];
+      const allowed: unknown[] = Array.isArray(params.allowedValues) ? params.allowedValues : [];
       const hint = typeof e.data === 'string' ? suggestion(e.data, allowed.filter((a): a is string => typeof a === 'string')) : '';
       return `${JSON.stringify(e.data)} is not allowed${hint} (allowed: ${listed(allowed)})`;
     }

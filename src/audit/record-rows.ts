@@ -176,7 +176,10 @@ export function prepareRecord(
   recordedAt: string,
 ): { row: RecordRow; released: ReleasedRow[]; evidence: EvidenceRow | null; history: HistoryRow[]; dictionary: DictionaryRow[]; ref: AuditRef } {
   const d = input.decision;
-  if (typeof d?.id !== 'string' || typeof d.project !== 'string' || typeof d.requester !== 'string' || typeof d.ruleset?.digest !== 'string') {
+  // Checked as the store's callers may not be typed (JS, or a decision re-read from JSON):
+  // a record without these fields could never be found or verified again.
+  const unchecked = d as Partial<Decision> | undefined;
+  if (typeof unchecked?.id !== 'string' || typeof unchecked.project !== 'string' || typeof unchecked.requester !== 'string' || typeof unchecked.ruleset?.digest !== 'string') {
     throw new AirlockError('INTERNAL', 'cannot record a decision without id, project, requester and ruleset digest');
   }
   let decisionText: string;
@@ -442,7 +445,7 @@ export function pageOf(rows: RecordRow[], limit: number): { items: StoredRecord[
  */
 export function storeError(e: unknown, action: string): AirlockError {
   if (e instanceof AirlockError) return e;
-  const code = (e as { code?: unknown })?.code;
+  const code = (e as { code?: unknown } | null | undefined)?.code;
   const err = new AirlockError('STORE_UNAVAILABLE', `the audit store could not ${action}${typeof code === 'string' ? ` (${code})` : ''}`);
   err.cause = e;
   return err;

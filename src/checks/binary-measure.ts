@@ -11,7 +11,7 @@
  *
  * @example binaryMeasure.run(meanOfIndicator, params, ctx)[0].cells[0].reason // '3 of 50 contributors have the value 1 (fewer than 10)'
  */
-import type { CellFinding, Finding } from '../domain.js';
+import type { CellFinding } from '../domain.js';
 import { isMagnitudeStatistic } from '../domain.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount, topContribution } from '../outputs/table/cell-table.js';

@@ -9,6 +9,7 @@
  * jsonSha256({ a: 'x'.repeat(1e6) }) === createHash('sha256').update(JSON.stringify({ a: 'x'.repeat(1e6) })).digest('hex'); // true
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { jsonText } from '../lib/json-text.js';
 
 /** Strings longer than this are hashed in slices. */
 const LONG = 1 << 16;
@@ -56,10 +57,10 @@ function hasLongString(value: unknown, depth = 0): boolean {
 export function jsonSha256(value: unknown): string {
   const h = createHash('sha256');
   // Most outputs are small: a plain stringify is cheaper than one with a replacer.
-  if (!hasLongString(value)) return h.update(JSON.stringify(value) ?? 'undefined').digest('hex');
+  if (!hasLongString(value)) return h.update(jsonText(value) ?? 'undefined').digest('hex');
   const long: string[] = [];
   const token = TOKEN;
-  const json = JSON.stringify(value, (_key, v: unknown) => {
+  const json = jsonText(value, (_key, v: unknown) => {
     if (typeof v === 'string' && v.length > LONG) {
       long.push(v);
       return token;

@@ -63,7 +63,7 @@ function carriesToken(o: Readonly<Record<string, unknown>>): boolean {
  */
 export async function verifyTokens(outputs: readonly Readonly<Record<string, unknown>>[], seal: ProtectionSeal | undefined, scope: ProtectionScope): Promise<(ProtectionVerdict | undefined)[]> {
   return Promise.all(
-    outputs.map((o) => {
+    outputs.map(async (o) => {
       if (!carriesToken(o)) return undefined;
       return seal ? seal.verify(o, scope) : { trusted: false, reason: 'this airlock verifies no protection tokens (no signing key)' };
     }),

@@ -164,8 +164,8 @@ export function floorViolations(floors: Floors, content: { default: RuleFile; pr
     for (const [kind, required] of Object.entries(checks)) {
       const enabled = (s.checks as CheckLists)[kind as keyof CheckLists];
       if (!s.all && enabled === undefined) continue;
-      const c = compareList(`checks.${kind}`, CHECK_LIST_DIRECTION.kind as 'protective', required ?? [], enabled ?? []);
-      if (c.effect === 'weakens') out.push({ file: s.file, path: `/checks/${kind}`, scope: s.scope, message: shortfall(`checks.${kind}`, required ?? [], enabled ?? [], c, floors.file) });
+      const c = compareList(`checks.${kind}`, CHECK_LIST_DIRECTION.kind as 'protective', required, enabled ?? []);
+      if (c.effect === 'weakens') out.push({ file: s.file, path: `/checks/${kind}`, scope: s.scope, message: shortfall(`checks.${kind}`, required, enabled ?? [], c, floors.file) });
     }
   }
   return out;
