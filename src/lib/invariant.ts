@@ -52,3 +52,37 @@ export function got<K, V>(map: ReadonlyMap<K, V>, key: K): V {
   if (v === undefined && !map.has(key)) throw new InvariantError(`no entry for ${String(key)}`);
   return v as V;
 }
+
+/**
+ * `items[index] += by` where the index is known to be in range: throws `InvariantError` when
+ * it is not (a plain `+=` would write nothing past the end of a typed array, and count wrong).
+ *
+ * @example const counts = new Float64Array(2); addAt(counts, 1, 1); // counts: [0, 1]
+ */
+export function addAt(items: { [index: number]: number; readonly length: number }, index: number, by: number): void {
+  // Its own read, not `at`'s: `at` is shared by every array type, and this runs in hot loops.
+  items[index] = (items[index] ?? missing()) + by;
+}
+
+/**
+ * `record[key]` where the key is known to be there: throws `InvariantError` when it is not.
+ *
+ * @example entry({ sex: 'F' }, 'sex') // 'F'
+ */
+export function entry<T>(record: Readonly<Record<string, T>>, key: string): T {
+  const v = record[key];
+  if (v === undefined && !Object.hasOwn(record, key)) throw new InvariantError(`no field ${JSON.stringify(key)}`);
+  return v as T;
+}
+
+/**
+ * Throws `InvariantError` for a numeric element read that came back `undefined`: written
+ * `xs[i] ?? missing()` in hot loops over typed arrays, where it keeps the read inline and as
+ * fast as a plain one (a shared helper's read would see every array type and slow down).
+ * Only for arrays of numbers, whose elements are never `null` or `undefined`.
+ *
+ * @example const x = counts[i] ?? missing();
+ */
+export function missing(): never {
+  throw new InvariantError('an element read past the end of its array');
+}

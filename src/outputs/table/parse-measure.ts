@@ -15,6 +15,7 @@
  * parseMeasure('abc');    // Infinity (not a number: the caller reports it)
  */
 import { MISSING_NUMBER_TOKENS } from './columnar.js';
+import { missing } from '../../lib/invariant.js';
 
 /** Returned by the parsers for text that is neither a number nor a missing token. */
 export const NOT_A_NUMBER = Infinity;
@@ -63,7 +64,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   let digits = 0;
   let frac = 0;
   while (i < end) {
-    const d = buf[i] - 48;
+    const d = (buf[i] ?? missing()) - 48;
     if (d < 0 || d > 9) break;
     mantissa = mantissa * 10 + d;
     digits++;
@@ -72,7 +73,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (i < end && buf[i] === DOT) {
     i++;
     while (i < end) {
-      const d = buf[i] - 48;
+      const d = (buf[i] ?? missing()) - 48;
       if (d < 0 || d > 9) break;
       mantissa = mantissa * 10 + d;
       digits++;
@@ -83,7 +84,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (digits === 0) return missingOrInvalid(buf, start, end);
   if (i === end) {
     if (digits <= FAST_DIGITS) {
-      const v = frac === 0 ? mantissa : mantissa / POW10[frac];
+      const v = frac === 0 ? mantissa : mantissa / (POW10[frac] ?? missing());
       return neg ? -v : v;
     }
     return viaNumber(buf, start, end);
@@ -93,7 +94,11 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   i++;
   if (i < end && (buf[i] === PLUS || buf[i] === MINUS)) i++;
   const expStart = i;
-  while (i < end && buf[i] >= 48 && buf[i] <= 57) i++;
+  while (i < end) {
+    const b = buf[i] ?? missing();
+    if (b < 48 || b > 57) break;
+    i++;
+  }
   if (i === expStart || i !== end) return NOT_A_NUMBER;
   return viaNumber(buf, start, end);
 }
@@ -117,7 +122,7 @@ export function parseMeasure(text: string): number {
 /** The text passed the decimal grammar, so it is ASCII and `Number()` accepts it. */
 function viaNumber(buf: Uint8Array, start: number, end: number): number {
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] ?? missing());
   const v = Number(s);
   return Number.isFinite(v) ? v : NOT_A_NUMBER;
 }
