@@ -520,12 +520,13 @@ export class CsvReader {
       this.request = { ...this.request, categories: [...this.request.categories, ...names.filter((n) => !named.has(n))] };
     }
     const { categories, numbers } = this.request;
-    const missing = [...categories, ...numbers].filter((c) => !seen.has(c));
-    if (missing.length) {
+    const absent = [...categories, ...numbers].filter((c) => !seen.has(c));
+    const [first] = absent;
+    if (first !== undefined) {
       throw new AirlockError(
         'UNKNOWN_COLUMN',
-        `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} not in the CSV header (which has ${names.length} columns)${missing.length === 1 ? suggestion(missing[0]!, names) : ''}`,
-        missing.map((column) => ({ column, message: `not in the CSV header (${names.length} columns)${suggestion(column, names)}` })),
+        `column(s) ${absent.map((m) => JSON.stringify(m)).join(', ')} not in the CSV header (which has ${names.length} columns)${absent.length === 1 ? suggestion(first, names) : ''}`,
+        absent.map((column) => ({ column, message: `not in the CSV header (${names.length} columns)${suggestion(column, names)}` })),
       );
     }
     this.nFields = names.length;
