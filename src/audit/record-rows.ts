@@ -318,7 +318,7 @@ export function scannedFromRows(
   let rec: FullRecord;
   try {
     rec = { ...recordFromRow(row), released: released.map(releasedFromRow) };
-    if (evidence) rec.evidence = JSON.parse(evidence.content) as FullRecord['evidence'];
+    if (evidence) rec.evidence = JSON.parse(evidence.content) as NonNullable<FullRecord['evidence']>;
     const manifest = historyManifest(history, dictionary);
     if (manifest) rec.history = manifest;
   } catch (e) {
@@ -472,6 +472,8 @@ export function groupBySeq<T extends { seq: number }>(rows: readonly T[]): Map<n
  *
  * @example checkpointFromRow(row)?.size
  */
+export function checkpointFromRow(row: CheckpointRow): CheckpointRow;
+export function checkpointFromRow(row: CheckpointRow | undefined | null): CheckpointRow | null;
 export function checkpointFromRow(row: CheckpointRow | undefined | null): CheckpointRow | null {
   return row ? { size: Number(row.size), root: Buffer.from(row.root), note: row.note, created_at: String(row.created_at) } : null;
 }

@@ -23,6 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AppendInput } from './audit-store.js';
+import { invariant } from '../lib/invariant.js';
 
 /** The events a subscription may ask for. */
 export const WEBHOOK_EVENTS = ['decision.created', 'review.settled', 'review.returned'] as const;
@@ -176,7 +177,8 @@ export function webhookOutbox(db: OutboxDb): WebhookOutbox {
       const id = s.id ?? createHash('sha256').update(JSON.stringify([s.project, s.url, [...s.events].sort(), s.source])).digest('hex').slice(0, 32);
       await db.run(`INSERT INTO ${subs} (id, project, url, events, created_at, source) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`, [id, s.project, s.url, JSON.stringify(s.events), created, s.source]);
       const [row] = await db.all<SubscriptionRow>(`SELECT * FROM ${subs} WHERE id = $1`, [id]);
-      return subscriptionOf(row!);
+      invariant(row !== undefined, 'the subscription row was just written');
+      return subscriptionOf(row);
     },
     async subscriptions(projects) {
       const rows = await db.all<SubscriptionRow>(`SELECT * FROM ${subs} ORDER BY created_at, id`);

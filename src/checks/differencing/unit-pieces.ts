@@ -17,7 +17,7 @@
  */
 import type { Contingency, UnitSide } from './unit-mode.js';
 import { contingency, transpose } from './unit-mode.js';
-import { addAt, at, missing } from '../../lib/invariant.js';
+import { at, missing } from '../../lib/invariant.js';
 
 /** A difference found for the output at `me`, naming the context sides involved. */
 export interface PieceDifference {

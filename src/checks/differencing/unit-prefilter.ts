@@ -21,7 +21,7 @@
 import type { UnitMeta } from '../../history/unit-form.js';
 import type { UnitSide } from './unit-mode.js';
 import { exactAtomSizes } from './unit-mode.js';
-import { addAt, at, missing } from '../../lib/invariant.js';
+import { missing } from '../../lib/invariant.js';
 
 /** Most atoms a side may have for the mask form (one 32-bit mask: the atoms and the "absent" bit). */
 export const MAX_MASK_ATOMS = 31;
