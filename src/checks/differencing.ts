@@ -54,7 +54,7 @@ import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
 import type { PublishedCell, PublishedTable } from '../outputs/table/published-table.js';
 import { nullRecord } from '../lib/null-record.js';
-import { at, entry, got, missing } from '../lib/invariant.js';
+import { at, entry, got, outOfRange } from '../lib/invariant.js';
 
 /**
  * The shape of a table's collapsed cube: its variables (sorted) and their categories. Tables
@@ -122,7 +122,7 @@ function layoutOf(dims: readonly string[], cats: readonly (readonly string[])[])
   let size = 1;
   for (let v = dims.length - 1; v >= 0; v--) {
     strides[v] = size;
-    size *= sizes[v] ?? missing();
+    size *= sizes[v] ?? outOfRange();
   }
   return { dims, dimsKey: JSON.stringify(dims), cats, key: JSON.stringify([dims, cats]), sizes, strides, size };
 }
@@ -130,14 +130,14 @@ function layoutOf(dims: readonly string[], cats: readonly (readonly string[])[])
 /** Adds every margin to a cube whose interior positions are filled (in place). */
 function addMargins(cube: Float64Array, layout: Layout): void {
   for (let v = 0; v < layout.dims.length; v++) {
-    const n = (layout.sizes[v] ?? missing()) - 1;
-    const inner = layout.strides[v] ?? missing();
-    const block = inner * (layout.sizes[v] ?? missing());
+    const n = (layout.sizes[v] ?? outOfRange()) - 1;
+    const inner = layout.strides[v] ?? outOfRange();
+    const block = inner * (layout.sizes[v] ?? outOfRange());
     for (let base = 0; base < layout.size; base += block) {
       const margin = base + n * inner;
       for (let k = 0; k < n; k++) {
         const from = base + k * inner;
-        for (let i = 0; i < inner; i++) cube[margin + i] = (cube[margin + i] ?? missing()) + (cube[from + i] ?? missing());
+        for (let i = 0; i < inner; i++) cube[margin + i] = (cube[margin + i] ?? outOfRange()) + (cube[from + i] ?? outOfRange());
       }
     }
   }
@@ -160,7 +160,7 @@ function positionOf(layout: Layout, labels: Readonly<Record<string, string>>, in
     if (l === undefined) return -1;
     const i = l === MARGIN_LABEL || (margin && l === '') ? at(layout.cats, v).length : (at(index, v).get(l) ?? -1);
     if (i < 0) return -1;
-    pos += i * (layout.strides[v] ?? missing());
+    pos += i * (layout.strides[v] ?? outOfRange());
   }
   return pos;
 }
@@ -169,7 +169,7 @@ function positionOf(layout: Layout, labels: Readonly<Record<string, string>>, in
 function labelsAt(layout: Layout, pos: number): Record<string, string> {
   const labels = nullRecord<string>();
   layout.dims.forEach((v, i) => {
-    const k = Math.floor(pos / (layout.strides[i] ?? missing())) % (layout.sizes[i] ?? missing());
+    const k = Math.floor(pos / (layout.strides[i] ?? outOfRange())) % (layout.sizes[i] ?? outOfRange());
     labels[v] = k === at(layout.cats, i).length ? MARGIN_LABEL : at(at(layout.cats, i), k);
   });
   return labels;
@@ -208,12 +208,12 @@ export function prepareTable(t: PublishedTable): PreparedTable {
   const index = categoryIndex(layout);
   for (const cell of interior) {
     let pos = 0;
-    for (let i = 0; i < nd; i++) pos += got(at(index, i), entry(cell.labels, at(dims, i))) * (layout.strides[i] ?? missing());
-    cube[pos] = (cube[pos] ?? missing()) + cell.count;
+    for (let i = 0; i < nd; i++) pos += got(at(index, i), entry(cell.labels, at(dims, i))) * (layout.strides[i] ?? outOfRange());
+    cube[pos] = (cube[pos] ?? outOfRange()) + cell.count;
   }
   addMargins(cube, layout);
   const grand = layout.size - 1;
-  let total = cube[grand] ?? missing();
+  let total = cube[grand] ?? outOfRange();
   const irregular: { pos: number; count: number }[] = [];
   for (const cell of margins) {
     const pos = positionOf(layout, cell.labels, index);
@@ -281,14 +281,14 @@ export function planComparison(a: Layout, b: Layout): ComparisonPlan | null {
     let pb = 0;
     let interior = true;
     for (let v = 0; v < layout.dims.length; v++) {
-      const k = Math.floor(pos / (layout.strides[v] ?? missing())) % (layout.sizes[v] ?? missing());
+      const k = Math.floor(pos / (layout.strides[v] ?? outOfRange())) % (layout.sizes[v] ?? outOfRange());
       if (k === at(common, v).length) {
         interior = false;
         if (partial[v]) collapsed[pos] = 1;
         continue;
       }
-      pa += (at(idxA, v)[k] ?? missing()) * (a.strides[v] ?? missing());
-      pb += (at(idxB, v)[k] ?? missing()) * (b.strides[v] ?? missing());
+      pa += (at(idxA, v)[k] ?? outOfRange()) * (a.strides[v] ?? outOfRange());
+      pb += (at(idxB, v)[k] ?? outOfRange()) * (b.strides[v] ?? outOfRange());
     }
     if (interior) {
       fromA[pos] = pa;
@@ -300,7 +300,7 @@ export function planComparison(a: Layout, b: Layout): ComparisonPlan | null {
 
 function collapse(t: PreparedTable, from: Int32Array, layout: Layout): Float64Array {
   const cube = new Float64Array(layout.size);
-  for (let pos = 0; pos < layout.size; pos++) if ((from[pos] ?? missing()) >= 0) cube[pos] = (t.cube[from[pos] ?? missing()] ?? missing());
+  for (let pos = 0; pos < layout.size; pos++) if ((from[pos] ?? outOfRange()) >= 0) cube[pos] = (t.cube[from[pos] ?? outOfRange()] ?? outOfRange());
   addMargins(cube, layout);
   return cube;
 }
@@ -326,8 +326,8 @@ function irregularDifferences(a: PreparedTable, b: PreparedTable, threshold: num
     // A published margin stands for "all of this table's categories": it compares only where both tables have the same ones.
     const sameCats = a.layout.dims.every((v, i) => labels[v] !== MARGIN_LABEL || at(a.layout.cats, i).join('\u0000') === at(b.layout.cats, i).join('\u0000'));
     if (!sameCats || seen.has(pa)) continue;
-    const ca = pubA.get(pa) ?? a.cube[pa] ?? missing();
-    const cb = pubB.get(pb) ?? b.cube[pb] ?? missing();
+    const ca = pubA.get(pa) ?? a.cube[pa] ?? outOfRange();
+    const cb = pubB.get(pb) ?? b.cube[pb] ?? outOfRange();
     if (isDisclosiveDifference(ca - cb, threshold)) {
       seen.add(pa);
       out.push({ labels, count: ca, other: cb, difference: ca - cb, collapsed: false });
@@ -353,10 +353,10 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
     const ca = a.cube;
     const cb = b.cube;
     for (let pos = 0; pos < ca.length; pos++) {
-      const d = (ca[pos] ?? missing()) - (cb[pos] ?? missing());
+      const d = (ca[pos] ?? outOfRange()) - (cb[pos] ?? outOfRange());
       if (isDisclosiveDifference(d, threshold)) {
         seen.add(pos);
-        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos] ?? missing(), other: cb[pos] ?? missing(), difference: d, collapsed: false });
+        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos] ?? outOfRange(), other: cb[pos] ?? outOfRange(), difference: d, collapsed: false });
       }
     }
     irregularDifferences(a, b, threshold, out, seen);
@@ -365,16 +365,16 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
   // The collapsed difference is the margins of the interior differences: one scratch cube, no allocation.
   const diff = (plan.scratch ??= new Float64Array(plan.layout.size));
   const { fromA, fromB } = plan;
-  for (let pos = 0; pos < diff.length; pos++) diff[pos] = (fromA[pos] ?? missing()) >= 0 ? (a.cube[fromA[pos] ?? missing()] ?? missing()) - (b.cube[fromB[pos] ?? missing()] ?? missing()) : 0;
+  for (let pos = 0; pos < diff.length; pos++) diff[pos] = (fromA[pos] ?? outOfRange()) >= 0 ? (a.cube[fromA[pos] ?? outOfRange()] ?? outOfRange()) - (b.cube[fromB[pos] ?? outOfRange()] ?? outOfRange()) : 0;
   addMargins(diff, plan.layout);
   const out: CellDifference[] = [];
   if (anyDisclosive(diff, null, threshold)) {
     const ca = collapse(a, fromA, plan.layout);
     const cb = collapse(b, fromB, plan.layout);
     for (let pos = 0; pos < ca.length; pos++) {
-      const d = (ca[pos] ?? missing()) - (cb[pos] ?? missing());
+      const d = (ca[pos] ?? outOfRange()) - (cb[pos] ?? outOfRange());
       if (isDisclosiveDifference(d, threshold)) {
-        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos] ?? missing(), other: cb[pos] ?? missing(), difference: d, collapsed: (plan.collapsed[pos] ?? missing()) === 1 });
+        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos] ?? outOfRange(), other: cb[pos] ?? outOfRange(), difference: d, collapsed: (plan.collapsed[pos] ?? outOfRange()) === 1 });
       }
     }
   }
@@ -389,7 +389,7 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
 /** Whether any position of `a − b` (or of `a` alone) is a disclosive difference. */
 function anyDisclosive(a: Float64Array, b: Float64Array | null, threshold: number): boolean {
   for (let pos = 0; pos < a.length; pos++) {
-    const d = b === null ? (a[pos] ?? missing()) : (a[pos] ?? missing()) - (b[pos] ?? missing());
+    const d = b === null ? (a[pos] ?? outOfRange()) : (a[pos] ?? outOfRange()) - (b[pos] ?? outOfRange());
     if (d !== 0 && d < threshold && d > -threshold) return true;
   }
   return false;

@@ -61,7 +61,7 @@ export function got<K, V>(map: ReadonlyMap<K, V>, key: K): V {
  */
 export function addAt(items: { [index: number]: number; readonly length: number }, index: number, by: number): void {
   // Its own read, not `at`'s: `at` is shared by every array type, and this runs in hot loops.
-  items[index] = (items[index] ?? missing()) + by;
+  items[index] = (items[index] ?? outOfRange()) + by;
 }
 
 /**
@@ -77,12 +77,12 @@ export function entry<T>(record: Readonly<Record<string, T>>, key: string): T {
 
 /**
  * Throws `InvariantError` for a numeric element read that came back `undefined`: written
- * `xs[i] ?? missing()` in hot loops over typed arrays, where it keeps the read inline and as
+ * `xs[i] ?? outOfRange()` in hot loops over typed arrays, where it keeps the read inline and as
  * fast as a plain one (a shared helper's read would see every array type and slow down).
  * Only for arrays of numbers, whose elements are never `null` or `undefined`.
  *
- * @example const x = counts[i] ?? missing();
+ * @example const x = counts[i] ?? outOfRange();
  */
-export function missing(): never {
+export function outOfRange(): never {
   throw new InvariantError('an element read past the end of its array');
 }

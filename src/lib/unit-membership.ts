@@ -16,7 +16,7 @@
  * groupSize(m, 0); // 1 (unit "d" twice is one unit)
  */
 import { normalise } from './normalise.js';
-import { addAt, at, missing } from './invariant.js';
+import { addAt, at, outOfRange } from './invariant.js';
 
 /** Sets of local unit ids per group, in CSR form. */
 export interface GroupSets {
@@ -45,12 +45,12 @@ export function groupCount(m: GroupSets): number {
 
 /** Number of distinct units in group `g`. */
 export function groupSize(m: GroupSets, g: number): number {
-  return (m.offsets[g + 1] ?? missing()) - (m.offsets[g] ?? missing());
+  return (m.offsets[g + 1] ?? outOfRange()) - (m.offsets[g] ?? outOfRange());
 }
 
 /** The members of group `g` (a view, not a copy). */
 export function groupMembers(m: GroupSets, g: number): Uint32Array {
-  return m.ids.subarray(m.offsets[g] ?? missing(), m.offsets[g + 1] ?? missing());
+  return m.ids.subarray(m.offsets[g] ?? outOfRange(), m.offsets[g + 1] ?? outOfRange());
 }
 
 /**
@@ -94,22 +94,22 @@ export function unitIds(dict: readonly string[]): { code: Int32Array; values: st
  */
 export function setsFromPairs(groups: Uint32Array, units: Uint32Array, nGroups: number): GroupSets {
   const counts = new Uint32Array(nGroups + 1);
-  for (let i = 0; i < groups.length; i++) addAt(counts, (groups[i] ?? missing()) + 1, 1);
-  for (let g = 0; g < nGroups; g++) counts[g + 1] = (counts[g + 1] ?? missing()) + (counts[g] ?? missing());
+  for (let i = 0; i < groups.length; i++) addAt(counts, (groups[i] ?? outOfRange()) + 1, 1);
+  for (let g = 0; g < nGroups; g++) counts[g + 1] = (counts[g + 1] ?? outOfRange()) + (counts[g] ?? outOfRange());
   const sorted = new Uint32Array(groups.length);
   const fill = counts.slice(0, nGroups);
   for (let i = 0; i < groups.length; i++) {
-    const g = groups[i] ?? missing();
-    const slot = fill[g] ?? missing();
+    const g = groups[i] ?? outOfRange();
+    const slot = fill[g] ?? outOfRange();
     fill[g] = slot + 1;
-    sorted[slot] = units[i] ?? missing();
+    sorted[slot] = units[i] ?? outOfRange();
   }
   const offsets = new Uint32Array(nGroups + 1);
   let w = 0;
   for (let g = 0; g < nGroups; g++) {
-    const part = sorted.subarray(counts[g] ?? missing(), counts[g + 1] ?? missing()).sort();
+    const part = sorted.subarray(counts[g] ?? outOfRange(), counts[g + 1] ?? outOfRange()).sort();
     offsets[g] = w;
-    for (let j = 0; j < part.length; j++) if (j === 0 || part[j] !== part[j - 1]) sorted[w++] = part[j] ?? missing();
+    for (let j = 0; j < part.length; j++) if (j === 0 || part[j] !== part[j - 1]) sorted[w++] = part[j] ?? outOfRange();
     // `sorted` is compacted in place: writes never overtake reads of later groups.
   }
   offsets[nGroups] = w;

@@ -17,7 +17,7 @@
  */
 import type { Contingency, UnitSide } from './unit-mode.js';
 import { contingency, transpose } from './unit-mode.js';
-import { at, missing } from '../../lib/invariant.js';
+import { at, outOfRange } from '../../lib/invariant.js';
 
 /** A difference found for the output at `me`, naming the context sides involved. */
 export interface PieceDifference {
@@ -54,12 +54,12 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
   // Units per pattern of each side (sampled or not, as the side is): sizes consistent with the contingencies.
   const perPattern = sides.slice(0, n).map((s) => {
     const c = new Float64Array(s.patterns.length);
-    for (const p of s.pattern) c[p] = (c[p] ?? missing()) + 1;
+    for (const p of s.pattern) c[p] = (c[p] ?? outOfRange()) + 1;
     return c;
   });
   const countOf = (side: number, f: Uint8Array) => {
     let k = 0;
-    f.forEach((x, p) => x && (k += (at(perPattern, side)[p] ?? missing())));
+    f.forEach((x, p) => x && (k += (at(perPattern, side)[p] ?? outOfRange())));
     return k;
   };
   const cts = new Map<string, Contingency>();
@@ -92,18 +92,18 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         const col = new Float64Array(w);
         for (let i = 0; i <= c.pa; i++) {
           for (let j = 0; j < w; j++) {
-            const k = c.counts[i * w + j] ?? missing();
-            col[j] = (col[j] ?? missing()) + k;
-            if (i < c.pa && fx[i]) inX[j] = (inX[j] ?? missing()) + k;
+            const k = c.counts[i * w + j] ?? outOfRange();
+            col[j] = (col[j] ?? outOfRange()) + k;
+            if (i < c.pa && fx[i]) inX[j] = (inX[j] ?? outOfRange()) + k;
           }
         }
         const inAtom = new Float64Array(O.atoms);
         const atomSize = new Float64Array(O.atoms);
-        O.patterns.forEach((p, j) => p.m.forEach((a) => ((inAtom[a] = (inAtom[a] ?? missing()) + (inX[j] ?? missing())), (atomSize[a] = (atomSize[a] ?? missing()) + (col[j] ?? missing())))));
+        O.patterns.forEach((p, j) => p.m.forEach((a) => ((inAtom[a] = (inAtom[a] ?? outOfRange()) + (inX[j] ?? outOfRange())), (atomSize[a] = (atomSize[a] ?? outOfRange()) + (col[j] ?? outOfRange())))));
         const insideAtom = Uint8Array.from(inAtom, (x, a) => (x > 0 && x === atomSize[a] ? 1 : 0));
         const inside = Uint8Array.from(O.patterns, (p) => (p.m.some((a) => insideAtom[a]) ? 1 : 0));
         let size = 0;
-        inside.forEach((f, j) => f && (size += col[j] ?? missing()));
+        inside.forEach((f, j) => f && (size += col[j] ?? outOfRange()));
         return size > 0 && size <= sizeX ? { o, inside, size } : null;
       };
       // The checked output must take part: as the target, or with a piece inside X (looked at first, so
@@ -124,7 +124,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         const w = c.pb + 1;
         for (let i = 0; i < c.pa; i++) {
           if (!a.inside[i]) continue;
-          for (let j = 0; j < c.pb; j++) if (b.inside[j] && (c.counts[i * w + j] ?? missing()) > 0) return false;
+          for (let j = 0; j < c.pb; j++) if (b.inside[j] && (c.counts[i * w + j] ?? outOfRange()) > 0) return false;
         }
         return true;
       };
@@ -171,12 +171,12 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
       const c = ct(me, o);
       const w = c.pb + 1;
       const v = new Float64Array(w);
-      for (let i = 0; i < c.pa; i++) if (fg[i]) for (let j = 0; j < w; j++) v[j] = (v[j] ?? missing()) + (c.counts[i * w + j] ?? missing());
+      for (let i = 0; i < c.pa; i++) if (fg[i]) for (let j = 0; j < w; j++) v[j] = (v[j] ?? outOfRange()) + (c.counts[i * w + j] ?? outOfRange());
       at(sides, o).groups.forEach((_, hi) => {
         const fh = at(at(groupFlags, o), hi);
         let inter = 0;
-        for (let j = 0; j < c.pb; j++) if (fh[j]) inter += v[j] ?? missing();
-        if (inter === size && (at(sides, o).sizes[hi] ?? missing()) - (M.sizes[gi] ?? missing()) >= threshold) containing.push({ o, h: hi });
+        for (let j = 0; j < c.pb; j++) if (fh[j]) inter += v[j] ?? outOfRange();
+        if (inter === size && (at(sides, o).sizes[hi] ?? outOfRange()) - (M.sizes[gi] ?? outOfRange()) >= threshold) containing.push({ o, h: hi });
       });
     }
     for (let x = 0; x < containing.length; x++) {
@@ -189,7 +189,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         const fa = at(at(groupFlags, a.o), a.h);
         const fb = at(at(groupFlags, b.o), b.h);
         let inter = 0;
-        for (let i = 0; i < c.pa; i++) if (fa[i]) for (let j = 0; j < c.pb; j++) if (fb[j]) inter += c.counts[i * w + j] ?? missing();
+        for (let i = 0; i < c.pa; i++) if (fa[i]) for (let j = 0; j < c.pb; j++) if (fb[j]) inter += c.counts[i * w + j] ?? outOfRange();
         const d = inter - size;
         if (close(d)) {
           out.push({

@@ -27,7 +27,7 @@ import { MAX_FIELD_BYTES, MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
 import { normaliseRequest } from './normalise-request.js';
 import { NOT_A_NUMBER, parseMeasureBytes } from './parse-measure.js';
-import { missing } from '../../lib/invariant.js';
+import { outOfRange } from '../../lib/invariant.js';
 
 // The four bytes that end an unquoted field are all ≤ COMMA, while letters, digits, '.' and
 // '-' are above it: scanning loops test `c <= COMMA` first, one comparison per ordinary byte.
@@ -231,7 +231,7 @@ export class CsvReader {
         let j = i;
         let c = 0;
         while (j < n) {
-          c = buf[j] ?? missing();
+          c = buf[j] ?? outOfRange();
           if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
           j++;
         }
@@ -260,7 +260,7 @@ export class CsvReader {
           this.state = S_QUOTE;
           return;
         }
-        const c = buf[j + 1] ?? missing();
+        const c = buf[j + 1] ?? outOfRange();
         if (c === QUOTE) {
           // `""`: keep one quote, carry on inside the field.
           this.hold(buf, segStart, j + 1);
@@ -272,7 +272,7 @@ export class CsvReader {
         i = j + 2;
       } else {
         // S_QUOTE: the previous chunk ended on a quote inside a quoted field.
-        const c = buf[i] ?? missing();
+        const c = buf[i] ?? outOfRange();
         if (c === QUOTE) {
           this.hold(QUOTE_BYTES, 0, 1);
           this.state = S_QUOTED;
@@ -323,7 +323,7 @@ export class CsvReader {
           start++;
           let j = start;
           while (j < n) {
-            c = buf[j] ?? missing();
+            c = buf[j] ?? outOfRange();
             if (c === QUOTE || c === LF) break;
             j++;
           }
@@ -332,21 +332,21 @@ export class CsvReader {
             break records;
           }
           end = j;
-          c = buf[j + 1] ?? missing();
+          c = buf[j + 1] ?? outOfRange();
           i = j + 2;
-          if (role === R_CATEGORY) for (let k = start; k < end; k++) h = Math.imul(h ^ (buf[k] ?? missing()), FNV_PRIME);
+          if (role === R_CATEGORY) for (let k = start; k < end; k++) h = Math.imul(h ^ (buf[k] ?? outOfRange()), FNV_PRIME);
         } else {
           let j = start;
           if (role === R_CATEGORY) {
             while (j < n) {
-              c = buf[j] ?? missing();
+              c = buf[j] ?? outOfRange();
               if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
               h = Math.imul(h ^ c, FNV_PRIME);
               j++;
             }
           } else {
             while (j < n) {
-              c = buf[j] ?? missing();
+              c = buf[j] ?? outOfRange();
               if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
               j++;
             }
@@ -363,20 +363,20 @@ export class CsvReader {
           break records;
         }
         if (role === R_CATEGORY) {
-          const slot = slots[f] ?? missing();
-          const code = end > start ? (dicts[slot] ?? missing()).find(buf, start, end, h) : -1;
+          const slot = slots[f] ?? outOfRange();
+          const code = end > start ? (dicts[slot] ?? outOfRange()).find(buf, start, end, h) : -1;
           if (code < -1) {
             i = recordStart;
             break records;
           }
-          (codes[slot] ?? missing())[nRows] = code;
+          (codes[slot] ?? outOfRange())[nRows] = code;
         } else if (role === R_NUMBER) {
           const v = parseMeasureBytes(buf, start, end);
           if (v === NOT_A_NUMBER) {
             i = recordStart;
             break records;
           }
-          (values[slots[f] ?? missing()] ?? missing())[nRows] = v;
+          (values[slots[f] ?? outOfRange()] ?? outOfRange())[nRows] = v;
         }
         if (f === last) break;
       }
@@ -407,8 +407,8 @@ export class CsvReader {
 
   private setRole(): void {
     if (this.header) {
-      this.role = this.roles[this.fieldIdx] ?? missing();
-      this.slot = this.slots[this.fieldIdx] ?? missing();
+      this.role = this.roles[this.fieldIdx] ?? outOfRange();
+      this.slot = this.slots[this.fieldIdx] ?? outOfRange();
     } else {
       this.role = R_HEADER;
     }
@@ -474,11 +474,11 @@ export class CsvReader {
     if (role === R_CATEGORY) {
       let code = -1;
       if (end > start) {
-        code = (this.catDicts[this.slot] ?? missing()).code(buf, start, end);
+        code = (this.catDicts[this.slot] ?? outOfRange()).code(buf, start, end);
         if (code === TOO_LONG) throw this.fieldTooLarge();
         if (code < 0) throw unparseable(this.recordLine, 'a field is not valid UTF-8');
       }
-      (this.catCodes[this.slot] ?? missing())[this.nRows] = code;
+      (this.catCodes[this.slot] ?? outOfRange())[this.nRows] = code;
     } else if (role === R_NUMBER) {
       const v = parseMeasureBytes(buf, start, end);
       if (v === NOT_A_NUMBER) {
@@ -488,7 +488,7 @@ export class CsvReader {
           { line: this.recordLine, ...(column !== undefined ? { column } : {}), message: 'not a finite number' },
         ]);
       }
-      (this.numValues[this.slot] ?? missing())[this.nRows] = v;
+      (this.numValues[this.slot] ?? outOfRange())[this.nRows] = v;
     } else if (role === R_HEADER) {
       const name = decodeUtf8(buf, start, end);
       if (name === null) throw unparseable(this.recordLine, 'the header is not valid UTF-8');
@@ -582,7 +582,7 @@ export class CsvReader {
     const columns = new Map<string, Column>();
     this.request.categories.forEach((name, k) => {
       const codes = this.catCodes[k]?.subarray(0, n) ?? new Int32Array(0);
-      const col: CategoryColumn = { type: 'category', codes, dict: (this.catDicts[k] ?? missing()).labels };
+      const col: CategoryColumn = { type: 'category', codes, dict: (this.catDicts[k] ?? outOfRange()).labels };
       columns.set(name, col);
     });
     this.request.numbers.forEach((name, k) => {
@@ -651,7 +651,7 @@ class ByteDict {
   /** Code of the value `buf[start, end)`, adding it if new; −2 if it is not valid UTF-8, TOO_LONG (−3) above MAX_LABEL_LENGTH code points. */
   code(buf: Uint8Array, start: number, end: number): number {
     let h = FNV_OFFSET;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] ?? missing()), FNV_PRIME);
+    for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] ?? outOfRange()), FNV_PRIME);
     return this.find(buf, start, end, h);
   }
 
@@ -661,11 +661,11 @@ class ByteDict {
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
-      const id = this.table[slot] ?? missing();
+      const id = this.table[slot] ?? outOfRange();
       if (id < 0) break;
       if (this.hashes[id] === h) {
-        const s = this.starts[id] ?? missing();
-        if ((this.starts[id + 1] ?? missing()) - s === len) {
+        const s = this.starts[id] ?? outOfRange();
+        if ((this.starts[id + 1] ?? outOfRange()) - s === len) {
           const arena = this.arena;
           let k = 0;
           while (k < len && arena[s + k] === buf[start + k]) k++;
@@ -707,8 +707,8 @@ class ByteDict {
     const table = new Int32Array(size).fill(-1);
     const mask = size - 1;
     for (let id = 0; id < this.labels.length; id++) {
-      let slot = (this.hashes[id] ?? missing()) & mask;
-      while ((table[slot] ?? missing()) >= 0) slot = (slot + 1) & mask;
+      let slot = (this.hashes[id] ?? outOfRange()) & mask;
+      while ((table[slot] ?? outOfRange()) >= 0) slot = (slot + 1) & mask;
       table[slot] = id;
     }
     this.table = table;

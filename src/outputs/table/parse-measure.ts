@@ -15,7 +15,7 @@
  * parseMeasure('abc');    // Infinity (not a number: the caller reports it)
  */
 import { MISSING_NUMBER_TOKENS } from './columnar.js';
-import { missing } from '../../lib/invariant.js';
+import { outOfRange } from '../../lib/invariant.js';
 
 /** Returned by the parsers for text that is neither a number nor a missing token. */
 export const NOT_A_NUMBER = Infinity;
@@ -64,7 +64,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   let digits = 0;
   let frac = 0;
   while (i < end) {
-    const d = (buf[i] ?? missing()) - 48;
+    const d = (buf[i] ?? outOfRange()) - 48;
     if (d < 0 || d > 9) break;
     mantissa = mantissa * 10 + d;
     digits++;
@@ -73,7 +73,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (i < end && buf[i] === DOT) {
     i++;
     while (i < end) {
-      const d = (buf[i] ?? missing()) - 48;
+      const d = (buf[i] ?? outOfRange()) - 48;
       if (d < 0 || d > 9) break;
       mantissa = mantissa * 10 + d;
       digits++;
@@ -84,7 +84,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (digits === 0) return missingOrInvalid(buf, start, end);
   if (i === end) {
     if (digits <= FAST_DIGITS) {
-      const v = frac === 0 ? mantissa : mantissa / (POW10[frac] ?? missing());
+      const v = frac === 0 ? mantissa : mantissa / (POW10[frac] ?? outOfRange());
       return neg ? -v : v;
     }
     return viaNumber(buf, start, end);
@@ -95,7 +95,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (i < end && (buf[i] === PLUS || buf[i] === MINUS)) i++;
   const expStart = i;
   while (i < end) {
-    const b = buf[i] ?? missing();
+    const b = buf[i] ?? outOfRange();
     if (b < 48 || b > 57) break;
     i++;
   }
@@ -122,7 +122,7 @@ export function parseMeasure(text: string): number {
 /** The text passed the decimal grammar, so it is ASCII and `Number()` accepts it. */
 function viaNumber(buf: Uint8Array, start: number, end: number): number {
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] ?? missing());
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] ?? outOfRange());
   const v = Number(s);
   return Number.isFinite(v) ? v : NOT_A_NUMBER;
 }
