@@ -38,7 +38,7 @@ function resolve(doc: Schema, schema: Schema): { schema: Schema; name: string | 
     for (const p of parts) target = isObject(target) ? target[p] : undefined;
     if (!isObject(target)) break;
     const m = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
-    name = m ? m[1]! : null;
+    name = m?.[1] ?? null;
     current = target;
   }
   return { schema: current, name };
@@ -160,7 +160,7 @@ function ruledOut(branch: unknown, data: unknown): boolean {
 }
 
 /** The immediate branch index of `e` under the applicator at `path`, or null. */
-const branchOf = (e: ErrorObject, path: string) => (e.schemaPath.startsWith(`${path}/`) ? e.schemaPath.slice(path.length + 1).split('/')[0]! : null);
+const branchOf = (e: ErrorObject, path: string) => (e.schemaPath.startsWith(`${path}/`) ? (e.schemaPath.slice(path.length + 1).split('/')[0] ?? null) : null);
 
 /**
  * The validator's report made readable: without the `oneOf` branches whose discriminating
