@@ -15,7 +15,6 @@
  * parseMeasure('abc');    // Infinity (not a number: the caller reports it)
  */
 import { MISSING_NUMBER_TOKENS } from './columnar.js';
-import { outOfRange } from '../../lib/invariant.js';
 
 /** Returned by the parsers for text that is neither a number nor a missing token. */
 export const NOT_A_NUMBER = Infinity;
@@ -64,7 +63,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   let digits = 0;
   let frac = 0;
   while (i < end) {
-    const d = (buf[i] ?? outOfRange()) - 48;
+    const d = buf[i] - 48;
     if (d < 0 || d > 9) break;
     mantissa = mantissa * 10 + d;
     digits++;
@@ -73,7 +72,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (i < end && buf[i] === DOT) {
     i++;
     while (i < end) {
-      const d = (buf[i] ?? outOfRange()) - 48;
+      const d = buf[i] - 48;
       if (d < 0 || d > 9) break;
       mantissa = mantissa * 10 + d;
       digits++;
@@ -84,7 +83,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (digits === 0) return missingOrInvalid(buf, start, end);
   if (i === end) {
     if (digits <= FAST_DIGITS) {
-      const v = frac === 0 ? mantissa : mantissa / (POW10[frac] ?? outOfRange());
+      const v = frac === 0 ? mantissa : mantissa / POW10[frac];
       return neg ? -v : v;
     }
     return viaNumber(buf, start, end);
@@ -94,11 +93,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   i++;
   if (i < end && (buf[i] === PLUS || buf[i] === MINUS)) i++;
   const expStart = i;
-  while (i < end) {
-    const b = buf[i] ?? outOfRange();
-    if (b < 48 || b > 57) break;
-    i++;
-  }
+  while (i < end && buf[i] >= 48 && buf[i] <= 57) i++;
   if (i === expStart || i !== end) return NOT_A_NUMBER;
   return viaNumber(buf, start, end);
 }
@@ -122,7 +117,7 @@ export function parseMeasure(text: string): number {
 /** The text passed the decimal grammar, so it is ASCII and `Number()` accepts it. */
 function viaNumber(buf: Uint8Array, start: number, end: number): number {
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] ?? outOfRange());
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
   const v = Number(s);
   return Number.isFinite(v) ? v : NOT_A_NUMBER;
 }
