@@ -12,7 +12,7 @@
  * const jwks = await api('GET', '/.well-known/jwks.json');
  * await verifyInBrowser(rec.decision, rec.signature, jwks) // { ok: true, kid, reason: 'signature valid; …' }
  */
-import { canonicalJson } from '../../src/signing/canonical-json';
+import { canonicalJson } from '../../src/lib/canonical-json';
 
 export interface BrowserVerification {
   ok: boolean;
