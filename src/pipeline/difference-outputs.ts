@@ -266,7 +266,7 @@ export async function differenceOutputs(
   const candidates: Candidate[] = [];
   evaluated.forEach((e, index) => {
     if (!applicable(e, ctx.rules)) return;
-    candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: labelFormsOf(e.decision.name, e.decision.kind, e.parsed) });
+    candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: labelFormsOf(e.decision.name, e) });
   });
   if (candidates.length === 0) return out;
   const { population, review } = populationOf(ctx.dataset, ctx.rules);

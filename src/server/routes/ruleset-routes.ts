@@ -12,7 +12,7 @@
  */
 import type { Express, RequestHandler } from 'express';
 import type { AuditStore } from '../../audit/audit-store.js';
-import { schemaValidator } from '../../api/openapi.js';
+import { schemaValidator, type SchemaAssertion } from '../../api/openapi.js';
 import { candidateUnderFloors } from '../../rules/candidate-ruleset.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
 import { replayDecisions } from '../../governance/replay-decisions.js';
@@ -30,14 +30,7 @@ export interface RulesetRouteDeps {
   json: RequestHandler;
 }
 
-const validateDiff = schemaValidator('RulesetDiffRequest');
-
-interface DiffRequest {
-  before: string;
-  after?: string;
-  candidate?: unknown;
-  replay?: { project?: string; from?: string; to?: string };
-}
+const validateDiff: SchemaAssertion<'RulesetDiffRequest'> = schemaValidator('RulesetDiffRequest');
 
 /** A rule set by digest: the live one or one stored with decisions; NOT_FOUND otherwise. */
 async function rulesetByDigest(deps: RulesetRouteDeps, digest: string): Promise<Ruleset> {
@@ -71,8 +64,8 @@ export function registerRulesetRoutes(app: Express, deps: RulesetRouteDeps): voi
     requireJson,
     deps.json,
     route(async (req, res) => {
-      validateDiff(req.body);
-      const body = req.body as DiffRequest;
+      const body: unknown = req.body;
+      validateDiff(body);
       if ((body.after === undefined) === (body.candidate === undefined)) throw new AirlockError('INVALID_REQUEST', 'give exactly one of after (a digest) and candidate (rule set content)', [{ pointer: '/after', message: 'one of after, candidate' }]);
       const before = await rulesetByDigest(deps, body.before);
       const candidate = body.candidate !== undefined ? candidateUnderFloors(body.candidate, deps.ruleset().content.floors) : null;
