@@ -421,6 +421,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries not yet delivered (failed or pending)
+         * @description Webhook deliveries that have not arrived, in id order: `failed` ones (every attempt
+         *     refused, `AIRLOCK_WEBHOOK_MAX_ATTEMPTS` used up) and `pending` ones (waiting for their
+         *     next attempt, or being sent right now). Delivered ones are not listed. Needs an `auditor`
+         *     or `admin` token; a token limited to some projects sees only their deliveries.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed or pending delivery again, now
+         * @description Makes the delivery due now with its attempts counted afresh (the backoff starts again),
+         *     the same event and `Airlock-Delivery` id as before, signed anew. Refused with 409 for a
+         *     delivery already delivered, or one being sent right now (its lease has not run out), so
+         *     an event is never sent twice at once. Needs an `admin` token (auditors only read); a
+         *     delivery of a project the token does not cover is answered 404.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -2066,6 +2113,26 @@ export interface components {
             /** @enum {string} */
             source: "api" | "config";
         };
+        WebhookDelivery: {
+            /** @description The delivery id, sent as `Airlock-Delivery` on every attempt */
+            id: string;
+            event_id: string;
+            /** @enum {string} */
+            type: "decision.created" | "review.settled" | "review.returned";
+            project: string;
+            subscription_id: string;
+            url: string;
+            /** @enum {string} */
+            state: "pending" | "failed" | "delivered";
+            /** @description Attempts since it was made (or last retried through the API) */
+            attempts: number;
+            /** @description When a pending delivery is next due, milliseconds since the epoch */
+            next_attempt_at: number;
+            delivered_at: number | null;
+            failed_at: number | null;
+            /** @description Why the last attempt failed (`HTTP 500`, a timeout, a refused connection) */
+            last_error: string | null;
+        };
         /**
          * @description Stable error codes. INVALID_JSON, INVALID_REQUEST (schema), UNSUPPORTED_MEDIA_TYPE,
          *     BODY_TOO_LARGE, JSON_TOO_DEEP, NUMBER_OUT_OF_RANGE (a JSON number such as 1e309),
@@ -2789,6 +2856,66 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only failed, or only pending, deliveries (default both) */
+                state?: "failed" | "pending";
+                limit?: number;
+                /** @description The page's start: the previous page's `next_cursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        /** @description Pass as `cursor` for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery id (as listed; percent-encode it) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Due now; the dispatcher sends it on its next round */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     verifyAudit: {

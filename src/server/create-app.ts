@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.audit?.key) registerPackageRoutes(app, { store: deps.audit.store, key: deps.audit.key, reader: requireAnyRole(auth, ['submitter', 'auditor']) });
   if (deps.audit) {
     const store = deps.audit.store;
-    registerWebhookRoutes(app, { outbox: () => store.webhooks(), admin, json });
+    registerWebhookRoutes(app, { outbox: () => store.webhooks(), admin, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   }
   if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   if (reviews) {
