@@ -20,6 +20,8 @@ export interface Config {
   floorsFile: string | null;
   /** Reload the rules when their files change (SIGHUP always reloads). */
   rulesWatch: boolean;
+  /** Who signs off rule-set loads this process makes itself (start-up, file and SIGHUP reloads); named in their audit records. */
+  rulesOperator: string | null;
   /** Distinct output checkers who must say release before a reviewed decision is released. */
   checkersRequired: number;
   production: boolean;
@@ -140,6 +142,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance-floors.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
   { key: 'checkersRequired', env: 'AIRLOCK_CHECKERS_REQUIRED', schema: { type: 'integer', minimum: 1, maximum: 10 }, default: 2, parse: int, doc: 'How many distinct output checkers must say release before a decision needing review is released (one reject settles it as rejected). A checker can never review a request they submitted.' },
   { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
+  { key: 'rulesOperator', env: 'AIRLOCK_RULES_OPERATOR', schema: { type: ['string', 'null'], minLength: 1, maxLength: 200 }, default: null, parse: str, doc: 'Who answers for the rule sets this process loads itself (start-up, file change, SIGHUP), e.g. `governance@tre.example`: named, beside the OS user, host and pid, in each load\'s audit record (`GET /v1/rulesets/loads`). Loads through the API name the caller.' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', parse: str, doc: 'pino log level.' },
   { key: 'jsonLimit', env: 'AIRLOCK_JSON_LIMIT', schema: { type: 'integer', minimum: 1024, maximum: 1024 ** 3 }, default: 128 * 1024 ** 2, shown: '`128mb`', parse: bytes, doc: 'Largest application/json body (bytes, or e.g. 128mb). The default admits a 1M-row CSV embedded in JSON.' },
   { key: 'csvLimit', env: 'AIRLOCK_CSV_LIMIT', schema: { type: 'integer', minimum: 1024, maximum: 16 * 1024 ** 3 }, default: 1024 ** 3, shown: '`1gb`', parse: bytes, doc: 'Largest raw text/csv upload (bytes, or e.g. 1gb); streamed, never held as one string.' },
