@@ -3,7 +3,7 @@
  * protected version passes differencing before it is offered"): an earlier release of a
  * population counts 120 people by region; a new table of the same population, by sex and age,
  * leaves one age group out and has a cell below the threshold. Its protected version
- * suppresses the cells, but still publishes the total 117: released beside the earlier table,
+ * suppresses the cells, but still publishes the margins and the total 117: released beside the earlier table,
  * it tells the world that 3 people are in the group left out. (The linked-tables step does not
  * see it: the two tables share no variable.) The protected version must not be offered
  * (or must hide those margins); a protected version that differences against nothing is still
@@ -25,8 +25,11 @@ afterAll(async () => {
 const cell = (sex: string, age: string, count: number) => ({ labels: { sex, age }, count });
 /** The earlier release: 120 people by region. */
 const BY_REGION = [{ labels: { region: 'north' }, count: 60 }, { labels: { region: 'south' }, count: 60 }];
-/** sex × age without the oldest group: total 117; F/old = 7 is below the threshold. */
-const WITHOUT_OLDEST = [cell('F', 'young', 50), cell('F', 'old', 7), cell('M', 'young', 40), cell('M', 'old', 20)];
+/** sex × age without the oldest group, with its margins: total 117; F/old = 7 is below the threshold. */
+const WITHOUT_OLDEST = [
+  ...[cell('F', 'young', 50), cell('F', 'old', 7), cell('M', 'young', 40), cell('M', 'old', 20)],
+  ...[cell('F', 'All', 57), cell('M', 'All', 60), cell('All', 'young', 90), cell('All', 'old', 27), cell('All', 'All', 117)],
+];
 
 const decide = (dataset: string, name: string, cells: unknown[]) =>
   request(s.url)
