@@ -19,7 +19,7 @@ import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutputWith } from './evaluate-output.js';
-import type { PresentWork } from '../outputs/output-kind.js';
+import type { RemedyWork } from '../remedies/output-remedy.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { ProtectionRunner } from '../remedies/protection-runner.js';
@@ -30,7 +30,7 @@ import { protectLinked } from './linked-protection.js';
 import { differenceProtected } from './difference-protected.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
-import { keyedSerialiser } from './keyed-serialiser.js';
+import { keyedSerialiser } from '../lib/keyed-serialiser.js';
 import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import type { ProtectionSeal } from './seal-protected.js';
 import { sealProtected, verifyTokens } from './seal-protected.js';
@@ -58,7 +58,7 @@ export interface PipelineDeps {
   unitKeys?: UnitKeys;
   /**
    * Signs the resubmit forms of protected versions and verifies the tokens resubmitted tables
-   * carry (`src/signing/protection-token.ts`); without it no form is offered and no token trusted.
+   * carry (`src/pipeline/protection-token.ts`); without it no form is offered and no token trusted.
    */
   protection?: ProtectionSeal;
   /** Where failing tables are protected (the service: a worker pool); default on this thread. */
@@ -163,7 +163,7 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   for (const [i, o] of req.outputs.entries()) {
     opts.deadline?.check();
     const pointer = `/outputs/${i}`;
-    const work: PresentWork = {
+    const work: RemedyWork = {
       beforeProtection: (cells) => budget.checkProtection(cells, pointer),
       protect: (t, failing, options) => protector.protect(t, failing, options, opts.deadline?.signal),
     };
