@@ -17,7 +17,7 @@ import type { Ruleset } from '../rules/load-ruleset.js';
 import type { LiveRules } from '../rules/live-rules.js';
 import { liveRules } from '../rules/live-rules.js';
 import { loadRuleset } from '../rules/load-ruleset.js';
-import { rulesetLoadRecorder } from '../pipeline/record-ruleset-load.js';
+import { rulesetLoadRecorder } from '../governance/record-ruleset-load.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import { openStore } from '../audit/open-store.js';
 import { postgresDatasetLock } from '../audit/postgres-dataset-lock.js';

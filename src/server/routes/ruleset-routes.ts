@@ -5,7 +5,7 @@
  *
  * Every load of a rule set (start-up, file change, SIGHUP, `POST /v1/rulesets/reload` by an
  * admin) is a signed record of the audit chain naming who loaded it (`GET /v1/rulesets/loads`,
- * newest first; `src/pipeline/record-ruleset-load.ts`).
+ * newest first; `src/governance/record-ruleset-load.ts`).
  *
  * Governance also reads the rule-set history (`GET /v1/rulesets`: every rule set decisions were
  * made under, by digest, with how often and when) and asks what a change would do

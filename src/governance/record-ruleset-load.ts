@@ -29,11 +29,11 @@ import { RECORD_KINDS } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { normalise } from '../lib/normalise.js';
 import { isBelowFloors } from '../rules/floors.js';
-import { lintRules } from '../rules/lint-rules.js';
+import { lintRules } from './lint-rules.js';
 import type { LoadAttempt } from '../rules/live-rules.js';
 import { signDecision } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
-import { uuidV7 } from './uuid-v7.js';
+import { uuidV7 } from '../lib/uuid-v7.js';
 
 /** At most this many lint problems are named in a record (the counts are always complete). */
 export const MAX_LINT_PROBLEMS = 100;
