@@ -1,7 +1,7 @@
 /**
  * Issue 13 item 6: every rule-set load is an audit record naming who loaded it — at start-up
  * (this process: OS user, host, pid, the configured operator), on SIGHUP, and through
- * `POST /v1/rulesets/reload` (the admin who called), refused loads included — with the digest,
+ * `POST /v1/rulesets/reload` and `airlock rules reload` (the admin who called), refused loads included — with the digest,
  * version, previous digest, floors and lint outcome; listed by `GET /v1/rulesets/loads`,
  * leaves of the transparency log, and checked by `GET /v1/audit/verify` and `airlock audit
  * verify`. On real SQLite and real PostgreSQL; on PostgreSQL, a load the store cannot record
@@ -157,6 +157,20 @@ describe.each(backends)('rule-set loads on $name', (backend) => {
     // Recordable again: the same change now goes into force.
     const res = (await request(s.url).post('/v1/rulesets/reload').set(s.auth('admin')).expect(200)).body;
     expect(res).toMatchObject({ activated: true, previous: before });
+  });
+
+  it('`airlock rules reload` loads through the API, recorded under the admin token', async () => {
+    strict(18);
+    const admin = ['--url', s.url, '--token', s.devToken!('admin')!];
+    const loaded = await runCli(['rules', 'reload', ...admin]);
+    expect([loaded.code, loaded.stdout]).toEqual([0, expect.stringMatching(/in force .*recorded at seq \d+/)]);
+    const [newest] = await loads();
+    expect(newest).toMatchObject({ submitted_by: 'dev-admin', decision: { ruleset_load: { trigger: 'api', by: { kind: 'token', name: 'dev-admin' } } } });
+    const unchanged = await runCli(['rules', 'reload', ...admin]);
+    expect([unchanged.code, unchanged.stdout]).toEqual([0, expect.stringMatching(/unchanged; nothing recorded/)]);
+    strict(4);
+    const refused = await runCli(['rules', 'reload', ...admin]);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/422 RULESET_INVALID/)]);
   });
 
   /** A trigger that makes the database refuse new records, and a way to lift it. */
