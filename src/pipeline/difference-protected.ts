@@ -44,7 +44,9 @@ export function publishedVersion(t: CellTable, p: ProtectedTable): CellTable {
 /** The failing differencing findings of `e`'s protected version, vetted on its own against the rest of the request and the history. */
 async function versionFailures(evaluated: readonly EvaluatedOutput[], index: number, ctx: { project: string; dataset: string | null; rules: EffectiveRules }, deps: DifferencingDeps): Promise<Finding[]> {
   const e = evaluated[index]!;
-  const version: EvaluatedOutput = { ...e, parsed: publishedVersion(e.parsed as CellTable, e.decision.protected as ProtectedTable), decision: { ...e.decision, findings: [], outcome: 'release' } };
+  // Without the output's exception request: that asks a person to look at the table as submitted, it never excuses the version offered.
+  const { exception: _exception, ...asOffered } = e.decision;
+  const version: EvaluatedOutput = { ...e, parsed: publishedVersion(e.parsed as CellTable, e.decision.protected as ProtectedTable), decision: { ...asOffered, findings: [], outcome: 'release' } };
   const replaced = evaluated.map((o, i) => (i === index ? version : o));
   const out = await differenceOutputs(replaced, ctx, deps, { only: index });
   return out[index]!.decision.findings.filter((f) => f.check === 'differencing' && f.status === 'fail');

@@ -53,7 +53,26 @@ describe('the protected version passes differencing before it is offered', () =>
     expect(out.protection_refused).toMatch(/by_region/);
   });
 
-  it('is offered when its population has no release it differences against', async () => {
+  it('is not offered either when the researcher asks for an exception for the table', async () => {
+    const res = (
+      await request(s.url)
+        .post('/v1/decisions')
+        .set(s.auth('submitter'))
+        .send({
+          project: 'test-project',
+          requester: 'alice',
+          dataset: 'protected-diff-1',
+          outputs: [{ name: 'by_sex_age_again', kind: 'table', cells: WITHOUT_OLDEST, exception: { justification: 'The age group left out is published elsewhere.' } }],
+        })
+        .expect(201)
+    ).body;
+    const out = res.decision.outputs[0];
+    expect(out.outcome).toBe('review');
+    expect(out.protected ?? null).toBeNull();
+    expect(out.protection_refused).toMatch(/differencing/);
+  });
+
+    it('is offered when its population has no release it differences against', async () => {
     const res = (await decide('protected-diff-2', 'by_sex_age', WITHOUT_OLDEST)).body;
     const out = res.decision.outputs[0];
     expect(out.outcome).toBe('reject');
