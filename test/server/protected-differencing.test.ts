@@ -31,19 +31,16 @@ const WITHOUT_OLDEST = [
   ...[cell('F', 'All', 57), cell('M', 'All', 60), cell('All', 'young', 90), cell('All', 'old', 27), cell('All', 'All', 117)],
 ];
 
-const decide = (dataset: string, name: string, cells: unknown[]) =>
-  request(s.url)
-    .post('/v1/decisions')
-    .set(s.auth('submitter'))
-    .send({ project: 'test-project', requester: 'alice', dataset, outputs: [{ name, kind: 'table', cells }] })
-    .expect(201);
+const table = (name: string, cells: unknown[], extra: Record<string, unknown> = {}) => ({ name, kind: 'table', cells, ...extra });
+const decide = (dataset: string, ...outputs: ReturnType<typeof table>[]) =>
+  request(s.url).post('/v1/decisions').set(s.auth('submitter')).send({ project: 'test-project', requester: 'alice', dataset, outputs }).expect(201);
 
 describe('the protected version passes differencing before it is offered', () => {
   it('is not offered when its released margins difference against an earlier release to a small group', async () => {
-    const earlier = (await decide('protected-diff-1', 'by_region', BY_REGION)).body;
+    const earlier = (await decide('protected-diff-1', table('by_region', BY_REGION))).body;
     expect(earlier.decision.outcome).toBe('release');
 
-    const res = (await decide('protected-diff-1', 'by_sex_age', WITHOUT_OLDEST)).body;
+    const res = (await decide('protected-diff-1', table('by_sex_age', WITHOUT_OLDEST))).body;
     const out = res.decision.outputs[0];
     expect(out.outcome).toBe('reject');
     // Not offered: no protected version, no resubmit form, and the reason names differencing.
@@ -54,26 +51,16 @@ describe('the protected version passes differencing before it is offered', () =>
   });
 
   it('is not offered either when the researcher asks for an exception for the table', async () => {
-    const res = (
-      await request(s.url)
-        .post('/v1/decisions')
-        .set(s.auth('submitter'))
-        .send({
-          project: 'test-project',
-          requester: 'alice',
-          dataset: 'protected-diff-1',
-          outputs: [{ name: 'by_sex_age_again', kind: 'table', cells: WITHOUT_OLDEST, exception: { justification: 'The age group left out is published elsewhere.' } }],
-        })
-        .expect(201)
-    ).body;
+    const justification = 'The age group left out is published elsewhere.';
+    const res = (await decide('protected-diff-1', table('by_sex_age_again', WITHOUT_OLDEST, { exception: { justification } }))).body;
     const out = res.decision.outputs[0];
     expect(out.outcome).toBe('review');
     expect(out.protected ?? null).toBeNull();
     expect(out.protection_refused).toMatch(/differencing/);
   });
 
-    it('is offered when its population has no release it differences against', async () => {
-    const res = (await decide('protected-diff-2', 'by_sex_age', WITHOUT_OLDEST)).body;
+  it('is offered when its population has no release it differences against', async () => {
+    const res = (await decide('protected-diff-2', table('by_sex_age', WITHOUT_OLDEST))).body;
     const out = res.decision.outputs[0];
     expect(out.outcome).toBe('reject');
     expect(out.protected).toMatchObject({ rechecked: true });
@@ -82,21 +69,7 @@ describe('the protected version passes differencing before it is offered', () =>
   });
 
   it('is not offered when it differences against another output of the same request', async () => {
-    const res = (
-      await request(s.url)
-        .post('/v1/decisions')
-        .set(s.auth('submitter'))
-        .send({
-          project: 'test-project',
-          requester: 'alice',
-          dataset: 'protected-diff-3',
-          outputs: [
-            { name: 'by_region', kind: 'table', cells: BY_REGION },
-            { name: 'by_sex_age', kind: 'table', cells: WITHOUT_OLDEST },
-          ],
-        })
-        .expect(201)
-    ).body;
+    const res = (await decide('protected-diff-3', table('by_region', BY_REGION), table('by_sex_age', WITHOUT_OLDEST))).body;
     const out = res.decision.outputs.find((o: { name: string }) => o.name === 'by_sex_age');
     expect(out.protected ?? null).toBeNull();
     expect(out.protection_refused).toMatch(/differencing/);
