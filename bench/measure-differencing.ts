@@ -236,6 +236,7 @@ export async function measureDifferencing(opts: { releases: number; units: numbe
     const parsed = Object.assign(table, { units: membershipFromPairs(Uint32Array.from(g), Uint32Array.from(u), cellCount(table), rows.map((r) => r.pid!), 'pid') });
     const resolved = rules.resolve('p1');
     const withUnits: EvaluatedOutput = {
+      kind: 'table',
       decision: { name: 'new', kind: 'table', sha256: '0'.repeat(64), outcome: 'release', findings: [{ check: 'min_count', status: 'pass', message: 'ok', remedy: '' }] },
       parsed,
       releasable: null,

@@ -1,6 +1,6 @@
 /**
  * Configuration: every setting comes from an environment variable, is validated with ajv at
- * start-up and frozen. An invalid setting stops start-up with a message naming it. The README
+ * start-up and frozen. An invalid setting stops start-up with a message naming it. docs/operations.md
  * has the complete table; `CONFIG_VARIABLES` below is its source.
  *
  * @example
@@ -8,115 +8,23 @@
  * config.port; // 8080
  */
 import { resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type SchemaObject } from 'ajv';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { AirlockError } from './errors.js';
 
-export interface Config {
-  port: number;
-  host: string;
-  dataDir: string;
-  rulesDir: string;
-  /** The governance floors file; null = `floors.yaml` (or .yml/.json) in the rules directory, if there is one. */
-  floorsFile: string | null;
-  /** Reload the rules when their files change (SIGHUP always reloads). */
-  rulesWatch: boolean;
-  /** Who signs off rule-set loads this process makes itself (start-up, file and SIGHUP reloads); named in their audit records. */
-  rulesOperator: string | null;
-  /** Distinct output checkers who must say release before a reviewed decision is released. */
-  checkersRequired: number;
-  production: boolean;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Largest JSON body, bytes. */
-  jsonLimit: number;
-  /** Largest raw CSV upload, bytes. */
-  csvLimit: number;
-  maxRows: number;
-  maxCells: number;
-  maxOutputs: number;
-  databaseUrl: string | null;
-  /** PEM (PKCS#8) Ed25519 private key decisions are signed with. */
-  signingKeyFile: string | null;
-  /** Public keys (PEM) of rotated-out signing keys: a directory of *.pem or a comma-separated list. */
-  verificationKeys: string | null;
-  /** PEM (PKCS#8) Ed25519 key signing the transparency log; null = the decision signing key. */
-  logKeyFile: string | null;
-  /** The transparency log's origin (checkpoint first line, note key name); null = derived from publicUrl. */
-  logOrigin: string | null;
-  /** Witness URLs each new checkpoint is POSTed to. */
-  witnessUrls: string[];
-  /** Directories (outside the data volume) each new checkpoint is written to. */
-  witnessDirs: string[];
-  /** YAML/JSON list of tokens (name, sha256, roles, projects). */
-  tokensFile: string | null;
-  /** The secret unit-mode differencing hashes unit identifiers and seals unit sets with. */
-  unitKeyFile: string | null;
-  /** PostgreSQL schema holding the audit tables; replicas sharing one chain use the same. */
-  databaseSchema: string;
-  /** Origins allowed to call from a browser; empty = CORS off. */
-  corsOrigins: string[];
-  /** Requests per caller per window; 0 = unlimited. */
-  rateLimit: number;
-  rateWindowMs: number;
-  /** Budget for a whole request, from its first byte to its decision being recorded. */
-  requestTimeoutMs: number;
-  /** How long SIGTERM waits for in-flight requests before exiting. */
-  shutdownGraceMs: number;
-  /** Express `trust proxy`: which X-Forwarded-For hops to believe for the client address. */
-  trustProxy: boolean | number | string;
-  /** The service's external base URL (https://airlock.tre.example); the OIDC redirect URI is built from it. */
-  publicUrl: string | null;
-  /** The TRE's OpenID Connect issuer; unset = no person sign-in through an IdP (dev sign-in outside production). */
-  oidcIssuer: string | null;
-  oidcClientId: string | null;
-  /** File holding the OIDC client secret; unset = a public client (PKCE only). */
-  oidcClientSecretFile: string | null;
-  oidcScopes: string;
-  /** The `aud` IdP access tokens must carry to be accepted as API credentials; unset = not accepted. */
-  oidcAudience: string | null;
-  /** Claim (dotted path) holding a person's roles or groups. */
-  oidcRolesClaim: string;
-  /** `group=role` pairs mapping the roles claim's values to airlock roles; empty = the values are role names. */
-  oidcRoleMap: string[];
-  /** Claim (dotted path) holding a person's projects (`*` = all). */
-  oidcProjectsClaim: string;
-  /** Claim holding a person's display name. */
-  oidcNameClaim: string;
-  /** Absolute lifetime of a console session. */
-  sessionTtlMs: number;
-  /** A console session unused this long ends. */
-  sessionIdleMs: number;
-  /** Largest total size of one request's outputs kept for checkers to preview (bytes). */
-  reviewKeepLimit: number;
-  /** How long an Idempotency-Key is remembered (and a retry replays its decision). */
-  idempotencyTtlMs: number;
-  /** Work budget: most table cells across one request's outputs. */
-  maxRequestCells: number;
-  /** Work budget: largest table airlock protects (cells). */
-  maxProtectedCells: number;
-  /** Work budget: largest response (decision and signature), bytes. */
-  maxResponseBytes: number;
-  /** Work budget: most evidence one request stores, bytes. */
-  maxEvidenceBytes: number;
-  /** Memory the process may use: the worker pool's heap limits are carved from it (bytes). */
-  memoryBudget: number;
-  /** YAML/JSON list of webhook subscriptions `{ project, url, events? }` kept in the store at start-up. */
-  webhooksFile: string | null;
-  /** How often the webhook outbox is polled for due deliveries. */
-  webhookPollMs: number;
-  /** The first retry's wait; each later one doubles it. */
-  webhookRetryBaseMs: number;
-  /** Delivery attempts before a webhook delivery is marked failed. */
-  webhookMaxAttempts: number;
-}
-
+/**
+ * One environment variable: where it goes in `Config` (`key`), its JSON Schema, its default
+ * (validated with the schema like any set value, so a bad default stops every start-up and
+ * every test), how its text is read, and the README's words for it.
+ */
 interface VarSpec {
-  key: keyof Config;
+  key: string;
   env: string;
-  schema: Record<string, unknown>;
+  schema: JSONSchema;
   default: unknown;
   parse: (raw: string) => unknown;
   doc: string;
-  /** The default as the README shows it, when the parsed value would mislead (`128mb`, unset). */
+  /** The default as docs/operations.md shows it, when the parsed value would mislead (`128mb`, unset). */
   shown?: string;
   /** The value may hold a credential (a password in a URL): errors name the variable, never its value. */
   secret?: true;
@@ -133,13 +41,13 @@ const str = (raw: string) => raw;
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 const boolOrIntOrStr = (raw: string) => (/^(true|false)$/i.test(raw.trim()) ? raw.trim().toLowerCase() === 'true' : int(raw));
 
-/** Every environment variable airlock reads, with its default and meaning. */
-export const CONFIG_VARIABLES: readonly VarSpec[] = [
+// Literal (`as const`) so that `Config` is derived from each variable's key and schema.
+const VARIABLES = [
   { key: 'port', env: 'PORT', schema: { type: 'integer', minimum: 0, maximum: 65535 }, default: 8080, parse: int, doc: 'TCP port to listen on (0 = any free port).' },
   { key: 'host', env: 'HOST', schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', parse: str, doc: 'Address to bind.' },
   { key: 'dataDir', env: 'AIRLOCK_DATA_DIR', schema: { type: 'string', minLength: 1 }, default: './data', parse: str, doc: 'Directory for the SQLite audit store, the dev signing key and dev tokens.' },
   { key: 'rulesDir', env: 'AIRLOCK_RULES_DIR', schema: { type: 'string', minLength: 1 }, default: './rules', parse: str, doc: 'Directory holding default.yaml and projects/*.yaml.' },
-  { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance-floors.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
+  { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
   { key: 'checkersRequired', env: 'AIRLOCK_CHECKERS_REQUIRED', schema: { type: 'integer', minimum: 1, maximum: 10 }, default: 2, parse: int, doc: 'How many distinct output checkers must say release before a decision needing review is released (one reject settles it as rejected). A checker can never review a request they submitted.' },
   { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
   { key: 'rulesOperator', env: 'AIRLOCK_RULES_OPERATOR', schema: { type: ['string', 'null'], minLength: 1, maxLength: 200 }, default: null, parse: str, doc: 'Who answers for the rule sets this process loads itself (start-up, file change, SIGHUP), e.g. `governance@tre.example`: named, beside the OS user, host and pid, in each load\'s audit record (`GET /v1/rulesets/loads`). Loads through the API name the caller.' },
@@ -189,15 +97,26 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'webhookRetryBaseMs', env: 'AIRLOCK_WEBHOOK_RETRY_BASE_MS', schema: { type: 'integer', minimum: 10 }, default: 1000, parse: int, doc: 'Wait before the first retry of a failed webhook delivery, milliseconds; each later retry waits twice as long (at most 1 h).' },
   { key: 'webhookMaxAttempts', env: 'AIRLOCK_WEBHOOK_MAX_ATTEMPTS', schema: { type: 'integer', minimum: 1, maximum: 100 }, default: 12, parse: int, doc: 'Delivery attempts before a webhook delivery is given up (kept in the outbox as failed).' },
   { key: 'production', env: 'NODE_ENV', schema: { type: 'boolean' }, default: false, parse: (raw) => raw === 'production', shown: '(unset)', doc: '`production` refuses dev keys and dev tokens.' },
-];
+] as const satisfies readonly VarSpec[];
+
+/** Every environment variable airlock reads, with its default and meaning. */
+export const CONFIG_VARIABLES: readonly VarSpec[] = VARIABLES;
+
+/**
+ * The configuration as `loadConfig` returns it, one property per variable, typed from that
+ * variable's schema: the schema ajv validates with and the type the code reads cannot drift.
+ * What each setting means is its `doc` above (and the README's table).
+ */
+export type Config = { -readonly [V in (typeof VARIABLES)[number] as V['key']]: FromSchema<V['schema']> };
 
 const ajv = new Ajv({ allErrors: true });
-const validate = ajv.compile({
+const configSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   required: CONFIG_VARIABLES.map((v) => v.key),
   properties: Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.key, v.schema])),
-});
+};
+const validate = ajv.compile<Config>(configSchema);
 
 /** Reads, validates and freezes the configuration; throws `CONFIG_INVALID` naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
@@ -216,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     });
     throw new AirlockError('CONFIG_INVALID', details.map((d) => d.message).join('; '), details);
   }
-  const config = raw as unknown as Config;
+  const config: Config = raw;
   config.dataDir = resolve(config.dataDir);
   config.rulesDir = resolve(config.rulesDir);
   if (config.floorsFile) config.floorsFile = resolve(config.floorsFile);

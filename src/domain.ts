@@ -268,7 +268,7 @@ export interface ColumnEvidence {
   /** The `direct_identifier_columns` entry the header matches. */
   identifier_name?: string;
   /** The identifier detector at least half of the non-empty values match. */
-  identifier_values?: { detector: string; matches: number; non_empty: number };
+  identifier_values?: { detector: IdentifierDetector; matches: number; non_empty: number };
 }
 
 /** A file, or an archive member, as a checker sees it in a `file_content` finding. */
@@ -373,6 +373,23 @@ export interface RulesetLoad {
   /** Why the load was refused (the previous set stays in force), when it was. */
   error?: { code: string; message: string };
 }
+
+/** The detectors a rule file may list in `identifier_detectors`. */
+export const IDENTIFIER_DETECTORS = {
+  /** 10 digits in an issued NHS / H&C range with a valid modulus-11 check digit. */
+  nhs_number: 'nhs_number',
+  /** Scotland's CHI number: a valid DDMMYY date, 3 digits, a modulus-11 check digit. */
+  chi_number: 'chi_number',
+  /** A full UK postcode (outward and inward code). */
+  postcode: 'postcode',
+  /** An e-mail address. */
+  email: 'email',
+  /** A UK telephone number: 0 or +44 followed by a valid number of digits. */
+  phone: 'phone',
+  /** A full calendar date (day, month and year), counted only in a column named like a birth date. */
+  birth_date: 'birth_date',
+} as const;
+export type IdentifierDetector = keyof typeof IDENTIFIER_DETECTORS;
 
 /** What kind of record an audit entry is. Later kinds reference a `decision` and never change it. */
 export const RECORD_KINDS = {

@@ -4,8 +4,8 @@
  * the published contract can never disagree.
  *
  * @example
- * const validate = schemaValidator('DecisionRequest');
- * validate(body); // throws AirlockError('INVALID_REQUEST') with JSON pointers
+ * const validate: SchemaAssertion<'DecisionRequest'> = schemaValidator('DecisionRequest');
+ * validate(body); // throws AirlockError('INVALID_REQUEST') with JSON pointers; after it, body is a DecisionRequest
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,7 +15,23 @@ import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { AirlockError } from '../errors.js';
+import type { components } from './api-schema.js';
 import { explainErrors } from './explain-errors.js';
+
+/**
+ * The contract's component schemas as TypeScript types, generated from openapi.yaml by
+ * openapi-typescript (`npm run types:api`; test/api/api-schema.test.ts fails when the generated
+ * file is stale), so the types the server builds and reads are the published contract's.
+ */
+export type ApiSchemas = components['schemas'];
+export type SchemaName = keyof ApiSchemas;
+
+/**
+ * A validator of one schema, as a TypeScript assertion: after it returns, the value has the
+ * schema's type. (TypeScript needs the declared type at each validator's declaration:
+ * `const v: SchemaAssertion<'X'> = schemaValidator('X')`.)
+ */
+export type SchemaAssertion<N extends SchemaName> = (value: unknown) => asserts value is ApiSchemas[N];
 
 /** Where openapi.yaml lives: the package root, from both src/ (tsx) and dist/ (built). */
 export function openApiPath(): string {
@@ -67,9 +83,9 @@ function compiledValidator(name: string): ValidateFunction {
  * messages a person can act on (`explainErrors`: the output's `kind` picks the branch,
  * allowed values listed, did-you-mean for unknown keys and values).
  */
-export function schemaValidator(name: string): (value: unknown) => void {
+export function schemaValidator<N extends SchemaName>(name: N): SchemaAssertion<N> {
   const validate = compiledValidator(name);
-  return (value: unknown) => {
+  return (value: unknown): asserts value is ApiSchemas[N] => {
     if (validate(value)) return;
     const details = explainErrors(openApiDocument(), name, value, [...(validate.errors ?? [])], (branch, v) => {
       const check = compiledValidator(branch);

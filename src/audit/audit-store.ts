@@ -16,28 +16,13 @@
  * res.json({ decision, signature, audit });
  */
 import type { Decision, Outcome } from '../domain.js';
+import type { ReleasedTable } from '../lib/published-table.js';
 import type { NodeKey } from '../lib/merkle-tree.js';
 import type { CheckpointRow, LogEntryRow } from './transparency-log.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
 
 /** What `kind` an ordinary decision record has; later record kinds (review, final) reference one. */
 export const DECISION_RECORD_KIND = 'decision';
-
-/** One released table's cells, kept so later releases of the same dataset can be differenced. */
-export interface ReleasedTable {
-  /** The output's name in its request. */
-  output: string;
-  /** The dataset (population) the table is drawn from. */
-  dataset: string;
-  /** The dimension variable names; stored sorted. */
-  dims: string[];
-  /** The statistic the cells show (`frequency`, `sum`, …). */
-  statistic: string;
-  /** Every published cell, margins included (labelled `All`). */
-  cells: { labels: Record<string, string>; count: number; value: number | null }[];
-  /** The released population total, when the table publishes one. */
-  total?: number | null;
-}
 
 /**
  * What the store keeps of one output of a decision, whatever its outcome, so that a rule change

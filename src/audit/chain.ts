@@ -36,7 +36,8 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../domain.js';
 import { canonicalJson, canonicalObjectOfParts } from '../lib/canonical-json.js';
-import type { DictionaryAddition, HistoryManifest, OutputEvidence, ReleasedTable } from './audit-store.js';
+import type { DictionaryAddition, HistoryManifest, OutputEvidence } from './audit-store.js';
+import type { ReleasedTable } from '../lib/published-table.js';
 
 /** The `prev` of the first record. */
 export const GENESIS_PREV = '0'.repeat(64);
@@ -60,22 +61,20 @@ export interface ChainedFields {
   history?: HistoryManifest;
 }
 
-/** A released table in the form it is stored and hashed: dims sorted, `total` present. */
-export type NormalisedReleasedTable = Required<ReleasedTable>;
-
 /**
  * The stored form of a released table: dims sorted (a copy), missing total → null, only the
  * known members, so what is hashed at append is what is read back later.
  *
- * @example normaliseReleased({ output: 't', dataset: 'd', dims: ['b', 'a'], statistic: 'frequency', cells: [] }).dims // ['a', 'b']
+ * @example normaliseReleased({ output: 't', dataset: 'd', dims: ['b', 'a'], statistic: 'frequency', cells: [], total: null }).dims // ['a', 'b']
  */
-export function normaliseReleased(t: ReleasedTable): NormalisedReleasedTable {
+export function normaliseReleased(t: ReleasedTable): ReleasedTable {
   return {
     output: t.output,
     dataset: t.dataset,
     dims: [...t.dims].sort(),
     statistic: t.statistic,
     cells: t.cells,
+    // `null` for a total left undefined (a JavaScript caller, a Partial in tests): what is hashed must be what reads back.
     total: t.total ?? null,
   };
 }
@@ -163,7 +162,7 @@ export interface CanonicalRecordParts extends Omit<ChainedFields, 'decision' | '
  *
  * @example canonicalReleased(normaliseReleased(t), canonicalJson(n.dims), canonicalJson(n.cells))
  */
-export function canonicalReleased(n: NormalisedReleasedTable, dimsText: string, cellsText: string): string {
+export function canonicalReleased(n: ReleasedTable, dimsText: string, cellsText: string): string {
   return canonicalObjectOfParts({
     output: canonicalJson(n.output),
     dataset: canonicalJson(n.dataset),

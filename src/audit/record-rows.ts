@@ -31,11 +31,11 @@ import {
   type FullRecord,
   type IndexColumns,
   type ListFilter,
-  type ReleasedTable,
   type ScannedRecord,
   type StoredRecord,
 } from './audit-store.js';
 import type { CheckpointRow } from './transparency-log.js';
+import type { ReleasedTable } from '../lib/published-table.js';
 import { canonicalRecord, canonicalRecordOfParts, canonicalReleased, chainHash, dictionaryDigest, normaliseReleased, sha256Of } from './chain.js';
 
 /** A `records` row as both backends store it. */
@@ -288,7 +288,7 @@ export function recordFromRow(row: RecordRow): StoredRecord {
  *
  * @example releasedFromRow(row).dims // ['region', 'sex']
  */
-export function releasedFromRow(row: ReleasedRow): ReleasedTable & { total: number | null } {
+export function releasedFromRow(row: ReleasedRow): ReleasedTable {
   return {
     output: row.output,
     dataset: row.dataset,

@@ -52,7 +52,7 @@ import { TooLargeToCompareError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
-import type { PublishedCell, PublishedTable } from '../outputs/table/published-table.js';
+import type { ComparedCell, ComparedTable } from '../outputs/table/published-table.js';
 import { nullRecord } from '../lib/null-record.js';
 
 /**
@@ -179,12 +179,12 @@ function labelsAt(layout: Layout, pos: number): Record<string, string> {
  *
  * @example prepareTable({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 12 }] }).total // 12
  */
-export function prepareTable(t: PublishedTable): PreparedTable {
+export function prepareTable(t: ComparedTable): PreparedTable {
   const dims = [...t.dims].sort();
   const nd = dims.length;
   const sets = dims.map(() => new Set<string>());
-  const interior: PublishedCell[] = [];
-  const margins: PublishedCell[] = [];
+  const interior: ComparedCell[] = [];
+  const margins: ComparedCell[] = [];
   // Plain loops: history tables are prepared by the thousand when an index is first filled.
   for (const cell of t.cells) {
     let margin = false;

@@ -31,6 +31,7 @@ import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { normalise } from '../lib/normalise.js';
 import { nullRecord, recordFrom } from '../lib/null-record.js';
+import type { ParsedOutput } from '../outputs/index.js';
 
 /** The pseudo-variable of a bar or pie chart whose variable is not named. */
 export const CATEGORIES_DIM = '(categories)';
@@ -200,12 +201,12 @@ export function summaryLabelForms(output: string, s: SummaryOutput): LabelForm[]
 /**
  * The label forms of an evaluated output of any kind differencing applies to.
  *
- * @example labelFormsOf('t', 'table', parsedTable).length // 1
+ * @example labelFormsOf('t', { kind: 'table', parsed: parsedTable }).length // 1
  */
-export function labelFormsOf(output: string, kind: string, parsed: unknown): LabelForm[] {
-  if (kind === 'table') return [tableLabelForm(output, parsed as CellTable)];
-  if (kind === 'plot') return plotLabelForms(output, parsed as PlotOutput, plotVariable(parsed));
-  if (kind === 'summary') return summaryLabelForms(output, parsed as SummaryOutput);
+export function labelFormsOf(output: string, o: ParsedOutput): LabelForm[] {
+  if (o.kind === 'table') return [tableLabelForm(output, o.parsed)];
+  if (o.kind === 'plot') return plotLabelForms(output, o.parsed, plotVariable(o.parsed));
+  if (o.kind === 'summary') return summaryLabelForms(output, o.parsed);
   return [];
 }
 

@@ -22,7 +22,7 @@
  * Both are sealed with AES-256-GCM (`unit-keys.ts`) before they reach the store.
  *
  * @example
- * const form = unitFormOf(parsed, 'table', ids);
+ * const form = unitFormOf('t', { kind: 'table', parsed }, ids);
  * const { full, sketch } = encodeUnitForm(form, sampled);
  */
 import roaring from 'roaring';
@@ -37,6 +37,7 @@ import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { printedInterval } from './label-form.js';
 import { nullRecord, recordFrom } from '../lib/null-record.js';
+import type { ParsedOutput } from '../outputs/index.js';
 
 const { RoaringBitmap32 } = roaring;
 
@@ -191,23 +192,22 @@ function summaryStructure(s: SummaryOutput, u: UnitMembership): { atoms: AtomSet
   };
 }
 
-/** The unit membership a parsed output carries, when its microdata has a unit column. */
-export function membershipOf(parsed: unknown): UnitMembership | null {
-  const u = (parsed as { units?: UnitMembership } | null)?.units;
-  return u && u.offsets instanceof Uint32Array && u.ids instanceof Uint32Array ? u : null;
+/** The unit membership a parsed output carries, when its microdata has a unit column (tables, plots, summaries). */
+export function membershipOf(o: ParsedOutput): UnitMembership | null {
+  return o.kind === 'table' || o.kind === 'plot' || o.kind === 'summary' ? o.parsed.units : null;
 }
 
 /**
  * The unit form of a parsed output, given the namespace id of each of its local units.
  * Null when it has no unit membership.
  *
- * @example unitFormOf('t', 'table', parsedTable, Uint32Array.of(7, 3, 9))
+ * @example unitFormOf('t', { kind: 'table', parsed: parsedTable }, Uint32Array.of(7, 3, 9))
  */
-export function unitFormOf(output: string, kind: string, parsed: unknown, idOf: Uint32Array): UnitForm | null {
-  const u = membershipOf(parsed);
+export function unitFormOf(output: string, o: ParsedOutput, idOf: Uint32Array): UnitForm | null {
+  const u = membershipOf(o);
   if (!u) return null;
   const s =
-    kind === 'table' ? tableStructure(parsed as CellTable, u, output) : kind === 'plot' ? plotStructure(parsed as PlotOutput, u) : kind === 'summary' ? summaryStructure(parsed as SummaryOutput, u) : null;
+    o.kind === 'table' ? tableStructure(o.parsed, u, output) : o.kind === 'plot' ? plotStructure(o.parsed, u) : o.kind === 'summary' ? summaryStructure(o.parsed, u) : null;
   if (!s) return null;
   const atoms = s.atoms.members.length;
   const nLocal = u.values.length;

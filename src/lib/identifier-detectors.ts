@@ -14,22 +14,10 @@
  * detectValue('SW1A 1AA', ALL_DETECTORS) // 'postcode'
  */
 
-/** The detectors a rule file may list in `identifier_detectors`. */
-export const IDENTIFIER_DETECTORS = {
-  /** 10 digits in an issued NHS / H&C range with a valid modulus-11 check digit. */
-  nhs_number: 'nhs_number',
-  /** Scotland's CHI number: a valid DDMMYY date, 3 digits, a modulus-11 check digit. */
-  chi_number: 'chi_number',
-  /** A full UK postcode (outward and inward code). */
-  postcode: 'postcode',
-  /** An e-mail address. */
-  email: 'email',
-  /** A UK telephone number: 0 or +44 followed by a valid number of digits. */
-  phone: 'phone',
-  /** A full calendar date (day, month and year), counted only in a column named like a birth date. */
-  birth_date: 'birth_date',
-} as const;
-export type IdentifierDetector = keyof typeof IDENTIFIER_DETECTORS;
+// The vocabulary lives in domain.ts (a decision's file evidence names a detector); re-exported
+// here beside the detectors themselves.
+import { IDENTIFIER_DETECTORS, type IdentifierDetector } from '../domain.js';
+export { IDENTIFIER_DETECTORS, type IdentifierDetector };
 export const IDENTIFIER_DETECTOR_VALUES = Object.keys(IDENTIFIER_DETECTORS) as IdentifierDetector[];
 
 /** What each detector's matches are, for messages ("NHS numbers"). */

@@ -5,8 +5,13 @@
  * the parse layer: it never reaches into checks or remedies (a protected version is the
  * remedy's, `remedies/output-remedy.ts`); the pipeline composes parse → checks → remedies.
  *
+ * The type parameters carry each kind's types through the pipeline (`P` what `parse` returns
+ * and the kind's checks read, `R` what the store keeps of a released output, `E` its replay
+ * evidence); the registry (`outputs/index.ts`) maps each kind to its module, so consumers get
+ * the kind's own types back instead of `unknown`.
+ *
  * @example
- * export const tableKind: OutputKindModule<CellTable> = { kind: 'table', parse, present };
+ * export const tableKind: OutputKindModule<CellTable, PublishedTable, TableEvidence> = { kind: 'table', parse, present };
  */
 import type { CheckId, OutputKind } from '../domain.js';
 import type { Parameters } from '../rules/parameters.js';
@@ -31,7 +36,7 @@ export interface ParseContext {
   protection?: ProtectionVerdict;
 }
 
-export interface OutputKindModule<P> {
+export interface OutputKindModule<P, R = never, E = never> {
   kind: OutputKind;
   /**
    * Parses and semantically validates the output; throws AirlockError (4xx codes) for bad
@@ -44,17 +49,18 @@ export interface OutputKindModule<P> {
    * What the audit store keeps of a released output so later requests can be compared with
    * it (differencing). Only released outputs' content is kept; others keep digests only.
    */
-  releasable?(parsed: P): unknown;
+  releasable?(parsed: P): R;
   /**
    * What the audit store keeps of every output of this kind, whatever its outcome, so a rule
    * change can be replayed against past decisions (`airlock rules diff --replay`): aggregates
    * the checks read, in the kind's own submission form so replay re-parses it; never
    * microdata. Kinds without it cannot be replayed.
    */
-  evidence?(parsed: P): unknown;
+  evidence?(parsed: P): E;
   /**
    * The checks replay cannot re-evaluate from this kept evidence (what decided them — e.g.
    * microdata confirming a declared exemption — is not kept): their recorded findings stand.
    */
+  // `unknown`, not E: the evidence is read back from the store, not made by this process.
   keptOnReplay?(evidence: unknown): readonly CheckId[];
 }

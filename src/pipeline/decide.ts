@@ -4,16 +4,13 @@
  *
  * @example decide(request, outputs, ruleset).outcome // 'reject'
  */
+import type { ApiSchemas } from '../api/openapi.js';
 import type { Decision, OutputDecision, RulesetRef } from '../domain.js';
 import { worstOutcome } from '../domain.js';
 import { uuidV7 } from '../lib/uuid-v7.js';
 
-export interface DecisionRequest {
-  project: string;
-  requester: string;
-  dataset?: string;
-  outputs: { name: string; kind: string; [k: string]: unknown }[];
-}
+/** What a decision takes from its request (the contract's `DecisionRequest`) besides its outputs. */
+export type DecisionRequest = Pick<ApiSchemas['DecisionRequest'], 'project' | 'requester' | 'dataset'>;
 
 export function decide(req: DecisionRequest, outputs: OutputDecision[], ruleset: RulesetRef, now: Date = new Date()): Decision {
   return {

@@ -270,7 +270,7 @@ export async function differenceOutputs(
   const candidates: Candidate[] = [];
   evaluated.forEach((e, index) => {
     if (!applicable(e, ctx.rules)) return;
-    candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: labelFormsOf(e.decision.name, e.decision.kind, e.parsed) });
+    candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: labelFormsOf(e.decision.name, e) });
   });
   // With `only`, the other outputs are compared with but get no findings (a protected version is vetted alone).
   const vetted = (c: Candidate) => opts.only === undefined || c.index === opts.only;

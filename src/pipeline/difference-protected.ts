@@ -24,7 +24,7 @@ import type { ProtectedTable } from '../remedies/protect-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import type { DifferencingDeps } from './difference-outputs.js';
 import { differenceOutputs } from './difference-outputs.js';
-import type { EvaluatedOutput } from './evaluate-output.js';
+import type { EvaluatedOutput, EvaluatedOutputOf } from './evaluate-output.js';
 import { isProtectedTable } from './seal-protected.js';
 
 /**
@@ -41,12 +41,11 @@ export function publishedVersion(t: CellTable, p: ProtectedTable): CellTable {
   return { ...t, suppressed };
 }
 
-/** The failing differencing findings of `e`'s protected version, vetted on its own against the rest of the request and the history. */
-async function versionFailures(evaluated: readonly EvaluatedOutput[], index: number, ctx: { project: string; dataset: string | null; rules: EffectiveRules }, deps: DifferencingDeps): Promise<Finding[]> {
-  const e = evaluated[index]!;
+/** The failing differencing findings of table `e`'s protected version `p`, vetted on its own against the rest of the request and the history. */
+async function versionFailures(evaluated: readonly EvaluatedOutput[], index: number, e: EvaluatedOutputOf<'table'>, p: ProtectedTable, ctx: { project: string; dataset: string | null; rules: EffectiveRules }, deps: DifferencingDeps): Promise<Finding[]> {
   // Without the output's exception request: that asks a person to look at the table as submitted, it never excuses the version offered.
   const { exception: _exception, ...asOffered } = e.decision;
-  const version: EvaluatedOutput = { ...e, parsed: publishedVersion(e.parsed as CellTable, e.decision.protected as ProtectedTable), decision: { ...asOffered, findings: [], outcome: 'release' } };
+  const version: EvaluatedOutputOf<'table'> = { ...e, parsed: publishedVersion(e.parsed, p), decision: { ...asOffered, findings: [], outcome: 'release' } };
   const replaced = evaluated.map((o, i) => (i === index ? version : o));
   const out = await differenceOutputs(replaced, ctx, deps, { only: index });
   return out[index]!.decision.findings.filter((f) => f.check === 'differencing' && f.status === 'fail');
@@ -65,8 +64,9 @@ function refusal(failures: readonly Finding[]): string {
  */
 export async function differenceProtected(evaluated: EvaluatedOutput[], ctx: { project: string; dataset: string | null; rules: EffectiveRules }, deps: DifferencingDeps = {}): Promise<void> {
   for (const [index, e] of evaluated.entries()) {
-    if (e.decision.kind !== 'table' || !isProtectedTable(e.decision.protected)) continue;
-    const failures = await versionFailures(evaluated, index, ctx, deps);
+    const p = e.decision.protected;
+    if (e.kind !== 'table' || !isProtectedTable(p)) continue;
+    const failures = await versionFailures(evaluated, index, e, p, ctx, deps);
     if (failures.length === 0) continue;
     const decision = e.decision as unknown as Record<string, unknown>;
     decision.protected = null;

@@ -220,7 +220,7 @@ export async function unitModeDifferences(
   candidates: readonly Candidate[],
   ctx: { population: PopulationRef; rules: EffectiveRules; history: DifferencingHistory | null; index: HistoryIndex | null; keys: UnitKeys | null },
 ): Promise<UnitModeResult | null> {
-  const withUnits = candidates.filter((c) => membershipOf(evaluated[c.index]!.parsed) !== null);
+  const withUnits = candidates.filter((c) => membershipOf(evaluated[c.index]!) !== null);
   if (withUnits.length === 0 || ctx.keys === null) return null;
   const keys = ctx.keys;
   const ns = ctx.population.namespace;
@@ -237,7 +237,7 @@ export async function unitModeDifferences(
   const sampledSlots: number[] = [];
   const localSlots = new Map<number, Uint32Array>();
   for (const cand of withUnits) {
-    const u = membershipOf(evaluated[cand.index]!.parsed)!;
+    const u = membershipOf(evaluated[cand.index]!)!;
     const all = await unitDigests(keys, ns, u.values, keying);
     const local = new Uint32Array(u.values.length);
     for (let i = 0; i < local.length; i++) {
@@ -267,7 +267,7 @@ export async function unitModeDifferences(
     const local = localSlots.get(cand.index)!;
     const idOf = new Uint32Array(local.length);
     for (let i = 0; i < local.length; i++) idOf[i] = idOfSlot[local[i]!]!;
-    const form = unitFormOf(cand.name, cand.kind, evaluated[cand.index]!.parsed, idOf);
+    const form = unitFormOf(cand.name, evaluated[cand.index]!, idOf);
     if (form) forms.set(cand.index, form);
   }
   const byOutput = new Map<number, UnitOutcome>();

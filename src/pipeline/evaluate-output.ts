@@ -9,12 +9,12 @@
  * r.decision.outcome; // 'reject'
  */
 import { createHash } from 'node:crypto';
-import type { Finding, OutputDecision } from '../domain.js';
+import type { Finding, OutputDecision, OutputKind } from '../domain.js';
 import { outcomeOfStatuses, worstStatus } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { checksFor } from '../checks/index.js';
 import type { Limits } from '../limits.js';
-import { outputKindModule } from '../outputs/index.js';
+import { asKindUnion, outputKindModule, type EvidenceOf, type ParsedOf, type ParsedOutput, type ReleasableOf } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import { outputRemedy } from '../remedies/index.js';
 import type { RemedyWork } from '../remedies/output-remedy.js';
@@ -28,17 +28,26 @@ import { outputRows } from '../telemetry/output-rows.js';
 import { withSpan } from '../telemetry/with-span.js';
 import type { OutputHistory } from './difference-outputs.js';
 
-export interface EvaluatedOutput {
+/** One output of kind K, evaluated: its decision and its kind's own types. */
+export interface EvaluatedOutputOf<K extends OutputKind> {
+  /** The output's kind (as in `decision.kind`): narrowing it narrows the fields below. */
+  kind: K;
   decision: OutputDecision;
   /** The parsed form, for checks across outputs (differencing) and for the audit store. */
-  parsed: unknown;
+  parsed: ParsedOf<K>;
   /** What the store keeps if the output is released (null when the kind keeps nothing). */
-  releasable: unknown;
+  releasable: ReleasableOf<K> | null;
   /** What the store keeps of the output for replaying rule changes (null when the kind keeps nothing). */
-  evidence: unknown;
+  evidence: EvidenceOf<K> | null;
   /** What the output adds to the differencing history if recorded as released or awaiting review (set by differencing). */
   history?: OutputHistory;
 }
+
+/** An evaluated output of any kind: a union over the kinds, so `e.kind === 'table'` makes `e.parsed` a `CellTable`. */
+export type EvaluatedOutput = { [K in OutputKind]: EvaluatedOutputOf<K> }[OutputKind];
+
+/** An output as submitted, of kind K. */
+type RawOutputOf<K extends OutputKind> = RawOutput & { kind: K };
 
 /**
  * The SHA-256 a decision names for an output. Callers that have the raw bytes (a CSV upload)
@@ -58,26 +67,26 @@ export interface OutputContext {
 }
 
 /** An output parsed and checked, before its kind adds what it presents (the table) and its remedy a protected version. */
-interface CheckedOutput {
-  raw: RawOutput;
-  parsed: unknown;
+interface CheckedOutput<K extends OutputKind> {
+  raw: RawOutputOf<K>;
+  parsed: ParsedOf<K>;
   findings: Finding[];
   decision: OutputDecision;
 }
 
 /** Parses and checks one output; `beforeChecks` sees the parsed form first (the request's work budget). */
-function checkOutput(
-  raw: RawOutput,
+function checkOutput<K extends OutputKind>(
+  raw: RawOutputOf<K>,
   pointer: string,
   rules: EffectiveRules,
   limits: Limits,
   ctx: OutputContext,
-  beforeChecks?: (parsed: unknown) => void,
-): CheckedOutput {
+  beforeChecks?: (parsed: ParsedOf<K>) => void,
+): CheckedOutput<K> {
   const mod = outputKindModule(raw.kind);
   const parsed = withSpan('airlock.parse', { 'airlock.output.kind': raw.kind, 'airlock.output.pointer': pointer }, (span) => {
     const p = mod.parse(raw, { limits, params: rules.params, pointer, ...(ctx.protection ? { protection: ctx.protection } : {}) });
-    const rows = outputRows(raw.kind, p);
+    const rows = outputRows(asKindUnion<ParsedOutput>({ kind: raw.kind, parsed: p }));
     if (rows !== null) {
       span.setAttribute('airlock.output.rows', rows);
       recordTableRows(rows, raw.kind);
@@ -115,21 +124,23 @@ function checkOutput(
 }
 
 /** Adds what the kind presents and what its remedy offers, then the exception, and what the store keeps. */
-function completeOutput(c: CheckedOutput, remedied: Record<string, unknown> | undefined): EvaluatedOutput {
+function completeOutput<K extends OutputKind>(c: CheckedOutput<K>, remedied: Record<string, unknown> | undefined): EvaluatedOutput {
   const mod = outputKindModule(c.raw.kind);
   Object.assign(c.decision, mod.present?.(c.parsed), remedied);
   // After the remedy: a protected version is still offered for the checker to consider.
   const exception = (c.raw as { exception?: ExceptionRequest }).exception;
-  return {
+  const evaluated: EvaluatedOutputOf<K> = {
+    kind: c.raw.kind,
     decision: exception ? applyException(c.decision, exception) : c.decision,
     parsed: c.parsed,
     releasable: mod.releasable?.(c.parsed) ?? null,
     evidence: mod.evidence?.(c.parsed) ?? null,
   };
+  return asKindUnion<EvaluatedOutput>(evaluated);
 }
 
-export function evaluateOutput(
-  raw: RawOutput,
+export function evaluateOutput<K extends OutputKind>(
+  raw: RawOutputOf<K>,
   pointer: string,
   rules: EffectiveRules,
   limits: Limits,
@@ -147,15 +158,17 @@ export function evaluateOutput(
  *
  * @example await evaluateOutputWith(raw, '/outputs/0', rules, limits, ctx, { budget, work })
  */
-export async function evaluateOutputWith(
-  raw: RawOutput,
+export async function evaluateOutputWith<K extends OutputKind>(
+  raw: RawOutputOf<K>,
   pointer: string,
   rules: EffectiveRules,
   limits: Limits,
   ctx: OutputContext,
-  budget: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: RemedyWork },
+  budget: { cellsOf(output: ParsedOutput): number; countCells(n: number): void; work: RemedyWork },
 ): Promise<EvaluatedOutput> {
-  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => budget.countCells(budget.cellsOf(parsed)));
+  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => {
+    budget.countCells(budget.cellsOf(asKindUnion<ParsedOutput>({ kind: raw.kind, parsed })));
+  });
   const remedy = outputRemedy(raw.kind);
   const remedied = remedy?.protectWith ? await remedy.protectWith(c.parsed, c.findings, rules.params, budget.work) : remedy?.protect(c.parsed, c.findings, rules.params);
   return completeOutput(c, remedied);

@@ -12,14 +12,13 @@
  *
  * @example await protectLinked(evaluated, { project: 'p1', dataset: 'cohort', rules }, store);
  */
-import type { CellTable } from '../outputs/table/cell-table.js';
 import { protectedVersion } from '../remedies/table-remedy.js';
 import type { LabelForm } from '../history/label-form.js';
 import { labelFormsOf } from '../history/label-form.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import { DIFFERENCED_KINDS } from './difference-outputs.js';
-import type { EvaluatedOutput } from './evaluate-output.js';
+import type { EvaluatedOutput, EvaluatedOutputOf } from './evaluate-output.js';
 import { linkedConstraints } from './linked-constraints.js';
 import { populationOutputs } from './population-history.js';
 
@@ -29,7 +28,7 @@ import { populationOutputs } from './population-history.js';
  * @example await protectLinked(evaluated, { project, dataset, rules }, deps.history);
  */
 export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: string; dataset: string | null; rules: EffectiveRules }, history?: DifferencingHistory): Promise<void> {
-  const tables = evaluated.filter((e) => e.decision.kind === 'table' && ('protected' in e.decision || 'protection_refused' in e.decision));
+  const tables = evaluated.filter((e): e is EvaluatedOutputOf<'table'> => e.kind === 'table' && ('protected' in e.decision || 'protection_refused' in e.decision));
   if (tables.length === 0) return;
   let historyForms: LabelForm[] = [];
   if (history) {
@@ -37,8 +36,8 @@ export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: 
     historyForms = outputs.flatMap((o) => o.forms);
   }
   for (const e of tables) {
-    const others = evaluated.filter((o) => o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)).flatMap((o) => labelFormsOf(o.decision.name, o.decision.kind, o.parsed));
-    const t = e.parsed as CellTable;
+    const others = evaluated.filter((o) => o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)).flatMap((o) => labelFormsOf(o.decision.name, o));
+    const t = e.parsed;
     const linked = linkedConstraints(t, [...others, ...historyForms]);
     if (linked.rows.length === 0) continue;
     const decision = e.decision as unknown as Record<string, unknown>;

@@ -11,16 +11,14 @@
 import type { IdempotencyClaim } from '../audit/audit-store.js';
 import type { Decision, RecordActor } from '../domain.js';
 import { AirlockError } from '../errors.js';
-import { schemaValidator } from '../api/openapi.js';
+import { schemaValidator, type ApiSchemas, type SchemaAssertion } from '../api/openapi.js';
 import type { Limits } from '../limits.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
-import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateOutputWith } from './evaluate-output.js';
 import type { RemedyWork } from '../remedies/output-remedy.js';
-import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { ProtectionRunner } from '../remedies/protection-runner.js';
 import { inlineProtection } from '../remedies/protection-runner.js';
@@ -78,8 +76,6 @@ export interface FinalizeMeta {
 
 /** Request-level options the HTTP layer knows and the JSON body does not. */
 export interface DecisionOptions {
-  /** Skip schema validation: the caller built the request itself (raw CSV uploads). */
-  prevalidated?: boolean;
   /** Digests of outputs whose bytes the caller hashed (by output name). */
   digests?: Record<string, string>;
   /**
@@ -99,7 +95,14 @@ export interface DecisionOptions {
   idempotency?: IdempotencyClaim;
 }
 
-const validateRequest = schemaValidator('DecisionRequest');
+const validateRequest: SchemaAssertion<'DecisionRequest'> = schemaValidator('DecisionRequest');
+
+/**
+ * A decision request as the pipeline runs it: the contract's `DecisionRequest`, whose outputs
+ * may also be built by the caller itself (a raw CSV upload's output carries parsed columns as
+ * its microdata, which no JSON body can).
+ */
+export type PipelineRequest = Omit<ApiSchemas['DecisionRequest'], 'outputs'> & { outputs: RawOutput[] };
 
 /**
  * Requests of one unit namespace (which holds their population) are differenced and recorded
@@ -128,20 +131,45 @@ export interface DecisionResponse extends Finalized {
   resubmit?: Record<string, ResubmitForm>;
 }
 
+/**
+ * The decision on a request body as received: validated against the contract's
+ * `DecisionRequest` (`INVALID_REQUEST` with pointers), then run through the pipeline.
+ *
+ * @example const { decision, signature, audit } = await makeDecision(req.body, deps, { ...callerOptions(res) });
+ */
 export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
+  return decisionSpan(() => {
+    opts.deadline?.check();
+    const req = withSpan('airlock.validate', {}, () => {
+      validateRequest(body);
+      return body;
+    });
+    return runPipeline(req, deps, opts);
+  });
+}
+
+/**
+ * The decision on a request the caller built itself, so already of the pipeline's shape (the
+ * raw CSV route: its one output's microdata is the parsed upload).
+ *
+ * @example await makeDecisionFrom({ project: 'p', requester: 'r', outputs: [{ name: 't', kind: 'table', microdata: columns, spec }] }, deps)
+ */
+export function makeDecisionFrom(req: PipelineRequest, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
+  return decisionSpan(() => runPipeline(req, deps, opts));
+}
+
+function decisionSpan(run: () => Promise<DecisionResponse>): Promise<DecisionResponse> {
   // One parent span, so the stage spans form one tree even where no HTTP span is active.
   return withSpan('airlock.decision', {}, async (span) => {
-    const res = await runPipeline(body, deps, opts);
+    const res = await run();
     span.setAttributes({ 'airlock.decision.id': res.decision.id, 'airlock.outcome': res.decision.outcome, 'airlock.outputs': res.decision.outputs.length });
     recordDecision(res.decision);
     return res;
   });
 }
 
-async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOptions): Promise<DecisionResponse> {
+async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: DecisionOptions): Promise<DecisionResponse> {
   opts.deadline?.check();
-  if (!opts.prevalidated) withSpan('airlock.validate', {}, () => validateRequest(body));
-  const req = body as DecisionRequest;
   opts.caller?.authorize(req.project, req.dataset ?? null);
   if (req.outputs.length > deps.limits.maxOutputs) {
     throw new AirlockError('INVALID_REQUEST', `a request may carry at most ${deps.limits.maxOutputs} outputs`, [{ pointer: '/outputs', message: 'too many outputs' }]);
@@ -169,8 +197,8 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
     };
     const protection = verdicts[i];
     evaluated.push(
-      await evaluateOutputWith(o as RawOutput, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
-        cellsOf: (parsed) => (o.kind === 'table' ? cellCount(parsed as CellTable) : 0),
+      await evaluateOutputWith(o, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
+        cellsOf: (p) => (p.kind === 'table' ? cellCount(p.parsed) : 0),
         countCells: (n) => budget.addCells(n, pointer),
         work,
       }),

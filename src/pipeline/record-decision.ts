@@ -9,7 +9,8 @@
  * const { signature, audit } = await finalize(decision, evaluated, ruleset, { submittedBy: 'tre-portal', traceId: null });
  */
 import type { Logger } from 'pino';
-import type { AuditStore, DictionaryAddition, HistoryEntryInput, OutputEvidence, ReleasedTable } from '../audit/audit-store.js';
+import type { AuditStore, DictionaryAddition, HistoryEntryInput, OutputEvidence } from '../audit/audit-store.js';
+import type { PublishedCell, ReleasedTable } from '../lib/published-table.js';
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
@@ -21,18 +22,6 @@ import { populationTotal } from '../outputs/table/published-table.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import type { FinalizeMeta, Finalized } from './make-decision.js';
 
-/** What a table kind's `releasable` returns (see `tableKind.releasable`). */
-interface ReleasableTable {
-  dims: string[];
-  statistic: string;
-  cells: { labels: Record<string, string>; count: number; value: number | null }[];
-  total?: number | null;
-}
-
-function isReleasableTable(x: unknown): x is ReleasableTable {
-  return typeof x === 'object' && x !== null && Array.isArray((x as ReleasableTable).dims) && Array.isArray((x as ReleasableTable).cells);
-}
-
 /**
  * The tables a decision releases, for later differencing: only outputs whose own outcome is
  * `release`, and only when the request names its dataset (without one there is no population
@@ -42,9 +31,9 @@ export function releasedTables(decision: Decision, evaluated: readonly Evaluated
   if (decision.dataset === null) return [];
   const out: ReleasedTable[] = [];
   for (const e of evaluated) {
-    if (e.decision.outcome !== 'release' || !isReleasableTable(e.releasable)) continue;
+    if (e.kind !== 'table' || e.decision.outcome !== 'release' || !e.releasable) continue;
     const r = e.releasable;
-    out.push({ output: e.decision.name, dataset: decision.dataset, dims: r.dims, statistic: r.statistic, cells: r.cells, total: r.total ?? null });
+    out.push({ output: e.decision.name, dataset: decision.dataset, dims: r.dims, statistic: r.statistic, cells: r.cells, total: r.total });
   }
   return out;
 }
@@ -60,7 +49,7 @@ export function releasedOnReview(decision: Decision): ReleasedTable[] {
   if (decision.dataset === null) return [];
   const out: ReleasedTable[] = [];
   for (const o of decision.outputs) {
-    const t = o.table as { statistic?: string; index?: string[]; columns?: string[]; cells?: ReleasableTable['cells'] } | undefined;
+    const t = o.table as { statistic?: string; index?: string[]; columns?: string[]; cells?: PublishedCell[] } | undefined;
     if (o.kind !== 'table' || o.outcome === 'release' || !t?.cells || !t.statistic) continue;
     const dims = [...(t.index ?? []), ...(t.columns ?? [])].sort();
     out.push({ output: o.name, dataset: decision.dataset, dims, statistic: t.statistic, cells: t.cells, total: populationTotal({ dims, cells: t.cells }) });

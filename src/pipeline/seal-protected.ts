@@ -22,7 +22,6 @@
  * const resubmit = sealProtected(evaluated, deps.protection, scope); // { by_age: { name, kind, cells, protection, … } }
  */
 import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
-import type { CellTable } from '../outputs/table/cell-table.js';
 import type { ProtectedTable } from '../remedies/protect-table.js';
 import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import { resubmitForm } from '../remedies/resubmit-form.js';
@@ -91,8 +90,8 @@ export function sealProtected(evaluated: readonly EvaluatedOutput[], seal: Prote
   if (!seal) return forms;
   for (const e of evaluated) {
     const p = e.decision.protected;
-    if (e.decision.kind !== 'table' || !isProtectedTable(p)) continue;
-    const form = resubmitForm(e.parsed as CellTable, p, e.decision.name);
+    if (e.kind !== 'table' || !isProtectedTable(p)) continue;
+    const form = resubmitForm(e.parsed, p, e.decision.name);
     if (!form) continue;
     const sealed = seal.seal(form, scope);
     forms[e.decision.name] = sealed.form;

@@ -25,7 +25,8 @@
  * r.state // 'approving'
  */
 import type { Logger } from 'pino';
-import type { AuditRef, AuditStore, HistoryEntryInput, ReleasedTable, StoredRecord } from '../audit/audit-store.js';
+import type { AuditRef, AuditStore, HistoryEntryInput, StoredRecord } from '../audit/audit-store.js';
+import type { ReleasedTable } from '../lib/published-table.js';
 import { releasedOnReview } from '../pipeline/record-decision.js';
 import { uuidV7 } from '../lib/uuid-v7.js';
 import { MAX_PAGE_LIMIT } from '../audit/audit-store.js';

@@ -7,9 +7,8 @@
  * @example
  * const p: Parameters = { ...DEFAULT_PARAMETERS, threshold: 20 };
  */
-import type { IdentifierDetector } from '../lib/identifier-detectors.js';
+import type { FromSchema } from 'json-schema-to-ts';
 import { IDENTIFIER_DETECTOR_VALUES } from '../lib/identifier-detectors.js';
-import type { RoundingScheme } from '../lib/round-count.js';
 import { ROUNDING_SCHEMES } from '../lib/round-count.js';
 
 /**
@@ -20,104 +19,9 @@ import { ROUNDING_SCHEMES } from '../lib/round-count.js';
 export const PROTECTION_METHODS = ['suppress', 'round', 'both'] as const;
 export type ProtectionMethod = (typeof PROTECTION_METHODS)[number];
 
-export interface Parameters {
-  /** Minimum count of contributors in a cell/bin/class (`min_count`, differencing, survival). */
-  threshold: number;
-  /** Zero cells in frequency/count tables are disclosive (`zeros`). */
-  zeros_are_disclosive: boolean;
-  /** Number of largest contributions in the (n,k) rule. */
-  nk_n: number;
-  /** Share limit of the (n,k) rule. */
-  nk_k: number;
-  /** p% rule limit (a fraction: 0.10 is 10%). */
-  p: number;
-  /** Flag cells with missing measure values for review (`missing`). */
-  check_missing_values: boolean;
-  /** Minimum residual degrees of freedom (`residual_dof`). */
-  dof_threshold: number;
-  /** Base released counts must be multiples of, when `rounding` is enabled. */
-  round_base: number;
-  /**
-   * How protected versions protect: `suppress` (default), `round` (every released count rounded,
-   * no suppression; accepted only where `threshold` ≤ `round_base`) or `both`.
-   */
-  protection: ProtectionMethod;
-  /** How counts are rounded (protection `round`/`both`, and the `rounding` check): `nearest` multiple of `round_base`, or OpenSAFELY's `midpoint6`. */
-  rounding_scheme: RoundingScheme;
-  /** Largest n_params / n_obs ratio (`saturation`). */
-  saturation: number;
-  /** Smallest leaf size of tree-based models (`tree_leaf_size`). */
-  min_samples_leaf: number;
-  /** Minimum equivalence-class size of record-level outputs (`k_anonymity`). */
-  k: number;
-  /** Minimum distinct sensitive values per equivalence class (`l_diversity`). */
-  l: number;
-  /** File extensions that fail `file_type` (lower case, with the dot). */
-  blocked_extensions: string[];
-  /** Model families that store their training records (`instance_based`). */
-  instance_based_families: string[];
-  /** Model serialisation formats that run code when loaded (`model_format`). */
-  unsafe_model_formats: string[];
-  /** Model serialisation formats that are data only and pass `model_format` (others: review). */
-  safe_model_formats: string[];
-  /** Model families built from decision trees, whose leaves `tree_leaf_size` checks. */
-  tree_model_families: string[];
-  /**
-   * Table cells empty by definition (pregnant men), as label objects compared after
-   * normalisation: such a cell does not fail `zeros` or `min_count` and is never suppressed.
-   */
-  structural_zeros: Record<string, string>[];
-  /**
-   * File extensions released without review when every check passes and the content is of
-   * the type the extension names (`file_content`); default none: every file is reviewed.
-   */
-  auto_release_file_extensions: string[];
-  /** Column and variable names that are direct identifiers (`direct_identifiers`: review), matched after normalisation. */
-  direct_identifier_columns: string[];
-  /** Value detectors of `direct_identifiers` (a column at least half of whose values match one fails). */
-  identifier_detectors: IdentifierDetector[];
-  /**
-   * Column names of record-level outputs that hold sensitive attributes (`l_diversity`);
-   * every other column is a quasi-identifier. Matched by `nameKey` (`ICD-10` is `icd10`).
-   */
-  sensitive_attributes: string[];
-  /**
-   * The model families airlock recognises (`model_family`), each with the names libraries and
-   * people use for it (scikit-learn classes, R functions, spellings), matched by `nameKey`.
-   * A family that is neither a key nor an alias here, nor listed in `instance_based_families`
-   * or `tree_model_families`, is unrecognised: `review`.
-   */
-  model_family_aliases: Record<string, string[]>;
-  /**
-   * Hyperparameters that bound the number of training records in a tree's leaf, as libraries
-   * name them (`tree_leaf_size`), matched by `nameKey`.
-   */
-  leaf_size_hyperparameters: string[];
-  /**
-   * Outputs must name a unit column, so counts are of people (or firms…) rather than rows: a
-   * table, plot or summary from microdata without one fails `min_count`; a pre-aggregated one
-   * gets review.
-   */
-  require_unit: boolean;
-  /**
-   * Which earlier releases differencing compares with: every release of the output's
-   * population across the TRE (`tre`), or only those of the same project (`project`).
-   */
-  differencing_scope: DifferencingScope;
-  /** A table, summary or plot in a request without a `dataset` gets `differencing: review`. */
-  require_dataset: boolean;
-  /** A dataset no population in `populations:` lists gets `differencing: review`. */
-  require_known_dataset: boolean;
-  /**
-   * Unit namespaces (sdc-rules.md "Unit mode"): namespace name → the populations whose unit
-   * identifiers it holds. Populations not listed share the TRE's default namespace. Only the
-   * default rule file may set it (units are compared TRE-wide).
-   */
-  unit_namespaces: Record<string, string[]>;
-}
-
 /** Where differencing looks for earlier releases. */
-export type DifferencingScope = 'tre' | 'project';
+export const DIFFERENCING_SCOPES = ['tre', 'project'] as const;
+export type DifferencingScope = (typeof DIFFERENCING_SCOPES)[number];
 
 /** Direct-identifier names (sdc-rules.md's list, and a few spellings it implies). */
 const DEFAULT_IDENTIFIER_COLUMNS = [
@@ -226,42 +130,111 @@ export const PARAMETERS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    /** Minimum count of contributors in a cell/bin/class (`min_count`, differencing, survival). */
     threshold: positiveInt,
+    /** Zero cells in frequency/count tables are disclosive (`zeros`). */
     zeros_are_disclosive: { type: 'boolean' },
+    /** Number of largest contributions in the (n,k) rule. */
     nk_n: positiveInt,
+    /** Share limit of the (n,k) rule. */
     nk_k: fraction,
+    /** p% rule limit (a fraction: 0.10 is 10%). */
     p: fraction,
+    /** Flag cells with missing measure values for review (`missing`). */
     check_missing_values: { type: 'boolean' },
+    /** Minimum residual degrees of freedom (`residual_dof`). */
     dof_threshold: { type: 'integer', minimum: 0 },
+    /** Base released counts must be multiples of, when `rounding` is enabled. */
     round_base: positiveInt,
+    /**
+     * How protected versions protect: `suppress` (default), `round` (every released count rounded,
+     * no suppression; accepted only where `threshold` ≤ `round_base`) or `both`.
+     */
     protection: { enum: PROTECTION_METHODS },
+    /** How counts are rounded (protection `round`/`both`, and the `rounding` check): `nearest` multiple of `round_base`, or OpenSAFELY's `midpoint6`. */
     rounding_scheme: { enum: ROUNDING_SCHEMES },
+    /** Largest n_params / n_obs ratio (`saturation`). */
     saturation: fraction,
+    /** Smallest leaf size of tree-based models (`tree_leaf_size`). */
     min_samples_leaf: positiveInt,
+    /** Minimum equivalence-class size of record-level outputs (`k_anonymity`). */
     k: positiveInt,
+    /** Minimum distinct sensitive values per equivalence class (`l_diversity`). */
     l: positiveInt,
+    /** File extensions that fail `file_type` (lower case, with the dot). */
     blocked_extensions: extensionList,
+    /** Model families that store their training records (`instance_based`). */
     instance_based_families: stringList,
+    /** Model serialisation formats that run code when loaded (`model_format`). */
     unsafe_model_formats: stringList,
+    /** Model serialisation formats that are data only and pass `model_format` (others: review). */
     safe_model_formats: stringList,
+    /** Model families built from decision trees, whose leaves `tree_leaf_size` checks. */
     tree_model_families: stringList,
+    /**
+     * Table cells empty by definition (pregnant men), as label objects compared after
+     * normalisation: such a cell does not fail `zeros` or `min_count` and is never suppressed.
+     */
     structural_zeros: {
       type: 'array',
       items: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } },
     },
+    /**
+     * File extensions released without review when every check passes and the content is of
+     * the type the extension names (`file_content`); default none: every file is reviewed.
+     */
     auto_release_file_extensions: extensionList,
+    /** Column and variable names that are direct identifiers (`direct_identifiers`: review), matched after normalisation. */
     direct_identifier_columns: stringList,
+    /** Value detectors of `direct_identifiers` (a column at least half of whose values match one fails). */
     identifier_detectors: { type: 'array', items: { enum: IDENTIFIER_DETECTOR_VALUES }, uniqueItems: true },
+    /**
+     * Column names of record-level outputs that hold sensitive attributes (`l_diversity`);
+     * every other column is a quasi-identifier. Matched by `nameKey` (`ICD-10` is `icd10`).
+     */
     sensitive_attributes: stringList,
+    /**
+     * The model families airlock recognises (`model_family`), each with the names libraries and
+     * people use for it (scikit-learn classes, R functions, spellings), matched by `nameKey`.
+     * A family that is neither a key nor an alias here, nor listed in `instance_based_families`
+     * or `tree_model_families`, is unrecognised: `review`.
+     */
     model_family_aliases: { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: stringList },
+    /**
+     * Hyperparameters that bound the number of training records in a tree's leaf, as libraries
+     * name them (`tree_leaf_size`), matched by `nameKey`.
+     */
     leaf_size_hyperparameters: stringList,
+    /**
+     * Outputs must name a unit column, so counts are of people (or firms…) rather than rows: a
+     * table, plot or summary from microdata without one fails `min_count`; a pre-aggregated one
+     * gets review.
+     */
     require_unit: { type: 'boolean' },
-    differencing_scope: { enum: ['tre', 'project'] },
+    /**
+     * Which earlier releases differencing compares with: every release of the output's
+     * population across the TRE (`tre`), or only those of the same project (`project`).
+     */
+    differencing_scope: { enum: DIFFERENCING_SCOPES },
+    /** A table, summary or plot in a request without a `dataset` gets `differencing: review`. */
     require_dataset: { type: 'boolean' },
+    /** A dataset no population in `populations:` lists gets `differencing: review`. */
     require_known_dataset: { type: 'boolean' },
+    /**
+     * Unit namespaces (sdc-rules.md "Unit mode"): namespace name → the populations whose unit
+     * identifiers it holds. Populations not listed share the TRE's default namespace. Only the
+     * default rule file may set it (units are compared TRE-wide).
+     */
     unit_namespaces: { type: 'object', additionalProperties: stringList, propertyNames: { minLength: 1 } },
   },
 } as const;
+
+/**
+ * Every parameter, as checks read it (the defaults filled in): derived from the rule-file
+ * schema above, so the schema rule files are validated against and the type checks compile
+ * against cannot drift. Each property's meaning is documented on its schema entry.
+ */
+export type Parameters = Required<FromSchema<typeof PARAMETERS_SCHEMA>>;
 
 /** Parameters only the default rule file may set: they describe the whole TRE, not one project. */
 export const TRE_WIDE_PARAMETERS = ['unit_namespaces'] as const;

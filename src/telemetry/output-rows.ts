@@ -2,14 +2,14 @@
  * How many microdata rows (records) stand behind a parsed output, for the `airlock.table.rows`
  * metric and the `airlock.output.rows` span attribute. A size, never a value.
  *
- * @example outputRows('table', parsedTable) // 58
+ * @example outputRows({ kind: 'table', parsed: parsedTable }) // 58
  */
-import type { CellTable } from '../outputs/table/cell-table.js';
+import type { ParsedOutput } from '../outputs/index.js';
 
 /** Records in the table's inner cells (margins would count them twice); null for other kinds. */
-export function outputRows(kind: string, parsed: unknown): number | null {
-  if (kind !== 'table') return null;
-  const t = parsed as CellTable;
+export function outputRows(o: ParsedOutput): number | null {
+  if (o.kind !== 'table') return null;
+  const t = o.parsed;
   const nCols = t.cols.keys.length;
   let rows = 0;
   for (let r = 0; r < t.rows.keys.length; r++) {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CellDifference } from '../../src/checks/differencing.js';
 import { compareTables, prepareTable } from '../../src/checks/differencing.js';
-import type { PublishedCell, PublishedTable } from '../../src/outputs/table/published-table.js';
+import type { ComparedCell, ComparedTable } from '../../src/outputs/table/published-table.js';
 import { populationTotal } from '../../src/outputs/table/published-table.js';
 import { MARGIN_LABEL } from '../../src/outputs/table/cell-table.js';
 import { runs } from '../helpers/property-runs.js';
@@ -18,7 +18,7 @@ const VARS = ['age', 'region', 'sex'];
 const CATS = ['p', 'q', 'r', 's'];
 
 /** A table over some of VARS: interior cells of some category combinations, small counts. */
-const table = (dims: string[]): fc.Arbitrary<PublishedTable> =>
+const table = (dims: string[]): fc.Arbitrary<ComparedTable> =>
   fc
     .tuple(...dims.map(() => fc.subarray(CATS, { minLength: 1 })))
     .chain((cats) => {
@@ -34,17 +34,17 @@ const pair = fc
   .subarray(VARS, { minLength: 1, maxLength: 3 })
   .chain((dims) => fc.tuple(table(dims), table(dims), fc.integer({ min: 1, max: 15 })));
 
-const catsOf = (t: PublishedTable, d: string) => new Set(t.cells.map((c) => c.labels[d]!));
+const catsOf = (t: ComparedTable, d: string) => new Set(t.cells.map((c) => c.labels[d]!));
 
 /** The reference: every position over the common categories, each margin summed over them. */
-function bruteForce(a: PublishedTable, b: PublishedTable, threshold: number): CellDifference[] | null {
+function bruteForce(a: ComparedTable, b: ComparedTable, threshold: number): CellDifference[] | null {
   const dims = [...a.dims].sort();
   const common = dims.map((d) => [...catsOf(a, d)].filter((c) => catsOf(b, d).has(c)).sort());
   if (common.some((c) => c.length === 0)) return null;
   const partial = dims.map((d, v) => common[v]!.length !== catsOf(a, d).size || common[v]!.length !== catsOf(b, d).size);
   const positions = common.reduce<(string | null)[][]>((acc, c) => acc.flatMap((p) => [...c, null].map((x) => [...p, x])), [[]]);
-  const count = (t: PublishedTable, at: (string | null)[]) =>
-    t.cells.filter((cell: PublishedCell) => dims.every((d, v) => (at[v] === null ? common[v]!.includes(cell.labels[d]!) : cell.labels[d] === at[v]))).reduce((s, c) => s + c.count, 0);
+  const count = (t: ComparedTable, at: (string | null)[]) =>
+    t.cells.filter((cell: ComparedCell) => dims.every((d, v) => (at[v] === null ? common[v]!.includes(cell.labels[d]!) : cell.labels[d] === at[v]))).reduce((s, c) => s + c.count, 0);
   const out: CellDifference[] = [];
   for (const at of positions) {
     const ca = count(a, at);

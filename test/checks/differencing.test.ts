@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareTables, differencing, planComparison, prepareTable } from '../../src/checks/differencing.js';
-import type { PublishedTable } from '../../src/outputs/table/published-table.js';
+import type { ComparedTable } from '../../src/outputs/table/published-table.js';
 import { populationTotal } from '../../src/outputs/table/published-table.js';
 import type { FailedComparison } from '../../src/checks/differencing/findings.js';
 import { MAX_DETAILED_COMPARISONS, differencingFindings, differencingRemedy } from '../../src/checks/differencing/findings.js';
@@ -8,7 +8,7 @@ import { tableKind } from '../../src/outputs/table/table-kind.js';
 import { ctx, params, repeat, tinyTable } from '../helpers/tiny-table.js';
 
 /** A table from `"a|x": count` entries; the labels follow `dims` in order. */
-function tab(dims: string[], counts: Record<string, number>, value?: (count: number) => number): PublishedTable {
+function tab(dims: string[], counts: Record<string, number>, value?: (count: number) => number): ComparedTable {
   return {
     dims,
     cells: Object.entries(counts).map(([key, count]) => {
@@ -19,7 +19,7 @@ function tab(dims: string[], counts: Record<string, number>, value?: (count: num
 }
 
 /** Failing cells as "labels (in `a`'s dims order): difference", sorted. */
-function diffs(a: PublishedTable, b: PublishedTable, threshold = 10): string[] | null {
+function diffs(a: ComparedTable, b: ComparedTable, threshold = 10): string[] | null {
   const r = compareTables(prepareTable(a), prepareTable(b), threshold);
   return r === null ? null : r.map((d) => `${a.dims.map((v) => d.labels[v]).join('|')}: ${d.difference}${d.collapsed ? ' collapsed' : ''}`).sort();
 }
@@ -58,7 +58,7 @@ describe('differencing: cell comparison', () => {
 
   it('reads a two-variable axis margin ({ a: "All", b: "" }) as summed out over both', () => {
     const t = tinyTable([...repeat(12, { r: 'a', s: 'p', c: 'x' }), ...repeat(15, { r: 'b', s: 'q', c: 'x' })], { index: ['r', 's'], columns: 'c', margins: true });
-    const a = tableKind.releasable!(t) as PublishedTable;
+    const a = tableKind.releasable!(t);
     expect(a.cells.find((c) => c.labels.r === 'All')?.labels).toEqual({ r: 'All', s: '', c: 'x' });
     expect(populationTotal(a)).toBe(27);
     expect(prepareTable(a).irregular).toEqual([]);

@@ -14,7 +14,7 @@ import { DEFAULT_PARAMETERS } from '../../src/rules/parameters.js';
 export const parseCtx: ParseContext = { limits: DEFAULT_LIMITS, params: DEFAULT_PARAMETERS, pointer: '/outputs/0' };
 
 /** Parses the fields of one output (name and kind are filled in). */
-export function parseAs<P>(mod: OutputKindModule<P>, fields: Record<string, unknown>, ctx: ParseContext = parseCtx): P {
+export function parseAs<P>(mod: OutputKindModule<P, unknown, unknown>, fields: Record<string, unknown>, ctx: ParseContext = parseCtx): P {
   const raw: RawOutput = { name: 'o', kind: mod.kind, ...fields };
   return mod.parse(raw, ctx);
 }

@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AppendInput, ReleasedTable } from '../../src/audit/audit-store.js';
+import type { AppendInput } from '../../src/audit/audit-store.js';
+import type { ReleasedTable } from '../../src/lib/published-table.js';
 import type { Decision } from '../../src/domain.js';
 import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { signDecision } from '../../src/signing/sign-decision.js';

@@ -16,6 +16,7 @@ import { membershipFromPairs, setsFromPairs, unitIds } from '../../src/lib/unit-
 import type { PlotOutput } from '../../src/outputs/plot/plot-output.js';
 import type { SummaryOutput } from '../../src/outputs/summary/summary-output.js';
 import type { EvaluatedOutput } from '../../src/pipeline/evaluate-output.js';
+import { asKindUnion, type ParsedOf } from '../../src/outputs/index.js';
 import { tinyTable } from './tiny-table.js';
 
 type Row = Record<string, string | number | null>;
@@ -84,13 +85,14 @@ export function unitBars(bars: { label: string; units: string[] }[]): PlotOutput
 }
 
 /** An evaluated output (every per-output check passed) around a parsed form, as the pipeline has it before differencing. */
-export function evaluated(name: string, kind: 'table' | 'summary' | 'plot', parsed: unknown): EvaluatedOutput {
-  return {
+export function evaluated<K extends 'table' | 'summary' | 'plot'>(name: string, kind: K, parsed: ParsedOf<K>): EvaluatedOutput {
+  return asKindUnion<EvaluatedOutput>({
+    kind,
     decision: { name, kind, sha256: '0'.repeat(64), outcome: 'release', findings: [{ check: 'min_count', status: 'pass', message: 'ok', remedy: '' }] },
     parsed,
     releasable: null,
     evidence: null,
-  };
+  });
 }
 
 /** Unit values `prefix1 … prefixN`. */

@@ -14,7 +14,7 @@ describe('unit form', () => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ pid: `p${i}`, region: ['n', 's', 'e'][i % 3]!, sex: i % 2 ? 'F' : 'M' }));
     const t = unitTable(rows, { index: 'region', columns: 'sex' }, 'pid');
     const ids = Uint32Array.from({ length: t.units.values.length }, (_, i) => 1000 + i * 7);
-    const form = unitFormOf('t', 'table', t, ids)!;
+    const form = unitFormOf('t', { kind: 'table', parsed: t }, ids)!;
     expect(form.atoms).toBe(6);
     expect(form.groups).toHaveLength(12);
     expect(form.sizes[form.groups.findIndex((g) => g.atoms.length === 6)]).toBe(300);

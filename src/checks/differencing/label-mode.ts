@@ -28,7 +28,7 @@ import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
 import type { LabelCell, LabelForm } from '../../history/label-form.js';
 import { CATEGORIES_DIM } from '../../history/label-form.js';
 import type { PreparedTable } from '../differencing.js';
-import type { PublishedTable } from '../../outputs/table/published-table.js';
+import type { ComparedTable } from '../../outputs/table/published-table.js';
 import { compareTables, isDisclosiveDifference, planComparison, prepareTable, totalsCompared } from '../differencing.js';
 import { nullRecord, recordFrom } from '../../lib/null-record.js';
 
@@ -104,7 +104,7 @@ function matchCategories(a: LabelForm, b: LabelForm): LabelForm {
  * The form's groups over `dims` (a subset of its own): its published cells when nothing is
  * summed out, else its interior cells summed onto `dims`. Cells without the field are skipped.
  */
-function project(f: LabelForm, dims: readonly string[], field: 'size' | 'count'): PublishedTable {
+function project(f: LabelForm, dims: readonly string[], field: 'size' | 'count'): ComparedTable {
   const keep = f.cells.filter((c) => c[field] !== null);
   if (dims.length === f.dims.length) return { dims, cells: keep.map((c) => ({ labels: c.labels, count: c[field]! })) };
   const sums = new Map<string, { labels: Record<string, string>; count: number }>();
@@ -169,7 +169,7 @@ function preparedOf(f: LabelForm, dims: readonly string[]): PreparedTable | null
 }
 
 /** Cell differences of two projected tables over the same dims, or their totals when they share no category. */
-function compareProjected(a: PublishedTable | PreparedTable | null, b: PublishedTable | PreparedTable | null, threshold: number, totals: { a: number | null; b: number | null }, dims: readonly string[]): { labels: Record<string, string>; mine: number; other: number; collapsed: boolean }[] {
+function compareProjected(a: ComparedTable | PreparedTable | null, b: ComparedTable | PreparedTable | null, threshold: number, totals: { a: number | null; b: number | null }, dims: readonly string[]): { labels: Record<string, string>; mine: number; other: number; collapsed: boolean }[] {
   const out: { labels: Record<string, string>; mine: number; other: number; collapsed: boolean }[] = [];
   let cells: ReturnType<typeof compareTables> = null;
   let same = false;
@@ -361,7 +361,7 @@ export function piecesDifferences(target: LabelForm, pieces: readonly LabelForm[
     }
   }
   const pa = project(target, dims, 'size');
-  const pb: PublishedTable = { dims, cells: [...sum.values()] };
+  const pb: ComparedTable = { dims, cells: [...sum.values()] };
   if (pa.cells.length === 0 || pb.cells.length === 0) return [];
   const totals = pieces.map((p) => total(p, 'size'));
   const tb = totals.every((x) => x !== null) ? totals.reduce<number>((s, x) => s + x!, 0) : null;

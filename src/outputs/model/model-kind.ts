@@ -194,4 +194,4 @@ export function modelEvidence(m: ModelOutput): Record<string, unknown> {
   };
 }
 
-export const modelKind: OutputKindModule<ModelOutput> = { kind: 'model', parse: parseModel, evidence: modelEvidence };
+export const modelKind: OutputKindModule<ModelOutput, never, Record<string, unknown>> = { kind: 'model', parse: parseModel, evidence: modelEvidence };

@@ -186,7 +186,7 @@ export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
   }
 }
 
-export const plotKind: OutputKindModule<PlotOutput> = {
+export const plotKind: OutputKindModule<PlotOutput, never, Record<string, unknown>> = {
   kind: 'plot',
   parse: parsePlot,
   // What airlock computed from microdata is what was checked, and what may be published.

@@ -58,7 +58,7 @@ export function summaryEvidence(s: SummaryOutput): Record<string, unknown> {
   return { statistics: s.statistics.map(({ name, statistic, p, n, value }) => ({ name, statistic, ...(p === null ? {} : { p }), n, value })) };
 }
 
-export const summaryKind: OutputKindModule<SummaryOutput> = {
+export const summaryKind: OutputKindModule<SummaryOutput, never, Record<string, unknown>> = {
   kind: 'summary',
   parse: parseSummary,
   // What airlock computed from microdata is what was checked, and what may be published.

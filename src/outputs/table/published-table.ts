@@ -1,25 +1,21 @@
 /**
- * A table as published: what a release shows, what the audit store keeps of a released table,
- * and what differencing compares. Defined with the parsed table (not with the differencing
- * check) because the parse layer's `releasable`, the pipeline's recording and the checks all
- * read it, and only this layer is below all three.
+ * What differencing reads of a published table (`src/lib/published-table.ts` has the one
+ * published-table type): its dimensions and each cell's labels and count. Defined with the
+ * parsed table (not with the differencing check) because the parse layer's `releasable`, the
+ * pipeline's recording and the checks all compute a population total, and only this layer is
+ * below all three.
  *
  * @example populationTotal({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 20 }] }) // 32
  */
+import type { PublishedCell, PublishedTable } from '../../lib/published-table.js';
 import { MARGIN_LABEL } from './cell-table.js';
 
-/** One published cell: its labels (variable → category, `All` for margins) and its count. */
-export interface PublishedCell {
-  labels: Readonly<Record<string, string>>;
-  count: number;
-  value?: number | null;
-}
+/** What differencing reads of a published cell: its labels and its count (the value is not compared). */
+export type ComparedCell = Pick<PublishedCell, 'labels' | 'count'> & Partial<Pick<PublishedCell, 'value'>>;
 
-/** A table as published: what a release shows and what the audit store keeps of it. */
-export interface PublishedTable {
-  /** The dimension variables, in any order. */
-  dims: readonly string[];
-  cells: readonly PublishedCell[];
+/** What differencing reads of a published table: its dimensions (in any order) and its cells. */
+export interface ComparedTable extends Pick<PublishedTable, 'dims'> {
+  cells: readonly ComparedCell[];
 }
 
 /** Per dimension, whether the cell sums it out (`All`, or empty beside an `All`). */
@@ -34,7 +30,7 @@ function summedOut(labels: Readonly<Record<string, string>>, dims: readonly stri
  *
  * @example populationTotal({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 20 }] }) // 32
  */
-export function populationTotal(t: PublishedTable): number {
+export function populationTotal(t: ComparedTable): number {
   const dims = [...t.dims];
   let sum = 0;
   for (const cell of t.cells) {

@@ -22,34 +22,14 @@ import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import { compareValues, sameValue } from '../../lib/compare-ratio.js';
 import { normalise } from '../../lib/normalise.js';
+import type { ApiSchemas } from '../../api/openapi.js';
 import { checkMargins } from './check-margins.js';
 import type { Axis, CellTable } from './cell-table.js';
 import { MARGIN_LABEL } from './cell-table.js';
 import { measureValuesFromEvidence } from './measure-values-from-evidence.js';
 
-export interface CellInput {
-  labels: Record<string, string>;
-  /** Contributors with a non-missing measure (records, for frequency tables); optional only on a suppressed cell. */
-  count?: number;
-  /** The published value; defaults to count (frequency/count) or sum (sum) or sum/count (mean). */
-  value?: number | null;
-  sum?: number;
-  /** Σ|x|, needed for dominance when some contribution is negative. */
-  sum_abs?: number;
-  /** Largest absolute contributions, descending. */
-  top?: number[];
-  negative?: boolean;
-  missing?: number;
-  /** The smallest and largest contribution (signed). */
-  min?: number;
-  max?: number;
-  /** How many distinct values the contributions take. */
-  distinct?: number;
-  /** Published suppressed: no value; the evidence is a claim and is never published. */
-  suppressed?: boolean;
-  /** Declared a structural zero (empty by definition): must be 0. */
-  structural_zero?: boolean;
-}
+/** One pre-aggregated cell with its evidence, exactly as the contract (openapi.yaml `CellInput`) defines it. */
+export type CellInput = ApiSchemas['CellInput'];
 
 export interface CellsTableInput {
   statistic: TableStatistic;

@@ -11,8 +11,8 @@ import { AirlockError } from '../../errors.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { CellTable } from './cell-table.js';
-import { cellCount, cellCountValue, cellLabels, cellValue } from './cell-table.js';
-import type { PublishedCell } from './published-table.js';
+import type { PublishedCell, PublishedTable } from '../../lib/published-table.js';
+import { cellCount, cellLabels, cellValue } from './cell-table.js';
 import { populationTotal } from './published-table.js';
 import type { Columnar, ColumnRequest } from './columnar.js';
 import { readCsv } from './csv-reader.js';
@@ -23,7 +23,7 @@ import type { CellsTableInput } from './table-from-cells.js';
 import { tableFromCells } from './table-from-cells.js';
 import type { TableSpecInput } from './table-spec.js';
 import { columnRequest, normaliseSpec } from './table-spec.js';
-import { tableEvidence } from './table-evidence.js';
+import { tableEvidence, type TableEvidence } from './table-evidence.js';
 
 /** Microdata as submitted: CSV text, JSON rows, or an already parsed columnar body. */
 export interface MicrodataInput {
@@ -103,13 +103,26 @@ function parseTable(raw: RawOutput, ctx: ParseContext): CellTable {
   return t;
 }
 
-const tableJsonCache = new WeakMap<CellTable, Record<string, unknown>>();
+/** A cell as the computed table shows it: published, or suppressed (nothing but its labels). */
+export type ShownCell = (PublishedCell & { suppressed?: never }) | { labels: Record<string, string>; value: null; count: null; suppressed: true };
+
+/** The computed table a decision shows (the contract's `ComputedTable`). */
+export interface TableJson {
+  statistic: TableStatistic;
+  index: string[];
+  columns: string[];
+  measure: string | null;
+  unit?: string;
+  cells: ShownCell[];
+}
+
+const tableJsonCache = new WeakMap<CellTable, TableJson>();
 
 /**
  * The computed table as JSON: every cell with its labels, value and count. Built once per
  * table: the decision presents it and the audit store keeps its cells when it is released.
  */
-export function tableJson(t: CellTable): Record<string, unknown> {
+export function tableJson(t: CellTable): TableJson {
   const cached = tableJsonCache.get(t);
   if (cached) return cached;
   const json = buildTableJson(t);
@@ -117,19 +130,19 @@ export function tableJson(t: CellTable): Record<string, unknown> {
   return json;
 }
 
-function buildTableJson(t: CellTable): Record<string, unknown> {
+function buildTableJson(t: CellTable): TableJson {
   const n = cellCount(t);
-  const cells = new Array(n);
+  const cells = new Array<ShownCell>(n);
   for (let c = 0; c < n; c++) {
     // A suppressed cell is shown as suppressed: its value and evidence are never published.
-    cells[c] = t.suppressed[c] ? { labels: cellLabels(t, c), value: null, count: null, suppressed: true } : { labels: cellLabels(t, c), value: cellValue(t, c), count: cellCountValue(t, c) };
+    cells[c] = t.suppressed[c] ? { labels: cellLabels(t, c), value: null, count: null, suppressed: true } : { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] };
   }
-  const json: Record<string, unknown> = { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
+  const json: TableJson = { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
   if (t.unit !== null) json.unit = t.unit;
   return json;
 }
 
-export const tableKind: OutputKindModule<CellTable> = {
+export const tableKind: OutputKindModule<CellTable, PublishedTable, TableEvidence> = {
   kind: 'table',
   parse: parseTable,
   present: (t) => ({ table: tableJson(t) }),
@@ -137,7 +150,7 @@ export const tableKind: OutputKindModule<CellTable> = {
   releasable(t) {
     // Suppressed cells are not published, so an attacker has only the others: differencing
     // compares what was released, and a suppressed cell's evidence is never stored.
-    const cells = (tableJson(t) as { cells: (PublishedCell & { suppressed?: boolean })[] }).cells.filter((c) => !c.suppressed);
+    const cells = tableJson(t).cells.filter((c): c is PublishedCell => !c.suppressed);
     const dims = [...t.rows.vars, ...t.cols.vars].sort();
     // The population total is stored with the table, so later totals of the dataset compare without reading its cells.
     return { dims, statistic: t.statistic, measure: t.measure, cells, total: populationTotal({ dims, cells }) };

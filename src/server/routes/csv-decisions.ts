@@ -12,13 +12,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
-import { schemaValidator } from '../../api/openapi.js';
+import { schemaValidator, type SchemaAssertion } from '../../api/openapi.js';
 import { AirlockError } from '../../errors.js';
 import { CsvReader } from '../../outputs/table/csv-reader.js';
 import type { TableSpecInput } from '../../outputs/table/table-spec.js';
 import { columnRequest, normaliseSpec } from '../../outputs/table/table-spec.js';
-import type { DecisionOptions, PipelineDeps } from '../../pipeline/make-decision.js';
-import { makeDecision } from '../../pipeline/make-decision.js';
+import type { DecisionOptions, PipelineDeps, PipelineRequest } from '../../pipeline/make-decision.js';
+import type { RawOutput } from '../../outputs/output-kind.js';
+import { makeDecisionFrom } from '../../pipeline/make-decision.js';
 import { callerOptions } from '../caller-options.js';
 import { answerIdempotently, idempotencyKeyOf, type IdempotencyDeps } from '../idempotency.js';
 import { route } from '../route.js';
@@ -35,21 +36,7 @@ export interface CsvDecisionDeps {
   idempotency?: IdempotencyDeps | null;
 }
 
-/** The query as validated against `CsvDecisionQuery`. */
-interface CsvDecisionQuery {
-  project: string;
-  requester: string;
-  dataset?: string;
-  name: string;
-  index: string;
-  columns?: string;
-  values?: string;
-  aggfunc?: TableSpecInput['aggfunc'];
-  margins?: 'true' | 'false';
-  unit?: string;
-}
-
-const validateQuery = schemaValidator('CsvDecisionQuery');
+const validateQuery: SchemaAssertion<'CsvDecisionQuery'> = schemaValidator('CsvDecisionQuery');
 
 /** A comma-separated list of column names; an empty name is a mistake, not a column. */
 function names(list: string | undefined, param: string): string[] {
@@ -78,11 +65,10 @@ function tooLarge(limit: number): AirlockError {
  * Reads the request into a decision request whose one output carries parsed columns, and
  * the SHA-256 of the bytes as received.
  */
-async function readCsvRequest(req: Request, deps: CsvDecisionDeps, deadline?: DecisionOptions['deadline']): Promise<{ body: unknown; digest: string; name: string }> {
+async function readCsvRequest(req: Request, deps: CsvDecisionDeps, deadline?: DecisionOptions['deadline']): Promise<{ body: PipelineRequest; digest: string; name: string }> {
   checkMediaType(req);
-  const query = { ...(req.query as Record<string, unknown>) };
-  validateQuery(query);
-  const q = query as unknown as CsvDecisionQuery;
+  const q: unknown = { ...req.query };
+  validateQuery(q);
   const specInput: TableSpecInput = { index: names(q.index, 'index'), columns: names(q.columns, 'columns') };
   if (q.values !== undefined) specInput.values = q.values;
   if (q.aggfunc !== undefined) specInput.aggfunc = q.aggfunc;
@@ -113,8 +99,8 @@ async function readCsvRequest(req: Request, deps: CsvDecisionDeps, deadline?: De
     throw new AirlockError('INVALID_REQUEST', 'the request body was not received completely', [], { cause: e });
   }
   const microdata = reader.finish();
-  const output = { name: q.name, kind: 'table', microdata, spec: specInput };
-  const body = { project: q.project, requester: q.requester, ...(q.dataset !== undefined ? { dataset: q.dataset } : {}), outputs: [output] };
+  const output: RawOutput = { name: q.name, kind: 'table', microdata, spec: specInput };
+  const body: PipelineRequest = { project: q.project, requester: q.requester, ...(q.dataset !== undefined ? { dataset: q.dataset } : {}), outputs: [output] };
   return { body, digest: hash.digest('hex'), name: q.name };
 }
 
@@ -143,9 +129,9 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
         if (!req.complete) res.setHeader('Connection', 'close');
         throw e;
       }
-      const opts: DecisionOptions = { deadline, prevalidated: true, digests: { [read.name]: read.digest }, ...who };
+      const opts: DecisionOptions = { deadline, digests: { [read.name]: read.digest }, ...who };
       await answerIdempotently(req, res, deps.idempotency ?? null, { route: CSV_DECISIONS_PATH, query: req.query as unknown, sha256: read.digest }, (claim) =>
-        makeDecision(read.body, deps.pipeline, { ...opts, ...(claim ? { idempotency: claim } : {}) }),
+        makeDecisionFrom(read.body, deps.pipeline, { ...opts, ...(claim ? { idempotency: claim } : {}) }),
       );
     }),
   );

@@ -10,8 +10,8 @@ import type { Express, RequestHandler } from 'express';
 import { MAX_PAGE_LIMIT } from '../../audit/audit-store.js';
 import { callerOf } from '../../auth/require-role.js';
 import { AirlockError } from '../../errors.js';
-import { schemaValidator } from '../../api/openapi.js';
-import type { CommentRequest, ReviewRequest, ReviewService } from '../../review/review-service.js';
+import { schemaValidator, type ApiSchemas, type SchemaAssertion, type SchemaName } from '../../api/openapi.js';
+import type { ReviewService } from '../../review/review-service.js';
 import type { ReviewOutputs } from '../../review/review-outputs.js';
 import { mayAccessProject } from '../../auth/authorize.js';
 import { requireJson, route } from '../route.js';
@@ -30,9 +30,9 @@ export interface ReviewRouteDeps {
   outputs?: ReviewOutputs | null;
 }
 
-const validateReview = schemaValidator('ReviewRequest');
-const validateComment = schemaValidator('CommentRequest');
-const validateReturn = schemaValidator('ReturnRequest');
+const validateReview: SchemaAssertion<'ReviewRequest'> = schemaValidator('ReviewRequest');
+const validateComment: SchemaAssertion<'CommentRequest'> = schemaValidator('CommentRequest');
+const validateReturn: SchemaAssertion<'ReturnRequest'> = schemaValidator('ReturnRequest');
 
 
 function pageLimit(q: unknown): number {
@@ -62,20 +62,21 @@ export function registerReviewRoutes(app: Express, deps: ReviewRouteDeps): void 
     }),
   );
   // A checker's signed act on a decision under review: a vote, a comment, a return to the researcher.
-  const act = (path: string, validate: (body: unknown) => void, fn: (caller: ReturnType<typeof callerOf>, id: string, body: never) => Promise<unknown>) =>
+  const act = <N extends SchemaName>(path: string, validate: SchemaAssertion<N>, fn: (caller: ReturnType<typeof callerOf>, id: string, body: ApiSchemas[N]) => Promise<unknown>) =>
     app.post(
       path,
       deps.checker,
       requireJson,
       deps.json,
       route(async (req, res) => {
-        validate(req.body);
-        res.status(201).json(await fn(callerOf(res), String(req.params.id), req.body as never));
+        const body: unknown = req.body;
+        validate(body);
+        res.status(201).json(await fn(callerOf(res), String(req.params.id), body));
       }),
     );
-  act('/v1/decisions/:id/reviews', validateReview, (caller, id, body: ReviewRequest) => deps.reviews.review(caller, id, body));
-  act('/v1/decisions/:id/comments', validateComment, (caller, id, body: CommentRequest) => deps.reviews.comment(caller, id, body));
-  act('/v1/decisions/:id/return', validateReturn, (caller, id, body: { comment?: string }) => deps.reviews.giveBack(caller, id, body));
+  act('/v1/decisions/:id/reviews', validateReview, (caller, id, body) => deps.reviews.review(caller, id, body));
+  act('/v1/decisions/:id/comments', validateComment, (caller, id, body) => deps.reviews.comment(caller, id, body));
+  act('/v1/decisions/:id/return', validateReturn, (caller, id, body) => deps.reviews.giveBack(caller, id, body));
   app.get(
     '/v1/decisions/:id/outputs/:name',
     deps.reader,

@@ -23,7 +23,7 @@ import { RECORD_KINDS } from '../../domain.js';
 import { actorOf } from '../../review/review-service.js';
 import type { ReloadEvent } from '../../rules/live-rules.js';
 import { decisionResponse } from './audit-routes.js';
-import { schemaValidator } from '../../api/openapi.js';
+import { schemaValidator, type SchemaAssertion } from '../../api/openapi.js';
 import { candidateUnderFloors } from '../../rules/candidate-ruleset.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
 import { replayDecisions } from '../../governance/replay-decisions.js';
@@ -45,14 +45,7 @@ export interface RulesetRouteDeps {
   json: RequestHandler;
 }
 
-const validateDiff = schemaValidator('RulesetDiffRequest');
-
-interface DiffRequest {
-  before: string;
-  after?: string;
-  candidate?: unknown;
-  replay?: { project?: string; from?: string; to?: string };
-}
+const validateDiff: SchemaAssertion<'RulesetDiffRequest'> = schemaValidator('RulesetDiffRequest');
 
 /** A rule set by digest: the live one or one stored with decisions; NOT_FOUND otherwise. */
 async function rulesetByDigest(deps: RulesetRouteDeps, digest: string): Promise<Ruleset> {
@@ -119,8 +112,8 @@ export function registerRulesetRoutes(app: Express, deps: RulesetRouteDeps): voi
     requireJson,
     deps.json,
     route(async (req, res) => {
-      validateDiff(req.body);
-      const body = req.body as DiffRequest;
+      const body: unknown = req.body;
+      validateDiff(body);
       if ((body.after === undefined) === (body.candidate === undefined)) throw new AirlockError('INVALID_REQUEST', 'give exactly one of after (a digest) and candidate (rule set content)', [{ pointer: '/after', message: 'one of after, candidate' }]);
       const before = await rulesetByDigest(deps, body.before);
       const candidate = body.candidate !== undefined ? candidateUnderFloors(body.candidate, deps.ruleset().content.floors) : null;

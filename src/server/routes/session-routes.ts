@@ -9,7 +9,7 @@
  */
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { AirlockError } from '../../errors.js';
-import { schemaValidator } from '../../api/openapi.js';
+import { schemaValidator, type SchemaAssertion } from '../../api/openapi.js';
 import type { Config } from '../../config.js';
 import type { Logger } from 'pino';
 import { checkCsrf, sessionCaller } from '../../identity/authenticator.js';
@@ -30,7 +30,7 @@ export interface SessionRouteDeps {
 /** Where the console lives; sign-in returns only to paths under it (no open redirect). */
 export const CONSOLE_PATH = '/ui';
 
-const validateDevSignIn = schemaValidator('DevSignInRequest');
+const validateDevSignIn: SchemaAssertion<'DevSignInRequest'> = schemaValidator('DevSignInRequest');
 
 /** A safe place to return to after sign-in: a path under /ui, else /ui/. */
 export function safeReturnTo(v: unknown): string {
@@ -133,9 +133,10 @@ export function registerSessionRoutes(app: Express, deps: SessionRouteDeps): voi
     deps.json,
     route(async (req, res) => {
       if (!devSignIn) throw new AirlockError('SIGN_IN_UNAVAILABLE', deps.config.production ? 'dev sign-in is refused with NODE_ENV=production' : 'dev sign-in is off while an identity provider is configured');
-      validateDevSignIn(req.body);
-      const d = DEV_IDENTITIES.find((x) => x.id === (req.body as { identity: string }).identity);
-      if (!d) throw new AirlockError('NOT_FOUND', `no dev identity ${(req.body as { identity: string }).identity}`);
+      const body: unknown = req.body;
+      validateDevSignIn(body);
+      const d = DEV_IDENTITIES.find((x) => x.id === body.identity);
+      if (!d) throw new AirlockError('NOT_FOUND', `no dev identity ${body.identity}`);
       const s = await deps.sessions.create({ person: d.person, roles: d.roles, projects: d.projects });
       deps.logger.info({ person: `oidc:${d.person.subject}`, roles: d.roles, via: 'dev' }, 'console sign-in (dev identity)');
       setCookies(res, sessionCookie(req, deps.config.production, s.id, s.expiresAt));

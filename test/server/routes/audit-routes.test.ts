@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schemaValidator } from '../../../src/api/openapi.js';
+import { schemaValidator, type SchemaName } from '../../../src/api/openapi.js';
 import type { Outcome } from '../../../src/domain.js';
 import { verifyDecisionResponse } from '../../../src/signing/verify-decision.js';
 import { csvOf, tableRequest, testServer, type TestServer } from '../../helpers/test-server.js';
@@ -169,7 +169,7 @@ describe('responses match the schemas openapi.yaml publishes', () => {
       },
     ],
   ])('%s is a %s', async (_route, schema, bodies) => {
-    const validate = schemaValidator(schema);
+    const validate = schemaValidator(schema as SchemaName);
     for (const b of await bodies()) expect(() => validate(b)).not.toThrow();
   });
 });
