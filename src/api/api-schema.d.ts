@@ -122,6 +122,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rulesets/loads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every rule-set load, newest first, naming who loaded it
+         * @description Each load of a rule set — at start-up, on a file change in the rules directory, on
+         *     SIGHUP, or through `POST /v1/rulesets/reload` — is a signed record of the audit chain
+         *     (kind `ruleset`), so it is a leaf of the transparency log, has an inclusion proof
+         *     (`GET /v1/decisions/{id}/proof`) and is checked by `GET /v1/audit/verify` and
+         *     `airlock audit verify` like every decision. Its `decision.ruleset_load` names the
+         *     loader, the trigger, the previous digest, the floors outcome, the `rules lint` report
+         *     and each weakening change. A reload that changes nothing is not recorded; one that is
+         *     refused (invalid, or below the governance floors) is, with outcome `reject`. Needs an
+         *     `admin` or `auditor` credential.
+         */
+        get: operations["listRulesetLoads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rulesets/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load the rule files now, recorded as loaded by the caller
+         * @description Reads the rules directory (and floors file) again, as SIGHUP does, on behalf of the
+         *     calling `admin`, who is named in the load's audit record. A set that changes the digest
+         *     goes into force only once its record is durable (503 `STORE_UNAVAILABLE` otherwise, the
+         *     old set staying in force); an invalid set, or one below the governance floors, is
+         *     refused with 422 `RULESET_INVALID` naming every problem (and recorded as refused); an
+         *     unchanged set is not recorded (`record` null).
+         */
+        post: operations["reloadRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rulesets/diff": {
         parameters: {
             query?: never;
@@ -1607,7 +1660,7 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
             /** @enum {unknown} */
-            kind: "decision" | "review" | "final" | "comment";
+            kind: "decision" | "review" | "final" | "comment" | "ruleset";
             /** @description Name of the token that submitted it. */
             submitted_by: string;
             /** @description For review and final records, the decision id they refer to. */
@@ -1678,6 +1731,8 @@ export interface components {
             review?: components["schemas"]["ReviewInfo"];
             /** @description Only when a person submitted the request (with an IdP access token) — who, as the IdP names them; signed with the decision, exception requests included. */
             submitter?: components["schemas"]["RecordActor"];
+            /** @description Only on `ruleset` records — who loaded which rule set, how, and what governance's checks said of it. */
+            ruleset_load?: components["schemas"]["RulesetLoad"];
         };
         /**
          * @description Present only in the signed document of a `review` or `final` audit record: what the
@@ -1770,6 +1825,73 @@ export interface components {
             subject?: string;
             issuer?: string;
         };
+        /**
+         * @description The signed account of one rule-set load in a `ruleset` audit record. The record's
+         *     `ruleset` is the set in force after the load; its `outcome` is `release` when the new
+         *     set went into force and `reject` when it was refused (the previous set stays in
+         *     force); its `project` is empty (a rule set belongs to no project) and its
+         *     `submitted_by` and `requester` name the loader.
+         */
+        RulesetLoad: {
+            /**
+             * @description `startup`; `watch` (a file in the rules directory changed); `signal` (SIGHUP); `api` (`POST /v1/rulesets/reload`); `manual` (code).
+             * @enum {unknown}
+             */
+            trigger: "startup" | "watch" | "signal" | "api" | "manual";
+            /**
+             * @description Who loaded it. Through the API the authenticated caller (`person` or `token`);
+             *     otherwise the process (`process`): the OS user, host and pid, and the operator
+             *     `AIRLOCK_RULES_OPERATOR` names (`name` is the operator, or `user@host`).
+             */
+            by: {
+                /** @enum {unknown} */
+                kind: "person" | "token" | "process";
+                id: string;
+                name: string;
+                subject?: string;
+                issuer?: string;
+                os_user?: string;
+                host?: string;
+                pid?: number;
+                operator?: string | null;
+            };
+            /** @description The digest in force before (at start-up, the one the store last recorded); null for the first load a store records. */
+            previous: string | null;
+            activated: boolean;
+            source: {
+                rules_dir: string;
+                floors_file: string | null;
+            };
+            floors: {
+                /**
+                 * @description `not_checked` when the set was invalid before the floors applied.
+                 * @enum {unknown}
+                 */
+                status: "passed" | "refused" | "not_checked";
+                problems: {
+                    pointer?: string;
+                    message: string;
+                }[];
+            };
+            /** @description `airlock rules lint` of the directory as loaded (at most 100 problems named; the counts are complete). */
+            lint: {
+                errors: number;
+                warnings: number;
+                problems: {
+                    severity: string;
+                    file: string;
+                    path: string;
+                    message: string;
+                }[];
+            };
+            /** @description Each change that weakens protection relative to the previous set (`scope: detail`). */
+            weakens: string[];
+            /** @description Why the load was refused. */
+            error?: {
+                code: string;
+                message: string;
+            };
+        };
         RulesetDiffRequest: {
             before: string;
             after?: string;
@@ -1791,7 +1913,7 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
             /** @enum {unknown} */
-            kind: "decision" | "review" | "final" | "comment";
+            kind: "decision" | "review" | "final" | "comment" | "ruleset";
             submitted_by: string;
             references: string | null;
         };
@@ -2190,8 +2312,8 @@ export interface operations {
                 from?: string;
                 /** @description Recorded before this instant (exclusive). */
                 to?: string;
-                /** @description Only records of this kind (review verdicts, comments and final outcomes are records too). */
-                kind?: "decision" | "review" | "final" | "comment";
+                /** @description Only records of this kind (review verdicts, comments, final outcomes and rule-set loads are records too). */
+                kind?: "decision" | "review" | "final" | "comment" | "ruleset";
                 /** @description Only records with a finding of this check that is not `pass` (fail or review). */
                 check?: string;
                 /** @description Only records whose signed document contains this text (ids, names, requester, messages; case-insensitive for ASCII). */
@@ -2445,6 +2567,67 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listRulesetLoads: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of `ruleset` records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SignedRecord"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    reloadRuleset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The set in force now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description True when a set with a new digest went into force. */
+                        activated: boolean;
+                        digest: string;
+                        previous: string;
+                        record: components["schemas"]["SignedRecord"] | null;
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };

@@ -69,7 +69,12 @@ export async function verifyTokens(outputs: readonly Readonly<Record<string, unk
   );
 }
 
-function isProtectedTable(p: unknown): p is ProtectedTable {
+/**
+ * Whether a decision's `protected` extra is a protected table version on offer (not null).
+ *
+ * @example isProtectedTable(decision.protected) // true when a version is offered
+ */
+export function isProtectedTable(p: unknown): p is ProtectedTable {
   return typeof p === 'object' && p !== null && Array.isArray((p as ProtectedTable).rows);
 }
 

@@ -171,6 +171,18 @@ export function floorViolations(floors: Floors, content: { default: RuleFile; pr
   return out;
 }
 
+/** How `belowFloors` errors begin (`isBelowFloors` tells them from other invalid rules). */
+const BELOW_FLOORS = 'below the governance floors';
+
+/**
+ * Whether an error is `belowFloors`'s: the set was refused for going below a floor.
+ *
+ * @example isBelowFloors(belowFloors(violations)) // true
+ */
+export function isBelowFloors(e: AirlockError): boolean {
+  return e.code === 'RULES_INVALID' && e.message.startsWith(BELOW_FLOORS);
+}
+
 /**
  * `RULES_INVALID` for a rule set below its floors, naming every violation with file and path.
  *
@@ -179,7 +191,7 @@ export function floorViolations(floors: Floors, content: { default: RuleFile; pr
 export function belowFloors(violations: readonly FloorViolation[]): AirlockError {
   return new AirlockError(
     'RULES_INVALID',
-    `below the governance floors: ${violations.map((v) => `${v.file}#${v.path} ${v.message}`).join('; ')}`,
+    `${BELOW_FLOORS}: ${violations.map((v) => `${v.file}#${v.path} ${v.message}`).join('; ')}`,
     violations.map((v) => ({ pointer: `${v.file}#${v.path}`, message: v.message })),
   );
 }

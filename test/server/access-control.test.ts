@@ -171,6 +171,9 @@ const ROUTES: RouteRow[] = [
     call: (url, project) => request(url).get(`/v1/decisions/${ids[project]}/outputs/cost`),
   },
   { method: 'get', path: '/v1/rulesets', roles: ['admin', 'auditor'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/rulesets') },
+  { method: 'get', path: '/v1/rulesets/loads', roles: ['admin', 'auditor'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/rulesets/loads') },
+  // The files have not changed: each allowed call reloads the same set and records nothing.
+  { method: 'post', path: '/v1/rulesets/reload', roles: ['admin'], ok: 200, project: 'none', call: (url) => request(url).post('/v1/rulesets/reload') },
   {
     method: 'post',
     path: '/v1/rulesets/diff',
