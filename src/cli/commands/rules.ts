@@ -15,7 +15,8 @@
 import { resolve } from 'node:path';
 import { formatLintProblem, lintRules } from '../../governance/lint-rules.js';
 import { runRuleTests } from '../../governance/test-rules.js';
-import { EXIT, optionsOf, runSubcommand } from '../commands.js';
+import { EXIT } from '../exit-codes.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals } from '../parse-args.js';
 
 /** `airlock rules lint DIR`. */
@@ -50,9 +51,4 @@ export async function test(args: string[]): Promise<number> {
     process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
   }
   return report.failed > 0 || (a['require-coverage'] && report.uncovered.length > 0) ? EXIT.REJECT : EXIT.OK;
-}
-
-/** `airlock rules <subcommand> …` (the subcommands are in the command table). */
-export function run(args: string[]): Promise<number> {
-  return runSubcommand('rules', args);
 }
