@@ -334,6 +334,44 @@ export interface Decision {
   review?: ReviewInfo;
   /** Only when a person submitted the request (an IdP access token): who, as the IdP names them. */
   submitter?: RecordActor;
+  /** Only on `ruleset` records: who loaded which rule set, how, and what the checks said of it. */
+  ruleset_load?: RulesetLoad;
+}
+
+/** What set off a rule-set load: start-up, a file change, SIGHUP, an admin through the API, or code (`manual`). */
+export type RulesetLoadTrigger = 'startup' | 'watch' | 'signal' | 'api' | 'manual';
+
+/**
+ * Who loaded a rule set. Through the API: the authenticated caller (a `person` or a `token`).
+ * Otherwise the process that read the files (`process`): the OS user, host and pid, and the
+ * operator configured as `AIRLOCK_RULES_OPERATOR` (who signs off start-ups and file reloads).
+ */
+export type RulesetLoader =
+  | RecordActor
+  | { kind: 'process'; id: string; name: string; os_user: string; host: string; pid: number; operator: string | null };
+
+/**
+ * A `ruleset` record's account of one load (sdc-rules.md "Governance floors"; issue 13): the
+ * rule set in force after it (`ruleset` of the record) and before it (`previous`), whether the
+ * new set went into force (`activated`; the record's outcome is then `release`, else `reject`
+ * and the previous set stays), and what governance's checks said of it.
+ */
+export interface RulesetLoad {
+  trigger: RulesetLoadTrigger;
+  by: RulesetLoader;
+  /** The digest in force before (null for the first load a store records). */
+  previous: string | null;
+  activated: boolean;
+  /** The rules directory and floors file the set was read from. */
+  source: { rules_dir: string; floors_file: string | null };
+  /** Floors: `passed`; `refused` with every violation (file#path); `not_checked` when the set was invalid before floors applied. */
+  floors: { status: 'passed' | 'refused' | 'not_checked'; problems: { pointer?: string; message: string }[] };
+  /** `rules lint` of the directory as loaded: counts and every problem. */
+  lint: { errors: number; warnings: number; problems: { severity: string; file: string; path: string; message: string }[] };
+  /** Each change that weakens protection relative to the previous set (`scope: detail`). */
+  weakens: string[];
+  /** Why the load was refused (the previous set stays in force), when it was. */
+  error?: { code: string; message: string };
 }
 
 /** The detectors a rule file may list in `identifier_detectors`. */
@@ -363,6 +401,8 @@ export const RECORD_KINDS = {
   final: 'final',
   /** A checker's signed comment on a decision under review, public (to the researcher) or private (checkers only). */
   comment: 'comment',
+  /** A rule-set load (start-up, reload by file, signal or API), activated or refused: who loaded which set. */
+  ruleset: 'ruleset',
 } as const;
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_VALUES = Object.keys(RECORD_KINDS) as RecordKind[];

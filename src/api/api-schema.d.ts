@@ -122,6 +122,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rulesets/loads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every rule-set load, newest first, naming who loaded it
+         * @description Each load of a rule set — at start-up, on a file change in the rules directory, on
+         *     SIGHUP, or through `POST /v1/rulesets/reload` — is a signed record of the audit chain
+         *     (kind `ruleset`), so it is a leaf of the transparency log, has an inclusion proof
+         *     (`GET /v1/decisions/{id}/proof`) and is checked by `GET /v1/audit/verify` and
+         *     `airlock audit verify` like every decision. Its `decision.ruleset_load` names the
+         *     loader, the trigger, the previous digest, the floors outcome, the `rules lint` report
+         *     and each weakening change. A reload that changes nothing is not recorded; one that is
+         *     refused (invalid, or below the governance floors) is, with outcome `reject`. Needs an
+         *     `admin` or `auditor` credential.
+         */
+        get: operations["listRulesetLoads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rulesets/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load the rule files now, recorded as loaded by the caller
+         * @description Reads the rules directory (and floors file) again, as SIGHUP does, on behalf of the
+         *     calling `admin`, who is named in the load's audit record. A set that changes the digest
+         *     goes into force only once its record is durable (503 `STORE_UNAVAILABLE` otherwise, the
+         *     old set staying in force); an invalid set, or one below the governance floors, is
+         *     refused with 422 `RULESET_INVALID` naming every problem (and recorded as refused); an
+         *     unchanged set is not recorded (`record` null).
+         */
+        post: operations["reloadRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rulesets/diff": {
         parameters: {
             query?: never;
@@ -416,6 +469,53 @@ export interface paths {
         post?: never;
         /** Remove a subscription (pending deliveries to it stop) */
         delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries not yet delivered (failed or pending)
+         * @description Webhook deliveries that have not arrived, in id order: `failed` ones (every attempt
+         *     refused, `AIRLOCK_WEBHOOK_MAX_ATTEMPTS` used up) and `pending` ones (waiting for their
+         *     next attempt, or being sent right now). Delivered ones are not listed. Needs an `auditor`
+         *     or `admin` token; a token limited to some projects sees only their deliveries.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed or pending delivery again, now
+         * @description Makes the delivery due now with its attempts counted afresh (the backoff starts again),
+         *     the same event and `Airlock-Delivery` id as before, signed anew. Refused with 409 for a
+         *     delivery already delivered, or one being sent right now (its lease has not run out), so
+         *     an event is never sent twice at once. Needs an `admin` token (auditors only read); a
+         *     delivery of a project the token does not cover is answered 404.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1560,7 +1660,7 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
             /** @enum {unknown} */
-            kind: "decision" | "review" | "final" | "comment";
+            kind: "decision" | "review" | "final" | "comment" | "ruleset";
             /** @description Name of the token that submitted it. */
             submitted_by: string;
             /** @description For review and final records, the decision id they refer to. */
@@ -1631,6 +1731,8 @@ export interface components {
             review?: components["schemas"]["ReviewInfo"];
             /** @description Only when a person submitted the request (with an IdP access token) — who, as the IdP names them; signed with the decision, exception requests included. */
             submitter?: components["schemas"]["RecordActor"];
+            /** @description Only on `ruleset` records — who loaded which rule set, how, and what governance's checks said of it. */
+            ruleset_load?: components["schemas"]["RulesetLoad"];
         };
         /**
          * @description Present only in the signed document of a `review` or `final` audit record: what the
@@ -1723,6 +1825,73 @@ export interface components {
             subject?: string;
             issuer?: string;
         };
+        /**
+         * @description The signed account of one rule-set load in a `ruleset` audit record. The record's
+         *     `ruleset` is the set in force after the load; its `outcome` is `release` when the new
+         *     set went into force and `reject` when it was refused (the previous set stays in
+         *     force); its `project` is empty (a rule set belongs to no project) and its
+         *     `submitted_by` and `requester` name the loader.
+         */
+        RulesetLoad: {
+            /**
+             * @description `startup`; `watch` (a file in the rules directory changed); `signal` (SIGHUP); `api` (`POST /v1/rulesets/reload`); `manual` (code).
+             * @enum {unknown}
+             */
+            trigger: "startup" | "watch" | "signal" | "api" | "manual";
+            /**
+             * @description Who loaded it. Through the API the authenticated caller (`person` or `token`);
+             *     otherwise the process (`process`): the OS user, host and pid, and the operator
+             *     `AIRLOCK_RULES_OPERATOR` names (`name` is the operator, or `user@host`).
+             */
+            by: {
+                /** @enum {unknown} */
+                kind: "person" | "token" | "process";
+                id: string;
+                name: string;
+                subject?: string;
+                issuer?: string;
+                os_user?: string;
+                host?: string;
+                pid?: number;
+                operator?: string | null;
+            };
+            /** @description The digest in force before (at start-up, the one the store last recorded); null for the first load a store records. */
+            previous: string | null;
+            activated: boolean;
+            source: {
+                rules_dir: string;
+                floors_file: string | null;
+            };
+            floors: {
+                /**
+                 * @description `not_checked` when the set was invalid before the floors applied.
+                 * @enum {unknown}
+                 */
+                status: "passed" | "refused" | "not_checked";
+                problems: {
+                    pointer?: string;
+                    message: string;
+                }[];
+            };
+            /** @description `airlock rules lint` of the directory as loaded (at most 100 problems named; the counts are complete). */
+            lint: {
+                errors: number;
+                warnings: number;
+                problems: {
+                    severity: string;
+                    file: string;
+                    path: string;
+                    message: string;
+                }[];
+            };
+            /** @description Each change that weakens protection relative to the previous set (`scope: detail`). */
+            weakens: string[];
+            /** @description Why the load was refused. */
+            error?: {
+                code: string;
+                message: string;
+            };
+        };
         RulesetDiffRequest: {
             before: string;
             after?: string;
@@ -1744,7 +1913,7 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
             /** @enum {unknown} */
-            kind: "decision" | "review" | "final" | "comment";
+            kind: "decision" | "review" | "final" | "comment" | "ruleset";
             submitted_by: string;
             references: string | null;
         };
@@ -2066,6 +2235,26 @@ export interface components {
             /** @enum {string} */
             source: "api" | "config";
         };
+        WebhookDelivery: {
+            /** @description The delivery id, sent as `Airlock-Delivery` on every attempt */
+            id: string;
+            event_id: string;
+            /** @enum {string} */
+            type: "decision.created" | "review.settled" | "review.returned";
+            project: string;
+            subscription_id: string;
+            url: string;
+            /** @enum {string} */
+            state: "pending" | "failed" | "delivered";
+            /** @description Attempts since it was made (or last retried through the API) */
+            attempts: number;
+            /** @description When a pending delivery is next due, milliseconds since the epoch */
+            next_attempt_at: number;
+            delivered_at: number | null;
+            failed_at: number | null;
+            /** @description Why the last attempt failed (`HTTP 500`, a timeout, a refused connection) */
+            last_error: string | null;
+        };
         /**
          * @description Stable error codes. INVALID_JSON, INVALID_REQUEST (schema), UNSUPPORTED_MEDIA_TYPE,
          *     BODY_TOO_LARGE, JSON_TOO_DEEP, NUMBER_OUT_OF_RANGE (a JSON number such as 1e309),
@@ -2123,8 +2312,8 @@ export interface operations {
                 from?: string;
                 /** @description Recorded before this instant (exclusive). */
                 to?: string;
-                /** @description Only records of this kind (review verdicts, comments and final outcomes are records too). */
-                kind?: "decision" | "review" | "final" | "comment";
+                /** @description Only records of this kind (review verdicts, comments, final outcomes and rule-set loads are records too). */
+                kind?: "decision" | "review" | "final" | "comment" | "ruleset";
                 /** @description Only records with a finding of this check that is not `pass` (fail or review). */
                 check?: string;
                 /** @description Only records whose signed document contains this text (ids, names, requester, messages; case-insensitive for ASCII). */
@@ -2378,6 +2567,67 @@ export interface operations {
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    listRulesetLoads: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of `ruleset` records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SignedRecord"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+        };
+    };
+    reloadRuleset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The set in force now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description True when a set with a new digest went into force. */
+                        activated: boolean;
+                        digest: string;
+                        previous: string;
+                        record: components["schemas"]["SignedRecord"] | null;
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
         };
     };
@@ -2789,6 +3039,66 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only failed, or only pending, deliveries (default both) */
+                state?: "failed" | "pending";
+                limit?: number;
+                /** @description The page's start: the previous page's `next_cursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        /** @description Pass as `cursor` for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery id (as listed; percent-encode it) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Due now; the dispatcher sends it on its next round */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     verifyAudit: {

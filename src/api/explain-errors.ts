@@ -38,7 +38,7 @@ function resolve(doc: Schema, schema: Schema): { schema: Schema; name: string | 
     for (const p of parts) target = isObject(target) ? target[p] : undefined;
     if (!isObject(target)) break;
     const m = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
-    name = m ? m[1]! : null;
+    name = m?.[1] ?? null;
     current = target;
   }
   return { schema: current, name };
@@ -115,7 +115,7 @@ function describe(e: ErrorObject): string {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'enum': {
-      const allowed = (params.allowedValues as unknown[]) ?? [];
+      const allowed: unknown[] = Array.isArray(params.allowedValues) ? params.allowedValues : [];
       const hint = typeof e.data === 'string' ? suggestion(e.data, allowed.filter((a): a is string => typeof a === 'string')) : '';
       return `${JSON.stringify(e.data)} is not allowed${hint} (allowed: ${listed(allowed)})`;
     }
@@ -160,7 +160,7 @@ function ruledOut(branch: unknown, data: unknown): boolean {
 }
 
 /** The immediate branch index of `e` under the applicator at `path`, or null. */
-const branchOf = (e: ErrorObject, path: string) => (e.schemaPath.startsWith(`${path}/`) ? e.schemaPath.slice(path.length + 1).split('/')[0]! : null);
+const branchOf = (e: ErrorObject, path: string) => (e.schemaPath.startsWith(`${path}/`) ? (e.schemaPath.slice(path.length + 1).split('/')[0] ?? null) : null);
 
 /**
  * The validator's report made readable: without the `oneOf` branches whose discriminating

@@ -62,9 +62,11 @@ export function postgresDatasetLock(options: DatasetLockOptions): DatasetLock {
       } catch {
         throw new AirlockError('STORE_UNAVAILABLE', 'the audit database cannot be reached to serialise differencing');
       }
-      let lost = false;
+      // A holder, not a `let`: the pool's error handler sets it while `fn` runs, where
+      // narrowing cannot see.
+      const session = { lost: false };
       onLost.set(client, () => {
-        lost = true;
+        session.lost = true;
       });
       const token = randomBytes(8).readBigInt64BE().toString();
       try {
@@ -78,10 +80,10 @@ export function postgresDatasetLock(options: DatasetLockOptions): DatasetLock {
         throw new AirlockError('STORE_UNAVAILABLE', 'the differencing lock could not be taken');
       }
       try {
-        return await runFenced({ token, lost: () => lost }, fn);
+        return await runFenced({ token, lost: () => session.lost }, fn);
       } finally {
         onLost.delete(client);
-        if (lost) client.release(true);
+        if (session.lost) client.release(true);
         else {
           // A connection whose unlock failed is destroyed: closing the session releases the locks.
           await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0)), pg_advisory_unlock($2::bigint)', [lockKey, token]).then(

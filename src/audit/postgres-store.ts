@@ -52,6 +52,7 @@ import {
 } from './record-rows.js';
 import { frontierKeys, type NodeKey } from '../lib/merkle-tree.js';
 import { LOG_CATCH_UP, extendLog, logSigner, type CheckpointRow, type LogEntryFields, type LogEntryRow, type LogSigner, type LogSignerConfig } from './transparency-log.js';
+import { at } from '../lib/invariant.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/db` (`DATABASE_URL`). */
@@ -481,7 +482,7 @@ class PostgresStore implements AuditStore {
       for (const d of added) this.knownRulesets.add(d);
       if (checkpoint) this.onCheckpoint?.(checkpoint);
       batch.forEach((p, i) => {
-        const o = outcomes[i]!;
+        const o = at(outcomes, i);
         if ('ref' in o) p.resolve(o.ref);
         else p.reject(o.error);
       });
@@ -559,7 +560,7 @@ class PostgresStore implements AuditStore {
       await client.query('COMMIT');
       client.release();
       if (checkpoint) this.onCheckpoint?.(checkpoint);
-      return { size: Number(rows[0]!.size), unlogged: Number(rows[0]!.records) - Number(rows[0]!.size) };
+      return { size: Number(at(rows, 0).size), unlogged: Number(at(rows, 0).records) - Number(at(rows, 0).size) };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release(true);
@@ -605,7 +606,7 @@ class PostgresStore implements AuditStore {
   async checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]> {
     try {
       const { rows } = await this.pool.query<CheckpointRow>(`SELECT size, root, note, created_at FROM ${this.s}.checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, [q.afterSize, q.limit]);
-      return rows.map((r) => checkpointFromRow(r)!);
+      return rows.map((r) => checkpointFromRow(r));
     } catch (e) {
       throw storeError(e, 'read the transparency log');
     }
@@ -708,7 +709,7 @@ class PostgresStore implements AuditStore {
   async settledReviews(q: { afterSeq: number }) {
     try {
       const { rows } = await this.pool.query<{ seq: string; refs: string | null }>(`SELECT seq, refs FROM ${this.s}.records WHERE kind = 'final' AND seq > $1 ORDER BY seq`, [q.afterSeq]);
-      return rows.filter((r) => r.refs !== null).map((r) => ({ seq: Number(r.seq), decision_id: r.refs! }));
+      return rows.flatMap((r) => (r.refs === null ? [] : [{ seq: Number(r.seq), decision_id: r.refs }]));
     } catch (e) {
       throw storeError(e, 'read the differencing history');
     }
@@ -721,7 +722,7 @@ class PostgresStore implements AuditStore {
         `SELECT h.seq, h.idx, h.units FROM ${this.s}.history_entries h JOIN unnest($1::bigint[], $2::int[]) AS k(seq, idx) ON h.seq = k.seq AND h.idx = k.idx`,
         [keys.map((k) => k.seq), keys.map((k) => k.idx)],
       );
-      return rows.filter((r) => r.units !== null).map((r) => ({ seq: Number(r.seq), idx: Number(r.idx), units: r.units! }));
+      return rows.flatMap((r) => (r.units === null ? [] : [{ seq: Number(r.seq), idx: Number(r.idx), units: r.units }]));
     } catch (e) {
       throw storeError(e, 'read the differencing history');
     }
@@ -799,13 +800,13 @@ class PostgresStore implements AuditStore {
         if (rows.length === 0) return;
         ({ rows: released } = await this.pool.query<ReleasedRow>(
           `SELECT * FROM ${this.s}.released_tables WHERE seq BETWEEN $1 AND $2 ORDER BY seq, idx`,
-          [rows[0]!.seq, rows[rows.length - 1]!.seq],
+          [at(rows, 0).seq, at(rows, rows.length - 1).seq],
         ));
         ({ rows: evidence } = await this.pool.query<EvidenceRow>(`SELECT seq, content FROM ${this.s}.evidence WHERE seq BETWEEN $1 AND $2`, [
-          rows[0]!.seq,
-          rows[rows.length - 1]!.seq,
+          at(rows, 0).seq,
+          at(rows, rows.length - 1).seq,
         ]));
-        const [lo, hi] = [rows[0]!.seq, rows[rows.length - 1]!.seq];
+        const [lo, hi] = [at(rows, 0).seq, at(rows, rows.length - 1).seq];
         ({ rows: history } = await this.pool.query<HistoryRow>(`SELECT * FROM ${this.s}.history_entries WHERE seq BETWEEN $1 AND $2 ORDER BY seq, idx`, [lo, hi]));
         ({ rows: dictionary } = await this.pool.query<DictionaryRow>(`SELECT namespace, digest, id, seq FROM ${this.s}.unit_dictionary WHERE seq BETWEEN $1 AND $2`, [lo, hi]));
       } catch (e) {
@@ -819,7 +820,7 @@ class PostgresStore implements AuditStore {
         const seq = Number(row.seq);
         yield scannedFromRows(row, bySeq.get(seq) ?? [], evidenceBySeq.get(seq), historyBySeq.get(seq), dictionaryBySeq.get(seq));
       }
-      next = Number(rows[rows.length - 1]!.seq) + 1;
+      next = Number(at(rows, rows.length - 1).seq) + 1;
     }
   }
 

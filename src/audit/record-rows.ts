@@ -176,7 +176,10 @@ export function prepareRecord(
   recordedAt: string,
 ): { row: RecordRow; released: ReleasedRow[]; evidence: EvidenceRow | null; history: HistoryRow[]; dictionary: DictionaryRow[]; ref: AuditRef } {
   const d = input.decision;
-  if (typeof d?.id !== 'string' || typeof d.project !== 'string' || typeof d.requester !== 'string' || typeof d.ruleset?.digest !== 'string') {
+  // Checked as the store's callers may not be typed (JS, or a decision re-read from JSON):
+  // a record without these fields could never be found or verified again.
+  const unchecked = d as Partial<Decision> | undefined;
+  if (typeof unchecked?.id !== 'string' || typeof unchecked.project !== 'string' || typeof unchecked.requester !== 'string' || typeof unchecked.ruleset?.digest !== 'string') {
     throw new AirlockError('INTERNAL', 'cannot record a decision without id, project, requester and ruleset digest');
   }
   let decisionText: string;
@@ -315,7 +318,7 @@ export function scannedFromRows(
   let rec: FullRecord;
   try {
     rec = { ...recordFromRow(row), released: released.map(releasedFromRow) };
-    if (evidence) rec.evidence = JSON.parse(evidence.content) as FullRecord['evidence'];
+    if (evidence) rec.evidence = JSON.parse(evidence.content) as NonNullable<FullRecord['evidence']>;
     const manifest = historyManifest(history, dictionary);
     if (manifest) rec.history = manifest;
   } catch (e) {
@@ -442,7 +445,7 @@ export function pageOf(rows: RecordRow[], limit: number): { items: StoredRecord[
  */
 export function storeError(e: unknown, action: string): AirlockError {
   if (e instanceof AirlockError) return e;
-  const code = (e as { code?: unknown })?.code;
+  const code = (e as { code?: unknown } | null | undefined)?.code;
   const err = new AirlockError('STORE_UNAVAILABLE', `the audit store could not ${action}${typeof code === 'string' ? ` (${code})` : ''}`);
   err.cause = e;
   return err;
@@ -469,6 +472,8 @@ export function groupBySeq<T extends { seq: number }>(rows: readonly T[]): Map<n
  *
  * @example checkpointFromRow(row)?.size
  */
+export function checkpointFromRow(row: CheckpointRow): CheckpointRow;
+export function checkpointFromRow(row: CheckpointRow | undefined | null): CheckpointRow | null;
 export function checkpointFromRow(row: CheckpointRow | undefined | null): CheckpointRow | null {
   return row ? { size: Number(row.size), root: Buffer.from(row.root), note: row.note, created_at: String(row.created_at) } : null;
 }

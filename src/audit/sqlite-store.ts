@@ -57,6 +57,7 @@ import type { LogSignerConfig } from './transparency-log.js';
 import { openWriterConnection } from './sqlite-writer-thread.js';
 import { positional } from './side-store.js';
 import { webhookOutbox, webhookTablesSql, type OutboxDb, type WebhookOutbox } from './webhook-outbox.js';
+import { at } from '../lib/invariant.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding the database file (created 0700 when missing). */
@@ -463,7 +464,7 @@ class SqliteStore implements AuditStore {
         // Never sent: an input holds something that is not data (a server bug). Only that one
         // may fail, as an unrepresentable record does (INTERNAL), so each goes on its own.
         if (batch.length > 1) for (const p of batch) await this.commit([p]);
-        else batch[0]!.reject(new AirlockError('INTERNAL', `cannot record decision ${batch[0]!.input.decision.id}: ${(e as Error).message}`));
+        else at(batch, 0).reject(new AirlockError('INTERNAL', `cannot record decision ${at(batch, 0).input.decision.id}: ${(e as Error).message}`));
         return;
       }
       // The transaction rolled back: nothing of the batch remains, so every append in it fails.
@@ -518,7 +519,7 @@ class SqliteStore implements AuditStore {
 
   async settledReviews(q: { afterSeq: number }) {
     try {
-      return (this.stmts.settled.all(q.afterSeq) as { seq: number; refs: string | null }[]).filter((r) => r.refs !== null).map((r) => ({ seq: r.seq, decision_id: r.refs! }));
+      return (this.stmts.settled.all(q.afterSeq) as { seq: number; refs: string | null }[]).flatMap((r) => (r.refs === null ? [] : [{ seq: r.seq, decision_id: r.refs }]));
     } catch (e) {
       throw storeError(e, 'read the differencing history');
     }
@@ -628,7 +629,7 @@ class SqliteStore implements AuditStore {
   }
 
   async checkpoints(q: { afterSize: number; limit: number }): Promise<CheckpointRow[]> {
-    return this.read('read the transparency log', () => (this.stmts.checkpoints.all(q.afterSize, q.limit) as CheckpointRow[]).map((r) => checkpointFromRow(r)!));
+    return this.read('read the transparency log', () => (this.stmts.checkpoints.all(q.afterSize, q.limit) as CheckpointRow[]).map((r) => checkpointFromRow(r)));
   }
 
   /** Runs a read, turning driver failures into STORE_UNAVAILABLE. */
@@ -652,7 +653,7 @@ class SqliteStore implements AuditStore {
         // Whole pages, not a live iterator: appends may run between pages on this connection.
         rows = this.stmts.scanRecords.all(next, SCAN_PAGE) as RecordRow[];
         if (rows.length === 0) return;
-        const [lo, hi] = [rows[0]!.seq, rows[rows.length - 1]!.seq];
+        const [lo, hi] = [at(rows, 0).seq, at(rows, rows.length - 1).seq];
         released = this.stmts.scanReleased.all(lo, hi) as ReleasedRow[];
         evidence = this.stmts.scanEvidence.all(lo, hi) as EvidenceRow[];
         history = this.stmts.scanHistory.all(lo, hi) as HistoryRow[];
@@ -665,7 +666,7 @@ class SqliteStore implements AuditStore {
       const historyBySeq = groupBySeq(history);
       const dictionaryBySeq = groupBySeq(dictionary);
       for (const row of rows) yield scannedFromRows(row, bySeq.get(row.seq) ?? [], evidenceBySeq.get(row.seq), historyBySeq.get(row.seq), dictionaryBySeq.get(row.seq));
-      next = rows[rows.length - 1]!.seq + 1;
+      next = at(rows, rows.length - 1).seq + 1;
     }
   }
 

@@ -23,6 +23,7 @@ import { Worker } from 'node:worker_threads';
 import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 import type { LogSignerConfig } from './transparency-log.js';
+import { invariant } from '../lib/invariant.js';
 
 /** Loads the entry module, after tsx's loader when the entry is TypeScript (eval'd as CommonJS). */
 const BOOT = `const { workerData } = require('node:worker_threads');
@@ -137,7 +138,10 @@ export function openWriterConnection(path: string, busyTimeoutMs: number, log: L
   return {
     async append(inputs) {
       const t = await ready();
-      return (await t.request({ op: 'append', conn, inputs }))!;
+      const result = await t.request({ op: 'append', conn, inputs });
+      // The writer answers every append with its batch result; only open and close answer nothing.
+      invariant(result !== undefined, 'the writer thread answered an append without a result');
+      return result;
     },
     async close() {
       await opening?.catch(() => undefined);

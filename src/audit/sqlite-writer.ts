@@ -67,10 +67,11 @@ function handle(req: WriterRequest): WriterReply {
     }
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown };
-    return { id: req.id, ok: false, error: { code: typeof err.code === 'string' ? err.code : undefined, message: String(err.message ?? e) } };
+    return { id: req.id, ok: false, error: { ...(typeof err.code === 'string' ? { code: err.code } : {}), message: String(err.message ?? e) } };
   }
 }
 
-parentPort?.on('message', (req: WriterRequest) => {
-  parentPort!.postMessage(handle(req));
+const port = parentPort;
+port?.on('message', (req: WriterRequest) => {
+  port.postMessage(handle(req));
 });

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
+import type { RulesetRef } from '../domain.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { verifyDecisionResponse, type JwksLike } from '../signing/verify-decision.js';
 import type { AuditStore, IndexColumns, ScannedRecord } from './audit-store.js';
@@ -69,13 +70,15 @@ type Problem = { tampering: Tampering; reason: string };
 
 function columnProblem(r: ScannedRecord): string | null {
   const d = r.decision;
-  const expected: IndexColumns = {
+  // What the columns should hold; a tampered record may not have the fields' types.
+  const expected: Record<keyof IndexColumns, unknown> = {
     decision_id: d.id,
     project: d.project,
     requester: d.requester,
     outcome: d.outcome,
     dataset: d.dataset ?? null,
-    ruleset_digest: d.ruleset?.digest,
+    // A tampered record may have lost its rule set: the column then differs from undefined.
+    ruleset_digest: (d.ruleset as RulesetRef | undefined)?.digest,
   };
   for (const k of Object.keys(expected) as (keyof IndexColumns)[]) {
     if (r.columns[k] !== expected[k]) {
@@ -110,7 +113,8 @@ async function recordProblem(r: ScannedRecord, expectedSeq: number, prev: string
 
 /** A problem with the rule set a record names, checked once per digest; with the log checked, a missing one is a deletion. */
 async function rulesetProblem(store: Pick<AuditStore, 'getRuleset'>, r: ScannedRecord, seen: Set<string>, required: boolean): Promise<Problem | null> {
-  const digest: unknown = r.decision.ruleset?.digest;
+  // A tampered record may have lost its rule set (reported by the column check).
+  const digest: unknown = (r.decision.ruleset as RulesetRef | undefined)?.digest;
   if (typeof digest !== 'string' || seen.has(digest)) return null;
   seen.add(digest);
   const content = await store.getRuleset(digest);

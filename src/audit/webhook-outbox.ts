@@ -23,6 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AppendInput } from './audit-store.js';
+import { invariant } from '../lib/invariant.js';
 
 /** The events a subscription may ask for. */
 export const WEBHOOK_EVENTS = ['decision.created', 'review.settled', 'review.returned'] as const;
@@ -68,6 +69,22 @@ export interface DeliveryStatus {
   last_error: string | null;
 }
 
+/** Where a delivery stands: `pending` (due, waiting for its next attempt, or being sent), `failed` (no attempt left), `delivered`. */
+export type DeliveryState = 'pending' | 'failed' | 'delivered';
+
+/** A delivery as operators see it: its event, where it goes, and how its attempts went. */
+export interface DeliveryView extends DeliveryStatus {
+  type: WebhookEventType;
+  project: string;
+  url: string;
+  state: DeliveryState;
+  /** When the next attempt is due (milliseconds since the epoch); meaningless once delivered or failed. */
+  next_attempt_at: number;
+}
+
+/** What `requeue` did: made due now, or why not. */
+export type RequeueResult = 'requeued' | 'delivered' | 'in_flight' | 'not_found';
+
 export interface WebhookOutbox {
   addSubscription(s: Omit<WebhookSubscription, 'id' | 'created_at'> & { id?: string; created_at?: number }): Promise<WebhookSubscription>;
   subscriptions(projects?: readonly string[]): Promise<WebhookSubscription[]>;
@@ -78,6 +95,19 @@ export interface WebhookOutbox {
   complete(id: string, owner: string, now: number): Promise<void>;
   retry(id: string, owner: string, q: { nextAttemptAt: number | null; now: number; error: string }): Promise<void>;
   deliveries(eventId?: string): Promise<DeliveryStatus[]>;
+  /**
+   * Deliveries not yet delivered, in id order after `after` (a cursor), `failed` or `pending`
+   * only when asked, of `projects` only when given (a restricted token).
+   */
+  undelivered(q: { state?: 'failed' | 'pending'; projects?: readonly string[]; after?: string; limit: number }): Promise<DeliveryView[]>;
+  /** One delivery, whatever its state, or null. */
+  delivery(id: string): Promise<DeliveryView | null>;
+  /**
+   * Makes a failed or pending delivery due now, with its attempts counted afresh (its backoff
+   * starts again); never one already delivered, nor one a dispatcher is sending right now
+   * (its lease has not run out), so a retry never sends an event twice at once.
+   */
+  requeue(id: string, now: number): Promise<RequeueResult>;
 }
 
 /** What the outbox needs of a database: statements with `$n` placeholders, and a transaction. */
@@ -156,6 +186,35 @@ interface SubscriptionRow {
   source: string;
 }
 
+interface DeliveryRow {
+  id: string;
+  event_id: string;
+  type: string;
+  project: string;
+  subscription_id: string;
+  url: string;
+  attempts: number | string;
+  next_attempt_at: number | string;
+  delivered_at: number | string | null;
+  failed_at: number | string | null;
+  last_error: string | null;
+}
+
+const deliveryOf = (r: DeliveryRow): DeliveryView => ({
+  id: r.id,
+  event_id: r.event_id,
+  type: r.type as WebhookEventType,
+  project: r.project,
+  subscription_id: r.subscription_id,
+  url: r.url,
+  state: r.delivered_at !== null ? 'delivered' : r.failed_at !== null ? 'failed' : 'pending',
+  attempts: Number(r.attempts),
+  next_attempt_at: Number(r.next_attempt_at),
+  delivered_at: num(r.delivered_at),
+  failed_at: num(r.failed_at),
+  last_error: r.last_error,
+});
+
 const subscriptionOf = (r: SubscriptionRow): WebhookSubscription => ({ id: r.id, project: r.project, url: r.url, events: JSON.parse(r.events) as WebhookEventType[], created_at: Number(r.created_at), source: r.source });
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
@@ -169,6 +228,8 @@ export function webhookOutbox(db: OutboxDb): WebhookOutbox {
   const events = db.table('webhook_events');
   const deliveries = db.table('webhook_deliveries');
   const skipLocked = db.backend === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+  const selectDeliveries = `SELECT d.id, d.event_id, e.type, e.project, d.subscription_id, d.url, d.attempts, d.next_attempt_at, d.delivered_at, d.failed_at, d.last_error
+    FROM ${deliveries} d JOIN ${events} e ON e.event_id = d.event_id`;
   return {
     async addSubscription(s) {
       const created = s.created_at ?? Date.now();
@@ -176,7 +237,8 @@ export function webhookOutbox(db: OutboxDb): WebhookOutbox {
       const id = s.id ?? createHash('sha256').update(JSON.stringify([s.project, s.url, [...s.events].sort(), s.source])).digest('hex').slice(0, 32);
       await db.run(`INSERT INTO ${subs} (id, project, url, events, created_at, source) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`, [id, s.project, s.url, JSON.stringify(s.events), created, s.source]);
       const [row] = await db.all<SubscriptionRow>(`SELECT * FROM ${subs} WHERE id = $1`, [id]);
-      return subscriptionOf(row!);
+      invariant(row !== undefined, 'the subscription row was just written');
+      return subscriptionOf(row);
     },
     async subscriptions(projects) {
       const rows = await db.all<SubscriptionRow>(`SELECT * FROM ${subs} ORDER BY created_at, id`);
@@ -240,6 +302,31 @@ export function webhookOutbox(db: OutboxDb): WebhookOutbox {
         eventId ? [eventId] : [],
       );
       return rows.map((r) => ({ ...r, attempts: Number(r.attempts), delivered_at: num(r.delivered_at), failed_at: num(r.failed_at) }));
+    },
+    async undelivered(q) {
+      const params: unknown[] = [q.after ?? '', q.limit];
+      const state = q.state === 'failed' ? 'AND d.failed_at IS NOT NULL' : q.state === 'pending' ? 'AND d.failed_at IS NULL' : '';
+      let projects = '';
+      if (q.projects) {
+        if (q.projects.length === 0) return [];
+        projects = `AND e.project IN (${q.projects.map((p) => `$${params.push(p)}`).join(', ')})`;
+      }
+      const rows = await db.all<DeliveryRow>(`${selectDeliveries} WHERE d.delivered_at IS NULL ${state} ${projects} AND d.id > $1 ORDER BY d.id LIMIT $2`, params);
+      return rows.map(deliveryOf);
+    },
+    async delivery(id) {
+      const [row] = await db.all<DeliveryRow>(`${selectDeliveries} WHERE d.id = $1`, [id]);
+      return row ? deliveryOf(row) : null;
+    },
+    async requeue(id, now) {
+      const changed = await db.run(
+        `UPDATE ${deliveries} SET failed_at = NULL, next_attempt_at = $1, attempts = 0, lease_owner = NULL, lease_until = NULL
+         WHERE id = $2 AND delivered_at IS NULL AND (lease_until IS NULL OR lease_until < $1)`,
+        [now, id],
+      );
+      if (changed > 0) return 'requeued';
+      const [row] = await db.all<{ delivered_at: number | string | null }>(`SELECT delivered_at FROM ${deliveries} WHERE id = $1`, [id]);
+      return !row ? 'not_found' : row.delivered_at !== null ? 'delivered' : 'in_flight';
     },
   };
 }

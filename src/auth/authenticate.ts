@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { TokenEntry } from './tokens.js';
+import { at } from '../lib/invariant.js';
 
 /**
  * A person signed in through the TRE's identity provider (a console session or an IdP access
@@ -84,7 +85,7 @@ export function authenticate(header: string | undefined, tokens: readonly TokenE
   let match: TokenEntry | undefined;
   for (let i = 0; i < known.length; i++) {
     // Every entry is compared, match or not; all digests are 32 bytes, as timingSafeEqual requires.
-    const equal = known[i]!.length === presented.length && timingSafeEqual(known[i]!, presented);
+    const equal = at(known, i).length === presented.length && timingSafeEqual(at(known, i), presented);
     if (equal) match = tokens[i];
   }
   if (!match) throw new AirlockError('UNAUTHENTICATED', 'the bearer token is not known');

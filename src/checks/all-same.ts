@@ -19,6 +19,7 @@ import type { Check } from './check.js';
 import { passed } from './check.js';
 import { equalLargest } from './equal-largest.js';
 import { cellFinding, cellsWord } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 const APPLIES = new Set(['sum', 'mean', 'median', 'min', 'max', 'std']);
 
@@ -32,10 +33,10 @@ export const allSame: Check<CellTable> = {
     const who = t.unit !== null ? `units (${t.unit})` : 'contributors';
     const n = cellCount(t);
     for (let c = 0; c < n; c++) {
-      const k = t.count[c];
+      const k = t.count[c] ?? outOfRange();
       if (t.suppressed[c] || !(k >= 2)) continue;
       if (!Number.isNaN(t.min[c]) && !Number.isNaN(t.max[c])) {
-        if (sameValue(t.min[c], t.max[c])) fail.push(cellFinding(t, c, `all ${k} ${who} have the same value (${t.min[c]})`));
+        if (sameValue(t.min[c] ?? outOfRange(), t.max[c] ?? outOfRange())) fail.push(cellFinding(t, c, `all ${k} ${who} have the same value (${t.min[c]})`));
         continue;
       }
       if (!isMagnitudeStatistic(t.statistic)) continue;

@@ -11,7 +11,7 @@
  *
  * @example binaryMeasure.run(meanOfIndicator, params, ctx)[0].cells[0].reason // '3 of 50 contributors have the value 1 (fewer than 10)'
  */
-import type { CellFinding, Finding } from '../domain.js';
+import type { CellFinding } from '../domain.js';
 import { isMagnitudeStatistic } from '../domain.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount, topContribution } from '../outputs/table/cell-table.js';
@@ -20,6 +20,7 @@ import type { Check } from './check.js';
 import { passed } from './check.js';
 import { equalLargest } from './equal-largest.js';
 import { cellFinding, cellsWord } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /** Cells where the contributors at one of the indicator's values are between 1 and threshold − 1. */
 function failingCells(t: CellTable, p: Parameters): CellFinding[] {
@@ -30,8 +31,8 @@ function failingCells(t: CellTable, p: Parameters): CellFinding[] {
   const n = cellCount(t);
   for (let c = 0; c < n; c++) {
     if (t.suppressed[c]) continue;
-    const parts: [number, number][] = [[mv.atLow[c], mv.low]];
-    if (mv.high !== mv.low) parts.push([mv.atHigh[c], mv.high]);
+    const parts: [number, number][] = [[(mv.atLow[c] ?? outOfRange()), mv.low]];
+    if (mv.high !== mv.low) parts.push([(mv.atHigh[c] ?? outOfRange()), mv.high]);
     const small = parts.filter(([k]) => k >= 1 && k < p.threshold);
     if (small.length) out.push(cellFinding(t, c, small.map(([k, v]) => `${k} of ${t.count[c]} ${who} have the value ${v} (fewer than ${p.threshold})`).join('; ')));
   }

@@ -54,6 +54,7 @@ import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
 import type { ComparedCell, ComparedTable } from '../outputs/table/published-table.js';
 import { nullRecord } from '../lib/null-record.js';
+import { at, entry, got, outOfRange } from '../lib/invariant.js';
 
 /**
  * The shape of a table's collapsed cube: its variables (sorted) and their categories. Tables
@@ -121,7 +122,7 @@ function layoutOf(dims: readonly string[], cats: readonly (readonly string[])[])
   let size = 1;
   for (let v = dims.length - 1; v >= 0; v--) {
     strides[v] = size;
-    size *= sizes[v]!;
+    size *= sizes[v] ?? outOfRange();
   }
   return { dims, dimsKey: JSON.stringify(dims), cats, key: JSON.stringify([dims, cats]), sizes, strides, size };
 }
@@ -129,14 +130,14 @@ function layoutOf(dims: readonly string[], cats: readonly (readonly string[])[])
 /** Adds every margin to a cube whose interior positions are filled (in place). */
 function addMargins(cube: Float64Array, layout: Layout): void {
   for (let v = 0; v < layout.dims.length; v++) {
-    const n = layout.sizes[v]! - 1;
-    const inner = layout.strides[v]!;
-    const block = inner * layout.sizes[v]!;
+    const n = (layout.sizes[v] ?? outOfRange()) - 1;
+    const inner = layout.strides[v] ?? outOfRange();
+    const block = inner * (layout.sizes[v] ?? outOfRange());
     for (let base = 0; base < layout.size; base += block) {
       const margin = base + n * inner;
       for (let k = 0; k < n; k++) {
         const from = base + k * inner;
-        for (let i = 0; i < inner; i++) cube[margin + i] += cube[from + i]!;
+        for (let i = 0; i < inner; i++) cube[margin + i] = (cube[margin + i] ?? outOfRange()) + (cube[from + i] ?? outOfRange());
       }
     }
   }
@@ -151,13 +152,15 @@ function categoryIndex(layout: Layout): Map<string, number>[] {
 function positionOf(layout: Layout, labels: Readonly<Record<string, string>>, index = categoryIndex(layout)): number {
   const dims = layout.dims;
   let margin = false;
-  for (let v = 0; v < dims.length; v++) if (labels[dims[v]!] === MARGIN_LABEL) margin = true;
+  for (let v = 0; v < dims.length; v++) if (labels[at(dims, v)] === MARGIN_LABEL) margin = true;
   let pos = 0;
   for (let v = 0; v < dims.length; v++) {
-    const l = labels[dims[v]!]!;
-    const i = l === MARGIN_LABEL || (margin && l === '') ? layout.cats[v]!.length : (index[v]!.get(l) ?? -1);
+    const l = labels[at(dims, v)];
+    // Without a label for one of the layout's variables, the cell has no position in it.
+    if (l === undefined) return -1;
+    const i = l === MARGIN_LABEL || (margin && l === '') ? at(layout.cats, v).length : (at(index, v).get(l) ?? -1);
     if (i < 0) return -1;
-    pos += i * layout.strides[v]!;
+    pos += i * (layout.strides[v] ?? outOfRange());
   }
   return pos;
 }
@@ -166,8 +169,8 @@ function positionOf(layout: Layout, labels: Readonly<Record<string, string>>, in
 function labelsAt(layout: Layout, pos: number): Record<string, string> {
   const labels = nullRecord<string>();
   layout.dims.forEach((v, i) => {
-    const k = Math.floor(pos / layout.strides[i]!) % layout.sizes[i]!;
-    labels[v] = k === layout.cats[i]!.length ? MARGIN_LABEL : layout.cats[i]![k]!;
+    const k = Math.floor(pos / (layout.strides[i] ?? outOfRange())) % (layout.sizes[i] ?? outOfRange());
+    labels[v] = k === at(layout.cats, i).length ? MARGIN_LABEL : at(at(layout.cats, i), k);
   });
   return labels;
 }
@@ -188,13 +191,13 @@ export function prepareTable(t: ComparedTable): PreparedTable {
   // Plain loops: history tables are prepared by the thousand when an index is first filled.
   for (const cell of t.cells) {
     let margin = false;
-    for (let i = 0; i < nd; i++) if (cell.labels[dims[i]!] === MARGIN_LABEL) margin = true;
+    for (let i = 0; i < nd; i++) if (cell.labels[at(dims, i)] === MARGIN_LABEL) margin = true;
     if (margin) {
       margins.push(cell);
       continue;
     }
     interior.push(cell);
-    for (let i = 0; i < nd; i++) sets[i]!.add(cell.labels[dims[i]!]!);
+    for (let i = 0; i < nd; i++) at(sets, i).add(entry(cell.labels, at(dims, i)));
   }
   const layout = layoutOf(
     dims,
@@ -205,12 +208,12 @@ export function prepareTable(t: ComparedTable): PreparedTable {
   const index = categoryIndex(layout);
   for (const cell of interior) {
     let pos = 0;
-    for (let i = 0; i < nd; i++) pos += index[i]!.get(cell.labels[dims[i]!]!)! * layout.strides[i]!;
-    cube[pos] += cell.count;
+    for (let i = 0; i < nd; i++) pos += got(at(index, i), entry(cell.labels, at(dims, i))) * (layout.strides[i] ?? outOfRange());
+    cube[pos] = (cube[pos] ?? outOfRange()) + cell.count;
   }
   addMargins(cube, layout);
   const grand = layout.size - 1;
-  let total = cube[grand]!;
+  let total = cube[grand] ?? outOfRange();
   const irregular: { pos: number; count: number }[] = [];
   for (const cell of margins) {
     const pos = positionOf(layout, cell.labels, index);
@@ -227,15 +230,25 @@ export function prepareTable(t: ComparedTable): PreparedTable {
  * (different variables, or no common category for some variable). Plans depend only on the
  * layouts, so a caller comparing one table with many of one layout plans once.
  */
-export interface ComparisonPlan {
+export type ComparisonPlan = SamePlan | CollapsedPlan;
+
+/** Two tables with one layout: compared position by position. */
+export interface SamePlan {
+  /** The layout compared on (both tables'). */
+  layout: Layout;
+  same: true;
+}
+
+/** Two tables with different categories: both collapsed to the common ones. */
+export interface CollapsedPlan {
   /** The layout compared on (the common categories). */
   layout: Layout;
-  same: boolean;
-  /** For a collapsed plan: each common interior position's position in `a`'s and `b`'s cubes. */
-  fromA?: Int32Array;
-  fromB?: Int32Array;
+  same: false;
+  /** Each common interior position's position in `a`'s and `b`'s cubes (−1 for a margin). */
+  fromA: Int32Array;
+  fromB: Int32Array;
   /** Per position of `layout`: whether it sums over categories one of the tables has beyond the common ones. */
-  collapsed?: Uint8Array;
+  collapsed: Uint8Array;
   /** Working space of a collapsed comparison, reused by every comparison under this plan. */
   scratch?: Float64Array;
 }
@@ -257,25 +270,25 @@ export function planComparison(a: Layout, b: Layout): ComparisonPlan | null {
   if (layout.size > MAX_CUBE_POSITIONS) throw new TooLargeToCompareError(`${layout.size} margin combinations exceed ${MAX_CUBE_POSITIONS}`);
   const inA = categoryIndex(a);
   const inB = categoryIndex(b);
-  const idxA = common.map((c, v) => c.map((x) => inA[v]!.get(x)!));
-  const idxB = common.map((c, v) => c.map((x) => inB[v]!.get(x)!));
+  const idxA = common.map((c, v) => c.map((x) => got(at(inA, v), x)));
+  const idxB = common.map((c, v) => c.map((x) => got(at(inB, v), x)));
   const fromA = new Int32Array(layout.size).fill(-1);
   const fromB = new Int32Array(layout.size).fill(-1);
   const collapsed = new Uint8Array(layout.size);
-  const partial = common.map((c, v) => c.length !== a.cats[v]!.length || c.length !== b.cats[v]!.length);
+  const partial = common.map((c, v) => c.length !== at(a.cats, v).length || c.length !== at(b.cats, v).length);
   for (let pos = 0; pos < layout.size; pos++) {
     let pa = 0;
     let pb = 0;
     let interior = true;
     for (let v = 0; v < layout.dims.length; v++) {
-      const k = Math.floor(pos / layout.strides[v]!) % layout.sizes[v]!;
-      if (k === common[v]!.length) {
+      const k = Math.floor(pos / (layout.strides[v] ?? outOfRange())) % (layout.sizes[v] ?? outOfRange());
+      if (k === at(common, v).length) {
         interior = false;
         if (partial[v]) collapsed[pos] = 1;
         continue;
       }
-      pa += idxA[v]![k]! * a.strides[v]!;
-      pb += idxB[v]![k]! * b.strides[v]!;
+      pa += (at(idxA, v)[k] ?? outOfRange()) * (a.strides[v] ?? outOfRange());
+      pb += (at(idxB, v)[k] ?? outOfRange()) * (b.strides[v] ?? outOfRange());
     }
     if (interior) {
       fromA[pos] = pa;
@@ -287,7 +300,7 @@ export function planComparison(a: Layout, b: Layout): ComparisonPlan | null {
 
 function collapse(t: PreparedTable, from: Int32Array, layout: Layout): Float64Array {
   const cube = new Float64Array(layout.size);
-  for (let pos = 0; pos < layout.size; pos++) if (from[pos]! >= 0) cube[pos] = t.cube[from[pos]!]!;
+  for (let pos = 0; pos < layout.size; pos++) if ((from[pos] ?? outOfRange()) >= 0) cube[pos] = (t.cube[from[pos] ?? outOfRange()] ?? outOfRange());
   addMargins(cube, layout);
   return cube;
 }
@@ -311,10 +324,10 @@ function irregularDifferences(a: PreparedTable, b: PreparedTable, threshold: num
   for (const [pa, pb] of positions) {
     const labels = labelsAt(a.layout, pa);
     // A published margin stands for "all of this table's categories": it compares only where both tables have the same ones.
-    const sameCats = a.layout.dims.every((v, i) => labels[v] !== MARGIN_LABEL || a.layout.cats[i]!.join('\u0000') === b.layout.cats[i]!.join('\u0000'));
+    const sameCats = a.layout.dims.every((v, i) => labels[v] !== MARGIN_LABEL || at(a.layout.cats, i).join('\u0000') === at(b.layout.cats, i).join('\u0000'));
     if (!sameCats || seen.has(pa)) continue;
-    const ca = pubA.get(pa) ?? a.cube[pa]!;
-    const cb = pubB.get(pb) ?? b.cube[pb]!;
+    const ca = pubA.get(pa) ?? a.cube[pa] ?? outOfRange();
+    const cb = pubB.get(pb) ?? b.cube[pb] ?? outOfRange();
     if (isDisclosiveDifference(ca - cb, threshold)) {
       seen.add(pa);
       out.push({ labels, count: ca, other: cb, difference: ca - cb, collapsed: false });
@@ -340,10 +353,10 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
     const ca = a.cube;
     const cb = b.cube;
     for (let pos = 0; pos < ca.length; pos++) {
-      const d = ca[pos]! - cb[pos]!;
+      const d = (ca[pos] ?? outOfRange()) - (cb[pos] ?? outOfRange());
       if (isDisclosiveDifference(d, threshold)) {
         seen.add(pos);
-        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos]!, other: cb[pos]!, difference: d, collapsed: false });
+        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos] ?? outOfRange(), other: cb[pos] ?? outOfRange(), difference: d, collapsed: false });
       }
     }
     irregularDifferences(a, b, threshold, out, seen);
@@ -351,18 +364,17 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
   }
   // The collapsed difference is the margins of the interior differences: one scratch cube, no allocation.
   const diff = (plan.scratch ??= new Float64Array(plan.layout.size));
-  const fromA = plan.fromA!;
-  const fromB = plan.fromB!;
-  for (let pos = 0; pos < diff.length; pos++) diff[pos] = fromA[pos]! >= 0 ? a.cube[fromA[pos]!]! - b.cube[fromB[pos]!]! : 0;
+  const { fromA, fromB } = plan;
+  for (let pos = 0; pos < diff.length; pos++) diff[pos] = (fromA[pos] ?? outOfRange()) >= 0 ? (a.cube[fromA[pos] ?? outOfRange()] ?? outOfRange()) - (b.cube[fromB[pos] ?? outOfRange()] ?? outOfRange()) : 0;
   addMargins(diff, plan.layout);
   const out: CellDifference[] = [];
   if (anyDisclosive(diff, null, threshold)) {
     const ca = collapse(a, fromA, plan.layout);
     const cb = collapse(b, fromB, plan.layout);
     for (let pos = 0; pos < ca.length; pos++) {
-      const d = ca[pos]! - cb[pos]!;
+      const d = (ca[pos] ?? outOfRange()) - (cb[pos] ?? outOfRange());
       if (isDisclosiveDifference(d, threshold)) {
-        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos]!, other: cb[pos]!, difference: d, collapsed: plan.collapsed![pos] === 1 });
+        out.push({ labels: labelsAt(plan.layout, pos), count: ca[pos] ?? outOfRange(), other: cb[pos] ?? outOfRange(), difference: d, collapsed: (plan.collapsed[pos] ?? outOfRange()) === 1 });
       }
     }
   }
@@ -377,7 +389,7 @@ export function compareTables(a: PreparedTable, b: PreparedTable, threshold: num
 /** Whether any position of `a − b` (or of `a` alone) is a disclosive difference. */
 function anyDisclosive(a: Float64Array, b: Float64Array | null, threshold: number): boolean {
   for (let pos = 0; pos < a.length; pos++) {
-    const d = b === null ? a[pos]! : a[pos]! - b[pos]!;
+    const d = b === null ? (a[pos] ?? outOfRange()) : (a[pos] ?? outOfRange()) - (b[pos] ?? outOfRange());
     if (d !== 0 && d < threshold && d > -threshold) return true;
   }
   return false;

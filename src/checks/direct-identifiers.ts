@@ -31,6 +31,7 @@ import type { Parameters } from '../rules/parameters.js';
 import type { Check } from './check.js';
 import { itemCheck } from './item-check.js';
 import { countOf } from './threshold-reasons.js';
+import { at } from '../lib/invariant.js';
 
 /** Something of an output that may be a direct identifier: a named column, a set of labels, or both. */
 export interface IdentifierSubject {
@@ -184,7 +185,7 @@ export const directIdentifiersFile = directIdentifiersFor<FileOutput>('file', 'c
 
 /** Record extracts: every column, whatever the submitter declared. */
 export const directIdentifiersRecords = directIdentifiersFor<RecordsOutput>('records', 'columns', (r, p) =>
-  r.columns.map((name, i) => ({ ref: columnRef('', i, name), name, hit: categoryHit(name, r.columnData[i]!, p) })),
+  r.columns.map((name, i) => ({ ref: columnRef('', i, name), name, hit: categoryHit(name, at(r.columnData, i), p) })),
 );
 
 /** Tables: each dimension's variable name and its set of labels (margins excluded), and the measure's name. */

@@ -11,16 +11,17 @@
 import { compareValues, isWholeMultiple, sameValue } from '../lib/compare-ratio.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { topContribution } from '../outputs/table/cell-table.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /** `proves`: every contribution equals the largest; `suggests`: an indicator or equal values look likely; null: neither. */
 export function equalLargest(t: CellTable, c: number): 'proves' | 'suggests' | null {
-  const n = t.count[c];
+  const n = t.count[c] ?? outOfRange();
   if (!(n >= 2) || !t.evidence[c]) return null;
   const known = Math.min(t.topK, n);
   const a1 = topContribution(t, c, 0);
   for (let i = 1; i < known; i++) if (!sameValue(topContribution(t, c, i), a1)) return null;
   if (a1 === 0) return t.sumAbs[c] === 0 ? 'proves' : null;
   // Every |x| ≤ a1, so Σ|x| = n·a1 only when every |x| is a1; with no negative, every x is.
-  if (!t.negative[c] && compareValues(t.sumAbs[c], n * a1) === 0) return 'proves';
-  return isWholeMultiple(t.sumAbs[c], a1) ? 'suggests' : null;
+  if (!t.negative[c] && compareValues(t.sumAbs[c] ?? outOfRange(), n * a1) === 0) return 'proves';
+  return isWholeMultiple(t.sumAbs[c] ?? outOfRange(), a1) ? 'suggests' : null;
 }

@@ -7,13 +7,14 @@
  * @example extremes.run(maxTable, params, ctx)[0].status // 'fail'
  */
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 export const extremes = tableCellCheck({
   id: 'extremes',
   status: 'fail',
   applies: (t) => t.statistic === 'min' || t.statistic === 'max' || t.statistic === 'median',
   flag: (t, cell, p) => {
-    const n = t.count[cell];
+    const n = t.count[cell] ?? outOfRange();
     if (!(n > 0)) return null;
     if (t.statistic !== 'median') return `the ${t.statistic} is a single record's value`;
     return n < 2 * p.threshold ? `a median of ${n} values has fewer than ${p.threshold} values on each side (count ${n} < 2 × threshold ${p.threshold})` : null;

@@ -16,6 +16,7 @@ import { classRef, listColumns } from '../outputs/records/records-output.js';
 import type { CappedItems } from './item-check.js';
 import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
 import { countOf } from './threshold-reasons.js';
+import { at, outOfRange } from '../lib/invariant.js';
 
 /**
  * Most row × column visits the remedy's search may cost (it regroups the rows once per
@@ -36,8 +37,8 @@ export function generalisationGain(r: RecordsOutput, k: number): { column: strin
   if (q < 2) return [];
   if (q * (q - 1) * r.nRows > GAIN_BUDGET) {
     let best = 0;
-    r.qiColumns.forEach((c, j) => c.dict.length > r.qiColumns[best]!.dict.length && (best = j));
-    return [{ column: r.quasiIdentifiers[best]!, rowsAtRisk: null }];
+    r.qiColumns.forEach((c, j) => c.dict.length > at(r.qiColumns, best).dict.length && (best = j));
+    return [{ column: at(r.quasiIdentifiers, best), rowsAtRisk: null }];
   }
   return r.quasiIdentifiers
     .map((column, j) => ({ column, rowsAtRisk: rowsInSmallClasses(equivalenceClasses(r.qiColumns.filter((_, i) => i !== j), r.nRows), k) }))
@@ -52,24 +53,34 @@ function smallClasses(r: RecordsOutput, k: number): CappedItems {
   const { sizes, count } = r.classes;
   const perSize = new Int32Array(k);
   let total = 0;
-  for (let c = 0; c < count; c++) if (sizes[c] < k) (total++, perSize[sizes[c]]++);
+  for (let c = 0; c < count; c++) {
+    const size = sizes[c] ?? outOfRange();
+    if (size < k) {
+      total++;
+      perSize[size] = (perSize[size] ?? outOfRange()) + 1;
+    }
+  }
   // The size at which the listed classes run out: all smaller ones are listed, some of it.
   let cutoff = 0;
-  for (let seen = 0; cutoff < k && seen + perSize[cutoff] < MAX_FINDING_ITEMS; cutoff++) seen += perSize[cutoff];
+  for (let seen = 0; cutoff < k && seen + (perSize[cutoff] ?? outOfRange()) < MAX_FINDING_ITEMS; cutoff++) seen += perSize[cutoff] ?? outOfRange();
   const picked: number[] = [];
   let atCutoff = MAX_FINDING_ITEMS;
-  for (let s = 0; s < cutoff; s++) atCutoff -= perSize[s];
+  for (let s = 0; s < cutoff; s++) atCutoff -= perSize[s] ?? outOfRange();
   for (let c = 0; c < count; c++) {
-    if (sizes[c] < cutoff) picked.push(c);
-    else if (sizes[c] === cutoff && cutoff < k && atCutoff > 0) (picked.push(c), atCutoff--);
+    const size = sizes[c] ?? outOfRange();
+    if (size < cutoff) picked.push(c);
+    else if (size === cutoff && cutoff < k && atCutoff > 0) (picked.push(c), atCutoff--);
   }
-  picked.sort((a, b) => sizes[a] - sizes[b] || a - b);
+  picked.sort((a, b) => (sizes[a] ?? outOfRange()) - (sizes[b] ?? outOfRange()) || a - b);
   const qis = listColumns(r.quasiIdentifiers);
-  const items = picked.map((c) => ({
-    ref: classRef(r.classes, c),
-    value: sizes[c],
-    reason: `${sizes[c] === 1 ? '1 record has its own' : `${sizes[c]} records share one`} combination of (${qis}); k = ${k}`,
-  }));
+  const items = picked.map((c) => {
+    const size = sizes[c] ?? outOfRange();
+    return {
+      ref: classRef(r.classes, c),
+      value: size,
+      reason: `${size === 1 ? '1 record has its own' : `${size} records share one`} combination of (${qis}); k = ${k}`,
+    };
+  });
   return { items, total };
 }
 

@@ -19,12 +19,13 @@ import { classRef, listColumns } from '../outputs/records/records-output.js';
 import type { CappedItems } from './item-check.js';
 import { itemCheck, MAX_FINDING_ITEMS } from './item-check.js';
 import { countOf } from './threshold-reasons.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /** Per class, whether some record's value of the column is published (`present`) and whether some is missing. */
 function presence(classes: EquivalenceClasses, values: Int32Array): { present: Uint8Array; missing: Uint8Array } {
   const present = new Uint8Array(classes.count);
   const missing = new Uint8Array(classes.count);
-  for (let i = 0; i < values.length; i++) (values[i]! >= 0 ? present : missing)[classes.classOf[i]!] = 1;
+  for (let i = 0; i < values.length; i++) ((values[i] ?? outOfRange()) >= 0 ? present : missing)[classes.classOf[i] ?? outOfRange()] = 1;
   return { present, missing };
 }
 
@@ -40,12 +41,12 @@ function homogeneousClasses(r: RecordsOutput, l: number): CappedItems {
     const { present, missing } = presence(s.classes, s.values.codes);
     for (let c = 0; c < s.classes.count; c++) {
       if (!present[c]) continue;
-      const values = distinct[c]! - (missing[c] ? 1 : 0);
+      const values = (distinct[c] ?? outOfRange()) - (missing[c] ? 1 : 0);
       if (values >= l || total++ >= MAX_FINDING_ITEMS) continue;
       items.push({
         ref: `${s.name}: ${classRef(s.classes, c)}`,
         value: values,
-        reason: `${countOf(s.classes.sizes[c]!, 'record')} with ${countOf(values, 'distinct value')} of ${s.name} < l ${l}`,
+        reason: `${countOf(s.classes.sizes[c] ?? outOfRange(), 'record')} with ${countOf(values, 'distinct value')} of ${s.name} < l ${l}`,
       });
     }
   }

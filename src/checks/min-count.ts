@@ -17,6 +17,7 @@ import { declaredZeroReview, structuralZeros } from './structural-zeros.js';
 import { unitRequirement } from './unit-requirement.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
 import { belowThreshold } from './threshold-reasons.js';
+import { outOfRange } from '../lib/invariant.js';
 
 const perCell = tableCellCheck({
   id: 'min_count',
@@ -24,7 +25,7 @@ const perCell = tableCellCheck({
   applies: () => true,
   flag: (t, cell, p) => {
     const z = structuralZeros(t, p);
-    return z.listed[cell] || z.declaredOnly[cell] ? null : belowThreshold(t.count[cell], p.threshold);
+    return z.listed[cell] || z.declaredOnly[cell] ? null : belowThreshold(t.count[cell] ?? outOfRange(), p.threshold);
   },
   message: (n, p) => `${cellsWord(n)} ${n === 1 ? 'has' : 'have'} fewer than ${p.threshold} contributors.`,
   remedy: (p) =>

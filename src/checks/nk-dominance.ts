@@ -11,6 +11,7 @@ import { ratioAtLeast } from '../lib/compare-ratio.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { topContribution } from '../outputs/table/cell-table.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /** The sum of the n largest absolute contributions of a cell. */
 export function topSum(t: CellTable, cell: number, n: number): number {
@@ -21,7 +22,7 @@ export function topSum(t: CellTable, cell: number, n: number): number {
 
 /** The share of Σ|x| held by the n largest absolute contributions. */
 export function nkShare(t: CellTable, cell: number, n: number): number {
-  return topSum(t, cell, n) / t.sumAbs[cell];
+  return topSum(t, cell, n) / (t.sumAbs[cell] ?? outOfRange());
 }
 
 export const nkDominance = tableCellCheck({
@@ -29,9 +30,9 @@ export const nkDominance = tableCellCheck({
   status: 'fail',
   applies: (t) => isMagnitudeStatistic(t.statistic),
   flag: (t, cell, p) => {
-    if (!t.evidence[cell] || t.count[cell] === 0 || !(t.sumAbs[cell] > 0)) return null;
+    if (!t.evidence[cell] || t.count[cell] === 0 || !((t.sumAbs[cell] ?? outOfRange()) > 0)) return null;
     // At the limit counts as reaching it: 0.6 + 0.3 of 1.0 is 90% (sdc-rules.md principle 4).
-    if (!ratioAtLeast(topSum(t, cell, p.nk_n), t.sumAbs[cell], p.nk_k)) return null;
+    if (!ratioAtLeast(topSum(t, cell, p.nk_n), t.sumAbs[cell] ?? outOfRange(), p.nk_k)) return null;
     return `the ${p.nk_n} largest contributions are ${(nkShare(t, cell, p.nk_n) * 100).toFixed(1)}% of the total (limit ${p.nk_k * 100}%)`;
   },
   message: (n, p) => `${cellsWord(n)} ${n === 1 ? 'is' : 'are'} dominated: ${p.nk_n} contributors make up at least ${p.nk_k * 100}% of the total.`,

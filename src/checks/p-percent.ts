@@ -10,12 +10,13 @@ import { ratioBelow } from '../lib/compare-ratio.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { topContribution } from '../outputs/table/cell-table.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /** (Σ|x| − a1 − a2) / a1 for a cell; NaN when a1 = 0. */
 export function pPercentRatio(t: CellTable, cell: number): number {
   const a1 = topContribution(t, cell, 0);
   const a2 = topContribution(t, cell, 1);
-  return a1 === 0 ? NaN : (t.sumAbs[cell] - a1 - a2) / a1;
+  return a1 === 0 ? NaN : ((t.sumAbs[cell] ?? outOfRange()) - a1 - a2) / a1;
 }
 
 export const pPercent = tableCellCheck({
@@ -26,7 +27,7 @@ export const pPercent = tableCellCheck({
     if (!t.evidence[cell] || t.count[cell] === 0) return null;
     const a1 = topContribution(t, cell, 0);
     if (a1 === 0) return 'every contribution is zero, so each contributor learns every other one';
-    const rest = t.sumAbs[cell] - a1 - topContribution(t, cell, 1);
+    const rest = (t.sumAbs[cell] ?? outOfRange()) - a1 - topContribution(t, cell, 1);
     // Strict, and a ratio at p is at p (sdc-rules.md principle 4), not below it.
     if (!ratioBelow(rest, a1, p.p)) return null;
     return `the rest of the cell estimates the largest contribution to within ${((rest / a1) * 100).toFixed(2)}% (limit ${p.p * 100}%)`;

@@ -10,6 +10,7 @@ import { describeBinMerges, mergeBins } from '../outputs/plot/merge-bins.js';
 import { mergeCategories, OTHER_LABEL } from '../outputs/plot/merge-categories.js';
 import type { PlotOutput } from '../outputs/plot/plot-output.js';
 import type { Parameters } from '../rules/parameters.js';
+import { at } from '../lib/invariant.js';
 
 const PROTECTED = ' (the protected version of this plot does this).';
 
@@ -32,7 +33,7 @@ export function plotCountRemedy(plot: PlotOutput, p: Parameters): string {
     case 'kaplan_meier': {
       const grouped = groupSurvivalSteps(plot.steps, t);
       if (!grouped) return `Fewer than ${t} events over the whole curve, or fewer than ${t} at risk from the start: the curve cannot be released; pool groups.`;
-      const last = grouped[grouped.length - 1]!;
+      const last = at(grouped, grouped.length - 1);
       return `Report grouped time intervals starting at times ${grouped.map((g) => g.time).join(', ')} so each holds at least ${t} events, and stop the curve after the interval starting at time ${last.time}, while at least ${t} are still at risk${PROTECTED}`;
     }
     case 'scatter':

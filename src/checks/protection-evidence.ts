@@ -18,6 +18,7 @@ import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
 import { cellsWord } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 export const protectionEvidence: Check<CellTable> = {
   id: 'suppression_audit',
@@ -26,7 +27,7 @@ export const protectionEvidence: Check<CellTable> = {
     const v = t.protection;
     if (!v) return [];
     let suppressed = 0;
-    for (let c = 0, n = cellCount(t); c < n; c++) suppressed += t.suppressed[c];
+    for (let c = 0, n = cellCount(t); c < n; c++) suppressed += t.suppressed[c] ?? outOfRange();
     if (v.trusted) {
       return [
         {

@@ -10,6 +10,7 @@ import { isCountStatistic } from '../domain.js';
 import { isRoundedCount } from '../lib/round-count.js';
 import type { Parameters } from '../rules/parameters.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /** What the scheme publishes, in words. */
 function rounded(p: Parameters): string {
@@ -21,7 +22,7 @@ export const rounding = tableCellCheck({
   status: 'fail',
   applies: (t) => isCountStatistic(t.statistic),
   flag: (t, cell, p) => {
-    const v = t.value[cell];
+    const v = t.value[cell] ?? outOfRange();
     return Number.isNaN(v) || isRoundedCount(v, p.rounding_scheme, p.round_base) ? null : `${v} is not ${rounded(p)}`;
   },
   message: (n, p) => `${cellsWord(n)} ${n === 1 ? 'is' : 'are'} not ${rounded(p)}.`,

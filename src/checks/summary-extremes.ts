@@ -11,13 +11,16 @@ import type { SummaryOutput, SummaryStatistic } from '../outputs/summary/summary
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { flagEach, itemCheck } from './item-check.js';
 import { countOf, percentileReason } from './threshold-reasons.js';
+import { invariant } from '../lib/invariant.js';
 
 function extremeReason(s: SummaryStatistic, threshold: number): string | null {
   if (s.statistic === 'min' || s.statistic === 'max') return `the ${s.statistic} is a single record's value`;
   if (s.statistic === 'median') return percentileReason(s.n, 50, threshold, 'the median');
   if (s.statistic === 'percentile') {
+    // The summary kind refuses a percentile without p (SUMMARY_INVALID) before any check runs.
+    invariant(typeof s.p === 'number', 'a parsed percentile has its p');
     if (s.p === 0 || s.p === 100) return `the ${s.p}th percentile is the ${s.p === 0 ? 'minimum' : 'maximum'}, a single record's value`;
-    return percentileReason(s.n, s.p!, threshold);
+    return percentileReason(s.n, s.p, threshold);
   }
   return null;
 }

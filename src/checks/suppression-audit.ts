@@ -37,6 +37,7 @@ import { AuditUnavailable, auditIntervals } from './protection/lp-audit.js';
 import type { ProtectionLevel } from './protection/protection-levels.js';
 import { ADDITIVE_STATISTICS, additiveValue, describeInterval, meetsLevel, protectionLevel } from './protection/protection-levels.js';
 import { cellFinding, cellsWord } from './table-cell-check.js';
+import { outOfRange } from '../lib/invariant.js';
 
 /**
  * What the attacker knows of a submitted table: published cells exactly (mean cells as sums),
@@ -58,7 +59,7 @@ export function submittedAuditInput(t: CellTable, trusted: boolean): AuditInput 
       if (truth) truth[c] = trustedValue(t, c);
     } else {
       lo[c] = hi[c] = additiveValue(t, c);
-      if (truth) truth[c] = lo[c];
+      if (truth) truth[c] = lo[c] ?? outOfRange();
     }
   }
   return { table: t, bounds: { lo, hi }, totals: truth, integer: isCountStatistic(t.statistic), linked: [] };
@@ -66,14 +67,15 @@ export function submittedAuditInput(t: CellTable, trusted: boolean): AuditInput 
 
 /** A suppressed cell's value from evidence airlock vouched for (its count, or its sum = Σ|x| without negatives). */
 function trustedValue(t: CellTable, c: number): number {
-  if (isCountStatistic(t.statistic)) return t.count[c];
-  return t.negative[c] ? NaN : t.sumAbs[c];
+  if (isCountStatistic(t.statistic)) return t.count[c] ?? outOfRange();
+  return t.negative[c] ? NaN : t.sumAbs[c] ?? outOfRange();
 }
 
 /** The checks a suppressed cell's trusted evidence fails (why it is sensitive). */
 function failedByEvidence(t: CellTable, c: number, p: Parameters): Set<CheckId> {
   const failed = new Set<CheckId>();
-  if (t.count[c] < p.threshold && !(t.count[c] === 0 && !p.zeros_are_disclosive)) failed.add(t.count[c] === 0 ? 'zeros' : 'min_count');
+  const count = t.count[c] ?? outOfRange();
+  if (count < p.threshold && !(count === 0 && !p.zeros_are_disclosive)) failed.add(count === 0 ? 'zeros' : 'min_count');
   if (!isCountStatistic(t.statistic)) {
     if (pPercent.rule.flag(t, c, p) !== null) failed.add('p_percent');
     if (nkDominance.rule.flag(t, c, p) !== null) failed.add('nk_dominance');

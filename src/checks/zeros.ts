@@ -12,6 +12,7 @@ import type { Check } from './check.js';
 import { declaredZeroReview, structuralZeros } from './structural-zeros.js';
 import { cellsWord, tableCellCheck } from './table-cell-check.js';
 import { zeroCount } from './threshold-reasons.js';
+import { outOfRange } from '../lib/invariant.js';
 
 const perCell = tableCellCheck({
   id: 'zeros',
@@ -22,7 +23,7 @@ const perCell = tableCellCheck({
   flag: (t, cell, p) => {
     if (!p.zeros_are_disclosive) return null;
     const z = structuralZeros(t, p);
-    return z.listed[cell] || z.declaredOnly[cell] ? null : zeroCount(t.count[cell]);
+    return z.listed[cell] || z.declaredOnly[cell] ? null : zeroCount(t.count[cell] ?? outOfRange());
   },
   message: (n) => `${cellsWord(n)} ${n === 1 ? 'is' : 'are'} zero; a zero reveals that nobody in that row has that column's attribute.`,
   remedy: () => 'Merge the categories that produce sampling zeros, or submit the protected version with them suppressed. A cell that is empty by definition can be listed by governance in `structural_zeros`.',

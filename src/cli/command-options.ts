@@ -75,6 +75,11 @@ export const COMMAND_OPTIONS = {
     to: { kind: 'string', value: 'ISO', help: 'replay decisions recorded before this time' },
     json: JSON_OPTION,
   },
+  'rules reload': {
+    url: { kind: 'string', value: 'URL', help: 'the service (default: AIRLOCK_URL, http://localhost:8080)' },
+    token: { kind: 'string', value: 'TOKEN', help: 'an admin token (default: AIRLOCK_TOKEN)' },
+    json: JSON_OPTION,
+  },
   'audit verify': {
     ...STORE_OPTIONS,
     jwks: { kind: 'string', value: 'FILE|URL', help: 'the key set (default: the store’s own keys)' },

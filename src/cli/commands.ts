@@ -61,7 +61,7 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/import-acro.js'),
   },
   rules: {
-    summary: 'governance tools for rule sets: lint, test, diff',
+    summary: 'governance tools for rule sets: lint, test, diff, reload',
     subcommands: {
       lint: {
         summary: 'check a rule set for errors and weakenings',
@@ -76,6 +76,12 @@ export const COMMANDS: Record<string, Command> = {
         options: COMMAND_OPTIONS['rules test'],
         notes: 'Exit 0 passed, 1 failed.',
         load: async () => ({ run: (await import('./commands/rules.js')).test }),
+      },
+      reload: {
+        summary: 'make the service load its rule files now, recorded as loaded by your admin token',
+        options: COMMAND_OPTIONS['rules reload'],
+        notes: 'POST /v1/rulesets/reload: the load is an audit record naming the token. Exit 0 loaded (or unchanged), 1 refused (invalid or below the floors; the old set stays), 2 usage or unreachable, 4 the store could not record it.',
+        load: async () => ({ run: (await import('./commands/rules.js')).reload }),
       },
       diff: {
         summary: 'what changes between two rule sets (and, with --replay, to recorded decisions)',

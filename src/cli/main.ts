@@ -96,7 +96,7 @@ function failure(path: string[], e: unknown): number {
     process.stderr.write(`${name}: ${(e as Error).message}\n`);
     return EXIT.USAGE;
   }
-  process.stderr.write(`${name}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.stderr.write(`${name}: internal error: ${(e as Partial<Error> | null | undefined)?.stack ?? String(e)}\n`);
   return EXIT.ENVIRONMENT;
 }
 
@@ -105,7 +105,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`airlock: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(`airlock: ${(e as Partial<Error> | null | undefined)?.stack ?? String(e)}\n`);
     process.exitCode = EXIT.ENVIRONMENT;
   },
 );

@@ -22,6 +22,7 @@ import type { HistoryEntryRow, UnitCoverageRow } from '../audit/audit-store.js';
 import type { PopulationIndex } from '../rules/populations.js';
 import type { LabelForm } from './label-form.js';
 import { parseLabelForms } from './label-form.js';
+import { at } from '../lib/invariant.js';
 
 /** What differencing reads from the audit store (an `AuditStore` is one). */
 export interface DifferencingHistory {
@@ -102,10 +103,10 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
         });
       }
       if (rows.length > 0) {
-        const last = rows[rows.length - 1]!.seq;
+        const last = at(rows, rows.length - 1).seq;
         // A page may end inside a record: read that record's rows again with the next page.
-        if (rows.length === PAGE && rows[0]!.seq !== last) {
-          while (outputs.length > 0 && outputs[outputs.length - 1]!.seq === last) outputs.pop();
+        if (rows.length === PAGE && at(rows, 0).seq !== last) {
+          while (outputs.length > 0 && at(outputs, outputs.length - 1).seq === last) outputs.pop();
           lastSeq = last - 1;
           continue;
         }

@@ -31,6 +31,7 @@ import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { normalise } from '../lib/normalise.js';
 import { nullRecord, recordFrom } from '../lib/null-record.js';
+import { at, entry, got, outOfRange } from '../lib/invariant.js';
 import type { ParsedOutput } from '../outputs/index.js';
 
 /** The pseudo-variable of a bar or pie chart whose variable is not named. */
@@ -106,16 +107,16 @@ function normaliseLabels(labels: Readonly<Record<string, string>>): Record<strin
 /** Drops dimensions with exactly one category (and the cells where they are summed out, which repeat the others). */
 function dropConstants(form: LabelForm): LabelForm {
   const cats = new Map<string, Set<string>>(form.dims.map((d) => [d, new Set<string>()]));
-  for (const c of form.cells) for (const d of form.dims) if (c.labels[d] !== MARGIN_LABEL) cats.get(d)!.add(c.labels[d]!);
-  const constant = form.dims.filter((d) => cats.get(d)!.size === 1);
+  for (const c of form.cells) for (const d of form.dims) if (c.labels[d] !== MARGIN_LABEL) got(cats, d).add(entry(c.labels, d));
+  const constant = form.dims.filter((d) => got(cats, d).size === 1);
   if (constant.length === 0) return form;
   const constants = recordFrom(Object.entries(form.constants));
-  for (const d of constant) constants[d] = [...cats.get(d)!][0]!;
+  for (const d of constant) constants[d] = at([...got(cats, d)], 0);
   const cells: LabelCell[] = [];
   for (const c of form.cells) {
     if (constant.some((d) => c.labels[d] === MARGIN_LABEL)) continue;
     const labels: Record<string, string> = nullRecord<string>();
-    for (const d of form.dims) if (!constant.includes(d)) labels[d] = c.labels[d]!;
+    for (const d of form.dims) if (!constant.includes(d)) labels[d] = entry(c.labels, d);
     // A cell whose only other labels were summed out is now a margin of nothing: the total.
     cells.push({ ...c, labels });
   }
@@ -137,9 +138,9 @@ export function tableLabelForm(output: string, t: CellTable): LabelForm {
   for (let c = 0; c < n; c++) {
     // A suppressed cell's value is unknown: it is not part of what was published.
     if (suppressed?.[c]) continue;
-    const count = t.count[c]!;
-    const records = t.records[c]!;
-    const value = t.value[c]!;
+    const count = t.count[c] ?? outOfRange();
+    const records = t.records[c] ?? outOfRange();
+    const value = t.value[c] ?? outOfRange();
     let sum: [number, number] | null = null;
     if (magnitude && Number.isFinite(value)) sum = t.statistic === 'sum' ? printedInterval(value) : times(printedInterval(value), count);
     cells.push({ labels: normaliseLabels(cellLabels(t, c)), size: measure === null ? count : Math.max(records, count), count: measure === null ? null : count, sum });

@@ -37,6 +37,7 @@ import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { printedInterval } from './label-form.js';
 import { nullRecord, recordFrom } from '../lib/null-record.js';
+import { at, entry, got, outOfRange } from '../lib/invariant.js';
 import type { ParsedOutput } from '../outputs/index.js';
 
 const { RoaringBitmap32 } = roaring;
@@ -99,7 +100,7 @@ export function sampled(digest: Uint8Array): boolean {
 
 /** Whether the digest ending at byte `end` of `bytes` (many digests in one buffer) is in the keyed sample. */
 export function sampledAt(bytes: Uint8Array, end: number): boolean {
-  const x = ((bytes[end - 4]! << 24) | (bytes[end - 3]! << 16) | (bytes[end - 2]! << 8) | bytes[end - 1]!) >>> 0;
+  const x = (((bytes[end - 4] ?? outOfRange()) << 24) | ((bytes[end - 3] ?? outOfRange()) << 16) | ((bytes[end - 2] ?? outOfRange()) << 8) | (bytes[end - 1] ?? outOfRange())) >>> 0;
   return x < 2 ** 32 / SAMPLE_RATE;
 }
 
@@ -110,7 +111,7 @@ interface AtomSets {
 }
 
 function subsets(m: GroupSets, groups: readonly number[]): Uint32Array[] {
-  return groups.map((g) => m.ids.subarray(m.offsets[g]!, m.offsets[g + 1]!));
+  return groups.map((g) => m.ids.subarray(m.offsets[g] ?? outOfRange(), m.offsets[g + 1] ?? outOfRange()));
 }
 
 /** A table's atoms (interior cells), groups (cube positions) and per-atom measure/sum. */
@@ -128,39 +129,39 @@ function tableStructure(t: CellTable, u: UnitMembership, output: string): { atom
   const measure = t.measure === null ? null : t.anonymousMeasure ? `(unnamed measure of ${output})` : normalise(t.measure);
   const magnitude = t.statistic === 'sum' || t.statistic === 'mean';
   const sums = interior.map((c) => {
-    const v = t.value[c]!;
+    const v = t.value[c] ?? outOfRange();
     if (!magnitude || !Number.isFinite(v)) return null;
     const iv = printedInterval(v);
-    return t.statistic === 'sum' ? iv : ([iv[0] * t.count[c]!, iv[1] * t.count[c]!] as [number, number]);
+    return t.statistic === 'sum' ? iv : ([iv[0] * (t.count[c] ?? outOfRange()), iv[1] * (t.count[c] ?? outOfRange())] as [number, number]);
   });
   // The cube: every combination of (category or summed out) per variable.
-  const cats = dims.map((d) => [...new Set(labels.map((l) => l[d]!))].sort());
+  const cats = dims.map((d) => [...new Set(labels.map((l) => entry(l, d)))].sort());
   let positions = 1;
   for (const c of cats) positions *= c.length + 1;
   const groups: UnitGroup[] = [];
   const norm = (l: Record<string, string>) => recordFrom(Object.entries(l).map(([k, v]) => [normalise(k), v === MARGIN_LABEL ? MARGIN_LABEL : normalise(v)]));
   if (positions <= MAX_UNIT_GROUPS) {
     const index = cats.map((c) => new Map(c.map((x, i) => [x, i])));
-    const coords = labels.map((l) => dims.map((d, i) => index[i]!.get(l[d]!)!));
+    const coords = labels.map((l) => dims.map((d, i) => got(at(index, i), entry(l, d))));
     for (let p = 0; p < positions; p++) {
       const want: number[] = [];
       let rest = p;
       for (let i = dims.length - 1; i >= 0; i--) {
-        const size = cats[i]!.length + 1;
+        const size = at(cats, i).length + 1;
         want[i] = rest % size;
         rest = Math.floor(rest / size);
       }
       const atoms: number[] = [];
       coords.forEach((co, a) => {
-        if (co.every((x, i) => want[i] === cats[i]!.length || want[i] === x)) atoms.push(a);
+        if (co.every((x, i) => want[i] === at(cats, i).length || want[i] === x)) atoms.push(a);
       });
       if (atoms.length === 0) continue;
       const l = nullRecord<string>();
-      dims.forEach((d, i) => (l[d] = want[i] === cats[i]!.length ? MARGIN_LABEL : cats[i]![want[i]!]!));
+      dims.forEach((d, i) => (l[d] = want[i] === at(cats, i).length ? MARGIN_LABEL : at(at(cats, i), want[i] ?? outOfRange())));
       groups.push({ atoms, labels: norm(l) });
     }
   } else {
-    interior.forEach((_, a) => groups.push({ atoms: [a], labels: norm(labels[a]!) }));
+    interior.forEach((_, a) => groups.push({ atoms: [a], labels: norm(at(labels, a)) }));
     groups.push({ atoms: interior.map((_, a) => a), labels: norm(recordFrom(dims.map((d) => [d, MARGIN_LABEL] as const))) });
   }
   return { atoms: { members: subsets(u, interior), contributors: u.contributors ? subsets(u.contributors, interior) : null }, groups, measures: interior.map(() => measure), sums };
@@ -171,7 +172,7 @@ function plotStructure(p: PlotOutput, u: UnitMembership): { atoms: AtomSets; gro
   const n = u.offsets.length - 1;
   const all = Array.from({ length: n }, (_, i) => i);
   const ref = (i: number): string => {
-    if (p.type === 'histogram') return `bins[${i}] ${binLabel(p.bins[i]!)}`;
+    if (p.type === 'histogram') return `bins[${i}] ${binLabel(at(p.bins, i))}`;
     if (p.type === 'bar' || p.type === 'pie') return `categories[${i}] "${p.categories[i]?.label ?? i}"`;
     if (p.type === 'kaplan_meier') return `steps[${i}] (time ${p.steps[i]?.time ?? i}) at risk`;
     return `groups[${i}]`;
@@ -186,7 +187,7 @@ function summaryStructure(s: SummaryOutput, u: UnitMembership): { atoms: AtomSet
   const all = s.statistics.map((_, i) => i);
   return {
     atoms: { members: subsets(u, all), contributors: u.contributors ? subsets(u.contributors, all) : null },
-    groups: all.map((i) => ({ atoms: [i], ref: statisticRef(i, s.statistics[i]!) })),
+    groups: all.map((i) => ({ atoms: [i], ref: statisticRef(i, at(s.statistics, i)) })),
     measures: s.statistics.map((x) => normalise(x.name)),
     sums: s.statistics.map((x) => (x.statistic === 'mean' ? ([printedInterval(x.value)[0] * x.n, printedInterval(x.value)[1] * x.n] as [number, number]) : null)),
   };
@@ -230,7 +231,7 @@ export function unitFormOf(output: string, o: ParsedOutput, idOf: Uint32Array): 
   const listsOf = (sets: Uint32Array[] | undefined): Map<number, number[]> => {
     const m = new Map<number, number[]>();
     sets?.forEach((ids, a) => {
-      for (const id of ids) (m.get(id) ?? m.set(id, []).get(id)!).push(a);
+      for (const id of ids) (m.get(id) ?? got(m.set(id, []), id)).push(a);
     });
     return m;
   };
@@ -238,10 +239,10 @@ export function unitFormOf(output: string, o: ParsedOutput, idOf: Uint32Array): 
     if (single[local] === -1) continue;
     let m: number[];
     let c: number[];
-    if (single[local]! >= 0 && singleC[local]! >= -1) {
+    if ((single[local] ?? outOfRange()) >= 0 && (singleC[local] ?? outOfRange()) >= -1) {
       // The common case (a unit in one cell): no per-unit lists.
-      m = [single[local]!];
-      c = singleC[local]! >= 0 ? [singleC[local]!] : [];
+      m = [single[local] ?? outOfRange()];
+      c = (singleC[local] ?? outOfRange()) >= 0 ? [singleC[local] ?? outOfRange()] : [];
     } else {
       memberOf ??= listsOf(s.atoms.members);
       contributorOf ??= listsOf(s.atoms.contributors ?? undefined);
@@ -255,14 +256,14 @@ export function unitFormOf(output: string, o: ParsedOutput, idOf: Uint32Array): 
       patternIndex.set(key, p);
       patterns.push({ m, c });
     }
-    packed[nUnits++] = idOf[local]! * PATTERN_SPACE + p;
+    packed[nUnits++] = (idOf[local] ?? outOfRange()) * PATTERN_SPACE + p;
   }
   if (patterns.length > PATTERN_SPACE) throw new TooLargeToCompareError(`${patterns.length} unit patterns exceed ${PATTERN_SPACE}`);
   const sortedUnits = packed.subarray(0, nUnits).sort();
   const ids = new Uint32Array(nUnits);
   const pattern = new Uint32Array(nUnits);
   for (let i = 0; i < nUnits; i++) {
-    const x = sortedUnits[i]!;
+    const x = sortedUnits[i] ?? outOfRange();
     const id = Math.floor(x / PATTERN_SPACE);
     ids[i] = id;
     pattern[i] = x - id * PATTERN_SPACE;
@@ -274,12 +275,12 @@ export function unitFormOf(output: string, o: ParsedOutput, idOf: Uint32Array): 
 /** Fills the exact group and contributor sizes from the patterns' counts. */
 function withSizes(meta: UnitMeta, pattern: Uint32Array): UnitMeta {
   const perPattern = new Float64Array(meta.patterns.length);
-  for (const p of pattern) perPattern[p]!++;
+  for (const p of pattern) perPattern[p] = (perPattern[p] ?? outOfRange()) + 1;
   const sizes = meta.groups.map((g) => {
     const set = new Set(g.atoms);
     let n = 0;
     meta.patterns.forEach((p, i) => {
-      if (p.m.some((a) => set.has(a))) n += perPattern[i]!;
+      if (p.m.some((a) => set.has(a))) n += perPattern[i] ?? outOfRange();
     });
     return n;
   });
@@ -287,7 +288,7 @@ function withSizes(meta: UnitMeta, pattern: Uint32Array): UnitMeta {
     const set = new Set(g.atoms);
     let n = 0;
     meta.patterns.forEach((p, i) => {
-      if (p.c.some((a) => set.has(a))) n += perPattern[i]!;
+      if (p.c.some((a) => set.has(a))) n += perPattern[i] ?? outOfRange();
     });
     return n;
   });
@@ -304,7 +305,7 @@ function pack(values: Uint32Array, bits: number): Buffer {
   if (bits > 24) {
     // Beyond the 32-bit window: bit by bit (only outputs with tens of millions of patterns).
     let bit = 0;
-    for (const v of values) for (let b = 0; b < bits; b++, bit++) if ((v >>> b) & 1) out[bit >> 3]! |= 1 << (bit & 7);
+    for (const v of values) for (let b = 0; b < bits; b++, bit++) if ((v >>> b) & 1) out[bit >> 3] = (out[bit >> 3] ?? outOfRange()) | (1 << (bit & 7));
     return out.subarray(0, Math.ceil((values.length * bits) / 8));
   }
   // Little-endian bit stream, written a value at a time into a 32-bit window (bits ≤ 24 here).
@@ -312,7 +313,7 @@ function pack(values: Uint32Array, bits: number): Buffer {
   let have = 0;
   let w = 0;
   for (let i = 0; i < values.length; i++) {
-    acc |= values[i]! << have;
+    acc |= (values[i] ?? outOfRange()) << have;
     have += bits;
     while (have >= 8) {
       out[w++] = acc & 0xff;
@@ -331,7 +332,7 @@ function unpack(buf: Uint8Array, n: number, bits: number): Uint32Array {
     let bit = 0;
     for (let i = 0; i < n; i++) {
       let v = 0;
-      for (let b = 0; b < bits; b++, bit++) if ((buf[bit >> 3]! >> (bit & 7)) & 1) v |= 1 << b;
+      for (let b = 0; b < bits; b++, bit++) if (((buf[bit >> 3] ?? outOfRange()) >> (bit & 7)) & 1) v |= 1 << b;
       out[i] = v >>> 0;
     }
     return out;
@@ -383,7 +384,7 @@ export function encodeUnitForm(form: UnitForm, isSampled: (i: number) => boolean
   const full = encodeParts({ v: 1, n: ids.length }, ids, pattern, meta.patterns.length);
   const keep: number[] = [];
   for (let i = 0; i < ids.length; i++) if (isSampled(i)) keep.push(i);
-  const sketch = encodeParts({ v: 1, n: keep.length, meta }, Uint32Array.from(keep, (i) => ids[i]!), Uint32Array.from(keep, (i) => pattern[i]!), meta.patterns.length);
+  const sketch = encodeParts({ v: 1, n: keep.length, meta }, Uint32Array.from(keep, (i) => (ids[i] ?? outOfRange())), Uint32Array.from(keep, (i) => (pattern[i] ?? outOfRange())), meta.patterns.length);
   return { full, sketch };
 }
 

@@ -25,6 +25,7 @@ import { resolve } from 'node:path';
 import type { IHasher } from 'hash-wasm';
 import { createBLAKE3 } from 'hash-wasm';
 import { AirlockError } from '../errors.js';
+import { at, outOfRange } from '../lib/invariant.js';
 
 /** The derived keys. */
 export interface UnitKeys {
@@ -152,8 +153,9 @@ function padsOf(keys: UnitKeys): Pads {
     const opad = Buffer.alloc(96, 0);
     opad.fill(0x5c, 0, 64);
     for (let i = 0; i < keys.hmac.length; i++) {
-      ipad[i]! ^= keys.hmac[i]!;
-      opad[i]! ^= keys.hmac[i]!;
+      const k = keys.hmac[i] ?? outOfRange();
+      ipad[i] = (ipad[i] ?? outOfRange()) ^ k;
+      opad[i] = (opad[i] ?? outOfRange()) ^ k;
     }
     p = { ipad, inner: Buffer.alloc(0), namespace: null, outer: opad };
     padCache.set(keys, p);
@@ -221,7 +223,7 @@ export async function unitDigests(keys: UnitKeys, namespace: string, values: rea
   buf.write(namespace, 0, 'utf8');
   buf[prefix - 1] = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = at(values, i);
     if (buf.length < prefix + v.length * 3) {
       const bigger = Buffer.alloc(prefix + v.length * 3);
       buf.copy(bigger, 0, 0, prefix);

@@ -143,7 +143,8 @@ export function acroSession(files: Record<string, Uint8Array>, ctx: { project: s
     const target = files[m[1]!];
     if (!target || sha256(target) !== utf8(bytes).trim().toLowerCase()) changed.push(m[1]!);
   }
-  let results: { version?: unknown; results?: Record<string, Record<string, unknown>> };
+  // As JSON may have it: `results` can be null, a file entry anything.
+  let results: { version?: unknown; results?: Record<string, Record<string, unknown>> | null };
   try {
     results = JSON.parse(utf8(files['results.json'])) as typeof results;
   } catch {
@@ -155,7 +156,7 @@ export function acroSession(files: Record<string, Uint8Array>, ctx: { project: s
   const outputs: AcroOutput[] = [];
   const request: AcroSession['request'] = { project: ctx.project, requester: ctx.requester, ...(ctx.dataset ? { dataset: ctx.dataset } : {}), outputs: [] };
   for (const [uid, r] of Object.entries(results.results)) {
-    const names = (Array.isArray(r.files) ? r.files : []).map((f: { name?: unknown }) => String(f?.name ?? ''));
+    const names = (Array.isArray(r.files) ? r.files : []).map((f: { name?: unknown } | null | undefined) => String(f?.name ?? ''));
     for (const n of names) if (!files[`checksums/${n}.txt`] && !changed.includes(n)) changed.push(n);
     const type = String(r.type ?? '');
     const props = (r.properties ?? {}) as { method?: unknown };

@@ -9,6 +9,8 @@
  * jsonSha256({ a: 'x'.repeat(1e6) }) === createHash('sha256').update(JSON.stringify({ a: 'x'.repeat(1e6) })).digest('hex'); // true
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { jsonText } from './json-text.js';
+import { at } from './invariant.js';
 
 /** Strings longer than this are hashed in slices. */
 const LONG = 1 << 16;
@@ -56,10 +58,10 @@ function hasLongString(value: unknown, depth = 0): boolean {
 export function jsonSha256(value: unknown): string {
   const h = createHash('sha256');
   // Most outputs are small: a plain stringify is cheaper than one with a replacer.
-  if (!hasLongString(value)) return h.update(JSON.stringify(value) ?? 'undefined').digest('hex');
+  if (!hasLongString(value)) return h.update(jsonText(value) ?? 'undefined').digest('hex');
   const long: string[] = [];
   const token = TOKEN;
-  const json = JSON.stringify(value, (_key, v: unknown) => {
+  const json = jsonText(value, (_key, v: unknown) => {
     if (typeof v === 'string' && v.length > LONG) {
       long.push(v);
       return token;
@@ -69,10 +71,11 @@ export function jsonSha256(value: unknown): string {
   if (json === undefined) return h.update('undefined').digest('hex');
   const parts = json.split(QUOTED_TOKEN);
   if (parts.length !== long.length + 1) return h.update(JSON.stringify(value)).digest('hex');
-  h.update(parts[0]);
-  for (let i = 0; i < long.length; i++) {
-    updateWithString(h, long[i]);
-    h.update(parts[i + 1]);
-  }
+  // parts.length is long.length + 1 (checked above): part, long string, part, …, part.
+  h.update(at(parts, 0));
+  long.forEach((s, i) => {
+    updateWithString(h, s);
+    h.update(at(parts, i + 1));
+  });
   return h.digest('hex');
 }

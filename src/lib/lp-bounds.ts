@@ -27,6 +27,7 @@
 import { createRequire } from 'node:module';
 import type { Highs } from 'highs';
 import type { InitOptions } from 'highs';
+import { at, outOfRange } from './invariant.js';
 
 // The package's types describe an ES default export on a CommonJS entry; NodeNext typing would
 // then see the whole module as the default. Its CommonJS build exports the loader itself.
@@ -110,7 +111,7 @@ export function lpBounds(sys: LpSystem, targets: readonly number[], opts: LpBoun
   for (const r of sys.rows) {
     // HiGHS refuses a repeated column within a row: merge them.
     const merged = new Map<number, number>();
-    r.cols.forEach((c, k) => merged.set(c, (merged.get(c) ?? 0) + r.coef[k]));
+    r.cols.forEach((c, k) => merged.set(c, (merged.get(c) ?? 0) + (r.coef[k] ?? outOfRange())));
     for (const [c, v] of merged) {
       if (v === 0) continue;
       indices.push(c);
@@ -137,17 +138,18 @@ export function lpBounds(sys: LpSystem, targets: readonly number[], opts: LpBoun
     hi.fill(-Infinity);
     const seen = (x: ArrayLike<number>): void => {
       for (let k = 0; k < targets.length; k++) {
-        const v = x[targets[k]];
-        if (v < lo[k]) lo[k] = v;
-        if (v > hi[k]) hi[k] = v;
+        const v = at(x, targets[k] ?? outOfRange());
+        if (v < (lo[k] ?? outOfRange())) lo[k] = v;
+        if (v > (hi[k] ?? outOfRange())) hi[k] = v;
       }
     };
+    // Checked before any read: a target outside the variables is the caller's unsolvable ask.
+    for (const j of targets) if (!Number.isInteger(j) || j < 0 || j >= n) throw new LpUnsolved(`target variable ${j} is not in 0..${n - 1}`);
     if (opts.start) seen(opts.start);
-    const enough = (k: number): boolean => opts.enough !== undefined && lo[k] <= hi[k] && opts.enough(k, lo[k], hi[k]);
+    const enough = (k: number): boolean => opts.enough !== undefined && (lo[k] ?? outOfRange()) <= (hi[k] ?? outOfRange()) && opts.enough(k, lo[k] ?? outOfRange(), hi[k] ?? outOfRange());
     let prev = -1;
     for (let k = 0; k < targets.length; k++) {
-      const j = targets[k];
-      if (!Number.isInteger(j) || j < 0 || j >= n) throw new LpUnsolved(`target variable ${j} is not in 0..${n - 1}`);
+      const j = targets[k] ?? outOfRange();
       if (enough(k)) continue;
       if (prev >= 0) model.changeColCost(prev, 0);
       model.changeColCost(j, 1);

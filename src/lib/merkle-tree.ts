@@ -24,6 +24,7 @@
  * rootOfFrontier(f).toString('hex');
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { at } from './invariant.js';
 
 /** The position of a stored node: the complete subtree `[index·2^level, (index+1)·2^level)`. */
 export interface NodeKey {
@@ -99,8 +100,8 @@ export function rangeNodes(lo: number, hi: number): NodeKey[] {
  */
 export function foldRight(hashes: readonly Buffer[]): Buffer {
   if (hashes.length === 0) return EMPTY_ROOT;
-  let h = hashes[hashes.length - 1]!;
-  for (let i = hashes.length - 2; i >= 0; i--) h = nodeHash(hashes[i]!, h);
+  let h = at(hashes, hashes.length - 1);
+  for (let i = hashes.length - 2; i >= 0; i--) h = nodeHash(at(hashes, i), h);
   return h;
 }
 
@@ -131,8 +132,9 @@ export function appendLeaves(frontier: Frontier, size: number, leaves: readonly 
   for (const leaf of leaves) {
     let node: TreeNode = { level: 0, index: n, hash: leaf };
     nodes.push(node);
-    while (stack.length > 0 && stack[stack.length - 1]!.level === node.level) {
-      const left = stack.pop()!;
+    // Merge with the frontier's last subtree while it is of the same level.
+    for (let left = stack.at(-1); left !== undefined && left.level === node.level; left = stack.at(-1)) {
+      stack.pop();
       node = { level: node.level + 1, index: left.index / 2, hash: nodeHash(left.hash, node.hash) };
       nodes.push(node);
     }
@@ -320,8 +322,8 @@ export function verifyConsistency(first: number, second: number, proof: readonly
     fn = half(fn);
     sn = half(sn);
   }
-  let fr: Buffer = Buffer.from(path[0]!);
-  let sr: Buffer = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(at(path, 0));
+  let sr: Buffer = Buffer.from(at(path, 0));
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {

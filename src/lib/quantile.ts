@@ -10,6 +10,7 @@
  * quantileType7(xs, 0.5) // 2.5
  * quantileBracket(xs, 0.5) // [2, 3]
  */
+import { at } from './invariant.js';
 
 /** The type-7 quantile (linear interpolation between x((n−1)p + 1)'s neighbours) of sorted, non-empty `xs`. */
 export function quantileType7(xs: ArrayLike<number>, p: number): number {
@@ -18,8 +19,8 @@ export function quantileType7(xs: ArrayLike<number>, p: number): number {
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  const a = xs[lo]!;
-  const b = xs[hi]!;
+  const a = at(xs, lo);
+  const b = at(xs, hi);
   return a + (h - lo) * (b - a);
 }
 
@@ -31,8 +32,10 @@ export function quantileType7(xs: ArrayLike<number>, p: number): number {
  */
 export function quantileBracket(xs: ArrayLike<number>, p: number): [number, number] {
   const n = xs.length;
-  const at = (k: number): number => xs[Math.min(n, Math.max(1, k)) - 1]!;
-  return [at(Math.floor(n * p)), at(Math.ceil(n * p) + 1)];
+  // No values, no order statistics: NaN compares false with every declared value.
+  if (n === 0) return [NaN, NaN];
+  const rank = (k: number): number => at(xs, Math.min(n, Math.max(1, k)) - 1);
+  return [rank(Math.floor(n * p)), rank(Math.ceil(n * p) + 1)];
 }
 
 /**

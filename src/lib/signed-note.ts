@@ -16,6 +16,7 @@
  * openNote(note, [noteVerifierOf(signer)]).text // 'hello\n'
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { at } from './invariant.js';
 
 /** The signature type byte of Ed25519 keys. */
 const ALG_ED25519 = 0x01;
@@ -137,10 +138,10 @@ export function verifierKeyString(v: Pick<NoteVerifier, 'name' | 'keyHash' | 'pu
 export function parseVerifierKey(vkey: string): NoteVerifier {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(vkey.trim());
   if (!m) throw new NoteError('malformed verifier key');
-  const key = Buffer.from(m[3]!, 'base64');
+  const key = Buffer.from(at(m, 3), 'base64');
   if (key.toString('base64') !== m[3] || key.length !== 33 || key[0] !== ALG_ED25519) throw new NoteError('the verifier key is not an Ed25519 key');
-  const v = ed25519NoteVerifier(m[1]!, key.subarray(1));
-  if (v.keyHash !== Number.parseInt(m[2]!, 16)) throw new NoteError('the verifier key hash does not match its key');
+  const v = ed25519NoteVerifier(at(m, 1), key.subarray(1));
+  if (v.keyHash !== Number.parseInt(at(m, 2), 16)) throw new NoteError('the verifier key hash does not match its key');
   return v;
 }
 
@@ -185,12 +186,12 @@ export function openNote(note: string, verifiers: readonly NoteVerifier[]): { te
   for (const line of sigLines) {
     const m = /^— (\S+) ([A-Za-z0-9+/]+=*)$/u.exec(line);
     if (!m) throw new NoteError('malformed signature line');
-    const raw = Buffer.from(m[2]!, 'base64');
+    const raw = Buffer.from(at(m, 2), 'base64');
     if (raw.length < 5) throw new NoteError('malformed signature');
     const keyHash = raw.readUInt32BE(0);
     const v = verifiers.find((x) => x.name === m[1] && x.keyHash === keyHash);
     if (v && !v.verify(message, raw.subarray(4))) throw new NoteError(`the signature of ${m[1]} does not verify`);
-    signatures.push({ name: m[1]!, keyHash, verified: Boolean(v) });
+    signatures.push({ name: at(m, 1), keyHash, verified: Boolean(v) });
   }
   if (!signatures.some((s) => s.verified)) throw new NoteError('the note is not signed by a known key');
   return { text, signatures };

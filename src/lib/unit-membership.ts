@@ -16,6 +16,7 @@
  * groupSize(m, 0); // 1 (unit "d" twice is one unit)
  */
 import { normalise } from './normalise.js';
+import { addAt, at, outOfRange } from './invariant.js';
 
 /** Sets of local unit ids per group, in CSR form. */
 export interface GroupSets {
@@ -44,12 +45,12 @@ export function groupCount(m: GroupSets): number {
 
 /** Number of distinct units in group `g`. */
 export function groupSize(m: GroupSets, g: number): number {
-  return m.offsets[g + 1]! - m.offsets[g]!;
+  return (m.offsets[g + 1] ?? outOfRange()) - (m.offsets[g] ?? outOfRange());
 }
 
 /** The members of group `g` (a view, not a copy). */
 export function groupMembers(m: GroupSets, g: number): Uint32Array {
-  return m.ids.subarray(m.offsets[g]!, m.offsets[g + 1]!);
+  return m.ids.subarray(m.offsets[g] ?? outOfRange(), m.offsets[g + 1] ?? outOfRange());
 }
 
 /**
@@ -68,7 +69,7 @@ export function unitIds(dict: readonly string[]): { code: Int32Array; values: st
   const values: string[] = [];
   const code = new Int32Array(dict.length);
   for (let i = 0; i < dict.length; i++) {
-    const n = normalised[i]!;
+    const n = at(normalised, i);
     if (n === '') {
       code[i] = -1;
       continue;
@@ -93,17 +94,22 @@ export function unitIds(dict: readonly string[]): { code: Int32Array; values: st
  */
 export function setsFromPairs(groups: Uint32Array, units: Uint32Array, nGroups: number): GroupSets {
   const counts = new Uint32Array(nGroups + 1);
-  for (let i = 0; i < groups.length; i++) counts[groups[i]! + 1]!++;
-  for (let g = 0; g < nGroups; g++) counts[g + 1]! += counts[g]!;
+  for (let i = 0; i < groups.length; i++) addAt(counts, (groups[i] ?? outOfRange()) + 1, 1);
+  for (let g = 0; g < nGroups; g++) counts[g + 1] = (counts[g + 1] ?? outOfRange()) + (counts[g] ?? outOfRange());
   const sorted = new Uint32Array(groups.length);
   const fill = counts.slice(0, nGroups);
-  for (let i = 0; i < groups.length; i++) sorted[fill[groups[i]!]!++] = units[i]!;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] ?? outOfRange();
+    const slot = fill[g] ?? outOfRange();
+    fill[g] = slot + 1;
+    sorted[slot] = units[i] ?? outOfRange();
+  }
   const offsets = new Uint32Array(nGroups + 1);
   let w = 0;
   for (let g = 0; g < nGroups; g++) {
-    const part = sorted.subarray(counts[g]!, counts[g + 1]!).sort();
+    const part = sorted.subarray(counts[g] ?? outOfRange(), counts[g + 1] ?? outOfRange()).sort();
     offsets[g] = w;
-    for (let j = 0; j < part.length; j++) if (j === 0 || part[j] !== part[j - 1]) sorted[w++] = part[j]!;
+    for (let j = 0; j < part.length; j++) if (j === 0 || part[j] !== part[j - 1]) sorted[w++] = part[j] ?? outOfRange();
     // `sorted` is compacted in place: writes never overtake reads of later groups.
   }
   offsets[nGroups] = w;

@@ -19,6 +19,9 @@
  * history (its label form, its encrypted unit form, new units of the dictionary) is attached
  * as `history` for the recorder. A store failure is `STORE_UNAVAILABLE` (503), never a release.
  *
+ * `only` (an index) gives findings to that output alone, the others serving only as what it is
+ * compared with: how `difference-protected.ts` vets a protected version before it is offered.
+ *
  * @example
  * const evaluated = await differenceOutputs(outputs, { project: 'p1', dataset: 'cohort', rules }, { history: store });
  */
@@ -261,6 +264,7 @@ export async function differenceOutputs(
   evaluated: readonly EvaluatedOutput[],
   ctx: { project: string; dataset: string | null; rules: EffectiveRules },
   deps: DifferencingDeps = {},
+  opts: { only?: number } = {},
 ): Promise<EvaluatedOutput[]> {
   const out = [...evaluated];
   const candidates: Candidate[] = [];
@@ -268,10 +272,12 @@ export async function differenceOutputs(
     if (!applicable(e, ctx.rules)) return;
     candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: labelFormsOf(e.decision.name, e) });
   });
+  // With `only`, the other outputs are compared with but get no findings (a protected version is vetted alone).
+  const vetted = (c: Candidate) => opts.only === undefined || c.index === opts.only;
   if (candidates.length === 0) return out;
   const { population, review } = populationOf(ctx.dataset, ctx.rules);
   if (review) {
-    for (const c of candidates) {
+    for (const c of candidates.filter(vetted)) {
       const e = out[c.index]!;
       out[c.index] = { ...e, decision: withFindings(e.decision, [review], e.decision.exception) };
     }
@@ -294,6 +300,7 @@ export async function differenceOutputs(
     ];
     pieceFailures(placed, threshold, failuresOf);
     for (const c of candidates) {
+      if (!vetted(c)) continue;
       const failures = failuresOf.get(c.index)!;
       const found: Finding[] = [];
       try {

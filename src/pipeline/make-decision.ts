@@ -25,6 +25,7 @@ import { inlineProtection } from '../remedies/protection-runner.js';
 import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
+import { differenceProtected } from './difference-protected.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import { keyedSerialiser } from '../lib/keyed-serialiser.js';
@@ -207,9 +208,12 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
-    // Sealed after the linked-tables step, so a form and its token cover the version offered.
+    const differencing = { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
+    // A protected version is a release too: it must pass differencing before it is offered (issue 12).
+    if (differencingApplies(evaluated, rules)) await withSpan('airlock.difference_protected', {}, () => differenceProtected(evaluated, { project: req.project, dataset, rules }, differencing));
+    // Sealed after the linked-tables and differencing steps, so a form and its token cover the version offered.
     const resubmit = sealProtected(evaluated, deps.protection, scope);
-    const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
+    const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, differencing);
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;

@@ -93,7 +93,7 @@ export function historyOf(evaluated: readonly EvaluatedOutput[]): { history: His
  * cell-level aggregates from the kind's `evidence` hook, never microdata.
  */
 export function replayEvidence(evaluated: readonly EvaluatedOutput[]): OutputEvidence[] {
-  return evaluated.filter((e) => e.evidence !== null && e.evidence !== undefined).map((e) => ({ output: e.decision.name, kind: e.decision.kind, evidence: e.evidence }));
+  return evaluated.filter((e) => e.evidence !== null).map((e) => ({ output: e.decision.name, kind: e.decision.kind, evidence: e.evidence }));
 }
 
 export interface RecorderDeps {

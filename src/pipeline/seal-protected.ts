@@ -62,14 +62,19 @@ function carriesToken(o: Readonly<Record<string, unknown>>): boolean {
  */
 export async function verifyTokens(outputs: readonly Readonly<Record<string, unknown>>[], seal: ProtectionSeal | undefined, scope: ProtectionScope): Promise<(ProtectionVerdict | undefined)[]> {
   return Promise.all(
-    outputs.map((o) => {
+    outputs.map(async (o) => {
       if (!carriesToken(o)) return undefined;
       return seal ? seal.verify(o, scope) : { trusted: false, reason: 'this airlock verifies no protection tokens (no signing key)' };
     }),
   );
 }
 
-function isProtectedTable(p: unknown): p is ProtectedTable {
+/**
+ * Whether a decision's `protected` extra is a protected table version on offer (not null).
+ *
+ * @example isProtectedTable(decision.protected) // true when a version is offered
+ */
+export function isProtectedTable(p: unknown): p is ProtectedTable {
   return typeof p === 'object' && p !== null && Array.isArray((p as ProtectedTable).rows);
 }
 

@@ -19,6 +19,7 @@
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { jsonText } from '../lib/json-text.js';
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
 
@@ -27,7 +28,7 @@ export function jsonBytes(value: unknown): number {
   let text: string | undefined;
   let binary = 0;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
+    text = jsonText(value, (_k, v: unknown) => {
       if (ArrayBuffer.isView(v)) {
         binary += v.byteLength;
         return null;

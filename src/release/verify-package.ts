@@ -49,9 +49,11 @@ const text = (b: Uint8Array | undefined): string | null => {
 };
 
 function isManifest(v: unknown): v is PackageManifest {
-  const m = v as PackageManifest;
-  return typeof m === 'object' && m !== null && m.format === PACKAGE_FORMAT && typeof m.decision_id === 'string' && Array.isArray(m.files) &&
-    m.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string' && Number.isSafeInteger(f.bytes));
+  if (typeof v !== 'object' || v === null) return false;
+  // Every field as JSON may have it, until checked.
+  const m = v as { format?: unknown; decision_id?: unknown; files?: unknown };
+  return m.format === PACKAGE_FORMAT && typeof m.decision_id === 'string' && Array.isArray(m.files) &&
+    m.files.every((f: { path?: unknown; sha256?: unknown; bytes?: unknown } | null | undefined) => typeof f?.path === 'string' && typeof f.sha256 === 'string' && Number.isSafeInteger(f.bytes));
 }
 
 /** Checks a signed decision file pair; returns the decision, or null with a problem recorded. */

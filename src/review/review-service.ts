@@ -43,7 +43,6 @@ import { derivedUuid } from './derived-uuid.js';
 import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, type ReviewPosition } from './review-state.js';
 import { DELIBERATION_KINDS, hasVoted, isOwnRequest, reviewRole, visibleReview, type ReviewRecords } from './review-view.js';
 import type { DifferencingHistory } from '../history/history-index.js';
-import type { LabelForm } from '../history/label-form.js';
 import { parseLabelForms } from '../history/label-form.js';
 import type { UnitKeys } from '../history/unit-keys.js';
 import type { PendingOutput } from '../pipeline/difference-outputs.js';

@@ -21,7 +21,7 @@ export function candidateUnderFloors(content: unknown, floors: FloorsFile | unde
 }
 
 export function candidateRuleset(content: unknown, floors?: FloorsFile): Ruleset {
-  const c = content as { default?: unknown; projects?: unknown };
+  const c = content as { default?: unknown; projects?: unknown } | null;
   if (typeof c !== 'object' || c === null || typeof c.default !== 'object' || !Array.isArray(c.projects)) {
     throw new AirlockError('RULESET_INVALID', 'a candidate rule set is { default: <rule file>, projects: [<override>…] }', [{ pointer: '/candidate', message: 'expected default and projects' }]);
   }

@@ -162,11 +162,23 @@ export function floorViolations(floors: Floors, content: { default: RuleFile; pr
     for (const [kind, required] of Object.entries(checks)) {
       const enabled = (s.checks as CheckLists)[kind as keyof CheckLists];
       if (!s.all && enabled === undefined) continue;
-      const c = compareList(`checks.${kind}`, CHECK_LIST_DIRECTION.kind as 'protective', required ?? [], enabled ?? []);
-      if (c.effect === 'weakens') out.push({ file: s.file, path: `/checks/${kind}`, scope: s.scope, message: shortfall(`checks.${kind}`, required ?? [], enabled ?? [], c, floors.file) });
+      const c = compareList(`checks.${kind}`, CHECK_LIST_DIRECTION.kind as 'protective', required, enabled ?? []);
+      if (c.effect === 'weakens') out.push({ file: s.file, path: `/checks/${kind}`, scope: s.scope, message: shortfall(`checks.${kind}`, required, enabled ?? [], c, floors.file) });
     }
   }
   return out;
+}
+
+/** How `belowFloors` errors begin (`isBelowFloors` tells them from other invalid rules). */
+const BELOW_FLOORS = 'below the governance floors';
+
+/**
+ * Whether an error is `belowFloors`'s: the set was refused for going below a floor.
+ *
+ * @example isBelowFloors(belowFloors(violations)) // true
+ */
+export function isBelowFloors(e: AirlockError): boolean {
+  return e.code === 'RULES_INVALID' && e.message.startsWith(BELOW_FLOORS);
 }
 
 /**
@@ -177,7 +189,7 @@ export function floorViolations(floors: Floors, content: { default: RuleFile; pr
 export function belowFloors(violations: readonly FloorViolation[]): AirlockError {
   return new AirlockError(
     'RULES_INVALID',
-    `below the governance floors: ${violations.map((v) => `${v.file}#${v.path} ${v.message}`).join('; ')}`,
+    `${BELOW_FLOORS}: ${violations.map((v) => `${v.file}#${v.path} ${v.message}`).join('; ')}`,
     violations.map((v) => ({ pointer: `${v.file}#${v.path}`, message: v.message })),
   );
 }

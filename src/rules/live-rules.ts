@@ -8,7 +8,9 @@
  * request sees either the old set or the new one, never a mixture (the pipeline reads
  * `current()` once per request). An invalid set is rejected and logged with its file and path,
  * and the old set stays in force. Readiness and `GET /v1/rulesets/active` read `current()`, so
- * they always show the digest that is live.
+ * they always show the digest that is live. With a `record` hook (the service's audit chain),
+ * every reload that changes the set or is refused is recorded first, and a change the store
+ * cannot record does not go into force. Reloads run one at a time, in order.
  *
  * @example
  * const rules = liveRules('./rules', { logger });
@@ -20,13 +22,29 @@ import type { FSWatcher } from 'node:fs';
 import { watch } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import type { RecordActor, RulesetLoadTrigger } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { diffRulesets, weakenings } from './diff-rulesets.js';
 import type { Ruleset } from './load-ruleset.js';
 import { loadRuleset } from './load-ruleset.js';
 
-/** What started a reload. */
-export type ReloadTrigger = 'watch' | 'signal' | 'manual';
+/** What started a reload (start-up is the first load, not a reload). */
+export type ReloadTrigger = Exclude<RulesetLoadTrigger, 'startup'>;
+
+/**
+ * A load as the recorder sees it, before anything goes into force: the set read (null when
+ * refused, with `error`), the set in force, and each change that weakens protection.
+ */
+export interface LoadAttempt {
+  trigger: RulesetLoadTrigger;
+  /** Who asked, when a caller did (the API); absent: this process. */
+  by?: RecordActor;
+  next: Ruleset | null;
+  previous: Ruleset | null;
+  /** `scope: detail` of each weakening change (`diff-rulesets.ts`). */
+  weakens: string[];
+  error?: AirlockError;
+}
 
 /** The outcome of one reload attempt. */
 export interface ReloadEvent {
@@ -41,13 +59,15 @@ export interface ReloadEvent {
   changed: boolean;
   /** Why the set was rejected (file and path in `details`). */
   error?: AirlockError;
+  /** The id of the audit record of this load, when the `record` hook wrote one. */
+  recorded?: string;
 }
 
 export interface LiveRules {
   /** The rule set for a new request; a plain function, safe to pass around detached. */
   current: () => Ruleset;
-  /** Reloads now, synchronously. */
-  reload(trigger?: ReloadTrigger): ReloadEvent;
+  /** Reloads now (after any reload in progress); `by` names the caller who asked, if one did. */
+  reload(trigger?: ReloadTrigger, by?: RecordActor): Promise<ReloadEvent>;
   /** Calls `listener` after every reload attempt; returns a function that unsubscribes. */
   onReload(listener: (e: ReloadEvent) => void): () => void;
   /** The next reload attempt matching `match` (any, by default). */
@@ -68,6 +88,11 @@ export interface LiveRulesOptions {
   debounceMs?: number;
   /** The governance floors file (`AIRLOCK_FLOORS_FILE`); default: `floors.*` in the rules directory. */
   floorsFile?: string | null;
+  /**
+   * Records a reload that changes the set or is refused (the audit chain: `ruleset-load-record.ts`).
+   * A change goes into force only once this resolves; if it rejects, the old set stays.
+   */
+  record?: (attempt: LoadAttempt) => Promise<{ id: string } | void>;
 }
 
 const RULE_FILE = /^(default|floors)\.(ya?ml|json)$/;
@@ -91,28 +116,55 @@ export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
   const log = opts.logger;
   const debounceMs = opts.debounceMs ?? 100;
 
-  const reload = (trigger: ReloadTrigger = 'manual'): ReloadEvent => {
-    const previous = active.digest;
-    let event: ReloadEvent;
-    try {
-      const next = load();
-      const before = active;
-      active = next;
-      event = { ok: true, trigger, digest: next.digest, previous, changed: next.digest !== previous };
-      const weak = event.changed ? weakenings(diffRulesets(before, next)) : [];
-      if (weak.length) {
-        const weakens = weak.map((c) => `${c.scope}: ${c.detail}`);
-        log?.warn({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version, weakens }, `rule set reloaded; it weakens protection: ${weakens.join('; ')}`);
-      } else if (event.changed) log?.info({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version }, 'rule set reloaded');
-      else log?.debug({ rules: dir, trigger, ruleset: next.digest }, 'rule set unchanged');
-    } catch (e) {
-      const error = e instanceof AirlockError ? e : new AirlockError('RULES_INVALID', (e as Error).message);
-      event = { ok: false, trigger, digest: previous, previous, changed: false, error };
-      log?.error({ rules: dir, trigger, ruleset: previous, code: error.code, problems: error.details }, `rule set rejected, keeping ${previous.slice(0, 12)}: ${error.message}`);
-    }
+  /** Settles the attempt: remembered, logged by the caller, and told to the listeners. */
+  const settle = (event: ReloadEvent): ReloadEvent => {
     last = event;
     for (const l of [...listeners]) l(event);
     return event;
+  };
+
+  const reloadNow = async (trigger: ReloadTrigger, by: RecordActor | undefined): Promise<ReloadEvent> => {
+    const before = active;
+    const previous = before.digest;
+    let next: Ruleset | null = null;
+    let error: AirlockError | undefined;
+    try {
+      next = load();
+    } catch (e) {
+      error = e instanceof AirlockError ? e : new AirlockError('RULES_INVALID', (e as Error).message);
+    }
+    const changed = next !== null && next.digest !== previous;
+    const weakens = next && changed ? weakenings(diffRulesets(before, next)).map((c) => `${c.scope}: ${c.detail}`) : [];
+    // A change (or a refusal) goes into force only once its load is durably recorded: an
+    // unrecorded set never decides anything (fail closed), the old one stays.
+    let recorded: string | undefined;
+    if (opts.record && (error || changed)) {
+      try {
+        recorded = (await opts.record({ trigger, ...(by ? { by } : {}), next: error ? null : next, previous: before, weakens, ...(error ? { error } : {}) }))?.id;
+      } catch (e) {
+        const unrecorded = e instanceof AirlockError ? e : new AirlockError('STORE_UNAVAILABLE', (e as Error).message);
+        log?.error({ rules: dir, trigger, ruleset: previous, attempted: next?.digest ?? null, code: unrecorded.code }, `rule-set load not recorded, keeping ${previous.slice(0, 12)}: ${unrecorded.message}`);
+        return settle({ ok: false, trigger, digest: previous, previous, changed: false, error: error ?? unrecorded });
+      }
+    }
+    if (error || !next) {
+      const refused = error ?? new AirlockError('RULES_INVALID', 'no rule set');
+      log?.error({ rules: dir, trigger, ruleset: previous, code: refused.code, problems: refused.details }, `rule set rejected, keeping ${previous.slice(0, 12)}: ${refused.message}`);
+      return settle({ ok: false, trigger, digest: previous, previous, changed: false, error: refused, ...(recorded ? { recorded } : {}) });
+    }
+    active = next;
+    if (weakens.length) log?.warn({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version, weakens }, `rule set reloaded; it weakens protection: ${weakens.join('; ')}`);
+    else if (changed) log?.info({ rules: dir, trigger, ruleset: next.digest, previous, version: next.version }, 'rule set reloaded');
+    else log?.debug({ rules: dir, trigger, ruleset: next.digest }, 'rule set unchanged');
+    return settle({ ok: true, trigger, digest: next.digest, previous, changed, ...(recorded ? { recorded } : {}) });
+  };
+
+  // One reload at a time, in order: each is recorded against the set the one before it left.
+  let queue: Promise<unknown> = Promise.resolve();
+  const reload = (trigger: ReloadTrigger = 'manual', by?: RecordActor): Promise<ReloadEvent> => {
+    const run = queue.then(() => reloadNow(trigger, by));
+    queue = run.catch(() => undefined);
+    return run;
   };
 
   const schedule = () => {
@@ -120,7 +172,7 @@ export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      if (!closed) reload('watch');
+      if (!closed) void reload('watch');
     }, debounceMs);
   };
 
@@ -173,7 +225,7 @@ export function liveRules(dir: string, opts: LiveRulesOptions = {}): LiveRules {
   }
 
   const onSignal = () => {
-    reload('signal');
+    void reload('signal');
   };
   const signal = opts.signal === undefined ? 'SIGHUP' : opts.signal;
   if (signal) process.on(signal, onSignal);

@@ -20,6 +20,7 @@
  * pops.resolve('Cohort-2026-03') // { status: 'declared', key: 'p:cohort', name: 'cohort', namespace: 'default' }
  */
 import { normalise } from '../lib/normalise.js';
+import { at } from '../lib/invariant.js';
 
 /** The namespace of populations that `unit_namespaces` does not list. */
 export const DEFAULT_UNIT_NAMESPACE = 'default';
@@ -90,9 +91,10 @@ export function patternRegex(pattern: string): RegExp {
  */
 export function populationIndex(populations: Readonly<Record<string, readonly string[]>> | undefined, namespaces: Readonly<Record<string, readonly string[]>>): PopulationIndex {
   const matchers: Matcher[] = [];
-  const declared = Object.keys(populations ?? {}).sort();
+  const byName = populations ?? {};
+  const declared = Object.keys(byName).sort();
   for (const population of declared) {
-    for (const raw of populations![population] ?? []) {
+    for (const raw of byName[population] ?? []) {
       const pattern = normalise(raw);
       matchers.push({ population, pattern, literal: isPattern(pattern) ? null : pattern, regex: isPattern(pattern) ? patternRegex(pattern) : null });
     }
@@ -110,7 +112,7 @@ export function populationIndex(populations: Readonly<Record<string, readonly st
     let out: PopulationRef | AmbiguousDataset;
     if (found.size > 1) out = { status: 'ambiguous', populations: [...found].sort() };
     else if (found.size === 1) {
-      const p = [...found][0]!;
+      const p = at([...found], 0);
       out = { status: 'declared', key: `p:${p}`, name: p, namespace: namespaceOf.get(p) ?? DEFAULT_UNIT_NAMESPACE };
     } else {
       out = { status: 'undeclared', key: `d:${name}`, name, namespace: namespaceOf.get(name) ?? DEFAULT_UNIT_NAMESPACE };

@@ -21,6 +21,7 @@
  */
 import { normalise } from '../lib/normalise.js';
 import { canonicalJson } from '../lib/canonical-json.js';
+import { entry } from '../lib/invariant.js';
 
 export type Direction =
   | { kind: 'higher' }
@@ -104,7 +105,7 @@ function ranked(effect: Effect, change: string, why: string): Comparison {
  * @example directionOf('nk_k') // { kind: 'lower' }
  */
 export function directionOf(parameter: string): Direction {
-  return Object.hasOwn(PARAMETER_DIRECTIONS, parameter) ? PARAMETER_DIRECTIONS[parameter]! : { kind: 'unordered' };
+  return Object.hasOwn(PARAMETER_DIRECTIONS, parameter) ? entry(PARAMETER_DIRECTIONS, parameter) : { kind: 'unordered' };
 }
 
 /** A list entry's identity: normalised text, or the canonical form of a normalised object. */

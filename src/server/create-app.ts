@@ -34,6 +34,8 @@ import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';
 import { registerRulesetRoutes } from './routes/ruleset-routes.js';
+import type { RecordActor } from '../domain.js';
+import type { ReloadEvent } from '../rules/live-rules.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerConsoleRoutes } from './routes/console-routes.js';
 import { registerContractRoutes } from './routes/contract-routes.js';
@@ -46,6 +48,8 @@ import type { ReviewOutputs } from '../review/review-outputs.js';
 export interface AppDeps {
   config: Readonly<Config>;
   ruleset(): Ruleset;
+  /** Reloads the rules for an admin (`POST /v1/rulesets/reload`); the load is recorded naming them. */
+  reloadRules?(by: RecordActor): Promise<ReloadEvent>;
   logger: Logger;
   finalize?: PipelineDeps['finalize'];
   /** The release history differencing reads (the audit store). */
@@ -160,9 +164,9 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.audit?.key) registerPackageRoutes(app, { store: deps.audit.store, key: deps.audit.key, reader: requireAnyRole(auth, ['submitter', 'auditor']) });
   if (deps.audit) {
     const store = deps.audit.store;
-    registerWebhookRoutes(app, { outbox: () => store.webhooks(), admin, json });
+    registerWebhookRoutes(app, { outbox: () => store.webhooks(), admin, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
   }
-  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json });
+  if (deps.audit) registerRulesetRoutes(app, { store: deps.audit.store, ruleset: deps.ruleset, reader: requireAnyRole(auth, ['admin', 'auditor']), json, admin, ...(deps.reloadRules ? { reload: deps.reloadRules } : {}) });
   if (reviews) {
     registerReviewRoutes(app, { reviews, checker: requireRole(auth, 'checker'), reader: requireAnyRole(auth, ['checker', 'auditor']), statusReader: requireAnyRole(auth, ['checker', 'auditor', 'submitter']), json, outputs: deps.reviewOutputs ?? null });
   }

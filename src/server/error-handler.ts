@@ -20,7 +20,7 @@ function asAirlockError(err: unknown): AirlockError | null {
   if (err instanceof AirlockError) return err;
   // The router's decodeURIComponent of a path parameter (`/v1/decisions/%E0%A4%A`).
   if (err instanceof URIError) return new AirlockError('INVALID_PATH', 'a path segment has a malformed percent-escape (% must be followed by two hex digits of valid UTF-8)');
-  const e = err as BodyParserError;
+  const e = err as BodyParserError | null | undefined;
   switch (e?.type) {
     case 'entity.parse.failed':
       return new AirlockError('INVALID_JSON', 'the body is not valid JSON (NaN and Infinity are not JSON either)');
@@ -56,8 +56,11 @@ export function sendProblem(res: Parameters<RequestHandler>[1], err: unknown, in
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = asAirlockError(err);
-    if (!known) logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack }, path: req.path }, 'unhandled error');
-    else if (known.status >= 500) logger.error({ code: known.code, path: req.path }, known.message);
+    if (!known) {
+      // Anything can be thrown, null included: read it as a possibly missing, partial Error.
+      const e = err as Partial<Error> | null | undefined;
+      logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, path: req.path }, 'unhandled error');
+    } else if (known.status >= 500) logger.error({ code: known.code, path: req.path }, known.message);
     if (res.headersSent) return;
     sendProblem(res, known ?? err, req.originalUrl);
   };

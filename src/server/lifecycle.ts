@@ -110,7 +110,8 @@ export function exitOnSignals(shutdown: () => Promise<boolean>, opts: SignalOpti
       },
       (e: unknown) => {
         clearTimeout(hard);
-        opts.logger.error({ err: { type: (e as Error)?.name, message: (e as Error)?.message } }, 'shutdown failed');
+        const err = e as Partial<Error> | null | undefined;
+        opts.logger.error({ err: { type: err?.name, message: err?.message } }, 'shutdown failed');
         exit(1);
       },
     );

@@ -16,6 +16,8 @@ import { createLogger } from '../logger.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import type { LiveRules } from '../rules/live-rules.js';
 import { liveRules } from '../rules/live-rules.js';
+import { loadRuleset } from '../rules/load-ruleset.js';
+import { rulesetLoadRecorder } from '../governance/record-ruleset-load.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import { openStore } from '../audit/open-store.js';
 import { postgresDatasetLock } from '../audit/postgres-dataset-lock.js';
@@ -88,6 +90,11 @@ function withLock(store: AuditStore, lock: { exclusive<T>(key: string, fn: () =>
 
 export interface StartOptions {
   logger?: Logger;
+  /**
+   * Record the start-up load of the rule set in the audit chain (default true; `serve` always
+   * does). Only tests that count records from seq 1 turn it off; reloads are always recorded.
+   */
+  recordStartupLoad?: boolean;
   /** Where one-time notices (dev tokens, dev key warnings) are printed; default stderr. */
   console?: (text: string) => void;
 }
@@ -96,8 +103,9 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
   const gaps = productionGaps(config);
   if (gaps.length) throw new AirlockError('CONFIG_INVALID', `NODE_ENV=production needs ${gaps.length} more setting(s): ${gaps.map((g) => g.message).join('; ')}`, gaps);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile });
-  const current = rules.current;
+  // Read once before anything opens, so broken rules stop start-up first; watched once the store can record loads.
+  loadRuleset(config.rulesDir, { floorsFile: config.floorsFile });
+  let rules: LiveRules | null = null;
   const say = opts.console ?? ((text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`));
   let store: AuditStore | null = null;
   let side: SideStore | null = null;
@@ -132,6 +140,12 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     );
     const auditStore = store;
     logger.info({ backend: store.backend, kid: keys.signing.kid, tokens: tokens.tokens.length, dev_tokens: tokens.dev }, 'audit store and keys ready');
+    // Every load is a record of the chain naming who loaded it (issue 13); a reload goes into force only once recorded.
+    const recordLoad = rulesetLoadRecorder({ store: auditStore, key: keys.signing, rulesDir: config.rulesDir, floorsFile: config.floorsFile, operator: config.rulesOperator });
+    rules = liveRules(config.rulesDir, { logger, watch: config.rulesWatch, floorsFile: config.floorsFile, record: async (a) => ({ id: (await recordLoad(a)).decision.id }) });
+    const live = rules;
+    const current = live.current;
+    if (opts.recordStartupLoad !== false) await recordLoad({ trigger: 'startup', next: current(), previous: null, weakens: [] });
     // Replicas sharing PostgreSQL serialise differencing per dataset across instances.
     const datasetLock = config.databaseUrl ? postgresDatasetLock({ connectionString: config.databaseUrl, schema: config.databaseSchema, logger }) : null;
     closeLock = () => datasetLock?.close() ?? Promise.resolve();
@@ -156,6 +170,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       protector,
       config,
       ruleset: current,
+      reloadRules: (by) => live.reload('api', by),
       logger,
       tokens: tokens.tokens,
       finalize: decisionRecorder({ key: keys.signing, store: auditStore, logger, keepForReview: (d, outputs) => kept.keep(d, outputs) }),
@@ -184,7 +199,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     applyServerTimeouts(server, config.requestTimeoutMs);
     const port = (server.address() as AddressInfo).port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    logger.info({ port, ruleset: rules.current().digest, rules: config.rulesDir }, 'airlock listening');
+    logger.info({ port, ruleset: current().digest, rules: config.rulesDir }, 'airlock listening');
     const devTokens = new Map((tokens.devTokens ?? []).map((t) => [t.name, t.token]));
     return {
       url: `http://${host}:${port}`,
@@ -192,14 +207,14 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       server,
       logger,
       ruleset: current,
-      rules,
+      rules: live,
       store: auditStore,
       keys,
       logKey,
       witnesses: publish,
       devToken: (role: string) => devTokens.get(`dev-${role}`),
       close: async () => {
-        rules.close();
+        live.close();
         clearInterval(purge);
         // In-flight requests finish (and commit) before the store closes.
         const clean = await lifecycle.drain(drainBudget(config.shutdownGraceMs));
@@ -213,7 +228,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
       },
     };
   } catch (e) {
-    rules.close();
+    rules?.close();
     witnesses?.close();
     await protector?.close().catch(() => undefined);
     await stopDispatcher();

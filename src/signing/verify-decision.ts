@@ -20,8 +20,8 @@ import { DECISION_JWS_ALG, DECISION_JWS_TYP } from './sign-decision.js';
 /** The outcome of verifying a decision response. */
 export interface DecisionVerification {
   ok: boolean;
-  /** The key that signed it (present whenever the JWS header could be read). */
-  kid?: string;
+  /** The key that signed it (a string whenever the JWS header could be read). */
+  kid?: string | undefined;
   /** Why verification failed. */
   reason?: string;
   /** JSON pointer into the response of the field at fault, e.g. `/decision/outputs/0/outcome`. */

@@ -88,7 +88,7 @@ export const EXPORTER_VARIABLES = [
 export function exporterConfigured(env: NodeJS.ProcessEnv): boolean {
   return EXPORTER_VARIABLES.some((v) => {
     const value = env[v]?.trim();
-    return Boolean(value) && !/^none$/i.test(value!);
+    return value !== undefined && value !== '' && !/^none$/i.test(value);
   });
 }
 
@@ -110,7 +110,8 @@ export async function startTelemetry(opts: TelemetryOptions = {}): Promise<Telem
   // the hook which modules to wrap as it enables itself.
   const acknowledged = instrument ? registerLoaderHook() : null;
   const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ? undefined : 'airlock',
+    // OTEL_SERVICE_NAME, when set, names the service: no serviceName then (an undefined one is no name).
+    ...(env.OTEL_SERVICE_NAME ? {} : { serviceName: 'airlock' }),
     instrumentations: instrument ? instrumentations(env) : [],
     ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : {}),
     ...(opts.metricReaders ? { metricReaders: opts.metricReaders } : {}),

@@ -314,6 +314,36 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
         expect(await outbox.removeSubscription(s.id)).toBe(true);
         expect(await outbox.claim({ owner: 'a', now: Date.now(), leaseMs: 1000, limit: 10 })).toEqual([]);
       });
+
+      it('lists undelivered deliveries by state and project, and requeues a failed one but never one delivered or in flight', async () => {
+        const { store } = await open();
+        const outbox = store.webhooks();
+        await outbox.addSubscription({ ...sub, created_at: 0 });
+        await outbox.addSubscription({ ...sub, url: 'http://127.0.0.1:9/other', created_at: 0 });
+        await store.append(await signedAppend(key, 1));
+        await outbox.fanOut(Date.now());
+        const now = Date.now();
+        const [x, y] = await outbox.claim({ owner: 'a', now, leaseMs: 60_000, limit: 10 });
+        await outbox.retry(x!.id, 'a', { nextAttemptAt: null, now, error: 'HTTP 500' });
+        const failed = await outbox.undelivered({ state: 'failed', limit: 10 });
+        expect(failed).toEqual([expect.objectContaining({ id: x!.id, type: 'decision.created', project: 'p1', state: 'failed', attempts: 1, failed_at: now, last_error: 'HTTP 500' })]);
+        expect((await outbox.undelivered({ state: 'pending', limit: 10 })).map((d) => d.id)).toEqual([y!.id]);
+        expect((await outbox.undelivered({ limit: 10 })).map((d) => d.id)).toEqual([x!.id, y!.id].sort());
+        expect(await outbox.undelivered({ limit: 10, projects: ['other'] })).toEqual([]);
+        expect(await outbox.undelivered({ limit: 10, projects: [] })).toEqual([]);
+        expect((await outbox.undelivered({ limit: 10, projects: ['other', 'p1'], after: [x!.id, y!.id].sort()[0] })).length).toBe(1);
+        // y is leased to 'a' (being sent): not requeued; x failed: due now, attempts afresh.
+        expect(await outbox.requeue(y!.id, now + 1)).toBe('in_flight');
+        expect(await outbox.requeue(x!.id, now + 1)).toBe('requeued');
+        expect(await outbox.delivery(x!.id)).toMatchObject({ state: 'pending', attempts: 0, failed_at: null, next_attempt_at: now + 1 });
+        const [again] = await outbox.claim({ owner: 'b', now: now + 2, leaseMs: 60_000, limit: 10 });
+        expect(again).toMatchObject({ id: x!.id, attempts: 1 });
+        await outbox.complete(x!.id, 'b', now + 3);
+        expect(await outbox.requeue(x!.id, now + 4)).toBe('delivered');
+        expect(await outbox.requeue('no-such-delivery', now + 4)).toBe('not_found');
+        expect(await outbox.delivery('no-such-delivery')).toBeNull();
+        expect((await outbox.delivery(x!.id))?.state).toBe('delivered');
+      });
     });
 
     describe('group commit', () => {

@@ -16,6 +16,8 @@ import { GENESIS_PREV, canonicalRecord, chainHash } from '../../src/audit/chain.
 import { openPostgresStore } from '../../src/audit/postgres-store.js';
 import { SQLITE_FILE, openSqliteStore } from '../../src/audit/sqlite-store.js';
 import { verifyAudit } from '../../src/audit/verify-chain.js';
+import { rulesetLoadRecorder } from '../../src/governance/record-ruleset-load.js';
+import { loadRuleset } from '../../src/rules/load-ruleset.js';
 import { publicJwks } from '../../src/signing/jwks.js';
 import { loadLogKey, type LogKey } from '../../src/audit/log-key.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
@@ -104,6 +106,24 @@ describe('tampering with a SQLite audit store, hashes recomputed', () => {
     expect(chainOnly.ok).toBe(true); // the attack the plain chain missed
     expect(withLog).toMatchObject({ ok: false, first_bad_seq: 4, tampering: 'edited', checked: 3 });
     expect(withLog.reason).toMatch(/seq 4 .* was changed after it was logged/);
+  });
+
+  it('who loaded a rule set, edited in its load record, is reported as edited at its seq', async () => {
+    const dir = tmp();
+    const store = await openSqliteStore({ dataDir: dir, log: log.signer });
+    await fill(store, 1, 3);
+    const loaded = await rulesetLoadRecorder({ store, key, rulesDir: 'rules', floorsFile: null, operator: 'governance@tre' })({ trigger: 'startup', next: loadRuleset('rules'), previous: null, weakens: [] });
+    expect(loaded).toMatchObject({ seq: 4, kind: 'ruleset', submitted_by: 'governance@tre' });
+    await fill(store, 5, 6);
+    await store.close();
+    const raw = new Database(join(dir, SQLITE_FILE));
+    for (const { name } of raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]) raw.exec(`DROP TRIGGER ${name}`);
+    expect(raw.prepare("UPDATE records SET submitted_by = 'someone-else' WHERE seq = 4").run().changes).toBe(1);
+    await recomputeSqlite(dir, raw);
+    raw.close();
+    const { chainOnly, withLog } = await verifySqlite(dir);
+    expect(chainOnly.ok).toBe(true);
+    expect(withLog).toMatchObject({ ok: false, first_bad_seq: 4, tampering: 'edited' });
   });
 
   it('a middle record deleted and the rest renumbered is reported as renumbered', async () => {

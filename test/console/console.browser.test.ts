@@ -303,6 +303,12 @@ describe('the console in a browser', () => {
     await dee.page.getByLabel('Outcome').selectOption('review');
     await dee.page.getByRole('button', { name: 'Search' }).click();
     await dee.page.getByRole('link', { name: reviewed.slice(0, 13) }).first().waitFor();
+    // The list carries detached signatures (RFC 7515 App. F): each verifies over the record shown.
+    await dee.page.getByRole('button', { name: "Verify this page's signatures" }).click();
+    const listOk = dee.page.locator('.verify-ok');
+    await listOk.waitFor();
+    const shown = await dee.page.locator('tbody tr').count();
+    expect(await listOk.textContent()).toContain(`${shown} of ${shown} signatures valid`);
     await axe(dee.page, 'decision search');
     await shot(dee.page, 'auditor-decisions.png');
     await dee.page.goto(`${s.url}/ui/decisions/${reviewed}`);
@@ -329,6 +335,15 @@ describe('the console in a browser', () => {
     expect(await bad.textContent()).toContain(`seq ${rec.body.audit.seq}`);
     await axe(dee.page, 'chain status');
     await shot(dee.page, 'auditor-chain-tampered.png');
+    // The list shows the edited record beside its detached signature: verified in the browser, it is named.
+    await dee.page.goto(`${s.url}/ui/decisions?project=diabetes-2026&limit=1000`);
+    await dee.page.getByRole('button', { name: "Verify this page's signatures" }).click();
+    const listBad = dee.page.locator('.verify-bad');
+    await listBad.waitFor();
+    const listed = await dee.page.locator('tbody tr').count();
+    expect(await listBad.textContent()).toContain(`${listed - 1} of ${listed} signatures valid`);
+    expect(await listBad.locator('li').textContent()).toMatch(new RegExp(`^seq ${rec.body.audit.seq}, ${reviewed.slice(0, 13)}.*differs from what was signed`));
+    await axe(dee.page, 'decision search (a tampered record)');
     await dee.context.close();
   });
 

@@ -21,7 +21,12 @@ export interface TestServer extends RunningServer {
   auth(role?: string): Record<string, string>;
 }
 
-export async function testServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * `recordStartupLoad` (default false here, true in `serve`): the start-up load's audit record
+ * would be seq 1 and shift every seq and count the tests written before it assert;
+ * `test/server/ruleset-loads.test.ts` runs with it, and spawned servers always record it.
+ */
+export async function testServer(env: Record<string, string> = {}, opts: { recordStartupLoad?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'airlock-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -31,7 +36,7 @@ export async function testServer(env: Record<string, string> = {}): Promise<Test
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const s = await startServer(config);
+  const s = await startServer(config, { recordStartupLoad: opts.recordStartupLoad ?? false });
   const closeServer = s.close;
   return Object.assign(s, {
     dataDir,

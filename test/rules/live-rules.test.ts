@@ -72,10 +72,15 @@ describe('liveRules', () => {
     const rules = live(dir, { watch: false, signal: 'SIGHUP' });
     const seen: boolean[] = [];
     rules.onReload((e) => seen.push(e.changed));
+    // Reloads are asynchronous (queued, and recorded first where a recorder is given).
+    let next = rules.nextReload();
     process.emit('SIGHUP');
+    await next;
     expect(rules.lastReload()).toMatchObject({ ok: true, trigger: 'signal', changed: false });
     writeFileSync(join(dir, 'projects', 'example-strict.yaml'), 'project: example-strict\nparameters:\n  threshold: 30\n');
+    next = rules.nextReload();
     process.emit('SIGHUP');
+    await next;
     expect(seen).toEqual([false, true]);
     expect(rules.current().resolve('example-strict').params.threshold).toBe(30);
   });

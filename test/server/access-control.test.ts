@@ -171,6 +171,9 @@ const ROUTES: RouteRow[] = [
     call: (url, project) => request(url).get(`/v1/decisions/${ids[project]}/outputs/cost`),
   },
   { method: 'get', path: '/v1/rulesets', roles: ['admin', 'auditor'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/rulesets') },
+  { method: 'get', path: '/v1/rulesets/loads', roles: ['admin', 'auditor'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/rulesets/loads') },
+  // The files have not changed: each allowed call reloads the same set and records nothing.
+  { method: 'post', path: '/v1/rulesets/reload', roles: ['admin'], ok: 200, project: 'none', call: (url) => request(url).post('/v1/rulesets/reload') },
   {
     method: 'post',
     path: '/v1/rulesets/diff',
@@ -206,6 +209,16 @@ const ROUTES: RouteRow[] = [
   },
   { method: 'get', path: '/v1/webhooks', roles: ['admin'], ok: 200, project: 'none', call: (url) => request(url).get('/v1/webhooks') },
   { method: 'delete', path: '/v1/webhooks/:id', roles: ['admin'], ok: 404, okCode: 'NOT_FOUND', project: 'none', call: (url) => request(url).delete('/v1/webhooks/no-such-subscription') },
+  {
+    method: 'get',
+    path: '/v1/webhooks/deliveries',
+    roles: ['admin', 'auditor'],
+    ok: 200,
+    project: 'filter',
+    call: (url) => request(url).get('/v1/webhooks/deliveries'),
+    filter: { projectsIn: (body) => (body as { items: { project: string }[] }).items.map((i) => i.project), narrows: false },
+  },
+  { method: 'post', path: '/v1/webhooks/deliveries/:id/retry', roles: ['admin'], ok: 404, okCode: 'NOT_FOUND', project: 'none', call: (url) => request(url).post('/v1/webhooks/deliveries/no-such-delivery/retry') },
   {
     method: 'post',
     path: '/v1/decisions/:id/reviews',
@@ -328,6 +341,8 @@ let before = 0;
 beforeAll(async () => {
   // Enough checkers required that no verdict in the matrix settles a review (which would turn later verdicts into 409s).
   s = await testServer({ ...tokensFile(TOKENS).env, AIRLOCK_RATE_LIMIT: '0', AIRLOCK_CHECKERS_REQUIRED: '10' });
+  // Deliveries of both projects to a port nothing listens on: undelivered, so the delivery list has each project's.
+  await s.store.webhooks().addSubscription({ project: '*', url: 'http://127.0.0.1:9/hook', events: ['decision.created'], source: 'api', created_at: 0 });
   for (const p of ['p1', 'p2'] as const) {
     const res = await request(s.url).post('/v1/decisions').set('authorization', 'Bearer tok-submitter-all').send(needsReview(p));
     expect([res.status, res.body.decision?.outcome]).toEqual([201, 'review']);
@@ -345,6 +360,7 @@ beforeAll(async () => {
     const res = await request(s.url).post('/v1/session/dev').send({ identity: who.identity }).expect(201);
     sessionCookies[name] = { cookie: String(res.headers['set-cookie']?.[0]).split(';')[0]!, csrf: res.body.csrf_token };
   }
+  await s.store.webhooks().fanOut(Date.now());
   digest = s.ruleset().digest;
   before = (await s.store.list({}, { limit: 1000 })).items.length;
 });

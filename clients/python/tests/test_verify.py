@@ -177,3 +177,87 @@ def test_verification_through_the_client_and_of_read_back_records(server, signed
     assert back.body == d.body and back.signature == d.signature
     assert back.verify().decision_id == d.id
     assert auditor.verify(d.raw).outcome == "reject"
+
+
+# -- the decision list's detached signatures (RFC 7515 Appendix F) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def listed(server, signed):
+    """The signed decision as the list serves it, and one whose numbers need ECMAScript's spelling."""
+    from airlock import Airlock, outputs
+
+    d, jwks = signed
+    c = Airlock(server.url, server.tokens["alice"], project="verify-detached", requester="alice")
+    # Numbers Python and ECMAScript write differently (1e-07 / 1e-7, 1e+22, 0.30000000000000004,
+    # 5.0 / 5): the canonical JSON rebuilt from the list must be byte for byte the signed one.
+    odd = c.submit(
+        [
+            outputs.model(
+                "odd_numbers",
+                family="ols",
+                n_obs=400,
+                n_params=3,
+                coefficients=[
+                    {"term": "(Intercept)", "estimate": 0.1 + 0.2, "std_error": 1e-7},
+                    {"term": "dose", "estimate": 1e22, "std_error": 5.0},
+                    {"term": "age", "estimate": -123456789.98765433, "std_error": 0.000001},
+                ],
+            )
+        ]
+    )
+    auditor = Airlock(server.url, server.tokens["auditor-only"])
+    items = {x.id: x for p in ("verify-tests", "verify-detached") for x in auditor.decisions(project=p)}
+    return items[d.id], items[odd.id], d, jwks
+
+
+def test_the_list_sends_detached_signatures_that_verify_offline(server, listed, tmp_path: Path) -> None:
+    item, odd, d, jwks = listed
+    h, p, s = d.signature.split(".")
+    assert item.signature == f"{h}..{s}" and item.body == d.body
+    assert item.verify(jwks).decision_id == d.id
+    assert odd.signature.split(".")[1] == "" and odd.verify(jwks).outcome == odd.outcome
+    # 6 and 6.0 are one JSON number: the rebuilt payload is the value's, not the spelling's.
+    respelled = json.loads(json.dumps(item.raw))
+    cell = respelled["decision"]["outputs"][0]["table"]["cells"][0]
+    cell["count"] = float(cell["count"])
+    assert verify_decision(respelled, jwks).decision_id == d.id
+    # Saved as listed, the file verifies offline here and with the server's own CLI.
+    (tmp_path / "jwks.json").write_text(json.dumps(jwks))
+    odd.save(tmp_path / "listed.json")
+    assert Decision.load(tmp_path / "listed.json").verify(str(tmp_path / "jwks.json")).decision_id == odd.id
+    ok = server.cli("verify", str(tmp_path / "listed.json"), "--jwks", str(tmp_path / "jwks.json"))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (["decision", "outcome"], "release"),
+        (["decision", "outputs", 0, "table", "cells", 0, "count"], 400),
+        (["decision", "outputs", 0, "findings", 0], KeyError),
+    ],
+)
+def test_a_tampered_decision_beside_a_detached_signature_fails(server, listed, path, value, tmp_path: Path) -> None:
+    item, _, _, jwks = listed
+    tampered = _tamper(item.raw, path, value)
+    with pytest.raises(VerificationError, match="does not verify") as e:
+        verify_decision(tampered, jwks)
+    assert e.value.field == "/signature"
+    (tmp_path / "jwks.json").write_text(json.dumps(jwks))
+    (tmp_path / "bad.json").write_text(json.dumps(tampered))
+    bad = server.cli("verify", str(tmp_path / "bad.json"), "--jwks", str(tmp_path / "jwks.json"), "--json")
+    assert bad.returncode == 1 and json.loads(bad.stdout)["field"] == "/signature"
+
+
+def test_a_detached_signature_over_a_value_without_canonical_form_fails(listed) -> None:
+    item, _, _, jwks = listed
+    with pytest.raises(VerificationError) as e:
+        verify_decision(_tamper(item.raw, ["decision", "outputs", 0, "table", "cells", 0, "count"], float("nan")), jwks)
+    assert e.value.field == "/decision"
+    # Only header..signature is the detached form: a JWS missing its header or signature is not.
+    h, _, s = item.signature.split(".")
+    for broken in (f".{''}.{s}", f"{h}..", f"{h}.{s}"):
+        with pytest.raises(VerificationError) as e:
+            verify_decision(dict(item.raw, signature=broken), jwks)
+        assert e.value.field == "/signature"

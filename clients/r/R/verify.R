@@ -1,6 +1,11 @@
 # Offline verification of a signed decision with nothing but the JWKS: the compact JWS must be
 # an Ed25519 signature by a published key over the RFC 8785 canonical JSON of the decision
 # held. Failures name the field at fault as `airlock verify` does.
+#
+# The decision list (GET /v1/decisions) sends signatures detached (RFC 7515 Appendix F:
+# `header..signature`): the payload would only repeat the decision beside it. Such a signature
+# is checked over the canonical JSON of the decision held, so a changed decision makes the
+# signature itself fail (`/signature`).
 
 verification_error <- function(field, reason, kid = NULL) {
   stop(structure(class = c("airlock_verification_error", "error", "condition"),
@@ -14,6 +19,14 @@ b64url_decode <- function(s) {
   s <- paste0(s, strrep("=", (4 - nchar(s) %% 4) %% 4))
   if (!nzchar(s)) return(raw(0))
   jsonlite::base64_dec(s)
+}
+
+b64url_encode <- function(r) gsub("=+$", "", chartr("+/", "-_", gsub("\n", "", jsonlite::base64_enc(r))))
+
+# TRUE for a compact JWS with a detached payload: `header..signature`, both ends non-empty.
+is_detached <- function(sig) {
+  parts <- strsplit(sig, ".", fixed = TRUE)[[1]]
+  length(parts) == 3 && nzchar(parts[1]) && !nzchar(parts[2]) && nzchar(parts[3])
 }
 
 show_value <- function(v, absent = FALSE) {
@@ -86,6 +99,11 @@ airlock_verify <- function(decision, jwks = NULL) {
   }
   parts <- strsplit(sig, ".", fixed = TRUE)[[1]]
   if (length(parts) == 2) parts <- c(parts, "")
+  if (is_detached(sig)) {
+    payload <- tryCatch(airlock_canonical_json(raw$decision),
+                        error = function(e) verification_error("/decision", "the decision cannot be canonicalised (RFC 8785)"))
+    parts[2] <- b64url_encode(charToRaw(enc2utf8(payload)))
+  }
   header <- tryCatch({
     h <- jsonlite::fromJSON(rawToChar(b64url_decode(parts[1])), simplifyVector = FALSE)
     if (!is_object(h)) stop("not an object")

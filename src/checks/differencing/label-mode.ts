@@ -28,9 +28,10 @@ import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
 import type { LabelCell, LabelForm } from '../../history/label-form.js';
 import { CATEGORIES_DIM } from '../../history/label-form.js';
 import type { PreparedTable } from '../differencing.js';
-import type { ComparedTable } from '../../outputs/table/published-table.js';
+import type { ComparedCell, ComparedTable } from '../../outputs/table/published-table.js';
 import { compareTables, isDisclosiveDifference, planComparison, prepareTable, totalsCompared } from '../differencing.js';
 import { nullRecord, recordFrom } from '../../lib/null-record.js';
+import { at, entry, got } from '../../lib/invariant.js';
 
 /** One disclosive difference between two label forms. */
 export interface LabelDifference {
@@ -105,19 +106,31 @@ function matchCategories(a: LabelForm, b: LabelForm): LabelForm {
  * summed out, else its interior cells summed onto `dims`. Cells without the field are skipped.
  */
 function project(f: LabelForm, dims: readonly string[], field: 'size' | 'count'): ComparedTable {
-  const keep = f.cells.filter((c) => c[field] !== null);
-  if (dims.length === f.dims.length) return { dims, cells: keep.map((c) => ({ labels: c.labels, count: c[field]! })) };
+  if (dims.length === f.dims.length) {
+    const cells: ComparedCell[] = [];
+    for (const c of f.cells) {
+      const count = c[field];
+      if (count !== null) cells.push({ labels: c.labels, count });
+    }
+    return { dims, cells };
+  }
   const sums = new Map<string, { labels: Record<string, string>; count: number }>();
-  for (const c of keep) {
-    if (!interior(c, f.dims)) continue;
+  for (const c of f.cells) {
+    const count = c[field];
+    if (count === null || !interior(c, f.dims)) continue;
     const labels: Record<string, string> = nullRecord<string>();
-    for (const d of dims) labels[d] = c.labels[d]!;
+    for (const d of dims) labels[d] = entry(c.labels, d);
     const key = JSON.stringify(dims.map((d) => labels[d]));
     const s = sums.get(key);
-    if (s) s.count += c[field]!;
-    else sums.set(key, { labels, count: c[field]! });
+    if (s) s.count += count;
+    else sums.set(key, { labels, count });
   }
   return { dims, cells: [...sums.values()] };
+}
+
+/** Whether a cell's label (absent when the cell lacks the variable) is one of `cats`. */
+function hasLabel(cats: ReadonlySet<string>, label: string | undefined): boolean {
+  return label !== undefined && cats.has(label);
 }
 
 /** The population total of a form's groups (published grand total, or the sum of its interior cells; a nested form's first group). */
@@ -125,20 +138,23 @@ const totals = new WeakMap<LabelForm, { size?: number | null; count?: number | n
 
 function total(f: LabelForm, field: 'size' | 'count'): number | null {
   const cached = totals.get(f);
-  if (cached && cached[field] !== undefined) return cached[field]!;
+  const known = cached?.[field];
+  if (known !== undefined) return known;
   const t = computeTotal(f, field);
   totals.set(f, { ...cached, [field]: t });
   return t;
 }
 
 function computeTotal(f: LabelForm, field: 'size' | 'count'): number | null {
-  const cells = f.cells.filter((c) => c[field] !== null);
-  if (cells.length === 0) return null;
-  if (f.nested) return cells[0]![field];
-  let sum = 0;
-  for (const c of cells) {
-    if (f.dims.length > 0 && f.dims.every((d) => c.labels[d] === MARGIN_LABEL)) return c[field];
-    if (interior(c, f.dims)) sum += c[field]!;
+  // Null until a cell has the field: a form without any has no total.
+  let sum: number | null = null;
+  for (const c of f.cells) {
+    const n = c[field];
+    if (n === null) continue;
+    if (f.nested) return n;
+    if (f.dims.length > 0 && f.dims.every((d) => c.labels[d] === MARGIN_LABEL)) return n;
+    sum ??= 0;
+    if (interior(c, f.dims)) sum += n;
   }
   return sum;
 }
@@ -165,7 +181,7 @@ function preparedOf(f: LabelForm, dims: readonly string[]): PreparedTable | null
     }
     byDims.set(key, p);
   }
-  return byDims.get(key)!;
+  return got(byDims, key);
 }
 
 /** Cell differences of two projected tables over the same dims, or their totals when they share no category. */
@@ -204,16 +220,16 @@ interface ValueCell {
 function valueCube(f: LabelForm, dims: readonly string[], cats: readonly Set<string>[], partial: readonly boolean[]): Map<string, ValueCell> | null {
   const out = new Map<string, ValueCell>();
   const k = dims.length;
-  const cells = f.cells.filter((c) => c.count !== null && interior(c, f.dims));
+  const cells = f.cells.filter((c): c is LabelCell & { count: number } => c.count !== null && interior(c, f.dims));
   if (cells.length * 2 ** k > MAX_PROJECTION) return null;
   for (const c of cells) {
-    if (dims.some((d, i) => !cats[i]!.has(c.labels[d]!))) continue;
+    if (dims.some((d, i) => !hasLabel(at(cats, i), c.labels[d]))) continue;
     for (let mask = 0; mask < 2 ** k; mask++) {
       const key = JSON.stringify(dims.map((d, i) => ((mask >> i) & 1 ? MARGIN_LABEL : c.labels[d])));
       let collapsed = false;
       for (let i = 0; i < k; i++) if ((mask >> i) & 1 && partial[i]) collapsed = true;
       const v = out.get(key) ?? { count: 0, lo: 0, hi: 0, collapsed };
-      v.count += c.count!;
+      v.count += c.count;
       v.lo += c.sum ? c.sum[0] : Number.NaN;
       v.hi += c.sum ? c.sum[1] : Number.NaN;
       out.set(key, v);
@@ -223,12 +239,12 @@ function valueCube(f: LabelForm, dims: readonly string[], cats: readonly Set<str
 }
 
 /** Values-layer differences of two forms of one measure over their shared variables. */
-function compareValues(a: LabelForm, b: LabelForm, dims: readonly string[], threshold: number): LabelDifference[] {
+function compareValues(a: LabelForm, b: LabelForm, measure: string, dims: readonly string[], threshold: number): LabelDifference[] {
   const catsA = dims.map((d) => categories(a, d));
   const catsB = dims.map((d) => categories(b, d));
-  const common = catsA.map((ca, i) => new Set([...ca].filter((x) => catsB[i]!.has(x))));
+  const common = catsA.map((ca, i) => new Set([...ca].filter((x) => at(catsB, i).has(x))));
   if (common.some((c) => c.size === 0)) return [];
-  const partial = common.map((c, i) => c.size !== catsA[i]!.size || c.size !== catsB[i]!.size);
+  const partial = common.map((c, i) => c.size !== at(catsA, i).size || c.size !== at(catsB, i).size);
   const va = valueCube(a, dims, common, partial);
   const vb = valueCube(b, dims, common, partial);
   if (va === null || vb === null) return [];
@@ -238,15 +254,15 @@ function compareValues(a: LabelForm, b: LabelForm, dims: readonly string[], thre
     if (!y) continue;
     const parts = JSON.parse(key) as string[];
     const labels: Record<string, string> = nullRecord<string>();
-    dims.forEach((d, i) => (labels[d] = parts[i]!));
+    dims.forEach((d, i) => (labels[d] = at(parts, i)));
     const collapsed = x.collapsed || y.collapsed;
     if (isDisclosiveDifference(x.count - y.count, threshold)) {
-      out.push({ layer: 'count', labels, mine: x.count, other: y.count, difference: x.count - y.count, collapsed, measure: a.measure! });
+      out.push({ layer: 'count', labels, mine: x.count, other: y.count, difference: x.count - y.count, collapsed, measure });
     } else if (x.count === y.count && x.count > 0 && Number.isFinite(x.lo) && Number.isFinite(y.lo)) {
       // Equal contributor sets must give equal sums: disjoint intervals reveal a changed value.
       const gap = x.lo > y.hi ? x.lo - y.hi : y.lo > x.hi ? -(y.lo - x.hi) : 0;
       if (gap !== 0 && Math.abs(gap) > 1e-9 * Math.max(Math.abs(x.hi), Math.abs(y.hi), 1)) {
-        out.push({ layer: 'sum', labels, mine: (x.lo + x.hi) / 2, other: (y.lo + y.hi) / 2, difference: gap, collapsed, measure: a.measure! });
+        out.push({ layer: 'sum', labels, mine: (x.lo + x.hi) / 2, other: (y.lo + y.hi) / 2, difference: gap, collapsed, measure });
       }
     }
   }
@@ -271,7 +287,7 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
     const sameDims = a.nested && b.nested && a.dims.join('\u0000') === b.dims.join('\u0000');
     if (sameDims) {
       for (const d of compareProjected(project(a, a.dims, 'size'), project(b, b.dims, 'size'), threshold, { a: null, b: null }, a.dims)) {
-        out.push({ layer: 'group', labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed, ...withRef(a.cells.find((c) => c.labels[a.dims[0]!] === d.labels[a.dims[0]!])?.ref) });
+        out.push({ layer: 'group', labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed, ...withRef(a.cells.find((c) => c.labels[at(a.dims, 0)] === d.labels[at(a.dims, 0)])?.ref) });
       }
     } else {
       const ta = total(a, 'size');
@@ -294,7 +310,7 @@ export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: numbe
   // Values: one measure.
   if (a.measure !== null && a.measure === b.measure && !a.nested && !b.nested) {
     const dims = a.dims.filter((d) => b.dims.includes(d));
-    for (const d of compareValues(a, b, dims, threshold)) out.push({ ...d, ...withRef(refOf(d.labels) ?? (dims.length === 0 ? a.cells[0]?.ref : undefined)) });
+    for (const d of compareValues(a, b, a.measure, dims, threshold)) out.push({ ...d, ...withRef(refOf(d.labels) ?? (dims.length === 0 ? a.cells[0]?.ref : undefined)) });
   }
   // A group compared over fewer variables is this output's margin over the others.
   for (const d of out) {
@@ -324,11 +340,11 @@ export function slice(f: LabelForm, constants: Readonly<Record<string, string>>)
   for (const c of f.cells) {
     if (!vars.every((v) => c.labels[v] === constants[v])) continue;
     const labels: Record<string, string> = nullRecord<string>();
-    for (const d of f.dims) if (!vars.includes(d)) labels[d] = c.labels[d]!;
+    for (const d of f.dims) if (!vars.includes(d)) labels[d] = entry(c.labels, d);
     cells.push({ ...c, labels });
   }
   const fixed = recordFrom(Object.entries(f.constants));
-  for (const v of vars) fixed[v] = constants[v]!;
+  for (const v of vars) fixed[v] = entry(constants, v);
   return { ...f, dims: f.dims.filter((d) => !vars.includes(d)), constants: fixed, cells };
 }
 
@@ -350,7 +366,7 @@ export function piecesDifferences(target: LabelForm, pieces: readonly LabelForm[
       const labels: Record<string, string> = nullRecord<string>();
       let margin = false;
       for (const d of dims) {
-        labels[d] = c.labels[d]!;
+        labels[d] = entry(c.labels, d);
         if (labels[d] === MARGIN_LABEL) margin = true;
       }
       if (margin && dims.length === p.dims.length) continue;
@@ -364,7 +380,9 @@ export function piecesDifferences(target: LabelForm, pieces: readonly LabelForm[
   const pb: ComparedTable = { dims, cells: [...sum.values()] };
   if (pa.cells.length === 0 || pb.cells.length === 0) return [];
   const totals = pieces.map((p) => total(p, 'size'));
-  const tb = totals.every((x) => x !== null) ? totals.reduce<number>((s, x) => s + x!, 0) : null;
+  // The pieces' total, unknown when any piece's is.
+  let tb: number | null = 0;
+  for (const x of totals) tb = tb === null || x === null ? null : tb + x;
   return compareProjected(pa, pb, threshold, { a: total(target, 'size'), b: tb }, dims).map((d) => ({ layer: 'group' as const, labels: d.labels, mine: d.mine, other: d.other, difference: d.mine - d.other, collapsed: d.collapsed }));
 }
 

@@ -31,6 +31,7 @@ import { TooLargeToCompareError } from '../../errors.js';
 import type { UnitGroup, UnitMeta } from '../../history/unit-form.js';
 import { SAMPLE_RATE } from '../../history/unit-form.js';
 import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
+import { addAt, at, outOfRange } from '../../lib/invariant.js';
 
 /** What a side of a comparison offers: its units (sorted ids) and each one's pattern, with its metadata. */
 export interface UnitSide extends UnitMeta {
@@ -73,19 +74,19 @@ export function contingency(a: Pick<UnitSide, 'ids' | 'pattern' | 'patterns'>, b
 function mergeCounts(x: Uint32Array, px: Uint32Array, mapX: Int32Array | null, na: number, y: Uint32Array, py: Uint32Array, mapY: Int32Array | null, nb: number): Float64Array {
   const w = nb + 1;
   const counts = new Float64Array((na + 1) * w);
-  const cx = (i: number) => (mapX ? mapX[px[i]!]! : px[i]!);
-  const cy = (j: number) => (mapY ? mapY[py[j]!]! : py[j]!);
+  const cx = (i: number) => (mapX ? (mapX[px[i] ?? outOfRange()] ?? outOfRange()) : px[i] ?? outOfRange());
+  const cy = (j: number) => (mapY ? (mapY[py[j] ?? outOfRange()] ?? outOfRange()) : py[j] ?? outOfRange());
   let i = 0;
   let j = 0;
   while (i < x.length && j < y.length) {
-    const u = x[i]!;
-    const v = y[j]!;
-    if (u === v) counts[cx(i++) * w + cy(j++)]!++;
-    else if (u < v) counts[cx(i++) * w + nb]!++;
-    else counts[na * w + cy(j++)]!++;
+    const u = x[i] ?? outOfRange();
+    const v = y[j] ?? outOfRange();
+    if (u === v) addAt(counts, cx(i++) * w + cy(j++), 1);
+    else if (u < v) addAt(counts, cx(i++) * w + nb, 1);
+    else addAt(counts, na * w + cy(j++), 1);
   }
-  for (; i < x.length; i++) counts[cx(i) * w + nb]!++;
-  for (; j < y.length; j++) counts[na * w + cy(j)]!++;
+  for (; i < x.length; i++) addAt(counts, cx(i) * w + nb, 1);
+  for (; j < y.length; j++) addAt(counts, na * w + cy(j), 1);
   return counts;
 }
 
@@ -97,7 +98,7 @@ function mergeCounts(x: Uint32Array, px: Uint32Array, mapX: Int32Array | null, n
 export function transpose(ct: Contingency): Contingency {
   const { pa, pb, counts } = ct;
   const out = new Float64Array(counts.length);
-  for (let i = 0; i <= pa; i++) for (let j = 0; j <= pb; j++) out[j * (pa + 1) + i] = counts[i * (pb + 1) + j]!;
+  for (let i = 0; i <= pa; i++) for (let j = 0; j <= pb; j++) out[j * (pa + 1) + i] = (counts[i * (pb + 1) + j] ?? outOfRange());
   return { pa: pb, pb: pa, counts: out };
 }
 
@@ -150,7 +151,7 @@ function describeGroup(g: UnitGroup | undefined): string {
 
 /** The measure all of a group's atoms share, or null. */
 function groupMeasure(side: UnitMeta, g: UnitGroup): string | null {
-  const m = side.measures[g.atoms[0]!] ?? null;
+  const m = side.measures[g.atoms[0] ?? outOfRange()] ?? null;
   if (m === null) return null;
   return g.atoms.every((a) => side.measures[a] === m) ? m : null;
 }
@@ -187,65 +188,65 @@ export function unitDifferences(a: UnitMeta, b: UnitMeta, ct: Contingency, thres
   const cinB = flags(b, 'c');
   // Column totals of b's patterns (units of b, whether or not in a).
   const colTotal = new Float64Array(w);
-  for (let i = 0; i <= pa; i++) for (let j = 0; j < w; j++) colTotal[j] += counts[i * w + j]!;
+  for (let i = 0; i <= pa; i++) for (let j = 0; j < w; j++) colTotal[j] = (colTotal[j] ?? outOfRange()) + (counts[i * w + j] ?? outOfRange());
   // Atom sizes of b and, per atom, its patterns.
   const patternsOfAtomB: number[][] = Array.from({ length: b.atoms }, () => []);
-  b.patterns.forEach((p, j) => p.m.forEach((e) => patternsOfAtomB[e]!.push(j)));
-  const atomSizeB = patternsOfAtomB.map((ps) => ps.reduce((s, j) => s + colTotal[j]!, 0));
+  b.patterns.forEach((p, j) => p.m.forEach((e) => at(patternsOfAtomB, e).push(j)));
+  const atomSizeB = patternsOfAtomB.map((ps) => ps.reduce((s, j) => s + (colTotal[j] ?? outOfRange()), 0));
 
   a.groups.forEach((g, gi) => {
     // v[pb]: units of g by b-pattern (incl. absent from b).
     const v = new Float64Array(w);
     const cv = new Float64Array(w);
-    const fg = inA[gi]!;
-    const cfg = cinA[gi]!;
+    const fg = at(inA, gi);
+    const cfg = at(cinA, gi);
     for (let i = 0; i < pa; i++) {
-      if (fg[i]) for (let j = 0; j < w; j++) v[j] += counts[i * w + j]!;
-      if (cfg[i]) for (let j = 0; j < w; j++) cv[j] += counts[i * w + j]!;
+      if (fg[i]) for (let j = 0; j < w; j++) v[j] = (v[j] ?? outOfRange()) + (counts[i * w + j] ?? outOfRange());
+      if (cfg[i]) for (let j = 0; j < w; j++) cv[j] = (cv[j] ?? outOfRange()) + (counts[i * w + j] ?? outOfRange());
     }
     let size = 0;
-    for (let j = 0; j < w; j++) size += v[j]!;
-    const exactSize = a.sizes[gi]!;
+    for (let j = 0; j < w; j++) size += v[j] ?? outOfRange();
+    const exactSize = a.sizes[gi] ?? outOfRange();
     const labels = g.labels ?? {};
     const base = { group: gi, labels, ...(g.ref ? { ref: g.ref } : {}) };
     // Direct: g against each group h of b, when their exact sizes differ by 1 … threshold − 1.
     b.groups.forEach((h, hi) => {
-      const sizeDiff = exactSize - b.sizes[hi]!;
+      const sizeDiff = exactSize - (b.sizes[hi] ?? outOfRange());
       if (sizeDiff !== 0 && Math.abs(sizeDiff) < threshold) {
-        const fh = inB[hi]!;
+        const fh = at(inB, hi);
         let inter = 0;
         let hs = 0;
         for (let j = 0; j < pb; j++) if (fh[j]) {
-          inter += v[j]!;
-          hs += colTotal[j]!;
+          inter += v[j] ?? outOfRange();
+          hs += colTotal[j] ?? outOfRange();
         }
         const contained = sampledMode ? size + hs - 2 * inter <= tolerance : inter === size || inter === hs;
-        if (contained) out.push({ ...base, layer: 'units', mine: exactSize, other: b.sizes[hi]!, difference: sizeDiff, otherSide: `group "${describeGroup(h)}"` });
+        if (contained) out.push({ ...base, layer: 'units', mine: exactSize, other: b.sizes[hi] ?? outOfRange(), difference: sizeDiff, otherSide: `group "${describeGroup(h)}"` });
       }
       // Values: contributor sets of one measure.
       const m = groupMeasure(a, g);
       if (m === null || m !== groupMeasure(b, h)) return;
-      const cDiff = a.csizes[gi]! - b.csizes[hi]!;
+      const cDiff = (a.csizes[gi] ?? outOfRange()) - (b.csizes[hi] ?? outOfRange());
       if (Math.abs(cDiff) >= threshold) return;
-      const cfh = cinB[hi]!;
+      const cfh = at(cinB, hi);
       let cinter = 0;
       let cs = 0;
       let csA = 0;
-      for (let j = 0; j < w; j++) csA += cv[j]!;
+      for (let j = 0; j < w; j++) csA += cv[j] ?? outOfRange();
       for (let j = 0; j < pb; j++) if (cfh[j]) {
-        cinter += cv[j]!;
-        cs += colTotal[j]!;
+        cinter += cv[j] ?? outOfRange();
+        cs += colTotal[j] ?? outOfRange();
       }
       // Contributor totals of h over all of b's units (not only those in a).
       const hContributors = cs;
       if (sampledMode) {
-        if (csA + hContributors - 2 * cinter <= tolerance) out.push({ ...base, layer: cDiff === 0 ? 'sum' : 'count', mine: a.csizes[gi]!, other: b.csizes[hi]!, difference: cDiff, otherSide: `group "${describeGroup(h)}"`, measure: m });
+        if (csA + hContributors - 2 * cinter <= tolerance) out.push({ ...base, layer: cDiff === 0 ? 'sum' : 'count', mine: a.csizes[gi] ?? outOfRange(), other: b.csizes[hi] ?? outOfRange(), difference: cDiff, otherSide: `group "${describeGroup(h)}"`, measure: m });
         return;
       }
       const contained = cinter === csA || cinter === hContributors;
       if (!contained) return;
       if (cDiff !== 0) {
-        out.push({ ...base, layer: 'count', mine: a.csizes[gi]!, other: b.csizes[hi]!, difference: cDiff, otherSide: `group "${describeGroup(h)}"`, measure: m });
+        out.push({ ...base, layer: 'count', mine: a.csizes[gi] ?? outOfRange(), other: b.csizes[hi] ?? outOfRange(), difference: cDiff, otherSide: `group "${describeGroup(h)}"`, measure: m });
         return;
       }
       if (csA === 0 || cinter !== csA) return;
@@ -258,28 +259,28 @@ export function unitDifferences(a: UnitMeta, b: UnitMeta, ct: Contingency, thres
       }
     });
     // Unions of b's atoms inside / meeting g.
-    const inAtom = patternsOfAtomB.map((ps) => ps.reduce((s, j) => s + v[j]!, 0));
+    const inAtom = patternsOfAtomB.map((ps) => ps.reduce((s, j) => s + (v[j] ?? outOfRange()), 0));
     if (sampledMode) {
       // Any union of b's atoms within `tolerance` sampled units of g (a relaxation of both rules).
       let best = size;
-      for (let e = 0; e < b.atoms; e++) best -= Math.max(0, inAtom[e]! - (atomSizeB[e]! - inAtom[e]!));
+      for (let e = 0; e < b.atoms; e++) best -= Math.max(0, (inAtom[e] ?? outOfRange()) - ((atomSizeB[e] ?? outOfRange()) - (inAtom[e] ?? outOfRange())));
       if (best <= tolerance && inAtom.some((x) => x > 0)) out.push({ ...base, layer: 'units', mine: exactSize, other: exactSize - best, difference: best, otherSide: 'a union of its groups' });
       return;
     }
     const inside = new Uint8Array(b.atoms);
     const meets = new Uint8Array(b.atoms);
     for (let e = 0; e < b.atoms; e++) {
-      if (inAtom[e]! > 0) meets[e] = 1;
-      if (inAtom[e]! > 0 && inAtom[e] === atomSizeB[e]) inside[e] = 1;
+      if ((inAtom[e] ?? outOfRange()) > 0) meets[e] = 1;
+      if ((inAtom[e] ?? outOfRange()) > 0 && inAtom[e] === atomSizeB[e]) inside[e] = 1;
     }
     let uIn = 0;
     let uMeet = 0;
-    let uncovered = v[pb]!;
+    let uncovered = v[pb] ?? outOfRange();
     for (let j = 0; j < pb; j++) {
-      const p = b.patterns[j]!;
-      if (p.m.some((e) => inside[e])) uIn += colTotal[j]!;
-      if (p.m.some((e) => meets[e])) uMeet += colTotal[j]!;
-      else uncovered += v[j]!;
+      const p = at(b.patterns, j);
+      if (p.m.some((e) => inside[e])) uIn += colTotal[j] ?? outOfRange();
+      if (p.m.some((e) => meets[e])) uMeet += colTotal[j] ?? outOfRange();
+      else uncovered += v[j] ?? outOfRange();
     }
     const nIn = inside.reduce((s, x) => s + x, 0);
     const nMeet = meets.reduce((s, x) => s + x, 0);
@@ -361,7 +362,7 @@ const fastCache = new WeakMap<UnitMeta, FastSide>();
 export function exactAtomSizes(s: UnitMeta): Float64Array {
   const atomSize = new Float64Array(s.atoms).fill(-1);
   s.groups.forEach((g, i) => {
-    if (g.atoms.length === 1) atomSize[g.atoms[0]!] = s.sizes[i]!;
+    if (g.atoms.length === 1) atomSize[g.atoms[0] ?? outOfRange()] = s.sizes[i] ?? outOfRange();
   });
   return atomSize;
 }
@@ -392,21 +393,21 @@ function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float6
   const nb = b.atoms;
   const w = cols;
   const colSize = new Float64Array(nb + 1);
-  for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) colSize[k] += c[r * w + k]!;
+  for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) colSize[k] = (colSize[k] ?? outOfRange()) + (c[r * w + k] ?? outOfRange());
   const v = new Float64Array(nb + 1);
   for (let g = 0; g < fa.groups.length; g++) {
     v.fill(0);
-    for (const r of fa.groups[g]!) for (let k = 0; k <= nb; k++) v[k] += c[r * w + k]!;
-    const size = a.sizes[g]!;
+    for (const r of at(fa.groups, g)) for (let k = 0; k <= nb; k++) v[k] = (v[k] ?? outOfRange()) + (c[r * w + k] ?? outOfRange());
+    const size = a.sizes[g] ?? outOfRange();
     // Inside: only b's atoms with no sampled unit outside g can be inside it.
     let insideBound = 0;
     let meetBound = 0;
     let unknown = false;
     for (let k = 0; k < nb; k++) {
-      const exact = fb.atomSize[k]!;
+      const exact = fb.atomSize[k] ?? outOfRange();
       if (exact < 0) unknown = true;
-      if (colSize[k]! - v[k]! === 0) insideBound += exact;
-      if (v[k]! > 0) meetBound += exact;
+      if ((colSize[k] ?? outOfRange()) - (v[k] ?? outOfRange()) === 0) insideBound += exact;
+      if ((v[k] ?? outOfRange()) > 0) meetBound += exact;
     }
     if (unknown) return true;
     if (insideBound > 0 && size - insideBound < threshold) return true;
@@ -414,16 +415,16 @@ function mayFail(a: UnitMeta, fa: FastSide, b: UnitMeta, fb: FastSide, c: Float6
     if (v[nb] === 0 && meetBound - size < threshold) return true;
     if (!directToo) continue;
     for (let h = 0; h < fb.groups.length; h++) {
-      const d = size - b.sizes[h]!;
+      const d = size - (b.sizes[h] ?? outOfRange());
       if (d === 0 || d >= threshold || d <= -threshold) continue;
       let inside = 0;
       let hs = 0;
-      for (const k of fb.groups[h]!) {
-        inside += v[k]!;
-        hs += colSize[k]!;
+      for (const k of at(fb.groups, h)) {
+        inside += v[k] ?? outOfRange();
+        hs += colSize[k] ?? outOfRange();
       }
       let gs = 0;
-      for (let k = 0; k <= nb; k++) gs += v[k]!;
+      for (let k = 0; k <= nb; k++) gs += v[k] ?? outOfRange();
       // g ⊆ h unless a sampled unit of g is outside h; h ⊆ g unless a sampled unit of h is outside g.
       if (inside === gs || inside === hs) return true;
     }
@@ -450,7 +451,7 @@ export function plausibleFast(a: UnitSide, b: UnitSide, threshold: number): bool
   const na = a.atoms;
   const nb = b.atoms;
   const t = new Float64Array(c.length);
-  for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) t[k * (na + 1) + r] = c[r * (nb + 1) + k]!;
+  for (let r = 0; r <= na; r++) for (let k = 0; k <= nb; k++) t[k * (na + 1) + r] = (c[r * (nb + 1) + k] ?? outOfRange());
   return mayFail(b, fb, a, fa, t, na + 1, threshold, false);
 }
 

@@ -17,6 +17,7 @@
  */
 import type { Contingency, UnitSide } from './unit-mode.js';
 import { contingency, transpose } from './unit-mode.js';
+import { at, outOfRange } from '../../lib/invariant.js';
 
 /** A difference found for the output at `me`, naming the context sides involved. */
 export interface PieceDifference {
@@ -53,12 +54,12 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
   // Units per pattern of each side (sampled or not, as the side is): sizes consistent with the contingencies.
   const perPattern = sides.slice(0, n).map((s) => {
     const c = new Float64Array(s.patterns.length);
-    for (const p of s.pattern) c[p]!++;
+    for (const p of s.pattern) c[p] = (c[p] ?? outOfRange()) + 1;
     return c;
   });
   const countOf = (side: number, f: Uint8Array) => {
     let k = 0;
-    f.forEach((x, p) => x && (k += perPattern[side]![p]!));
+    f.forEach((x, p) => x && (k += (at(perPattern, side)[p] ?? outOfRange())));
     return k;
   };
   const cts = new Map<string, Contingency>();
@@ -68,7 +69,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
     if (!c) {
       // One merge per pair of sides: the other order is its transpose.
       const other = cts.get(`${j}:${i}`);
-      c = other ? transpose(other) : contingency(sides[i]!, sides[j]!);
+      c = other ? transpose(other) : contingency(at(sides, i), at(sides, j));
       cts.set(key, c);
     }
     return c;
@@ -78,31 +79,31 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
 
   // Disjoint pieces inside a group X of side t.
   for (let t = 0; t < n; t++) {
-    const T = sides[t]!;
+    const T = at(sides, t);
     T.groups.forEach((X, xi) => {
-      const fx = groupFlags[t]![xi]!;
+      const fx = at(at(groupFlags, t), xi);
       const sizeX = countOf(t, fx);
       // Per other side: the patterns of its atoms inside X, and the union's size.
       const pieceOf = (o: number): { o: number; inside: Uint8Array; size: number } | null => {
-        const O = sides[o]!;
+        const O = at(sides, o);
         const c = ct(t, o);
         const w = c.pb + 1;
         const inX = new Float64Array(w);
         const col = new Float64Array(w);
         for (let i = 0; i <= c.pa; i++) {
           for (let j = 0; j < w; j++) {
-            const k = c.counts[i * w + j]!;
-            col[j] += k;
-            if (i < c.pa && fx[i]) inX[j] += k;
+            const k = c.counts[i * w + j] ?? outOfRange();
+            col[j] = (col[j] ?? outOfRange()) + k;
+            if (i < c.pa && fx[i]) inX[j] = (inX[j] ?? outOfRange()) + k;
           }
         }
         const inAtom = new Float64Array(O.atoms);
         const atomSize = new Float64Array(O.atoms);
-        O.patterns.forEach((p, j) => p.m.forEach((a) => ((inAtom[a] += inX[j]!), (atomSize[a] += col[j]!))));
+        O.patterns.forEach((p, j) => p.m.forEach((a) => ((inAtom[a] = (inAtom[a] ?? outOfRange()) + (inX[j] ?? outOfRange())), (atomSize[a] = (atomSize[a] ?? outOfRange()) + (col[j] ?? outOfRange())))));
         const insideAtom = Uint8Array.from(inAtom, (x, a) => (x > 0 && x === atomSize[a] ? 1 : 0));
         const inside = Uint8Array.from(O.patterns, (p) => (p.m.some((a) => insideAtom[a]) ? 1 : 0));
         let size = 0;
-        inside.forEach((f, j) => f && (size += col[j]!));
+        inside.forEach((f, j) => f && (size += col[j] ?? outOfRange()));
         return size > 0 && size <= sizeX ? { o, inside, size } : null;
       };
       // The checked output must take part: as the target, or with a piece inside X (looked at first, so
@@ -123,7 +124,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         const w = c.pb + 1;
         for (let i = 0; i < c.pa; i++) {
           if (!a.inside[i]) continue;
-          for (let j = 0; j < c.pb; j++) if (b.inside[j] && c.counts[i * w + j]! > 0) return false;
+          for (let j = 0; j < c.pb; j++) if (b.inside[j] && (c.counts[i * w + j] ?? outOfRange()) > 0) return false;
         }
         return true;
       };
@@ -134,7 +135,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
           if (close(d) && involved.includes(me)) {
             const group = X;
             out.push({
-              with: t === me ? chosen[0]!.o : t,
+              with: t === me ? at(chosen, 0).o : t,
               involved,
               labels: t === me ? (group.labels ?? {}) : {},
               ...(t === me && group.ref ? { ref: group.ref } : {}),
@@ -150,7 +151,7 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
         }
         if (chosen.length === 4) return;
         for (let k = from; k < pieces.length; k++) {
-          const p = pieces[k]!;
+          const p = at(pieces, k);
           if (total + p.size > sizeX) continue;
           if (chosen.every((q) => disjoint(q, p))) choose(k + 1, [...chosen, p], total + p.size);
         }
@@ -160,9 +161,9 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
   }
 
   // Intersections: a group g of `me` inside groups h1, h2 of two other sides.
-  const M = sides[me]!;
+  const M = at(sides, me);
   M.groups.forEach((g, gi) => {
-    const fg = groupFlags[me]![gi]!;
+    const fg = at(at(groupFlags, me), gi);
     const size = countOf(me, fg);
     const containing: { o: number; h: number }[] = [];
     for (let o = 0; o < n; o++) {
@@ -170,25 +171,25 @@ export function unitPieces(sides: readonly UnitSide[], me: number, threshold: nu
       const c = ct(me, o);
       const w = c.pb + 1;
       const v = new Float64Array(w);
-      for (let i = 0; i < c.pa; i++) if (fg[i]) for (let j = 0; j < w; j++) v[j] += c.counts[i * w + j]!;
-      sides[o]!.groups.forEach((_, hi) => {
-        const fh = groupFlags[o]![hi]!;
+      for (let i = 0; i < c.pa; i++) if (fg[i]) for (let j = 0; j < w; j++) v[j] = (v[j] ?? outOfRange()) + (c.counts[i * w + j] ?? outOfRange());
+      at(sides, o).groups.forEach((_, hi) => {
+        const fh = at(at(groupFlags, o), hi);
         let inter = 0;
-        for (let j = 0; j < c.pb; j++) if (fh[j]) inter += v[j]!;
-        if (inter === size && sides[o]!.sizes[hi]! - M.sizes[gi]! >= threshold) containing.push({ o, h: hi });
+        for (let j = 0; j < c.pb; j++) if (fh[j]) inter += v[j] ?? outOfRange();
+        if (inter === size && (at(sides, o).sizes[hi] ?? outOfRange()) - (M.sizes[gi] ?? outOfRange()) >= threshold) containing.push({ o, h: hi });
       });
     }
     for (let x = 0; x < containing.length; x++) {
       for (let y = x + 1; y < containing.length; y++) {
-        const a = containing[x]!;
-        const b = containing[y]!;
+        const a = at(containing, x);
+        const b = at(containing, y);
         if (a.o === b.o) continue;
         const c = ct(a.o, b.o);
         const w = c.pb + 1;
-        const fa = groupFlags[a.o]![a.h]!;
-        const fb = groupFlags[b.o]![b.h]!;
+        const fa = at(at(groupFlags, a.o), a.h);
+        const fb = at(at(groupFlags, b.o), b.h);
         let inter = 0;
-        for (let i = 0; i < c.pa; i++) if (fa[i]) for (let j = 0; j < c.pb; j++) if (fb[j]) inter += c.counts[i * w + j]!;
+        for (let i = 0; i < c.pa; i++) if (fa[i]) for (let j = 0; j < c.pb; j++) if (fb[j]) inter += c.counts[i * w + j] ?? outOfRange();
         const d = inter - size;
         if (close(d)) {
           out.push({

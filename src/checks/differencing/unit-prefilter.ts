@@ -21,6 +21,7 @@
 import type { UnitMeta } from '../../history/unit-form.js';
 import type { UnitSide } from './unit-mode.js';
 import { exactAtomSizes } from './unit-mode.js';
+import { outOfRange } from '../../lib/invariant.js';
 
 /** Most atoms a side may have for the mask form (one 32-bit mask: the atoms and the "absent" bit). */
 export const MAX_MASK_ATOMS = 31;
@@ -77,10 +78,10 @@ function maskMeta(s: UnitMeta): MaskMeta {
       atomSize,
       unknown: atomSize.some((x) => x < 0),
       atomOf: Int32Array.from(s.patterns, (p) => p.m[0] ?? -1),
-      bySize: Int32Array.from(s.groups.keys()).sort((x, y) => s.sizes[x]! - s.sizes[y]!),
+      bySize: Int32Array.from(s.groups.keys()).sort((x, y) => (s.sizes[x] ?? outOfRange()) - (s.sizes[y] ?? outOfRange())),
       sortedSizes: new Float64Array(0),
     };
-    m.sortedSizes = Float64Array.from(m.bySize, (h) => s.sizes[h]!);
+    m.sortedSizes = Float64Array.from(m.bySize, (h) => (s.sizes[h] ?? outOfRange()));
     metaCache.set(s, m);
   }
   return m;
@@ -108,8 +109,8 @@ export function rankedSample(s: UnitSide, ranks: SampleRanks): RankedSample {
   const r = new Uint32Array(s.ids.length);
   const atoms = new Uint8Array(s.ids.length);
   for (let i = 0; i < s.ids.length; i++) {
-    r[i] = ranks.rankOf(s.ids[i]!);
-    atoms[i] = m.atomOf[s.pattern[i]!]!;
+    r[i] = ranks.rankOf(s.ids[i] ?? outOfRange());
+    atoms[i] = (m.atomOf[s.pattern[i] ?? outOfRange()] ?? outOfRange());
   }
   return { meta: s, ranks: r, atoms };
 }
@@ -142,9 +143,9 @@ export function probe(s: UnitSide, ranks: SampleRanks): Probe {
   const atomByRank = new Int8Array(ranks.size).fill(-1);
   const rowCount = new Int32Array(s.atoms);
   for (let i = 0; i < own.length; i++) {
-    const a = m.atomOf[s.pattern[i]!]!;
-    atomByRank[own[i]!] = a;
-    rowCount[a]!++;
+    const a = (m.atomOf[s.pattern[i] ?? outOfRange()] ?? outOfRange());
+    atomByRank[own[i] ?? outOfRange()] = a;
+    rowCount[a] = (rowCount[a] ?? outOfRange()) + 1;
   }
   return {
     meta: s,
@@ -170,29 +171,29 @@ function mayFailMasks(x: MaskMeta, xMask: Int32Array, y: MaskMeta, yMask: Int32A
   const ny = y.atoms;
   const absentBit = 1 << ny;
   let absentRows = 0;
-  for (let r = 0; r < nx; r++) if (xMask[r]! & absentBit) absentRows |= 1 << r;
+  for (let r = 0; r < nx; r++) if ((xMask[r] ?? outOfRange()) & absentBit) absentRows |= 1 << r;
   // Y's atoms with the same mask count alike in every bound: one term per distinct mask.
   let distinct = 0;
   for (let k = 0; k < ny; k++) {
-    const m = yMask[k]!;
+    const m = yMask[k] ?? outOfRange();
     let i = 0;
     while (i < distinct && masks[i] !== m) i++;
     if (i === distinct) {
       masks[distinct] = m;
       maskSizes[distinct++] = 0;
     }
-    maskSizes[i]! += y.atomSize[k]!;
+    maskSizes[i] = (maskSizes[i] ?? outOfRange()) + (y.atomSize[k] ?? outOfRange());
   }
   for (let g = 0; g < x.groupMask.length; g++) {
-    const G = x.groupMask[g]!;
-    const size = x.sizes[g]!;
+    const G = x.groupMask[g] ?? outOfRange();
+    const size = x.sizes[g] ?? outOfRange();
     let insideBound = 0;
     let meetBound = 0;
     for (let i = 0; i < distinct; i++) {
-      const m = masks[i]!;
+      const m = masks[i] ?? outOfRange();
       // Inside g: no sampled unit of the atom outside g's atoms (nor outside X: bit nx is never in G).
-      if ((m & ~G) === 0) insideBound += maskSizes[i]!;
-      if ((m & G) !== 0) meetBound += maskSizes[i]!;
+      if ((m & ~G) === 0) insideBound += maskSizes[i] ?? outOfRange();
+      if ((m & G) !== 0) meetBound += maskSizes[i] ?? outOfRange();
     }
     if (insideBound > 0 && size - insideBound < threshold) return true;
     // Meeting: g covered (none of its atoms has sampled units outside Y).
@@ -203,20 +204,20 @@ function mayFailMasks(x: MaskMeta, xMask: Int32Array, y: MaskMeta, yMask: Int32A
     let hi = y.sortedSizes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (y.sortedSizes[mid]! <= size - threshold) lo = mid + 1;
+      if ((y.sortedSizes[mid] ?? outOfRange()) <= size - threshold) lo = mid + 1;
       else hi = mid;
     }
-    for (let j = lo; j < y.sortedSizes.length && y.sortedSizes[j]! < size + threshold; j++) {
-      const h = y.bySize[j]!;
-      const d = size - y.sizes[h]!;
+    for (let j = lo; j < y.sortedSizes.length && (y.sortedSizes[j] ?? outOfRange()) < size + threshold; j++) {
+      const h = y.bySize[j] ?? outOfRange();
+      const d = size - (y.sizes[h] ?? outOfRange());
       if (d === 0 || d >= threshold || d <= -threshold) continue;
-      const H = y.groupMask[h]!;
+      const H = y.groupMask[h] ?? outOfRange();
       // g ⊆ h on the sample: every atom of g has sampled units only in h's atoms.
       let gInH = true;
-      for (let r = 0; r < nx && gInH; r++) if ((G >>> r) & 1 && (xMask[r]! & ~H) !== 0) gInH = false;
+      for (let r = 0; r < nx && gInH; r++) if ((G >>> r) & 1 && ((xMask[r] ?? outOfRange()) & ~H) !== 0) gInH = false;
       if (gInH) return true;
       let hInG = true;
-      for (let k = 0; k < ny && hInG; k++) if ((H >>> k) & 1 && (yMask[k]! & ~G) !== 0) hInG = false;
+      for (let k = 0; k < ny && hInG; k++) if ((H >>> k) & 1 && ((yMask[k] ?? outOfRange()) & ~G) !== 0) hInG = false;
       if (hInG) return true;
     }
   }
@@ -241,17 +242,17 @@ export function plausibleRanked(p: Probe, b: RankedSample, threshold: number): b
   const absentFromA = 1 << na;
   const n = atomByRank.length;
   for (let j = 0; j < b.ranks.length; j++) {
-    const rank = b.ranks[j]!;
-    const k = b.atoms[j]!;
-    const r = rank < n ? atomByRank[rank]! : -1;
+    const rank = b.ranks[j] ?? outOfRange();
+    const k = b.atoms[j] ?? outOfRange();
+    const r = rank < n ? (atomByRank[rank] ?? outOfRange()) : -1;
     if (r >= 0) {
-      rowMask[r]! |= 1 << k;
-      colMask[k]! |= 1 << r;
-      hits[r]!++;
-    } else colMask[k]! |= absentFromA;
+      rowMask[r] = (rowMask[r] ?? outOfRange()) | (1 << k);
+      colMask[k] = (colMask[k] ?? outOfRange()) | (1 << r);
+      hits[r] = (hits[r] ?? outOfRange()) + 1;
+    } else colMask[k] = (colMask[k] ?? outOfRange()) | absentFromA;
   }
   const absentFromB = 1 << nb;
-  for (let r = 0; r < na; r++) if (hits[r]! < rowCount[r]!) rowMask[r]! |= absentFromB;
+  for (let r = 0; r < na; r++) if ((hits[r] ?? outOfRange()) < (rowCount[r] ?? outOfRange())) rowMask[r] = (rowMask[r] ?? outOfRange()) | absentFromB;
   if (mayFailMasks(a, rowMask, bm, colMask, threshold, true, masks, maskSizes)) return true;
   return mayFailMasks(bm, colMask, a, rowMask, threshold, false, masks, maskSizes);
 }

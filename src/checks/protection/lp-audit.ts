@@ -25,6 +25,7 @@ import { lpBounds } from '../../lib/lp-bounds.js';
 import type { CellTable } from '../../outputs/table/cell-table.js';
 import { cellCount } from '../../outputs/table/cell-table.js';
 import { tableConstraints } from '../../outputs/table/table-constraints.js';
+import { at, outOfRange } from '../../lib/invariant.js';
 
 /**
  * What the attacker knows of each cell's additive value (the count, or the sum for magnitude
@@ -81,13 +82,14 @@ export function auditSystem(input: AuditInput): { nCols: number; colLo: Float64A
   const lines: { cols: number[]; coef: number[]; hasTotal: boolean }[] = Array.from({ length: c.nEquations }, () => ({ cols: [], coef: [], hasTotal: false }));
   for (let i = 0; i < n; i++) {
     for (const [eq, coef] of [
-      [c.rowEq[i], c.rowCoef[i]],
-      [c.colEq[i], c.colCoef[i]],
+      [c.rowEq[i] ?? outOfRange(), c.rowCoef[i] ?? outOfRange()],
+      [c.colEq[i] ?? outOfRange(), c.colCoef[i] ?? outOfRange()],
     ] as const) {
       if (eq < 0) continue;
-      lines[eq].cols.push(i);
-      lines[eq].coef.push(coef);
-      if (coef === -1) lines[eq].hasTotal = true;
+      const line = at(lines, eq);
+      line.cols.push(i);
+      line.coef.push(coef);
+      if (coef === -1) line.hasTotal = true;
     }
   }
   const rows: LpRow[] = [];
@@ -101,8 +103,8 @@ export function auditSystem(input: AuditInput): { nCols: number; colLo: Float64A
     let total = 0;
     let known = true;
     for (const i of line.cols) {
-      if (input.totals) total += input.totals[i];
-      else if (input.bounds.lo[i] === input.bounds.hi[i]) total += input.bounds.lo[i];
+      if (input.totals) total += input.totals[i] ?? outOfRange();
+      else if (input.bounds.lo[i] === input.bounds.hi[i]) total += input.bounds.lo[i] ?? outOfRange();
       else known = false;
     }
     if (!known) throw new AuditUnavailable('the table has no margins and suppressed or rounded cells whose values are not known to airlock: the totals an attacker may know cannot be formed');
@@ -135,9 +137,9 @@ export function auditIntervals(input: AuditInput, targets: readonly number[], en
   };
   const opts: LpBoundsOptions = {};
   if (input.totals) opts.start = input.totals;
-  if (enough) opts.enough = (k, l, h) => enough(round(targets[k], l, h));
+  if (enough) opts.enough = (k, l, h) => enough(round(targets[k] ?? outOfRange(), l, h));
   const { lo, hi } = lpBounds(auditSystem(input), targets, opts);
-  return targets.map((cell, k) => round(cell, lo[k], hi[k]));
+  return targets.map((cell, k) => round(cell, lo[k] ?? outOfRange(), hi[k] ?? outOfRange()));
 }
 
 /**
@@ -156,7 +158,7 @@ export function maskedAuditInput(t: CellTable, additive: Float64Array, mask: Uin
     if (mask[c]) {
       lo[c] = t.negative[c] ? -Infinity : 0;
       hi[c] = Infinity;
-    } else lo[c] = hi[c] = additive[c];
+    } else lo[c] = hi[c] = additive[c] ?? outOfRange();
   }
   return { table: t, bounds: { lo, hi }, totals: additive, integer, linked };
 }

@@ -22,6 +22,7 @@ import type { CellTable } from '../../outputs/table/cell-table.js';
 import { topContribution } from '../../outputs/table/cell-table.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { CellInterval } from './lp-audit.js';
+import { outOfRange } from '../../lib/invariant.js';
 
 /** What a cell's interval must satisfy; absent parts do not apply. */
 export interface ProtectionLevel {
@@ -43,9 +44,9 @@ export const ADDITIVE_STATISTICS: ReadonlySet<string> = new Set(['frequency', 'c
  *
  * @example additiveValue(meanTable, 3) // 12.5 × 8 = 100
  */
-export function additiveValue(t: CellTable, cell: number, value: number = t.value[cell]): number {
-  if (t.statistic === 'frequency') return t.count[cell];
-  if (t.statistic === 'mean') return t.count[cell] === 0 ? 0 : value * t.count[cell];
+export function additiveValue(t: CellTable, cell: number, value: number = t.value[cell] ?? outOfRange()): number {
+  if (t.statistic === 'frequency') return t.count[cell] ?? outOfRange();
+  if (t.statistic === 'mean') return t.count[cell] === 0 ? 0 : value * (t.count[cell] ?? outOfRange());
   return Number.isNaN(value) && t.count[cell] === 0 ? 0 : value;
 }
 

@@ -117,14 +117,15 @@ export async function exportLines(args: string[]): Promise<number> {
   if (!Number.isSafeInteger(from) || from < 1) throw new UsageError('--from-seq must be a positive integer');
   const { store } = await openCliStore(a);
   // A consumer that stops reading (`| head`) closes the pipe: stop quietly, as Unix tools do.
-  let outputError: NodeJS.ErrnoException | null = null;
+  // A holder, not a `let`: the listener sets it between awaits, where narrowing cannot see.
+  const output: { error: NodeJS.ErrnoException | null } = { error: null };
   const onError = (e: NodeJS.ErrnoException) => {
-    outputError = e;
+    output.error = e;
   };
   process.stdout.on('error', onError);
   try {
     for await (const line of exportJsonl(store, from)) {
-      if (outputError) break;
+      if (output.error) break;
       // Honour backpressure so a large chain piped into a slow consumer is not buffered whole.
       if (!process.stdout.write(line)) await once(process.stdout, 'drain').catch(() => undefined);
     }
@@ -132,7 +133,7 @@ export async function exportLines(args: string[]): Promise<number> {
     process.stdout.off('error', onError);
     await store.close();
   }
-  const err = outputError as NodeJS.ErrnoException | null;
+  const err = output.error;
   if (err && err.code !== 'EPIPE') {
     process.stderr.write(`airlock audit export: cannot write: ${err.message}\n`);
     return EXIT.ENVIRONMENT;

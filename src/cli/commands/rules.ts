@@ -9,6 +9,9 @@
  *   through the engine; prints `N passed, M failed`; exit 1 on any failure (or, with
  *   `--require-coverage`, when a registered check is exercised by no test).
  * - `diff OLD NEW --replay [--data-dir D | --database-url URL] [...]`: see `rules-diff.ts`.
+ * - `reload [--url URL] [--token T] [--json]`: asks the running service to load its rule files
+ *   now (`POST /v1/rulesets/reload`), so the load is recorded in the audit chain under the admin
+ *   token's name; prints the digest in force and the record's seq.
  *
  * @example npm run airlock -- rules lint rules && npm run airlock -- rules test rules
  */
@@ -51,4 +54,27 @@ export async function test(args: string[]): Promise<number> {
     process.stdout.write(`${report.passed} passed, ${report.failed} failed\n`);
   }
   return report.failed > 0 || (a['require-coverage'] && report.uncovered.length > 0) ? EXIT.REJECT : EXIT.OK;
+}
+
+/** `airlock rules reload`: exit 0 loaded or unchanged, 1 refused, 2 usage or unreachable, 4 not recorded. */
+export async function reload(args: string[]): Promise<number> {
+  const a = parseArgs(args, optionsOf('rules reload'));
+  positionals(a, []);
+  const url = (typeof a.url === 'string' ? a.url : process.env.AIRLOCK_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+  const token = typeof a.token === 'string' ? a.token : process.env.AIRLOCK_TOKEN;
+  let res: Response;
+  try {
+    res = await fetch(`${url}/v1/rulesets/reload`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch (e) {
+    process.stderr.write(`airlock rules reload: cannot reach ${url}: ${(e as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  const body = (await res.json().catch(() => ({}))) as { code?: string; detail?: string; activated?: boolean; digest?: string; previous?: string; record?: { audit: { seq: number } } | null };
+  if (a.json) process.stdout.write(`${JSON.stringify(body)}\n`);
+  if (res.ok) {
+    if (!a.json) process.stdout.write(body.activated ? `rule set ${body.digest} in force (was ${body.previous}); recorded at seq ${body.record?.audit.seq}\n` : `rule set ${body.digest} unchanged; nothing recorded\n`);
+    return EXIT.OK;
+  }
+  if (!a.json) process.stderr.write(`airlock rules reload: ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}\n`);
+  return res.status === 422 ? EXIT.REJECT : res.status === 503 ? EXIT.ENVIRONMENT : EXIT.USAGE;
 }

@@ -242,9 +242,9 @@ export class DelimitedProfiler {
         if (c === d || c === LF || c === CR) break;
         j++;
       }
-      this.append(text, i, j);
+      const appended = this.append(text, i, j);
       this.fieldStarted = true;
-      if (j === n || this.unreadable !== null) return;
+      if (j === n || !appended) return;
       this.endField();
       if (c !== d) {
         this.endRecord();
@@ -258,13 +258,15 @@ export class DelimitedProfiler {
     }
   }
 
-  private append(text: string, from: number, to: number): void {
-    if (to <= from) return;
+  /** Adds text to the field; false once the field is too long (the profile is then unreadable). */
+  private append(text: string, from: number, to: number): boolean {
+    if (to <= from) return true;
     if (this.field.length + (to - from) > MAX_FIELD_CHARS) {
       this.unreadable = `a field longer than ${MAX_FIELD_CHARS} characters (at row ${this.rows + 1})`;
-      return;
+      return false;
     }
     this.field += text.slice(from, to);
+    return true;
   }
 
   private endField(): void {

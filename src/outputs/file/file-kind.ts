@@ -10,7 +10,6 @@
  * fileKind.parse({ name: 'f', kind: 'file', filename: 'counts.csv', content_base64: 'YSxiCjEsMgo=' }, ctx).root.type.id // 'delimited_text'
  */
 import { AirlockError } from '../../errors.js';
-import type { IdentifierDetector } from '../../lib/identifier-detectors.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import { invalid, readFields } from '../read-fields.js';
 import { extensionsOf } from './extensions.js';
@@ -48,7 +47,7 @@ export function parseFile(raw: RawOutput, ctx: ParseContext): FileOutput {
     invalid('FILE_INVALID', f.at('filename'), 'must be a plain file name (no path separators or control characters)');
   }
   const bytes = decodeBase64(f.string('content_base64'), f.at('content_base64'));
-  const detectors = (ctx.params.identifier_detectors ?? []) as IdentifierDetector[];
+  const detectors = ctx.params.identifier_detectors;
   const inspection = inspectFile(bytes, filename, boundsFor(ctx.limits, { threshold: ctx.params.threshold, detectors }));
   return { filename, extensions: extensionsOf(filename), size: bytes.length, root: inspection.root, inflated: inspection.inflated };
 }

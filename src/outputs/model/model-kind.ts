@@ -17,6 +17,7 @@ import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, normaliseName, readFields } from '../read-fields.js';
 import { resolveFamily } from './model-family.js';
 import type { Coefficient, LeafSize, ModelFamily, ModelOutput, RegressionModel, TrainedModel } from './model-output.js';
+import { at } from '../../lib/invariant.js';
 
 const REGRESSION_FIELDS = ['n_obs', 'n_params', 'residual_dof', 'coefficients', 'converged', 'perfect_separation'];
 const TRAINED_FIELDS = ['n_train', 'format', 'hyperparameters'];
@@ -68,8 +69,7 @@ function parseRegression(f: Fields, raw: RawOutput, family: ModelFamily, limits:
   const nObs = f.integer('n_obs', 1);
   const declaredParams = f.optInteger('n_params', 1);
   const declaredDof = f.optInteger('residual_dof', 0);
-  if (declaredParams === undefined && declaredDof === undefined) invalid('MODEL_INVALID', f.at('n_params'), 'a regression needs n_params (intercept included) or residual_dof');
-  const nParams = declaredParams ?? nObs - declaredDof!;
+  const nParams = declaredParams ?? nObs - (declaredDof ?? invalid('MODEL_INVALID', f.at('n_params'), 'a regression needs n_params (intercept included) or residual_dof'));
   if (nParams < 1) invalid('MODEL_INVALID', f.at('residual_dof'), `residual_dof ${declaredDof} leaves fewer than 1 parameter for n_obs ${nObs}`);
   if (nParams > nObs) invalid('MODEL_INVALID', f.at('n_params'), `n_params ${nParams} exceeds n_obs ${nObs}`);
   if (declaredDof !== undefined && declaredDof !== nObs - nParams) {
@@ -80,7 +80,7 @@ function parseRegression(f: Fields, raw: RawOutput, family: ModelFamily, limits:
     const seen = new Set<string>();
     const rawList = raw.coefficients as Record<string, unknown>[];
     boundedObjects(f, 'coefficients', limits.maxCells, 'MODEL_INVALID', true).forEach((c, i) => {
-      const coefficient = parseCoefficient(c, rawList[i]!, nObs);
+      const coefficient = parseCoefficient(c, at(rawList, i), nObs);
       if (seen.has(coefficient.term)) invalid('MODEL_INVALID', c.at('term'), `term "${coefficient.term}" appears twice`);
       seen.add(coefficient.term);
       coefficients.push(coefficient);

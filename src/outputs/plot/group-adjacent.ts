@@ -26,8 +26,9 @@ export function groupAdjacent(weights: readonly number[], threshold: number): [n
     }
   });
   if (start < weights.length) {
-    if (groups.length === 0) return null;
-    groups[groups.length - 1][1] = weights.length;
+    const last = groups.at(-1);
+    if (last === undefined) return null;
+    last[1] = weights.length;
   }
   return groups.length ? groups : null;
 }

@@ -8,6 +8,7 @@
 import { groupAdjacent } from './group-adjacent.js';
 import type { HistogramBin } from './plot-output.js';
 import { binLabel } from './plot-output.js';
+import { at } from '../../lib/invariant.js';
 
 /** The merged bins, or null when the whole histogram holds fewer than `threshold` records. */
 export function mergeBins(bins: readonly HistogramBin[], threshold: number): HistogramBin[] | null {
@@ -16,7 +17,7 @@ export function mergeBins(bins: readonly HistogramBin[], threshold: number): His
     Math.max(threshold, 1),
   );
   if (!groups) return null;
-  return groups.map(([s, e]) => ({ from: bins[s].from, to: bins[e - 1].to, count: bins.slice(s, e).reduce((a, b) => a + b.count, 0) }));
+  return groups.map(([s, e]) => ({ from: at(bins, s).from, to: at(bins, e - 1).to, count: bins.slice(s, e).reduce((a, b) => a + b.count, 0) }));
 }
 
 /**

@@ -10,6 +10,7 @@
  * ec.sizes[ec.classOf[0]]; // how many rows share row 0's combination
  */
 import type { CategoryColumn } from '../table/columnar.js';
+import { outOfRange } from '../../lib/invariant.js';
 
 export interface EquivalenceClasses {
   /** Number of classes. */
@@ -35,8 +36,8 @@ export function refineClasses(classOf: Int32Array, nClasses: number, codes: Int3
     const ids = new Int32Array(nClasses * radix).fill(-1);
     let next = 0;
     for (let i = 0; i < classOf.length; i++) {
-      const key = classOf[i] * radix + codes[i] + 1;
-      let id = ids[key];
+      const key = (classOf[i] ?? outOfRange()) * radix + (codes[i] ?? outOfRange()) + 1;
+      let id = ids[key] ?? outOfRange();
       if (id < 0) id = ids[key] = next++;
       classOf[i] = id;
     }
@@ -54,14 +55,14 @@ function refineBySorting(classOf: Int32Array, nClasses: number, codes: Int32Arra
   const n = classOf.length;
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = i;
-  const byCode = countingSort(rows, (i) => codes[i] + 1, radix);
-  const byPair = countingSort(byCode, (i) => classOf[i], nClasses);
+  const byCode = countingSort(rows, (i) => (codes[i] ?? outOfRange()) + 1, radix);
+  const byPair = countingSort(byCode, (i) => classOf[i] ?? outOfRange(), nClasses);
   const group = new Int32Array(n);
   let groups = 0;
   for (let j = 0; j < n; j++) {
-    const i = byPair[j];
+    const i = byPair[j] ?? outOfRange();
     if (j > 0) {
-      const prev = byPair[j - 1];
+      const prev = byPair[j - 1] ?? outOfRange();
       if (classOf[prev] !== classOf[i] || codes[prev] !== codes[i]) groups++;
     }
     group[i] = groups;
@@ -69,8 +70,9 @@ function refineBySorting(classOf: Int32Array, nClasses: number, codes: Int32Arra
   const renumber = new Int32Array(n > 0 ? groups + 1 : 0).fill(-1);
   let next = 0;
   for (let i = 0; i < n; i++) {
-    let id = renumber[group[i]];
-    if (id < 0) id = renumber[group[i]] = next++;
+    const g = group[i] ?? outOfRange();
+    let id = renumber[g] ?? outOfRange();
+    if (id < 0) id = renumber[g] = next++;
     classOf[i] = id;
   }
   return next;
@@ -79,10 +81,18 @@ function refineBySorting(classOf: Int32Array, nClasses: number, codes: Int32Arra
 /** `rows` stably sorted by `key(row)` ∈ [0, buckets). */
 function countingSort(rows: Int32Array, key: (row: number) => number, buckets: number): Int32Array {
   const start = new Int32Array(buckets + 1);
-  for (let j = 0; j < rows.length; j++) start[key(rows[j]) + 1]++;
-  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+  for (const row of rows) {
+    const b = key(row) + 1;
+    start[b] = (start[b] ?? outOfRange()) + 1;
+  }
+  for (let b = 0; b < buckets; b++) start[b + 1] = (start[b + 1] ?? outOfRange()) + (start[b] ?? outOfRange());
   const out = new Int32Array(rows.length);
-  for (let j = 0; j < rows.length; j++) out[start[key(rows[j])]++] = rows[j];
+  for (const row of rows) {
+    const b = key(row);
+    const slot = start[b] ?? outOfRange();
+    start[b] = slot + 1;
+    out[slot] = row;
+  }
   return out;
 }
 
@@ -99,8 +109,10 @@ export function equivalenceClasses(columns: readonly CategoryColumn[], nRows: nu
   const sizes = new Int32Array(count);
   const firstRow = new Int32Array(count).fill(-1);
   for (let i = 0; i < nRows; i++) {
-    const c = classOf[i];
-    if (sizes[c]++ === 0) firstRow[c] = i;
+    const c = classOf[i] ?? outOfRange();
+    const size = sizes[c] ?? outOfRange();
+    sizes[c] = size + 1;
+    if (size === 0) firstRow[c] = i;
   }
   return { count, classOf, sizes, firstRow };
 }
@@ -116,9 +128,11 @@ export function distinctPerClass(ec: EquivalenceClasses, column: CategoryColumn)
   const seen = new Uint8Array(pairs);
   const distinct = new Int32Array(ec.count);
   for (let i = 0; i < pairOf.length; i++) {
-    if (!seen[pairOf[i]]) {
-      seen[pairOf[i]] = 1;
-      distinct[ec.classOf[i]]++;
+    const pair = pairOf[i] ?? outOfRange();
+    if (!seen[pair]) {
+      seen[pair] = 1;
+      const c = ec.classOf[i] ?? outOfRange();
+      distinct[c] = (distinct[c] ?? outOfRange()) + 1;
     }
   }
   return distinct;
@@ -131,6 +145,9 @@ export function distinctPerClass(ec: EquivalenceClasses, column: CategoryColumn)
  */
 export function rowsInSmallClasses(ec: EquivalenceClasses, k: number): number {
   let rows = 0;
-  for (let c = 0; c < ec.count; c++) if (ec.sizes[c] < k) rows += ec.sizes[c];
+  for (let c = 0; c < ec.count; c++) {
+    const size = ec.sizes[c] ?? outOfRange();
+    if (size < k) rows += size;
+  }
   return rows;
 }

@@ -10,6 +10,7 @@
 import type { TableStatistic } from '../../domain.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { nullRecord } from '../../lib/null-record.js';
+import { at, outOfRange } from '../../lib/invariant.js';
 
 /**
  * The verdict on a `protection` token (`src/pipeline/protection-token.ts`): trusted only when
@@ -166,23 +167,25 @@ export function cellLabels(t: CellTable, cell: number): Record<string, string> {
   const r = Math.floor(cell / nCols);
   const c = cell - r * nCols;
   const out = nullRecord<string>();
-  t.rows.vars.forEach((v, i) => (out[v] = t.rows.keys[r][i]));
-  t.cols.vars.forEach((v, i) => (out[v] = t.cols.keys[c][i]));
+  const rowKey = at(t.rows.keys, r);
+  const colKey = at(t.cols.keys, c);
+  t.rows.vars.forEach((v, i) => (out[v] = at(rowKey, i)));
+  t.cols.vars.forEach((v, i) => (out[v] = at(colKey, i)));
   return out;
 }
 
 /** The published value of a cell as JSON (`null` for empty or suppressed). */
 export function cellValue(t: CellTable, cell: number): number | null {
-  const v = t.value[cell];
+  const v = t.value[cell] ?? outOfRange();
   return Number.isNaN(v) || t.suppressed[cell] ? null : v;
 }
 
 /** The published count of a cell as JSON (`null` for a suppressed cell: its evidence is never published). */
 export function cellCountValue(t: CellTable, cell: number): number | null {
-  return t.suppressed[cell] ? null : t.count[cell];
+  return t.suppressed[cell] ? null : t.count[cell] ?? outOfRange();
 }
 
 /** The i-th largest absolute contribution of a cell (0 when there are fewer). */
 export function topContribution(t: CellTable, cell: number, i: number): number {
-  return i < t.topK ? t.top[cell * t.topK + i] : 0;
+  return i < t.topK ? (t.top[cell * t.topK + i] ?? outOfRange()) : 0;
 }

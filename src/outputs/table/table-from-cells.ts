@@ -113,6 +113,15 @@ function labelsInOrder(cell: CellInput, vars: Map<string, string>, i: number, ba
   return [...vars.keys()].map((v) => byVar.get(v) as string);
 }
 
+/**
+ * Whether a cell has a labels object. The request schema says so already, but a caller that
+ * skipped it (the CLI, a test, a replay) must still be refused rather than crash: read as unknown.
+ */
+function hasLabels(cell: unknown): boolean {
+  const labels: unknown = typeof cell === 'object' && cell !== null ? (cell as { labels?: unknown }).labels : undefined;
+  return typeof labels === 'object' && labels !== null;
+}
+
 /** Parses and checks pre-aggregated cells; throws `CELLS_INVALID` with a pointer. */
 export function tableFromCells(input: CellsTableInput, topK: number, pointer: string): CellTable {
   const { cells, statistic } = input;
@@ -134,7 +143,7 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
   // Keys are normalised, so two spellings of one category are one row; the first spelling is shown.
   const keyOf = (labels: string[]) => JSON.stringify(labels.map((l) => normalise(l)));
   const ordered = cells.map((cell, i) => {
-    if (typeof cell !== 'object' || cell === null || typeof cell.labels !== 'object' || cell.labels === null) problem(i, 'a cell needs labels');
+    if (!hasLabels(cell)) problem(i, 'a cell needs labels');
     const labels = labelsInOrder(cell, vars, i, problem);
     const r = labels.slice(0, nRowVars);
     const c = labels.slice(nRowVars);

@@ -42,9 +42,10 @@ export function normaliseSpec(input: TableSpecInput, pointer: string): TableSpec
   const index = asList(input.index);
   const columns = asList(input.columns);
   const values = input.values ?? null;
-  const bad = (message: string, at: string): never => {
+  // A declaration, not an arrow: calls to it then narrow like a throw.
+  function bad(message: string, at: string): never {
     throw new AirlockError('SPEC_INVALID', message, [{ pointer: `${pointer}/${at}`, message }]);
-  };
+  }
   if (index.length === 0) bad('the spec needs at least one row variable in `index`', 'index');
   const dims = [...index, ...columns];
   const seen = new Set<string>();
@@ -61,10 +62,12 @@ export function normaliseSpec(input: TableSpecInput, pointer: string): TableSpec
     if (seen.has(unit)) bad(`the unit column "${unit}" is also a dimension`, 'unit');
     if (unit === values) bad(`the unit column "${unit}" is also the measure`, 'unit');
   }
-  const structuralZeros = (input.structural_zeros ?? []).map((z, i) => {
+  const structuralZeros = (input.structural_zeros ?? []).map((entry, i) => {
+    // Read as JSON may have it: a caller that skipped the request schema is refused, not crashed.
+    const z: unknown = entry;
     if (typeof z !== 'object' || z === null || Array.isArray(z) || Object.keys(z).length === 0) bad('a structural zero names at least one variable and its category', `structural_zeros/${i}`);
     for (const [k, v] of Object.entries(z)) if (typeof v !== 'string') bad(`the category of "${k}" must be a string`, `structural_zeros/${i}`);
-    return { ...z };
+    return { ...entry };
   });
   return { index, columns, values, statistic: input.aggfunc ?? 'frequency', margins: input.margins ?? false, unit, structuralZeros };
 }

@@ -3,6 +3,10 @@
  * store with the decisions), or the live one, so a decision's `ruleset.digest` always leads to
  * the exact rules that produced it.
  *
+ * Every load of a rule set (start-up, file change, SIGHUP, `POST /v1/rulesets/reload` by an
+ * admin) is a signed record of the audit chain naming who loaded it (`GET /v1/rulesets/loads`,
+ * newest first; `src/governance/record-ruleset-load.ts`).
+ *
  * Governance also reads the rule-set history (`GET /v1/rulesets`: every rule set decisions were
  * made under, by digest, with how often and when) and asks what a change would do
  * (`POST /v1/rulesets/diff`: the differing parameters and checks per project, and optionally
@@ -12,6 +16,13 @@
  */
 import type { Express, RequestHandler } from 'express';
 import type { AuditStore } from '../../audit/audit-store.js';
+import { MAX_PAGE_LIMIT } from '../../audit/audit-store.js';
+import { callerOf } from '../../auth/require-role.js';
+import type { RecordActor } from '../../domain.js';
+import { RECORD_KINDS } from '../../domain.js';
+import { actorOf } from '../../review/review-service.js';
+import type { ReloadEvent } from '../../rules/live-rules.js';
+import { decisionResponse } from './audit-routes.js';
 import { schemaValidator, type SchemaAssertion } from '../../api/openapi.js';
 import { candidateUnderFloors } from '../../rules/candidate-ruleset.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
@@ -22,10 +33,14 @@ import { rulesetFromContent } from '../../rules/load-ruleset.js';
 import { requireJson, route } from '../route.js';
 
 export interface RulesetRouteDeps {
-  store: Pick<AuditStore, 'getRuleset' | 'rulesetUsage' | 'scan'>;
+  store: Pick<AuditStore, 'getRuleset' | 'rulesetUsage' | 'scan' | 'list' | 'get'>;
   /** The live rule set. */
   ruleset(): Ruleset;
   reader: RequestHandler;
+  /** Reloads the rules from their files on behalf of `by` (recorded, like every load); absent: no reload route. */
+  reload?(by: RecordActor): Promise<ReloadEvent>;
+  /** Who may reload (`admin`). */
+  admin?: RequestHandler;
   /** The JSON body parser (with the configured limit). */
   json: RequestHandler;
 }
@@ -42,7 +57,40 @@ async function rulesetByDigest(deps: RulesetRouteDeps, digest: string): Promise<
 
 const DIGEST = /^[0-9a-f]{64}$/;
 
+/** The `limit` query of a page: 1…MAX_PAGE_LIMIT, default 100. */
+function pageLimit(q: unknown): number {
+  const limit = q === undefined ? 100 : Number(q);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new AirlockError('INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, [{ pointer: 'limit', message: 'out of range' }]);
+  return limit;
+}
+
 export function registerRulesetRoutes(app: Express, deps: RulesetRouteDeps): void {
+  // Before `/v1/rulesets/:digest`, which would take `loads` for a digest.
+  app.get(
+    '/v1/rulesets/loads',
+    deps.reader,
+    route(async (req, res) => {
+      const limit = pageLimit(req.query.limit);
+      const cursor = typeof req.query.cursor === 'string' && req.query.cursor !== '' ? req.query.cursor : null;
+      const page = await deps.store.list({ kind: RECORD_KINDS.ruleset }, { cursor, limit });
+      res.json({ items: page.items.map(decisionResponse), next_cursor: page.next_cursor });
+    }),
+  );
+  const reload = deps.reload;
+  if (reload && deps.admin) {
+    app.post(
+      '/v1/rulesets/reload',
+      deps.admin,
+      route(async (_req, res) => {
+        const e = await reload(actorOf(callerOf(res)));
+        // Files that do not form a valid set are the admin's to fix: 422, not the 500 start-up gives.
+        if (!e.ok && e.error?.code === 'RULES_INVALID') throw new AirlockError('RULESET_INVALID', e.error.message, e.error.details);
+        if (!e.ok) throw e.error ?? new AirlockError('STORE_UNAVAILABLE', 'the rule set was not loaded');
+        const record = e.recorded ? await deps.store.get(e.recorded) : null;
+        res.json({ activated: e.changed, digest: e.digest, previous: e.previous, record: record ? decisionResponse(record) : null });
+      }),
+    );
+  }
   app.get(
     '/v1/rulesets',
     deps.reader,

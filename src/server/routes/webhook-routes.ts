@@ -5,20 +5,52 @@
  * and manages only theirs; `*` (every project) needs an unrestricted one. Subscriptions live in
  * the audit database, so every replica delivers to them.
  *
- * @example registerWebhookRoutes(app, { outbox: store.webhooks(), admin, json });
+ * Deliveries that did not arrive are visible and can be retried: `GET /v1/webhooks/deliveries`
+ * (auditors and admins: read-only) lists the failed and pending ones, `POST
+ * /v1/webhooks/deliveries/{id}/retry` (admins, who run the service) makes one due now. Both
+ * see only the projects of a restricted token.
+ *
+ * @example registerWebhookRoutes(app, { outbox: store.webhooks(), admin, reader, json });
  */
 import type { Express, RequestHandler } from 'express';
 import type { WebhookOutbox, WebhookEventType } from '../../audit/webhook-outbox.js';
 import { WEBHOOK_EVENTS } from '../../audit/webhook-outbox.js';
-import { authorize } from '../../auth/authorize.js';
+import { authorize, mayAccessProject } from '../../auth/authorize.js';
 import { callerOf } from '../../auth/require-role.js';
 import { AirlockError } from '../../errors.js';
+import { suggestion } from '../../lib/did-you-mean.js';
 import { route } from '../route.js';
 
 export interface WebhookRouteDeps {
   outbox(): WebhookOutbox;
   admin: RequestHandler;
+  /** Middleware admitting whoever may list deliveries (`requireAnyRole(tokens, ['admin', 'auditor'])`). */
+  reader: RequestHandler;
   json: RequestHandler;
+}
+
+/** The most deliveries one page lists. */
+export const MAX_DELIVERY_PAGE = 1000;
+
+/**
+ * The delivery list's query checked: `state` (`failed` or `pending`, absent: both), `limit`
+ * (1–1000, default 100), `cursor` (the last id of the page before).
+ *
+ * @example deliveryQuery({ state: 'failed' }) // { state: 'failed', limit: 100, after: undefined }
+ */
+export function deliveryQuery(q: Record<string, unknown>): { state?: 'failed' | 'pending'; limit: number; after?: string } {
+  const bad = (name: string, message: string) => new AirlockError('INVALID_REQUEST', `${name}: ${message}`, [{ pointer: name, message }]);
+  const one = (name: string): string | undefined => {
+    const v = q[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0) throw bad(name, 'must be given once, non-empty');
+    return v;
+  };
+  const state = one('state');
+  if (state !== undefined && state !== 'failed' && state !== 'pending') throw bad('state', `must be "failed" or "pending"${suggestion(state, ['failed', 'pending'])}`);
+  const limit = Number(one('limit') ?? '100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE) throw bad('limit', `must be an integer from 1 to ${MAX_DELIVERY_PAGE}`);
+  return { ...(state ? { state } : {}), limit, after: one('cursor') };
 }
 
 /**
@@ -61,6 +93,33 @@ export function registerWebhookRoutes(app: Express, deps: WebhookRouteDeps): voi
     route(async (_req, res) => {
       const projects = callerOf(res).projects;
       res.json({ items: await deps.outbox().subscriptions(projects ?? undefined) });
+    }),
+  );
+  app.get(
+    '/v1/webhooks/deliveries',
+    deps.reader,
+    route(async (req, res) => {
+      const q = deliveryQuery(req.query as Record<string, unknown>);
+      const projects = callerOf(res).projects ?? undefined;
+      // One more than asked tells whether a next page exists without a count.
+      const rows = await deps.outbox().undelivered({ ...q, limit: q.limit + 1, ...(projects ? { projects } : {}) });
+      const items = rows.slice(0, q.limit);
+      res.json({ items, next_cursor: rows.length > q.limit ? items[items.length - 1]!.id : null });
+    }),
+  );
+  app.post(
+    '/v1/webhooks/deliveries/:id/retry',
+    deps.admin,
+    route(async (req, res) => {
+      const id = String(req.params.id);
+      const found = await deps.outbox().delivery(id);
+      // A delivery of a project the caller may not see is answered exactly like a missing one.
+      if (!found || !mayAccessProject(callerOf(res), found.project)) throw new AirlockError('NOT_FOUND', `no webhook delivery ${id}`);
+      const done = await deps.outbox().requeue(id, Date.now());
+      if (done === 'not_found') throw new AirlockError('NOT_FOUND', `no webhook delivery ${id}`);
+      if (done === 'delivered') throw new AirlockError('CONFLICT', `webhook delivery ${id} was delivered already`);
+      if (done === 'in_flight') throw new AirlockError('CONFLICT', `webhook delivery ${id} is being sent right now; retry after its lease runs out if it fails`);
+      res.status(202).json(await deps.outbox().delivery(id));
     }),
   );
   app.delete(

@@ -6,7 +6,7 @@ import { OutputView } from '../components/output-view';
 import { Badge } from '../components/status-badge';
 import { when } from '../format';
 import { BASE } from '../router';
-import { verifyInBrowser, type BrowserVerification } from '../verify';
+import { verifyInBrowser, type BrowserJwks, type BrowserVerification } from '../verify';
 
 /** One recorded decision (or review, comment, final record): its signature verified here, its place in the chain. */
 export default function DecisionPage({ id }: { id: string }) {
@@ -19,7 +19,7 @@ export default function DecisionPage({ id }: { id: string }) {
   const d = rec.decision;
   const verify = async () => {
     setVerifying(true);
-    const jwks = await api<{ keys: { kid: string; kty: string; crv: string; x: string }[] }>('GET', '/.well-known/jwks.json');
+    const jwks = await api<BrowserJwks>('GET', '/.well-known/jwks.json');
     setV(await verifyInBrowser(d, rec.signature, jwks));
     setVerifying(false);
   };

@@ -5,6 +5,24 @@ import { Badge } from '../components/status-badge';
 import { short, when } from '../format';
 import { BASE, navigate, useLocation } from '../router';
 import { Head } from '../components/head';
+import { verifyInBrowser, type BrowserJwks } from '../verify';
+
+/** What checking a page's signatures found: how many verified, and each record that did not, with why. */
+interface PageCheck {
+  search: string;
+  ok: number;
+  bad: { id: string; seq: number; reason: string }[];
+}
+
+/**
+ * Checks every listed record's detached signature (RFC 7515 App. F) in this browser against the
+ * published keys: the list carries no payloads, so each verifies over the record as shown.
+ */
+async function checkPage(items: readonly SignedRecord[], search: string): Promise<PageCheck> {
+  const jwks = await api<BrowserJwks>('GET', '/.well-known/jwks.json');
+  const results = await Promise.all(items.map(async (d) => ({ d, v: await verifyInBrowser(d.decision, d.signature, jwks) })));
+  return { search, ok: results.filter((r) => r.v.ok).length, bad: results.filter((r) => !r.v.ok).map((r) => ({ id: r.d.decision.id, seq: r.d.audit.seq, reason: r.v.reason })) };
+}
 
 /** Suggestions only: any check id the service knows can be typed (rule sets add checks). */
 const CHECKS = ['min_count', 'zeros', 'nk_dominance', 'p_percent', 'negative', 'missing', 'residual_dof', 'rounding', 'extremes', 'dominance_evidence', 'differencing', 'saturation', 'instance_based', 'tree_leaf_size', 'model_format', 'survival_step', 'k_anonymity', 'l_diversity', 'file_type', 'formula_cells'] satisfies Schemas['CheckId'][];
@@ -18,6 +36,8 @@ export default function Decisions() {
   const cursor = search.get('cursor');
   const pageNo = Number(search.get('page') ?? '1');
   const [form, setForm] = useState(current);
+  const [check, setCheck] = useState<PageCheck | null>(null);
+  const [checking, setChecking] = useState(false);
   const r = useAsync(
     () =>
       api<{ items: SignedRecord[]; next_cursor: string | null }>(
@@ -121,6 +141,33 @@ export default function Decisions() {
               ))}
             </tbody>
           </table>
+          <p>
+            <button
+              type="button"
+              class="secondary"
+              aria-busy={checking}
+              onClick={() => {
+                setChecking(true);
+                void checkPage(r.data!.items, search.toString()).then(setCheck, () => setCheck(null)).finally(() => setChecking(false));
+              }}
+            >
+              Verify this page's signatures
+            </button>
+          </p>
+          {check && check.search === search.toString() ? (
+            <div class={check.bad.length ? 'verify-bad' : 'verify-ok'} role="status">
+              {check.bad.length ? '✗' : '✓'} {check.ok} of {check.ok + check.bad.length} signatures valid, checked in this browser against the published keys.
+              {check.bad.length ? (
+                <ul>
+                  {check.bad.map((b) => (
+                    <li key={b.id}>
+                      seq {b.seq}, <a href={`${BASE}/decisions/${encodeURIComponent(b.id)}`}>{short(b.id, 13)}</a>: {b.reason}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
           <nav aria-label="Pages" class="pager">
             {pageNo > 1 ? (
               <button type="button" class="secondary" onClick={() => history.back()}>

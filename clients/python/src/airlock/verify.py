@@ -6,6 +6,11 @@ the RFC 8785 canonical JSON of ``decision``. Verifying means: the JWS is an Ed25
 a key of the JWKS, its payload is canonical JSON, and the decision you hold canonicalises to
 exactly those bytes. The checks and the field names in failures are those of ``airlock verify``.
 
+The decision list (``GET /v1/decisions``) sends the signature detached (RFC 7515 Appendix F:
+``header..signature``), since its payload would only repeat the decision beside it; such a
+signature is checked over the canonical JSON of the decision held, so a changed decision makes
+the signature itself fail (``/signature``).
+
 Example:
     >>> import json
     >>> verify_decision({"decision": {}, "signature": "not a jws"}, {"keys": []})
@@ -26,7 +31,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple, Union
 from .canonical import CanonicalJsonError, _utf16_key, canonical_json
 from .errors import VerificationError
 
-__all__ = ["verify_decision", "load_jwks", "first_difference", "Verified", "DECISION_JWS_TYP"]
+__all__ = ["verify_decision", "load_jwks", "first_difference", "attach_payload", "is_detached", "Verified", "DECISION_JWS_TYP"]
 
 DECISION_JWS_TYP = "airlock-decision+jws"
 DECISION_JWS_ALG = "EdDSA"
@@ -145,6 +150,33 @@ def _ed25519_verify(jwk: Mapping[str, Any], signature: bytes, data: bytes) -> bo
         return False
 
 
+def is_detached(signature: Any) -> bool:
+    """True for a compact JWS with a detached payload (RFC 7515 Appendix F): ``header..signature``.
+
+    Example:
+        >>> is_detached("eyJh..c2ln"), is_detached("eyJh.eyJk.c2ln")
+        (True, False)
+    """
+    if not isinstance(signature, str):
+        return False
+    parts = signature.split(".")
+    return len(parts) == 3 and parts[1] == "" and parts[0] != "" and parts[2] != ""
+
+
+def attach_payload(signature: str, decision: Any) -> str:
+    """The compact JWS with the canonical JSON of ``decision`` put back as its payload.
+
+    Raises ``CanonicalJsonError`` when the decision has no canonical form (NaN, a lone surrogate…).
+
+    Example:
+        >>> attach_payload("eyJh..c2ln", {"b": 1.0, "a": "x"})
+        'eyJh.eyJhIjoieCIsImIiOjF9.c2ln'
+    """
+    header, _, sig = signature.split(".")
+    payload = base64.urlsafe_b64encode(canonical_json(decision).encode("utf-8")).rstrip(b"=").decode("ascii")
+    return f"{header}.{payload}.{sig}"
+
+
 def verify_jws(signature: Any, jwks: JwksSource, typ: str = DECISION_JWS_TYP) -> Tuple[str, bytes]:
     """Checks a compact JWS by airlock; returns ``(kid, payload bytes)`` or raises ``VerificationError``.
 
@@ -195,7 +227,13 @@ def verify_decision(response: Any, jwks: JwksSource) -> Verified:
     decision = response.get("decision")
     if not isinstance(decision, Mapping):
         raise VerificationError("/decision", "decision is missing or not an object")
-    kid, payload = verify_jws(response.get("signature"), jwks)
+    signature = response.get("signature")
+    if is_detached(signature):
+        try:
+            signature = attach_payload(signature, dict(decision))
+        except CanonicalJsonError:
+            raise VerificationError("/decision", "the decision cannot be canonicalised (RFC 8785)") from None
+    kid, payload = verify_jws(signature, jwks)
     try:
         signed_text = payload.decode("utf-8")
         signed = json.loads(signed_text)

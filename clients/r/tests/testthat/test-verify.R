@@ -89,3 +89,52 @@ test_that("a flipped signature byte, another key, another alg or typ are refused
   expect_identical(airlock_verify(good, own)$kid, "k")
   expect_match(tryCatch(airlock_verify(good, signed$jwks), error = identity)$reason, "no usable key with kid k")
 })
+
+# The decision list's detached signatures (RFC 7515 Appendix F): the decision as listed, and one
+# whose numbers R, Python and ECMAScript spell differently (1e-07 / 1e-7, 1e+22, 0.30000000000000004).
+listed <- local({
+  cl <- test_client()
+  odd <- airlock_submit(airlock_output_model("odd_numbers", family = "ols", n_obs = 400L, n_params = 3L,
+    coefficients = list(list(term = "(Intercept)", estimate = 0.1 + 0.2, std_error = 1e-7),
+                        list(term = "dose", estimate = 1e22, std_error = 5),
+                        list(term = "age", estimate = -123456789.98765433, std_error = 0.000001))), client = cl)
+  auditor <- test_client("auditor-only")
+  items <- c(airlock_list_decisions(project = signed$d$raw$decision$project, client = auditor),
+             airlock_list_decisions(project = cl$project, client = auditor))
+  ids <- vapply(items, function(x) x$id, "")
+  list(item = items[[match(signed$d$id, ids)]], odd = items[[match(odd$id, ids)]])
+})
+
+test_that("the list sends detached signatures that verify offline", {
+  parts <- strsplit(signed$d$raw$signature, ".", fixed = TRUE)[[1]]
+  expect_identical(listed$item$raw$signature, paste0(parts[1], "..", parts[3]))
+  expect_identical(airlock_verify(listed$item, signed$jwks)$decision_id, signed$d$id)
+  expect_identical(strsplit(listed$odd$raw$signature, ".", fixed = TRUE)[[1]][2], "")
+  expect_identical(airlock_verify(listed$odd, signed$jwks)$decision_id, listed$odd$id)
+  # Saved as listed, the file verifies offline here and with the server's own CLI.
+  dir <- tempfile(); dir.create(dir)
+  airlock_save_decision(listed$odd, file.path(dir, "listed.json"))
+  writeLines(airlock_js_json(signed$jwks), file.path(dir, "jwks.json"))
+  expect_identical(airlock_verify(airlock_read_decision(file.path(dir, "listed.json")), file.path(dir, "jwks.json"))$decision_id, listed$odd$id)
+  expect_identical(airlock_cli("verify", file.path(dir, "listed.json"), "--jwks", file.path(dir, "jwks.json"))$status, 0L)
+})
+
+test_that("a tampered decision beside a detached signature fails, here and in airlock verify", {
+  raw <- listed$item$raw
+  cases <- list(list(c("decision", "outcome"), "release"),
+                list(list("decision", "outputs", 1, "table", "cells", 1, "count"), 400),
+                list(list("decision", "outputs", 1, "findings"), list()))
+  for (case in cases) expect_identical(field_of(airlock_verify(tamper(raw, case[[1]], case[[2]]), signed$jwks)), "/signature")
+  dir <- tempfile(); dir.create(dir)
+  writeLines(airlock_js_json(tamper(raw, c("decision", "outcome"), "release")), file.path(dir, "bad.json"))
+  writeLines(airlock_js_json(signed$jwks), file.path(dir, "jwks.json"))
+  r <- airlock_cli("verify", file.path(dir, "bad.json"), "--jwks", file.path(dir, "jwks.json"), "--json")
+  expect_identical(r$status, 1L)
+  expect_identical(jsonlite::fromJSON(r$stdout)$field, "/signature")
+  # A value with no canonical form is named; only header..signature is the detached form.
+  expect_identical(field_of(airlock_verify(tamper(raw, list("decision", "outputs", 1, "table", "cells", 1, "count"), NaN), signed$jwks)), "/decision")
+  parts <- strsplit(raw$signature, ".", fixed = TRUE)[[1]]
+  for (broken in c(paste0(".", ".", parts[3]), paste0(parts[1], ".."), paste0(parts[1], ".", parts[3]))) {
+    expect_identical(field_of(airlock_verify(modifyList(raw, list(signature = broken)), signed$jwks)), "/signature")
+  }
+})
