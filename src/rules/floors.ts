@@ -34,7 +34,6 @@ import { CHECK_LISTS_SCHEMA } from './check-lists-schema.js';
 // Types only: load-ruleset imports this module, so a value import back would be a cycle.
 import type { CheckLists } from './check-lists-schema.js';
 import type { ProjectOverride, RuleFile, RuleFileIssue } from './load-ruleset.js';
-import type { Parameters } from './parameters.js';
 import { DEFAULT_PARAMETERS, PARAMETERS_SCHEMA } from './parameters.js';
 import type { Comparison } from './protection-direction.js';
 import { CHECK_LIST_DIRECTION, compareList, compareParameter, directionOf, show, showList } from './protection-direction.js';

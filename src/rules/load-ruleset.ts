@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { parse as parseYaml } from 'yaml';
-import type { CheckId, OutputKind, RulesetRef } from '../domain.js';
+import type { RulesetRef } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import type { CheckLists } from './check-lists-schema.js';
