@@ -17,7 +17,7 @@ import { IDENTIFIER_DETECTOR_VALUES } from '../src/lib/identifier-detectors.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { boundsFor, inspectFile } from '../src/outputs/file/inspect-file.js';
 import { readCsv } from '../src/outputs/table/csv-reader.js';
-import { seededRandom } from './generate-microdata.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
 const rows = Number(values.rows);

@@ -13,7 +13,7 @@ import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Column, Columnar } from '../src/outputs/table/columnar.js';
-import { seededRandom } from '../src/lib/seeded-random.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 export interface MicrodataFile {
   path: string;
@@ -23,8 +23,6 @@ export interface MicrodataFile {
 
 export const REGIONS = 20;
 export const BANDS = 10;
-
-export { seededRandom };
 
 /** Bumped whenever the rows change, so a cached file from an older generator is not reused. */
 const FORMAT_VERSION = 1;

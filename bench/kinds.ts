@@ -29,14 +29,15 @@ import { DEFAULT_LIMITS } from '../src/limits.js';
 import { evaluateOutput } from '../src/pipeline/evaluate-output.js';
 import type { RawOutput } from '../src/outputs/output-kind.js';
 import { loadRuleset } from '../src/rules/load-ruleset.js';
-import { median, random } from './stats.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' }, json: { type: 'string' } } });
 const ROWS = Number(args.rows);
 const RUNS = Number(args.runs);
 
 function generate(rows: number, unique: boolean): string {
-  const rnd = random(20261129);
+  const rnd = seededRandom(20261129);
   const out: string[] = ['pid,region,band,sex,age,time,event,diagnosis'];
   for (let i = 0; i < rows; i++) {
     const pid = unique ? i : Math.floor(rnd() * (rows / 3));

@@ -38,7 +38,7 @@ import { differenceOutputs } from '../src/pipeline/difference-outputs.js';
 import type { EvaluatedOutput } from '../src/pipeline/evaluate-output.js';
 import { evaluateOutput } from '../src/pipeline/evaluate-output.js';
 import { loadRuleset } from '../src/rules/load-ruleset.js';
-import { seededRandom } from './generate-microdata.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 export interface DifferencingFigures {
   releases: number;

@@ -9,7 +9,7 @@
  */
 import { auditIntervals, auditSystem, maskedAuditInput } from '../src/checks/protection/lp-audit.js';
 import { failingCellChecks } from '../src/checks/protection/sensitive-cells.js';
-import { seededRandom } from '../src/lib/seeded-random.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { lpBounds } from '../src/lib/lp-bounds.js';
 import type { CellTable } from '../src/outputs/table/cell-table.js';
 import { cellCount, isMarginCell } from '../src/outputs/table/cell-table.js';

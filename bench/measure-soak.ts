@@ -21,7 +21,8 @@ import type { ServerRef } from './post-table.js';
 import { BENCH_PROJECT } from './post-table.js';
 import { smallRequest } from './measure-small-rps.js';
 import { spawnChild } from './spawn-child.js';
-import { median, random } from './stats.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
+import { median } from './stats.js';
 
 type Route = 'small' | 'large_csv' | 'review' | 'audit_read';
 
@@ -75,7 +76,7 @@ interface Answer {
 }
 
 function csvOf(rows: number): string {
-  const rnd = random(11);
+  const rnd = seededRandom(11);
   const lines = ['region,band,income'];
   for (let i = 0; i < rows; i++) lines.push(`r${Math.floor(rnd() * 8)},b${Math.floor(rnd() * 5)},${Math.round(10_000 + rnd() * 40_000)}`);
   return `${lines.join('\n')}\n`;
@@ -162,7 +163,7 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
     };
     const expected = (route: Route) => (route === 'audit_read' ? 200 : 201);
 
-    const rnd = random(5);
+    const rnd = seededRandom(5);
     const draw = (): Route => {
       let x = rnd();
       for (const [route, w] of MIX) if ((x -= w) < 0) return route;

@@ -83,6 +83,26 @@ describe('layers (scripts/layers.cjs, docs/architecture.md)', () => {
     CRUISE_TIMEOUT,
   );
 
+  it(
+    'reports a cycle through a lazy import() (a command table loading a command that imports the table); a type-only cycle is erased and passes',
+    async () => {
+      const dir = tempDir('airlock-cycle-');
+      mkdirSync(join(dir, 'src/cli'), { recursive: true });
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }));
+      writeFileSync(join(dir, 'src/cli/table.ts'), "export const TABLE = { run: { flags: ['json'], load: () => import('./run.js') } };\n");
+      writeFileSync(join(dir, 'src/cli/run.ts'), "import { TABLE } from './table.js';\nexport const run = (): number => TABLE.run.flags.length;\n");
+      writeFileSync(join(dir, 'src/cli/a.ts'), "import type { B } from './b.js';\nexport interface A { b?: B }\nexport const a = 1;\n");
+      writeFileSync(join(dir, 'src/cli/b.ts'), "import { a } from './a.js';\nexport interface B { a: typeof a }\nexport const b = a;\n");
+      const { code, stdout } = await cruise(dir, 'err-long');
+      expect(code).not.toBe(0);
+      const message = stdout.replace(/\s+/g, ' ');
+      expect(message).toContain('error no-cycle: src/cli/run.ts → src/cli/table.ts → src/cli/run.ts');
+      expect(message).not.toContain('src/cli/a.ts →');
+      expect(message).toContain('1 dependency violations');
+    },
+    CRUISE_TIMEOUT,
+  );
+
   it('docs/architecture.md lists the layer table as it is', () => {
     const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
     expect(doc).toContain(layers.layerList());

@@ -10,7 +10,8 @@
  */
 import { AirlockError } from '../errors.js';
 import { suggestion } from '../lib/did-you-mean.js';
-import { COMMANDS, EXIT, type Command } from './commands.js';
+import { COMMANDS, type Command } from './commands.js';
+import { EXIT } from './exit-codes.js';
 import { helpText, version } from './help.js';
 import { UsageError } from './parse-args.js';
 

@@ -28,11 +28,12 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
 import { AirlockError } from '../errors.js';
 import { CHECK_LISTS_SCHEMA } from './check-lists-schema.js';
 // Types only: load-ruleset imports this module, so a value import back would be a cycle.
-import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue } from './load-ruleset.js';
-import type { Parameters } from './parameters.js';
+import type { CheckLists } from './check-lists-schema.js';
+import type { ProjectOverride, RuleFile, RuleFileIssue } from './load-ruleset.js';
 import { DEFAULT_PARAMETERS, PARAMETERS_SCHEMA } from './parameters.js';
 import type { Comparison } from './protection-direction.js';
 import { CHECK_LIST_DIRECTION, compareList, compareParameter, directionOf, show, showList } from './protection-direction.js';
@@ -43,19 +44,6 @@ function shortfall(name: string, floor: unknown, actual: unknown, c: Comparison,
   if (kind === 'protective') return `${name} must include ${showList(c.entries ?? [])} (the floor in ${floorsFile} requires ${showList(floor as unknown[])})`;
   if (kind === 'exemption') return `${name} may list no more than the floor in ${floorsFile} allows (${showList(floor as unknown[]) || 'nothing'}); it also lists ${showList(c.entries ?? [])}`;
   return `${name} ${show(actual)} is below the floor ${show(floor)} set in ${floorsFile}${c.why ? ` (${c.why})` : ''}`;
-}
-
-/** A floors file, as validated. */
-export interface FloorsFile {
-  description?: string;
-  /** Who signed the floors off. */
-  owner?: string;
-  /** When (free text, e.g. a date). */
-  approved?: string;
-  /** The weakest value each named parameter may take. */
-  parameters?: Partial<Record<keyof Parameters, unknown>>;
-  /** Per output kind, checks that must stay enabled. */
-  checks?: CheckLists;
 }
 
 /** Floors as loaded: the file they came from (as shown in messages) and their content. */
@@ -73,7 +61,9 @@ export interface FloorViolation {
   message: string;
 }
 
-const FLOOR_PARAMETERS = Object.fromEntries(Object.entries(PARAMETERS_SCHEMA.properties).filter(([name]) => directionOf(name).kind !== 'unordered'));
+// Typed as every parameter's schema: which ones have a direction is known only at run time, and a
+// wider type is safe (FloorsFile then admits every parameter name, each with its own value type).
+const FLOOR_PARAMETERS = Object.fromEntries(Object.entries(PARAMETERS_SCHEMA.properties).filter(([name]) => directionOf(name).kind !== 'unordered')) as typeof PARAMETERS_SCHEMA.properties;
 
 /** JSON Schema of a floors file: parameters as in rule files (only those with a direction), checks as in rule files. */
 export const FLOORS_FILE_SCHEMA = {
@@ -81,12 +71,19 @@ export const FLOORS_FILE_SCHEMA = {
   additionalProperties: false,
   properties: {
     description: { type: 'string' },
+    /** Who signed the floors off. */
     owner: { type: 'string' },
+    /** When (free text, e.g. a date). */
     approved: { type: 'string' },
+    /** The weakest value each named parameter may take. */
     parameters: { type: 'object', additionalProperties: false, properties: FLOOR_PARAMETERS },
+    /** Per output kind, checks that must stay enabled. */
     checks: CHECK_LISTS_SCHEMA,
   },
 } as const;
+
+/** A floors file, as validated: derived from its schema, so the two cannot drift. */
+export type FloorsFile = FromSchema<typeof FLOORS_FILE_SCHEMA>;
 
 const validateFloors = new Ajv({ allErrors: true, strict: true }).compile<FloorsFile>(FLOORS_FILE_SCHEMA);
 

@@ -17,10 +17,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
 import { parse as parseYaml } from 'yaml';
-import type { CheckId, OutputKind, RulesetRef } from '../domain.js';
+import type { RulesetRef } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../lib/canonical-json.js';
+import type { CheckLists } from './check-lists-schema.js';
 import { CHECK_LISTS_SCHEMA } from './check-lists-schema.js';
 import type { Floors, FloorsFile, FloorViolation } from './floors.js';
 import { belowFloors, findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
@@ -28,27 +30,6 @@ import type { Parameters } from './parameters.js';
 import { DEFAULT_PARAMETERS, OVERRIDE_PARAMETERS_SCHEMA, PARAMETERS_SCHEMA } from './parameters.js';
 import type { PopulationIndex } from './populations.js';
 import { populationIndex, populationProblems } from './populations.js';
-
-export type CheckLists = Partial<Record<OutputKind, CheckId[]>>;
-
-/** The default rule file, as validated. */
-export interface RuleFile {
-  name: string;
-  version: string;
-  description?: string;
-  parameters: Partial<Parameters>;
-  checks: CheckLists;
-  /** Population name → the datasets (names or `*`/`?` patterns) drawn from it (sdc-rules.md "Differencing"). */
-  populations?: Record<string, string[]>;
-}
-
-/** A per-project override file. */
-export interface ProjectOverride {
-  project: string;
-  description?: string;
-  parameters?: Partial<Parameters>;
-  checks?: CheckLists;
-}
 
 /** What applies to one request: the parameters and, per output kind, the enabled checks. */
 export interface EffectiveRules {
@@ -79,6 +60,8 @@ export interface LoadOptions {
   floorsFile?: string | null;
 }
 
+export type { CheckLists };
+
 const checkLists = CHECK_LISTS_SCHEMA;
 
 /** JSON Schema of `default.yaml`. */
@@ -92,6 +75,7 @@ export const RULE_FILE_SCHEMA = {
     description: { type: 'string' },
     parameters: PARAMETERS_SCHEMA,
     checks: checkLists,
+    /** Population name → the datasets (names or `*`/`?` patterns) drawn from it (sdc-rules.md "Differencing"). */
     populations: {
       type: 'object',
       propertyNames: { minLength: 1, maxLength: 200 },
@@ -112,6 +96,12 @@ export const OVERRIDE_FILE_SCHEMA = {
     checks: checkLists,
   },
 } as const;
+
+/** The default rule file, as validated: derived from its schema, so the two cannot drift. */
+export type RuleFile = FromSchema<typeof RULE_FILE_SCHEMA>;
+
+/** A per-project override file, as validated (derived from its schema). */
+export type ProjectOverride = FromSchema<typeof OVERRIDE_FILE_SCHEMA>;
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validateRuleFile = ajv.compile<RuleFile>(RULE_FILE_SCHEMA);

@@ -242,5 +242,9 @@ export const TRE_WIDE_PARAMETERS = ['unit_namespaces'] as const;
 /** JSON Schema of a project override's parameter block: every parameter except the TRE-wide ones. */
 export const OVERRIDE_PARAMETERS_SCHEMA = {
   ...PARAMETERS_SCHEMA,
-  properties: Object.fromEntries(Object.entries(PARAMETERS_SCHEMA.properties).filter(([k]) => !(TRE_WIDE_PARAMETERS as readonly string[]).includes(k))),
+  // Typed as what the filter leaves, so ProjectOverride (derived from this schema) has no TRE-wide parameter either.
+  properties: Object.fromEntries(Object.entries(PARAMETERS_SCHEMA.properties).filter(([k]) => !(TRE_WIDE_PARAMETERS as readonly string[]).includes(k))) as Omit<
+    typeof PARAMETERS_SCHEMA.properties,
+    (typeof TRE_WIDE_PARAMETERS)[number]
+  >,
 } as const;

@@ -13,6 +13,10 @@ import type { TableJson } from '../../src/outputs/table/table-kind.js';
 import type { PublishedTable } from '../../src/lib/published-table.js';
 import type { DecisionResponse, PipelineRequest } from '../../src/pipeline/make-decision.js';
 import type { DifferencingScope, Parameters, ProtectionMethod } from '../../src/rules/parameters.js';
+import type { CheckLists } from '../../src/rules/check-lists-schema.js';
+import type { FloorsFile } from '../../src/rules/floors.js';
+import type { ProjectOverride, RuleFile } from '../../src/rules/load-ruleset.js';
+import type { CheckId, OutputKind } from '../../src/domain.js';
 import type { IdentifierDetector } from '../../src/lib/identifier-detectors.js';
 import type { RoundingScheme } from '../../src/lib/round-count.js';
 
@@ -50,6 +54,20 @@ describe('types derived from their schemas', () => {
     expectTypeOf<Parameters['identifier_detectors']>().toEqualTypeOf<IdentifierDetector[]>();
     expectTypeOf<Parameters['threshold']>().toEqualTypeOf<number>();
     expectTypeOf<Parameters['structural_zeros']>().toEqualTypeOf<Record<string, string>[]>();
+  });
+
+  it('rule files, project overrides and floors files', () => {
+    expectTypeOf<CheckLists>().toEqualTypeOf<Partial<Record<OutputKind, CheckId[]>>>();
+    expectTypeOf<RuleFile['parameters']>().toEqualTypeOf<Partial<Parameters>>();
+    expectTypeOf<RuleFile['checks']>().toEqualTypeOf<CheckLists>();
+    expectTypeOf<RuleFile['populations']>().toEqualTypeOf<Record<string, string[]> | undefined>();
+    expectTypeOf<RuleFile['name']>().toEqualTypeOf<string>();
+    expectTypeOf<ProjectOverride['project']>().toEqualTypeOf<string>();
+    // An override may not set a TRE-wide parameter: its type has none.
+    expectTypeOf<NonNullable<ProjectOverride['parameters']>>().toEqualTypeOf<Partial<Omit<Parameters, 'unit_namespaces'>>>();
+    expectTypeOf<ProjectOverride['checks']>().toEqualTypeOf<CheckLists | undefined>();
+    expectTypeOf<NonNullable<FloorsFile['parameters']>>().toEqualTypeOf<Partial<Parameters>>();
+    expectTypeOf<FloorsFile['checks']>().toEqualTypeOf<CheckLists | undefined>();
   });
 
   it('configuration', () => {

@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { failingCellChecks } from '../../src/checks/protection/sensitive-cells.js';
 import { suppressionAudit } from '../../src/checks/suppression-audit.js';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import type { CellTable } from '../../src/outputs/table/cell-table.js';
 import type { CellInput } from '../../src/outputs/table/table-from-cells.js';
 import { tableFromCells } from '../../src/outputs/table/table-from-cells.js';

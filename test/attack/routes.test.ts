@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
 import { PICKLES, joblibZlib, nestedZip, tarOf, torchZip, zipOf } from '../helpers/file-fixtures.js';
 import { glpkBounds, type GlpkRow } from '../helpers/glpk-bounds.js';
-import { seededRandom as seeded } from '../../src/lib/seeded-random.js';
+import { seededRandom as seeded } from '../helpers/seeded-random.js';
 import { birthDates, nhsNumbers, postcodes } from '../helpers/identifiers.js';
 import { testServer, type TestServer } from '../helpers/test-server.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareUnits, contingency, plausibleFast, sampleTolerance, transpose } from '../../src/checks/differencing/unit-mode.js';
 import type { UnitSide } from '../../src/checks/differencing/unit-mode.js';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 
 /** A one-variable table over the given units, `cells` cells, with its total as a group. */

@@ -6,7 +6,7 @@
  * itself held against exact failures in unit-mode.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../bench/generate-microdata.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import type { UnitSide } from '../../src/checks/differencing/unit-mode.js';
 import { compareUnits, plausibleFast } from '../../src/checks/differencing/unit-mode.js';
 import { SampleRanks, maskable, plausibleRanked, probe, rankedSample } from '../../src/checks/differencing/unit-prefilter.js';

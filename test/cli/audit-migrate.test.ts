@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SQLITE_FILE, SQLITE_MIGRATIONS, openSqliteStore } from '../../src/audit/sqlite-store.js';
-import { run } from '../../src/cli/commands/audit.js';
+import { runSubcommand } from '../../src/cli/commands.js';
 import { ensureDevSigningKey } from '../../src/signing/signing-keys.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
 import { signedAppend } from '../helpers/sample-decision.js';
@@ -19,7 +19,7 @@ import { tempDirs } from '../helpers/temp-dirs.js';
 const tmp = tempDirs('airlock-migrate-');
 
 async function runHere(args: string[]): Promise<{ code: number; stdout: string }> {
-  const { result, stdout } = await captureStdout(() => run(args));
+  const { result, stdout } = await captureStdout(() => runSubcommand('audit', args));
   return { code: result, stdout };
 }
 

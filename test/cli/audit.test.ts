@@ -6,7 +6,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/audit/sqlite-store.js';
-import { run } from '../../src/cli/commands/audit.js';
+import { runSubcommand } from '../../src/cli/commands.js';
 import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { publicJwks } from '../../src/signing/jwks.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
@@ -31,7 +31,7 @@ async function post(s: TestServer, n: number): Promise<string[]> {
 
 /** The command in this process (fast, for the many cases); exit code and stdout. */
 async function runHere(args: string[]): Promise<{ code: number; stdout: string }> {
-  const { result, stdout } = await captureStdout(() => run(args));
+  const { result, stdout } = await captureStdout(() => runSubcommand('audit', args));
   return { code: result, stdout };
 }
 

@@ -2,11 +2,11 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as runDiff } from '../../src/cli/commands/rules-diff.js';
-import { run } from '../../src/cli/commands/rules.js';
+import { runSubcommand } from '../../src/cli/commands.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
-const rules = (args: string[]) => captureStdout(() => run(args));
+const rules = (args: string[]) => captureStdout(() => runSubcommand('rules', args));
 
 describe('airlock rules (CI gate on the shipped rules)', () => {
   it('lint exits 0 on the shipped rules', async () => {

@@ -1,6 +1,6 @@
 /**
  * Generated identifiers for tests: valid NHS and CHI numbers (right ranges, right check
- * digits) and realistic near-misses, drawn from a seeded PRNG (`src/lib/seeded-random.ts`)
+ * digits) and realistic near-misses, drawn from a seeded PRNG (`seeded-random.ts`)
  * so every run sees the same values.
  * No real person's identifier is hard-coded anywhere.
  *

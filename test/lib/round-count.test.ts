@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isDisclosiveDifference } from '../../src/checks/differencing.js';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { isRoundedCount, roundCount, roundedInterval, type RoundingScheme } from '../../src/lib/round-count.js';
 import { roundedBounds } from '../../src/outputs/table/rounded-bounds.js';
 

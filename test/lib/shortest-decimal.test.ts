@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { shortestWithin, sumErrorBound } from '../../src/lib/shortest-decimal.js';
 
 /** Sums `cents` as doubles (noisy) and as integers (exact). */

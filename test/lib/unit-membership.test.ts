@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { groupCount, groupMembers, groupSize, membershipFromPairs, setsFromPairs, unitIds } from '../../src/lib/unit-membership.js';
 
 describe('unit membership', () => {

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { recoverableCells } from '../../src/remedies/is-recoverable.js';
 import { suppress, type SuppressionGrid } from '../../src/remedies/secondary-suppression.js';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 interface Truth {
   nRows: number;

@@ -87,7 +87,7 @@ describe('secondary suppression that meets the LP audit (issue 12 attack cases)'
   });
 
   it('random tables: no sensitive cell of any offered version is narrower than its level (the issue\'s statistic: 13 of 207 pinned before)', async () => {
-    const { seededRandom } = await import('../../src/lib/seeded-random.js');
+    const { seededRandom } = await import('../helpers/seeded-random.js');
     const random = seededRandom(12);
     let sensitive = 0;
     let weakBefore = 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recoverableCells } from '../../src/remedies/is-recoverable.js';
 import { suppress, type SuppressionGrid } from '../../src/remedies/secondary-suppression.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 type RC = [number, number];
 
@@ -105,8 +106,8 @@ describe('suppress', () => {
   it('handles a table of a few thousand cells', () => {
     const ri = 60;
     const ci = 55;
-    let s = 7;
-    const interior = Array.from({ length: ri }, () => Array.from({ length: ci }, () => (s = (s * 48271) % 2147483647) % 50));
+    const random = seededRandom(7);
+    const interior = Array.from({ length: ri }, () => Array.from({ length: ci }, () => Math.floor(random() * 50)));
     const g = grid(interior, true);
     const primary = new Uint8Array(g.nRows * g.nCols).map((_, i) => (g.value[i] < 3 ? 1 : 0));
     const m = suppress(g, primary);

@@ -14,7 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { hashToken } from '../../src/auth/tokens.js';
 import { AirlockError, ERRORS } from '../../src/errors.js';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { MAX_JSON_DEPTH, MAX_LABEL_LENGTH } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
 import { loadRuleset } from '../../src/rules/load-ruleset.js';

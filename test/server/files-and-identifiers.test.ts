@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import type { FileEvidence, Finding } from '../../src/domain.js';
 import { PICKLES, PNG, joblibZlib, nestedZip, overlappingZip, torchZip, zipOf } from '../helpers/file-fixtures.js';
 import { birthDates, nhsNumbers, postcodes } from '../helpers/identifiers.js';

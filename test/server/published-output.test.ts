@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { verifyDecisionResponse } from '../../src/signing/verify-decision.js';
 import { tableRequest, testServer, type TestServer } from '../helpers/test-server.js';
 

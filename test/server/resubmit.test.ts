@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/lib/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { csvOf, shippedRulesServer, type TestServer } from '../helpers/test-server.js';
 

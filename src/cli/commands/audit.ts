@@ -26,7 +26,8 @@ import { verifyAudit } from '../../audit/verify-chain.js';
 import { readFile } from 'node:fs/promises';
 import { AirlockError } from '../../errors.js';
 import { cliConfig, localJwks, localLogKey, localLogVerifier, openCliStore } from '../open-cli-store.js';
-import { EXIT, optionsOf, runSubcommand } from '../commands.js';
+import { EXIT } from '../exit-codes.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals, UsageError } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 
@@ -138,9 +139,4 @@ export async function exportLines(args: string[]): Promise<number> {
     return EXIT.ENVIRONMENT;
   }
   return 0;
-}
-
-/** `airlock audit <subcommand> …` (the subcommands are in the command table). */
-export function run(args: string[]): Promise<number> {
-  return runSubcommand('audit', args);
 }

@@ -12,7 +12,8 @@ import type { Decision } from '../../domain.js';
 import { DEFAULT_LIMITS } from '../../limits.js';
 import { makeDecision } from '../../pipeline/make-decision.js';
 import { loadRuleset } from '../../rules/load-ruleset.js';
-import { EXIT, optionsOf } from '../commands.js';
+import { EXIT } from '../exit-codes.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals, UsageError } from '../parse-args.js';
 
 const EXIT_OF = { release: EXIT.OK, reject: EXIT.REJECT, review: EXIT.REVIEW } as const;

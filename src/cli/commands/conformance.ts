@@ -14,7 +14,8 @@ import { loadConfig } from '../../config.js';
 import type { ConformanceCase } from '../../conformance/run-conformance.js';
 import { caseOverride, readCases, runConformance } from '../../conformance/run-conformance.js';
 import { startServer } from '../../server/start-server.js';
-import { EXIT, optionsOf } from '../commands.js';
+import { EXIT } from '../exit-codes.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals } from '../parse-args.js';
 
 /** Copies a rules directory and adds one override file per case that has a `config`. */

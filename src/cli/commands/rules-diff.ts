@@ -18,7 +18,7 @@ import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
 import { inspectRuleset } from '../../rules/load-ruleset.js';
 import type { Effect } from '../../rules/protection-direction.js';
 import { openCliStore } from '../open-cli-store.js';
-import { optionsOf } from '../commands.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals } from '../parse-args.js';
 
 

@@ -18,7 +18,8 @@
 import { resolve } from 'node:path';
 import { formatLintProblem, lintRules } from '../../governance/lint-rules.js';
 import { runRuleTests } from '../../governance/test-rules.js';
-import { EXIT, optionsOf, runSubcommand } from '../commands.js';
+import { EXIT } from '../exit-codes.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals } from '../parse-args.js';
 
 /** `airlock rules lint DIR`. */
@@ -76,9 +77,4 @@ export async function reload(args: string[]): Promise<number> {
   }
   if (!a.json) process.stderr.write(`airlock rules reload: ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}\n`);
   return res.status === 422 ? EXIT.REJECT : res.status === 503 ? EXIT.ENVIRONMENT : EXIT.USAGE;
-}
-
-/** `airlock rules <subcommand> …` (the subcommands are in the command table). */
-export function run(args: string[]): Promise<number> {
-  return runSubcommand('rules', args);
 }

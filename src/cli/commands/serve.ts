@@ -8,7 +8,7 @@
  * @example PORT=8080 airlock serve
  */
 import { loadConfig } from '../../config.js';
-import { optionsOf } from '../commands.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals } from '../parse-args.js';
 import { startTelemetry } from '../../telemetry/telemetry.js';
 

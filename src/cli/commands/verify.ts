@@ -14,7 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { verifyPackage } from '../../release/verify-package.js';
 import { verifyDecisionResponse } from '../../signing/verify-decision.js';
-import { EXIT, optionsOf } from '../commands.js';
+import { EXIT } from '../exit-codes.js';
+import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals, UsageError } from '../parse-args.js';
 import { readJwks } from '../read-jwks.js';
 

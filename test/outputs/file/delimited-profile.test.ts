@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/lib/seeded-random.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { IDENTIFIER_DETECTOR_VALUES } from '../../../src/lib/identifier-detectors.js';
 import { DelimitedProfiler, MAX_FIELD_CHARS, columnIdentifier, detectDelimiter } from '../../../src/outputs/file/delimited-profile.js';
 import { nhsNumbers, random10Digits } from '../../helpers/identifiers.js';

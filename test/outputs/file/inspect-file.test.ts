@@ -1,6 +1,6 @@
 import { gzipSync, zipSync, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/lib/seeded-random.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { IDENTIFIER_DETECTOR_VALUES } from '../../../src/lib/identifier-detectors.js';
 import type { InspectBounds } from '../../../src/outputs/file/inspect-file.js';
 import { boundsFor, inspectFile, walkNodes } from '../../../src/outputs/file/inspect-file.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/lib/seeded-random.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import type { ErrorCode } from '../../../src/errors.js';
 import { expectCode } from '../../helpers/parse-output.js';
 import { plainColumns } from '../../helpers/plain-columns.js';

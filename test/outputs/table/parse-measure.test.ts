@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/lib/seeded-random.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { NOT_A_NUMBER, parseMeasure, parseMeasureBytes } from '../../../src/outputs/table/parse-measure.js';
 
 function digits(rnd: () => number, n: number): string {

@@ -1,6 +1,7 @@
 /**
- * mulberry32: a tiny seeded PRNG, for synthetic data, property tests and fuzzing that must
- * give the same sequence every run. Not for anything secret.
+ * mulberry32: the one seeded PRNG of the tests and the bench, for synthetic data, property
+ * tests and fuzzing that must give the same sequence every run. Not for anything secret. It
+ * lives here, not in src/lib, because nothing in src uses it (the bench imports test helpers).
  *
  * @example const random = seededRandom(7); random(); // 0 ≤ x < 1, the same every run
  */
