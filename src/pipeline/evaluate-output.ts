@@ -15,7 +15,8 @@ import { checksFor } from '../checks/index.js';
 import type { Limits } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
 import type { PresentWork, RawOutput } from '../outputs/output-kind.js';
-import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
+import type { CellTable, ProtectionVerdict } from '../outputs/table/cell-table.js';
+import { cellCount } from '../outputs/table/cell-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import { jsonSha256 } from './json-digest.js';
 import type { ExceptionRequest } from '../review/apply-exception.js';
@@ -24,6 +25,10 @@ import { recordTableRows } from '../telemetry/metrics.js';
 import { outputRows } from '../telemetry/output-rows.js';
 import { withSpan } from '../telemetry/with-span.js';
 import type { OutputHistory } from './difference-outputs.js';
+import type { WorkBudget } from './work-budget.js';
+
+/** The part of a project's rules an output's evaluation reads (plain data: it crosses to a worker thread). */
+export type OutputRules = Pick<EffectiveRules, 'params' | 'checks'>;
 
 export interface EvaluatedOutput {
   decision: OutputDecision;
@@ -66,7 +71,7 @@ interface CheckedOutput {
 function checkOutput(
   raw: RawOutput,
   pointer: string,
-  rules: EffectiveRules,
+  rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
   beforeChecks?: (parsed: unknown) => void,
@@ -128,7 +133,7 @@ function completeOutput(c: CheckedOutput, presented: Record<string, unknown>): E
 export function evaluateOutput(
   raw: RawOutput,
   pointer: string,
-  rules: EffectiveRules,
+  rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
 ): EvaluatedOutput {
@@ -146,7 +151,7 @@ export function evaluateOutput(
 export async function evaluateOutputWith(
   raw: RawOutput,
   pointer: string,
-  rules: EffectiveRules,
+  rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
   budget: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: PresentWork },
@@ -155,4 +160,27 @@ export async function evaluateOutputWith(
   const mod = outputKindModule(raw.kind);
   const presented = mod.presentWith ? await mod.presentWith(c.parsed, c.findings, rules.params, budget.work) : (mod.present?.(c.parsed, c.findings, rules.params) ?? {});
   return completeOutput(c, presented);
+}
+
+/**
+ * `evaluateOutputWith` charged to a request's `budget`: a table's cells before its checks run,
+ * the size of a table before it is protected; `protect` is where protection runs. The same on
+ * the event loop (small outputs) and in a pool worker (large ones, `src/pipeline/output-task.ts`).
+ *
+ * @example await evaluateWithinBudget(raw, '/outputs/0', rules, limits, ctx, budget, inlineProtection.protect)
+ */
+export function evaluateWithinBudget(
+  raw: RawOutput,
+  pointer: string,
+  rules: OutputRules,
+  limits: Limits,
+  ctx: OutputContext,
+  budget: WorkBudget,
+  protect: PresentWork['protect'],
+): Promise<EvaluatedOutput> {
+  return evaluateOutputWith(raw, pointer, rules, limits, ctx, {
+    cellsOf: (parsed) => (raw.kind === 'table' ? cellCount(parsed as CellTable) : 0),
+    countCells: (n) => budget.addCells(n, pointer),
+    work: { beforeProtection: (cells) => budget.checkProtection(cells, pointer), protect },
+  });
 }

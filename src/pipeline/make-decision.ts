@@ -18,10 +18,8 @@ import type { Ruleset } from '../rules/load-ruleset.js';
 import type { DecisionRequest } from './decide.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
-import { evaluateOutputWith } from './evaluate-output.js';
-import type { PresentWork } from '../outputs/output-kind.js';
-import type { CellTable } from '../outputs/table/cell-table.js';
-import { cellCount } from '../outputs/table/cell-table.js';
+import { evaluateWithinBudget } from './evaluate-output.js';
+import { evaluatedFrom, outputTask, worthAWorker } from './output-task.js';
 import type { ProtectionRunner } from '../remedies/protection-runner.js';
 import { inlineProtection } from '../remedies/protection-runner.js';
 import { WorkBudget } from './work-budget.js';
@@ -35,6 +33,7 @@ import type { ProtectionSeal } from './seal-protected.js';
 import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
+import { yieldToLoop } from '../lib/yield-to-loop.js';
 
 /** What a finaliser adds once the decision is signed and durably recorded. */
 export interface Finalized {
@@ -158,36 +157,41 @@ async function runPipeline(body: unknown, deps: PipelineDeps, opts: DecisionOpti
   // Outputs one after another: each table's cells count towards the request's budget before it is checked.
   const budget = new WorkBudget(deps.limits);
   const protector = deps.protector ?? inlineProtection;
+  const signal = opts.deadline?.signal;
   const evaluated: EvaluatedOutput[] = [];
   for (const [i, o] of req.outputs.entries()) {
     opts.deadline?.check();
     const pointer = `/outputs/${i}`;
-    const work: PresentWork = {
-      beforeProtection: (cells) => budget.checkProtection(cells, pointer),
-      protect: (t, failing, options) => protector.protect(t, failing, options, opts.deadline?.signal),
-    };
+    const raw = o as RawOutput;
     const protection = verdicts[i];
-    evaluated.push(
-      await evaluateOutputWith(o as RawOutput, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
-        cellsOf: (parsed) => (o.kind === 'table' ? cellCount(parsed as CellTable) : 0),
-        countCells: (n) => budget.addCells(n, pointer),
-        work,
-      }),
-    );
+    const ctx = { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) };
+    if (protector.evaluate && worthAWorker(raw)) {
+      // A large output is parsed, checked and protected in the worker pool: the event loop keeps answering.
+      const answer = await withSpan('airlock.evaluate_in_worker', { 'airlock.output.pointer': pointer }, () => protector.evaluate!(outputTask(raw, pointer, rules, deps.limits, ctx, budget), signal));
+      evaluated.push(evaluatedFrom(answer, budget, pointer));
+      await yieldToLoop();
+    } else {
+      evaluated.push(await evaluateWithinBudget(raw, pointer, rules, deps.limits, ctx, budget, (t, failing, options) => protector.protect(t, failing, options, signal)));
+    }
   }
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
+    await yieldToLoop();
     // Sealed after the linked-tables step, so a form and its token cover the version offered.
     const resubmit = sealProtected(evaluated, deps.protection, scope);
+    await yieldToLoop();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) });
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
     // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
+    await yieldToLoop();
     budget.checkResponse(decision);
+    await yieldToLoop();
     budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
+    await yieldToLoop();
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>

@@ -90,6 +90,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Where one-time notices (dev tokens, dev key warnings) are printed; default stderr. */
   console?: (text: string) => void;
+  /**
+   * Test hook: the worker pool holds each output evaluation while `workerHold[0]` is 1 (see
+   * `OutputTask.hold`), so a test knows a large request is still running at its deadline.
+   */
+  workerHold?: Int32Array;
 }
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
@@ -151,7 +156,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     stopDispatcher = () => dispatcher.stop();
     const lifecycle = createLifecycle();
     // Half the memory budget for the protection threads' heaps; the event loop keeps the rest.
-    protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2) });
+    protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2), ...(opts.workerHold ? { hold: opts.workerHold } : {}) });
     const app = createApp({
       protector,
       config,

@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import type { RunningServer } from '../../src/server/start-server.js';
+import type { RunningServer, StartOptions } from '../../src/server/start-server.js';
 import { startServer } from '../../src/server/start-server.js';
 
 export interface TestServer extends RunningServer {
@@ -21,7 +21,7 @@ export interface TestServer extends RunningServer {
   auth(role?: string): Record<string, string>;
 }
 
-export async function testServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function testServer(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'airlock-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -31,7 +31,7 @@ export async function testServer(env: Record<string, string> = {}): Promise<Test
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const s = await startServer(config);
+  const s = await startServer(config, opts);
   const closeServer = s.close;
   return Object.assign(s, {
     dataDir,

@@ -1,0 +1,22 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { startServer } from '../src/server/start-server.js';
+import { hardTable } from '../test/helpers/hard-table.js';
+const dataDir = mkdtempSync(join(tmpdir(), 'el-'));
+const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', AIRLOCK_DATA_DIR: dataDir, AIRLOCK_RULES_DIR: '/work/eventloop/rules', LOG_LEVEL: 'silent', AIRLOCK_RATE_LIMIT: '1000000', ...(process.env.TMO ? { AIRLOCK_REQUEST_TIMEOUT_MS: process.env.TMO } : {}) });
+const s = await startServer(config);
+const token = s.devToken!('submitter');
+const n = Number(process.env.N ?? 199);
+const body = JSON.stringify({ project: 'bench', requester: 'b', outputs: [hardTable(n)] });
+// lag monitor
+let last = performance.now(); const gaps: [number, number][] = []; const t0 = performance.now();
+const iv = setInterval(() => { const now = performance.now(); if (now - last > 40) gaps.push([Math.round(last - t0), Math.round(now - last)]); last = now; }, 5);
+const res = await fetch(s.url + '/v1/decisions', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+const txt = await res.text();
+console.log('status', res.status, 'bytes', txt.length, 'ms', Math.round(performance.now() - t0), txt.slice(0, 200));
+clearInterval(iv);
+console.log('gaps (start ms, len ms):', JSON.stringify(gaps));
+console.log('rss peak MB', Math.round(process.resourceUsage().maxRSS / 1024));
+await s.close();
