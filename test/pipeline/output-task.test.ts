@@ -103,3 +103,20 @@ describe('the pool evaluates outputs in a worker thread', () => {
     expect(await code(pool.evaluate!(task()))).toBe('ok');
   }, 60_000);
 });
+
+describe('labels that name prototype properties survive the thread boundary', () => {
+  const pool = protectionPool({ threads: 1, heapMb: 256 });
+  afterAll(() => pool.close());
+
+  it('a table whose variables are __proto__ and constructor is decided in a worker as on this thread', async () => {
+    const t = hardTable(6);
+    const output = raw({ ...t, index: ['__proto__'], columns: ['constructor'], cells: t.cells.map((c) => ({ count: c.count, labels: JSON.parse(`{"__proto__":${JSON.stringify(c.labels.r)},"constructor":${JSON.stringify(c.labels.c)}}`) as object })) });
+    const here = await evaluateWithinBudget(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, new WorkBudget(DEFAULT_LIMITS), inlineProtection.protect);
+    const budget = new WorkBudget(DEFAULT_LIMITS);
+    const there = evaluatedFrom(await pool.evaluate!(outputTask(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, budget)), budget, '/outputs/0');
+    expect(Object.keys((here.decision.table as { cells: { labels: object }[] }).cells[0]!.labels)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.stringify(there.decision)).toBe(JSON.stringify(here.decision));
+    expect(JSON.stringify(there.evidence)).toBe(JSON.stringify(here.evidence));
+    expect(JSON.stringify(there.releasable)).toBe(JSON.stringify(here.releasable));
+  }, 60_000);
+});
