@@ -22,10 +22,10 @@ import { openPostgresStore } from '../src/audit/postgres-store.js';
 import { openSqliteStore } from '../src/audit/sqlite-store.js';
 import { verifyAudit } from '../src/audit/verify-chain.js';
 import type { Decision } from '../src/domain.js';
-import { canonicalJson } from '../src/signing/canonical-json.js';
+import { canonicalJson } from '../src/lib/canonical-json.js';
 import { publicJwks } from '../src/signing/jwks.js';
 import { signDecision } from '../src/signing/sign-decision.js';
-import { loadLogKey } from '../src/signing/log-key.js';
+import { loadLogKey } from '../src/audit/log-key.js';
 import { ensureDevSigningKey, type SigningKey } from '../src/signing/signing-keys.js';
 
 const appends = Number(process.argv[2] ?? 500);

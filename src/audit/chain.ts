@@ -35,7 +35,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Decision } from '../domain.js';
-import { canonicalJson, canonicalObjectOfParts } from '../signing/canonical-json.js';
+import { canonicalJson, canonicalObjectOfParts } from '../lib/canonical-json.js';
 import type { DictionaryAddition, HistoryManifest, OutputEvidence, ReleasedTable } from './audit-store.js';
 
 /** The `prev` of the first record. */

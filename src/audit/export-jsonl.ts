@@ -9,7 +9,7 @@
  * import { pipeline } from 'node:stream/promises';
  * await pipeline(Readable.from(exportJsonl(store)), createWriteStream('audit.jsonl'));
  */
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import type { AuditStore } from './audit-store.js';
 
 /**

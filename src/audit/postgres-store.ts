@@ -23,7 +23,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { AirlockError } from '../errors.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord, UnitCoverageRow } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { currentFence, HELD_FENCES_SQL, type LockFence } from './lock-fence.js';

@@ -20,7 +20,7 @@
  */
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import {
   DECISION_RECORD_KIND,
   MAX_PAGE_LIMIT,

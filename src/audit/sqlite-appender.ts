@@ -22,7 +22,7 @@
 import type Database from 'better-sqlite3';
 import type { ErrorCode } from '../errors.js';
 import { AirlockError } from '../errors.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import type { AppendInput, AuditRef } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { HISTORY_COLUMNS, RECORD_COLUMNS, prepareRecord } from './record-rows.js';

@@ -31,7 +31,7 @@ import { createPrivateKey } from 'node:crypto';
 import { signCheckpoint } from '../lib/checkpoint-note.js';
 import { appendLeaves, leafHash, rootOfFrontier, type Frontier, type TreeNode } from '../lib/merkle-tree.js';
 import { ed25519NoteSigner, type NoteSigner } from '../lib/signed-note.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 
 /** The format version of a log entry, carried as `v`. */
 export const LOG_ENTRY_VERSION = 1;

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import { verifyDecisionResponse, type JwksLike } from '../signing/verify-decision.js';
 import type { AuditStore, IndexColumns, ScannedRecord } from './audit-store.js';
 import { GENESIS_PREV, canonicalRecord, chainHash } from './chain.js';

@@ -52,21 +52,8 @@ import { TooLargeToCompareError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { Check } from './check.js';
+import type { PublishedCell, PublishedTable } from '../outputs/table/published-table.js';
 import { nullRecord } from '../lib/null-record.js';
-
-/** One published cell: its labels (variable → category, `All` for margins) and its count. */
-export interface PublishedCell {
-  labels: Readonly<Record<string, string>>;
-  count: number;
-  value?: number | null;
-}
-
-/** A table as published: what a release shows and what the audit store keeps of it. */
-export interface PublishedTable {
-  /** The dimension variables, in any order. */
-  dims: readonly string[];
-  cells: readonly PublishedCell[];
-}
 
 /**
  * The shape of a table's collapsed cube: its variables (sorted) and their categories. Tables
@@ -126,11 +113,6 @@ export const MAX_CUBE_POSITIONS = 4_000_000;
 export function isDisclosiveDifference(d: number, threshold: number): boolean {
   const a = Math.abs(d);
   return a > 0 && a < threshold;
-}
-
-function summedOut(labels: Readonly<Record<string, string>>, dims: readonly string[]): boolean[] {
-  const margin = dims.some((v) => labels[v] === MARGIN_LABEL);
-  return dims.map((v) => labels[v] === MARGIN_LABEL || (margin && labels[v] === ''));
 }
 
 function layoutOf(dims: readonly string[], cats: readonly (readonly string[])[]): Layout {
@@ -237,23 +219,6 @@ export function prepareTable(t: PublishedTable): PreparedTable {
     if (pos === grand) total = cell.count;
   }
   return { layout, cube, total, irregular };
-}
-
-/**
- * The population total of a published table: its grand-total cell, or the sum of its
- * interior cells when it publishes none.
- *
- * @example populationTotal({ dims: ['sex'], cells: [{ labels: { sex: 'F' }, count: 12 }, { labels: { sex: 'M' }, count: 20 }] }) // 32
- */
-export function populationTotal(t: PublishedTable): number {
-  const dims = [...t.dims];
-  let sum = 0;
-  for (const cell of t.cells) {
-    const out = summedOut(cell.labels, dims);
-    if (out.every(Boolean)) return cell.count;
-    if (!out.some(Boolean)) sum += cell.count;
-  }
-  return sum;
 }
 
 /**

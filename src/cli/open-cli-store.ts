@@ -22,7 +22,7 @@ import { publicJwks, type Jwks } from '../signing/jwks.js';
 import { DEV_KEY_FILE, loadSigningKey, loadVerificationKeys } from '../signing/signing-keys.js';
 import type { LogSignerConfig } from '../audit/transparency-log.js';
 import { ed25519NoteVerifier, parseVerifierKey, type NoteVerifier } from '../lib/signed-note.js';
-import { loadLogKey, logOrigin, type LogKey } from '../signing/log-key.js';
+import { loadLogKey, logOrigin, type LogKey } from '../audit/log-key.js';
 
 /**
  * `parseArgs` output; the store-selecting options read are `data-dir`, `database-url` and `schema`.

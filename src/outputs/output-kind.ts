@@ -1,17 +1,17 @@
 /**
  * How an output kind plugs into the pipeline: a parser from the submitted JSON to a typed,
- * normalised form that checks read, and a presenter that adds kind-specific parts to the
- * output's decision (the computed table and its protected version, for tables).
+ * normalised form that checks read, a presenter that adds what airlock computed to the
+ * output's decision (the computed table, for tables), and what the audit store keeps. It is
+ * the parse layer: it never reaches into checks or remedies (a protected version is the
+ * remedy's, `remedies/output-remedy.ts`); the pipeline composes parse → checks → remedies.
  *
  * @example
  * export const tableKind: OutputKindModule<CellTable> = { kind: 'table', parse, present };
  */
-import type { CheckId, Finding, OutputKind } from '../domain.js';
+import type { CheckId, OutputKind } from '../domain.js';
 import type { Parameters } from '../rules/parameters.js';
 import type { Limits } from '../limits.js';
 import type { ProtectionVerdict } from './table/cell-table.js';
-import type { PrimaryCells, ProtectedTable, ProtectOptions } from '../remedies/protect-table.js';
-import type { CellTable } from './table/cell-table.js';
 
 /** One output as submitted (already validated against openapi.yaml). */
 export interface RawOutput {
@@ -31,14 +31,6 @@ export interface ParseContext {
   protection?: ProtectionVerdict;
 }
 
-/** The heavy stages a presenter may hand off (see `ProtectionRunner`), with the request's budget. */
-export interface PresentWork {
-  /** Throws `WORK_BUDGET_EXCEEDED` when a table of this many cells is too large to protect. */
-  beforeProtection(cells: number): void;
-  /** `protectTable`, off the event loop and cancelled at the request's deadline. */
-  protect(t: CellTable, failing: PrimaryCells, opts: ProtectOptions): Promise<ProtectedTable>;
-}
-
 export interface OutputKindModule<P> {
   kind: OutputKind;
   /**
@@ -46,14 +38,8 @@ export interface OutputKindModule<P> {
    * input, with `ctx.pointer` in its details.
    */
   parse(raw: RawOutput, ctx: ParseContext): P;
-  /** Extra fields for the output's decision (e.g. `table`, `protected`); may be none. */
-  present?(parsed: P, findings: Finding[], params: Parameters): Record<string, unknown>;
-  /**
-   * `present`, with its heavy work (protecting a table) done through `work` (a worker pool,
-   * bounded by the request's budget and deadline). Kinds without heavy work leave it out and
-   * `present` is used.
-   */
-  presentWith?(parsed: P, findings: Finding[], params: Parameters, work: PresentWork): Promise<Record<string, unknown>>;
+  /** What airlock computed, for the output's decision (e.g. `table`, `computed`); may be none. */
+  present?(parsed: P): Record<string, unknown>;
   /**
    * What the audit store keeps of a released output so later requests can be compared with
    * it (differencing). Only released outputs' content is kept; others keep digests only.

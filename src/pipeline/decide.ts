@@ -6,7 +6,7 @@
  */
 import type { Decision, OutputDecision, RulesetRef } from '../domain.js';
 import { worstOutcome } from '../domain.js';
-import { uuidV7 } from './uuid-v7.js';
+import { uuidV7 } from '../lib/uuid-v7.js';
 
 export interface DecisionRequest {
   project: string;

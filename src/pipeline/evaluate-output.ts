@@ -1,7 +1,8 @@
 /**
  * Evaluates one output: parse it with its kind's module, run every check the rule set
- * enables for that kind, and derive the output's outcome from the findings. A check that
- * throws stops the request with `CHECK_FAILED` (fail closed: never a release).
+ * enables for that kind, derive the output's outcome from the findings, then let the kind's
+ * remedy offer a protected version (parse → checks → remedies). A check that throws stops the
+ * request with `CHECK_FAILED` (fail closed: never a release).
  *
  * @example
  * const r = evaluateOutput(raw, '/outputs/0', rules.resolve('p1'), limits, { project: 'p1', dataset: null });
@@ -14,13 +15,15 @@ import { AirlockError } from '../errors.js';
 import { checksFor } from '../checks/index.js';
 import type { Limits } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
-import type { PresentWork, RawOutput } from '../outputs/output-kind.js';
+import type { RawOutput } from '../outputs/output-kind.js';
+import { outputRemedy } from '../remedies/index.js';
+import type { RemedyWork } from '../remedies/output-remedy.js';
 import type { CellTable, ProtectionVerdict } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
-import { jsonSha256 } from './json-digest.js';
-import type { ExceptionRequest } from '../review/apply-exception.js';
-import { applyException } from '../review/apply-exception.js';
+import { jsonSha256 } from '../lib/json-digest.js';
+import type { ExceptionRequest } from './apply-exception.js';
+import { applyException } from './apply-exception.js';
 import { recordTableRows } from '../telemetry/metrics.js';
 import { outputRows } from '../telemetry/output-rows.js';
 import { withSpan } from '../telemetry/with-span.js';
@@ -59,7 +62,7 @@ export interface OutputContext {
   protection?: ProtectionVerdict;
 }
 
-/** An output parsed and checked, before its kind adds what it presents (the table, a protected version). */
+/** An output parsed and checked, before its kind adds what it presents (the table) and its remedy a protected version. */
 interface CheckedOutput {
   raw: RawOutput;
   parsed: unknown;
@@ -116,11 +119,11 @@ function checkOutput(
   return { raw, parsed, findings, decision };
 }
 
-/** Adds what the kind presents, then the exception, and what the store keeps. */
-function completeOutput(c: CheckedOutput, presented: Record<string, unknown>): EvaluatedOutput {
+/** Adds what the kind presents and what its remedy offers, then the exception, and what the store keeps. */
+function completeOutput(c: CheckedOutput, remedied: Record<string, unknown> | undefined): EvaluatedOutput {
   const mod = outputKindModule(c.raw.kind);
-  Object.assign(c.decision, presented);
-  // After present(): a protected version is still offered for the checker to consider.
+  Object.assign(c.decision, mod.present?.(c.parsed), remedied);
+  // After the remedy: a protected version is still offered for the checker to consider.
   const exception = (c.raw as { exception?: ExceptionRequest }).exception;
   return {
     decision: exception ? applyException(c.decision, exception) : c.decision,
@@ -138,7 +141,8 @@ export function evaluateOutput(
   ctx: OutputContext,
 ): EvaluatedOutput {
   const c = checkOutput(raw, pointer, rules, limits, ctx);
-  return completeOutput(c, outputKindModule(raw.kind).present?.(c.parsed, c.findings, rules.params) ?? {});
+  const remedy = outputRemedy(raw.kind);
+  return completeOutput(c, remedy?.protect(c.parsed, c.findings, rules.params));
 }
 
 /**
@@ -154,12 +158,12 @@ export async function evaluateOutputWith(
   rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
-  budget: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: PresentWork },
+  budget: { cellsOf(parsed: unknown): number; countCells(n: number): void; work: RemedyWork },
 ): Promise<EvaluatedOutput> {
   const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => budget.countCells(budget.cellsOf(parsed)));
-  const mod = outputKindModule(raw.kind);
-  const presented = mod.presentWith ? await mod.presentWith(c.parsed, c.findings, rules.params, budget.work) : (mod.present?.(c.parsed, c.findings, rules.params) ?? {});
-  return completeOutput(c, presented);
+  const remedy = outputRemedy(raw.kind);
+  const remedied = remedy?.protectWith ? await remedy.protectWith(c.parsed, c.findings, rules.params, budget.work) : remedy?.protect(c.parsed, c.findings, rules.params);
+  return completeOutput(c, remedied);
 }
 
 /**
@@ -176,7 +180,7 @@ export function evaluateWithinBudget(
   limits: Limits,
   ctx: OutputContext,
   budget: WorkBudget,
-  protect: PresentWork['protect'],
+  protect: RemedyWork['protect'],
 ): Promise<EvaluatedOutput> {
   return evaluateOutputWith(raw, pointer, rules, limits, ctx, {
     cellsOf: (parsed) => (raw.kind === 'table' ? cellCount(parsed as CellTable) : 0),

@@ -13,7 +13,7 @@
  * @example await protectLinked(evaluated, { project: 'p1', dataset: 'cohort', rules }, store);
  */
 import type { CellTable } from '../outputs/table/cell-table.js';
-import { protectedVersion } from '../outputs/table/table-kind.js';
+import { protectedVersion } from '../remedies/table-remedy.js';
 import type { LabelForm } from '../history/label-form.js';
 import { labelFormsOf } from '../history/label-form.js';
 import type { DifferencingHistory } from '../history/history-index.js';

@@ -20,14 +20,14 @@ import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { evaluateWithinBudget } from './evaluate-output.js';
 import { evaluatedFrom, outputTask, worthAWorker } from './output-task.js';
-import type { ProtectionRunner } from '../remedies/protection-runner.js';
-import { inlineProtection } from '../remedies/protection-runner.js';
+import type { ProtectionRunner } from './protection-runner.js';
+import { inlineProtection } from './protection-runner.js';
 import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
-import { keyedSerialiser } from './keyed-serialiser.js';
+import { keyedSerialiser } from '../lib/keyed-serialiser.js';
 import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import type { ProtectionSeal } from './seal-protected.js';
 import { sealProtected, verifyTokens } from './seal-protected.js';
@@ -56,7 +56,7 @@ export interface PipelineDeps {
   unitKeys?: UnitKeys;
   /**
    * Signs the resubmit forms of protected versions and verifies the tokens resubmitted tables
-   * carry (`src/signing/protection-token.ts`); without it no form is offered and no token trusted.
+   * carry (`src/pipeline/protection-token.ts`); without it no form is offered and no token trusted.
    */
   protection?: ProtectionSeal;
   /** Where failing tables are protected (the service: a worker pool); default on this thread. */

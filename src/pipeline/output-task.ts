@@ -1,6 +1,6 @@
 /**
  * One output's whole evaluation (parse → table build → checks → protection and the presented
- * table) as a task of the worker pool (`src/remedies/protection-runner.ts`), so a large output
+ * table) as a task of the worker pool (`src/pipeline/protection-runner.ts`), so a large output
  * never runs its CPU-heavy stages on the event loop: `/healthz` and small decisions keep being
  * answered meanwhile, and the request's deadline cancels the task by stopping its thread.
  * Small outputs stay on the event loop (`worthAWorker`): for them the copy to and from a thread
@@ -20,7 +20,7 @@ import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { Columnar } from '../outputs/table/columnar.js';
-import { inlineProtection } from '../remedies/protection-runner.js';
+import { inlineProtection } from './protection-runner.js';
 import type { EvaluatedOutput, OutputContext, OutputRules } from './evaluate-output.js';
 import { evaluateWithinBudget } from './evaluate-output.js';
 import { WorkBudget } from './work-budget.js';

@@ -18,7 +18,7 @@ import { yieldToLoop } from '../lib/yield-to-loop.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
 import { withSpan } from '../telemetry/with-span.js';
-import { populationTotal } from '../checks/differencing.js';
+import { populationTotal } from '../outputs/table/published-table.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import type { FinalizeMeta, Finalized } from './make-decision.js';
 

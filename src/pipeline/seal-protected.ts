@@ -14,7 +14,7 @@
  * the record still says what was offered. A form needs no signature of the decision's: its own
  * token vouches for it.
  *
- * The seal itself (keys, JWS) lives in `src/signing/protection-token.ts` and is injected by the
+ * The seal itself (keys, JWS) lives in `src/pipeline/protection-token.ts` and is injected by the
  * server: without one (the conformance runner, replay) no form is offered and no token trusted.
  *
  * @example

@@ -28,7 +28,7 @@ import type { AuditStore, OutputEvidence, StoredRecord } from '../audit/audit-st
 import type { Decision, OutputDecision } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { csvRow } from '../lib/csv-field.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import { signJson } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { sha256Hex, PACKAGE_MANIFEST_TYP, PACKAGE_FORMAT, type PackageManifest } from './package-manifest.js';

@@ -3,7 +3,7 @@
  * object a new request can carry as it is — pre-aggregated cells with their evidence, the
  * released ones with their (possibly rounded) values, the suppressed ones `suppressed: true`
  * with their evidence and no value. airlock then seals it with a `protection` token
- * (`src/signing/protection-token.ts`) so that, submitted back, the evidence of its suppressed
+ * (`src/pipeline/protection-token.ts`) so that, submitted back, the evidence of its suppressed
  * cells is trusted.
  *
  * The form is only offered when every piece of evidence in it is airlock's own or was checked

@@ -15,7 +15,7 @@
 import type { SideStore } from '../audit/side-store.js';
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
-import { jsonSha256 } from '../pipeline/json-digest.js';
+import { jsonSha256 } from '../lib/json-digest.js';
 
 export const REVIEW_OUTPUT_TABLES: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS {review_outputs} (

@@ -27,7 +27,7 @@
 import type { Logger } from 'pino';
 import type { AuditRef, AuditStore, HistoryEntryInput, ReleasedTable, StoredRecord } from '../audit/audit-store.js';
 import { releasedOnReview } from '../pipeline/record-decision.js';
-import { uuidV7 } from '../pipeline/uuid-v7.js';
+import { uuidV7 } from '../lib/uuid-v7.js';
 import { MAX_PAGE_LIMIT } from '../audit/audit-store.js';
 import type { Caller } from '../auth/authenticate.js';
 import { mayAccessDataset, mayAccessProject } from '../auth/authorize.js';
@@ -37,7 +37,7 @@ import { RECORD_KINDS } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { signDecision } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
-import { keyedSerialiser } from '../pipeline/keyed-serialiser.js';
+import { keyedSerialiser } from '../lib/keyed-serialiser.js';
 import { derivedUuid } from './derived-uuid.js';
 import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, type ReviewPosition } from './review-state.js';
 import { DELIBERATION_KINDS, hasVoted, isOwnRequest, reviewRole, visibleReview, type ReviewRecords } from './review-view.js';

@@ -14,7 +14,7 @@
  */
 import type { OutputKind } from '../domain.js';
 import { OUTPUT_KIND_VALUES } from '../domain.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import type { EffectiveRules, Ruleset, RulesetContent } from './load-ruleset.js';
 import type { Parameters } from './parameters.js';
 import type { Comparison, Effect } from './protection-direction.js';

@@ -20,7 +20,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import type { CheckId, OutputKind, RulesetRef } from '../domain.js';
 import { AirlockError } from '../errors.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import { CHECK_LISTS_SCHEMA } from './check-lists-schema.js';
 import type { Floors, FloorsFile, FloorViolation } from './floors.js';
 import { belowFloors, findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';

@@ -20,7 +20,7 @@
  * compareParameter('threshold', 10, 5) // { effect: 'weakens', detail: 'threshold 10 → 5 (lower is less strict)' }
  */
 import { normalise } from '../lib/normalise.js';
-import { canonicalJson } from '../signing/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 
 export type Direction =
   | { kind: 'higher' }

@@ -29,7 +29,7 @@ import { registerAcroImport } from './routes/acro-import-routes.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerLogRoutes } from './routes/log-routes.js';
-import type { LogKey } from '../signing/log-key.js';
+import type { LogKey } from '../audit/log-key.js';
 import { csvHint, requireJson, route } from './route.js';
 import type { ReviewService } from '../review/review-service.js';
 import { registerReviewRoutes } from './routes/review-routes.js';

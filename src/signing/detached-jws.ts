@@ -8,7 +8,7 @@
  * detachedJws('eyJh.eyJk.c2ln') // 'eyJh..c2ln'
  * attachPayload('eyJh..c2ln', decision) // 'eyJh.<base64url(canonicalJson(decision))>.c2ln'
  */
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 
 /** The compact JWS without its payload. */
 export function detachedJws(jws: string): string {

@@ -12,7 +12,7 @@
  * if (!r.ok) console.error(`${r.field}: ${r.reason}`);
  */
 import { compactVerify, decodeProtectedHeader, importJWK, type CryptoKey } from 'jose';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
 import { attachPayload, isDetached } from './detached-jws.js';
 import type { Jwks } from './jwks.js';
 import { DECISION_JWS_ALG, DECISION_JWS_TYP } from './sign-decision.js';

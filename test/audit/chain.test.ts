@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainedFields } from '../../src/audit/chain.js';
 import { canonicalRecord, canonicalRecordOfParts, canonicalReleased, normaliseReleased } from '../../src/audit/chain.js';
-import { canonicalJson, canonicalObjectOfParts } from '../../src/signing/canonical-json.js';
+import { canonicalJson, canonicalObjectOfParts } from '../../src/lib/canonical-json.js';
 import { sampleDecision, sampleReleased } from '../helpers/sample-decision.js';
 
 /** The spliced form, built the way the append path builds it. */

@@ -11,7 +11,7 @@ import type { AuditRef, AuditStore, StoredRecord } from '../../src/audit/audit-s
 import { exportJsonl } from '../../src/audit/export-jsonl.js';
 import { SCAN_PAGE } from '../../src/audit/record-rows.js';
 import { verifyAudit } from '../../src/audit/verify-chain.js';
-import { canonicalJson } from '../../src/signing/canonical-json.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { publicJwks, type Jwks } from '../../src/signing/jwks.js';
 import { signDecision } from '../../src/signing/sign-decision.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';

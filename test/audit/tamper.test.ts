@@ -17,7 +17,7 @@ import { openPostgresStore } from '../../src/audit/postgres-store.js';
 import { SQLITE_FILE, openSqliteStore } from '../../src/audit/sqlite-store.js';
 import { verifyAudit } from '../../src/audit/verify-chain.js';
 import { publicJwks } from '../../src/signing/jwks.js';
-import { loadLogKey, type LogKey } from '../../src/signing/log-key.js';
+import { loadLogKey, type LogKey } from '../../src/audit/log-key.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
 import { signedAppend, testSigningKey } from '../helpers/sample-decision.js';

@@ -7,8 +7,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CellDifference, PublishedCell, PublishedTable } from '../../src/checks/differencing.js';
-import { compareTables, populationTotal, prepareTable } from '../../src/checks/differencing.js';
+import type { CellDifference } from '../../src/checks/differencing.js';
+import { compareTables, prepareTable } from '../../src/checks/differencing.js';
+import type { PublishedCell, PublishedTable } from '../../src/outputs/table/published-table.js';
+import { populationTotal } from '../../src/outputs/table/published-table.js';
 import { MARGIN_LABEL } from '../../src/outputs/table/cell-table.js';
 import { runs } from '../helpers/property-runs.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PublishedTable } from '../../src/checks/differencing.js';
-import { compareTables, differencing, planComparison, populationTotal, prepareTable } from '../../src/checks/differencing.js';
+import { compareTables, differencing, planComparison, prepareTable } from '../../src/checks/differencing.js';
+import type { PublishedTable } from '../../src/outputs/table/published-table.js';
+import { populationTotal } from '../../src/outputs/table/published-table.js';
 import type { FailedComparison } from '../../src/checks/differencing/findings.js';
 import { MAX_DETAILED_COMPARISONS, differencingFindings, differencingRemedy } from '../../src/checks/differencing/findings.js';
 import { tableKind } from '../../src/outputs/table/table-kind.js';

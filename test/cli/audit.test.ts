@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/audit/sqlite-store.js';
 import { run } from '../../src/cli/commands/audit.js';
-import { canonicalJson } from '../../src/signing/canonical-json.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { publicJwks } from '../../src/signing/jwks.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
 import { captureStdout } from '../helpers/capture-stdout.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/rules-diff.js';
-import type { ReplayReport } from '../../src/rules/replay-decisions.js';
+import type { ReplayReport } from '../../src/governance/replay-decisions.js';
 import { captureStdout } from '../helpers/capture-stdout.js';
 import { PG_URL, dropSchema, uniqueSchema } from '../helpers/pg-schema.js';
 import { testServer } from '../helpers/test-server.js';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteAppender } from '../../src/audit/sqlite-appender.js';
 import { openSqliteStore } from '../../src/audit/sqlite-store.js';
 import type { Decision } from '../../src/domain.js';
-import { uuidV7 } from '../../src/pipeline/uuid-v7.js';
+import { uuidV7 } from '../../src/lib/uuid-v7.js';
 import { loadRuleset } from '../../src/rules/load-ruleset.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { testServer, type TestServer } from '../helpers/test-server.js';

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppendInput, ReleasedTable } from '../../src/audit/audit-store.js';
 import type { Decision } from '../../src/domain.js';
-import { canonicalJson } from '../../src/signing/canonical-json.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { signDecision } from '../../src/signing/sign-decision.js';
 import { ensureDevSigningKey, type SigningKey } from '../../src/signing/signing-keys.js';
 import { tempDir } from './temp-dirs.js';

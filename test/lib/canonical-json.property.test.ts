@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../src/errors.js';
-import { canonicalJson } from '../../src/signing/canonical-json.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { runs } from '../helpers/property-runs.js';
 
 /** RFC 8785 section 3.2, written from the RFC for JavaScript values: the reference. */

@@ -5,7 +5,7 @@ import { failingCellChecks } from '../../src/checks/protection/sensitive-cells.j
 import { tableLabelForm } from '../../src/history/label-form.js';
 import { cellCount } from '../../src/outputs/table/cell-table.js';
 import type { CellTable } from '../../src/outputs/table/cell-table.js';
-import { protectedVersion } from '../../src/outputs/table/table-kind.js';
+import { protectedVersion } from '../../src/remedies/table-remedy.js';
 import { additiveValues } from '../../src/remedies/audited-suppression.js';
 import { linkedConstraints } from '../../src/pipeline/linked-constraints.js';
 import { cellByLabels, params, tinyTable } from '../helpers/tiny-table.js';

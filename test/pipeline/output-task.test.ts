@@ -11,7 +11,7 @@ import type { RawOutput } from '../../src/outputs/output-kind.js';
 import { evaluateOutput, evaluateWithinBudget } from '../../src/pipeline/evaluate-output.js';
 import { evaluatedFrom, evaluateOutputTask, outputTask, worthAWorker } from '../../src/pipeline/output-task.js';
 import { WorkBudget } from '../../src/pipeline/work-budget.js';
-import { inlineProtection, protectionPool } from '../../src/remedies/protection-runner.js';
+import { inlineProtection, protectionPool } from '../../src/pipeline/protection-runner.js';
 import { DEFAULT_PARAMETERS } from '../../src/rules/parameters.js';
 import { loadRuleset } from '../../src/rules/load-ruleset.js';
 import { hardTable } from '../helpers/hard-table.js';

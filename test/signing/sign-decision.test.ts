@@ -2,7 +2,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { CompactSign, compactVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { publicJwks } from '../../src/signing/jwks.js';
-import { canonicalJsonBytes } from '../../src/signing/canonical-json.js';
+import { canonicalJsonBytes } from '../../src/lib/canonical-json.js';
 import { DECISION_JWS_ALG, DECISION_JWS_TYP, signDecision } from '../../src/signing/sign-decision.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { RULESET_DIGEST, sampleDecision, testSigningKey } from '../helpers/sample-decision.js';

@@ -4,7 +4,7 @@
  * its `kid`, then its payload is compared with the RFC 8785 canonical JSON of the decision shown
  * (the same canonicalisation the service signs with).
  */
-import { canonicalJson } from '../../src/signing/canonical-json';
+import { canonicalJson } from '../../src/lib/canonical-json';
 
 export interface BrowserVerification {
   ok: boolean;

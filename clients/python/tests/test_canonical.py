@@ -119,7 +119,7 @@ def _random_value(rng: random.Random, depth: int = 0) -> object:
 
 
 SERVER_WRITERS = """
-import { canonicalJson } from './src/signing/canonical-json.ts';
+import { canonicalJson } from './src/lib/canonical-json.ts';
 let s = '';
 process.stdin.setEncoding('utf8').on('data', (c) => (s += c)).on('end', () => {
   const values = JSON.parse(s);

@@ -27,7 +27,8 @@ import { TooLargeToCompareError } from '../../errors.js';
 import { MARGIN_LABEL } from '../../outputs/table/cell-table.js';
 import type { LabelCell, LabelForm } from '../../history/label-form.js';
 import { CATEGORIES_DIM } from '../../history/label-form.js';
-import type { PreparedTable, PublishedTable } from '../differencing.js';
+import type { PreparedTable } from '../differencing.js';
+import type { PublishedTable } from '../../outputs/table/published-table.js';
 import { compareTables, isDisclosiveDifference, planComparison, prepareTable, totalsCompared } from '../differencing.js';
 import { nullRecord, recordFrom } from '../../lib/null-record.js';
 

@@ -12,8 +12,8 @@
  * @example npm run airlock -- rules diff rules candidate-rules --replay --data-dir ./data
  */
 import { resolve } from 'node:path';
-import { NOT_REPLAYABLE, replayDecisions } from '../../rules/replay-decisions.js';
-import { allHistoryEntries, replayPopulations } from '../../rules/replay-populations.js';
+import { NOT_REPLAYABLE, replayDecisions } from '../../governance/replay-decisions.js';
+import { allHistoryEntries, replayPopulations } from '../../governance/replay-populations.js';
 import { diffRulesets, weakenings } from '../../rules/diff-rulesets.js';
 import { inspectRuleset } from '../../rules/load-ruleset.js';
 import type { Effect } from '../../rules/protection-direction.js';

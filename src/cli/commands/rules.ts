@@ -13,8 +13,8 @@
  * @example npm run airlock -- rules lint rules && npm run airlock -- rules test rules
  */
 import { resolve } from 'node:path';
-import { formatLintProblem, lintRules } from '../../rules/lint-rules.js';
-import { runRuleTests } from '../../rules/test-rules.js';
+import { formatLintProblem, lintRules } from '../../governance/lint-rules.js';
+import { runRuleTests } from '../../governance/test-rules.js';
 import { EXIT, optionsOf, runSubcommand } from '../commands.js';
 import { parseArgs, positionals } from '../parse-args.js';
 

@@ -9,15 +9,14 @@
  * Parsing validates what the checks rely on (`PLOT_INVALID` for missing fields, negative and
  * fractional counts or declared numbers the microdata contradicts; `BINS_INVALID` for bins
  * out of order, overlapping or with a gap between them; `SURVIVAL_INCONSISTENT` for a
- * survival series that does not add up); the presenter offers a `protected` version of the
- * plot's data (merged bins or categories, grouped survival intervals) when counts fail and
- * such a version passes.
+ * survival series that does not add up). The `protected` version of the plot's data offered
+ * when counts fail (merged bins or categories, grouped survival intervals) is the remedy's
+ * (`remedies/plot-remedy.ts`).
  *
  * @example
  * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }] }, ctx);
  * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', microdata: { format: 'csv', data: 'age\n31\n…' }, spec: { values: 'age', edges: [0, 50, 100] } }, ctx);
  */
-import type { Finding } from '../../domain.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, readFields } from '../read-fields.js';
@@ -29,7 +28,6 @@ import { histogramFromMicrodata } from './histogram-from-microdata.js';
 import type { BoxPlot, CategoryPlot, HistogramBin, HistogramPlot, KaplanMeierPlot, PlotOutput, PlotType, ScatterPlot, SurvivalStep } from './plot-output.js';
 import { PLOT_TYPES } from './plot-output.js';
 import { plotAsSubmitted, plotEvidence, plotKeptOnReplay } from './plot-evidence.js';
-import { protectPlot } from './protect-plot.js';
 import type { DeclaredPoints } from './scatter-from-microdata.js';
 import { scatterFromMicrodata } from './scatter-from-microdata.js';
 import type { DeclaredSteps } from './survival-from-microdata.js';
@@ -191,11 +189,8 @@ export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
 export const plotKind: OutputKindModule<PlotOutput> = {
   kind: 'plot',
   parse: parsePlot,
-  present: (plot: PlotOutput, findings: Finding[], params) => {
-    const p = protectPlot(plot, findings, params);
-    // What airlock computed from microdata is what was checked, and what may be published.
-    return { ...(plot.source === 'microdata' ? { computed: plotAsSubmitted(plot) } : {}), ...(p ? { protected: p } : {}) };
-  },
+  // What airlock computed from microdata is what was checked, and what may be published.
+  present: (plot: PlotOutput) => (plot.source === 'microdata' ? { computed: plotAsSubmitted(plot) } : {}),
   evidence: plotEvidence,
   keptOnReplay: plotKeptOnReplay,
 };

@@ -12,7 +12,7 @@ import type { UnitMembership } from '../../lib/unit-membership.js';
 import { nullRecord } from '../../lib/null-record.js';
 
 /**
- * The verdict on a `protection` token (`src/signing/protection-token.ts`): trusted only when
+ * The verdict on a `protection` token (`src/pipeline/protection-token.ts`): trusted only when
  * it is airlock's signature, by a key of its JWKS, unexpired, for this project and dataset,
  * over exactly the cells and evidence submitted with it.
  *

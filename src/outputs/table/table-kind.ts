@@ -1,38 +1,28 @@
 /**
  * The `table` output kind: microdata + spec (the service computes the table) or
  * pre-aggregated cells with their evidence. Both become a `CellTable`; the decision carries
- * the computed table and, when cells fail, a protected version.
+ * the computed table (its protected version, when cells fail, is `remedies/table-remedy.ts`'s).
  *
  * @example
  * const t = tableKind.parse({ name: 't1', kind: 'table', microdata: { format: 'csv', data: 'r,c\na,x\n' }, spec: { index: ['r'], columns: ['c'] } }, ctx);
  */
-import type { PublishedCell } from '../../checks/differencing.js';
-import { populationTotal } from '../../checks/differencing.js';
-import type { CheckId, Finding, TableStatistic } from '../../domain.js';
-import { isCountStatistic } from '../../domain.js';
-import { sensitiveCells } from '../../checks/protection/sensitive-cells.js';
-import type { LpRow } from '../../lib/lp-bounds.js';
-import { LpInfeasible, LpUnsolved } from '../../lib/lp-bounds.js';
-import { ProtectionRefused } from '../../remedies/audited-suppression.js';
+import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
-import { recoverableCells } from '../../remedies/is-recoverable.js';
-import type { ProtectedTable, ProtectOptions } from '../../remedies/protect-table.js';
-import { protectTable } from '../../remedies/protect-table.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { CellTable } from './cell-table.js';
 import { cellCount, cellCountValue, cellLabels, cellValue } from './cell-table.js';
+import type { PublishedCell } from './published-table.js';
+import { populationTotal } from './published-table.js';
 import type { Columnar, ColumnRequest } from './columnar.js';
 import { readCsv } from './csv-reader.js';
 import { readJsonRows } from './json-rows-reader.js';
 import { buildTable } from './build-table.js';
 import { assertFiniteTable } from './finite-table.js';
-import { publishableCsv } from './publishable-csv.js';
 import type { CellsTableInput } from './table-from-cells.js';
 import { tableFromCells } from './table-from-cells.js';
 import type { TableSpecInput } from './table-spec.js';
 import { columnRequest, normaliseSpec } from './table-spec.js';
-import { structuralZeroCells } from './structural-zero-cells.js';
 import { tableEvidence } from './table-evidence.js';
 
 /** Microdata as submitted: CSV text, JSON rows, or an already parsed columnar body. */
@@ -139,106 +129,10 @@ function buildTableJson(t: CellTable): Record<string, unknown> {
   return json;
 }
 
-/**
- * Re-checks a protected version before it is offered: every failing cell must be suppressed,
- * and an attacker with the released cells and totals must recover none of them exactly.
- * A version that does not hold up is withheld rather than offered.
- */
-export function recheckProtected(t: CellTable, failing: ReadonlyMap<number, unknown> | Set<number>, p: ProtectedTable): { passed: boolean; problems: string[] } {
-  const problems: string[] = [];
-  const mask = new Uint8Array(cellCount(t));
-  for (const c of p.suppressed) mask[c] = 1;
-  for (const c of failing.keys()) if (!mask[c]) problems.push(`failing cell ${JSON.stringify(cellLabels(t, c))} is released`);
-  const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value };
-  for (const c of recoverableCells(grid, mask)) problems.push(`suppressed cell ${JSON.stringify(cellLabels(t, c))} can be recalculated from released totals`);
-  return { passed: problems.length === 0, problems };
-}
-
-/** The cells protection must hide (each with the checks it fails) and how, per governance's method; null when the table needs none. */
-function protectionJob(t: CellTable, findings: Finding[], params: Parameters): { primary: Map<number, Set<CheckId>>; opts: ProtectOptions } | null {
-  const failing = sensitiveCells(t, findings);
-  const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
-  if (failing.size === 0 && !roundingFailed) return null;
-  const zeros = structuralZeroCells(t, params.structural_zeros);
-  const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
-  // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
-  // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
-  // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.
-  const counts = isCountStatistic(t.statistic);
-  const rounds = roundingFailed || (counts && params.protection !== 'suppress');
-  const roundOnly = counts && params.protection === 'round';
-  const primary = roundOnly ? new Map<number, Set<CheckId>>() : failing;
-  return { primary, opts: rounds ? { roundBase: params.round_base, roundingScheme: params.rounding_scheme, fixed, params } : { fixed, params } };
-}
-
-/**
- * Why no protected version is offered, kept in `extra.protection_refused`: no complement avoids
- * the structural zeros, or no pattern meets the LP audit — offer nothing (saying why) rather
- * than a weak version or a failed decision. Any other error is rethrown.
- */
-function noteRefusal(extra: Record<string, unknown>, e: unknown): void {
-  if (e instanceof ProtectionRefused) extra.protection_refused = e.message;
-  else if (e instanceof LpUnsolved || e instanceof LpInfeasible) extra.protection_refused = `the protection audit could not be completed: ${e.message}`;
-  else if (!(e instanceof AirlockError && e.code === 'INTERNAL')) throw e;
-}
-
-/** What the decision offers: the protected version only if it holds up when checked again. */
-function offered(t: CellTable, primary: ReadonlyMap<number, unknown>, p: ProtectedTable | null): unknown {
-  const recheck = p ? recheckProtected(t, primary, p) : { passed: false };
-  return p && recheck.passed ? { ...p, rechecked: true, csv: publishableCsv(t, p.rows.map((r) => r.value)) } : null;
-}
-
-/**
- * The protected version of a failing table made again with the equations of linked tables of
- * the same population (`linked`, from the pipeline's linked-tables step): `protected` (or null)
- * and `protection_refused` when none is offered; nothing when the table needs no protection.
- *
- * @example protectedVersion(t, findings, params, rows).protected?.suppressed // [0, 1, 4, 5, 9]
- */
-export function protectedVersion(t: CellTable, findings: Finding[], params: Parameters, linked: LpRow[]): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
-  const job = protectionJob(t, findings, params);
-  if (!job) return extra;
-  let p: ProtectedTable | null = null;
-  try {
-    p = protectTable(t, job.primary, { ...job.opts, linked });
-  } catch (e) {
-    noteRefusal(extra, e);
-  }
-  extra.protected = offered(t, job.primary, p);
-  return extra;
-}
-
 export const tableKind: OutputKindModule<CellTable> = {
   kind: 'table',
   parse: parseTable,
-  present(t, findings, params) {
-    const extra: Record<string, unknown> = { table: tableJson(t) };
-    const job = protectionJob(t, findings, params);
-    if (!job) return extra;
-    let p: ProtectedTable | null = null;
-    try {
-      p = protectTable(t, job.primary, job.opts);
-    } catch (e) {
-      noteRefusal(extra, e);
-    }
-    extra.protected = offered(t, job.primary, p);
-    return extra;
-  },
-  async presentWith(t, findings, params, work) {
-    const extra: Record<string, unknown> = { table: tableJson(t) };
-    const job = protectionJob(t, findings, params);
-    if (!job) return extra;
-    work.beforeProtection(cellCount(t));
-    let p: ProtectedTable | null = null;
-    try {
-      p = await work.protect(t, job.primary, job.opts);
-    } catch (e) {
-      noteRefusal(extra, e);
-    }
-    extra.protected = offered(t, job.primary, p);
-    return extra;
-  },
+  present: (t) => ({ table: tableJson(t) }),
   evidence: tableEvidence,
   releasable(t) {
     // Suppressed cells are not published, so an attacker has only the others: differencing

@@ -15,7 +15,7 @@ import type { AuditStore } from '../../audit/audit-store.js';
 import { schemaValidator } from '../../api/openapi.js';
 import { candidateUnderFloors } from '../../rules/candidate-ruleset.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
-import { replayDecisions } from '../../rules/replay-decisions.js';
+import { replayDecisions } from '../../governance/replay-decisions.js';
 import { AirlockError } from '../../errors.js';
 import type { Ruleset } from '../../rules/load-ruleset.js';
 import { rulesetFromContent } from '../../rules/load-ruleset.js';

@@ -61,7 +61,7 @@ function value(d) {
   for (let i = 0; i < n; i++) { const k = rnd() < 0.7 ? str() || "k" : String(Math.floor(rnd() * 300)); o[k] = value(d + 1); }
   return o;
 }
-const { canonicalJson } = await import("./src/signing/canonical-json.ts");
+const { canonicalJson } = await import("./src/lib/canonical-json.ts");
 const values = Array.from({ length: 1500 }, () => value(0));
 process.stdout.write(JSON.stringify(values.map((v) => [JSON.stringify(v), canonicalJson(v)])));
 '

@@ -5,8 +5,8 @@ import { makeDecision } from '../../src/pipeline/make-decision.js';
 import type { RuleFile, Ruleset } from '../../src/rules/load-ruleset.js';
 import { loadRuleset, rulesetFromContent } from '../../src/rules/load-ruleset.js';
 import type { OutputEvidence } from '../../src/audit/audit-store.js';
-import type { ReplayRecord } from '../../src/rules/replay-decisions.js';
-import { notReplayable, replayDecisions } from '../../src/rules/replay-decisions.js';
+import type { ReplayRecord } from '../../src/governance/replay-decisions.js';
+import { notReplayable, replayDecisions } from '../../src/governance/replay-decisions.js';
 import { diffRulesets } from '../../src/rules/diff-rulesets.js';
 import type { Parameters } from '../../src/rules/parameters.js';
 

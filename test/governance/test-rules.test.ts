@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
 import { AirlockError } from '../../src/errors.js';
-import { runRuleTests } from '../../src/rules/test-rules.js';
+import { runRuleTests } from '../../src/governance/test-rules.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
 function testsDir(text: string): string {

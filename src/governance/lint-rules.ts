@@ -27,15 +27,15 @@ import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { hasCheck } from '../checks/index.js';
 import { ambiguousAliases, familyListed, resolveFamily } from '../outputs/model/model-family.js';
-import { diffRulesets, weakenings } from './diff-rulesets.js';
-import type { Floors, FloorsFile } from './floors.js';
-import { findFloorsFile, floorsFileIssues, floorViolations } from './floors.js';
-import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue, Ruleset } from './load-ruleset.js';
-import { inspectRuleset, readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from './load-ruleset.js';
-import type { Parameters } from './parameters.js';
-import { DEFAULT_PARAMETERS, TRE_WIDE_PARAMETERS } from './parameters.js';
-import { populationProblems } from './populations.js';
-import { compareList, compareParameter, showList } from './protection-direction.js';
+import { diffRulesets, weakenings } from '../rules/diff-rulesets.js';
+import type { Floors, FloorsFile } from '../rules/floors.js';
+import { findFloorsFile, floorsFileIssues, floorViolations } from '../rules/floors.js';
+import type { CheckLists, ProjectOverride, RuleFile, RuleFileIssue, Ruleset } from '../rules/load-ruleset.js';
+import { inspectRuleset, readRuleFile, ruleFileIssues, ruleFilePaths, shownPath } from '../rules/load-ruleset.js';
+import type { Parameters } from '../rules/parameters.js';
+import { DEFAULT_PARAMETERS, TRE_WIDE_PARAMETERS } from '../rules/parameters.js';
+import { populationProblems } from '../rules/populations.js';
+import { compareList, compareParameter, showList } from '../rules/protection-direction.js';
 
 /** The classes of problem lint reports; tests and CI match on these. */
 export const LINT_CODES = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { jsonSha256 } from '../../src/pipeline/json-digest.js';
+import { jsonSha256 } from '../../src/lib/json-digest.js';
 
 const plain = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 const long = (unit: string, length = 70_000) => unit.repeat(Math.ceil(length / unit.length));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidV7 } from '../../src/pipeline/uuid-v7.js';
+import { uuidV7 } from '../../src/lib/uuid-v7.js';
 
 describe('uuidV7', () => {
   it.each([0, 1_700_000_000_000, 2 ** 48 - 1])('puts the milliseconds %i first, with version 7 and the RFC variant', (ms) => {

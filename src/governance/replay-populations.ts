@@ -18,7 +18,7 @@ import type { HistoryEntryRow } from '../audit/audit-store.js';
 import { compareLabelForms } from '../checks/differencing/label-mode.js';
 import type { LabelForm } from '../history/label-form.js';
 import { parseLabelForms } from '../history/label-form.js';
-import type { Ruleset } from './load-ruleset.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
 
 /** One output whose differencing outcome the candidate rules would change. */
 export interface PopulationChange {

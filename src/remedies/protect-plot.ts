@@ -6,16 +6,16 @@
  *
  * @example protectPlot(histogram, findings, DEFAULT_PARAMETERS) // { type: 'histogram', bins: [...] } or null
  */
-import { plotMinCount } from '../../checks/plot-min-count.js';
-import { plotZeros } from '../../checks/plot-zeros.js';
-import { survivalStep } from '../../checks/survival-step.js';
-import type { CheckId, Finding } from '../../domain.js';
-import type { Parameters } from '../../rules/parameters.js';
-import { groupSurvivalSteps } from './group-survival-steps.js';
-import { mergeBins } from './merge-bins.js';
-import { mergeCategories } from './merge-categories.js';
-import { plotAsSubmitted } from './plot-evidence.js';
-import type { PlotOutput } from './plot-output.js';
+import { plotMinCount } from '../checks/plot-min-count.js';
+import { plotZeros } from '../checks/plot-zeros.js';
+import { survivalStep } from '../checks/survival-step.js';
+import type { CheckId, Finding } from '../domain.js';
+import type { Parameters } from '../rules/parameters.js';
+import { groupSurvivalSteps } from '../outputs/plot/group-survival-steps.js';
+import { mergeBins } from '../outputs/plot/merge-bins.js';
+import { mergeCategories } from '../outputs/plot/merge-categories.js';
+import { plotAsSubmitted } from '../outputs/plot/plot-evidence.js';
+import type { PlotOutput } from '../outputs/plot/plot-output.js';
 
 /** The checks whose failures the protected version repairs. */
 const REPAIRED: readonly CheckId[] = ['min_count', 'zeros', 'survival_step'];

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatLintProblem, lintRules } from '../../src/rules/lint-rules.js';
+import { formatLintProblem, lintRules } from '../../src/governance/lint-rules.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
 const base = `name: t\nversion: "1"\nparameters:\n  threshold: 10\n  k: 10\n  l: 2\n  require_known_dataset: true\nchecks:\n  table: [min_count, zeros, nk_dominance]\n`;

@@ -30,9 +30,9 @@ import { AirlockError } from '../errors.js';
 import { CHECKS } from '../checks/index.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { makeDecision } from '../pipeline/make-decision.js';
-import type { CheckLists, ProjectOverride, Ruleset } from './load-ruleset.js';
-import { OVERRIDE_FILE_SCHEMA, loadRuleset, readRuleFile, rulesetFromContent, shownPath } from './load-ruleset.js';
-import type { Parameters } from './parameters.js';
+import type { CheckLists, ProjectOverride, Ruleset } from '../rules/load-ruleset.js';
+import { OVERRIDE_FILE_SCHEMA, loadRuleset, readRuleFile, rulesetFromContent, shownPath } from '../rules/load-ruleset.js';
+import type { Parameters } from '../rules/parameters.js';
 
 /** One rule-set test as written in a test file. */
 export interface RuleTest {

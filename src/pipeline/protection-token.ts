@@ -27,12 +27,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
 import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
-import type { ProtectionScope, ProtectionSeal } from '../pipeline/seal-protected.js';
+import type { ProtectionScope, ProtectionSeal } from './seal-protected.js';
 import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import { protectedContent } from '../remedies/resubmit-form.js';
-import { canonicalJson } from './canonical-json.js';
-import { compactJws, DECISION_JWS_ALG } from './sign-decision.js';
-import type { SigningKey, VerificationKey } from './signing-keys.js';
+import { canonicalJson } from '../lib/canonical-json.js';
+import { compactJws, DECISION_JWS_ALG } from '../signing/sign-decision.js';
+import type { SigningKey, VerificationKey } from '../signing/signing-keys.js';
 
 /** The JWS `typ` of a protection token (explicit typing: it can never pass for a decision, nor a decision for it). */
 export const PROTECTION_JWS_TYP = 'airlock-protection+jws';

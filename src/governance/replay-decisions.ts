@@ -23,7 +23,7 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import { evaluateOutput } from '../pipeline/evaluate-output.js';
-import type { Ruleset } from './load-ruleset.js';
+import type { Ruleset } from '../rules/load-ruleset.js';
 
 /** What replay reads of one stored record. */
 export interface ReplayRecord {

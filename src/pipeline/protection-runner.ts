@@ -21,10 +21,10 @@ import { AirlockError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import type { CheckId } from '../domain.js';
 import { LpInfeasible, LpUnsolved } from '../lib/lp-bounds.js';
-import { ProtectionRefused } from './audited-suppression.js';
-import type { PrimaryCells, ProtectedTable, ProtectOptions } from './protect-table.js';
-import { protectTable } from './protect-table.js';
-import type { OutputAnswer, OutputTask } from '../pipeline/output-task.js';
+import { ProtectionRefused } from '../remedies/audited-suppression.js';
+import type { PrimaryCells, ProtectedTable, ProtectOptions } from '../remedies/protect-table.js';
+import { protectTable } from '../remedies/protect-table.js';
+import type { OutputAnswer, OutputTask } from './output-task.js';
 
 /** One protection job as a worker receives it (structured clones: the whole table, since the LP audit reads its evidence too). */
 export interface ProtectionTask {

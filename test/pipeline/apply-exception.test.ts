@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, OutputDecision } from '../../src/domain.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { makeDecision } from '../../src/pipeline/make-decision.js';
-import { applyException } from '../../src/review/apply-exception.js';
+import { applyException } from '../../src/pipeline/apply-exception.js';
 import { loadRuleset } from '../../src/rules/load-ruleset.js';
 
 const f = (check: Finding['check'], status: Finding['status']): Finding => ({ check, status, message: 'm', remedy: '' });

@@ -10,9 +10,9 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ed25519NoteVerifier, verifierKeyString, type NoteVerifier } from '../lib/signed-note.js';
-import type { LogSignerConfig } from '../audit/transparency-log.js';
+import type { LogSignerConfig } from './transparency-log.js';
 import type { Config } from '../config.js';
-import { loadSigningKey, type SigningKey } from './signing-keys.js';
+import { loadSigningKey, type SigningKey } from '../signing/signing-keys.js';
 
 /** The default origin without a public URL. */
 export const DEFAULT_LOG_ORIGIN = 'airlock.local/audit';

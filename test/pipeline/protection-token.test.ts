@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/signing/canonical-json.js';
-import { PROTECTION_JWS_TYP, PROTECTION_TTL_SECONDS, signProtection, verifyProtection } from '../../src/signing/protection-token.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
+import { PROTECTION_JWS_TYP, PROTECTION_TTL_SECONDS, signProtection, verifyProtection } from '../../src/pipeline/protection-token.js';
 import { compactJws, signDecision } from '../../src/signing/sign-decision.js';
 import type { SigningKey } from '../../src/signing/signing-keys.js';
 import { protectTable } from '../../src/remedies/protect-table.js';
