@@ -24,6 +24,8 @@ import { inlineProtection } from './protection-runner.js';
 import type { EvaluatedOutput, OutputContext, OutputRules } from './evaluate-output.js';
 import { evaluateWithinBudget } from './evaluate-output.js';
 import { WorkBudget } from './work-budget.js';
+import { recordTableRows } from '../telemetry/metrics.js';
+import { outputRows } from '../telemetry/output-rows.js';
 
 /** Cells of a pre-aggregated table from which evaluation goes to a worker. */
 const WORKER_CELLS = 5_000;
@@ -105,5 +107,9 @@ export async function evaluateOutputTask(task: OutputTask): Promise<OutputAnswer
 export function evaluatedFrom(answer: OutputAnswer, budget: WorkBudget, pointer: string): EvaluatedOutput {
   if ('error' in answer) throw new AirlockError(answer.error.code, answer.error.message, answer.error.details);
   budget.addCells(answer.cells, pointer);
+  // The worker has no metrics exporter: the table's rows are counted here, as the event loop's path does.
+  const { kind } = answer.evaluated.decision;
+  const rows = outputRows(kind, answer.evaluated.parsed);
+  if (rows !== null) recordTableRows(rows, kind);
   return answer.evaluated;
 }

@@ -108,7 +108,7 @@ function movedBuffers(task: OutputTask): ArrayBuffer[] {
 /**
  * A pool of worker threads for protection and for the evaluation of large outputs: `threads`
  * (default: the cores but one, at most 4), each with its share of `heapMb`, and at most
- * `queue` tasks waiting (default 4 per thread); beyond that a request is refused with 503
+ * `queue` tasks waiting (default 16); beyond that a request is refused with 503
  * `BUSY` rather than queued behind minutes of work. `hold` is the bounded-work test's hook
  * (see `OutputTask.hold`).
  *
@@ -122,7 +122,7 @@ export function protectionPool(opts: { threads?: number; heapMb: number; queue?:
     execArgv,
     minThreads: 0,
     maxThreads: threads,
-    maxQueue: opts.queue ?? 4 * threads,
+    maxQueue: opts.queue ?? 16,
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(opts.heapMb / threads)) },
   });
