@@ -21,7 +21,7 @@ import type { ServerRef } from './post-table.js';
 import { BENCH_PROJECT } from './post-table.js';
 import { smallRequest } from './measure-small-rps.js';
 import { spawnChild } from './spawn-child.js';
-import { random } from './stats.js';
+import { median, random } from './stats.js';
 
 type Route = 'small' | 'large_csv' | 'review' | 'audit_read';
 
@@ -38,6 +38,8 @@ export interface RouteFigures {
   status5xx: number;
   /** Other answers than the route expects (4xx) and transport errors. */
   errors: number;
+  /** The unexpected answers by status (transport errors as status 0), so "1 other" can be told apart. */
+  statuses: Record<number, number>;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -53,7 +55,9 @@ export interface Soak {
   routes: Record<Route, RouteFigures>;
   /** RSS of the server over time. */
   rss: { tS: number; mb: number }[];
-  /** Mean RSS of the last three samples over the mean of the first three after the warm-up, − 1, in %. */
+  /** The RSS curve as numbers: per tenth of the run, the median RSS of its samples (MiB). */
+  rssCurve: { fromS: number; toS: number; mb: number }[];
+  /** Median RSS of the last tenth of the samples after the warm-up over that of the first tenth, − 1, in %. */
   rssGrowthPct: number;
   /** Peak RSS of the server process over the whole run (MiB). */
   peakRssMb: number;
@@ -185,7 +189,7 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
     opts.log(`soak: capacity ${capacityRps.toFixed(1)} req/s; running at ${rateRps.toFixed(1)} req/s for ${(opts.durationMs / 60_000).toFixed(1)} min`);
 
     const latencies: Record<Route, number[]> = { small: [], large_csv: [], review: [], audit_read: [] };
-    const figures = Object.fromEntries(MIX.map(([r]) => [r, { requests: 0, status5xx: 0, errors: 0 }])) as Record<Route, { requests: number; status5xx: number; errors: number }>;
+    const figures = Object.fromEntries(MIX.map(([r]) => [r, { requests: 0, status5xx: 0, errors: 0, statuses: {} }])) as Record<Route, Pick<RouteFigures, 'requests' | 'status5xx' | 'errors' | 'statuses'>>;
     const rss: { tS: number; mb: number }[] = [];
     const started = performance.now();
     const end = started + opts.durationMs;
@@ -207,6 +211,7 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
           latencies[route].push(performance.now() - scheduled);
           if (a.status >= 500) f.status5xx++;
           else if (a.status !== expected(route)) f.errors++;
+          if (a.status !== expected(route)) f.statuses[a.status] = (f.statuses[a.status] ?? 0) + 1;
         });
       });
     let k = 0;
@@ -226,8 +231,11 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
 
     const warmupS = Math.round((opts.durationMs > 300_000 ? Math.max(60_000, opts.durationMs / 5) : opts.durationMs / 5) / 1000);
     const after = rss.filter((s) => s.tS >= warmupS);
-    const mean = (xs: { mb: number }[]) => xs.reduce((t, x) => t + x.mb, 0) / Math.max(1, xs.length);
-    const rssGrowthPct = after.length >= 2 ? (mean(after.slice(-3)) / mean(after.slice(0, 3)) - 1) * 100 : NaN;
+    // Medians of the first and the last tenth of the samples after the warm-up (at least three
+    // each): RSS saw-tooths with every garbage collection, so a few samples at either end
+    // measured the phase of the saw-tooth (one 30-min run read 20% "growth" from 263 → 260 MiB).
+    const window = Math.max(3, Math.floor(after.length / 10));
+    const rssGrowthPct = after.length >= 2 * window ? (medianMb(after.slice(-window)) / medianMb(after.slice(0, window)) - 1) * 100 : NaN;
     const routes = Object.fromEntries(
       MIX.map(([r]) => {
         const sorted = Float64Array.from(latencies[r]).sort();
@@ -241,6 +249,7 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
       warmupS,
       routes,
       rss,
+      rssCurve: curve(rss, opts.durationMs / 1000),
       rssGrowthPct,
       peakRssMb: Math.round(last.maxRssKb / 1024),
       status5xx: Object.values(routes).reduce((t, r) => t + r.status5xx, 0),
@@ -249,4 +258,20 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
     agent.destroy();
     await server.stop();
   }
+}
+
+function medianMb(xs: readonly { mb: number }[]): number {
+  return median(xs.map((x) => x.mb));
+}
+
+/** The run in ten slices, each the median RSS of its samples (slices without samples left out). */
+function curve(rss: readonly { tS: number; mb: number }[], durationS: number): { fromS: number; toS: number; mb: number }[] {
+  const out: { fromS: number; toS: number; mb: number }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const fromS = Math.round((i * durationS) / 10);
+    const toS = Math.round(((i + 1) * durationS) / 10);
+    const slice = rss.filter((s) => s.tS >= fromS && (s.tS < toS || i === 9));
+    if (slice.length) out.push({ fromS, toS, mb: Math.round(medianMb(slice)) });
+  }
+  return out;
 }

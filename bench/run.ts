@@ -167,7 +167,8 @@ function table(report: Report): string {
   if (f.soak) {
     const k = f.soak;
     rows.push([`soak (${fmt(k.durationS / 60)} min at ${fmt(k.rateRps)} of ${fmt(k.capacityRps)} req/s)`, `RSS ${k.rss[0]?.mb} → ${k.rss.at(-1)?.mb} MiB, peak ${k.peakRssMb} MiB`, '', `growth ${fmt(k.rssGrowthPct)} %`, `<= ${TARGETS.soakRssGrowthPct} % after ${k.warmupS} s`, met(k.rssGrowthPct <= TARGETS.soakRssGrowthPct)]);
-    for (const [route, r] of Object.entries(k.routes)) rows.push([`  soak ${route} (${r.requests} requests)`, `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, max ${fmt(r.maxMs)} ms`, '', `${r.status5xx} × 5xx, ${r.errors} other`, `0 × 5xx`, met(r.status5xx === 0)]);
+    rows.push([`  soak RSS curve (median per tenth)`, k.rssCurve.map((c) => `${Math.round(c.toS / 60)}m ${c.mb}`).join(', '), '', '', '(informative)', '']);
+    for (const [route, r] of Object.entries(k.routes)) rows.push([`  soak ${route} (${r.requests} requests)`, `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, max ${fmt(r.maxMs)} ms`, '', `${r.status5xx} × 5xx, ${r.errors} other${r.errors ? ` (${Object.entries(r.statuses).map(([st, n]) => `${n} × ${st}`).join(', ')})` : ''}`, `0 × 5xx`, met(r.status5xx === 0)]);
   }
   if (f.protection) {
     for (const x of f.protection.shapes) {
