@@ -76,7 +76,8 @@ describe('the worst request the budget allows does not stall the service', () =>
   // in its worker when its deadline passes, however fast or loaded the machine is.
   const hold = new Int32Array(new SharedArrayBuffer(4));
   beforeAll(async () => {
-    s = await testServer({ AIRLOCK_REQUEST_TIMEOUT_MS: '5000', AIRLOCK_RATE_LIMIT: '0' }, { workerHold: hold });
+    // 10 s: long enough for the follow-up requests on a loaded CI machine; the held one ends only then.
+    s = await testServer({ AIRLOCK_REQUEST_TIMEOUT_MS: '10000', AIRLOCK_RATE_LIMIT: '0' }, { workerHold: hold });
   }, 60_000);
   afterAll(async () => {
     Atomics.store(hold, 0, 0);
