@@ -1,5 +1,5 @@
 /**
- * The README's configuration table, generated from `CONFIG_VARIABLES` so the two cannot drift:
+ * The configuration table of docs/operations.md, generated from `CONFIG_VARIABLES` so the two cannot drift:
  * `npm run docs:config` prints it as markdown.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * Configuration: every setting comes from an environment variable, is validated with ajv at
- * start-up and frozen. An invalid setting stops start-up with a message naming it. The README
+ * start-up and frozen. An invalid setting stops start-up with a message naming it. docs/operations.md
  * has the complete table; `CONFIG_VARIABLES` below is its source.
  *
  * @example
@@ -114,7 +114,7 @@ interface VarSpec {
   default: unknown;
   parse: (raw: string) => unknown;
   doc: string;
-  /** The default as the README shows it, when the parsed value would mislead (`128mb`, unset). */
+  /** The default as docs/operations.md shows it, when the parsed value would mislead (`128mb`, unset). */
   shown?: string;
   /** The value may hold a credential (a password in a URL): errors name the variable, never its value. */
   secret?: true;
@@ -137,7 +137,7 @@ export const CONFIG_VARIABLES: readonly VarSpec[] = [
   { key: 'host', env: 'HOST', schema: { type: 'string', minLength: 1 }, default: '0.0.0.0', parse: str, doc: 'Address to bind.' },
   { key: 'dataDir', env: 'AIRLOCK_DATA_DIR', schema: { type: 'string', minLength: 1 }, default: './data', parse: str, doc: 'Directory for the SQLite audit store, the dev signing key and dev tokens.' },
   { key: 'rulesDir', env: 'AIRLOCK_RULES_DIR', schema: { type: 'string', minLength: 1 }, default: './rules', parse: str, doc: 'Directory holding default.yaml and projects/*.yaml.' },
-  { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance-floors.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
+  { key: 'floorsFile', env: 'AIRLOCK_FLOORS_FILE', schema: { type: ['string', 'null'], minLength: 1 }, default: null, parse: str, doc: 'Governance floors (the weakest value each rule parameter may take; see docs/governance.md). Unset: `floors.yaml` in AIRLOCK_RULES_DIR if there is one. A rule set below a floor is refused at start-up and on reload; a configured file that is missing stops start-up.' },
   { key: 'checkersRequired', env: 'AIRLOCK_CHECKERS_REQUIRED', schema: { type: 'integer', minimum: 1, maximum: 10 }, default: 2, parse: int, doc: 'How many distinct output checkers must say release before a decision needing review is released (one reject settles it as rejected). A checker can never review a request they submitted.' },
   { key: 'rulesWatch', env: 'AIRLOCK_RULES_WATCH', schema: { type: 'boolean' }, default: true, parse: (raw) => (/^(true|1|yes)$/i.test(raw.trim()) ? true : /^(false|0|no)$/i.test(raw.trim()) ? false : raw), doc: 'Reload the rules when files in AIRLOCK_RULES_DIR change (`false` to reload only on SIGHUP). A rejected rule set is logged and the old one stays active.' },
   { key: 'logLevel', env: 'LOG_LEVEL', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', parse: str, doc: 'pino log level.' },

@@ -6,7 +6,7 @@
  * floors that move are changes too (scope `floors`): lowering a floor weakens. Anything else
  * in the default file (keys added by later versions, such as populations) is reported as a
  * change of unknown effect rather than ignored. The first half of `airlock rules diff`; the
- * replay (`replay-decisions.ts`) is the second.
+ * replay (`governance/replay-decisions.ts`) is the second.
  *
  * @example
  * diffRulesets(loadRuleset('rules'), loadRuleset('candidate'))

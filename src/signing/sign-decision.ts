@@ -92,7 +92,7 @@ export async function signDecision(decision: Decision, key: Pick<SigningKey, 'ki
 /**
  * A compact JWS of an already base64url-encoded payload, header `{ alg: 'EdDSA', kid, typ }`
  * (serialised in that order), signed on the calling thread (see above). Decisions and
- * protection tokens (`protection-token.ts`) are both made here, each with its own `typ`, so
+ * protection tokens (`pipeline/protection-token.ts`) are both made here, each with its own `typ`, so
  * one can never pass for the other.
  *
  * @example compactJws('airlock-protection+jws', Buffer.from('{}').toString('base64url'), key).split('.').length // 3
