@@ -72,6 +72,7 @@ export const ERRORS = {
   STORE_UNAVAILABLE: { status: 503, title: 'The audit store could not record the decision; no decision was made' },
   NOT_READY: { status: 503, title: 'The service is not ready' },
   REQUEST_TIMEOUT: { status: 503, title: 'The request took longer than the configured timeout' },
+  BUSY: { status: 503, title: 'The service is busy with other large outputs; retry later' },
   CONFIG_INVALID: { status: 500, title: 'The configuration is invalid' },
 } as const satisfies Record<string, ErrorEntry>;
 
@@ -137,7 +138,7 @@ export interface Problem {
  * its message may carry what the client must not see (a driver's error, a SQLSTATE, a path,
  * "Invalid string length").
  */
-const PUBLIC_SERVER_MESSAGES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['REQUEST_TIMEOUT', 'NOT_READY', 'CHECK_FAILED']);
+const PUBLIC_SERVER_MESSAGES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['REQUEST_TIMEOUT', 'NOT_READY', 'CHECK_FAILED', 'BUSY']);
 
 /**
  * Turns any thrown value into a problem document. Unknown errors become `INTERNAL`; a 5xx

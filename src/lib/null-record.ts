@@ -39,3 +39,29 @@ export function recordFrom<T>(entries: Iterable<readonly [string, T]>): Record<s
 export function ownRecord<T>(record: Readonly<Record<string, T>>): Record<string, T> {
   return recordFrom(Object.entries(record));
 }
+
+/**
+ * Gives every `labels` record inside `value` back its missing prototype-freedom: a structured
+ * clone (what a worker thread's answer is) rebuilds null-prototype objects as ordinary ones,
+ * so a variable named `constructor` missing from one cell's labels would read
+ * `Object.prototype.constructor` instead of `undefined`. Typed arrays are skipped; own keys
+ * and their order are untouched. Returns `value`.
+ *
+ * @example const e = labelsWithoutPrototype(structuredClone(evaluated));
+ */
+export function labelsWithoutPrototype<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'labels' && x !== null && typeof x === 'object' && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype) Object.setPrototypeOf(x, null);
+      stack.push(x);
+    }
+  }
+  return value;
+}

@@ -18,7 +18,8 @@ import { asKindUnion, outputKindModule, type EvidenceOf, type ParsedOf, type Par
 import type { RawOutput } from '../outputs/output-kind.js';
 import { outputRemedy } from '../remedies/index.js';
 import type { RemedyWork } from '../remedies/output-remedy.js';
-import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
+import type { CellTable, ProtectionVerdict } from '../outputs/table/cell-table.js';
+import { cellCount } from '../outputs/table/cell-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import { jsonSha256 } from '../lib/json-digest.js';
 import type { ExceptionRequest } from './apply-exception.js';
@@ -27,6 +28,10 @@ import { recordTableRows } from '../telemetry/metrics.js';
 import { outputRows } from '../telemetry/output-rows.js';
 import { withSpan } from '../telemetry/with-span.js';
 import type { OutputHistory } from './difference-outputs.js';
+import type { WorkBudget } from './work-budget.js';
+
+/** The part of a project's rules an output's evaluation reads (plain data: it crosses to a worker thread). */
+export type OutputRules = Pick<EffectiveRules, 'params' | 'checks'>;
 
 /** One output of kind K, evaluated: its decision and its kind's own types. */
 export interface EvaluatedOutputOf<K extends OutputKind> {
@@ -78,7 +83,7 @@ interface CheckedOutput<K extends OutputKind> {
 function checkOutput<K extends OutputKind>(
   raw: RawOutputOf<K>,
   pointer: string,
-  rules: EffectiveRules,
+  rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
   beforeChecks?: (parsed: ParsedOf<K>) => void,
@@ -142,7 +147,7 @@ function completeOutput<K extends OutputKind>(c: CheckedOutput<K>, remedied: Rec
 export function evaluateOutput<K extends OutputKind>(
   raw: RawOutputOf<K>,
   pointer: string,
-  rules: EffectiveRules,
+  rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
 ): EvaluatedOutput {
@@ -161,7 +166,7 @@ export function evaluateOutput<K extends OutputKind>(
 export async function evaluateOutputWith<K extends OutputKind>(
   raw: RawOutputOf<K>,
   pointer: string,
-  rules: EffectiveRules,
+  rules: OutputRules,
   limits: Limits,
   ctx: OutputContext,
   budget: { cellsOf(output: ParsedOutput): number; countCells(n: number): void; work: RemedyWork },
@@ -172,4 +177,27 @@ export async function evaluateOutputWith<K extends OutputKind>(
   const remedy = outputRemedy(raw.kind);
   const remedied = remedy?.protectWith ? await remedy.protectWith(c.parsed, c.findings, rules.params, budget.work) : remedy?.protect(c.parsed, c.findings, rules.params);
   return completeOutput(c, remedied);
+}
+
+/**
+ * `evaluateOutputWith` charged to a request's `budget`: a table's cells before its checks run,
+ * the size of a table before it is protected; `protect` is where protection runs. The same on
+ * the event loop (small outputs) and in a pool worker (large ones, `src/pipeline/output-task.ts`).
+ *
+ * @example await evaluateWithinBudget(raw, '/outputs/0', rules, limits, ctx, budget, inlineProtection.protect)
+ */
+export function evaluateWithinBudget(
+  raw: RawOutput,
+  pointer: string,
+  rules: OutputRules,
+  limits: Limits,
+  ctx: OutputContext,
+  budget: WorkBudget,
+  protect: RemedyWork['protect'],
+): Promise<EvaluatedOutput> {
+  return evaluateOutputWith(raw, pointer, rules, limits, ctx, {
+    cellsOf: (p) => (p.kind === 'table' ? cellCount(p.parsed) : 0),
+    countCells: (n) => budget.addCells(n, pointer),
+    work: { beforeProtection: (cells) => budget.checkProtection(cells, pointer), protect },
+  });
 }

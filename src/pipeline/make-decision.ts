@@ -17,11 +17,10 @@ import type { RawOutput } from '../outputs/output-kind.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { decide } from './decide.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
-import { evaluateOutputWith } from './evaluate-output.js';
-import type { RemedyWork } from '../remedies/output-remedy.js';
-import { cellCount } from '../outputs/table/cell-table.js';
-import type { ProtectionRunner } from '../remedies/protection-runner.js';
-import { inlineProtection } from '../remedies/protection-runner.js';
+import { evaluateWithinBudget } from './evaluate-output.js';
+import { evaluatedFrom, outputTask, worthAWorker } from './output-task.js';
+import type { ProtectionRunner } from './protection-runner.js';
+import { inlineProtection } from './protection-runner.js';
 import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
@@ -34,6 +33,7 @@ import type { ProtectionSeal } from './seal-protected.js';
 import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
+import { yieldToLoop } from '../lib/yield-to-loop.js';
 
 /** What a finaliser adds once the decision is signed and durably recorded. */
 export interface Finalized {
@@ -187,39 +187,45 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
   // Outputs one after another: each table's cells count towards the request's budget before it is checked.
   const budget = new WorkBudget(deps.limits);
   const protector = deps.protector ?? inlineProtection;
+  const signal = opts.deadline?.signal;
   const evaluated: EvaluatedOutput[] = [];
   for (const [i, o] of req.outputs.entries()) {
     opts.deadline?.check();
     const pointer = `/outputs/${i}`;
-    const work: RemedyWork = {
-      beforeProtection: (cells) => budget.checkProtection(cells, pointer),
-      protect: (t, failing, options) => protector.protect(t, failing, options, opts.deadline?.signal),
-    };
+    const raw = o as RawOutput;
     const protection = verdicts[i];
-    evaluated.push(
-      await evaluateOutputWith(o, pointer, rules, deps.limits, { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) }, {
-        cellsOf: (p) => (p.kind === 'table' ? cellCount(p.parsed) : 0),
-        countCells: (n) => budget.addCells(n, pointer),
-        work,
-      }),
-    );
+    const ctx = { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) };
+    if (protector.evaluate && worthAWorker(raw)) {
+      // A large output is parsed, checked and protected in the worker pool: the event loop keeps answering.
+      const answer = await withSpan('airlock.evaluate_in_worker', { 'airlock.output.pointer': pointer }, () => protector.evaluate!(outputTask(raw, pointer, rules, deps.limits, ctx, budget), signal));
+      evaluated.push(evaluatedFrom(answer, budget, pointer));
+      await yieldToLoop();
+    } else {
+      evaluated.push(await evaluateWithinBudget(raw, pointer, rules, deps.limits, ctx, budget, (t, failing, options) => protector.protect(t, failing, options, signal)));
+    }
   }
   const finish = async (): Promise<DecisionResponse> => {
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
+    await yieldToLoop();
     const differencing = { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
     // A protected version is a release too: it must pass differencing before it is offered (issue 12).
     if (differencingApplies(evaluated, rules)) await withSpan('airlock.difference_protected', {}, () => differenceProtected(evaluated, { project: req.project, dataset, rules }, differencing));
+    await yieldToLoop();
     // Sealed after the linked-tables and differencing steps, so a form and its token cover the version offered.
     const resubmit = sealProtected(evaluated, deps.protection, scope);
+    await yieldToLoop();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, differencing);
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
     // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
+    await yieldToLoop();
     budget.checkResponse(decision);
+    await yieldToLoop();
     budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
+    await yieldToLoop();
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>

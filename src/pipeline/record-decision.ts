@@ -15,6 +15,7 @@ import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 import { signDecision } from '../signing/sign-decision.js';
+import { yieldToLoop } from '../lib/yield-to-loop.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
 import { withSpan } from '../telemetry/with-span.js';
@@ -111,6 +112,8 @@ export interface RecorderDeps {
 export function decisionRecorder(deps: RecorderDeps) {
   return async (decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized> => {
     const signature = await withSpan('airlock.sign', { 'airlock.signing.kid': deps.key.kid }, () => signDecision(decision, deps.key));
+    // Signing a large decision holds the thread; let waiting requests in before the append does again.
+    await yieldToLoop();
     const traceId = meta.traceId ?? currentTraceId() ?? null;
     let audit;
     try {

@@ -61,6 +61,11 @@ export class WorkBudget {
     };
   }
 
+  /** The table cells counted so far (a worker evaluating the next output starts from them). */
+  get counted(): number {
+    return this.cells;
+  }
+
   /** Counts an output's table cells towards the request's total; throws once the total is over. */
   addCells(n: number, pointer: string): void {
     this.cells += n;

@@ -32,8 +32,8 @@ import { loadLogKey, logOrigin, type LogKey } from '../audit/log-key.js';
 import { witnessPublisher, type WitnessPublisher } from '../audit/witness-publisher.js';
 import { instrumentStore } from '../telemetry/instrument-store.js';
 import { createApp } from './create-app.js';
-import type { ProtectionRunner } from '../remedies/protection-runner.js';
-import { protectionPool } from '../remedies/protection-runner.js';
+import type { ProtectionRunner } from '../pipeline/protection-runner.js';
+import { protectionPool } from '../pipeline/protection-runner.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import { loadUnitKeys } from '../history/unit-keys.js';
 import { createLifecycle, drainBudget } from './lifecycle.js';
@@ -97,6 +97,11 @@ export interface StartOptions {
   recordStartupLoad?: boolean;
   /** Where one-time notices (dev tokens, dev key warnings) are printed; default stderr. */
   console?: (text: string) => void;
+  /**
+   * Test hook: the worker pool holds each output evaluation while `workerHold[0]` is 1 (see
+   * `OutputTask.hold`), so a test knows a large request is still running at its deadline.
+   */
+  workerHold?: Int32Array;
 }
 
 export async function startServer(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningServer> {
@@ -165,7 +170,7 @@ export async function startServer(config: Readonly<Config>, opts: StartOptions =
     stopDispatcher = () => dispatcher.stop();
     const lifecycle = createLifecycle();
     // Half the memory budget for the protection threads' heaps; the event loop keeps the rest.
-    protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2) });
+    protector = protectionPool({ heapMb: Math.floor(config.memoryBudget / 2 / 1024 ** 2), ...(opts.workerHold ? { hold: opts.workerHold } : {}) });
     const app = createApp({
       protector,
       config,

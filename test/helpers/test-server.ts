@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import type { RunningServer } from '../../src/server/start-server.js';
+import type { RunningServer, StartOptions } from '../../src/server/start-server.js';
 import { startServer } from '../../src/server/start-server.js';
 
 export interface TestServer extends RunningServer {
@@ -26,7 +26,7 @@ export interface TestServer extends RunningServer {
  * would be seq 1 and shift every seq and count the tests written before it assert;
  * `test/server/ruleset-loads.test.ts` runs with it, and spawned servers always record it.
  */
-export async function testServer(env: Record<string, string> = {}, opts: { recordStartupLoad?: boolean } = {}): Promise<TestServer> {
+export async function testServer(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'airlock-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -36,7 +36,7 @@ export async function testServer(env: Record<string, string> = {}, opts: { recor
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const s = await startServer(config, { recordStartupLoad: opts.recordStartupLoad ?? false });
+  const s = await startServer(config, { ...opts, recordStartupLoad: opts.recordStartupLoad ?? false });
   const closeServer = s.close;
   return Object.assign(s, {
     dataDir,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nullRecord, ownRecord, recordFrom } from '../../src/lib/null-record.js';
+import { labelsWithoutPrototype, nullRecord, ownRecord, recordFrom } from '../../src/lib/null-record.js';
 import { parseLabelForms } from '../../src/history/label-form.js';
 
 describe('null-prototype records for labels', () => {
@@ -28,4 +28,19 @@ describe('null-prototype records for labels', () => {
     expect(Object.entries(form!.cells[0]!.labels)).toEqual([['__proto__', 'x'], ['sex', 'f']]);
     expect(Array.isArray(form!.dims)).toBe(true);
   });
+
+  it('labelsWithoutPrototype undoes what a structured clone (a worker answer) does to label records', () => {
+    const labels = recordFrom([['__proto__', 'north'], ['sex', 'F']]);
+    const cloned = structuredClone({ table: { cells: [{ labels, count: 3, ids: new Float64Array(2) }] }, protected: [[{ labels }]] });
+    const cell = cloned.table.cells[0]!;
+    expect(Object.getPrototypeOf(cell.labels)).toBe(Object.prototype);
+    expect((cell.labels as Record<string, unknown>).constructor).toBe(Object);
+    labelsWithoutPrototype(cloned);
+    expect(Object.getPrototypeOf(cell.labels)).toBeNull();
+    expect(Object.getPrototypeOf(cloned.protected[0]![0]!.labels)).toBeNull();
+    expect((cell.labels as Record<string, unknown>).constructor).toBeUndefined();
+    expect(Object.entries(cell.labels)).toEqual([['__proto__', 'north'], ['sex', 'F']]);
+    expect(cell.ids).toBeInstanceOf(Float64Array);
+  });
 });
+

@@ -4,13 +4,17 @@
  * boundary (`ProtectionTask`), as structured clones.
  *
  * @example await pool.run({ table, failing: [3], opts: {} }) // { protected: … }, or why there is none
+ * // and await pool.run(outputTask(…), { name: 'evaluate' }) // { evaluated, cells }
  */
 import { AirlockError } from '../errors.js';
 import { LpInfeasible, LpUnsolved } from '../lib/lp-bounds.js';
-import { ProtectionRefused } from './audited-suppression.js';
-import { protectTable } from './protect-table.js';
+import { ProtectionRefused } from '../remedies/audited-suppression.js';
+import { protectTable } from '../remedies/protect-table.js';
 import type { ProtectionAnswer, ProtectionTask } from './protection-runner.js';
 import { primaryFromWire } from './protection-runner.js';
+
+/** The evaluation of a large output (`src/pipeline/output-task.ts`), piscina's task `evaluate`. */
+export { evaluateOutputTask as evaluate } from './output-task.js';
 
 export default function protect(task: ProtectionTask): ProtectionAnswer {
   try {

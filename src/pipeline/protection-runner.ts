@@ -21,9 +21,10 @@ import { AirlockError } from '../errors.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import type { CheckId } from '../domain.js';
 import { LpInfeasible, LpUnsolved } from '../lib/lp-bounds.js';
-import { ProtectionRefused } from './audited-suppression.js';
-import type { PrimaryCells, ProtectedTable, ProtectOptions } from './protect-table.js';
-import { protectTable } from './protect-table.js';
+import { ProtectionRefused } from '../remedies/audited-suppression.js';
+import type { PrimaryCells, ProtectedTable, ProtectOptions } from '../remedies/protect-table.js';
+import { protectTable } from '../remedies/protect-table.js';
+import type { OutputAnswer, OutputTask } from './output-task.js';
 
 /** One protection job as a worker receives it (structured clones: the whole table, since the LP audit reads its evidence too). */
 export interface ProtectionTask {
@@ -62,6 +63,12 @@ function fromAnswer(a: ProtectionAnswer): ProtectedTable {
 export interface ProtectionRunner {
   /** The protected version of `t` (`protectTable`), or a rejection: `REQUEST_TIMEOUT` once `signal` aborts. */
   protect(t: CellTable, failing: PrimaryCells, opts: ProtectOptions, signal?: AbortSignal): Promise<ProtectedTable>;
+  /**
+   * A large output's whole evaluation in a worker (`src/pipeline/output-task.ts`); absent where
+   * there are no workers (outputs are then evaluated on the calling thread). Rejects with
+   * `REQUEST_TIMEOUT` once `signal` aborts, `BUSY` when the pool's queue is full.
+   */
+  evaluate?(task: OutputTask, signal?: AbortSignal): Promise<OutputAnswer>;
   /** Stops the pool's threads (a no-op inline). */
   close(): Promise<void>;
 }
@@ -87,34 +94,56 @@ function workerEntry(): { filename: string; execArgv: string[] } {
   return { filename: new URL('./protect-table-worker-dev.mjs', here).href, execArgv: [] };
 }
 
+/** Typed arrays of microdata parsed on the request's thread (a CSV upload): moved to the worker, not copied. */
+function movedBuffers(task: OutputTask): ArrayBuffer[] {
+  const microdata = (task.raw as { microdata?: unknown }).microdata;
+  if (!microdata || typeof microdata !== 'object' || !('columns' in microdata) || !(microdata.columns instanceof Map)) return [];
+  const out = new Set<ArrayBuffer>();
+  for (const col of (microdata.columns as Map<string, Record<string, unknown>>).values()) {
+    for (const v of Object.values(col)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+  }
+  return [...out];
+}
+
 /**
- * A pool of protection threads.
+ * A pool of worker threads for protection and for the evaluation of large outputs: `threads`
+ * (default: the cores but one, at most 4), each with its share of `heapMb`, and at most
+ * `queue` tasks waiting (default 16); beyond that a request is refused with 503
+ * `BUSY` rather than queued behind minutes of work. `hold` is the bounded-work test's hook
+ * (see `OutputTask.hold`).
  *
  * @example protectionPool({ heapMb: 768 })
  */
-export function protectionPool(opts: { threads?: number; heapMb: number }): ProtectionRunner {
+export function protectionPool(opts: { threads?: number; heapMb: number; queue?: number; hold?: Int32Array }): ProtectionRunner {
   const threads = opts.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
   const { filename, execArgv } = workerEntry();
-  const pool = new Piscina<ProtectionTask, ProtectionAnswer>({
+  const pool = new Piscina<ProtectionTask | OutputTask, ProtectionAnswer | OutputAnswer>({
     filename,
     execArgv,
     minThreads: 0,
     maxThreads: threads,
+    maxQueue: opts.queue ?? 16,
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(opts.heapMb / threads)) },
   });
+  /** Runs one task; a full queue, the deadline and a dead worker each end it as the request must. */
+  async function run<A>(task: ProtectionTask | OutputTask, what: string, signal: AbortSignal | undefined, extra: { name?: string; transferList?: ArrayBuffer[] }): Promise<A> {
+    if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
+    if (pool.queueSize >= pool.options.maxQueue) throw new AirlockError('BUSY');
+    try {
+      return (await pool.run(task, { ...extra, ...(signal ? { signal } : {}) })) as A;
+    } catch (e) {
+      if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
+      // A worker that ran out of its heap or died: no decision (500), the process stays up.
+      throw new Error(`${what} failed in its worker: ${(e as Error).message}`);
+    }
+  }
   return {
     async protect(t, failing, o, signal) {
-      if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
-      let answer: ProtectionAnswer;
-      try {
-        answer = await pool.run({ table: t, failing: primaryToWire(failing), opts: o }, signal ? { signal } : {});
-      } catch (e) {
-        if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
-        // A worker that ran out of its heap or died: no decision (500), the process stays up.
-        throw new Error(`table protection failed in its worker: ${(e as Error).message}`);
-      }
-      return fromAnswer(answer);
+      return fromAnswer(await run<ProtectionAnswer>({ table: t, failing: primaryToWire(failing), opts: o }, 'table protection', signal, {}));
+    },
+    evaluate(task, signal) {
+      return run<OutputAnswer>(opts.hold ? { ...task, hold: opts.hold } : task, 'output evaluation', signal, { name: 'evaluate', transferList: movedBuffers(task) });
     },
     close: () => pool.destroy(),
   };

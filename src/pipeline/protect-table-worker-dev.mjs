@@ -7,3 +7,4 @@ import { register } from 'tsx/esm/api';
 register();
 const worker = await import('./protect-table-worker.ts');
 export default worker.default;
+export const evaluate = worker.evaluate;
