@@ -18,7 +18,7 @@ import { asKindUnion, outputKindModule, type EvidenceOf, type ParsedOf, type Par
 import type { RawOutput } from '../outputs/output-kind.js';
 import { outputRemedy } from '../remedies/index.js';
 import type { RemedyWork } from '../remedies/output-remedy.js';
-import type { CellTable, ProtectionVerdict } from '../outputs/table/cell-table.js';
+import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
 import { jsonSha256 } from '../lib/json-digest.js';
