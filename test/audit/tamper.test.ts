@@ -215,14 +215,15 @@ describe('verifying a log that grows meanwhile', () => {
     const dir = tmp();
     const store = await openSqliteStore({ dataDir: dir, log: log.signer });
     await fill(store, 1, 3);
-    let appending = true;
-    const writer = (async () => {
-      for (let i = 4; appending && i < 400; i++) await store.append(await signedAppend(key, i));
-    })();
+    // Each verification starts while two appends are in flight (started, not awaited), so every
+    // run overlaps writes and the log has grown by the next one — whatever the machine's load
+    // (a free-running writer could leave all eight runs before its first commit).
     const results = [];
-    for (let k = 0; k < 8; k++) results.push(await verifyAudit(store, jwks(), { verifier: log.verifier }));
-    appending = false;
-    await writer;
+    for (let k = 0, i = 4; k < 8; k++) {
+      const pending = [store.append(await signedAppend(key, i++)), store.append(await signedAppend(key, i++))];
+      results.push(await verifyAudit(store, jwks(), { verifier: log.verifier }));
+      await Promise.all(pending);
+    }
     expect(results.map((r) => r.ok)).toEqual(results.map(() => true));
     expect(results[results.length - 1]!.checked).toBeGreaterThan(results[0]!.checked);
     expect(await verifyAudit(store, jwks(), { verifier: log.verifier })).toMatchObject({ ok: true, log: { checkpoint_size: (await store.logSize()) } });
