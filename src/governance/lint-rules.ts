@@ -22,6 +22,7 @@
  * for (const p of report.problems) console.log(formatLintProblem(p));
  * process.exitCode = report.errors > 0 ? 1 : 0;
  */
+import { distance } from 'fastest-levenshtein';
 import type { CheckId, OutputKind } from '../domain.js';
 import { CHECK_ID_VALUES, OUTPUT_KIND_VALUES } from '../domain.js';
 import { AirlockError } from '../errors.js';
@@ -98,17 +99,8 @@ export interface LintReport {
  */
 const DATA_EXTENSIONS = new Set(['.csv', '.tsv', '.tab', '.txt', '.dat', '.json', '.xlsx', '.xls', '.ods', '.zip', '.tar', '.gz', '.tgz', '.bz2', '.parquet', '.feather', '.sqlite', '.db', '.h5', '.npy']);
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length][b.length];
-}
-
 function didYouMean(value: string, known: readonly string[]): string {
-  const best = known.map((k) => ({ k, d: editDistance(value, k) })).sort((x, y) => x.d - y.d)[0];
+  const best = known.map((k) => ({ k, d: distance(value, k) })).sort((x, y) => x.d - y.d)[0];
   return best && best.d <= 3 ? ` (did you mean "${best.k}"?)` : '';
 }
 
@@ -345,7 +337,7 @@ export function lintRules(dir: string, opts: LintOptions = {}): LintReport {
   if (opts.previous !== undefined && defFile && projectsValid && problems.every((p) => p.severity !== 'error' || p.code === 'below_floor')) {
     try {
       const previous = inspectRuleset(opts.previous).ruleset;
-      const current = inspectRuleset(dir, { floorsFile: opts.floorsFile }).ruleset;
+      const current = inspectRuleset(dir, opts.floorsFile === undefined ? {} : { floorsFile: opts.floorsFile }).ruleset;
       problems.push(...weakenedSince(previous, current, { default: def.file, projects: seen, floors: floors?.file ?? null, dir: shownPath(dir) }));
       // Decisions name the rule set by name, version and digest: a new digest under an old
       // version tells a reader two different rule sets are the same one.

@@ -91,14 +91,15 @@ export function rulesetLoadRecorder(deps: RulesetLoadRecorderDeps): (attempt: Lo
     const by = attempt.by ?? processLoader(deps.operator ?? null);
     const previous = attempt.trigger === 'startup' ? await lastRecordedDigest(deps.store) : (attempt.previous?.digest ?? null);
     const lint = lintRules(deps.rulesDir, deps.floorsFile ? { floorsFile: deps.floorsFile } : {});
-    const floorsRefused = attempt.error !== undefined && isBelowFloors(attempt.error);
+    const refusedBy = attempt.error !== undefined && isBelowFloors(attempt.error) ? attempt.error : undefined;
+    const floorsRefused = refusedBy !== undefined;
     const load: RulesetLoad = {
       trigger: attempt.trigger,
       by,
       previous,
       activated: !attempt.error,
       source: { rules_dir: deps.rulesDir, floors_file: deps.floorsFile },
-      floors: { status: floorsRefused ? 'refused' : attempt.error ? 'not_checked' : 'passed', problems: floorsRefused ? attempt.error!.details.map((d) => ({ ...(d.pointer ? { pointer: d.pointer } : {}), message: d.message })) : [] },
+      floors: { status: floorsRefused ? 'refused' : attempt.error ? 'not_checked' : 'passed', problems: refusedBy ? refusedBy.details.map((d) => ({ ...(d.pointer ? { pointer: d.pointer } : {}), message: d.message })) : [] },
       lint: {
         errors: lint.errors,
         warnings: lint.warnings,

@@ -20,6 +20,7 @@ import { OUTPUT_KIND_VALUES, RECORD_KINDS, outcomeOfStatuses, worstOutcome } fro
 import { AirlockError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { invariant } from '../lib/invariant.js';
 import { outputKindModule } from '../outputs/index.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import { evaluateOutput } from '../pipeline/evaluate-output.js';
@@ -266,7 +267,8 @@ export async function replayDecisions(records: AsyncIterable<ReplayRecord> | Ite
       }
       before.push(was.outcome);
       after.push(now.outcome);
-      const keep = keptOnReplay(o.kind, ev!.evidence);
+      invariant(ev !== undefined, 'an output replayed only with its evidence');
+      const keep = keptOnReplay(o.kind, ev.evidence);
       for (const check of new Set(o.findings.map((f) => f.check).filter((c) => keep.includes(c)))) {
         const key = `${o.kind}/${check}`;
         report.kept_as_recorded[key] = (report.kept_as_recorded[key] ?? 0) + 1;

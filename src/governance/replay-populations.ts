@@ -18,6 +18,7 @@ import type { HistoryEntryRow } from '../audit/audit-store.js';
 import { compareLabelForms } from '../checks/differencing/label-mode.js';
 import type { LabelForm } from '../history/label-form.js';
 import { parseLabelForms } from '../history/label-form.js';
+import { at } from '../lib/invariant.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
 
 /** One output whose differencing outcome the candidate rules would change. */
@@ -96,9 +97,9 @@ export async function allHistoryEntries(store: { historyEntries(q: { afterSeq: n
     const page = await store.historyEntries({ afterSeq: after, limit: 5000 });
     // A page may end inside a record: keep only whole records, and read the rest again.
     const last = page[page.length - 1]?.seq;
-    const whole = page.length === 5000 && page[0]!.seq !== last ? page.filter((r) => r.seq !== last) : page;
+    const whole = page.length === 5000 && page[0]?.seq !== last ? page.filter((r) => r.seq !== last) : page;
     out.push(...whole);
     if (page.length < 5000) return out;
-    after = whole[whole.length - 1]!.seq;
+    after = at(whole, whole.length - 1).seq;
   }
 }
