@@ -7,11 +7,12 @@
  * @example derivedUuid('final:0190…') // '5d1f…-…-8…-…' (always the same for the same name)
  */
 import { createHash } from 'node:crypto';
+import { at } from '../lib/invariant.js';
 
 export function derivedUuid(name: string): string {
   const b = createHash('sha256').update(name, 'utf8').digest().subarray(0, 16);
-  b[6] = (b[6] & 0x0f) | 0x80;
-  b[8] = (b[8] & 0x3f) | 0x80;
+  b[6] = (at(b, 6) & 0x0f) | 0x80;
+  b[8] = (at(b, 8) & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -38,6 +38,7 @@ import { RECORD_KINDS } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { signDecision } from '../signing/sign-decision.js';
 import type { SigningKey } from '../signing/signing-keys.js';
+import { invariant } from '../lib/invariant.js';
 import { keyedSerialiser } from '../lib/keyed-serialiser.js';
 import { derivedUuid } from './derived-uuid.js';
 import { INITIAL_REVIEW, isFinalReviewState, nextReviewState, type ReviewPosition } from './review-state.js';
@@ -361,7 +362,8 @@ export function createReviewService(deps: ReviewServiceDeps): ReviewService {
   const repairSettled = async (orig: StoredRecord, records: ReviewRecords): Promise<void> => {
     const at = positionOf(records);
     if (records.final || !isFinalReviewState(at.state)) return;
-    const last = records.reviews[records.reviews.length - 1]!;
+    const last = records.reviews.at(-1);
+    invariant(last !== undefined, 'a settled review has at least one vote');
     await settle(orig.decision, at, { reviews: records.reviews.map((r) => r.decision.id) }, last.decision.review?.by ?? { kind: 'token', id: last.submitted_by, name: last.submitted_by }, last.submitted_by);
     throw new AirlockError('CONFLICT', `the review of decision ${orig.decision.id} is settled: ${at.state}`);
   };
