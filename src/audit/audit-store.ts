@@ -200,28 +200,31 @@ export interface ScannedRecord extends FullRecord {
   columns: IndexColumns;
 }
 
-/** Filters of `list`; all given ones must match. */
+/**
+ * Filters of `list`; all given ones must match. A field may be `undefined` as well as absent
+ * (both mean no such filter): the routes fill it straight from optional query parameters.
+ */
 export interface ListFilter {
-  project?: string;
+  project?: string | undefined;
   /** Only these projects (for callers restricted to some projects). */
-  projects?: readonly string[];
-  requester?: string;
-  outcome?: Outcome;
-  dataset?: string;
-  ruleset_digest?: string;
+  projects?: readonly string[] | undefined;
+  requester?: string | undefined;
+  outcome?: Outcome | undefined;
+  dataset?: string | undefined;
+  ruleset_digest?: string | undefined;
   /** recorded_at ≥ from (ISO 8601). */
-  from?: string;
+  from?: string | undefined;
   /** recorded_at < to (ISO 8601). */
-  to?: string;
-  kind?: string;
+  to?: string | undefined;
+  kind?: string | undefined;
   /** Only records referencing this decision id (its reviews and final record). */
-  references?: string;
+  references?: string | undefined;
   /** Only decisions whose review is not settled (no `final` record references them). */
-  unsettled?: boolean;
+  unsettled?: boolean | undefined;
   /** Only records with a finding of this check that is not `pass` (fail or review). */
-  check?: string;
+  check?: string | undefined;
   /** Only records whose decision document contains this text (case-insensitive for ASCII). */
-  text?: string;
+  text?: string | undefined;
 }
 
 /** A page request: `cursor` from the previous page's `next_cursor`. */

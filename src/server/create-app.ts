@@ -104,8 +104,8 @@ export function createApp(deps: AppDeps): express.Express {
   const pipeline: PipelineDeps = {
     ruleset: deps.ruleset,
     limits,
-    finalize: deps.finalize,
-    history: deps.history,
+    ...(deps.finalize ? { finalize: deps.finalize } : {}),
+    ...(deps.history ? { history: deps.history } : {}),
     ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}),
     ...(deps.protection ? { protection: deps.protection } : {}),
     ...(deps.protector ? { protector: deps.protector } : {}),

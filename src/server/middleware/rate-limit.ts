@@ -61,7 +61,7 @@ export function rateLimitPerCaller(opts: RateLimitOptions): RequestHandler | nul
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (req, res) => callerKey(req, res, opts.identify),
-    store: new BoundedRateStore({ maxKeys: opts.maxKeys }),
+    store: new BoundedRateStore(opts.maxKeys === undefined ? {} : { maxKeys: opts.maxKeys }),
     skip: (req) => exempt.has(req.path),
     handler: (req, res) => {
       sendProblem(res, new AirlockError('RATE_LIMITED', `more than ${opts.limit} requests in ${Math.ceil(opts.windowMs / 1000)} s; retry after Retry-After seconds`), req.originalUrl);

@@ -10,6 +10,7 @@
 import type { Express, Request, RequestHandler } from 'express';
 import { unzipSync } from 'fflate';
 import { AirlockError } from '../../errors.js';
+import { entry } from '../../lib/invariant.js';
 import { acroSession } from '../../imports/acro-session.js';
 import type { PipelineDeps } from '../../pipeline/make-decision.js';
 import { makeDecision } from '../../pipeline/make-decision.js';
@@ -59,23 +60,24 @@ export function folderFiles(zip: Uint8Array, limit: number): Record<string, Uint
   const paths = Object.keys(raw);
   const top = paths[0]?.split('/')[0];
   const prefix = !raw['results.json'] && top && paths.every((p) => p.startsWith(`${top}/`)) ? `${top}/` : '';
-  return Object.fromEntries(paths.map((p) => [p.slice(prefix.length), raw[p]!]));
+  return Object.fromEntries(paths.map((p) => [p.slice(prefix.length), entry(raw, p)]));
 }
 
-const one = (v: unknown, name: string, required: boolean): string | undefined => {
-  if (v === undefined && !required) return undefined;
+const required = (v: unknown, name: string): string => {
   if (typeof v !== 'string' || v.length === 0 || v.length > 200) throw new AirlockError('INVALID_REQUEST', `query parameter ${name} is required once, 1 to 200 characters`, [{ pointer: name, message: 'invalid' }]);
   return v;
 };
+
+const optional = (v: unknown, name: string): string | undefined => (v === undefined ? undefined : required(v, name));
 
 export function registerAcroImport(app: Express, deps: AcroImportDeps): void {
   app.post(
     '/v1/imports/acro',
     ...(deps.before ?? []),
     route(async (req, res) => {
-      const project = one(req.query.project, 'project', true)!;
-      const requester = one(req.query.requester, 'requester', true)!;
-      const dataset = one(req.query.dataset, 'dataset', false);
+      const project = required(req.query.project, 'project');
+      const requester = required(req.query.requester, 'requester');
+      const dataset = optional(req.query.dataset, 'dataset');
       const who = callerOptions(res);
       who.caller.authorize(project, dataset ?? null);
       const session = acroSession(folderFiles(await readBody(req, deps.limit), deps.limit), { project, requester, ...(dataset ? { dataset } : {}) });

@@ -81,7 +81,7 @@ async function readCsvRequest(req: Request, deps: CsvDecisionDeps, deadline?: De
   if (declared > deps.csvLimit) throw tooLarge(deps.csvLimit);
   const reader = new CsvReader(
     columnRequest(spec),
-    { maxRows: deps.pipeline.limits.maxRows, expectedBytes: Number.isFinite(declared) ? declared : undefined },
+    { maxRows: deps.pipeline.limits.maxRows, ...(Number.isFinite(declared) ? { expectedBytes: declared } : {}) },
   );
   const hash = createHash('sha256');
   let received = 0;
@@ -129,7 +129,7 @@ export function registerCsvDecisions(app: Express, deps: CsvDecisionDeps): void 
         if (!req.complete) res.setHeader('Connection', 'close');
         throw e;
       }
-      const opts: DecisionOptions = { deadline, digests: { [read.name]: read.digest }, ...who };
+      const opts: DecisionOptions = { ...(deadline ? { deadline } : {}), digests: { [read.name]: read.digest }, ...who };
       await answerIdempotently(req, res, deps.idempotency ?? null, { route: CSV_DECISIONS_PATH, query: req.query as unknown, sha256: read.digest }, (claim) =>
         makeDecisionFrom(read.body, deps.pipeline, { ...opts, ...(claim ? { idempotency: claim } : {}) }),
       );

@@ -28,6 +28,7 @@ import { candidateUnderFloors } from '../../rules/candidate-ruleset.js';
 import { diffRulesets } from '../../rules/diff-rulesets.js';
 import { replayDecisions } from '../../governance/replay-decisions.js';
 import { AirlockError } from '../../errors.js';
+import { invariant } from '../../lib/invariant.js';
 import type { Ruleset } from '../../rules/load-ruleset.js';
 import { rulesetFromContent } from '../../rules/load-ruleset.js';
 import { requireJson, route } from '../route.js';
@@ -117,7 +118,12 @@ export function registerRulesetRoutes(app: Express, deps: RulesetRouteDeps): voi
       if ((body.after === undefined) === (body.candidate === undefined)) throw new AirlockError('INVALID_REQUEST', 'give exactly one of after (a digest) and candidate (rule set content)', [{ pointer: '/after', message: 'one of after, candidate' }]);
       const before = await rulesetByDigest(deps, body.before);
       const candidate = body.candidate !== undefined ? candidateUnderFloors(body.candidate, deps.ruleset().content.floors) : null;
-      const after = candidate ? candidate.ruleset : await rulesetByDigest(deps, body.after!);
+      let after: Ruleset;
+      if (candidate) after = candidate.ruleset;
+      else {
+        invariant(body.after !== undefined, 'exactly one of after and candidate, checked above');
+        after = await rulesetByDigest(deps, body.after);
+      }
       const ref = (r: Ruleset) => ({ name: r.name, version: r.version, digest: r.digest });
       const changes = diffRulesets(before, after);
       const replay = body.replay

@@ -18,6 +18,7 @@ import { WEBHOOK_EVENTS } from '../../audit/webhook-outbox.js';
 import { authorize, mayAccessProject } from '../../auth/authorize.js';
 import { callerOf } from '../../auth/require-role.js';
 import { AirlockError } from '../../errors.js';
+import { at } from '../../lib/invariant.js';
 import { suggestion } from '../../lib/did-you-mean.js';
 import { route } from '../route.js';
 
@@ -50,7 +51,8 @@ export function deliveryQuery(q: Record<string, unknown>): { state?: 'failed' | 
   if (state !== undefined && state !== 'failed' && state !== 'pending') throw bad('state', `must be "failed" or "pending"${suggestion(state, ['failed', 'pending'])}`);
   const limit = Number(one('limit') ?? '100');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE) throw bad('limit', `must be an integer from 1 to ${MAX_DELIVERY_PAGE}`);
-  return { ...(state ? { state } : {}), limit, after: one('cursor') };
+  const after = one('cursor');
+  return { ...(state ? { state } : {}), limit, ...(after === undefined ? {} : { after }) };
 }
 
 /**
@@ -104,7 +106,7 @@ export function registerWebhookRoutes(app: Express, deps: WebhookRouteDeps): voi
       // One more than asked tells whether a next page exists without a count.
       const rows = await deps.outbox().undelivered({ ...q, limit: q.limit + 1, ...(projects ? { projects } : {}) });
       const items = rows.slice(0, q.limit);
-      res.json({ items, next_cursor: rows.length > q.limit ? items[items.length - 1]!.id : null });
+      res.json({ items, next_cursor: rows.length > q.limit ? at(items, items.length - 1).id : null });
     }),
   );
   app.post(
