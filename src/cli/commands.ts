@@ -13,6 +13,7 @@
 
 import { COMMAND_OPTIONS, type OptionSpec } from './command-options.js';
 import { UsageError } from './parse-args.js';
+import { entry } from '../lib/invariant.js';
 
 export interface Command {
   summary: string;
@@ -126,7 +127,7 @@ export function commandAt(names: string[]): Command | null {
   let table = COMMANDS;
   let found: Command | null = null;
   for (const n of names) {
-    found = Object.hasOwn(table, n) ? table[n]! : null;
+    found = Object.hasOwn(table, n) ? entry(table, n) : null;
     if (!found) return null;
     table = found.subcommands ?? {};
   }

@@ -14,6 +14,7 @@ import { COMMANDS, type Command } from './commands.js';
 import { EXIT } from './exit-codes.js';
 import { helpText, version } from './help.js';
 import { UsageError } from './parse-args.js';
+import { entry, invariant } from '../lib/invariant.js';
 
 export { COMMANDS };
 
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     let c: Command | null = null;
     let table = COMMANDS;
     for (const n of path) {
-      c = Object.hasOwn(table, n) ? table[n]! : null;
+      c = Object.hasOwn(table, n) ? entry(table, n) : null;
       if (!c) return usageError([], `unknown command "${path.join(' ')}"`);
       table = c.subcommands ?? {};
     }
@@ -75,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   try {
-    return await (await cmd.load!()).run(args);
+    invariant(cmd.load, 'a command without subcommands loads its module');
+    return await (await cmd.load()).run(args);
   } catch (e) {
     return failure(path, e);
   }

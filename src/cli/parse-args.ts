@@ -6,6 +6,7 @@
  * @example parseArgs(['f.csv', '--spec', 's.json'], { spec: 'string' }) // { _: ['f.csv'], spec: 's.json' }
  */
 import { suggestion } from '../lib/did-you-mean.js';
+import { at } from '../lib/invariant.js';
 
 export type FlagKind = 'string' | 'boolean';
 
@@ -29,7 +30,7 @@ export class UsageError extends Error {
 export function parseArgs(args: string[], flags: Record<string, FlagKind>): ParsedArgs {
   const out: ParsedArgs = { _: [] };
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = at(args, i);
     if (a === '--') {
       out._.push(...args.slice(i + 1));
       break;

@@ -124,7 +124,7 @@ export function compareCase(c: ConformanceCase, out: OutputResult): string[] {
       problems.push(`cell ${key}: missing from the computed table`);
       continue;
     }
-    const got = [...flags.get(key)!].sort();
+    const got = [...(flags.get(key) ?? [])].sort();
     const want = [...e.flags].sort();
     if (got.join() !== want.join()) problems.push(`cell ${key}: flags [${got.join(', ')}], expected [${want.join(', ')}]`);
     if (!sameValue(values.get(key) ?? null, e.value)) problems.push(`cell ${key}: value ${values.get(key)}, expected ${e.value}`);
@@ -171,7 +171,10 @@ export async function runConformance(cases: ConformanceCase[], opts: { url: stri
     const res = await fetch(`${opts.url}/v1/decisions`, { method: 'POST', headers, body: JSON.stringify(caseRequest(c)) });
     const body = (await res.json()) as { decision?: { outputs: OutputResult[] }; code?: string; detail?: string };
     if (res.status !== 201 || !body.decision) problems = [`HTTP ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}`];
-    else problems = compareCase(c, body.decision.outputs[0]);
+    else {
+      const out = body.decision.outputs[0];
+      problems = out ? compareCase(c, out) : ['the decision has no output'];
+    }
     if (problems.length === 0) result.passed++;
     else {
       result.failed++;

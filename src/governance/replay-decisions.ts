@@ -36,11 +36,12 @@ export interface ReplayRecord {
 
 /** Which records to replay (all given filters must match), and what to compare with. */
 export interface ReplayOptions {
-  project?: string;
+  // `| undefined`: the command line passes an absent flag straight through, meaning no filter.
+  project?: string | undefined;
   /** issued_at ≥ from (ISO 8601). */
-  from?: string;
+  from?: string | undefined;
   /** issued_at < to (ISO 8601). */
-  to?: string;
+  to?: string | undefined;
   /**
    * The rules in force now: each decision is also re-evaluated under them and the candidate's
    * result compared with that, so the report shows the effect of this change alone (not of

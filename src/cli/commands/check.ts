@@ -15,6 +15,7 @@ import { loadRuleset } from '../../rules/load-ruleset.js';
 import { EXIT } from '../exit-codes.js';
 import { optionsOf } from '../command-options.js';
 import { parseArgs, positionals, UsageError } from '../parse-args.js';
+import { at } from '../../lib/invariant.js';
 
 const EXIT_OF = { release: EXIT.OK, reject: EXIT.REJECT, review: EXIT.REVIEW } as const;
 
@@ -38,7 +39,7 @@ export function summary(decision: Decision): string {
 
 export async function run(args: string[]): Promise<number> {
   const a = parseArgs(args, optionsOf('check'));
-  const [file] = positionals(a, ['FILE.csv']);
+  const file = at(positionals(a, ['FILE.csv']), 0);
   if (typeof a.spec !== 'string') throw new UsageError('--spec SPEC.json is required');
   let spec: Record<string, unknown>;
   try {
@@ -47,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`cannot read the spec ${a.spec}: ${(e as Error).message}`);
   }
   delete spec.config;
-  const csv = readFileSync(resolve(file!), 'utf8');
+  const csv = readFileSync(resolve(file), 'utf8');
   const rules = loadRuleset(resolve((a.rules as string | undefined) ?? process.env.AIRLOCK_RULES_DIR ?? './rules'));
   const body = {
     project: (a.project as string | undefined) ?? 'local',
