@@ -4,9 +4,11 @@
  * code. Types come from openapi.yaml (`npm run build:ui` generates `api-schema.d.ts` with
  * openapi-typescript), so the console can only call what the API documents.
  */
-import type { components } from './api-schema';
+import type { components, operations } from './api-schema';
 
 export type Schemas = components['schemas'];
+/** The JSON body of an operation's 200 answer, as openapi.yaml defines it (`OkBody<'listRulesets'>`). */
+export type OkBody<O extends keyof operations> = operations[O]['responses'] extends { 200: { content: { 'application/json': infer B } } } ? B : never;
 export type SignedRecord = Schemas['SignedRecord'];
 export type Decision = Schemas['Decision'];
 export type Finding = Schemas['Finding'];

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { PARAMETER_MEANINGS } from '../../../src/rules/parameter-docs';
-import { ApiError, api } from '../api';
+import { ApiError, api, type OkBody } from '../api';
 import { ErrorNote, Loading, useAction, useAsync } from '../components/async';
 import { Badge } from '../components/status-badge';
 import { when } from '../format';
@@ -12,15 +12,8 @@ interface RulesetDoc {
   digest: string;
   content: { default: { parameters?: Record<string, unknown>; checks?: Record<string, string[]> }; projects: { project: string; parameters?: Record<string, unknown>; checks?: Record<string, string[]> }[] };
 }
-interface HistoryItem {
-  digest: string;
-  name: string | null;
-  version: string | null;
-  live: boolean;
-  decisions: number;
-  first_used: string | null;
-  last_used: string | null;
-}
+/** One rule set of the history, as the contract defines `GET /v1/rulesets` (no hand-kept copy). */
+type HistoryItem = OkBody<'listRulesets'>['items'][number];
 interface DiffResult {
   before: { name: string; version: string; digest: string };
   after: { name: string; version: string; digest: string };
