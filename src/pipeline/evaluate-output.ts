@@ -157,36 +157,14 @@ export function evaluateOutput<K extends OutputKind>(
 }
 
 /**
- * `evaluateOutput` as a decision request runs it: the output's table cells count towards the
- * request's work budget before any check runs, and heavy presentation work (protection) goes
- * through `work` — off the event loop, within the budget, cancelled at the deadline.
- *
- * @example await evaluateOutputWith(raw, '/outputs/0', rules, limits, ctx, { budget, work })
- */
-export async function evaluateOutputWith<K extends OutputKind>(
-  raw: RawOutputOf<K>,
-  pointer: string,
-  rules: OutputRules,
-  limits: Limits,
-  ctx: OutputContext,
-  budget: { cellsOf(output: ParsedOutput): number; countCells(n: number): void; work: RemedyWork },
-): Promise<EvaluatedOutput> {
-  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => {
-    budget.countCells(budget.cellsOf(asKindUnion<ParsedOutput>({ kind: raw.kind, parsed })));
-  });
-  const remedy = outputRemedy(raw.kind);
-  const remedied = remedy?.protectWith ? await remedy.protectWith(c.parsed, c.findings, rules.params, budget.work) : remedy?.protect(c.parsed, c.findings, rules.params);
-  return completeOutput(c, remedied);
-}
-
-/**
- * `evaluateOutputWith` charged to a request's `budget`: a table's cells before its checks run,
- * the size of a table before it is protected; `protect` is where protection runs. The same on
- * the event loop (small outputs) and in a pool worker (large ones, `src/pipeline/output-task.ts`).
+ * `evaluateOutput` as a decision request runs it, charged to the request's `budget`: a table's
+ * cells before any check runs, the size of a table before it is protected; `protect` is where
+ * protection runs (off the event loop, cancelled at the deadline). The same on the event loop
+ * (small outputs) and in a pool worker (large ones, `src/pipeline/output-task.ts`).
  *
  * @example await evaluateWithinBudget(raw, '/outputs/0', rules, limits, ctx, budget, inlineProtection.protect)
  */
-export function evaluateWithinBudget(
+export async function evaluateWithinBudget(
   raw: RawOutput,
   pointer: string,
   rules: OutputRules,
@@ -195,9 +173,12 @@ export function evaluateWithinBudget(
   budget: WorkBudget,
   protect: RemedyWork['protect'],
 ): Promise<EvaluatedOutput> {
-  return evaluateOutputWith(raw, pointer, rules, limits, ctx, {
-    cellsOf: (p) => (p.kind === 'table' ? cellCount(p.parsed) : 0),
-    countCells: (n) => budget.addCells(n, pointer),
-    work: { beforeProtection: (cells) => budget.checkProtection(cells, pointer), protect },
+  const c = checkOutput(raw, pointer, rules, limits, ctx, (parsed) => {
+    const p = asKindUnion<ParsedOutput>({ kind: raw.kind, parsed });
+    budget.addCells(p.kind === 'table' ? cellCount(p.parsed) : 0, pointer);
   });
+  const remedy = outputRemedy(raw.kind);
+  const work: RemedyWork = { beforeProtection: (cells) => budget.checkProtection(cells, pointer), protect };
+  const remedied = remedy?.protectWith ? await remedy.protectWith(c.parsed, c.findings, rules.params, work) : remedy?.protect(c.parsed, c.findings, rules.params);
+  return completeOutput(c, remedied);
 }
