@@ -58,7 +58,7 @@ export function processLoader(operator: string | null): RulesetLoader {
 
 export interface RulesetLoadRecorderDeps {
   store: Pick<AuditStore, 'append' | 'get' | 'list'>;
-  key: Pick<SigningKey, 'kid' | 'signer'>;
+  key: Pick<SigningKey, 'kid' | 'privateKey'>;
   rulesDir: string;
   floorsFile: string | null;
   /** `AIRLOCK_RULES_OPERATOR`: named with the process as the loader of start-up and file reloads. */

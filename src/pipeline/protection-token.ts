@@ -72,7 +72,7 @@ function contentDigest(salt: string, output: object): string {
 export function signProtection(
   form: ResubmitForm,
   scope: ProtectionScope,
-  key: Pick<SigningKey, 'kid' | 'signer'>,
+  key: Pick<SigningKey, 'kid' | 'privateKey'>,
   now: Date = new Date(),
 ): ResubmitForm & { protection: string; protection_salt: string } {
   const { protection: _old, protection_salt: _oldSalt, ...bare } = form;
@@ -144,7 +144,7 @@ export async function verifyProtection(
  *
  * @example createApp({ …, protection: protectionSeal(ring) })
  */
-export function protectionSeal(ring: { signing: Pick<SigningKey, 'kid' | 'signer'>; verification: readonly Pick<VerificationKey, 'kid' | 'publicKey'>[] }): ProtectionSeal {
+export function protectionSeal(ring: { signing: Pick<SigningKey, 'kid' | 'privateKey'>; verification: readonly Pick<VerificationKey, 'kid' | 'publicKey'>[] }): ProtectionSeal {
   return {
     seal: (form, scope) => {
       const sealed = signProtection(form, scope, ring.signing);

@@ -98,7 +98,7 @@ export function replayEvidence(evaluated: readonly EvaluatedOutput[]): OutputEvi
 }
 
 export interface RecorderDeps {
-  key: Pick<SigningKey, 'kid' | 'signer'>;
+  key: Pick<SigningKey, 'kid' | 'privateKey'>;
   store: AuditStore;
   logger: Logger;
   /**

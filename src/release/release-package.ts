@@ -216,7 +216,7 @@ export function packageFiles(r: ReleasedDecision): { files: PackageFile[]; notIn
  *
  * @example res.type('application/zip').send(Buffer.from(await releasePackage(store, id, ring.signing)));
  */
-export async function releasePackage(store: AuditStore, id: string, key: Pick<SigningKey, 'kid' | 'signer'>): Promise<Uint8Array> {
+export async function releasePackage(store: AuditStore, id: string, key: Pick<SigningKey, 'kid' | 'privateKey'>): Promise<Uint8Array> {
   const released = await releasedDecision(store, id);
   const { files, notIncluded } = packageFiles(released);
   const manifest: PackageManifest = {

@@ -145,7 +145,7 @@ export interface ReviewService {
 
 export interface ReviewServiceDeps {
   store: AuditStore;
-  key: Pick<SigningKey, 'kid' | 'signer'>;
+  key: Pick<SigningKey, 'kid' | 'privateKey'>;
   /** Distinct checkers who must say release (`AIRLOCK_CHECKERS_REQUIRED`). */
   required: number;
   logger?: Logger;

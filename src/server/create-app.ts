@@ -67,7 +67,7 @@ export interface AppDeps {
   /** API tokens. Every route but health, readiness and the JWKS requires one. */
   tokens: TokenSource;
   /** The audit store and published keys, for the auditors' API; the transparency log's key, when it has one; the key that signs release package manifests (absent = no package route). */
-  audit?: { store: AuditStore; jwks(): Jwks; logKey?: LogKey; key?: Pick<SigningKey, 'kid' | 'signer'> };
+  audit?: { store: AuditStore; jwks(): Jwks; logKey?: LogKey; key?: Pick<SigningKey, 'kid' | 'privateKey'> };
   /** Human review of `review` decisions (the checkers' API). */
   reviews?: ReviewService;
   /** Outputs of decisions needing review, kept for checkers to preview. */

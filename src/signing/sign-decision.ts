@@ -14,7 +14,7 @@
  * const signature = await signDecision(decision, ring.signing);
  * res.json({ decision, signature, audit });
  */
-import { KeyObject, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import type { Decision } from '../domain.js';
 import { constants } from 'node:buffer';
 import { AirlockError } from '../errors.js';
@@ -27,18 +27,6 @@ export const DECISION_JWS_TYP = 'airlock-decision+jws';
 
 /** The JWS algorithm airlock signs with. */
 export const DECISION_JWS_ALG = 'EdDSA';
-
-/** The node:crypto key behind each WebCrypto signing key, taken out once. */
-const keyObjects = new WeakMap<SigningKey['signer'], KeyObject>();
-
-function keyObjectOf(signer: SigningKey['signer']): KeyObject {
-  let k = keyObjects.get(signer);
-  if (!k) {
-    k = KeyObject.from(signer as Parameters<typeof KeyObject.from>[0]);
-    keyObjects.set(signer, k);
-  }
-  return k;
-}
 
 function tooLarge(bytes: number | null, max: number): AirlockError {
   return new AirlockError(
@@ -72,7 +60,7 @@ function canonicalisationError(e: unknown, max: number): AirlockError {
  *
  * @example const jws = await signDecision(decision, key); jws.split('.').length // 3
  */
-export async function signDecision(decision: Decision, key: Pick<SigningKey, 'kid' | 'signer'>, opts: { maxBytes?: number } = {}): Promise<string> {
+export async function signDecision(decision: Decision, key: Pick<SigningKey, 'kid' | 'privateKey'>, opts: { maxBytes?: number } = {}): Promise<string> {
   const max = opts.maxBytes ?? MAX_DECISION_BYTES;
   let payload: string;
   try {
@@ -97,10 +85,10 @@ export async function signDecision(decision: Decision, key: Pick<SigningKey, 'ki
  *
  * @example compactJws('airlock-protection+jws', Buffer.from('{}').toString('base64url'), key).split('.').length // 3
  */
-export function compactJws(typ: string, payloadB64url: string, key: Pick<SigningKey, 'kid' | 'signer'>): string {
+export function compactJws(typ: string, payloadB64url: string, key: Pick<SigningKey, 'kid' | 'privateKey'>): string {
   const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ }), 'utf8').toString('base64url');
   const input = `${header}.${payloadB64url}`;
-  return `${input}.${sign(null, Buffer.from(input, 'ascii'), keyObjectOf(key.signer)).toString('base64url')}`;
+  return `${input}.${sign(null, Buffer.from(input, 'ascii'), key.privateKey).toString('base64url')}`;
 }
 
 /**
@@ -110,6 +98,6 @@ export function compactJws(typ: string, payloadB64url: string, key: Pick<Signing
  *
  * @example signJson({ files: [] }, key, 'airlock-package-manifest+jws').split('.').length // 3
  */
-export function signJson(value: unknown, key: Pick<SigningKey, 'kid' | 'signer'>, typ: string): string {
+export function signJson(value: unknown, key: Pick<SigningKey, 'kid' | 'privateKey'>, typ: string): string {
   return compactJws(typ, Buffer.from(canonicalJson(value), 'utf8').toString('base64url'), key);
 }

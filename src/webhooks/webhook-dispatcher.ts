@@ -22,7 +22,7 @@ export const WEBHOOK_JWS_TYP = 'airlock-webhook+jws';
 
 export interface DispatcherOptions {
   outbox: WebhookOutbox;
-  key: Pick<SigningKey, 'kid' | 'signer'>;
+  key: Pick<SigningKey, 'kid' | 'privateKey'>;
   logger: Logger;
   pollMs?: number;
   retryBaseMs?: number;

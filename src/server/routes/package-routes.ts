@@ -18,7 +18,7 @@ import { route } from '../route.js';
 export interface PackageRouteDeps {
   store: AuditStore;
   /** The key that signs package manifests (the service's signing key). */
-  key: Pick<SigningKey, 'kid' | 'signer'>;
+  key: Pick<SigningKey, 'kid' | 'privateKey'>;
   /** Middleware admitting submitters and auditors. */
   reader: RequestHandler;
 }
