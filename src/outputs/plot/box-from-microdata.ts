@@ -9,7 +9,7 @@
  * whiskers sit at, or among, the most extreme values.
  *
  * @example
- * boxFromMicrodata(spec, raw.microdata, { whiskerLow: 31, whiskerHigh: 88 }, ctx) // { n: 412, q1: 44, median: 57, q3: 69, dataRange, units }
+ * boxFromMicrodata(spec, microdata, { n: undefined, q1: undefined, median: undefined, q3: undefined, whiskerLow: 31, whiskerHigh: 88 }, f, ctx) // { n: 412, q1: 44, median: 57, q3: 69, dataRange, units }
  */
 import { at, outOfRange } from '../../lib/invariant.js';
 import { printedInterval } from '../../lib/printed-precision.js';

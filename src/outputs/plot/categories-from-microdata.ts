@@ -7,7 +7,7 @@
  * declared categories every observed category is plotted, in label order.
  *
  * @example
- * categoriesFromMicrodata(spec, raw.microdata, null, ctx) // { categories: [{ label: 'F', count: 61 }, …], units }
+ * categoriesFromMicrodata(spec, microdata, null, ctx) // { categories: [{ label: 'F', count: 61 }, …], units }
  */
 import { at, outOfRange } from '../../lib/invariant.js';
 import { normalise } from '../../lib/normalise.js';

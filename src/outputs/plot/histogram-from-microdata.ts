@@ -7,7 +7,7 @@
  * declared `edges_from_data: false`.
  *
  * @example
- * histogramFromMicrodata(spec, raw.microdata, null, ctx) // { bins: [{ from: 0, to: 10, count: 14 }, …], edgeCheck, units }
+ * histogramFromMicrodata(spec, microdata, null, ctx) // { bins: [{ from: 0, to: 10, count: 14 }, …], edgeCheck, units }
  */
 import { at, outOfRange } from '../../lib/invariant.js';
 import { lastAtMost } from '../../lib/sorted-search.js';

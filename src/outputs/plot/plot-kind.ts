@@ -22,6 +22,7 @@ import { microdataInput } from '../microdata-input.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, readFields } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { boxFromMicrodata } from './box-from-microdata.js';
 import type { DeclaredCategories } from './categories-from-microdata.js';
 import { categoriesFromMicrodata } from './categories-from-microdata.js';
@@ -34,7 +35,6 @@ import type { DeclaredPoints } from './scatter-from-microdata.js';
 import { scatterFromMicrodata } from './scatter-from-microdata.js';
 import type { DeclaredSteps } from './survival-from-microdata.js';
 import { survivalFromMicrodata } from './survival-from-microdata.js';
-import type { MicrodataInput } from '../table/table-kind.js';
 
 /** The output's microdata and spec, when it carries microdata (then a spec is required), else null. */
 function microdataSpec(f: Fields, raw: RawOutput): { spec: Fields; microdata: MicrodataInput } | null {
@@ -148,6 +148,7 @@ function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
     n = f.integer('n', 1);
     [q1, median, q3] = [f.number('q1'), f.number('median'), f.number('q3')];
   }
+  // Each of the five at least the one before it: a box drawn in another order shows nothing real.
   const inOrder: [string, number][] = [['whisker_low', whiskerLow], ['q1', q1], ['median', median], ['q3', q3], ['whisker_high', whiskerHigh]];
   inOrder.reduce((prev, next) => (next[1] < prev[1] ? invalid('PLOT_INVALID', f.at(next[0]), `${next[0]} ${next[1]} is below ${prev[0]} ${prev[1]}`) : next));
   const list = f.array('outliers');

@@ -6,7 +6,7 @@
  * have is bad input) and their `n`, when declared, must equal the computed one.
  *
  * @example
- * scatterFromMicrodata(spec, raw.microdata, null, ctx) // { points: [{ x: 1, y: 2, n: 14 }, …], units }
+ * scatterFromMicrodata(spec, microdata, null, ctx) // { points: [{ x: 1, y: 2, n: 14 }, …], units }
  */
 import { at, outOfRange } from '../../lib/invariant.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';

@@ -10,7 +10,7 @@
  * step's events are those of its interval. Declared steps must equal the computed ones.
  *
  * @example
- * survivalFromMicrodata(spec, raw.microdata, null, ctx) // { steps: [{ time: 3, atRisk: 120, events: 12, censored: 4 }, …], units }
+ * survivalFromMicrodata(spec, microdata, null, ctx) // { steps: [{ time: 3, atRisk: 120, events: 12, censored: 4 }, …], units }
  */
 import { at, outOfRange } from '../../lib/invariant.js';
 import { normalise } from '../../lib/normalise.js';

@@ -10,7 +10,7 @@
  * units with a value of its measure.
  *
  * @example
- * summaryFromMicrodata(spec, raw.microdata, [{ name: 'age', statistic: 'mean', … }], ctx)
+ * summaryFromMicrodata(spec, microdata, [{ name: 'age', statistic: 'mean', … }], ctx)
  */
 import type { ErrorCode } from '../../errors.js';
 import { at, got, invariant, outOfRange } from '../../lib/invariant.js';
