@@ -39,7 +39,10 @@ let cached: BuildInfo | null = null;
 export function buildInfo(env: NodeJS.ProcessEnv = process.env): BuildInfo {
   if (cached) return cached;
   const root = packageRoot();
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const pkg: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // Our own package.json, shipped with the code: without a version it is not ours, a bug
+  // (a plain Error: this core file sits below src/lib and its invariant helpers).
+  if (typeof pkg !== 'object' || pkg === null || !('version' in pkg) || typeof pkg.version !== 'string') throw new Error(`${join(root, 'package.json')} has no version`);
   const fromEnv = env.AIRLOCK_COMMIT?.trim();
   cached = { version: pkg.version, commit: fromEnv || gitHead(root) };
   return cached;

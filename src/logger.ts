@@ -12,5 +12,5 @@ import { traceMixin } from './telemetry/trace-context.js';
 export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'body', 'microdata', 'cells', 'data'];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, mixin: traceMixin, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'airlock' } }, destination as pino.DestinationStream | undefined);
+  return pino({ level, mixin: traceMixin, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'airlock' } }, destination);
 }

@@ -138,6 +138,24 @@ export function boundedObjects(f: Fields, key: string, max: number, code: ErrorC
 }
 
 /**
+ * A list field of finite numbers in strictly increasing order (bin edges, reported times):
+ * `code` for an element that is no finite number, `orderCode` for one not above the one
+ * before it, each at the element's pointer.
+ *
+ * @example increasingNumbers([0, 10, 20], '/outputs/0/spec/edges', 'edges', 'BINS_INVALID') // [0, 10, 20]
+ */
+export function increasingNumbers(list: readonly unknown[], pointer: string, what: string, code: ErrorCode, orderCode: ErrorCode = code): number[] {
+  const numbers: number[] = [];
+  list.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return invalid(code, `${pointer}/${i}`, 'must be a finite number');
+    const prev = numbers[i - 1];
+    if (prev !== undefined && !(v > prev)) invalid(orderCode, `${pointer}/${i}`, `${what} must be strictly increasing`);
+    numbers.push(v);
+  });
+  return numbers;
+}
+
+/**
  * A family or format name as rule files list it: lower case, words joined by `_`, no
  * leading dot (`"Random Forest"` → `random_forest`, `".ONNX"` → `onnx`).
  *

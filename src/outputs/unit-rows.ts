@@ -8,27 +8,34 @@
  * dropping it would change counts behind the researcher's back (fail closed).
  *
  * @example
- * const rows = readUnitRows(raw.microdata, { categories: [], numbers: ['age'] }, 'patient_id', ctx, 'PLOT_INVALID', '/outputs/0/spec/unit');
- * rows.unitOf?.[0]; // local unit id of row 0
+ * const rows = readUnitRows(microdata, { categories: [], numbers: ['age'] }, 'patient_id', ctx, 'PLOT_INVALID', '/outputs/0/spec/unit');
+ * rows.unit?.of[0]; // local unit id of row 0
  */
 import type { ErrorCode } from '../errors.js';
+import { got, invariant, outOfRange } from '../lib/invariant.js';
 import type { UnitMembership } from '../lib/unit-membership.js';
 import { membershipFromPairs, unitIds } from '../lib/unit-membership.js';
 import type { ParseContext } from './output-kind.js';
 import { invalid } from './read-fields.js';
-import type { CategoryColumn, Columnar, ColumnRequest, NumberColumn } from './table/columnar.js';
+import type { CategoryColumn, Columnar, ColumnRequest } from './table/columnar.js';
 import type { MicrodataInput } from './table/table-kind.js';
 import { readMicrodata } from './table/table-kind.js';
+
+/** The unit column of the rows: one value, never absent, per row. */
+export interface RowUnits {
+  /** The unit column as the spec names it. */
+  column: string;
+  /** Local unit id of each row (an index into `values`). */
+  of: Int32Array;
+  /** Distinct normalised unit values. Never published, logged or exported. */
+  values: string[];
+}
 
 export interface UnitRows {
   data: Columnar;
   nRows: number;
-  /** The unit column as the spec names it; null without one (each row is a contributor). */
-  unitColumn: string | null;
-  /** Local unit id of each row (an index into `unitValues`); null without a unit column. */
-  unitOf: Int32Array | null;
-  /** Distinct normalised unit values. Never published, logged or exported. */
-  unitValues: string[];
+  /** The rows' units; null without a unit column (each row is a contributor). */
+  unit: RowUnits | null;
 }
 
 /**
@@ -37,7 +44,7 @@ export interface UnitRows {
  * @example readUnitRows(m, { categories: ['sex'], numbers: [] }, null, ctx, 'PLOT_INVALID', '/outputs/0/spec/unit').nRows
  */
 export function readUnitRows(
-  microdata: unknown,
+  microdata: MicrodataInput,
   request: ColumnRequest,
   unit: string | null,
   ctx: ParseContext,
@@ -47,18 +54,26 @@ export function readUnitRows(
   if (unit !== null && (request.categories.includes(unit) || request.numbers.includes(unit))) {
     invalid(code, unitPointer, `the unit column "${unit}" cannot also be a measure or a category of the output`);
   }
-  const data = readMicrodata(microdata as MicrodataInput, unit === null ? request : { ...request, categories: [...request.categories, unit] }, ctx);
-  if (unit === null) return { data, nRows: data.nRows, unitColumn: null, unitOf: null, unitValues: [] };
-  const col = data.columns.get(unit) as CategoryColumn;
+  const data = readMicrodata(microdata, unit === null ? request : { ...request, categories: [...request.categories, unit] }, ctx);
+  if (unit === null) return { data, nRows: data.nRows, unit: null };
+  const col = categoryColumn(data, unit);
   const { code: idOf, values } = unitIds(col.dict);
-  const unitOf = new Int32Array(data.nRows);
+  const of = new Int32Array(data.nRows);
   for (let r = 0; r < data.nRows; r++) {
-    const c = col.codes[r]!;
-    const id = c < 0 ? -1 : idOf[c]!;
+    const c = col.codes[r] ?? outOfRange();
+    const id = c < 0 ? -1 : (idOf[c] ?? outOfRange());
     if (id < 0) invalid(code, unitPointer, `row ${r + 1} has no value in the unit column "${unit}": every row must belong to a unit`);
-    unitOf[r] = id;
+    of[r] = id;
   }
-  return { data, nRows: data.nRows, unitColumn: unit, unitOf, unitValues: values };
+  return { data, nRows: data.nRows, unit: { column: unit, of, values } };
+}
+
+// The readers return every requested column with the type it was requested as; a column
+// missing or of the other type here is a bug, not the researcher's input.
+function categoryColumn(data: Columnar, name: string): CategoryColumn {
+  const col = got(data.columns, name);
+  invariant(col.type === 'category', `the column "${name}" was requested as categories`);
+  return col;
 }
 
 /**
@@ -67,7 +82,9 @@ export function readUnitRows(
  * @example numbers(rows, 'age')[0]
  */
 export function numbers(rows: UnitRows, name: string): Float64Array {
-  return (rows.data.columns.get(name) as NumberColumn).values;
+  const col = got(rows.data.columns, name);
+  invariant(col.type === 'number', `the column "${name}" was requested as numbers`);
+  return col.values;
 }
 
 /**
@@ -76,7 +93,7 @@ export function numbers(rows: UnitRows, name: string): Float64Array {
  * @example categories(rows, 'region').dict
  */
 export function categories(rows: UnitRows, name: string): CategoryColumn {
-  return rows.data.columns.get(name) as CategoryColumn;
+  return categoryColumn(rows.data, name);
 }
 
 /**
@@ -97,13 +114,14 @@ export function groupCounts(
   pointer: string,
 ): { counts: number[]; units: UnitMembership | null } {
   const counts = new Array<number>(nGroups).fill(0);
-  let groups: Uint32Array = new Uint32Array(rows.unitOf ? Math.min(Math.max(rows.nRows, 16), maxPairs) : 0);
+  const unit = rows.unit;
+  let groups: Uint32Array = new Uint32Array(unit ? Math.min(Math.max(rows.nRows, 16), maxPairs) : 0);
   let units: Uint32Array = new Uint32Array(groups.length);
   let pairs = 0;
   for (let r = 0; r < rows.nRows; r++) {
     groupsOf(r, (g) => {
-      if (!rows.unitOf) {
-        counts[g]!++;
+      if (!unit) {
+        counts[g] = (counts[g] ?? outOfRange()) + 1;
         return;
       }
       if (pairs === groups.length) {
@@ -113,12 +131,12 @@ export function groupCounts(
         units = grow(units, size);
       }
       groups[pairs] = g;
-      units[pairs++] = rows.unitOf[r]!;
+      units[pairs++] = unit.of[r] ?? outOfRange();
     });
   }
-  if (!rows.unitOf || rows.unitColumn === null) return { counts, units: null };
-  const m = membershipFromPairs(groups.subarray(0, pairs), units.subarray(0, pairs), nGroups, rows.unitValues, rows.unitColumn);
-  for (let g = 0; g < nGroups; g++) counts[g] = m.offsets[g + 1]! - m.offsets[g]!;
+  if (!unit) return { counts, units: null };
+  const m = membershipFromPairs(groups.subarray(0, pairs), units.subarray(0, pairs), nGroups, unit.values, unit.column);
+  for (let g = 0; g < nGroups; g++) counts[g] = (m.offsets[g + 1] ?? outOfRange()) - (m.offsets[g] ?? outOfRange());
   return { counts, units: m };
 }
 

@@ -7,14 +7,16 @@
  * declared categories every observed category is plotted, in label order.
  *
  * @example
- * categoriesFromMicrodata(spec, raw.microdata, null, ctx) // { categories: [{ label: 'F', count: 61 }, …], units }
+ * categoriesFromMicrodata(spec, microdata, null, ctx) // { categories: [{ label: 'F', count: 61 }, …], units }
  */
+import { at, outOfRange } from '../../lib/invariant.js';
 import { normalise } from '../../lib/normalise.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { declaredCount } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { invalid } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { categories as categoryColumn, groupCounts, readUnitRows } from '../unit-rows.js';
 import type { CategoryCount } from './plot-output.js';
 
@@ -39,7 +41,7 @@ function codeOf(dict: readonly string[], label: string, pointer: string): number
 /** Computes the bars; `PLOT_INVALID` for a declared count that disagrees or two labels naming one category. */
 export function categoriesFromMicrodata(
   spec: Fields,
-  microdata: unknown,
+  microdata: MicrodataInput,
   declared: DeclaredCategories | null,
   ctx: ParseContext,
 ): { categories: CategoryCount[]; units: UnitMembership | null } {
@@ -53,34 +55,37 @@ export function categoriesFromMicrodata(
   if (declared) {
     labels = declared.categories.map((c) => c.label);
     declared.categories.forEach((c, i) => {
-      const at = `${declared.pointer}/${i}/label`;
-      const code = codeOf(col.dict, c.label, at);
+      const pointer = `${declared.pointer}/${i}/label`;
+      const code = codeOf(col.dict, c.label, pointer);
       if (code < 0) return;
-      if (position[code]! >= 0) invalid('PLOT_INVALID', at, `"${c.label}" names the same category of the microdata as "${labels[position[code]!]}"`);
+      const earlier = position[code] ?? outOfRange();
+      if (earlier >= 0) invalid('PLOT_INVALID', pointer, `"${c.label}" names the same category of the microdata as "${at(labels, earlier)}"`);
       position[code] = i;
     });
   } else {
     const seen = new Uint8Array(col.dict.length);
     for (const c of col.codes) if (c >= 0) seen[c] = 1;
     const codes = col.dict.map((_, c) => c).filter((c) => seen[c]);
-    codes.sort((a, b) => collator.compare(col.dict[a]!, col.dict[b]!));
+    codes.sort((a, b) => collator.compare(at(col.dict, a), at(col.dict, b)));
     codes.forEach((c, i) => (position[c] = i));
-    labels = codes.map((c) => col.dict[c]!);
+    labels = codes.map((c) => at(col.dict, c));
   }
   if (labels.length > ctx.limits.maxCells) invalid('PLOT_INVALID', spec.at('index'), `${labels.length} categories, more than the configured limit of ${ctx.limits.maxCells}`);
   const { counts, units } = groupCounts(
     rows,
     labels.length,
     (r, add) => {
-      const c = col.codes[r]!;
-      if (c >= 0 && position[c]! >= 0) add(position[c]!);
+      const c = col.codes[r] ?? outOfRange();
+      if (c < 0) return;
+      const p = position[c] ?? outOfRange();
+      if (p >= 0) add(p);
     },
     ctx.limits.maxRows,
     'PLOT_INVALID',
     spec.pointer,
   );
   if (declared) {
-    declared.categories.forEach((c, i) => declaredCount('PLOT_INVALID', `${declared.pointer}/${i}/count`, `categories[${i}] "${c.label}" count`, c.count, counts[i]!));
+    declared.categories.forEach((c, i) => declaredCount('PLOT_INVALID', `${declared.pointer}/${i}/count`, `categories[${i}] "${c.label}" count`, c.count, at(counts, i)));
   }
-  return { categories: labels.map((label, i) => ({ label, count: counts[i]! })), units };
+  return { categories: labels.map((label, i) => ({ label, count: at(counts, i) })), units };
 }

@@ -10,6 +10,7 @@
  * @example
  * groupSurvivalSteps([{ time: 1, atRisk: 40, events: 3, censored: 2 }, { time: 2, atRisk: 35, events: 8, censored: 3 }, …], 10)
  */
+import { at } from '../../lib/invariant.js';
 import { groupAdjacent } from './group-adjacent.js';
 import type { SurvivalStep } from './plot-output.js';
 
@@ -22,9 +23,10 @@ export function groupSurvivalSteps(steps: readonly SurvivalStep[], threshold: nu
   if (!groups) return null;
   const grouped = groups.map(([s, e]) => {
     const part = steps.slice(s, e);
+    const first = at(part, 0);
     return {
-      time: steps[s]!.time,
-      atRisk: steps[s]!.atRisk,
+      time: first.time,
+      atRisk: first.atRisk,
       events: part.reduce((a, x) => a + x.events, 0),
       censored: part.reduce((a, x) => a + x.censored, 0),
     };

@@ -7,14 +7,16 @@
  * declared `edges_from_data: false`.
  *
  * @example
- * histogramFromMicrodata(spec, raw.microdata, null, ctx) // { bins: [{ from: 0, to: 10, count: 14 }, …], edgeCheck, units }
+ * histogramFromMicrodata(spec, microdata, null, ctx) // { bins: [{ from: 0, to: 10, count: 14 }, …], edgeCheck, units }
  */
+import { at, outOfRange } from '../../lib/invariant.js';
 import { lastAtMost } from '../../lib/sorted-search.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { declaredCount } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
-import { invalid } from '../read-fields.js';
+import { increasingNumbers, invalid } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { groupCounts, numbers, readUnitRows } from '../unit-rows.js';
 import type { EdgeCheck, HistogramBin } from './plot-output.js';
 import { binLabel } from './plot-output.js';
@@ -30,18 +32,16 @@ function specEdges(spec: Fields, maxBins: number): number[] | null {
   if (raw === undefined) return null;
   if (raw.length < 2) invalid('BINS_INVALID', spec.at('edges'), 'needs at least two edges (one bin)');
   if (raw.length - 1 > maxBins) invalid('BINS_INVALID', spec.at('edges'), `has ${raw.length - 1} bins, more than the configured limit of ${maxBins}`);
-  return raw.map((e, i) => {
-    if (typeof e !== 'number' || !Number.isFinite(e)) invalid('BINS_INVALID', `${spec.at('edges')}/${i}`, 'must be a finite number');
-    if (i > 0 && !(e > (raw[i - 1] as number))) invalid('BINS_INVALID', `${spec.at('edges')}/${i}`, 'edges must be strictly increasing');
-    return e;
-  });
+  return increasingNumbers(raw, spec.at('edges'), 'edges', 'BINS_INVALID');
 }
 
-/** Index of the bin holding `v`, or −1 outside the outer edges (the highest edge is in the last bin). */
-function binOf(edges: readonly number[], v: number): number {
-  const k = edges.length - 1;
-  if (!(v >= edges[0]!) || v > edges[k]!) return -1;
-  return v === edges[k] ? k - 1 : lastAtMost(edges, v);
+/**
+ * Index of the bin holding `v`, or −1 outside the outer edges `low` and `high` (the highest
+ * edge is in the last bin). The outer edges are the caller's, read once: this runs per row.
+ */
+function binOf(edges: readonly number[], low: number, high: number, v: number): number {
+  if (!(v >= low) || v > high) return -1;
+  return v === high ? edges.length - 2 : lastAtMost(edges, v);
 }
 
 /**
@@ -50,7 +50,7 @@ function binOf(edges: readonly number[], v: number): number {
  */
 export function histogramFromMicrodata(
   spec: Fields,
-  microdata: unknown,
+  microdata: MicrodataInput,
   declared: DeclaredBins | null,
   ctx: ParseContext,
 ): { bins: HistogramBin[]; edgeCheck: EdgeCheck; units: UnitMembership | null } {
@@ -58,7 +58,8 @@ export function histogramFromMicrodata(
   const unit = spec.optString('unit') ?? null;
   let edges = specEdges(spec, ctx.limits.maxCells);
   if (declared) {
-    const fromBins = [declared.bins[0]!.from, ...declared.bins.map((b) => b.to)];
+    // Declared bins are never an empty list (`boundedObjects`).
+    const fromBins = [at(declared.bins, 0).from, ...declared.bins.map((b) => b.to)];
     if (edges && (edges.length !== fromBins.length || edges.some((e, i) => e !== fromBins[i]))) {
       invalid('BINS_INVALID', spec.at('edges'), `the edges [${edges.join(', ')}] are not those of the declared bins [${fromBins.join(', ')}]`);
     }
@@ -69,8 +70,8 @@ export function histogramFromMicrodata(
   const xs = numbers(rows, values);
   const nBins = edges.length - 1;
   const edgeCheck: EdgeCheck = { below: 0, onLow: 0, onHigh: 0, above: 0 };
-  const low = edges[0]!;
-  const high = edges[nBins]!;
+  const low = at(edges, 0);
+  const high = at(edges, nBins);
   for (const v of xs) {
     if (v < low) edgeCheck.below++;
     else if (v === low) edgeCheck.onLow++;
@@ -81,16 +82,16 @@ export function histogramFromMicrodata(
     rows,
     nBins,
     (r, add) => {
-      const b = binOf(edges, xs[r]!);
+      const b = binOf(edges, low, high, xs[r] ?? outOfRange());
       if (b >= 0) add(b);
     },
     ctx.limits.maxRows,
     'PLOT_INVALID',
     spec.pointer,
   );
-  const bins = counts.map((count, i) => ({ from: edges[i]!, to: edges[i + 1]!, count }));
+  const bins = counts.map((count, i) => ({ from: at(edges, i), to: at(edges, i + 1), count }));
   if (declared) {
-    declared.bins.forEach((b, i) => declaredCount('PLOT_INVALID', `${declared.pointer}/${i}/count`, `bins[${i}] ${binLabel(b)} count`, b.count, bins[i]!.count));
+    declared.bins.forEach((b, i) => declaredCount('PLOT_INVALID', `${declared.pointer}/${i}/count`, `bins[${i}] ${binLabel(b)} count`, b.count, at(bins, i).count));
   }
   return { bins, edgeCheck, units };
 }

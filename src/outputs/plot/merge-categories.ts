@@ -25,8 +25,9 @@ export function mergeCategories(categories: readonly CategoryCount[], threshold:
   if (pool.length === 0) return { categories: [...categories], merged: [] };
   const rest = categories.filter((c) => !pool.includes(c)).sort((a, b) => a.count - b.count);
   let total = pool.reduce((a, c) => a + c.count, 0);
-  while (total < min && rest.length) {
-    const c = rest.shift()!;
+  while (total < min) {
+    const c = rest.shift();
+    if (c === undefined) break;
     pool.push(c);
     total += c.count;
   }

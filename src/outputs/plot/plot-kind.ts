@@ -17,15 +17,18 @@
  * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', bins: [{ from: 0, to: 10, count: 12 }] }, ctx);
  * plotKind.parse({ name: 'h', kind: 'plot', type: 'histogram', microdata: { format: 'csv', data: 'age\n31\n…' }, spec: { values: 'age', edges: [0, 50, 100] } }, ctx);
  */
+import { at } from '../../lib/invariant.js';
+import { microdataInput } from '../microdata-input.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { boundedObjects, invalid, readFields } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { boxFromMicrodata } from './box-from-microdata.js';
 import type { DeclaredCategories } from './categories-from-microdata.js';
 import { categoriesFromMicrodata } from './categories-from-microdata.js';
 import type { DeclaredBins } from './histogram-from-microdata.js';
 import { histogramFromMicrodata } from './histogram-from-microdata.js';
-import type { BoxPlot, CategoryPlot, HistogramBin, HistogramPlot, KaplanMeierPlot, PlotOutput, PlotType, ScatterPlot, SurvivalStep } from './plot-output.js';
+import type { BoxPlot, CategoryPlot, HistogramBin, HistogramPlot, KaplanMeierPlot, PlotOutput, ScatterPlot, SurvivalStep } from './plot-output.js';
 import { PLOT_TYPES } from './plot-output.js';
 import { plotAsSubmitted, plotEvidence, plotKeptOnReplay } from './plot-evidence.js';
 import type { DeclaredPoints } from './scatter-from-microdata.js';
@@ -33,15 +36,16 @@ import { scatterFromMicrodata } from './scatter-from-microdata.js';
 import type { DeclaredSteps } from './survival-from-microdata.js';
 import { survivalFromMicrodata } from './survival-from-microdata.js';
 
-/** The output's spec, when it carries microdata (then a spec is required), else null. */
-function microdataSpec(f: Fields, raw: RawOutput): Fields | null {
+/** The output's microdata and spec, when it carries microdata (then a spec is required), else null. */
+function microdataSpec(f: Fields, raw: RawOutput): { spec: Fields; microdata: MicrodataInput } | null {
   const spec = f.optObject('spec');
-  if (raw.microdata === undefined || raw.microdata === null) {
+  if (!f.has('microdata')) {
     if (spec !== undefined) invalid('PLOT_INVALID', f.at('spec'), 'a spec describes microdata; send the microdata with it');
     return null;
   }
-  if (spec === undefined) invalid('PLOT_INVALID', f.at('spec'), 'plot microdata needs a spec naming its columns');
-  return readFields(spec, f.at('spec'), 'PLOT_INVALID');
+  const microdata = microdataInput(raw.microdata, f.at('microdata'), 'PLOT_INVALID');
+  if (spec === undefined) return invalid('PLOT_INVALID', f.at('spec'), 'plot microdata needs a spec naming its columns');
+  return { spec: readFields(spec, f.at('spec'), 'PLOT_INVALID'), microdata };
 }
 
 /** Declared bins: in ascending order, not empty, not overlapping, and contiguous (a gap could hide records outside every bin). */
@@ -50,13 +54,13 @@ function declaredBins(f: Fields, ctx: ParseContext): DeclaredBins | null {
   const fields = boundedObjects(f, 'bins', ctx.limits.maxCells, 'PLOT_INVALID');
   const bins: HistogramBin[] = fields.map((b) => ({ from: b.number('from'), to: b.number('to'), count: b.count('count') }));
   bins.forEach((b, i) => {
-    const at = fields[i]!.pointer;
-    if (!(b.from < b.to)) invalid('BINS_INVALID', at, `bin ${i} has from ${b.from} ≥ to ${b.to}`);
-    if (i === 0) return;
-    const prev = bins[i - 1]!;
-    if (b.from < prev.from) invalid('BINS_INVALID', at, `bin ${i} starts at ${b.from}, before bin ${i - 1} (${prev.from}): bins must be in ascending order`);
-    if (b.from < prev.to) invalid('BINS_INVALID', at, `bin ${i} [${b.from}, ${b.to}) overlaps bin ${i - 1} [${prev.from}, ${prev.to})`);
-    if (b.from > prev.to) invalid('BINS_INVALID', at, `bin ${i} starts at ${b.from} but bin ${i - 1} ends at ${prev.to}: bins must be contiguous (a gap hides the records in it)`);
+    const pointer = at(fields, i).pointer;
+    if (!(b.from < b.to)) invalid('BINS_INVALID', pointer, `bin ${i} has from ${b.from} ≥ to ${b.to}`);
+    const prev = bins[i - 1];
+    if (prev === undefined) return;
+    if (b.from < prev.from) invalid('BINS_INVALID', pointer, `bin ${i} starts at ${b.from}, before bin ${i - 1} (${prev.from}): bins must be in ascending order`);
+    if (b.from < prev.to) invalid('BINS_INVALID', pointer, `bin ${i} [${b.from}, ${b.to}) overlaps bin ${i - 1} [${prev.from}, ${prev.to})`);
+    if (b.from > prev.to) invalid('BINS_INVALID', pointer, `bin ${i} starts at ${b.from} but bin ${i - 1} ends at ${prev.to}: bins must be contiguous (a gap hides the records in it)`);
   });
   return { bins, pointer: f.at('bins') };
 }
@@ -64,8 +68,8 @@ function declaredBins(f: Fields, ctx: ParseContext): DeclaredBins | null {
 function parseHistogram(f: Fields, raw: RawOutput, ctx: ParseContext): HistogramPlot {
   const declared = declaredBins(f, ctx);
   const edgesFromData = f.optBoolean('edges_from_data') ?? null;
-  const spec = microdataSpec(f, raw);
-  if (spec) return { type: 'histogram', edgesFromData, source: 'microdata', ...histogramFromMicrodata(spec, raw.microdata, declared, ctx) };
+  const withMicrodata = microdataSpec(f, raw);
+  if (withMicrodata) return { type: 'histogram', edgesFromData, source: 'microdata', ...histogramFromMicrodata(withMicrodata.spec, withMicrodata.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('bins'), 'is required (or microdata and a spec)');
   return { type: 'histogram', bins: declared.bins, edgesFromData, edgeCheck: null, source: 'declared', units: null };
 }
@@ -84,8 +88,8 @@ function declaredCategories(f: Fields, ctx: ParseContext): DeclaredCategories | 
 
 function parseCategories(f: Fields, raw: RawOutput, type: 'bar' | 'pie', ctx: ParseContext): CategoryPlot {
   const declared = declaredCategories(f, ctx);
-  const spec = microdataSpec(f, raw);
-  if (spec) return { type, source: 'microdata', ...categoriesFromMicrodata(spec, raw.microdata, declared, ctx) };
+  const withMicrodata = microdataSpec(f, raw);
+  if (withMicrodata) return { type, source: 'microdata', ...categoriesFromMicrodata(withMicrodata.spec, withMicrodata.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('categories'), 'is required (or microdata and a spec)');
   return { type, categories: declared.categories, source: 'declared', units: null };
 }
@@ -95,10 +99,10 @@ function declaredSteps(f: Fields, ctx: ParseContext): DeclaredSteps | null {
   const fields = boundedObjects(f, 'steps', ctx.limits.maxCells, 'PLOT_INVALID');
   const steps: SurvivalStep[] = fields.map((s) => ({ time: s.number('time'), atRisk: s.count('at_risk'), events: s.count('events'), censored: s.count('censored') }));
   steps.forEach((s, i) => {
-    const bad = (message: string): never => invalid('SURVIVAL_INCONSISTENT', fields[i]!.pointer, message);
+    const bad = (message: string): never => invalid('SURVIVAL_INCONSISTENT', at(fields, i).pointer, message);
     if (s.events + s.censored > s.atRisk) bad(`at time ${s.time}, events ${s.events} + censored ${s.censored} exceed at_risk ${s.atRisk}`);
-    if (i === 0) return;
-    const prev = steps[i - 1]!;
+    const prev = steps[i - 1];
+    if (prev === undefined) return;
     if (!(s.time > prev.time)) bad(`time ${s.time} does not come after the previous step's time ${prev.time}: steps must be in strictly increasing time order`);
     const expected = prev.atRisk - prev.events - prev.censored;
     if (s.atRisk !== expected) {
@@ -110,25 +114,25 @@ function declaredSteps(f: Fields, ctx: ParseContext): DeclaredSteps | null {
 
 function parseKaplanMeier(f: Fields, raw: RawOutput, ctx: ParseContext): KaplanMeierPlot {
   const declared = declaredSteps(f, ctx);
-  const spec = microdataSpec(f, raw);
-  if (spec) return { type: 'kaplan_meier', source: 'microdata', ...survivalFromMicrodata(spec, raw.microdata, declared, ctx) };
+  const withMicrodata = microdataSpec(f, raw);
+  if (withMicrodata) return { type: 'kaplan_meier', source: 'microdata', ...survivalFromMicrodata(withMicrodata.spec, withMicrodata.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('steps'), 'is required (or microdata and a spec)');
   return { type: 'kaplan_meier', steps: declared.steps, source: 'declared', units: null };
 }
 
 function parseScatter(f: Fields, raw: RawOutput, ctx: ParseContext): ScatterPlot {
-  const spec = microdataSpec(f, raw);
+  const withMicrodata = microdataSpec(f, raw);
   const declared: DeclaredPoints | null = f.has('points')
     ? { points: boundedObjects(f, 'points', ctx.limits.maxCells, 'PLOT_INVALID').map((p) => ({ x: p.number('x'), y: p.number('y'), n: p.optInteger('n', 1) ?? null })), pointer: f.at('points') }
     : null;
-  if (spec) return { type: 'scatter', source: 'microdata', ...scatterFromMicrodata(spec, raw.microdata, declared, ctx) };
+  if (withMicrodata) return { type: 'scatter', source: 'microdata', ...scatterFromMicrodata(withMicrodata.spec, withMicrodata.microdata, declared, ctx) };
   if (!declared) return invalid('PLOT_INVALID', f.at('points'), 'is required (or microdata and a spec)');
   // Without microdata, a point that does not say how many records it stands for is one record.
   return { type: 'scatter', points: declared.points.map((p) => ({ x: p.x, y: p.y, n: p.n ?? 1 })), source: 'declared', units: null };
 }
 
 function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
-  const spec = microdataSpec(f, raw);
+  const withMicrodata = microdataSpec(f, raw);
   const whiskerLow = f.number('whisker_low');
   const whiskerHigh = f.number('whisker_high');
   let n: number;
@@ -137,27 +141,25 @@ function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
   let q3: number;
   let dataRange: BoxPlot['dataRange'] = null;
   let units: BoxPlot['units'] = null;
-  if (spec) {
+  if (withMicrodata) {
     const declared = { n: f.optInteger('n', 1), q1: f.optNumber('q1'), median: f.optNumber('median'), q3: f.optNumber('q3'), whiskerLow, whiskerHigh };
-    ({ n, q1, median, q3, dataRange, units } = boxFromMicrodata(spec, raw.microdata, declared, f, ctx));
+    ({ n, q1, median, q3, dataRange, units } = boxFromMicrodata(withMicrodata.spec, withMicrodata.microdata, declared, f, ctx));
   } else {
     n = f.integer('n', 1);
     [q1, median, q3] = [f.number('q1'), f.number('median'), f.number('q3')];
   }
-  const order = ['whisker_low', 'q1', 'median', 'q3', 'whisker_high'] as const;
-  const v = [whiskerLow, q1, median, q3, whiskerHigh];
-  for (let i = 1; i < v.length; i++) {
-    if (v[i]! < v[i - 1]!) invalid('PLOT_INVALID', f.at(order[i]!), `${order[i]} ${v[i]} is below ${order[i - 1]} ${v[i - 1]}`);
-  }
+  // Each of the five at least the one before it: a box drawn in another order shows nothing real.
+  const inOrder: [string, number][] = [['whisker_low', whiskerLow], ['q1', q1], ['median', median], ['q3', q3], ['whisker_high', whiskerHigh]];
+  inOrder.reduce((prev, next) => (next[1] < prev[1] ? invalid('PLOT_INVALID', f.at(next[0]), `${next[0]} ${next[1]} is below ${prev[0]} ${prev[1]}`) : next));
   const list = f.array('outliers');
   if (list.length > Math.min(n, ctx.limits.maxCells)) invalid('PLOT_INVALID', f.at('outliers'), `${list.length} outliers but n is ${n}`);
   const outliers = list.map((o, i) => {
-    const at = `${f.at('outliers')}/${i}`;
-    if (typeof o !== 'number' || !Number.isFinite(o)) return invalid('PLOT_INVALID', at, 'must be a finite number');
-    if (o >= whiskerLow && o <= whiskerHigh) invalid('PLOT_INVALID', at, 'an outlier must lie outside the whiskers');
+    const pointer = `${f.at('outliers')}/${i}`;
+    if (typeof o !== 'number' || !Number.isFinite(o)) return invalid('PLOT_INVALID', pointer, 'must be a finite number');
+    if (o >= whiskerLow && o <= whiskerHigh) invalid('PLOT_INVALID', pointer, 'an outlier must lie outside the whiskers');
     return o;
   });
-  return { type: 'box', n, q1, median, q3, whiskerLow, whiskerHigh, whiskersAtExtremes: f.optBoolean('whiskers_at_extremes') ?? null, outliers, dataRange, source: spec ? 'microdata' : 'declared', units };
+  return { type: 'box', n, q1, median, q3, whiskerLow, whiskerHigh, whiskersAtExtremes: f.optBoolean('whiskers_at_extremes') ?? null, outliers, dataRange, source: withMicrodata ? 'microdata' : 'declared', units };
 }
 
 /**
@@ -168,7 +170,8 @@ function parseBox(f: Fields, raw: RawOutput, ctx: ParseContext): BoxPlot {
  */
 export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
   const f = readFields(raw, ctx.pointer, 'PLOT_INVALID');
-  const type = f.string('type') as PlotType;
+  const name = f.string('type');
+  const type = PLOT_TYPES.find((t) => t === name);
   switch (type) {
     case 'histogram':
       return parseHistogram(f, raw, ctx);
@@ -181,8 +184,8 @@ export function parsePlot(raw: RawOutput, ctx: ParseContext): PlotOutput {
       return parseScatter(f, raw, ctx);
     case 'box':
       return parseBox(f, raw, ctx);
-    default:
-      return invalid('PLOT_INVALID', f.at('type'), `unknown plot type "${String(type)}"; expected one of ${PLOT_TYPES.join(', ')}`);
+    case undefined:
+      return invalid('PLOT_INVALID', f.at('type'), `unknown plot type "${name}"; expected one of ${PLOT_TYPES.join(', ')}`);
   }
 }
 

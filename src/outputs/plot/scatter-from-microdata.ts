@@ -6,13 +6,15 @@
  * have is bad input) and their `n`, when declared, must equal the computed one.
  *
  * @example
- * scatterFromMicrodata(spec, raw.microdata, null, ctx) // { points: [{ x: 1, y: 2, n: 14 }, …], units }
+ * scatterFromMicrodata(spec, microdata, null, ctx) // { points: [{ x: 1, y: 2, n: 14 }, …], units }
  */
+import { at, outOfRange } from '../../lib/invariant.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { declaredCount } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { invalid } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { groupCounts, numbers, readUnitRows } from '../unit-rows.js';
 import type { ScatterPoint } from './plot-output.js';
 
@@ -23,7 +25,7 @@ export interface DeclaredPoints {
 }
 
 /** Computes the points; `PLOT_INVALID` for a declared point the data lacks or an n that disagrees. */
-export function scatterFromMicrodata(spec: Fields, microdata: unknown, declared: DeclaredPoints | null, ctx: ParseContext): { points: ScatterPoint[]; units: UnitMembership | null } {
+export function scatterFromMicrodata(spec: Fields, microdata: MicrodataInput, declared: DeclaredPoints | null, ctx: ParseContext): { points: ScatterPoint[]; units: UnitMembership | null } {
   const xName = spec.string('x');
   const yName = spec.string('y');
   const unit = spec.optString('unit') ?? null;
@@ -43,8 +45,8 @@ export function scatterFromMicrodata(spec: Fields, microdata: unknown, declared:
     });
   } else {
     for (let r = 0; r < rows.nRows; r++) {
-      const x = xs[r]!;
-      const y = ys[r]!;
+      const x = xs[r] ?? outOfRange();
+      const y = ys[r] ?? outOfRange();
       if (Number.isNaN(x) || Number.isNaN(y)) continue;
       const k = key(x, y);
       if (position.has(k)) continue;
@@ -57,7 +59,7 @@ export function scatterFromMicrodata(spec: Fields, microdata: unknown, declared:
     rows,
     plotted.length,
     (r, add) => {
-      const p = position.get(key(xs[r]!, ys[r]!));
+      const p = position.get(key(xs[r] ?? outOfRange(), ys[r] ?? outOfRange()));
       if (p !== undefined) add(p);
     },
     ctx.limits.maxRows,
@@ -66,9 +68,10 @@ export function scatterFromMicrodata(spec: Fields, microdata: unknown, declared:
   );
   if (declared) {
     declared.points.forEach((p, i) => {
-      if (counts[i] === 0) invalid('PLOT_INVALID', `${declared.pointer}/${i}`, `no row of the microdata has (${spec.string('x')}, ${spec.string('y')}) = (${p.x}, ${p.y})`);
-      if (p.n !== null) declaredCount('PLOT_INVALID', `${declared.pointer}/${i}/n`, `points[${i}] n`, p.n, counts[i]!);
+      const n = at(counts, i);
+      if (n === 0) invalid('PLOT_INVALID', `${declared.pointer}/${i}`, `no row of the microdata has (${xName}, ${yName}) = (${p.x}, ${p.y})`);
+      if (p.n !== null) declaredCount('PLOT_INVALID', `${declared.pointer}/${i}/n`, `points[${i}] n`, p.n, n);
     });
   }
-  return { points: plotted.map((p, i) => ({ ...p, n: counts[i]! })), units };
+  return { points: plotted.map((p, i) => ({ ...p, n: at(counts, i) })), units };
 }

@@ -10,15 +10,17 @@
  * step's events are those of its interval. Declared steps must equal the computed ones.
  *
  * @example
- * survivalFromMicrodata(spec, raw.microdata, null, ctx) // { steps: [{ time: 3, atRisk: 120, events: 12, censored: 4 }, …], units }
+ * survivalFromMicrodata(spec, microdata, null, ctx) // { steps: [{ time: 3, atRisk: 120, events: 12, censored: 4 }, …], units }
  */
+import { at, outOfRange } from '../../lib/invariant.js';
 import { normalise } from '../../lib/normalise.js';
 import { lastAtMost } from '../../lib/sorted-search.js';
 import type { UnitMembership } from '../../lib/unit-membership.js';
 import { declaredCount } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
-import { invalid } from '../read-fields.js';
+import { increasingNumbers, invalid } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { categories, groupCounts, numbers, readUnitRows } from '../unit-rows.js';
 import type { SurvivalStep } from './plot-output.js';
 
@@ -31,18 +33,18 @@ export interface DeclaredSteps {
 }
 
 /** Whether each row is an event (1) or censored (0), from the event column's labels. */
-function eventFlags(dict: readonly string[], codes: Int32Array, at: string): Uint8Array {
-  const meaning = dict.map((label) => {
+function eventFlags(dict: readonly string[], codes: Int32Array, pointer: string): Uint8Array {
+  const meaning = Uint8Array.from(dict, (label) => {
     const n = normalise(label);
     if (EVENT.has(n)) return 1;
     if (CENSORED.has(n)) return 0;
-    return invalid('PLOT_INVALID', at, `the event column holds "${label}"; it must be 1/0 or true/false (recode R's 1/2 status as 0/1)`);
+    return invalid('PLOT_INVALID', pointer, `the event column holds "${label}"; it must be 1/0 or true/false (recode R's 1/2 status as 0/1)`);
   });
   const flags = new Uint8Array(codes.length);
   for (let r = 0; r < codes.length; r++) {
-    const c = codes[r]!;
-    if (c < 0) invalid('PLOT_INVALID', at, `row ${r + 1} has no event status`);
-    flags[r] = meaning[c]!;
+    const c = codes[r] ?? outOfRange();
+    if (c < 0) invalid('PLOT_INVALID', pointer, `row ${r + 1} has no event status`);
+    flags[r] = meaning[c] ?? outOfRange();
   }
   return flags;
 }
@@ -54,11 +56,7 @@ function reportedTimes(spec: Fields, declared: DeclaredSteps | null, times: Floa
   if (given !== undefined) {
     if (given.length === 0) invalid('PLOT_INVALID', spec.at('times'), 'must not be empty');
     if (given.length > maxSteps) invalid('PLOT_INVALID', spec.at('times'), `has ${given.length} times, more than the configured limit of ${maxSteps}`);
-    return given.map((t, i) => {
-      if (typeof t !== 'number' || !Number.isFinite(t)) invalid('PLOT_INVALID', `${spec.at('times')}/${i}`, 'must be a finite number');
-      if (i > 0 && !(t > (given[i - 1] as number))) invalid('SURVIVAL_INCONSISTENT', `${spec.at('times')}/${i}`, 'times must be strictly increasing');
-      return t;
-    });
+    return increasingNumbers(given, spec.at('times'), 'times', 'PLOT_INVALID', 'SURVIVAL_INCONSISTENT');
   }
   const distinct = [...new Set(Array.from(times).filter((_, r) => events[r] === 1))].sort((a, b) => a - b);
   if (distinct.length === 0) invalid('PLOT_INVALID', spec.at('event'), 'the microdata has no events: there is no curve to check');
@@ -69,7 +67,7 @@ function reportedTimes(spec: Fields, declared: DeclaredSteps | null, times: Floa
 /** Computes the steps; throws `PLOT_INVALID` for unusable rows, `SURVIVAL_INCONSISTENT` for declared steps that disagree. */
 export function survivalFromMicrodata(
   spec: Fields,
-  microdata: unknown,
+  microdata: MicrodataInput,
   declared: DeclaredSteps | null,
   ctx: ParseContext,
 ): { steps: SurvivalStep[]; units: UnitMembership | null } {
@@ -78,13 +76,15 @@ export function survivalFromMicrodata(
   const unit = spec.optString('unit') ?? null;
   const rows = readUnitRows(microdata, { categories: [event], numbers: [time] }, unit, ctx, 'PLOT_INVALID', spec.at('unit'));
   const ts = numbers(rows, time);
-  for (let r = 0; r < rows.nRows; r++) if (Number.isNaN(ts[r]!)) invalid('PLOT_INVALID', spec.at('time'), `row ${r + 1} has no time`);
-  const ev = eventFlags(categories(rows, event).dict, categories(rows, event).codes, spec.at('event'));
-  if (rows.unitOf) {
-    const firstRow = new Int32Array(rows.unitValues.length).fill(-1);
+  for (let r = 0; r < rows.nRows; r++) if (Number.isNaN(ts[r] ?? outOfRange())) invalid('PLOT_INVALID', spec.at('time'), `row ${r + 1} has no time`);
+  const eventColumn = categories(rows, event);
+  const ev = eventFlags(eventColumn.dict, eventColumn.codes, spec.at('event'));
+  if (rows.unit) {
+    const firstRow = new Int32Array(rows.unit.values.length).fill(-1);
     for (let r = 0; r < rows.nRows; r++) {
-      const u = rows.unitOf[r]!;
-      if (firstRow[u]! >= 0) invalid('PLOT_INVALID', spec.at('unit'), `rows ${firstRow[u]! + 1} and ${r + 1} belong to one unit: a survival curve needs one row per unit`);
+      const u = rows.unit.of[r] ?? outOfRange();
+      const first = firstRow[u] ?? outOfRange();
+      if (first >= 0) invalid('PLOT_INVALID', spec.at('unit'), `rows ${first + 1} and ${r + 1} belong to one unit: a survival curve needs one row per unit`);
       firstRow[u] = r;
     }
   }
@@ -94,37 +94,39 @@ export function survivalFromMicrodata(
   const censored = new Array<number>(nSteps).fill(0);
   const stepOfRow = new Int32Array(rows.nRows);
   for (let r = 0; r < rows.nRows; r++) {
-    const s = lastAtMost(times, ts[r]!);
+    const s = lastAtMost(times, ts[r] ?? outOfRange());
     stepOfRow[r] = s;
     if (s < 0) continue;
-    if (ev[r]) events[s]!++;
-    else censored[s]!++;
+    if (ev[r]) events[s] = (events[s] ?? outOfRange()) + 1;
+    else censored[s] = (censored[s] ?? outOfRange()) + 1;
   }
   // The risk set at step i: every subject whose interval is i or later (one row per subject).
   const atRisk = new Array<number>(nSteps).fill(0);
-  for (let i = nSteps - 1, sum = 0; i >= 0; i--) atRisk[i] = sum += events[i]! + censored[i]!;
+  for (let i = nSteps - 1, sum = 0; i >= 0; i--) atRisk[i] = sum += (events[i] ?? outOfRange()) + (censored[i] ?? outOfRange());
   // Their units, for differencing; nested sets, so bounded by the row limit in total.
-  const units = rows.unitOf
+  const units = rows.unit
     ? groupCounts(
         rows,
         nSteps,
         (r, add) => {
-          for (let s = 0; s <= stepOfRow[r]!; s++) add(s);
+          const last = stepOfRow[r] ?? outOfRange();
+          for (let s = 0; s <= last; s++) add(s);
         },
         ctx.limits.maxRows,
         'PLOT_INVALID',
         spec.pointer,
       ).units
     : null;
-  const steps = times.map((t, i) => ({ time: t, atRisk: atRisk[i]!, events: events[i]!, censored: censored[i]! }));
+  const steps = times.map((t, i) => ({ time: t, atRisk: at(atRisk, i), events: at(events, i), censored: at(censored, i) }));
   if (declared) {
+    // The reported times are the declared steps' own, so there is one computed step for each.
     declared.steps.forEach((d, i) => {
-      const c = steps[i]!;
-      const at = `${declared.pointer}/${i}`;
+      const c = at(steps, i);
+      const pointer = `${declared.pointer}/${i}`;
       const what = `steps[${i}] (time ${d.time})`;
-      declaredCount('SURVIVAL_INCONSISTENT', `${at}/at_risk`, `${what} at_risk`, d.atRisk, c.atRisk);
-      declaredCount('SURVIVAL_INCONSISTENT', `${at}/events`, `${what} events`, d.events, c.events);
-      declaredCount('SURVIVAL_INCONSISTENT', `${at}/censored`, `${what} censored`, d.censored, c.censored);
+      declaredCount('SURVIVAL_INCONSISTENT', `${pointer}/at_risk`, `${what} at_risk`, d.atRisk, c.atRisk);
+      declaredCount('SURVIVAL_INCONSISTENT', `${pointer}/events`, `${what} events`, d.events, c.events);
+      declaredCount('SURVIVAL_INCONSISTENT', `${pointer}/censored`, `${what} censored`, d.censored, c.censored);
     });
   }
   return { steps, units };

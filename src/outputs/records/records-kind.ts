@@ -17,12 +17,13 @@
  */
 import { AirlockError } from '../../errors.js';
 import { suggestion } from '../../lib/did-you-mean.js';
+import { at, outOfRange } from '../../lib/invariant.js';
 import { nameKeys, nameKey } from '../../lib/name-key.js';
 import { normalise } from '../../lib/normalise.js';
+import { microdataInput } from '../microdata-input.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import { invalid, readFields } from '../read-fields.js';
 import type { CategoryColumn, Columnar } from '../table/columnar.js';
-import type { MicrodataInput } from '../table/table-kind.js';
 import { readMicrodata } from '../table/table-kind.js';
 import { equivalenceClasses } from './equivalence-classes.js';
 import type { RecordsOutput, SensitiveColumn } from './records-output.js';
@@ -34,7 +35,7 @@ import type { RecordsOutput, SensitiveColumn } from './records-output.js';
 function findColumn(columns: readonly string[], name: string, pointer: string): string {
   if (columns.includes(name)) return name;
   const same = columns.filter((c) => normalise(c) === normalise(name));
-  if (same.length === 1) return same[0]!;
+  if (same.length === 1) return at(same, 0);
   const hint = suggestion(name, columns);
   throw new AirlockError('UNKNOWN_COLUMN', `${pointer}: the microdata has no column "${name}"${hint}`, [{ pointer, column: name, message: `not a column of the microdata${hint}` }]);
 }
@@ -54,7 +55,10 @@ export function normalisedValues(col: CategoryColumn): CategoryColumn {
     remap[i] = code;
   });
   const codes = new Int32Array(col.codes.length);
-  for (let r = 0; r < codes.length; r++) codes[r] = col.codes[r]! < 0 ? -1 : remap[col.codes[r]!]!;
+  for (let r = 0; r < codes.length; r++) {
+    const c = col.codes[r] ?? outOfRange();
+    codes[r] = c < 0 ? -1 : (remap[c] ?? outOfRange());
+  }
   return { type: 'category', codes, dict: [...index.keys()] };
 }
 
@@ -72,12 +76,10 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
   const f = readFields(raw, ctx.pointer, 'RECORDS_INVALID');
   const addedQis = f.optNames('quasi_identifiers') ?? [];
   const declared = f.optNames('sensitive') ?? [];
-  const m = readFields(f.optObject('microdata') ?? invalid('RECORDS_INVALID', f.at('microdata'), 'is required'), f.at('microdata'), 'RECORDS_INVALID');
-  const format = m.string('format');
-  if (format !== 'csv' && format !== 'json') invalid('RECORDS_INVALID', m.at('format'), `must be "csv" or "json" (got "${format}")`);
-  if (!m.has('data')) invalid('RECORDS_INVALID', m.at('data'), 'is required');
+  if (!f.has('microdata')) invalid('RECORDS_INVALID', f.at('microdata'), 'is required');
+  const microdata = microdataInput(raw.microdata, f.at('microdata'), 'RECORDS_INVALID');
 
-  const data = readMicrodata(raw.microdata as MicrodataInput, { categories: [], numbers: [], otherColumns: 'category' }, ctx);
+  const data = readMicrodata(microdata, { categories: [], numbers: [], otherColumns: 'category' }, ctx);
   const columns = [...data.columns.keys()];
   const governance = nameKeys(ctx.params.sensitive_attributes);
   const added = new Set(addedQis.map((n, i) => findColumn(columns, n, `${f.at('quasi_identifiers')}/${i}`)));
@@ -117,7 +119,7 @@ export function parseRecords(raw: RawOutput, ctx: ParseContext): RecordsOutput {
 export function identifiesRecords(col: CategoryColumn, k: number): boolean {
   const seen = new Int32Array(col.dict.length);
   let present = 0;
-  for (const c of col.codes) if (c >= 0) (seen[c]!++, present++);
+  for (const c of col.codes) if (c >= 0) (seen[c] = (seen[c] ?? outOfRange()) + 1), present++;
   let once = 0;
   for (const n of seen) if (n === 1) once++;
   return once >= k && once * 2 > present;

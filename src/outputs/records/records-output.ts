@@ -8,6 +8,7 @@
  * const r: RecordsOutput = parseRecords(raw, ctx);
  * r.classes.count; // number of distinct quasi-identifier combinations
  */
+import { at } from '../../lib/invariant.js';
 import type { CategoryColumn } from '../table/columnar.js';
 import type { EquivalenceClasses } from './equivalence-classes.js';
 
@@ -52,7 +53,7 @@ export interface RecordsOutput {
  * @example classRef(r.classes, 2) // 'class#3 (first at row 17)'
  */
 export function classRef(classes: EquivalenceClasses, c: number): string {
-  return `class#${c + 1} (first at row ${classes.firstRow[c]! + 1})`;
+  return `class#${c + 1} (first at row ${at(classes.firstRow, c) + 1})`;
 }
 
 /** Most column names a message lists before it says how many more there are. */

@@ -10,9 +10,10 @@
  * units with a value of its measure.
  *
  * @example
- * summaryFromMicrodata(spec, raw.microdata, [{ name: 'age', statistic: 'mean', … }], ctx)
+ * summaryFromMicrodata(spec, microdata, [{ name: 'age', statistic: 'mean', … }], ctx)
  */
 import type { ErrorCode } from '../../errors.js';
+import { at, got, invariant, outOfRange } from '../../lib/invariant.js';
 import { agreesWithPrinted } from '../../lib/printed-precision.js';
 import { quantileBracket, quantileType7 } from '../../lib/quantile.js';
 import type { GroupSets, UnitMembership } from '../../lib/unit-membership.js';
@@ -20,6 +21,7 @@ import { declaredQuantile, declaredValue } from '../declared-evidence.js';
 import type { ParseContext } from '../output-kind.js';
 import type { Fields } from '../read-fields.js';
 import { invalid } from '../read-fields.js';
+import type { MicrodataInput } from '../table/table-kind.js';
 import { numbers, readUnitRows } from '../unit-rows.js';
 import { sortedValues } from '../../lib/quantile.js';
 import type { SummaryStatistic, SummaryStatisticKind } from './summary-output.js';
@@ -56,14 +58,14 @@ function measure(xs: Float64Array): Measure {
 
 function checkValue(s: DeclaredStatistic, m: Measure): number {
   const what = `${s.statistic === 'percentile' ? `percentile ${s.p}` : s.statistic} of ${s.name}`;
-  const at = `${s.pointer}/value`;
+  const pointer = `${s.pointer}/value`;
   const quantile = (q: number): number => {
     const computed = quantileType7(m.sorted, q);
-    if (s.value !== undefined) declaredQuantile(CODE, at, what, s.value, quantileBracket(m.sorted, q), computed);
+    if (s.value !== undefined) declaredQuantile(CODE, pointer, what, s.value, quantileBracket(m.sorted, q), computed);
     return s.value ?? computed;
   };
   const exact = (computed: number): number => {
-    if (s.value !== undefined) declaredValue(CODE, at, what, s.value, computed);
+    if (s.value !== undefined) declaredValue(CODE, pointer, what, s.value, computed);
     return s.value ?? computed;
   };
   const k = m.sorted.length;
@@ -71,7 +73,7 @@ function checkValue(s: DeclaredStatistic, m: Measure): number {
     case 'mean':
       return exact(m.mean);
     case 'sd': {
-      if (k < 2) return invalid(CODE, at, `${what}: a standard deviation needs at least 2 values (the microdata has ${k})`);
+      if (k < 2) return invalid(CODE, pointer, `${what}: a standard deviation needs at least 2 values (the microdata has ${k})`);
       const sample = Math.sqrt(m.squares / (k - 1));
       if (s.value !== undefined && agreesWithPrinted(s.value, Math.sqrt(m.squares / k))) return s.value;
       return exact(sample);
@@ -79,11 +81,13 @@ function checkValue(s: DeclaredStatistic, m: Measure): number {
     case 'median':
       return quantile(0.5);
     case 'percentile':
-      return quantile(s.p! / 100);
+      invariant(s.p !== null, 'a percentile is parsed with its p');
+      return quantile(s.p / 100);
+    // A measure has at least one value (`summaryFromMicrodata` refuses a column without).
     case 'min':
-      return exact(m.sorted[0]!);
+      return exact(at(m.sorted, 0));
     case 'max':
-      return exact(m.sorted[k - 1]!);
+      return exact(at(m.sorted, k - 1));
   }
 }
 
@@ -94,7 +98,7 @@ function checkValue(s: DeclaredStatistic, m: Measure): number {
  */
 export function summaryFromMicrodata(
   spec: Fields,
-  microdata: unknown,
+  microdata: MicrodataInput,
   declared: DeclaredStatistic[],
   ctx: ParseContext,
 ): { statistics: SummaryStatistic[]; units: UnitMembership | null } {
@@ -113,22 +117,27 @@ export function summaryFromMicrodata(
     const m = measure(xs);
     if (m.sorted.length === 0) invalid(CODE, spec.pointer, `the column "${name}" has no values`);
     let n = m.sorted.length;
-    if (rows.unitOf) {
-      const seen = new Uint8Array(rows.unitValues.length);
+    if (rows.unit) {
+      const { of } = rows.unit;
+      const seen = new Uint8Array(rows.unit.values.length);
       n = 0;
-      for (let r = 0; r < rows.nRows; r++) if (!Number.isNaN(xs[r]!) && !seen[rows.unitOf[r]!]) (seen[rows.unitOf[r]!] = 1), n++;
+      for (let r = 0; r < rows.nRows; r++) {
+        if (Number.isNaN(xs[r] ?? outOfRange())) continue;
+        const u = of[r] ?? outOfRange();
+        if (!seen[u]) (seen[u] = 1), n++;
+      }
       contributorsOf.set(name, { seen, count: n });
     }
     measures.set(name, { ...m, n });
   }
   const statistics = declared.map((s): SummaryStatistic => {
-    const m = measures.get(s.name)!;
+    const m = got(measures, s.name);
     if (s.n !== undefined && s.n !== m.n && s.n !== m.sorted.length) {
       invalid(CODE, `${s.pointer}/n`, `n: declared ${s.n}, the microdata gives ${unit ? `${m.n} units (${m.sorted.length} values)` : m.sorted.length}`);
     }
     return { name: s.name, statistic: s.statistic, p: s.p, n: m.n, value: checkValue(s, m) };
   });
-  return { statistics, units: rows.unitOf ? statisticUnits(rows.unitValues, rows.unitColumn!, declared, contributorsOf, ctx.limits.maxRows, spec.pointer) : null };
+  return { statistics, units: rows.unit ? statisticUnits(rows.unit.values, rows.unit.column, declared, contributorsOf, ctx.limits.maxRows, spec.pointer) : null };
 }
 
 /** One group per statistic: the population is every unit; the contributors, those with a value of its measure. */
@@ -144,12 +153,12 @@ function statisticUnits(
   const nGroups = declared.length;
   if (nGroups * nUnits > maxPairs) invalid(CODE, pointer, `${nGroups} statistics over ${nUnits} units exceed ${maxPairs} unit memberships; send fewer statistics per output`);
   const population: GroupSets = { offsets: new Uint32Array(nGroups + 1), ids: new Uint32Array(nGroups * nUnits) };
-  const contributors: GroupSets = { offsets: new Uint32Array(nGroups + 1), ids: new Uint32Array(declared.reduce((a, s) => a + contributorsOf.get(s.name)!.count, 0)) };
+  const contributors: GroupSets = { offsets: new Uint32Array(nGroups + 1), ids: new Uint32Array(declared.reduce((a, s) => a + got(contributorsOf, s.name).count, 0)) };
   let w = 0;
   declared.forEach((s, g) => {
     for (let u = 0; u < nUnits; u++) population.ids[g * nUnits + u] = u;
     population.offsets[g + 1] = (g + 1) * nUnits;
-    const { seen } = contributorsOf.get(s.name)!;
+    const { seen } = got(contributorsOf, s.name);
     for (let u = 0; u < nUnits; u++) if (seen[u]) contributors.ids[w++] = u;
     contributors.offsets[g + 1] = w;
   });

@@ -9,11 +9,13 @@
  * @example
  * summaryKind.parse({ name: 's', kind: 'summary', statistics: [{ name: 'age', statistic: 'mean', n: 40, value: 51.3 }] }, ctx);
  */
+import { invariant } from '../../lib/invariant.js';
+import { microdataInput } from '../microdata-input.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import { boundedObjects, invalid, readFields } from '../read-fields.js';
 import type { DeclaredStatistic } from './summary-from-microdata.js';
 import { summaryFromMicrodata } from './summary-from-microdata.js';
-import type { SummaryOutput, SummaryStatisticKind } from './summary-output.js';
+import type { SummaryOutput } from './summary-output.js';
 import { SUMMARY_STATISTICS } from './summary-output.js';
 
 /**
@@ -24,14 +26,15 @@ import { SUMMARY_STATISTICS } from './summary-output.js';
 export function parseSummary(raw: RawOutput, ctx: ParseContext): SummaryOutput {
   const { limits, pointer } = ctx;
   const f = readFields(raw, pointer, 'SUMMARY_INVALID');
-  const withMicrodata = raw.microdata !== undefined && raw.microdata !== null;
+  const withMicrodata = f.has('microdata');
   const specObject = f.optObject('spec');
   if (withMicrodata !== (specObject !== undefined)) {
     invalid('SUMMARY_INVALID', f.at('spec'), withMicrodata ? 'summary microdata needs a spec (its unit and values columns)' : 'a spec describes microdata; send the microdata with it');
   }
+  const microdata = withMicrodata ? microdataInput(raw.microdata, f.at('microdata'), 'SUMMARY_INVALID') : null;
   const declared: DeclaredStatistic[] = boundedObjects(f, 'statistics', limits.maxCells, 'SUMMARY_INVALID').map((s) => {
-    const statistic = s.string('statistic') as SummaryStatisticKind;
-    if (!SUMMARY_STATISTICS.includes(statistic)) invalid('SUMMARY_INVALID', s.at('statistic'), `unknown statistic "${statistic}"; expected one of ${SUMMARY_STATISTICS.join(', ')}`);
+    const name = s.string('statistic');
+    const statistic = SUMMARY_STATISTICS.find((k) => k === name) ?? invalid('SUMMARY_INVALID', s.at('statistic'), `unknown statistic "${name}"; expected one of ${SUMMARY_STATISTICS.join(', ')}`);
     const p = s.optNumber('p');
     if (statistic === 'percentile') {
       if (p === undefined) invalid('SUMMARY_INVALID', s.at('p'), 'a percentile needs p (0–100)');
@@ -44,8 +47,12 @@ export function parseSummary(raw: RawOutput, ctx: ParseContext): SummaryOutput {
     const value = withMicrodata ? s.optNumber('value') : s.number('value');
     return { name: s.string('name'), statistic, p: p ?? null, n, value, pointer: s.pointer };
   });
-  if (withMicrodata) return { source: 'microdata', ...summaryFromMicrodata(readFields(specObject, f.at('spec'), 'SUMMARY_INVALID'), raw.microdata, declared, ctx) };
-  return { statistics: declared.map(({ name, statistic, p, n, value }) => ({ name, statistic, p, n: n!, value: value! })), source: 'declared', units: null };
+  if (microdata) return { source: 'microdata', ...summaryFromMicrodata(readFields(specObject, f.at('spec'), 'SUMMARY_INVALID'), microdata, declared, ctx) };
+  const statistics = declared.map(({ name, statistic, p, n, value }) => {
+    invariant(n !== undefined && value !== undefined, 'without microdata, n and value were read as required');
+    return { name, statistic, p, n, value };
+  });
+  return { statistics, source: 'declared', units: null };
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { groupMembers, groupSize } from '../../../src/lib/unit-membership.js';
 import { plotKind } from '../../../src/outputs/plot/plot-kind.js';
 import type { BoxPlot, CategoryPlot, HistogramPlot, KaplanMeierPlot, ScatterPlot } from '../../../src/outputs/plot/plot-output.js';
+import { MALFORMED_MICRODATA } from '../../helpers/malformed-microdata.js';
 import { expectCode, parseAs, parseCtx } from '../../helpers/parse-output.js';
 
 const parseCtxParams = () => parseCtx.params;
@@ -188,6 +189,23 @@ describe('bounded work', () => {
     const ctx = { limits: { maxRows: 1000, maxCells: 5, maxOutputs: 1 }, params: parseCtxParams(), pointer: '/outputs/0' };
     const data = json(Array.from({ length: 6 }, (_, i) => ({ x: i, y: i })));
     expectCode(() => parseAs(plotKind, { type: 'scatter', microdata: data, spec: { x: 'x', y: 'y' } }, ctx), 'PLOT_INVALID');
+  });
+});
+
+describe('microdata of the wrong shape', () => {
+  const specs = {
+    histogram: { values: 'age', edges: [0, 100] },
+    bar: { index: 'age' },
+    kaplan_meier: { time: 'age', event: 'pid' },
+    scatter: { x: 'age', y: 'age' },
+    box: { values: 'age' },
+  };
+  const box = { whisker_low: 0, whisker_high: 100, outliers: [] };
+  it.each(MALFORMED_MICRODATA)('%s is PLOT_INVALID at the field, for every plot type', (_what, microdata, at) => {
+    for (const [type, spec] of Object.entries(specs)) {
+      const e = expectCode(() => parseAs(plotKind, { type, microdata, spec, ...(type === 'box' ? box : {}) }), 'PLOT_INVALID');
+      expect(e.details[0]?.pointer).toBe(`/outputs/0${at}`);
+    }
   });
 });
 

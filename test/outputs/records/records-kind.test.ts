@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordsKind } from '../../../src/outputs/records/records-kind.js';
 import { DEFAULT_PARAMETERS } from '../../../src/rules/parameters.js';
+import { MALFORMED_MICRODATA } from '../../helpers/malformed-microdata.js';
 import { expectCode, parseAs, parseCtx } from '../../helpers/parse-output.js';
 
 const csv = 'age_band,sex,diagnosis\n30-39,F,A\n30-39,F,B\n40-49,M,A\n';
@@ -110,6 +111,11 @@ describe('records kind: parsing', () => {
     ['JSON rows that are not objects', { microdata: { format: 'json', data: [1, 2] } }, 'MICRODATA_INVALID'],
   ] as const)('%s → %s', (_what, fields, code) => {
     expectCode(() => parseAs(recordsKind, fields), code);
+  });
+
+  it.each(MALFORMED_MICRODATA)('microdata that is %s is RECORDS_INVALID at the field', (_what, microdata, at) => {
+    const e = expectCode(() => parseAs(recordsKind, { microdata }), 'RECORDS_INVALID');
+    expect(e.details[0]?.pointer).toBe(`/outputs/0${at}`);
   });
 
   it('reads a column named __proto__ as data', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupMembers, groupSize } from '../../../src/lib/unit-membership.js';
 import { summaryKind } from '../../../src/outputs/summary/summary-kind.js';
+import { MALFORMED_MICRODATA } from '../../helpers/malformed-microdata.js';
 import { expectCode, parseAs } from '../../helpers/parse-output.js';
 
 /** ages 20, 22, …, 98 (40 values), bmi missing for the first 5 */
@@ -55,6 +56,11 @@ describe('summary statistics from microdata', () => {
     ['a spec without microdata', { spec: { values: 'age' }, statistics: [{ name: 'age', statistic: 'mean', n: 4, value: 1 }] }],
   ])('%s → SUMMARY_INVALID', (_what, fields) => {
     expectCode(() => parseAs(summaryKind, fields), 'SUMMARY_INVALID');
+  });
+
+  it.each(MALFORMED_MICRODATA)('microdata that is %s is SUMMARY_INVALID at the field', (_what, md, at) => {
+    const e = expectCode(() => parseAs(summaryKind, { microdata: md, spec: { values: 'age' }, statistics: [{ name: 'age', statistic: 'mean' }] }), 'SUMMARY_INVALID');
+    expect(e.details[0]?.pointer).toBe(`/outputs/0${at}`);
   });
 
   it('a column that is not numeric is the readers’ bad input', () => {
