@@ -76,10 +76,12 @@ export function entry<T>(record: Readonly<Record<string, T>>, key: string): T {
 }
 
 /**
- * Throws `InvariantError` for a numeric element read that came back `undefined`: written
+ * Throws `InvariantError` for an element read that came back `undefined`: written
  * `xs[i] ?? outOfRange()` in hot loops over typed arrays, where it keeps the read inline and as
  * fast as a plain one (a shared helper's read would see every array type and slow down).
- * Only for arrays of numbers, whose elements are never `null` or `undefined`.
+ * Only for arrays whose elements are never `null` or `undefined`: numbers, and in the same
+ * loops the rows or lists they are kept in (an elimination's `Float64Array[]`, a graph's
+ * adjacency lists), where `??` cannot mistake a real element for a missing one.
  *
  * @example const x = counts[i] ?? outOfRange();
  */

@@ -24,6 +24,7 @@ import { auditIntervals, maskedAuditInput } from '../checks/protection/lp-audit.
 import type { ProtectionLevel } from '../checks/protection/protection-levels.js';
 import { additiveValue, describeInterval, meetsLevel } from '../checks/protection/protection-levels.js';
 import { isCountStatistic } from '../domain.js';
+import { at, got } from '../lib/invariant.js';
 import type { LpRow } from '../lib/lp-bounds.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount, cellLabels } from '../outputs/table/cell-table.js';
@@ -80,17 +81,18 @@ export function auditedSuppression(t: CellTable, levels: ReadonlyMap<number, Pro
   const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: additive };
   const { mask, protects } = suppressWithReasons(grid, primary, opts.fixed);
   const sensitive = [...levels.keys()].sort((a, b) => a - b);
-  const meets = (iv: CellInterval): boolean => meetsLevel(iv, levels.get(iv.cell) as ProtectionLevel);
+  // The audit answers for the cells asked, and those are keys of `levels`.
+  const meets = (iv: CellInterval): boolean => meetsLevel(iv, got(levels, iv.cell));
   const audit = (cells: number[]): CellInterval[] => auditIntervals(maskedAuditInput(t, additive, mask, opts.linked, integer), cells, meets);
   const banned = new Map<number, Set<number>>();
   const attempts = new Map<number, number>();
   let pending = sensitive;
   for (;;) {
     const failing = audit(pending).filter((iv) => !meets(iv));
-    if (failing.length === 0) break;
-    pending = failing.map((iv) => iv.cell);
     const f = failing[0];
-    const level = levels.get(f.cell) as ProtectionLevel;
+    if (f === undefined) break;
+    pending = failing.map((iv) => iv.cell);
+    const level = got(levels, f.cell);
     const tried = attempts.get(f.cell) ?? 0;
     const where = JSON.stringify(cellLabels(t, f.cell));
     if (tried >= MAX_ATTEMPTS) {
@@ -99,7 +101,7 @@ export function auditedSuppression(t: CellTable, levels: ReadonlyMap<number, Pro
     attempts.set(f.cell, tried + 1);
     const avoid = banned.get(f.cell) ?? new Set<number>();
     banned.set(f.cell, avoid);
-    const cycle = cycleThrough(grid, mask, f.cell, needOf(level, additive[f.cell]), opts.fixed, avoid);
+    const cycle = cycleThrough(grid, mask, f.cell, needOf(level, at(additive, f.cell)), opts.fixed, avoid);
     if (cycle === null) {
       throw new ProtectionRefused(`no complementary cells can protect cell ${where}${opts.linked.length ? ' given the linked tables published of the same population' : ''}: ${describeInterval(f, level, { hideNeeds: true })}`);
     }

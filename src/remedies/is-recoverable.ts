@@ -16,6 +16,7 @@
  * recoverableCells(grid, mask); // [4] — cell 4 can be computed from the released totals
  */
 import { AirlockError } from '../errors.js';
+import { outOfRange } from '../lib/invariant.js';
 import { tableConstraints, type SuppressionGrid } from '../outputs/table/table-constraints.js';
 
 const P = 67108859;
@@ -52,19 +53,22 @@ export function recoverableCells(grid: SuppressionGrid, mask: Uint8Array): numbe
   if (k === 0) return [];
 
   // Only equations that touch an unknown matter; the others are fully known.
+  // Every index below is an equation id, a cell or a column of the unknowns by construction,
+  // so a read past an end is a bug: the elimination is the hot loop, hence inline reads.
   const eqRow = new Int32Array(c.nEquations).fill(-1);
   const rows: Float64Array[] = [];
   const put = (eq: number, coef: number, col: number): void => {
     if (eq < 0) return;
-    if (eqRow[eq] < 0) {
-      eqRow[eq] = rows.length;
+    let r = eqRow[eq] ?? outOfRange();
+    if (r < 0) {
+      r = eqRow[eq] = rows.length;
       rows.push(new Float64Array(k));
     }
-    rows[eqRow[eq]][col] = coef === 1 ? 1 : P - 1;
+    (rows[r] ?? outOfRange())[col] = coef === 1 ? 1 : P - 1;
   };
   unknowns.forEach((cell, col) => {
-    put(c.rowEq[cell], c.rowCoef[cell], col);
-    put(c.colEq[cell], c.colCoef[cell], col);
+    put(c.rowEq[cell] ?? outOfRange(), c.rowCoef[cell] ?? outOfRange(), col);
+    put(c.colEq[cell] ?? outOfRange(), c.colCoef[cell] ?? outOfRange(), col);
   });
 
   const m = rows.length;
@@ -72,18 +76,20 @@ export function recoverableCells(grid: SuppressionGrid, mask: Uint8Array): numbe
   let rank = 0;
   for (let col = 0; col < k && rank < m; col++) {
     let p = -1;
-    for (let r = rank; r < m; r++) if (rows[r][col] !== 0) { p = r; break; }
+    for (let r = rank; r < m; r++) if ((rows[r] ?? outOfRange())[col] !== 0) { p = r; break; }
     if (p < 0) continue;
-    [rows[rank], rows[p]] = [rows[p], rows[rank]];
-    const pr = rows[rank];
-    const inv = inverse(pr[col]);
-    if (inv !== 1) for (let j = col; j < k; j++) pr[j] = (pr[j] * inv) % P;
+    const pr = rows[p] ?? outOfRange();
+    rows[p] = rows[rank] ?? outOfRange();
+    rows[rank] = pr;
+    const inv = inverse(pr[col] ?? outOfRange());
+    if (inv !== 1) for (let j = col; j < k; j++) pr[j] = ((pr[j] ?? outOfRange()) * inv) % P;
     for (let r = 0; r < m; r++) {
-      const row = rows[r];
-      const f = row[col];
+      const row = rows[r] ?? outOfRange();
+      const f = row[col] ?? outOfRange();
       if (r === rank || f === 0) continue;
       for (let j = col; j < k; j++) {
-        if (pr[j] !== 0) row[j] = (row[j] + (P - f) * pr[j]) % P;
+        const x = pr[j] ?? outOfRange();
+        if (x !== 0) row[j] = ((row[j] ?? outOfRange()) + (P - f) * x) % P;
       }
     }
     pivotOfRow.push(col);
@@ -92,11 +98,11 @@ export function recoverableCells(grid: SuppressionGrid, mask: Uint8Array): numbe
 
   const out: number[] = [];
   for (let r = 0; r < rank; r++) {
-    const row = rows[r];
-    const pc = pivotOfRow[r];
+    const row = rows[r] ?? outOfRange();
+    const pc = pivotOfRow[r] ?? outOfRange();
     let alone = true;
-    for (let j = pc + 1; j < k && alone; j++) if (row[j] !== 0) alone = false;
-    if (alone) out.push(unknowns[pc]);
+    for (let j = pc + 1; j < k && alone; j++) if ((row[j] ?? outOfRange()) !== 0) alone = false;
+    if (alone) out.push(unknowns[pc] ?? outOfRange());
   }
   return out.sort((a, b) => a - b);
 }

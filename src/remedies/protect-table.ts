@@ -14,6 +14,7 @@ import { additiveValue, protectionLevel } from '../checks/protection/protection-
 import type { CheckId } from '../domain.js';
 import { isCountStatistic } from '../domain.js';
 import { AirlockError } from '../errors.js';
+import { got, outOfRange } from '../lib/invariant.js';
 import type { LpRow } from '../lib/lp-bounds.js';
 import type { RoundingScheme } from '../lib/round-count.js';
 import { roundCount } from '../lib/round-count.js';
@@ -147,9 +148,10 @@ export function protectTable(t: CellTable, failing: PrimaryCells, opts: ProtectO
   const grid = { nRows: t.rows.keys.length, nCols: t.cols.keys.length, rowMargin: t.rows.margin, colMargin: t.cols.margin, value: t.value };
   const audited = levels.size ? auditedSuppression(t, levels, primaryMask, { fixed: opts.fixed ?? null, linked: opts.linked ?? [] }) : null;
   const { mask, protects } = audited ?? suppressWithReasons(grid, primaryMask, opts.fixed ?? null);
-  const round = base !== undefined && isCountStatistic(t.statistic);
+  // The base released counts are rounded to; null when they are not (no base, or no counts).
+  const roundBase = base !== undefined && isCountStatistic(t.statistic) ? base : null;
   const scheme = opts.roundingScheme ?? 'nearest';
-  const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [], ...(round ? { rounding: { scheme, base: base as number } } : {}) };
+  const out: ProtectedTable = { suppressed: [], primary: [], secondary: [], rows: [], ...(roundBase !== null ? { rounding: { scheme, base: roundBase } } : {}) };
   for (let i = 0; i < n; i++) {
     const labels = cellLabels(t, i);
     if (mask[i]) {
@@ -157,13 +159,14 @@ export function protectTable(t: CellTable, failing: PrimaryCells, opts: ProtectO
       out.suppressed.push(i);
       out[reason].push(i);
       const row: ProtectedRow = { labels, value: null, suppressed: true, reason };
-      if (reason === 'secondary' && protects[i] >= 0) row.protects = cellLabels(t, protects[i]);
+      const chosenFor = protects[i] ?? outOfRange();
+      if (reason === 'secondary' && chosenFor >= 0) row.protects = cellLabels(t, chosenFor);
       out.rows.push(row);
     } else {
       const v = cellValue(t, i);
-      out.rows.push({ labels, value: v !== null && round ? roundCount(v, scheme, base as number) : v, suppressed: false });
+      out.rows.push({ labels, value: v !== null && roundBase !== null ? roundCount(v, scheme, roundBase) : v, suppressed: false });
     }
   }
-  if (audited) out.audit = audited.intervals.map((iv) => ({ labels: cellLabels(t, iv.cell), lo: finiteOrNull(iv.lo), hi: finiteOrNull(iv.hi), rules: (levels.get(iv.cell) as ProtectionLevel).rules }));
+  if (audited) out.audit = audited.intervals.map((iv) => ({ labels: cellLabels(t, iv.cell), lo: finiteOrNull(iv.lo), hi: finiteOrNull(iv.hi), rules: got(levels, iv.cell).rules }));
   return out;
 }

@@ -15,6 +15,7 @@
  * const form = resubmitForm(t, protectTable(t, failing), 'by_region');
  * form?.cells.find((c) => c.suppressed); // { labels, count: 3, suppressed: true }
  */
+import { at } from '../lib/invariant.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import { cellEvidence, tableShape } from '../outputs/table/table-evidence.js';
@@ -69,7 +70,9 @@ export function resubmitForm(t: CellTable, p: ProtectedTable, name: string): Res
   const cells: CellInput[] = new Array(n);
   for (let c = 0; c < n; c++) {
     const { value: _published, ...evidence } = cellEvidence(t, c);
-    cells[c] = p.rows[c].suppressed ? { ...evidence, suppressed: true } : { ...evidence, value: p.rows[c].value };
+    // `p` is a version of `t`: one row per cell of it, in cell order.
+    const row = at(p.rows, c);
+    cells[c] = row.suppressed ? { ...evidence, suppressed: true } : { ...evidence, value: row.value };
   }
   return { name, kind: 'table', ...tableShape(t), cells };
 }

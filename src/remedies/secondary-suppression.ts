@@ -25,6 +25,7 @@
  * const mask = suppress(grid, primary); // primary ∪ secondary, 1 = suppressed
  */
 import { AirlockError } from '../errors.js';
+import { at, outOfRange } from '../lib/invariant.js';
 import { recoverableCells } from './is-recoverable.js';
 import { tableConstraints, type SuppressionGrid } from '../outputs/table/table-constraints.js';
 
@@ -47,6 +48,15 @@ interface Graph {
   incident: number[][];
 }
 
+/**
+ * The other endpoint of `cell` seen from `node`. One small function over one graph type, so
+ * the engine inlines it in the hot loops below (unlike a helper shared by every array type).
+ */
+function otherEnd(g: Graph, cell: number, node: number): number {
+  const a = g.u[cell] ?? outOfRange();
+  return a === node ? (g.v[cell] ?? outOfRange()) : a;
+}
+
 function buildGraph(grid: SuppressionGrid): Graph {
   const c = tableConstraints(grid);
   const ground = c.nEquations;
@@ -55,12 +65,14 @@ function buildGraph(grid: SuppressionGrid): Graph {
   const v = new Int32Array(n);
   const incident: number[][] = Array.from({ length: ground + 1 }, () => []);
   for (let i = 0; i < n; i++) {
-    u[i] = c.rowEq[i] < 0 ? ground : c.rowEq[i];
-    v[i] = c.colEq[i] < 0 ? ground : c.colEq[i];
+    const rowEq = c.rowEq[i] ?? outOfRange();
+    const colEq = c.colEq[i] ?? outOfRange();
+    const a = (u[i] = rowEq < 0 ? ground : rowEq);
+    const b = (v[i] = colEq < 0 ? ground : colEq);
     // A cell in no equation is a loop at ground: on a cycle by itself, never determined.
-    if (u[i] === v[i]) continue;
-    incident[u[i]].push(i);
-    incident[v[i]].push(i);
+    if (a === b) continue;
+    (incident[a] ?? outOfRange()).push(i);
+    (incident[b] ?? outOfRange()).push(i);
   }
   return { nNodes: ground + 1, u, v, incident };
 }
@@ -71,9 +83,9 @@ function bridges(g: Graph, mask: Uint8Array): number[] {
   const low = new Int32Array(g.nNodes);
   const out: number[] = [];
   let time = 0;
-  const other = (cell: number, node: number): number => (g.u[cell] === node ? g.v[cell] : g.u[cell]);
+  // Nodes, cells and stack positions index arrays sized for them: reads are inline (hot loop).
   for (let s = 0; s < g.nNodes; s++) {
-    if (disc[s] >= 0) continue;
+    if ((disc[s] ?? outOfRange()) >= 0) continue;
     // Stack frames: node, the cell we arrived by (−1 at the root), next incident position.
     const nodes = [s];
     const via = [-1];
@@ -81,28 +93,32 @@ function bridges(g: Graph, mask: Uint8Array): number[] {
     disc[s] = low[s] = time++;
     while (nodes.length) {
       const top = nodes.length - 1;
-      const x = nodes[top];
-      const list = g.incident[x];
-      if (pos[top] < list.length) {
-        const cell = list[pos[top]++];
+      const x = nodes[top] ?? outOfRange();
+      const list = g.incident[x] ?? outOfRange();
+      const next = pos[top] ?? outOfRange();
+      if (next < list.length) {
+        pos[top] = next + 1;
+        const cell = list[next] ?? outOfRange();
         if (!mask[cell] || cell === via[top]) continue;
-        const y = other(cell, x);
-        if (disc[y] < 0) {
+        const y = otherEnd(g, cell, x);
+        const dy = disc[y] ?? outOfRange();
+        if (dy < 0) {
           disc[y] = low[y] = time++;
           nodes.push(y);
           via.push(cell);
           pos.push(0);
-        } else if (disc[y] < low[x]) {
-          low[x] = disc[y];
+        } else if (dy < (low[x] ?? outOfRange())) {
+          low[x] = dy;
         }
       } else {
         nodes.pop();
-        const cell = via.pop() as number;
+        const cell = via.pop() ?? outOfRange();
         pos.pop();
-        if (nodes.length) {
-          const parent = nodes[nodes.length - 1];
-          if (low[x] < low[parent]) low[parent] = low[x];
-          if (low[x] > disc[parent]) out.push(cell);
+        const parent = nodes[nodes.length - 1];
+        if (parent !== undefined) {
+          const lx = low[x] ?? outOfRange();
+          if (lx < (low[parent] ?? outOfRange())) low[parent] = lx;
+          if (lx > (disc[parent] ?? outOfRange())) out.push(cell);
         }
       }
     }
@@ -120,20 +136,24 @@ function cheapestPath(g: Graph, costOf: (cell: number) => Cost | null, skip: num
   const done = new Uint8Array(g.nNodes);
   dist[from] = [0, 0, 0];
   for (;;) {
+    // The closest node not done yet, with its distance (null: none is reachable).
     let x = -1;
+    let dx: Cost | null = null;
     for (let y = 0; y < g.nNodes; y++) {
       const dy = dist[y];
-      if (!done[y] && dy && (x < 0 || less(dy, dist[x] as Cost))) x = y;
+      if (!done[y] && dy && (dx === null || less(dy, dx))) {
+        x = y;
+        dx = dy;
+      }
     }
-    if (x < 0) return null;
+    if (dx === null) return null;
     if (x === to) break;
     done[x] = 1;
-    const dx = dist[x] as Cost;
-    for (const cell of g.incident[x]) {
+    for (const cell of g.incident[x] ?? outOfRange()) {
       if (cell === skip) continue;
       const w = costOf(cell);
       if (w === null) continue;
-      const y = g.u[cell] === x ? g.v[cell] : g.u[cell];
+      const y = otherEnd(g, cell, x);
       if (done[y]) continue;
       const d: Cost = [dx[0] + w[0], dx[1] + w[1], dx[2] + w[2]];
       const dy = dist[y];
@@ -145,9 +165,10 @@ function cheapestPath(g: Graph, costOf: (cell: number) => Cost | null, skip: num
   }
   const path: number[] = [];
   for (let x = to; x !== from; ) {
-    const cell = prevCell[x];
+    // Every node on the way back was reached through a cell; a −1 here (a bug) fails in otherEnd.
+    const cell = prevCell[x] ?? outOfRange();
     path.push(cell);
-    x = g.u[cell] === x ? g.v[cell] : g.u[cell];
+    x = otherEnd(g, cell, x);
   }
   return path;
 }
@@ -179,7 +200,7 @@ export interface Suppression {
 function baseCosts(grid: SuppressionGrid): Cost[] {
   const cost: Cost[] = [];
   for (let i = 0; i < grid.value.length; i++) {
-    const x = grid.value[i];
+    const x = grid.value[i] ?? outOfRange();
     const r = Math.floor(i / grid.nCols);
     const col = i - r * grid.nCols;
     const margin = r === grid.rowMargin || col === grid.colMargin ? 1 : 0;
@@ -205,14 +226,14 @@ export function suppressWithReasons(grid: SuppressionGrid, primary: Uint8Array, 
   const mask = Uint8Array.from(primary, (x) => (x ? 1 : 0));
   const protects = new Int32Array(n).fill(-1);
   // A fixed cell (a structural zero: its value is known) protects nothing as a complement.
-  const costOf = (c: number): Cost | null => (mask[c] ? free : fixed !== null && fixed[c] ? null : cost[c]);
+  const costOf = (c: number): Cost | null => (mask[c] ? free : fixed !== null && fixed[c] ? null : (cost[c] ?? outOfRange()));
   for (;;) {
     const exposed = bridges(g, mask);
-    if (!exposed.length) break;
     // Primary cells first (they are why we are here), then in cell order, for determinism.
-    exposed.sort((a, b) => primary[b] - primary[a] || a - b);
+    exposed.sort((a, b) => (primary[b] ?? outOfRange()) - (primary[a] ?? outOfRange()) || a - b);
     const cell = exposed[0];
-    const path = cheapestPath(g, costOf, cell, g.u[cell], g.v[cell]);
+    if (cell === undefined) break;
+    const path = cheapestPath(g, costOf, cell, at(g.u, cell), at(g.v, cell));
     if (!path) {
       // Cannot happen for the table shapes above (every cell lies on a cycle of the full
       // table); fail closed rather than offer a table that gives a cell away.
@@ -245,11 +266,13 @@ export function cycleThrough(grid: SuppressionGrid, mask: Uint8Array, cell: numb
   const cost = baseCosts(grid);
   const costOf = (c: number): Cost | null => {
     if (banned.has(c) || (fixed !== null && fixed[c] && !mask[c])) return null;
-    const v = grid.value[c];
+    const v = grid.value[c] ?? outOfRange();
     // Too small to carry the needed movement: only as a last resort.
     const small = Number.isNaN(v) || Math.abs(v) < need ? 1 : 0;
-    return mask[c] ? [small, 0, 0] : [small + cost[c][0], cost[c][1], cost[c][2]];
+    if (mask[c]) return [small, 0, 0];
+    const base = cost[c] ?? outOfRange();
+    return [small + base[0], base[1], base[2]];
   };
-  const path = cheapestPath(g, costOf, cell, g.u[cell], g.v[cell]);
+  const path = cheapestPath(g, costOf, cell, at(g.u, cell), at(g.v, cell));
   return path === null ? null : { path, added: path.filter((c) => !mask[c]) };
 }

@@ -10,6 +10,7 @@ import { isCountStatistic } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import { sensitiveCells } from '../checks/protection/sensitive-cells.js';
 import type { LpRow } from '../lib/lp-bounds.js';
+import { outOfRange } from '../lib/invariant.js';
 import { LpInfeasible, LpUnsolved } from '../lib/lp-bounds.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount, cellLabels } from '../outputs/table/cell-table.js';
@@ -43,7 +44,8 @@ function protectionJob(t: CellTable, findings: Finding[], params: Parameters): {
   const roundingFailed = findings.some((f) => f.check === 'rounding' && f.status === 'fail');
   if (failing.size === 0 && !roundingFailed) return null;
   const zeros = structuralZeroCells(t, params.structural_zeros);
-  const fixed = zeros.listed.map((z, c) => z | zeros.declaredOnly[c]);
+  // Both masks have one entry per cell of `t`.
+  const fixed = zeros.listed.map((z, c) => z | (zeros.declaredOnly[c] ?? outOfRange()));
   // Governance's method (sdc-rules.md "Remedies and protection"): rounding protects counts
   // only, so a magnitude table is suppressed whatever the method; `round` alone (accepted
   // only where threshold ≤ round_base) rounds the failing counts instead of suppressing them.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../src/lib/invariant.js';
 import { recoverableCells } from '../../src/remedies/is-recoverable.js';
-import { suppress, type SuppressionGrid } from '../../src/remedies/secondary-suppression.js';
+import { cycleThrough, suppress, type SuppressionGrid } from '../../src/remedies/secondary-suppression.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 type RC = [number, number];
@@ -121,5 +122,12 @@ describe('suppress', () => {
     ['a margin outside the grid', { nRows: 2, nCols: 2, rowMargin: 2, colMargin: -1, value: new Float64Array(4) }, new Uint8Array(4)],
   ])('rejects %s with INTERNAL', (_, g, primary) => {
     expect(() => suppress(g, primary)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  });
+
+  it('a cycle through a cell outside the grid is a broken invariant (a 500), not "no cycle" (a refusal)', () => {
+    const g = grid(small3x3, true);
+    const m = mask(g, [[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(cycleThrough(g, m, 0, 1, null, new Set())).not.toBeNull();
+    expect(() => cycleThrough(g, m, g.value.length, 1, null, new Set())).toThrow(InvariantError);
   });
 });
