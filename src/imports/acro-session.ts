@@ -25,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
 import { at } from '../lib/invariant.js';
-import { pointerToken } from '../lib/json-pointer.js';
+import { pointerToken } from '../lib/pointer-token.js';
 import { isObject } from '../outputs/read-fields.js';
 
 /** One output as ACRO recorded it, and how it was mapped. */
