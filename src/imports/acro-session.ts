@@ -18,6 +18,10 @@
  * ACRO's `exception` becomes the output's `exception` (its failing findings then go to review,
  * never release); `comments` are carried in the comparison beside airlock's verdict.
  *
+ * The folder is the client's: a `results.json` not in ACRO's shape is `ACRO_INVALID` with a
+ * pointer to where (`results.json#/results/<uid>`), never a crash; a file that is not UTF-8
+ * (ACRO writes UTF-8) is not read as cells or a model, only reviewed as a file.
+ *
  * @example
  * const session = acroSession(files, { project: 'p', requester: 'alice' });
  * await makeDecision(session.request, pipeline);
