@@ -50,7 +50,7 @@ export const ERRORS = {
   BASE64_INVALID: { status: 422, title: 'The file content is not valid base64' },
   COMMENT_REQUIRED: { status: 422, title: 'This review action needs a comment' },
   RULESET_INVALID: { status: 422, title: 'The candidate rule set is invalid' },
-  ACRO_INVALID: { status: 422, title: 'The ACRO output folder cannot be read (no results.json, an unsupported ACRO version, or no checkable output)' },
+  ACRO_INVALID: { status: 422, title: 'The ACRO output folder cannot be read (no results.json, one not in ACRO\'s shape, an unsupported ACRO version, or no checkable output)' },
   ACRO_CHECKSUM_MISMATCH: { status: 422, title: 'A file of the ACRO output folder differs from its checksum' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was already used for a different request' },
   // --- auth ---

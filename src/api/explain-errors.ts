@@ -16,6 +16,7 @@
 import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors.js';
 import { listed, suggestion } from '../lib/did-you-mean.js';
+import { pointerToken } from '../lib/pointer-token.js';
 
 type Schema = Record<string, unknown>;
 
@@ -23,8 +24,7 @@ type Schema = Record<string, unknown>;
 export const MAX_DETAILS = 20;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
-const at = (pointer: string, key: string | number) => `${pointer}/${escape(String(key))}`;
+const at = (pointer: string, key: string | number) => `${pointer}/${pointerToken(String(key))}`;
 const shown = (pointer: string) => pointer || '/';
 
 /** Follows a local `$ref` (`#/components/schemas/X`, or any JSON pointer into the document). */

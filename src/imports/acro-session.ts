@@ -18,12 +18,19 @@
  * ACRO's `exception` becomes the output's `exception` (its failing findings then go to review,
  * never release); `comments` are carried in the comparison beside airlock's verdict.
  *
+ * The folder is the client's: a `results.json` not in ACRO's shape is `ACRO_INVALID` with a
+ * pointer to where (`results.json#/results/<uid>`), never a crash; a file that is not UTF-8
+ * (ACRO writes UTF-8) is not read as cells or a model, only reviewed as a file.
+ *
  * @example
  * const session = acroSession(files, { project: 'p', requester: 'alice' });
  * await makeDecision(session.request, pipeline);
  */
 import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
+import { at } from '../lib/invariant.js';
+import { pointerToken } from '../lib/pointer-token.js';
+import { isObject } from '../outputs/read-fields.js';
 
 /** One output as ACRO recorded it, and how it was mapped. */
 export interface AcroOutput {
@@ -49,7 +56,16 @@ export interface AcroSession {
 const ACRO_VERSION = /^(0\.4|1)\.\d+/;
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const utf8 = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as UTF-8 text, or null when they are not UTF-8 (ACRO writes UTF-8; anything else is not its output). */
+function utf8(b: Uint8Array): string | null {
+  try {
+    return UTF8.decode(b);
+  } catch {
+    return null;
+  }
+}
 
 /** Splits one CSV line (RFC 4180 quoting), as pandas writes them. */
 function csvLine(line: string): string[] {
@@ -57,7 +73,7 @@ function csvLine(line: string): string[] {
   let cur = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
+    const ch = line.charAt(i);
     if (quoted) {
       if (ch === '"' && line[i + 1] === '"') {
         cur += '"';
@@ -74,6 +90,12 @@ function csvLine(line: string): string[] {
   return out;
 }
 
+/** A file of the folder as text: null when it is not there or not UTF-8 (then it is not read, only reviewed). */
+function textOf(files: Record<string, Uint8Array>, name: string | undefined): string | null {
+  const bytes = name === undefined ? undefined : files[name];
+  return bytes ? utf8(bytes) : null;
+}
+
 const csvRows = (text: string): string[][] => text.split(/\r?\n/).filter((l) => l.length > 0).map(csvLine);
 
 /** The variable names of a `crosstab(index, columns, …)` command: `data.x` or `[data.x, data.y]` per argument. */
@@ -81,11 +103,12 @@ export function crosstabVariables(command: string): { index: string[]; columns: 
   const m = /crosstab\(\s*(\[[^\]]*\]|[\w.]+)\s*,\s*(\[[^\]]*\]|[\w.]+)/.exec(command);
   if (!m) return null;
   const names = (arg: string) => arg.replace(/^\[|\]$/g, '').split(',').map((s) => s.trim().replace(/^[\w]+\./, '')).filter(Boolean);
-  return { index: names(m[1]!), columns: names(m[2]!) };
+  // Both groups are required by the pattern: a match has them.
+  return { index: names(at(m, 1)), columns: names(at(m, 2)) };
 }
 
-function bad(message: string): AirlockError {
-  return new AirlockError('ACRO_INVALID', message);
+function bad(message: string, details: { pointer: string; message: string }[] = []): AirlockError {
+  return new AirlockError('ACRO_INVALID', message, details);
 }
 
 /** A crosstab of counts as pre-aggregated cells; null when its shape is not one airlock can read. */
@@ -93,15 +116,16 @@ function frequencyCells(csv: string, vars: { index: string[]; columns: string[] 
   if (vars.columns.length !== 1) return null;
   const [header, ...rows] = csvRows(csv);
   if (!header || header.length <= vars.index.length) return null;
-  const column = vars.columns[0]!;
+  const column = at(vars.columns, 0);
   const cells: Record<string, unknown>[] = [];
   for (const row of rows) {
     if (row.length !== header.length) return null;
-    const labels = Object.fromEntries(vars.index.map((v, i) => [v, row[i]!]));
+    // Rows are as wide as the header, which is wider than the index: every label is there.
+    const labels = Object.fromEntries(vars.index.map((v, i) => [v, at(row, i)]));
     for (let j = vars.index.length; j < header.length; j++) {
       const n = Number(row[j]);
       if (!Number.isInteger(n) || n < 0) return null;
-      cells.push({ labels: { ...labels, [column]: header[j]! }, count: n });
+      cells.push({ labels: { ...labels, [column]: at(header, j) }, count: n });
     }
   }
   return cells;
@@ -110,21 +134,28 @@ function frequencyCells(csv: string, vars: { index: string[]; columns: string[] 
 /** `Key:,value` pairs of a statsmodels summary table written as CSV (two pairs per row). */
 function summaryPairs(csv: string): Map<string, string> {
   const pairs = new Map<string, string>();
-  for (const row of csvRows(csv)) for (let i = 0; i + 1 < row.length; i += 2) if (row[i]) pairs.set(row[i]!.replace(/:$/, '').trim(), row[i + 1]!.trim());
+  for (const row of csvRows(csv)) {
+    for (let i = 0; i + 1 < row.length; i += 2) {
+      const key = at(row, i);
+      if (key) pairs.set(key.replace(/:$/, '').trim(), at(row, i + 1).trim());
+    }
+  }
   return pairs;
 }
 
 function regressionModel(uid: string, method: string, files: Record<string, Uint8Array>, names: string[]): Record<string, unknown> | null {
-  const [head, coef] = names;
-  if (!head || !coef || !files[head] || !files[coef]) return null;
-  const pairs = summaryPairs(utf8(files[head]!));
+  const head = textOf(files, names[0]);
+  const coef = textOf(files, names[1]);
+  if (!head || !coef) return null;
+  const pairs = summaryPairs(head);
   const nObs = Number(pairs.get('No. Observations'));
   const dof = Number(pairs.get('Df Residuals'));
-  const [header, ...rows] = csvRows(utf8(files[coef]!));
+  const [header, ...rows] = csvRows(coef);
   const est = header?.indexOf('coef') ?? -1;
   const se = header?.indexOf('std err') ?? -1;
   if (!Number.isInteger(nObs) || nObs < 1 || est < 0 || rows.length === 0) return null;
-  const coefficients = rows.map((r) => ({ term: r[0]!, estimate: Number(r[est]), ...(se >= 0 && Number.isFinite(Number(r[se])) ? { std_error: Number(r[se]) } : {}) }));
+  // A CSV row has at least one field (an empty line is no row).
+  const coefficients = rows.map((r) => ({ term: at(r, 0), estimate: Number(r[est]), ...(se >= 0 && Number.isFinite(Number(r[se])) ? { std_error: Number(r[se]) } : {}) }));
   if (coefficients.some((c) => !Number.isFinite(c.estimate) || c.term === '')) return null;
   return { name: uid, kind: 'model', family: method, n_obs: nObs, n_params: coefficients.length, ...(Number.isFinite(dof) ? { residual_dof: Math.round(dof) } : {}), coefficients };
 }
@@ -140,36 +171,40 @@ export function acroSession(files: Record<string, Uint8Array>, ctx: { project: s
   for (const [path, bytes] of Object.entries(files)) {
     const m = /^checksums\/(.+)\.txt$/.exec(path);
     if (!m) continue;
-    const target = files[m[1]!];
-    if (!target || sha256(target) !== utf8(bytes).trim().toLowerCase()) changed.push(m[1]!);
+    const name = at(m, 1);
+    const target = files[name];
+    // A checksum that is not text matches nothing: the file is named like any changed one.
+    if (!target || sha256(target) !== utf8(bytes)?.trim().toLowerCase()) changed.push(name);
   }
-  // As JSON may have it: `results` can be null, a file entry anything.
-  let results: { version?: unknown; results?: Record<string, Record<string, unknown>> | null };
+  // As JSON may have it: anything at all, checked below before it is read.
+  let results: unknown;
   try {
-    results = JSON.parse(utf8(files['results.json'])) as typeof results;
+    results = JSON.parse(utf8(files['results.json']) ?? '');
   } catch {
     throw bad('results.json is not JSON');
   }
+  if (!isObject(results)) throw bad('results.json is not a JSON object (what acro.finalise writes)', [{ pointer: 'results.json', message: 'not a JSON object' }]);
   const version = typeof results.version === 'string' ? results.version : '';
   if (!ACRO_VERSION.test(version)) throw bad(`results.json is from ACRO ${version || '(no version)'}; airlock reads ACRO 0.4 to 1.x`);
   if (typeof results.results !== 'object' || results.results === null) throw bad('results.json has no results');
   const outputs: AcroOutput[] = [];
   const request: AcroSession['request'] = { project: ctx.project, requester: ctx.requester, ...(ctx.dataset ? { dataset: ctx.dataset } : {}), outputs: [] };
   for (const [uid, r] of Object.entries(results.results)) {
+    if (!isObject(r)) throw bad(`results.json's output ${JSON.stringify(uid)} is not an object`, [{ pointer: `results.json#/results/${pointerToken(uid)}`, message: 'not an object' }]);
     const names = (Array.isArray(r.files) ? r.files : []).map((f: { name?: unknown } | null | undefined) => String(f?.name ?? ''));
     for (const n of names) if (!files[`checksums/${n}.txt`] && !changed.includes(n)) changed.push(n);
     const type = String(r.type ?? '');
-    const props = (r.properties ?? {}) as { method?: unknown };
-    const method = typeof props.method === 'string' ? props.method : null;
+    const method = isObject(r.properties) && typeof r.properties.method === 'string' ? r.properties.method : null;
     const command = typeof r.command === 'string' ? r.command : null;
     const exceptionText = typeof r.exception === 'string' && r.exception.trim() ? r.exception.trim() : null;
     // An exception shorter than airlock accepts still asks for one: padded with what it is, never dropped.
     const exception = exceptionText ? { exception: { justification: exceptionText.length >= 10 ? exceptionText : `ACRO exception: ${exceptionText}` } } : {};
     let output: Record<string, unknown> | null = null;
     let mappedAs: AcroOutput['mapped_as'] = 'file';
-    if (type === 'table' && method === 'crosstab' && command && !/values\s*=|aggfunc\s*=/.test(command) && names.length === 1 && files[names[0]!]) {
+    if (type === 'table' && method === 'crosstab' && command && !/values\s*=|aggfunc\s*=/.test(command) && names.length === 1) {
       const vars = crosstabVariables(command);
-      const cells = vars ? frequencyCells(utf8(files[names[0]!]!), vars) : null;
+      const csv = textOf(files, names[0]);
+      const cells = vars && csv !== null ? frequencyCells(csv, vars) : null;
       if (vars && cells) {
         output = { name: uid, kind: 'table', statistic: 'frequency', index: vars.index, columns: vars.columns, cells };
         mappedAs = 'table';
@@ -182,7 +217,8 @@ export function acroSession(files: Record<string, Uint8Array>, ctx: { project: s
     else {
       // Everything else is checked as the files ACRO wrote (one airlock output per file).
       names.forEach((n, i) => {
-        if (files[n]) request.outputs.push({ name: names.length > 1 ? `${uid}/${i}` : uid, kind: 'file', filename: n, content_base64: Buffer.from(files[n]!).toString('base64'), ...exception });
+        const bytes = files[n];
+        if (bytes) request.outputs.push({ name: names.length > 1 ? `${uid}/${i}` : uid, kind: 'file', filename: n, content_base64: Buffer.from(bytes).toString('base64'), ...exception });
       });
     }
     outputs.push({

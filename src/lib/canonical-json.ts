@@ -19,6 +19,7 @@
  * canonicalJson({ b: [1.50, 'x'], a: null }); // '{"a":null,"b":[1.5,"x"]}'
  */
 import { AirlockError } from '../errors.js';
+import { pointerToken } from './pointer-token.js';
 
 /**
  * The RFC 8785 canonical text of a JSON-compatible value.
@@ -50,7 +51,7 @@ export function canonicalObjectOfParts(parts: Readonly<Record<string, string | u
   for (const k of Object.keys(parts).sort()) {
     const v = parts[k];
     if (v === undefined) continue;
-    if (!wellFormed(k)) refuse(`/${escapePointer(k)}`, 'a string with a lone UTF-16 surrogate');
+    if (!wellFormed(k)) refuse(`/${pointerToken(k)}`, 'a string with a lone UTF-16 surrogate');
     s += `${s.length > 1 ? ',' : ''}${JSON.stringify(k)}:${v}`;
   }
   return `${s}}`;
@@ -133,10 +134,6 @@ function writeString(s: string, pointer: string, out: string[]): void {
   out.push(JSON.stringify(s));
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function write(value: unknown, pointer: string, out: string[], ancestors: Set<object>): void {
   if (value === null) {
     out.push('null');
@@ -183,7 +180,7 @@ function write(value: unknown, pointer: string, out: string[], ancestors: Set<ob
     out.push('{');
     keys.forEach((k, i) => {
       if (i > 0) out.push(',');
-      const child = `${pointer}/${escapePointer(k)}`;
+      const child = `${pointer}/${pointerToken(k)}`;
       writeString(k, child, out);
       out.push(':');
       write(record[k], child, out, ancestors);

@@ -8,6 +8,7 @@
  * @example
  * jsonProblem(JSON.parse('{"a":[1e309]}'), { maxDepth: 64 }) // { kind: 'non_finite', pointer: '/a/0' }
  */
+import { pointerToken } from './pointer-token.js';
 
 /** One problem and where it is (a JSON pointer, RFC 6901). */
 export interface JsonProblem {
@@ -29,7 +30,7 @@ export function isWellFormed(s: string): boolean {
 
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 /** A pointer token, escaped (RFC 6901), with lone surrogates shown as U+FFFD so the pointer itself is valid Unicode. */
-const escapeToken = (t: string) => t.replace(/~/g, '~0').replace(/\//g, '~1').replace(LONE_SURROGATES, '\ufffd');
+const escapeToken = (t: string) => pointerToken(t).replace(LONE_SURROGATES, '\ufffd');
 
 /** Thrown inside the walk to unwind with the problem; the tokens are collected on the way out. */
 class Found {

@@ -29,6 +29,7 @@ import type { DictionaryAddition } from '../audit/audit-store.js';
 import type { Finding, OutputDecision, OutputKind } from '../domain.js';
 import { outcomeOfStatuses, worstOutcome } from '../domain.js';
 import { AirlockError } from '../errors.js';
+import { at, got, invariant } from '../lib/invariant.js';
 import type { Difference, DifferenceSource, FailedComparison } from '../checks/differencing/findings.js';
 import { differencingFindings, differencingReview, sourceKey } from '../checks/differencing/findings.js';
 import { compareLabelForms, piecesDifferences } from '../checks/differencing/label-mode.js';
@@ -78,13 +79,13 @@ export interface Candidate {
   forms: LabelForm[];
 }
 
-function applicable(e: EvaluatedOutput, rules: EffectiveRules): boolean {
+function applicable(e: { decision: { kind: OutputKind } }, rules: EffectiveRules): boolean {
   return DIFFERENCED_KINDS.includes(e.decision.kind) && (rules.checks[e.decision.kind] ?? []).includes('differencing');
 }
 
 /** Whether the step applies to this request at all (some output is differenced). */
 export function differencingApplies(evaluated: readonly { decision: { kind: OutputKind } }[], rules: EffectiveRules): boolean {
-  return evaluated.some((e) => applicable(e as EvaluatedOutput, rules));
+  return evaluated.some((e) => applicable(e, rules));
 }
 
 /**
@@ -197,8 +198,11 @@ function pieceFailures(placed: readonly PlacedForm[], threshold: number, failure
   const byVar = new Map<string, Map<string, PlacedForm[]>>();
   for (const p of placed) {
     for (const [v, c] of Object.entries(p.form.constants)) {
-      const values = byVar.get(v) ?? byVar.set(v, new Map()).get(v)!;
-      (values.get(c) ?? values.set(c, []).get(c)!).push(p);
+      let values = byVar.get(v);
+      if (!values) byVar.set(v, (values = new Map()));
+      let group = values.get(c);
+      if (!group) values.set(c, (group = []));
+      group.push(p);
     }
   }
   const sameOthers = (a: LabelForm, b: LabelForm, v: string) => {
@@ -229,7 +233,7 @@ function pieceFailures(placed: readonly PlacedForm[], threshold: number, failure
             const involved = [target, ...chosen];
             for (const me of involved) {
               if (me.candidate === null) continue;
-              const other = me === target ? chosen.find((p) => p.candidate !== target.candidate) ?? chosen[0]! : target;
+              const other = me === target ? chosen.find((p) => p.candidate !== target.candidate) ?? at(chosen, 0) : target;
               const fixed = `${v} fixed to different values`;
               const mine =
                 me === target
@@ -240,7 +244,7 @@ function pieceFailures(placed: readonly PlacedForm[], threshold: number, failure
           }
         }
         if (chosen.length === 4) return;
-        for (let g = from; g < eligible.length; g++) for (const p of eligible[g]!) choose(g + 1, [...chosen, p]);
+        for (let g = from; g < eligible.length; g++) for (const p of at(eligible, g)) choose(g + 1, [...chosen, p]);
       };
       choose(0, []);
     }
@@ -278,7 +282,7 @@ export async function differenceOutputs(
   const { population, review } = populationOf(ctx.dataset, ctx.rules);
   if (review) {
     for (const c of candidates.filter(vetted)) {
-      const e = out[c.index]!;
+      const e = at(out, c.index);
       out[c.index] = { ...e, decision: withFindings(e.decision, [review], e.decision.exception) };
     }
     return out;
@@ -301,7 +305,7 @@ export async function differenceOutputs(
     pieceFailures(placed, threshold, failuresOf);
     for (const c of candidates) {
       if (!vetted(c)) continue;
-      const failures = failuresOf.get(c.index)!;
+      const failures = got(failuresOf, c.index);
       const found: Finding[] = [];
       try {
         for (const o of candidates) {
@@ -328,16 +332,22 @@ export async function differenceOutputs(
       }
       found.unshift(...differencingFindings(c.kind === 'table', failures.compared.size, failures.list(), { population: population?.name ?? '(this request)', threshold, units: units?.byOutput.has(c.index) ?? false }));
       if (found.some((f) => f.status === 'fail')) failing++;
-      const e = out[c.index]!;
-      const history: OutputHistory | undefined = population
-        ? { dataset: ctx.dataset!, population: population.key, namespace: population.namespace, forms: c.forms, units: units?.byOutput.get(c.index)?.stored?.full ?? null, sketch: units?.byOutput.get(c.index)?.stored?.sketch ?? null, dictionary: [] }
-        : undefined;
+      const e = at(out, c.index);
+      let history: OutputHistory | undefined;
+      if (population) {
+        invariant(ctx.dataset !== null, 'a population is only ever resolved from a dataset (populationOf)');
+        history = { dataset: ctx.dataset, population: population.key, namespace: population.namespace, forms: c.forms, units: units?.byOutput.get(c.index)?.stored?.full ?? null, sketch: units?.byOutput.get(c.index)?.stored?.sketch ?? null, dictionary: [] };
+      }
       out[c.index] = { ...e, decision: withFindings(e.decision, found, e.decision.exception), ...(history ? { history } : {}) };
     }
     // New units are recorded once, with the request's first output that carries any.
     if (units && units.dictionary.length > 0) {
-      const first = candidates.find((c) => out[c.index]!.history?.units);
-      if (first) out[first.index] = { ...out[first.index]!, history: { ...out[first.index]!.history!, dictionary: units.dictionary } };
+      for (const c of candidates) {
+        const e = at(out, c.index);
+        if (!e.history?.units) continue;
+        out[c.index] = { ...e, history: { ...e.history, dictionary: units.dictionary } };
+        break;
+      }
     }
     span.setAttributes({ 'airlock.differencing.outputs': candidates.length, 'airlock.differencing.earlier': earlier.length, 'airlock.differencing.failing': failing });
     return out;

@@ -18,6 +18,7 @@
  * @example await differenceProtected(evaluated, { project: 'p1', dataset: 'cohort', rules }, { history: store });
  */
 import type { Finding } from '../domain.js';
+import { at } from '../lib/invariant.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import type { ProtectedTable } from '../remedies/protect-table.js';
@@ -48,7 +49,7 @@ async function versionFailures(evaluated: readonly EvaluatedOutput[], index: num
   const version: EvaluatedOutputOf<'table'> = { ...e, parsed: publishedVersion(e.parsed, p), decision: { ...asOffered, findings: [], outcome: 'release' } };
   const replaced = evaluated.map((o, i) => (i === index ? version : o));
   const out = await differenceOutputs(replaced, ctx, deps, { only: index });
-  return out[index]!.decision.findings.filter((f) => f.check === 'differencing' && f.status === 'fail');
+  return at(out, index).decision.findings.filter((f) => f.check === 'differencing' && f.status === 'fail');
 }
 
 /** The refusal text: what the version would be differenced against, in the words of its findings. */

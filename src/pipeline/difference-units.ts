@@ -40,6 +40,7 @@ import type { PopulationRef } from '../rules/populations.js';
 import type { Candidate } from './difference-outputs.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
 import { fromStore } from './from-store.js';
+import { at, got, outOfRange } from '../lib/invariant.js';
 import { UnitCoverage } from './unit-coverage.js';
 
 const { RoaringBitmap32 } = roaring;
@@ -176,7 +177,7 @@ async function resolveIds(
   const ids = new Uint32Array(keys.length);
   const missing: number[] = [];
   for (let slot = 0; slot < keys.length; slot++) {
-    const id = cache.get(keys[slot]!);
+    const id = cache.get(at(keys, slot));
     if (id === undefined) missing.push(slot);
     else ids[slot] = id;
   }
@@ -188,10 +189,14 @@ async function resolveIds(
       const id = found.ids.get(digestOf(slot).toString('hex'));
       if (id === undefined) continue;
       ids[slot] = id;
-      cache.set(keys[slot]!, id);
+      cache.set(at(keys, slot), id);
     }
   }
-  const fresh = missing.filter((slot) => ids[slot] === 0).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+  const fresh = missing.filter((slot) => ids[slot] === 0).sort((x, y) => {
+    const a = at(keys, x);
+    const b = at(keys, y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
   const added: DictionaryAddition[] = [];
   for (const slot of fresh) {
     const id = ++maxId;
@@ -220,7 +225,11 @@ export async function unitModeDifferences(
   candidates: readonly Candidate[],
   ctx: { population: PopulationRef; rules: EffectiveRules; history: DifferencingHistory | null; index: HistoryIndex | null; keys: UnitKeys | null },
 ): Promise<UnitModeResult | null> {
-  const withUnits = candidates.filter((c) => membershipOf(evaluated[c.index]!) !== null);
+  const withUnits = candidates.flatMap((cand) => {
+    const e = at(evaluated, cand.index);
+    const units = membershipOf(e);
+    return units ? [{ cand, e, units }] : [];
+  });
   if (withUnits.length === 0 || ctx.keys === null) return null;
   const keys = ctx.keys;
   const ns = ctx.population.namespace;
@@ -236,8 +245,7 @@ export async function unitModeDifferences(
   const slotOffset: number[] = [];
   const sampledSlots: number[] = [];
   const localSlots = new Map<number, Uint32Array>();
-  for (const cand of withUnits) {
-    const u = membershipOf(evaluated[cand.index]!)!;
+  for (const { cand, units: u } of withUnits) {
     const all = await unitDigests(keys, ns, u.values, keying);
     const local = new Uint32Array(u.values.length);
     for (let i = 0; i < local.length; i++) {
@@ -256,18 +264,21 @@ export async function unitModeDifferences(
     }
     localSlots.set(cand.index, local);
   }
-  const digestOf = (slot: number) => slotBatch[slot]!.subarray(slotOffset[slot]!, slotOffset[slot]! + UNIT_DIGEST_BYTES);
+  const digestOf = (slot: number) => {
+    const off = slotOffset[slot] ?? outOfRange();
+    return at(slotBatch, slot).subarray(off, off + UNIT_DIGEST_BYTES);
+  };
   const resolved = await fromStore(() => resolveIds(ctx.history, c, ns, slotKeys, digestOf));
   const idOfSlot = resolved.ids;
   const added = marker ? [marker, ...resolved.added] : resolved.added;
   const sampledIds = new Set<number>();
-  for (const slot of sampledSlots) sampledIds.add(idOfSlot[slot]!);
+  for (const slot of sampledSlots) sampledIds.add(idOfSlot[slot] ?? outOfRange());
   const forms = new Map<number, UnitForm>();
-  for (const cand of withUnits) {
-    const local = localSlots.get(cand.index)!;
+  for (const { cand, e } of withUnits) {
+    const local = got(localSlots, cand.index);
     const idOf = new Uint32Array(local.length);
-    for (let i = 0; i < local.length; i++) idOf[i] = idOfSlot[local[i]!]!;
-    const form = unitFormOf(cand.name, evaluated[cand.index]!, idOf);
+    for (let i = 0; i < local.length; i++) idOf[i] = idOfSlot[local[i] ?? outOfRange()] ?? outOfRange();
+    const form = unitFormOf(cand.name, e, idOf);
     if (form) forms.set(cand.index, form);
   }
   const byOutput = new Map<number, UnitOutcome>();
@@ -286,8 +297,9 @@ export async function unitModeDifferences(
   let opened = 0;
   // Full forms are read one at a time; the most recently used stay decoded in a bounded cache.
   const rawOf = async (h: HistoryOutput): Promise<Buffer | null> => {
-    if (!ctx.history) return null;
-    const [row] = await fromStore(() => ctx.history!.historyUnits([{ seq: h.seq, idx: h.idx }]));
+    const history = ctx.history;
+    if (!history) return null;
+    const [row] = await fromStore(() => history.historyUnits([{ seq: h.seq, idx: h.idx }]));
     if (!row) return null;
     opened++;
     return open(keys, h.namespace, row.units);
@@ -315,8 +327,8 @@ export async function unitModeDifferences(
 
   const tolerance = sampleTolerance(threshold);
   for (const [idx, form] of forms) {
-    const out = byOutput.get(idx)!;
-    const name = evaluated[idx]!.decision.name;
+    const out = got(byOutput, idx);
+    const name = at(evaluated, idx).decision.name;
     if (populationUnits && populationUnits.size > 0 && form.ids.length > 0) {
       const known = populationUnits.andCardinality(new RoaringBitmap32(form.ids));
       if (known * 2 < form.ids.length) {
@@ -362,8 +374,9 @@ export async function unitModeDifferences(
       // The request's other outputs with units.
       for (const [j, other] of forms) {
         if (j === idx) continue;
-        add({ output: evaluated[j]!.decision.name }, compareUnits(form, other, threshold));
-        context.push({ side: other, sample: samplePart(other, sampledIds), source: { output: evaluated[j]!.decision.name } });
+        const source = { output: at(evaluated, j).decision.name };
+        add(source, compareUnits(form, other, threshold));
+        context.push({ side: other, sample: samplePart(other, sampledIds), source });
       }
       // Earlier outputs of the namespace: sampled first, in full where the sample cannot rule them out.
       for (const h of earlier) {
@@ -371,8 +384,8 @@ export async function unitModeDifferences(
         const s = sketchOf(h);
         if (!s) continue;
         const ranked = mineProbe ? rankedOf(h, s) : null;
-        const ruledOut = ranked
-          ? !plausibleRanked(mineProbe!, ranked, threshold)
+        const ruledOut = mineProbe && ranked
+          ? !plausibleRanked(mineProbe, ranked, threshold)
           : fast && fastPrefilterApplies(s)
             ? !plausibleFast(mineSample, s, threshold)
             : isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0;
@@ -416,10 +429,10 @@ export async function unitModeDifferences(
           const sides = context.filter((x) => x.side !== x.sample || x.source === null || !x.history);
           for (const d of unitPieces(sides.map((x) => x.side), 0, threshold)) {
             const name = (i: number) => {
-              const s = sides[i]!.source;
+              const s = at(sides, i).source;
               return s === null ? 'this output' : `output "${s.output}"${s.decision_id ? ` (decision ${s.decision_id})` : ''}`;
             };
-            const source = sides[d.with]!.source ?? { output: name(d.with) };
+            const source = at(sides, d.with).source ?? { output: name(d.with) };
             add(source, [{ layer: 'units', group: null, labels: d.labels, ...(d.ref ? { ref: d.ref } : {}), mine: d.mine, other: d.other, difference: d.difference, otherSide: d.describe(name) }]);
           }
         }
@@ -429,7 +442,7 @@ export async function unitModeDifferences(
       out.reviews.push(tooLarge(`Output "${name}"`));
     }
     out.failures.push(...failures.values());
-    const enc = encodeUnitForm(form, (i) => sampledIds.has(form.ids[i]!));
+    const enc = encodeUnitForm(form, (i) => sampledIds.has(form.ids[i] ?? outOfRange()));
     out.stored = { full: seal(keys, ns, enc.full), sketch: seal(keys, ns, enc.sketch) };
   }
   return { byOutput, dictionary: added, stats: { earlier: earlier.length, opened } };
@@ -438,8 +451,8 @@ export async function unitModeDifferences(
 /** The sampled part of a form (its units in the keyed sample), with its full metadata. */
 function samplePart(form: UnitForm, sampledIds: Set<number>): UnitSide {
   const keep: number[] = [];
-  for (let i = 0; i < form.ids.length; i++) if (sampledIds.has(form.ids[i]!)) keep.push(i);
-  return { ...form, ids: Uint32Array.from(keep, (i) => form.ids[i]!), pattern: Uint32Array.from(keep, (i) => form.pattern[i]!) };
+  for (let i = 0; i < form.ids.length; i++) if (sampledIds.has(form.ids[i] ?? outOfRange())) keep.push(i);
+  return { ...form, ids: Uint32Array.from(keep, (i) => form.ids[i] ?? outOfRange()), pattern: Uint32Array.from(keep, (i) => form.pattern[i] ?? outOfRange()) };
 }
 
 /**
@@ -487,7 +500,7 @@ export async function recheckUnits(
   threshold: number,
   deps: { history?: DifferencingHistory; unitKeys?: UnitKeys },
 ): Promise<{ failures: FailedComparison[]; reviews: Finding[] }> {
-  const keys = deps.unitKeys;
+  const { unitKeys: keys, history } = deps;
   if (!keys || !p.units || !p.sketch) return { failures: [], reviews: [] };
   const c = cachesFor(deps.history ?? keys);
   const mineSketch = decodeSketch(open(keys, p.namespace, p.sketch));
@@ -506,7 +519,7 @@ export async function recheckUnits(
         c.sketches.set(h, s);
       }
       if (isPartition(form) && isPartition(s) && compareUnits(mineSample, s, threshold, tolerance).length === 0) continue;
-      const [row] = deps.history ? await fromStore(() => deps.history!.historyUnits([{ seq: h.seq, idx: h.idx }])) : [];
+      const [row] = history ? await fromStore(() => history.historyUnits([{ seq: h.seq, idx: h.idx }])) : [];
       if (!row) continue;
       const diffs = compareUnits(form, decodeFull(open(keys, h.namespace, row.units), s), threshold);
       if (diffs.length) failures.push({ source: { output: h.output, decision_id: h.decision_id, ...(h.status === 'pending' ? { pending: true } : {}) }, differences: diffs.map(toDifference) });

@@ -22,6 +22,7 @@
  * rows[0]; // { cols: [interior cells of region A, sex F], coef: [1, …], lo: 43, hi: 43 }
  */
 import type { LpRow } from '../lib/lp-bounds.js';
+import { got } from '../lib/invariant.js';
 import { normalise } from '../lib/normalise.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount, cellLabels, isMarginCell, MARGIN_LABEL } from '../outputs/table/cell-table.js';
@@ -88,8 +89,9 @@ export function linkedConstraints(t: CellTable, forms: readonly LabelForm[]): Li
     }
     // Same categories on every shared variable (else its cells cannot be placed on this table's).
     const differ = form.dims.find((d) => {
-      const seen = new Set(form.cells.map((c) => c.labels[d]).filter((v) => !summedOut(v)));
-      const mine = categories.get(d) as Set<string>;
+      const seen = new Set(form.cells.flatMap((c) => { const v = c.labels[d]; return v === undefined || summedOut(v) ? [] : [v]; }));
+      // Every dim is one of the table's variables: the forms with others were skipped above.
+      const mine = got(categories, d);
       return seen.size !== mine.size || [...seen].some((v) => !mine.has(v));
     });
     if (differ !== undefined) {

@@ -188,16 +188,18 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
   const budget = new WorkBudget(deps.limits);
   const protector = deps.protector ?? inlineProtection;
   const signal = opts.deadline?.signal;
+  const inWorker = protector.evaluate?.bind(protector);
   const evaluated: EvaluatedOutput[] = [];
   for (const [i, o] of req.outputs.entries()) {
     opts.deadline?.check();
     const pointer = `/outputs/${i}`;
     const raw = o as RawOutput;
     const protection = verdicts[i];
-    const ctx = { project: req.project, dataset, digest: opts.digests?.[o.name], ...(protection ? { protection } : {}) };
-    if (protector.evaluate && worthAWorker(raw)) {
+    const digest = opts.digests?.[o.name];
+    const ctx = { project: req.project, dataset, ...(digest === undefined ? {} : { digest }), ...(protection ? { protection } : {}) };
+    if (inWorker && worthAWorker(raw)) {
       // A large output is parsed, checked and protected in the worker pool: the event loop keeps answering.
-      const answer = await withSpan('airlock.evaluate_in_worker', { 'airlock.output.pointer': pointer }, () => protector.evaluate!(outputTask(raw, pointer, rules, deps.limits, ctx, budget), signal));
+      const answer = await withSpan('airlock.evaluate_in_worker', { 'airlock.output.pointer': pointer }, () => inWorker(outputTask(raw, pointer, rules, deps.limits, ctx, budget), signal));
       evaluated.push(evaluatedFrom(answer, budget, pointer));
       await yieldToLoop();
     } else {

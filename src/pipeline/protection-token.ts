@@ -31,6 +31,7 @@ import type { ProtectionScope, ProtectionSeal } from './seal-protected.js';
 import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import { protectedContent } from '../remedies/resubmit-form.js';
 import { canonicalJson } from '../lib/canonical-json.js';
+import { at } from '../lib/invariant.js';
 import { compactJws, DECISION_JWS_ALG } from '../signing/sign-decision.js';
 import type { SigningKey, VerificationKey } from '../signing/signing-keys.js';
 
@@ -148,7 +149,7 @@ export function protectionSeal(ring: { signing: Pick<SigningKey, 'kid' | 'privat
   return {
     seal: (form, scope) => {
       const sealed = signProtection(form, scope, ring.signing);
-      const claims = JSON.parse(Buffer.from(sealed.protection.split('.')[1], 'base64url').toString('utf8')) as ProtectionClaims;
+      const claims = JSON.parse(Buffer.from(at(sealed.protection.split('.'), 1), 'base64url').toString('utf8')) as ProtectionClaims;
       return { form: sealed, issued: { kid: ring.signing.kid, jti: claims.jti, expires_at: new Date(claims.exp * 1000).toISOString() } };
     },
     verify: (output, scope) => verifyProtection(output, ring.verification, scope),

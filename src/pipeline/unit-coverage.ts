@@ -22,6 +22,7 @@ import type { DifferencingHistory, HistoryOutput } from '../history/history-inde
 import type { UnitKeys } from '../history/unit-keys.js';
 import { open, seal } from '../history/unit-keys.js';
 import { fromStore } from './from-store.js';
+import { at } from '../lib/invariant.js';
 
 const { RoaringBitmap32 } = roaring;
 type Bitmap = InstanceType<typeof RoaringBitmap32>;
@@ -61,8 +62,11 @@ export class UnitCoverage {
     deps: { history: DifferencingHistory | null; keys: UnitKeys; fold: (h: HistoryOutput) => Promise<Bitmap | null> },
   ): Promise<void> {
     const { history, keys } = deps;
+    // Optional in a store: one without them keeps no snapshots (every process folds from the start).
+    const savedCoverage = history?.unitCoverage?.bind(history);
+    const saveCoverage = history?.saveUnitCoverage?.bind(history);
     if (!this.loaded) {
-      for (const row of history?.unitCoverage ? await fromStore(() => history.unitCoverage!(this.namespace)) : []) {
+      for (const row of savedCoverage ? await fromStore(() => savedCoverage(this.namespace)) : []) {
         try {
           const bitmap = RoaringBitmap32.deserialize(open(keys, this.namespace, row.units, context(row.dataset, row.upto_seq)), 'portable');
           this.datasets.set(row.dataset, { bitmap, upto: row.upto_seq, since: 0 });
@@ -83,13 +87,13 @@ export class UnitCoverage {
       d.since++;
     }
     // Only now (every entry up to the last seen is in) may `upto` move: a failed read above leaves it, and folding again is harmless.
-    const last = earlier[earlier.length - 1]!.seq;
+    const last = at(earlier, earlier.length - 1).seq;
     for (const [dataset, d] of this.datasets) {
       if (!contains(dataset)) continue;
       d.upto = Math.max(d.upto, last);
-      if (d.since >= SAVE_EVERY && history?.saveUnitCoverage) {
+      if (d.since >= SAVE_EVERY && saveCoverage) {
         const units = seal(keys, this.namespace, d.bitmap.serialize('portable'), context(dataset, d.upto));
-        await fromStore(() => history.saveUnitCoverage!({ namespace: this.namespace, dataset, upto_seq: d.upto, units }));
+        await fromStore(() => saveCoverage({ namespace: this.namespace, dataset, upto_seq: d.upto, units }));
         d.since = 0;
       }
     }
@@ -103,6 +107,6 @@ export class UnitCoverage {
   population(contains: (dataset: string) => boolean): Bitmap | null {
     const parts = [...this.datasets].filter(([dataset, d]) => d.bitmap.size > 0 && contains(dataset)).map(([, d]) => d.bitmap);
     if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : RoaringBitmap32.orMany(parts);
+    return parts.length === 1 ? at(parts, 0) : RoaringBitmap32.orMany(parts);
   }
 }

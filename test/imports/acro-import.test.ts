@@ -127,16 +127,24 @@ describe.runIf(shared).each(['acro-1.0.1', 'acro-0.4.12'])('the real ACRO folder
   });
 });
 
-/** A folder of our own: results.json from the outputs given, each file with its checksum. */
-function ownFolder(version: string, results: Record<string, unknown>, files: Record<string, string>): Record<string, Uint8Array> {
+/** The files given (text or bytes), each with its checksum as ACRO writes it. */
+function withChecksums(files: Record<string, string | Uint8Array>): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
-  const all = { ...files, 'results.json': JSON.stringify({ version, results }) };
-  for (const [n, text] of Object.entries(all)) {
-    out[n] = new TextEncoder().encode(text);
-    out[`checksums/${n}.txt`] = new TextEncoder().encode(createHash('sha256').update(text).digest('hex'));
+  for (const [n, content] of Object.entries(files)) {
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    out[n] = bytes;
+    out[`checksums/${n}.txt`] = new TextEncoder().encode(createHash('sha256').update(bytes).digest('hex'));
   }
   return out;
 }
+
+/** A folder of our own: results.json from the outputs given, each file with its checksum. */
+function ownFolder(version: string, results: Record<string, unknown>, files: Record<string, string | Uint8Array>): Record<string, Uint8Array> {
+  return withChecksums({ ...files, 'results.json': JSON.stringify({ version, results }) });
+}
+
+/** Bytes that are not UTF-8 (a Latin-1 "é" in a label), which ACRO never writes. */
+const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 
 const crosstab = (uid: string, file: string, extra: Record<string, unknown> = {}) => ({
   uid, status: 'pass', type: 'table', properties: { method: 'crosstab' }, files: [{ name: file, sdc: {} }], command: 'acro.crosstab(df.region, df.sex, margins=True)', summary: '', timestamp: '', comments: [], exception: '', ...extra,
@@ -191,6 +199,52 @@ describe('small ACRO folders of our own', () => {
     expect(res.status).toBe(415);
     const missing = await request(s.url).post('/v1/imports/acro?requester=a').set(s.auth()).set('content-type', 'application/zip').send(Buffer.from('x'));
     expect(missing.status).toBe(400);
+  });
+});
+
+// Malformed folders a researcher can upload (checksums consistent, contents not what ACRO
+// writes): each is the client's fault, so a 4xx that says where, never a 500.
+describe('malformed ACRO folders', () => {
+  it('refuses a results.json that is JSON but not an object', async () => {
+    for (const text of ['null', '[]', '"1.0.0"']) {
+      const res = await post(withChecksums({ 'results.json': text }));
+      expect([res.status, res.body.code], text).toEqual([422, 'ACRO_INVALID']);
+      expect(res.body.errors, text).toEqual([{ pointer: 'results.json', message: 'not a JSON object' }]);
+    }
+  });
+
+  it('refuses an output entry that is not an object, pointing at it', async () => {
+    for (const entry of [null, 'output', 7, []]) {
+      const res = await post(ownFolder('1.0.0', { output_0: crosstab('output_0', 't.csv'), 'output/1': entry }, { 't.csv': 'region,F\nnorth,12\nsouth,14\n' }));
+      expect([res.status, res.body.code], JSON.stringify(entry)).toEqual([422, 'ACRO_INVALID']);
+      expect(res.body.errors, JSON.stringify(entry)).toEqual([{ pointer: 'results.json#/results/output~11', message: 'not an object' }]);
+    }
+  });
+
+  it('names a checksum file that is not UTF-8 as a mismatch', async () => {
+    const files = ownFolder('1.0.0', { output_0: crosstab('output_0', 't.csv') }, { 't.csv': 'region,F\nnorth,12\nsouth,14\n' });
+    files['checksums/t.csv.txt'] = latin1('\xe9');
+    const res = await post(files);
+    expect([res.status, res.body.code]).toEqual([422, 'ACRO_CHECKSUM_MISMATCH']);
+    expect(res.body.errors).toEqual([{ pointer: 't.csv', message: 'checksum mismatch' }]);
+  });
+
+  it('sends a crosstab or a regression whose CSV is not UTF-8 to a person as files, never reads it as cells', async () => {
+    const res = await post(ownFolder('1.0.0', {
+      output_0: crosstab('output_0', 't.csv'),
+      output_1: { uid: 'output_1', status: 'pass', type: 'regression', properties: { method: 'ols' }, files: [{ name: 'head.csv' }, { name: 'coef.csv' }], command: 'acro.ols(...)', comments: [], exception: '' },
+    }, {
+      't.csv': latin1('region,F\nnorth,12\nm\xe9dio,14\n'),
+      'head.csv': latin1('Dep. Variable:,y\xe9,No. Observations:,500\nModel:,OLS,Df Residuals:,498\n'),
+      'coef.csv': ',coef,std err\nconst,1.5,0.2\nx,0.3,0.1\n',
+    }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.acro.outputs.map((o: { uid: string; mapped_as: string }) => [o.uid, o.mapped_as])).toEqual([['output_0', 'file'], ['output_1', 'file']]);
+    expect(res.body.decision.outputs.map((o: { name: string; kind: string; outcome: string }) => [o.name, o.kind, o.outcome])).toEqual([
+      ['output_0', 'file', 'review'],
+      ['output_1/0', 'file', 'review'],
+      ['output_1/1', 'file', 'review'],
+    ]);
   });
 });
 

@@ -14,6 +14,7 @@
 import { AirlockError } from '../../errors.js';
 import { suggestion } from '../../lib/did-you-mean.js';
 import { longerThan } from '../../lib/code-points.js';
+import { pointerToken } from '../../lib/pointer-token.js';
 import { MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
 import { normaliseRequest } from './normalise-request.js';
@@ -147,5 +148,5 @@ function measure(v: unknown, r: number, name: string): number {
 
 /** JSON pointer `/ROW/COLUMN`, escaped per RFC 6901. */
 function pointer(r: number, name: string): string {
-  return `/${r}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return `/${r}/${pointerToken(name)}`;
 }
