@@ -55,6 +55,9 @@ export interface AcroSession {
 
 const ACRO_VERSION = /^(0\.4|1)\.\d+/;
 
+/** What ACRO writes about a session besides its outputs: never released as an output itself. */
+const ACRO_METADATA = /^(results\.json|config\.json|checksums\/.+\.txt)$/;
+
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -233,6 +236,16 @@ export function acroSession(files: Record<string, Uint8Array>, ctx: { project: s
       command,
       summary: typeof r.summary === 'string' ? r.summary : null,
     });
+  }
+  // A file results.json does not name is no output of ACRO's, but it is in the folder a TRE may
+  // release as a whole: it is checked as a file like any other, never passed over. ACRO's own
+  // metadata (results.json, config.json with its thresholds, the checksums) is not an output.
+  const listed = new Set(outputs.flatMap((o) => o.files));
+  for (const [path, bytes] of Object.entries(files)) {
+    if (listed.has(path) || ACRO_METADATA.test(path)) continue;
+    const uid = `unlisted/${path}`;
+    request.outputs.push({ name: uid, kind: 'file', filename: path, content_base64: Buffer.from(bytes).toString('base64') });
+    outputs.push({ uid, type: 'unlisted', method: null, acro_status: 'not in results.json', mapped_as: 'file', files: [path], comments: [], exception: null, command: null, summary: null });
   }
   if (changed.length > 0) {
     throw new AirlockError('ACRO_CHECKSUM_MISMATCH', `these files differ from ACRO's checksums (or have none): ${[...new Set(changed)].sort().join(', ')}`, [...new Set(changed)].sort().map((f) => ({ pointer: f, message: 'checksum mismatch' })));

@@ -188,6 +188,20 @@ describe('small ACRO folders of our own', () => {
     expect(reg).toMatchObject({ kind: 'file', outcome: 'review' });
   });
 
+  it('checks a file results.json does not name (a listing slipped in beside the outputs): never passed over', async () => {
+    const listing = 'nhs_number,dob,postcode\n9434765919,1970-01-01,AB1 2CD\n';
+    const files = ownFolder('1.0.0', { output_0: crosstab('output_0', 't.csv') }, { 't.csv': 'region,F\nnorth,12\nsouth,14\n', 'extract.csv': listing, 'config.json': '{"safe_threshold":10}' });
+    const res = await post(files);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.decision.outcome).toBe('reject');
+    const names = res.body.decision.outputs.map((o: { name: string }) => o.name).sort();
+    // ACRO's own config.json is metadata, not an output; the stray listing is one, and fails.
+    expect(names).toEqual(['output_0', 'unlisted/extract.csv']);
+    const stray = res.body.decision.outputs.find((o: { name: string }) => o.name === 'unlisted/extract.csv');
+    expect(stray).toMatchObject({ kind: 'file', outcome: 'reject' });
+    expect(res.body.acro.outputs.find((o: { uid: string }) => o.uid === 'unlisted/extract.csv')).toMatchObject({ acro_status: 'not in results.json', airlock_outcome: 'reject' });
+  });
+
   it('reads a zip holding the folder itself (one top-level directory)', async () => {
     const files = ownFolder('1.0.0', { output_0: crosstab('output_0', 't.csv') }, { 't.csv': 'region,F\nnorth,12\nsouth,14\n' });
     const nested = Object.fromEntries(Object.entries(files).map(([k, v]) => [`session/${k}`, v]));
