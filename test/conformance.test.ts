@@ -17,7 +17,9 @@ describe.skipIf(TABLES === null)(withSharedNote('conformance on ../shared/confor
     const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'conformance', tables], { maxBuffer: 1 << 24 });
     const last = stdout.trim().split('\n').pop();
     expect(last).toBe('51 passed, 0 failed');
-  });
+    // A whole service start plus 51 cases over HTTP in a child process: on a loaded 2-core
+    // machine (a full suite beside other work) this alone passed a minute once.
+  }, 240_000);
 
   it('exits non-zero and names the case when an expectation is wrong', async () => {
     const dir = tempDir('conf-');
