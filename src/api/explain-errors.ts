@@ -13,6 +13,7 @@
  * explainErrors(doc, 'DecisionRequest', body, validate.errors);
  * // [{ pointer: '/outputs/0/kind', message: 'unknown kind "tabel"; did you mean "table"? …' }]
  */
+import { isObject } from '../lib/is-object.js';
 import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors.js';
 import { listed, suggestion } from '../lib/did-you-mean.js';
@@ -23,7 +24,6 @@ type Schema = Record<string, unknown>;
 /** At most this many details per problem: enough to fix a request, small enough to read. */
 export const MAX_DETAILS = 20;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const at = (pointer: string, key: string | number) => `${pointer}/${pointerToken(String(key))}`;
 const shown = (pointer: string) => pointer || '/';
 

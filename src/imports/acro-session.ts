@@ -30,7 +30,7 @@ import { createHash } from 'node:crypto';
 import { AirlockError } from '../errors.js';
 import { at } from '../lib/invariant.js';
 import { pointerToken } from '../lib/pointer-token.js';
-import { isObject } from '../outputs/read-fields.js';
+import { isObject } from '../lib/is-object.js';
 
 /** One output as ACRO recorded it, and how it was mapped. */
 export interface AcroOutput {

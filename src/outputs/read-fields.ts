@@ -8,6 +8,7 @@
  * const f = readFields(raw, '/outputs/0', 'PLOT_INVALID');
  * const n = f.count('n'); // throws PLOT_INVALID at /outputs/0/n unless a non-negative integer
  */
+import { isObject } from '../lib/is-object.js';
 import type { ErrorCode } from '../errors.js';
 import { AirlockError } from '../errors.js';
 
@@ -47,14 +48,7 @@ export interface Fields {
   objects(key: string): Fields[];
 }
 
-/**
- * Whether a value is a plain JSON object (not an array, not null).
- *
- * @example isObject({ a: 1 }) // true
- */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject } from '../lib/is-object.js';
 
 /**
  * Reads the fields of `value`, which must be a JSON object, throwing `code` otherwise.

@@ -11,6 +11,7 @@
  * const r = await verifyDecisionResponse(JSON.parse(saved), jwks);
  * if (!r.ok) console.error(`${r.field}: ${r.reason}`);
  */
+import { isObject } from '../lib/is-object.js';
 import { compactVerify, decodeProtectedHeader, importJWK, type CryptoKey } from 'jose';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { attachPayload, isDetached } from './detached-jws.js';
@@ -54,9 +55,6 @@ function keyFor(jwks: JwksLike, kid: string): Promise<CryptoKey | null> {
   return key;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function escapeToken(t: string): string {
   return t.replace(/~/g, '~0').replace(/\//g, '~1');
