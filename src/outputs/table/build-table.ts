@@ -245,7 +245,8 @@ function accumulate(acc: Accumulator, dims: CategoryColumn[], values: Float64Arr
   const fullRange = acc.fullRange;
   // Every read below is `?? outOfRange()`: rows are below every column's length and cells
   // below nCells by construction. The optimised code knows an in-bounds typed-array read is a
-  // number, so the checks compile away (measured: no cost, see the strict-table report).
+  // number, so the checks compile away (callgrind, 1M rows: no more instructions than the
+  // unchecked reads).
   for (let i = 0; i < n; i++) {
     let cell: number;
     if (keys !== null) {
