@@ -40,6 +40,17 @@ export function suggestion(input: string, candidates: Iterable<string>): string 
 }
 
 /**
+ * The hint for a list of unknown names: `suggestion` of the name when there is just one (with
+ * several, each error detail carries its own), else ''.
+ *
+ * @example suggestionIfOne(['regoin'], ['region']) // '; did you mean "region"?'
+ */
+export function suggestionIfOne(inputs: readonly string[], candidates: Iterable<string>): string {
+  const [only, ...more] = inputs;
+  return only !== undefined && more.length === 0 ? suggestion(only, candidates) : '';
+}
+
+/**
  * A list of allowed values as shown in messages: quoted and comma-separated.
  *
  * @example listed(['count', 'sum']) // '"count", "sum"'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, listed, suggestion } from '../../src/lib/did-you-mean.js';
+import { didYouMean, listed, suggestion, suggestionIfOne } from '../../src/lib/did-you-mean.js';
 
 describe('didYouMean', () => {
   it('offers the closest candidate for a typo, ignoring case', () => {
@@ -17,5 +17,10 @@ describe('didYouMean', () => {
     expect(suggestion('regoin', ['region'])).toBe('; did you mean "region"?');
     expect(suggestion('zzzzzz', ['region'])).toBe('');
     expect(listed(['count', 'sum'])).toBe('"count", "sum"');
+  });
+  it('hints for a list of unknown names only when there is one', () => {
+    expect(suggestionIfOne(['regoin'], ['region'])).toBe('; did you mean "region"?');
+    expect(suggestionIfOne(['regoin', 'sexx'], ['region', 'sex'])).toBe('');
+    expect(suggestionIfOne([], ['region'])).toBe('');
   });
 });

@@ -16,6 +16,7 @@
  * checkMargins(t, sums, (cell, message) => { throw … }); // throws for { sex: 'All' } = 29 when F + M = 30
  */
 import { sameTotal } from '../../lib/compare-ratio.js';
+import { at, outOfRange } from '../../lib/invariant.js';
 import type { CellTable } from './cell-table.js';
 import { MARGIN_LABEL, cellCount } from './cell-table.js';
 
@@ -38,7 +39,7 @@ interface Covered {
 function labelsOf(t: CellTable, cell: number): { labels: string[]; mask: number } {
   const nC = t.cols.keys.length;
   const r = Math.floor(cell / nC);
-  const labels = [...t.rows.keys[r], ...t.cols.keys[cell - r * nC]];
+  const labels = [...at(t.rows.keys, r), ...at(t.cols.keys, cell - r * nC)];
   const anyAll = labels.includes(MARGIN_LABEL);
   let mask = 0;
   if (anyAll) labels.forEach((l, i) => (l === MARGIN_LABEL || l === '' ? (mask |= 1 << i) : 0));
@@ -67,43 +68,44 @@ export function checkMargins(t: CellTable, sums: Float64Array, problem: TableCel
   const magnitude = t.statistic === 'sum' || t.statistic === 'mean';
   for (const mask of masks) {
     const covered = new Map<string, Covered>();
-    for (let c = 0; c < n; c++) {
-      if (info[c].mask !== 0) continue;
-      const key = projected(info[c].labels, mask);
+    info.forEach(({ mask: m, labels }, c) => {
+      if (m !== 0) return;
+      const key = projected(labels, mask);
       let agg = covered.get(key);
       if (!agg) {
         agg = { cells: 0, count: 0, unknownCount: 0, maxCount: 0, sum: 0, sumScale: 0, unknownSum: 0 };
         covered.set(key, agg);
       }
       agg.cells++;
-      const k = t.count[c];
+      const k = t.count[c] ?? outOfRange();
       if (Number.isNaN(k)) agg.unknownCount++;
       else {
         agg.count += k;
         if (k > agg.maxCount) agg.maxCount = k;
       }
-      const s = sums[c];
+      const s = sums[c] ?? outOfRange();
       if (Number.isNaN(s)) agg.unknownSum++;
       else {
         agg.sum += s;
         agg.sumScale += Math.abs(s);
       }
-    }
-    for (let c = 0; c < n; c++) {
-      if (info[c].mask !== mask) continue;
-      const agg = covered.get(projected(info[c].labels, mask));
+    });
+    info.forEach(({ mask: m, labels }, c) => {
+      if (m !== mask) return;
+      const agg = covered.get(projected(labels, mask));
       // A total sent without the cells under it (a one-cell table of the population) has nothing to agree with.
-      if (agg === undefined) continue;
+      if (agg === undefined) return;
       checkCount(t, c, agg, problem);
-      if (magnitude && !Number.isNaN(sums[c]) && agg.unknownSum === 0 && !sameTotal(sums[c], agg.sum, agg.sumScale)) {
-        problem(c, `margin sum ${sums[c]} does not match the total ${agg.sum} of the ${agg.cells} cells it covers`);
+      const sum = sums[c] ?? outOfRange();
+      if (magnitude && !Number.isNaN(sum) && agg.unknownSum === 0 && !sameTotal(sum, agg.sum, agg.sumScale)) {
+        problem(c, `margin sum ${sum} does not match the total ${agg.sum} of the ${agg.cells} cells it covers`);
       }
-    }
+    });
   }
 }
 
 function checkCount(t: CellTable, c: number, agg: Covered, problem: TableCellProblem): void {
-  const m = t.count[c];
+  const m = t.count[c] ?? outOfRange();
   if (Number.isNaN(m)) return;
   const of = `the ${agg.cells} cells it covers`;
   if (t.unit !== null) {

@@ -21,7 +21,8 @@
  * const data = r.finish(); // data.nRows, data.columns.get('region')
  */
 import { AirlockError } from '../../errors.js';
-import { suggestion } from '../../lib/did-you-mean.js';
+import { at, outOfRange } from '../../lib/invariant.js';
+import { suggestion, suggestionIfOne } from '../../lib/did-you-mean.js';
 import { longerThan } from '../../lib/code-points.js';
 import { MAX_FIELD_BYTES, MAX_LABEL_LENGTH } from '../../limits.js';
 import type { CategoryColumn, Column, Columnar, ColumnRequest, NumberColumn } from './columnar.js';
@@ -230,7 +231,7 @@ export class CsvReader {
         let j = i;
         let c = 0;
         while (j < n) {
-          c = buf[j];
+          c = buf[j] ?? outOfRange();
           if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
           j++;
         }
@@ -259,7 +260,7 @@ export class CsvReader {
           this.state = S_QUOTE;
           return;
         }
-        const c = buf[j + 1];
+        const c = buf[j + 1] ?? outOfRange();
         if (c === QUOTE) {
           // `""`: keep one quote, carry on inside the field.
           this.hold(buf, segStart, j + 1);
@@ -271,7 +272,7 @@ export class CsvReader {
         i = j + 2;
       } else {
         // S_QUOTE: the previous chunk ended on a quote inside a quoted field.
-        const c = buf[i];
+        const c = buf[i] ?? outOfRange();
         if (c === QUOTE) {
           this.hold(QUOTE_BYTES, 0, 1);
           this.state = S_QUOTED;
@@ -322,7 +323,7 @@ export class CsvReader {
           start++;
           let j = start;
           while (j < n) {
-            c = buf[j];
+            c = buf[j] ?? outOfRange();
             if (c === QUOTE || c === LF) break;
             j++;
           }
@@ -331,21 +332,21 @@ export class CsvReader {
             break records;
           }
           end = j;
-          c = buf[j + 1];
+          c = buf[j + 1] ?? outOfRange();
           i = j + 2;
-          if (role === R_CATEGORY) for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k], FNV_PRIME);
+          if (role === R_CATEGORY) for (let k = start; k < end; k++) h = Math.imul(h ^ (buf[k] ?? outOfRange()), FNV_PRIME);
         } else {
           let j = start;
           if (role === R_CATEGORY) {
             while (j < n) {
-              c = buf[j];
+              c = buf[j] ?? outOfRange();
               if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
               h = Math.imul(h ^ c, FNV_PRIME);
               j++;
             }
           } else {
             while (j < n) {
-              c = buf[j];
+              c = buf[j] ?? outOfRange();
               if (c <= COMMA && (c === COMMA || c === LF || c === CR || c === QUOTE)) break;
               j++;
             }
@@ -362,20 +363,20 @@ export class CsvReader {
           break records;
         }
         if (role === R_CATEGORY) {
-          const slot = slots[f];
-          const code = end > start ? dicts[slot].find(buf, start, end, h) : -1;
+          const slot = slots[f] ?? outOfRange();
+          const code = end > start ? (dicts[slot] ?? outOfRange()).find(buf, start, end, h) : -1;
           if (code < -1) {
             i = recordStart;
             break records;
           }
-          codes[slot][nRows] = code;
+          (codes[slot] ?? outOfRange())[nRows] = code;
         } else if (role === R_NUMBER) {
           const v = parseMeasureBytes(buf, start, end);
           if (v === NOT_A_NUMBER) {
             i = recordStart;
             break records;
           }
-          values[slots[f]][nRows] = v;
+          (values[slots[f] ?? outOfRange()] ?? outOfRange())[nRows] = v;
         }
         if (f === last) break;
       }
@@ -406,8 +407,8 @@ export class CsvReader {
 
   private setRole(): void {
     if (this.header) {
-      this.role = this.roles[this.fieldIdx];
-      this.slot = this.slots[this.fieldIdx];
+      this.role = this.roles[this.fieldIdx] ?? outOfRange();
+      this.slot = this.slots[this.fieldIdx] ?? outOfRange();
     } else {
       this.role = R_HEADER;
     }
@@ -473,21 +474,21 @@ export class CsvReader {
     if (role === R_CATEGORY) {
       let code = -1;
       if (end > start) {
-        code = this.catDicts[this.slot].code(buf, start, end);
+        code = at(this.catDicts, this.slot).code(buf, start, end);
         if (code === TOO_LONG) throw this.fieldTooLarge();
         if (code < 0) throw unparseable(this.recordLine, 'a field is not valid UTF-8');
       }
-      this.catCodes[this.slot][this.nRows] = code;
+      at(this.catCodes, this.slot)[this.nRows] = code;
     } else if (role === R_NUMBER) {
       const v = parseMeasureBytes(buf, start, end);
       if (v === NOT_A_NUMBER) {
-        const column = this.request.numbers[this.slot];
+        const column = at(this.request.numbers, this.slot);
         const where = `line ${this.recordLine}, column ${JSON.stringify(column)}`;
         throw new AirlockError('NON_NUMERIC_MEASURE', `${where}: not a number`, [
           { line: this.recordLine, column, message: 'not a finite number' },
         ]);
       }
-      this.numValues[this.slot][this.nRows] = v;
+      at(this.numValues, this.slot)[this.nRows] = v;
     } else if (role === R_HEADER) {
       const name = decodeUtf8(buf, start, end);
       if (name === null) throw unparseable(this.recordLine, 'the header is not valid UTF-8');
@@ -523,7 +524,7 @@ export class CsvReader {
     if (missing.length) {
       throw new AirlockError(
         'UNKNOWN_COLUMN',
-        `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} not in the CSV header (which has ${names.length} columns)${missing.length === 1 ? suggestion(missing[0]!, names) : ''}`,
+        `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} not in the CSV header (which has ${names.length} columns)${suggestionIfOne(missing, names)}`,
         missing.map((column) => ({ column, message: `not in the CSV header (${names.length} columns)${suggestion(column, names)}` })),
       );
     }
@@ -580,7 +581,7 @@ export class CsvReader {
     const columns = new Map<string, Column>();
     this.request.categories.forEach((name, k) => {
       const codes = this.catCodes[k]?.subarray(0, n) ?? new Int32Array(0);
-      const col: CategoryColumn = { type: 'category', codes, dict: this.catDicts[k].labels };
+      const col: CategoryColumn = { type: 'category', codes, dict: at(this.catDicts, k).labels };
       columns.set(name, col);
     });
     this.request.numbers.forEach((name, k) => {
@@ -649,7 +650,7 @@ class ByteDict {
   /** Code of the value `buf[start, end)`, adding it if new; −2 if it is not valid UTF-8, TOO_LONG (−3) above MAX_LABEL_LENGTH code points. */
   code(buf: Uint8Array, start: number, end: number): number {
     let h = FNV_OFFSET;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], FNV_PRIME);
+    for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] ?? outOfRange()), FNV_PRIME);
     return this.find(buf, start, end, h);
   }
 
@@ -659,11 +660,11 @@ class ByteDict {
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
-      const id = this.table[slot];
+      const id = this.table[slot] ?? outOfRange();
       if (id < 0) break;
       if (this.hashes[id] === h) {
-        const s = this.starts[id];
-        if (this.starts[id + 1] - s === len) {
+        const s = this.starts[id] ?? outOfRange();
+        if ((this.starts[id + 1] ?? outOfRange()) - s === len) {
           const arena = this.arena;
           let k = 0;
           while (k < len && arena[s + k] === buf[start + k]) k++;
@@ -705,8 +706,8 @@ class ByteDict {
     const table = new Int32Array(size).fill(-1);
     const mask = size - 1;
     for (let id = 0; id < this.labels.length; id++) {
-      let slot = this.hashes[id] & mask;
-      while (table[slot] >= 0) slot = (slot + 1) & mask;
+      let slot = (this.hashes[id] ?? outOfRange()) & mask;
+      while ((table[slot] ?? outOfRange()) >= 0) slot = (slot + 1) & mask;
       table[slot] = id;
     }
     this.table = table;

@@ -8,6 +8,7 @@
  * @example assertFiniteTable(buildTable(data, spec, opts), '/outputs/0'); // throws VALUE_OVERFLOW
  */
 import { AirlockError } from '../../errors.js';
+import { outOfRange } from '../../lib/invariant.js';
 import type { CellTable } from './cell-table.js';
 import { cellCount, cellLabels } from './cell-table.js';
 
@@ -21,8 +22,8 @@ export function assertFiniteTable(t: CellTable, pointer: string, opts: { compute
   const n = cellCount(t);
   const needs = t.statistic === 'std' ? 2 : 1;
   for (let c = 0; c < n; c++) {
-    const v = t.value[c];
-    const empty = Number.isNaN(v) && (!opts.computed || t.count[c] < needs);
+    const v = t.value[c] ?? outOfRange();
+    const empty = Number.isNaN(v) && (!opts.computed || (t.count[c] ?? outOfRange()) < needs);
     if (Number.isFinite(t.sumAbs[c]) && (Number.isFinite(v) || empty)) continue;
     const where = Object.entries(cellLabels(t, c))
       .map(([k, l]) => `${k}=${l}`)

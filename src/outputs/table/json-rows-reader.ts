@@ -12,7 +12,7 @@
  * // { nRows: 2, columns: Map { 'sex' → codes [0, 1], dict ['F', 'M']; 'income' → [10, NaN] } }
  */
 import { AirlockError } from '../../errors.js';
-import { suggestion } from '../../lib/did-you-mean.js';
+import { suggestion, suggestionIfOne } from '../../lib/did-you-mean.js';
 import { longerThan } from '../../lib/code-points.js';
 import { pointerToken } from '../../lib/pointer-token.js';
 import { MAX_LABEL_LENGTH } from '../../limits.js';
@@ -35,55 +35,51 @@ export function readJsonRows(rows: unknown, request: ColumnRequest): Columnar {
   if (n === 0) throw new AirlockError('MICRODATA_EMPTY', 'the microdata has no rows');
   const categories = normalised.otherColumns === 'category' ? withOtherKeys(rows, normalised) : normalised.categories;
 
-  const names = [...categories, ...numbers];
-  const present = new Uint8Array(names.length);
-  const codes = categories.map(() => new Int32Array(n));
-  const dicts = categories.map(() => new Map<string, number>());
-  const values = numbers.map(() => new Float64Array(n));
+  // One record per column, so the row loop reads each column's arrays without an index.
+  const cats = categories.map((name) => ({ name, codes: new Int32Array(n), dict: new Map<string, number>(), present: false }));
+  const nums = numbers.map((name) => ({ name, values: new Float64Array(n), present: false }));
 
   for (let r = 0; r < n; r++) {
     const row: unknown = rows[r];
     if (!isPlainObject(row)) {
       throw new AirlockError('MICRODATA_INVALID', `row ${r} is not an object`, [{ pointer: `/${r}`, message: 'not an object' }]);
     }
-    for (let k = 0; k < categories.length; k++) {
-      const name = categories[k];
-      const v = own(row, name);
+    for (const col of cats) {
+      const v = own(row, col.name);
       if (v === undefined) {
-        codes[k][r] = -1;
+        col.codes[r] = -1;
         continue;
       }
-      present[k] = 1;
-      codes[k][r] = categoryCode(v, dicts[k], r, name);
+      col.present = true;
+      col.codes[r] = categoryCode(v, col.dict, r, col.name);
     }
-    for (let k = 0; k < numbers.length; k++) {
-      const name = numbers[k];
-      const v = own(row, name);
-      if (v !== undefined) present[categories.length + k] = 1;
-      values[k][r] = measure(v, r, name);
+    for (const col of nums) {
+      const v = own(row, col.name);
+      if (v !== undefined) col.present = true;
+      col.values[r] = measure(v, r, col.name);
     }
   }
   // A row without a key is missing there; no row with it means the column isn't there.
-  const unknown = names.filter((_, k) => !present[k]);
+  const unknown = [...cats, ...nums].filter((c) => !c.present).map((c) => c.name);
   if (unknown.length) {
     // The keys the rows do have, for a did-you-mean (the first rows are enough to name them).
     const keys = new Set(rows.slice(0, 100).flatMap((row) => (isPlainObject(row) ? Object.keys(row) : [])));
     throw new AirlockError(
       'UNKNOWN_COLUMN',
-      `column(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')} not in any row${unknown.length === 1 ? suggestion(unknown[0]!, keys) : ''}`,
+      `column(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')} not in any row${suggestionIfOne(unknown, keys)}`,
       unknown.map((column) => ({ column, message: `not in any row${suggestion(column, keys)}` })),
     );
   }
 
   const columns = new Map<string, Column>();
-  categories.forEach((name, k) => {
-    const col: CategoryColumn = { type: 'category', codes: codes[k], dict: [...dicts[k].keys()] };
+  for (const { name, codes, dict } of cats) {
+    const col: CategoryColumn = { type: 'category', codes, dict: [...dict.keys()] };
     columns.set(name, col);
-  });
-  numbers.forEach((name, k) => {
-    const col: NumberColumn = { type: 'number', values: values[k] };
+  }
+  for (const { name, values } of nums) {
+    const col: NumberColumn = { type: 'number', values };
     columns.set(name, col);
-  });
+  }
   return { nRows: n, columns };
 }
 

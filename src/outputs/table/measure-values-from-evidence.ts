@@ -12,19 +12,22 @@
  * measureValuesFromEvidence(t, sums, problem); // { values: 'two', low: 0, high: 1, atLow: [47], atHigh: [3] }
  */
 import { sameValue } from '../../lib/compare-ratio.js';
+import { outOfRange } from '../../lib/invariant.js';
 import type { CellTable, MeasureValues } from './cell-table.js';
 import { cellCount } from './cell-table.js';
 import type { TableCellProblem } from './check-margins.js';
 
 /** The value(s) each cell's evidence says its contributions take, or null when it does not say. */
 function valuesOfCell(t: CellTable, c: number, sum: number): number[] | null {
-  const d = t.distinct[c];
-  const n = t.count[c];
+  const d = t.distinct[c] ?? outOfRange();
+  const n = t.count[c] ?? outOfRange();
+  const min = t.min[c] ?? outOfRange();
+  const max = t.max[c] ?? outOfRange();
   if (d === 1) {
-    const v = !Number.isNaN(t.min[c]) ? t.min[c] : !Number.isNaN(t.max[c]) ? t.max[c] : sum / n;
+    const v = !Number.isNaN(min) ? min : !Number.isNaN(max) ? max : sum / n;
     return Number.isFinite(v) ? [v] : null;
   }
-  if (d === 2 && !Number.isNaN(t.min[c]) && !Number.isNaN(t.max[c])) return [t.min[c], t.max[c]];
+  if (d === 2 && !Number.isNaN(min) && !Number.isNaN(max)) return [min, max];
   return null;
 }
 
@@ -39,10 +42,11 @@ export function measureValuesFromEvidence(t: CellTable, sums: Float64Array, prob
   const seen: number[] = [];
   const published: number[] = [];
   for (let c = 0; c < n; c++) {
-    if (t.suppressed[c] || !(t.count[c] > 0)) continue;
-    if (Number.isNaN(t.distinct[c])) return { values: 'unknown' };
-    if (t.distinct[c] > 2) return { values: 'many' };
-    const vs = valuesOfCell(t, c, sums[c]);
+    if (t.suppressed[c] || !((t.count[c] ?? outOfRange()) > 0)) continue;
+    const distinct = t.distinct[c] ?? outOfRange();
+    if (Number.isNaN(distinct)) return { values: 'unknown' };
+    if (distinct > 2) return { values: 'many' };
+    const vs = valuesOfCell(t, c, sums[c] ?? outOfRange());
     if (vs === null) return { values: 'unknown' };
     for (const v of vs) if (!seen.some((s) => sameValue(s, v))) seen.push(v);
     if (seen.length > 2) return { values: 'many' };
@@ -54,13 +58,13 @@ export function measureValuesFromEvidence(t: CellTable, sums: Float64Array, prob
   const atLow = new Float64Array(n);
   const atHigh = new Float64Array(n);
   for (const c of published) {
-    const count = t.count[c];
+    const count = t.count[c] ?? outOfRange();
+    const s = sums[c] ?? outOfRange();
     if (t.distinct[c] === 1) {
-      if (sameValue(valuesOfCell(t, c, sums[c])?.[0] ?? NaN, low)) atLow[c] = count;
+      if (sameValue(valuesOfCell(t, c, s)?.[0] ?? NaN, low)) atLow[c] = count;
       else atHigh[c] = count;
       continue;
     }
-    const s = sums[c];
     if (Number.isNaN(s)) return { values: 'unknown' };
     const exact = (s - count * low) / (high - low);
     const k = Math.round(exact);

@@ -14,6 +14,7 @@
  * parseMeasure('NA');     // NaN (missing)
  * parseMeasure('abc');    // Infinity (not a number: the caller reports it)
  */
+import { outOfRange } from '../../lib/invariant.js';
 import { MISSING_NUMBER_TOKENS } from './columnar.js';
 
 /** Returned by the parsers for text that is neither a number nor a missing token. */
@@ -62,8 +63,10 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   let mantissa = 0;
   let digits = 0;
   let frac = 0;
+  // `?? outOfRange()` on every read: the caller's `end` is within `buf`, and the optimised
+  // code knows an in-bounds byte read is a number, so the check compiles away.
   while (i < end) {
-    const d = buf[i] - 48;
+    const d = (buf[i] ?? outOfRange()) - 48;
     if (d < 0 || d > 9) break;
     mantissa = mantissa * 10 + d;
     digits++;
@@ -72,7 +75,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (i < end && buf[i] === DOT) {
     i++;
     while (i < end) {
-      const d = buf[i] - 48;
+      const d = (buf[i] ?? outOfRange()) - 48;
       if (d < 0 || d > 9) break;
       mantissa = mantissa * 10 + d;
       digits++;
@@ -83,7 +86,7 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   if (digits === 0) return missingOrInvalid(buf, start, end);
   if (i === end) {
     if (digits <= FAST_DIGITS) {
-      const v = frac === 0 ? mantissa : mantissa / POW10[frac];
+      const v = frac === 0 ? mantissa : mantissa / (POW10[frac] ?? outOfRange());
       return neg ? -v : v;
     }
     return viaNumber(buf, start, end);
@@ -93,7 +96,11 @@ export function parseMeasureBytes(buf: Uint8Array, start: number, end: number): 
   i++;
   if (i < end && (buf[i] === PLUS || buf[i] === MINUS)) i++;
   const expStart = i;
-  while (i < end && buf[i] >= 48 && buf[i] <= 57) i++;
+  while (i < end) {
+    const c = buf[i] ?? outOfRange();
+    if (c < 48 || c > 57) break;
+    i++;
+  }
   if (i === expStart || i !== end) return NOT_A_NUMBER;
   return viaNumber(buf, start, end);
 }
@@ -117,7 +124,7 @@ export function parseMeasure(text: string): number {
 /** The text passed the decimal grammar, so it is ASCII and `Number()` accepts it. */
 function viaNumber(buf: Uint8Array, start: number, end: number): number {
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] ?? outOfRange());
   const v = Number(s);
   return Number.isFinite(v) ? v : NOT_A_NUMBER;
 }

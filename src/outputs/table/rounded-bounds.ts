@@ -11,6 +11,7 @@
  */
 import type { RoundingScheme } from '../../lib/round-count.js';
 import { roundedInterval } from '../../lib/round-count.js';
+import { outOfRange } from '../../lib/invariant.js';
 import type { CellTable } from './cell-table.js';
 import { cellCount } from './cell-table.js';
 
@@ -39,7 +40,7 @@ export function roundedBounds(value: ArrayLike<number>, suppressed: ArrayLike<nu
       hi[c] = Infinity;
       continue;
     }
-    const v = value[c];
+    const v = value[c] ?? outOfRange();
     const iv = Number.isNaN(v) ? null : roundedInterval(v, rounding.scheme, rounding.base);
     lo[c] = iv ? iv.lo : v;
     hi[c] = iv ? iv.hi : v;
@@ -55,6 +56,6 @@ export function roundedBounds(value: ArrayLike<number>, suppressed: ArrayLike<nu
 export function tableRoundedBounds(t: CellTable, rounding: Rounding): { lo: Float64Array; hi: Float64Array } {
   const n = cellCount(t);
   const value = new Float64Array(n);
-  for (let c = 0; c < n; c++) value[c] = t.suppressed[c] ? NaN : t.value[c];
+  for (let c = 0; c < n; c++) value[c] = t.suppressed[c] ? NaN : (t.value[c] ?? outOfRange());
   return roundedBounds(value, t.suppressed, rounding);
 }

@@ -20,16 +20,18 @@
 import type { CellInput, CellsTableInput } from './table-from-cells.js';
 import type { CellTable } from './cell-table.js';
 import { cellCount, cellLabels, cellValue, hasMeasure } from './cell-table.js';
+import { outOfRange } from '../../lib/invariant.js';
 
 /** A table's replay evidence: a pre-aggregated table input (`kind: table` + `statistic` + `cells`). */
 export type TableEvidence = CellsTableInput;
 
 /** Distinct values of a cell when the table's measure is an indicator counted by rows. */
 function distinctOf(t: CellTable, c: number): number | undefined {
-  if (!Number.isNaN(t.distinct[c])) return t.distinct[c];
+  const distinct = t.distinct[c] ?? outOfRange();
+  if (!Number.isNaN(distinct)) return distinct;
   const mv = t.measureValues;
-  if (mv.values !== 'two' || t.unit !== null || !(t.count[c] > 0)) return undefined;
-  return (mv.atLow[c] > 0 ? 1 : 0) + (mv.atHigh[c] > 0 && mv.high !== mv.low ? 1 : 0);
+  if (mv.values !== 'two' || t.unit !== null || !((t.count[c] ?? outOfRange()) > 0)) return undefined;
+  return ((mv.atLow[c] ?? outOfRange()) > 0 ? 1 : 0) + ((mv.atHigh[c] ?? outOfRange()) > 0 && mv.high !== mv.low ? 1 : 0);
 }
 
 /**
@@ -42,19 +44,23 @@ function distinctOf(t: CellTable, c: number): number | undefined {
  * @example cellEvidence(t, 0) // { labels: { sex: 'F' }, count: 12, value: 12 }
  */
 export function cellEvidence(t: CellTable, c: number): CellInput {
-  const cell: CellInput = { labels: cellLabels(t, c), count: t.count[c], value: cellValue(t, c) };
+  const count = t.count[c] ?? outOfRange();
+  const cell: CellInput = { labels: cellLabels(t, c), count, value: cellValue(t, c) };
   if (t.declaredZero[c]) cell.structural_zero = true;
   if (hasMeasure(t)) {
-    if (t.missing[c] > 0) cell.missing = t.missing[c];
+    const missing = t.missing[c] ?? outOfRange();
+    if (missing > 0) cell.missing = missing;
     if (t.negative[c]) cell.negative = true;
     if (t.evidence[c]) {
-      cell.sum_abs = t.sumAbs[c];
+      cell.sum_abs = t.sumAbs[c] ?? outOfRange();
       // Only as many contributions as the cell has: the cells parser refuses more.
-      const k = Math.min(t.topK, t.count[c]);
+      const k = Math.min(t.topK, count);
       cell.top = Array.from(t.top.subarray(c * t.topK, c * t.topK + k));
     }
-    if (!Number.isNaN(t.min[c])) cell.min = t.min[c];
-    if (!Number.isNaN(t.max[c])) cell.max = t.max[c];
+    const min = t.min[c] ?? outOfRange();
+    const max = t.max[c] ?? outOfRange();
+    if (!Number.isNaN(min)) cell.min = min;
+    if (!Number.isNaN(max)) cell.max = max;
     const d = distinctOf(t, c);
     if (d !== undefined) cell.distinct = d;
   }

@@ -21,8 +21,10 @@
 import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
 import { compareValues, sameValue } from '../../lib/compare-ratio.js';
+import { at, got, outOfRange } from '../../lib/invariant.js';
 import { normalise } from '../../lib/normalise.js';
 import type { ApiSchemas } from '../../api/openapi.js';
+import type { TableCellProblem } from './check-margins.js';
 import { checkMargins } from './check-margins.js';
 import type { Axis, CellTable } from './cell-table.js';
 import { MARGIN_LABEL } from './cell-table.js';
@@ -68,7 +70,10 @@ function finite(v: unknown): v is number {
  */
 function variablesOf(cells: readonly CellInput[], bad: CellProblem): Map<string, string> {
   const vars = new Map<string, string>();
-  for (const name of Object.keys(cells[0].labels)) {
+  const first = cells[0];
+  // The caller refused an empty list; a first cell without labels is the client's to fix, not a crash.
+  if (first === undefined || !hasLabels(first)) bad(0, 'a cell needs labels');
+  for (const name of Object.keys(first.labels)) {
     const key = normalise(name);
     if (vars.has(key)) bad(0, `labels name the variable "${name}" twice`);
     vars.set(key, name);
@@ -94,7 +99,7 @@ function orderedVariables(vars: Map<string, string>, input: CellsTableInput, poi
     const key = normalise(name);
     if (!vars.has(key)) bad(`"${name}" is not a label variable of the cells`);
     if (out.has(key)) bad(`"${name}" is named twice in index and columns`);
-    out.set(key, vars.get(key) as string);
+    out.set(key, got(vars, key));
   }
   if (out.size !== vars.size) bad(`index and columns must name every label variable: ${[...vars.values()].join(', ')}`);
   return out;
@@ -110,7 +115,7 @@ function labelsInOrder(cell: CellInput, vars: Map<string, string>, i: number, ba
     byVar.set(key, isMarginLabel(label) ? MARGIN_LABEL : label);
   }
   if (byVar.size !== vars.size) bad(i, `labels must name exactly the variables ${[...vars.values()].join(', ')}`);
-  return [...vars.keys()].map((v) => byVar.get(v) as string);
+  return [...vars.keys()].map((v) => got(byVar, v));
 }
 
 /**
@@ -189,22 +194,25 @@ export function tableFromCells(input: CellsTableInput, topK: number, pointer: st
   const source = new Int32Array(nCells).fill(-1);
   const sums = new Float64Array(nCells).fill(NaN);
   cells.forEach((cell, i) => {
-    const labels = ordered[i];
-    const idx = (rowIndex.get(keyOf(labels.slice(0, nRowVars))) as number) * nC + (colIndex.get(keyOf(labels.slice(nRowVars))) as number);
-    if (source[idx] >= 0) problem(i, `two cells have the same labels (cells ${source[idx]} and ${i})`);
+    const labels = at(ordered, i);
+    const idx = got(rowIndex, keyOf(labels.slice(0, nRowVars))) * nC + got(colIndex, keyOf(labels.slice(nRowVars)));
+    const before = source[idx] ?? outOfRange();
+    if (before >= 0) problem(i, `two cells have the same labels (cells ${before} and ${i})`);
     source[idx] = i;
     sums[idx] = readCell(t, idx, cell, (message) => problem(i, message));
   });
   const gap = source.indexOf(-1);
   if (gap >= 0) {
     const r = Math.floor(gap / nC);
-    const labels = [...rows.keys[r], ...cols.keys[gap - r * nC]];
+    const labels = [...at(rows.keys, r), ...at(cols.keys, gap - r * nC)];
     throw new AirlockError('CELLS_INVALID', `no cell for (${labels.join(', ')}); send every combination, with count 0 where empty`, [
       { pointer: `${pointer}/cells`, message: 'incomplete grid' },
     ]);
   }
-  checkMargins(t, sums, (cell, message) => problem(source[cell], message));
-  t.measureValues = measureValuesFromEvidence(t, sums, (cell, message) => problem(source[cell], message));
+  // Every table cell has its input cell now (the gap check above).
+  const problemAt: TableCellProblem = (cell, message) => problem(source[cell] ?? outOfRange(), message);
+  checkMargins(t, sums, problemAt);
+  t.measureValues = measureValuesFromEvidence(t, sums, problemAt);
   return t;
 }
 
@@ -249,10 +257,16 @@ function readCell(t: CellTable, idx: number, cell: CellInput, bad: (message: str
   if (top) {
     if (!Array.isArray(top)) bad('top must be an array');
     if (top.length > n) bad(`more top contributions (${top.length}) than contributors (${n})`);
-    for (let j = 0; j < top.length; j++) {
-      if (!finite(top[j]) || top[j] < 0) bad('top contributions are absolute values (≥ 0)');
-      if (j > 0 && top[j] > top[j - 1]) bad('top contributions must be in descending order');
-      if (j < topK) t.top[idx * topK + j] = top[j];
+    let previous = Infinity;
+    let j = 0;
+    // for…of, not forEach: a hole in a sparse array (a caller that skipped the schema) is read
+    // as undefined and refused, not skipped.
+    for (const a of top) {
+      if (!finite(a) || a < 0) bad('top contributions are absolute values (≥ 0)');
+      if (a > previous) bad('top contributions must be in descending order');
+      previous = a;
+      if (j < topK) t.top[idx * topK + j] = a;
+      j++;
     }
   }
   if (cell.sum_abs !== undefined) {
@@ -348,8 +362,9 @@ function readRange(t: CellTable, idx: number, cell: CellInput, known: { n: numbe
     if (n === 1 && !same) bad(`one contributor, but min ${min} differs from max ${max}`);
     if (distinct === 1 && !same) bad(`distinct 1, but min ${min} differs from max ${max}`);
     if (distinct !== undefined && distinct >= 2 && same) bad(`distinct ${distinct}, but min and max are both ${min}`);
-    if (top && top.length > 0 && !sameValue(top[0], Math.max(Math.abs(min), Math.abs(max)))) {
-      bad(`the largest contribution ${top[0]} is neither |min| ${Math.abs(min)} nor |max| ${Math.abs(max)}`);
+    const largest = top?.[0];
+    if (largest !== undefined && !sameValue(largest, Math.max(Math.abs(min), Math.abs(max)))) {
+      bad(`the largest contribution ${largest} is neither |min| ${Math.abs(min)} nor |max| ${Math.abs(max)}`);
     }
   }
   if (!Number.isNaN(sum) && n > 0) {

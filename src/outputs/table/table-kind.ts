@@ -8,6 +8,7 @@
  */
 import type { TableStatistic } from '../../domain.js';
 import { AirlockError } from '../../errors.js';
+import { outOfRange } from '../../lib/invariant.js';
 import type { Parameters } from '../../rules/parameters.js';
 import type { OutputKindModule, ParseContext, RawOutput } from '../output-kind.js';
 import type { CellTable } from './cell-table.js';
@@ -135,7 +136,7 @@ function buildTableJson(t: CellTable): TableJson {
   const cells = new Array<ShownCell>(n);
   for (let c = 0; c < n; c++) {
     // A suppressed cell is shown as suppressed: its value and evidence are never published.
-    cells[c] = t.suppressed[c] ? { labels: cellLabels(t, c), value: null, count: null, suppressed: true } : { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] };
+    cells[c] = t.suppressed[c] ? { labels: cellLabels(t, c), value: null, count: null, suppressed: true } : { labels: cellLabels(t, c), value: cellValue(t, c), count: t.count[c] ?? outOfRange() };
   }
   const json: TableJson = { statistic: t.statistic, index: t.rows.vars, columns: t.cols.vars, measure: t.measure, cells };
   if (t.unit !== null) json.unit = t.unit;

@@ -186,6 +186,11 @@ describe('pre-aggregated cells: labels, measure, indicator evidence', () => {
     expectCode(() => parse({ statistic: 'frequency', measure: 'bmi', cells: [{ labels: { r: 'a' }, count: 10 }] }), 'CELLS_INVALID');
   });
 
+  it('refuses a first cell without labels (a caller that skipped the schema) as CELLS_INVALID, not a crash', () => {
+    const cells = [{ count: 10 }, { labels: { r: 'a' }, count: 10 }] as unknown as CellInput[];
+    expect(bad({ statistic: 'frequency', cells }).details).toEqual([{ pointer: '/outputs/0/cells/0', message: 'a cell needs labels' }]);
+  });
+
   it('derives an indicator and its counts per cell from distinct + min/max', () => {
     const t = parse({
       statistic: 'mean',
