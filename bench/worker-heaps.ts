@@ -10,7 +10,7 @@
  */
 import { Session } from 'node:inspector';
 
-/** One worker thread's heap at a reading (MiB), and how many workers were started so far. */
+/** One worker thread's JS heap at a reading (MiB): used, and reserved. */
 export interface WorkerHeap {
   id: string;
   url: string;

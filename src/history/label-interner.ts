@@ -21,6 +21,11 @@ import { recordFrom } from '../lib/null-record.js';
 /** Distinct label sets shared at most (a history's tables seldom have more cells' label sets; 65,536 two-label records are about 20 MiB). */
 export const SHARED_LABEL_SETS = 65_536;
 
+/**
+ * A bounded table of shared label records (see the module comment).
+ *
+ * @example const labels = new LabelInterner(100); labels.shared({ sex: 'f' }); labels.size // 1
+ */
 export class LabelInterner {
   private readonly records = new Map<string, Readonly<Record<string, string>>>();
 
