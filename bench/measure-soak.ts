@@ -236,7 +236,7 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
       if (diag) {
         s.workerHeapsMb = u.workerHeaps.map((w) => w.usedMb);
         s.workersStarted = u.workersStarted;
-        opts.log(`soak: ${s.tS} s rss ${s.mb} heap ${s.heapMb} external ${s.externalMb} MiB, ${s.threads} threads; workers ${u.workerHeaps.map((w) => `${w.url.split('/').at(-1)} ${w.usedMb}`).join(', ')} MiB (${s.workersStarted} started)`);
+        opts.log(`soak: ${s.tS} s rss ${s.mb} heap ${s.heapMb} external ${s.externalMb} MiB, ${s.threads} threads; workers ${u.workerHeaps.map((w) => `${w.url || '(inline script)'} ${w.usedMb}`).join(', ')} MiB (${s.workersStarted} started)`);
       }
       rss.push(s);
       return u;
