@@ -17,6 +17,7 @@
  * @example const r = await measureSoak({ durationMs: 300_000, log }); r.rssGrowthPct;
  */
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import type { ServerRef } from './post-table.js';
 import { BENCH_PROJECT } from './post-table.js';
 import { smallRequest } from './measure-small-rps.js';
@@ -54,8 +55,12 @@ export interface Soak {
   rateRps: number;
   warmupS: number;
   routes: Record<Route, RouteFigures>;
-  /** RSS of the server over time. */
-  rss: { tS: number; mb: number }[];
+  /**
+   * RSS of the server over time, with the main thread's JS heap (used), its external memory
+   * and the process's thread count at each sample: RSS growing while the heap stays flat is
+   * native or worker memory.
+   */
+  rss: RssSample[];
   /** The RSS curve as numbers: per tenth of the run, the median RSS of its samples (MiB). */
   rssCurve: { fromS: number; toS: number; mb: number }[];
   /** Median RSS of the last tenth of the samples after the warm-up over that of the first tenth, − 1, in %. */
@@ -65,9 +70,36 @@ export interface Soak {
   status5xx: number;
 }
 
+export interface RssSample {
+  tS: number;
+  mb: number;
+  heapMb: number;
+  externalMb: number;
+  threads: number;
+  /** Diagnostics only: each worker thread's JS heap (used, MiB) and the workers started so far. */
+  workerHeapsMb?: number[];
+  workersStarted?: number;
+}
+
 interface Usage {
   maxRssKb: number;
   rssKb: number;
+  heapUsedKb: number;
+  externalKb: number;
+  threads: number;
+  workerHeaps: { url: string; usedMb: number }[];
+  workersStarted: number;
+}
+
+/**
+ * Diagnostics of a soak (not for the figures: a forced GC per sample and the snapshots' pauses
+ * change what is measured): the server runs with `--expose-gc`, every sample follows a full
+ * collection in the main thread and in each worker and reads each worker's heap, and with
+ * `snapshotDir` heap snapshots of the main thread are written there at the end of the warm-up
+ * and at the end of the run, to be compared.
+ */
+export interface SoakDiagnostics {
+  snapshotDir?: string;
 }
 
 interface Answer {
@@ -96,8 +128,9 @@ function quantile(sorted: Float64Array, q: number): number {
  *
  * @example await measureSoak({ durationMs: 30 * 60_000, log: console.error })
  */
-export async function measureSoak(opts: { durationMs: number; capacityMs?: number; sampleMs?: number; log(s: string): void }): Promise<Soak> {
-  const server = spawnChild('bench/server-child.ts', ['airlock']);
+export async function measureSoak(opts: { durationMs: number; capacityMs?: number; sampleMs?: number; diagnostics?: SoakDiagnostics; log(s: string): void }): Promise<Soak> {
+  const diag = opts.diagnostics;
+  const server = spawnChild('bench/server-child.ts', ['airlock'], diag ? ['--expose-gc'] : []);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   try {
     const ref = await server.next<ServerRef & { tokens: Record<string, string | undefined> }>('ready');
@@ -191,17 +224,31 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
 
     const latencies: Record<Route, number[]> = { small: [], large_csv: [], review: [], audit_read: [] };
     const figures = Object.fromEntries(MIX.map(([r]) => [r, { requests: 0, status5xx: 0, errors: 0, statuses: {} }])) as Record<Route, Pick<RouteFigures, 'requests' | 'status5xx' | 'errors' | 'statuses'>>;
-    const rss: { tS: number; mb: number }[] = [];
+    const rss: RssSample[] = [];
     const started = performance.now();
     const end = started + opts.durationMs;
     const sampleMs = opts.sampleMs ?? 10_000;
+    const mb = (kb: number) => Math.round(kb / 1024);
     const sample = async () => {
-      server.send({ type: 'usage' });
+      server.send({ type: 'usage', gc: diag !== undefined });
       const u = await server.next<Usage>('usage');
-      rss.push({ tS: Math.round((performance.now() - started) / 1000), mb: Math.round(u.rssKb / 1024) });
+      const s: RssSample = { tS: Math.round((performance.now() - started) / 1000), mb: mb(u.rssKb), heapMb: mb(u.heapUsedKb), externalMb: mb(u.externalKb), threads: u.threads };
+      if (diag) {
+        s.workerHeapsMb = u.workerHeaps.map((w) => w.usedMb);
+        s.workersStarted = u.workersStarted;
+        opts.log(`soak: ${s.tS} s rss ${s.mb} heap ${s.heapMb} external ${s.externalMb} MiB, ${s.threads} threads; workers ${u.workerHeaps.map((w) => `${w.url || '(inline script)'} ${w.usedMb}`).join(', ')} MiB (${s.workersStarted} started)`);
+      }
+      rss.push(s);
       return u;
     };
+    const snapshot = async (name: string) => {
+      if (!diag?.snapshotDir) return;
+      server.send({ type: 'snapshot', path: join(diag.snapshotDir, `${name}.heapsnapshot`) });
+      opts.log(`soak: heap snapshot ${(await server.next<{ path: string }>('snapshot')).path}`);
+    };
     await sample();
+    const warmupMs = opts.durationMs > 300_000 ? Math.max(60_000, opts.durationMs / 5) : opts.durationMs / 5;
+    const warmedUp = diag?.snapshotDir ? setTimeout(() => void snapshot('after-warmup').catch(() => undefined), warmupMs) : undefined;
     const sampler = setInterval(() => void sample().catch(() => undefined), sampleMs);
     const inflight: Promise<void>[] = [];
     const run = (route: Route, scheduled: number) =>
@@ -228,9 +275,11 @@ export async function measureSoak(opts: { durationMs: number; capacityMs?: numbe
     });
     await Promise.all(inflight);
     clearInterval(sampler);
+    clearTimeout(warmedUp);
     const last = await sample();
+    await snapshot('end');
 
-    const warmupS = Math.round((opts.durationMs > 300_000 ? Math.max(60_000, opts.durationMs / 5) : opts.durationMs / 5) / 1000);
+    const warmupS = Math.round(warmupMs / 1000);
     const after = rss.filter((s) => s.tS >= warmupS);
     // Medians of the first and the last tenth of the samples after the warm-up (at least three
     // each): RSS saw-tooths with every garbage collection, so a few samples at either end

@@ -12,7 +12,9 @@
  * - bounded_work (only with `--only bounded_work`): /healthz and small-decision latency while
  *   the worst requests the default work budget allows run (and, with a 5 s deadline, are cut off).
  * - soak (only with `--only soak`): mixed traffic at half the measured capacity for
- *   `--soak-minutes` (default 30; `--quick`: 1), RSS over time, p99 per route, 5xx count.
+ *   `--soak-minutes` (default 30; `--quick`: 1), RSS over time, p99 per route, 5xx count;
+ *   `--soak-diagnostics` (figures not comparable: a forced GC per sample) adds each worker
+ *   thread's heap to the samples, and `--soak-snapshots DIR` main-thread heap snapshots.
  * Prints a table and, with --json, writes every figure. `--quick` is a smoke run (< 1 minute):
  * fewer repetitions and shorter load phases, the same sizes (without the JSON peak_rss case). Generated data is seeded and
  * cached under os.tmpdir(); every server listens on loopback only.
@@ -168,6 +170,8 @@ function table(report: Report): string {
     const k = f.soak;
     rows.push([`soak (${fmt(k.durationS / 60)} min at ${fmt(k.rateRps)} of ${fmt(k.capacityRps)} req/s)`, `RSS ${k.rss[0]?.mb} → ${k.rss.at(-1)?.mb} MiB, peak ${k.peakRssMb} MiB`, '', `growth ${fmt(k.rssGrowthPct)} %`, `<= ${TARGETS.soakRssGrowthPct} % after ${k.warmupS} s`, met(k.rssGrowthPct <= TARGETS.soakRssGrowthPct)]);
     rows.push([`  soak RSS curve (median per tenth)`, k.rssCurve.map((c) => `${Math.round(c.toS / 60)}m ${c.mb}`).join(', '), '', '', '(informative)', '']);
+    const warm = k.rss.filter((s) => s.tS >= k.warmupS);
+    rows.push([`  soak main-thread JS heap after the warm-up`, `${warm[0]?.heapMb} → ${warm.at(-1)?.heapMb} MiB used, ${warm[0]?.threads} → ${warm.at(-1)?.threads} threads`, '', '', '(informative)', '']);
     for (const [route, r] of Object.entries(k.routes)) rows.push([`  soak ${route} (${r.requests} requests)`, `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, max ${fmt(r.maxMs)} ms`, '', `${r.status5xx} × 5xx, ${r.errors} other${r.errors ? ` (${Object.entries(r.statuses).map(([st, n]) => `${n} × ${st}`).join(', ')})` : ''}`, `0 × 5xx`, met(r.status5xx === 0)]);
   }
   if (f.protection) {
@@ -183,7 +187,7 @@ function table(report: Report): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' }, 'soak-minutes': { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' }, 'soak-minutes': { type: 'string' }, 'soak-diagnostics': { type: 'boolean', default: false }, 'soak-snapshots': { type: 'string' } } });
   const quick = values.quick ?? false;
   const only = new Set((values.only ?? CASES.join(',')).split(',') as CaseName[]);
   const unknown = [...only].filter((c) => !(CASES as readonly string[]).includes(c) && !(OPT_IN_CASES as readonly string[]).includes(c));
@@ -262,7 +266,9 @@ async function main(): Promise<void> {
     log('soak');
     const minutes = Number(values['soak-minutes'] ?? (quick ? 1 : 30));
     if (!(minutes > 0)) throw new Error(`--soak-minutes must be a positive number, not ${values['soak-minutes']}`);
-    const k = await measureSoak({ durationMs: minutes * 60_000, capacityMs: quick ? 5000 : 20_000, sampleMs: minutes <= 5 ? 5000 : 10_000, log });
+    const snapshotDir = values['soak-snapshots'];
+    const diagnostics = values['soak-diagnostics'] || snapshotDir !== undefined ? { ...(snapshotDir === undefined ? {} : { snapshotDir }) } : undefined;
+    const k = await measureSoak({ durationMs: minutes * 60_000, capacityMs: quick ? 5000 : 20_000, sampleMs: minutes <= 5 ? 5000 : 10_000, ...(diagnostics ? { diagnostics } : {}), log });
     report.figures.soak = { ...k, met: k.rssGrowthPct <= TARGETS.soakRssGrowthPct && k.status5xx === TARGETS.soak5xx };
   }
 

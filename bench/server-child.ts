@@ -5,19 +5,25 @@
  * BYTES` is the baseline for small requests: a bare express route that answers every POST with
  * a fixed JSON body of BYTES bytes. Both listen on loopback only.
  *
- * Messages: sends `ready {url, token?, tokens}` (tokens: checker, checker2, auditor); answers `usage` with `{maxRssKb, rssKb}`.
+ * Messages: sends `ready {url, token?, tokens}` (tokens: checker, checker2, auditor); answers
+ * `usage {gc?}` with `{maxRssKb, rssKb, heapUsedKb, externalKb, arrayBuffersKb, threads}` and
+ * `snapshot {path}` with the path of a heap snapshot written there (a full GC first when the
+ * child runs with `--expose-gc`).
  *
  * @example node --import tsx bench/server-child.ts airlock
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import express from 'express';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server/start-server.js';
+import type { ChildMessage } from './spawn-child.js';
 import { REPO_DIR, serveParent } from './spawn-child.js';
+import { workerHeaps } from './worker-heaps.js';
 
 /** A JSON document of exactly `bytes` bytes (at least 16). */
 function jsonOfSize(bytes: number): string {
@@ -40,6 +46,36 @@ async function startBare(bytes: number): Promise<{ url: string; close(): Promise
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Threads of this process (main, libuv and V8 helpers, worker threads): a worker pool that grows or churns shows here. */
+function threads(): number {
+  const line = /^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return line ? Number(line[1]) : NaN;
+}
+
+/** `global.gc` when the child runs with `--expose-gc` (the soak's diagnostics), else null. */
+const gc = (globalThis as { gc?: () => void }).gc ?? null;
+/** The worker threads' heaps, read only in diagnostics (the inspector session is attached to every worker). */
+const workers = gc ? workerHeaps() : null;
+
+/**
+ * The process's memory: RSS (native and worker heaps included) against this thread's JS heap,
+ * so growth can be told apart as the main heap's or not. `afterGc`: a full collection first
+ * (only with `--expose-gc`), so the heap is what is live, not the saw-tooth's phase.
+ */
+async function usage(afterGc: boolean): Promise<ChildMessage> {
+  if (afterGc && gc) gc();
+  const heaps = workers ? await workers.read(afterGc) : [];
+  const m = process.memoryUsage();
+  const kb = (b: number) => Math.round(b / 1024);
+  return { type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rssKb: kb(m.rss), heapUsedKb: kb(m.heapUsed), externalKb: kb(m.external), arrayBuffersKb: kb(m.arrayBuffers), threads: threads(), workerHeaps: heaps, workersStarted: workers?.started() ?? 0, gc: afterGc && gc !== null };
+}
+
+/** A heap snapshot of the main thread at `path`, after a full collection when gc is exposed. */
+function snapshot(path: string): ChildMessage {
+  gc?.();
+  return { type: 'snapshot', path: writeHeapSnapshot(path) };
 }
 
 async function main(): Promise<void> {
@@ -75,7 +111,7 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
-  serveParent({ usage: () => ({ type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(process.memoryUsage().rss / 1024) }) }, close);
+  serveParent({ usage: (m) => usage(m.gc === true), snapshot: (m) => snapshot(String(m.path)) }, close);
   process.send?.({ type: 'ready', url, token, tokens });
 }
 

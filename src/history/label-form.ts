@@ -31,6 +31,7 @@ import type { SummaryOutput } from '../outputs/summary/summary-output.js';
 import { statisticRef } from '../outputs/summary/summary-output.js';
 import { normalise } from '../lib/normalise.js';
 import { nullRecord, recordFrom } from '../lib/null-record.js';
+import { LabelInterner } from './label-interner.js';
 import { at, entry, got, outOfRange } from '../lib/invariant.js';
 import type { ParsedOutput } from '../outputs/index.js';
 
@@ -220,14 +221,38 @@ function plotVariable(parsed: unknown): string | null {
   return null;
 }
 
+/** The label sets of every form read back from the store (the history index's, the review service's), shared. */
+const storedLabels = new LabelInterner();
+
+/** A stored form's JSON as parsed: plain objects, `labels` and `constants` still with a prototype. */
+interface StoredForm extends Omit<LabelForm, 'cells'> {
+  cells: LabelCell[];
+}
+
 /**
- * Label forms as stored (`JSON.stringify` of `LabelForm[]`), read back with every object
+ * Label forms as stored (`JSON.stringify` of `LabelForm[]`), read back with every record
  * (labels, constants) without a prototype: a stored form without a `constructor` constant
  * must read `constants.constructor` as undefined, not `Object`, or a form that fixes
- * `constructor` would look disjoint from it and never be compared.
+ * `constructor` would look disjoint from it and never be compared. Those records are shared
+ * and frozen (`LabelInterner`): the history keeps every form for the process's life, and a
+ * dataset's outputs repeat their label sets. Forms and cells are ordinary objects of one shape
+ * each (what they hold is never looked up by a submitted name).
  *
  * @example parseLabelForms(row.form)[0].constants.toString // undefined
  */
 export function parseLabelForms(text: string): LabelForm[] {
-  return JSON.parse(text, (_key, value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? recordFrom(Object.entries(value)) : value)) as LabelForm[];
+  // JSON.parse defines `__proto__` as an own key (no prototype change); the records are then rebuilt prototype-free.
+  return (JSON.parse(text) as StoredForm[]).map((f) => ({
+    output: f.output,
+    kind: f.kind,
+    dims: f.dims,
+    constants: storedLabels.shared(f.constants),
+    measure: f.measure,
+    nested: f.nested,
+    cells: f.cells.map((c): LabelCell => {
+      const cell: LabelCell = { labels: storedLabels.shared(c.labels), size: c.size, count: c.count, sum: c.sum };
+      if (c.ref !== undefined) cell.ref = c.ref;
+      return cell;
+    }),
+  }));
 }
