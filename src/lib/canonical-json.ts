@@ -74,6 +74,17 @@ const SLICED_BATCH_CHARS = 256 * 1024;
  * @example (await canonicalJsonSliced({ cells: new Array(40_000).fill({ n: 1 }) })).equals(canonicalJsonBytes({ cells: new Array(40_000).fill({ n: 1 }) })) // true
  */
 export async function canonicalJsonSliced(value: unknown): Promise<Buffer> {
+  const chunks = await canonicalJsonChunks(value);
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+}
+
+/**
+ * `canonicalJsonSliced`'s bytes as the chunks it encoded them in (a few hundred KB each), for a
+ * caller that writes them out one by one (a response) rather than joining 14 MB in one piece.
+ *
+ * @example Buffer.concat(await canonicalJsonChunks(value)).equals(await canonicalJsonSliced(value)) // true
+ */
+export async function canonicalJsonChunks(value: unknown): Promise<Buffer[]> {
   const encoded: Buffer[] = [];
   let batch: string[] = [];
   let chars = 0;
@@ -91,10 +102,10 @@ export async function canonicalJsonSliced(value: unknown): Promise<Buffer> {
     if (e !== BAIL) throw e;
     // What the fast writer hands over is rare (a refusal, a toJSON): the careful writer gives
     // the same text, or the refusal with its pointer, at once.
-    return Buffer.from(canonicalJson(value), 'utf8');
+    return [Buffer.from(canonicalJson(value), 'utf8')];
   }
   encoded.push(Buffer.from(batch.join(''), 'utf8'));
-  return encoded.length === 1 && encoded[0] ? encoded[0] : Buffer.concat(encoded);
+  return encoded;
 }
 
 async function sliced(value: unknown, depth: number, emit: (piece: string) => void, slicer: { pause(): Promise<void> | undefined }): Promise<void> {

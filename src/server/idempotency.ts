@@ -22,7 +22,7 @@ import type { AuditStore, IdempotencyClaim } from '../audit/audit-store.js';
 import { callerOf } from '../auth/require-role.js';
 import { AirlockError } from '../errors.js';
 import type { DecisionResponse } from '../pipeline/make-decision.js';
-import { canonicalJson, canonicalJsonSliced } from '../lib/canonical-json.js';
+import { canonicalJson, canonicalJsonChunks } from '../lib/canonical-json.js';
 import { callerOptions } from './caller-options.js';
 
 /** The request header (case-insensitive, as every header). */
@@ -52,10 +52,16 @@ export function idempotencyKeyOf(req: Request): string | null {
   return raw;
 }
 
-/** Sends `body` as canonical JSON, written in slices: a decision's answer can be 14 MB, which must not hold the event loop in one piece. */
+/**
+ * Sends `body` as canonical JSON, written in slices and sent chunk by chunk: a decision's answer
+ * can be 14 MB, which must not hold the event loop in one piece (issue 13).
+ */
 async function sendCanonical(res: Response, status: number, body: unknown): Promise<void> {
-  const bytes = await canonicalJsonSliced(body);
-  res.status(status).type('application/json').send(bytes);
+  const chunks = await canonicalJsonChunks(body);
+  res.status(status).type('application/json');
+  res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
+  for (const c of chunks) res.write(c);
+  res.end();
 }
 
 /**

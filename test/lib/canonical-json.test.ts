@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../src/errors.js';
-import { canonicalJson, canonicalJsonBytes, canonicalJsonSliced } from '../../src/lib/canonical-json.js';
+import { canonicalJson, canonicalJsonBytes, canonicalJsonChunks, canonicalJsonSliced } from '../../src/lib/canonical-json.js';
 
 // Built from code points so no editor normalises the characters the vectors depend on.
 const cp = (...points: number[]) => String.fromCodePoint(...points);
@@ -138,7 +138,10 @@ describe('canonicalJsonSliced', () => {
       -0,
       null,
     ];
-    for (const v of values) expect(Buffer.from(await canonicalJsonSliced(v)).equals(Buffer.from(canonicalJsonBytes(v)))).toBe(true);
+    for (const v of values) {
+      expect(Buffer.from(await canonicalJsonSliced(v)).equals(Buffer.from(canonicalJsonBytes(v)))).toBe(true);
+      expect(Buffer.concat(await canonicalJsonChunks(v)).equals(Buffer.from(canonicalJsonBytes(v)))).toBe(true);
+    }
   });
 
   it('refuses what canonicalJson refuses, with the same pointer', async () => {
