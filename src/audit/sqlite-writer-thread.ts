@@ -24,6 +24,7 @@ import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 import type { LogSignerConfig } from './transparency-log.js';
 import { invariant } from '../lib/invariant.js';
+import { packLongArrays, transferList } from '../lib/pack-long-arrays.js';
 
 /** Loads the entry module, after tsx's loader when the entry is TypeScript (eval'd as CommonJS). */
 const BOOT = `const { workerData } = require('node:worker_threads');
@@ -64,14 +65,14 @@ class WriterThread {
     return this.stopped === null;
   }
 
-  request(req: Unnumbered<WriterRequest>): Promise<BatchResult | undefined> {
+  request(req: Unnumbered<WriterRequest>, transfer: ArrayBuffer[] = []): Promise<BatchResult | undefined> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
       try {
-        this.worker.postMessage({ ...req, id } as WriterRequest);
+        this.worker.postMessage({ ...req, id } as WriterRequest, transfer);
       } catch (e) {
         // Not sent (a DataCloneError: something in it is not data): nothing will answer it.
         this.waiting.delete(id);
@@ -138,7 +139,9 @@ export function openWriterConnection(path: string, busyTimeoutMs: number, log: L
   return {
     async append(inputs) {
       const t = await ready();
-      const result = await t.request({ op: 'append', conn, inputs });
+      // Packed in slices here (a large decision's clone would hold the event loop), moved, not copied.
+      const packed = await packLongArrays(inputs);
+      const result = await t.request({ op: 'append', conn, inputs: packed }, transferList(packed));
       // The writer answers every append with its batch result; only open and close answer nothing.
       invariant(result !== undefined, 'the writer thread answered an append without a result');
       return result;

@@ -16,11 +16,14 @@ import Database from 'better-sqlite3';
 import type { BatchResult, WireAppend } from './sqlite-appender.js';
 import { sqliteAppender } from './sqlite-appender.js';
 import { logSigner, type LogSignerConfig } from './transparency-log.js';
+import type { PackedGraph } from '../lib/pack-long-arrays.js';
+import { unpackLongArraysNow } from '../lib/pack-long-arrays.js';
 
 /** What the writer is asked to do; `conn` names one of its connections (chosen by the client). */
 export type WriterRequest =
   | { id: number; op: 'open'; conn: number; path: string; busyTimeoutMs: number; log: LogSignerConfig | null }
-  | { id: number; op: 'append'; conn: number; inputs: WireAppend[] }
+  /** The batch with its long arrays (a 40,000-cell decision's) packed in chunks, so the request's thread never clones it in one piece. */
+  | { id: number; op: 'append'; conn: number; inputs: PackedGraph<WireAppend[]> }
   | { id: number; op: 'close'; conn: number };
 
 /** The answer to request `id`: done (with the batch's result for an append) or failed, with the driver's code. */
@@ -58,7 +61,7 @@ function handle(req: WriterRequest): WriterReply {
       case 'append': {
         const c = connections.get(req.conn);
         if (!c) throw new Error(`audit writer connection ${req.conn} is not open`);
-        return { id: req.id, ok: true, result: c.append(req.inputs) };
+        return { id: req.id, ok: true, result: c.append(unpackLongArraysNow(req.inputs)) };
       }
       case 'close':
         connections.get(req.conn)?.db.close();

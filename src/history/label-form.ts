@@ -22,6 +22,7 @@
  * @example
  * labelForms('by-region', 'table', tinyTable(rows, { index: 'Region' }))[0].dims // ['region']
  */
+import { loopSlicer } from '../lib/yield-to-loop.js';
 import { MARGIN_LABEL } from '../outputs/table/cell-table.js';
 import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount, cellLabels } from '../outputs/table/cell-table.js';
@@ -124,30 +125,63 @@ function dropConstants(form: LabelForm): LabelForm {
   return { ...form, dims: form.dims.filter((d) => !constant.includes(d)), constants, cells };
 }
 
+/** What a table's label form is made of besides its cells: its measure, and whether its values are magnitudes. */
+function tableFormShape(output: string, t: CellTable): { magnitude: boolean; measure: string | null } {
+  const magnitude = t.statistic === 'sum' || t.statistic === 'mean';
+  // A measure the submitter did not name matches no other output's.
+  const measure = t.measure === null ? null : t.anonymousMeasure ? `(unnamed measure of ${output})` : normalise(t.measure);
+  return { magnitude, measure };
+}
+
+/** Cell `c` of a table's label form, or null when it was not published (suppressed: its value is unknown). */
+function tableFormCell(t: CellTable, c: number, shape: { magnitude: boolean; measure: string | null }): LabelCell | null {
+  if ((t as { suppressed?: Uint8Array }).suppressed?.[c]) return null;
+  const count = t.count[c] ?? outOfRange();
+  const records = t.records[c] ?? outOfRange();
+  const value = t.value[c] ?? outOfRange();
+  let sum: [number, number] | null = null;
+  if (shape.magnitude && Number.isFinite(value)) sum = t.statistic === 'sum' ? printedInterval(value) : times(printedInterval(value), count);
+  return { labels: normaliseLabels(cellLabels(t, c)), size: shape.measure === null ? count : Math.max(records, count), count: shape.measure === null ? null : count, sum };
+}
+
+/** The label form of a table whose cells are `cells`. */
+function tableFormOf(output: string, t: CellTable, measure: string | null, cells: LabelCell[]): LabelForm {
+  const dims = [...t.rows.vars, ...t.cols.vars].map(normalise).sort();
+  return dropConstants({ output, kind: 'table', dims, constants: nullRecord<string>(), measure, nested: false, cells });
+}
+
 /**
  * The label form of a table (its published cells, margins included).
  *
  * @example tableLabelForm('t', table).cells[0].size
  */
 export function tableLabelForm(output: string, t: CellTable): LabelForm {
-  const n = cellCount(t);
-  const magnitude = t.statistic === 'sum' || t.statistic === 'mean';
-  // A measure the submitter did not name matches no other output's.
-  const measure = t.measure === null ? null : t.anonymousMeasure ? `(unnamed measure of ${output})` : normalise(t.measure);
+  const shape = tableFormShape(output, t);
   const cells: LabelCell[] = [];
-  const suppressed = (t as { suppressed?: Uint8Array }).suppressed;
-  for (let c = 0; c < n; c++) {
-    // A suppressed cell's value is unknown: it is not part of what was published.
-    if (suppressed?.[c]) continue;
-    const count = t.count[c] ?? outOfRange();
-    const records = t.records[c] ?? outOfRange();
-    const value = t.value[c] ?? outOfRange();
-    let sum: [number, number] | null = null;
-    if (magnitude && Number.isFinite(value)) sum = t.statistic === 'sum' ? printedInterval(value) : times(printedInterval(value), count);
-    cells.push({ labels: normaliseLabels(cellLabels(t, c)), size: measure === null ? count : Math.max(records, count), count: measure === null ? null : count, sum });
+  for (let c = 0, n = cellCount(t); c < n; c++) {
+    const cell = tableFormCell(t, c, shape);
+    if (cell) cells.push(cell);
   }
-  const dims = [...t.rows.vars, ...t.cols.vars].map(normalise).sort();
-  return dropConstants({ output, kind: 'table', dims, constants: nullRecord<string>(), measure, nested: false, cells });
+  return tableFormOf(output, t, shape.measure, cells);
+}
+
+/**
+ * `tableLabelForm` made in short slices with the event loop let in between: a request's
+ * differencing makes the form of every table it compares, and a 40,000-cell table's form must
+ * not hold the loop in one piece (issue 13).
+ *
+ * @example (await tableLabelFormSliced('t', table)).cells[0].size
+ */
+export async function tableLabelFormSliced(output: string, t: CellTable): Promise<LabelForm> {
+  const shape = tableFormShape(output, t);
+  const cells: LabelCell[] = [];
+  const slicer = loopSlicer();
+  for (let c = 0, n = cellCount(t); c < n; c++) {
+    const cell = tableFormCell(t, c, shape);
+    if (cell) cells.push(cell);
+    if (c % 256 === 255) await slicer.pause();
+  }
+  return tableFormOf(output, t, shape.measure, cells);
 }
 
 /**
@@ -201,12 +235,13 @@ export function summaryLabelForms(output: string, s: SummaryOutput): LabelForm[]
 }
 
 /**
- * The label forms of an evaluated output of any kind differencing applies to.
+ * The label forms of an evaluated output of any kind differencing applies to (a table's made
+ * in slices, see `tableLabelFormSliced`).
  *
- * @example labelFormsOf('t', { kind: 'table', parsed: parsedTable }).length // 1
+ * @example (await labelFormsOf('t', { kind: 'table', parsed: parsedTable })).length // 1
  */
-export function labelFormsOf(output: string, o: ParsedOutput): LabelForm[] {
-  if (o.kind === 'table') return [tableLabelForm(output, o.parsed)];
+export async function labelFormsOf(output: string, o: ParsedOutput): Promise<LabelForm[]> {
+  if (o.kind === 'table') return [await tableLabelFormSliced(output, o.parsed)];
   if (o.kind === 'plot') return plotLabelForms(output, o.parsed, plotVariable(o.parsed));
   if (o.kind === 'summary') return summaryLabelForms(output, o.parsed);
   return [];

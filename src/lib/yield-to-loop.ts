@@ -11,3 +11,27 @@
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** How long a sliced task may hold the thread before it lets the loop run (issue 13: no slice much over 50 ms). */
+export const SLICE_MS = 15;
+
+/**
+ * Cuts a long loop into short slices: `pause()` yields to the event loop once `ms` have passed
+ * since the last yield, and is nearly free otherwise, so a loop over 40,000 cells can call it
+ * every few items without paying a macrotask per item.
+ *
+ * @example
+ * const slicer = loopSlicer();
+ * for (const cell of cells) { work(cell); await slicer.pause(); }
+ */
+export function loopSlicer(ms: number = SLICE_MS): { pause(): Promise<void> | undefined } {
+  let since = performance.now();
+  return {
+    pause() {
+      if (performance.now() - since < ms) return undefined;
+      return yieldToLoop().then(() => {
+        since = performance.now();
+      });
+    },
+  };
+}

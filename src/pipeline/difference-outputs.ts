@@ -272,10 +272,10 @@ export async function differenceOutputs(
 ): Promise<EvaluatedOutput[]> {
   const out = [...evaluated];
   const candidates: Candidate[] = [];
-  evaluated.forEach((e, index) => {
-    if (!applicable(e, ctx.rules)) return;
-    candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: labelFormsOf(e.decision.name, e) });
-  });
+  for (const [index, e] of evaluated.entries()) {
+    if (!applicable(e, ctx.rules)) continue;
+    candidates.push({ index, name: e.decision.name, kind: e.decision.kind, forms: await labelFormsOf(e.decision.name, e) });
+  }
   // With `only`, the other outputs are compared with but get no findings (a protected version is vetted alone).
   const vetted = (c: Candidate) => opts.only === undefined || c.index === opts.only;
   if (candidates.length === 0) return out;

@@ -47,6 +47,9 @@ const summedOut = (l: string | undefined): boolean => l === undefined || l === M
  * @example linkedConstraints(t, forms).used // ['by_region_sex']
  */
 export function linkedConstraints(t: CellTable, forms: readonly LabelForm[]): LinkedConstraints {
+  // Nothing to link with (a request's only table, no history): skip indexing every cell, which
+  // holds the event loop for a large table and finds nothing (issue 13).
+  if (forms.length === 0) return { rows: [], used: [], skipped: [] };
   const n = cellCount(t);
   // The table's interior cells with normalised labels, and its categories per variable.
   const interior: { cell: number; labels: Record<string, string> }[] = [];

@@ -37,7 +37,8 @@ export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: 
     historyForms = outputs.flatMap((o) => o.forms);
   }
   for (const e of tables) {
-    const others = evaluated.filter((o) => o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)).flatMap((o) => labelFormsOf(o.decision.name, o));
+    const others: LabelForm[] = [];
+    for (const o of evaluated) if (o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)) others.push(...(await labelFormsOf(o.decision.name, o)));
     const t = e.parsed;
     const linked = linkedConstraints(t, [...others, ...historyForms]);
     if (linked.rows.length === 0) continue;

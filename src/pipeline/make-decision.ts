@@ -200,7 +200,7 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     if (inWorker && worthAWorker(raw)) {
       // A large output is parsed, checked and protected in the worker pool: the event loop keeps answering.
       const answer = await withSpan('airlock.evaluate_in_worker', { 'airlock.output.pointer': pointer }, () => inWorker(outputTask(raw, pointer, rules, deps.limits, ctx, budget), signal));
-      evaluated.push(evaluatedFrom(answer, budget, pointer));
+      evaluated.push(await evaluatedFrom(answer, budget, pointer));
       await yieldToLoop();
     } else {
       evaluated.push(await evaluateWithinBudget(raw, pointer, rules, deps.limits, ctx, budget, (t, failing, options) => protector.protect(t, failing, options, signal)));
@@ -216,7 +216,7 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     if (differencingApplies(evaluated, rules)) await withSpan('airlock.difference_protected', {}, () => differenceProtected(evaluated, { project: req.project, dataset, rules }, differencing));
     await yieldToLoop();
     // Sealed after the linked-tables and differencing steps, so a form and its token cover the version offered.
-    const resubmit = sealProtected(evaluated, deps.protection, scope);
+    const resubmit = await sealProtected(evaluated, deps.protection, scope);
     await yieldToLoop();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, differencing);
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
@@ -224,10 +224,8 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     if (opts.caller?.person) decision.submitter = opts.caller.person;
     // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
     await yieldToLoop();
-    budget.checkResponse(decision);
-    await yieldToLoop();
-    budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
-    await yieldToLoop();
+    await budget.checkResponse(decision);
+    await budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
     opts.deadline?.pin();
     const finalize = deps.finalize;
     const finalized = finalize ? await withSpan('airlock.finalize', {}, () =>

@@ -12,12 +12,19 @@
  * `AirlockError` (bad input, an exceeded budget, a failed check) as data and this side throws
  * it again with the same code, message and details.
  *
+ * The evaluated output comes back with its long arrays (cells, rows) packed in chunks
+ * (`src/lib/pack-long-arrays.ts`), moved rather than copied: this side unpacks them with the
+ * event loop let in between, where one structured clone of a 40,000-cell table's answer would
+ * hold it for half a second (issue 13).
+ *
  * @example
- * if (worthAWorker(raw)) evaluated = evaluatedFrom(await pool.evaluate(outputTask(raw, pointer, rules, limits, ctx, budget), signal), budget, pointer);
+ * if (worthAWorker(raw)) evaluated = await evaluatedFrom(await pool.evaluate(outputTask(raw, pointer, rules, limits, ctx, budget), signal), budget, pointer);
  */
 import type { ErrorCode, ErrorDetail } from '../errors.js';
 import { AirlockError } from '../errors.js';
 import { labelsWithoutPrototype } from '../lib/null-record.js';
+import type { PackedGraph } from '../lib/pack-long-arrays.js';
+import { packLongArrays, unpackLongArrays } from '../lib/pack-long-arrays.js';
 import type { Limits } from '../limits.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { Columnar } from '../outputs/table/columnar.js';
@@ -49,8 +56,8 @@ export interface OutputTask {
   hold?: Int32Array;
 }
 
-/** A worker's answer: the evaluated output and the table cells it counted, or the client error it ended with. */
-export type OutputAnswer = { evaluated: EvaluatedOutput; cells: number } | { error: { code: ErrorCode; message: string; details: ErrorDetail[] } };
+/** A worker's answer: the evaluated output (its long arrays packed) and the table cells it counted, or the client error it ended with. */
+export type OutputAnswer = { evaluated: PackedGraph<EvaluatedOutput>; cells: number } | { error: { code: ErrorCode; message: string; details: ErrorDetail[] } };
 
 /**
  * Whether an output is large enough to be evaluated in a worker: a table of many
@@ -83,7 +90,7 @@ export function outputTask(raw: RawOutput, pointer: string, rules: OutputRules, 
  * The worker's side: evaluates the output against a budget that starts from the request's
  * earlier outputs, protection on this (worker) thread.
  *
- * @example await evaluateOutputTask(task) // { evaluated, cells: 40000 }
+ * @example await evaluateOutputTask(task) // { evaluated: { root, holes, arrays }, cells: 40000 }
  */
 export async function evaluateOutputTask(task: OutputTask): Promise<OutputAnswer> {
   if (task.hold) while (Atomics.load(task.hold, 0) === 1) Atomics.wait(task.hold, 0, 1);
@@ -92,7 +99,7 @@ export async function evaluateOutputTask(task: OutputTask): Promise<OutputAnswer
   budget.addCells(task.cellsBefore, task.pointer);
   try {
     const evaluated = await evaluateWithinBudget(task.raw, task.pointer, task.rules, task.limits, task.ctx, budget, inlineProtection.protect);
-    return { evaluated, cells: budget.counted - task.cellsBefore };
+    return { evaluated: await packLongArrays(evaluated), cells: budget.counted - task.cellsBefore };
   } catch (e) {
     if (e instanceof AirlockError) return { error: { code: e.code, message: e.message, details: e.details } };
     throw e;
@@ -100,18 +107,20 @@ export async function evaluateOutputTask(task: OutputTask): Promise<OutputAnswer
 }
 
 /**
- * The request's side: the evaluated output, its cells counted towards `budget` (already checked
- * against it by the worker), or the worker's client error thrown again.
+ * The request's side: the evaluated output (unpacked in slices), its cells counted towards
+ * `budget` (already checked against it by the worker), or the worker's client error thrown again.
  *
- * @example const evaluated = evaluatedFrom(answer, budget, '/outputs/0');
+ * @example const evaluated = await evaluatedFrom(answer, budget, '/outputs/0');
  */
-export function evaluatedFrom(answer: OutputAnswer, budget: WorkBudget, pointer: string): EvaluatedOutput {
+export async function evaluatedFrom(answer: OutputAnswer, budget: WorkBudget, pointer: string): Promise<EvaluatedOutput> {
   if ('error' in answer) throw new AirlockError(answer.error.code, answer.error.message, answer.error.details);
   budget.addCells(answer.cells, pointer);
   // Labels were null-prototype records in the worker; the clone made them ordinary objects.
-  labelsWithoutPrototype(answer.evaluated);
+  // The long arrays are fixed chunk by chunk as they arrive, the rest before they are put back.
+  labelsWithoutPrototype(answer.evaluated.root);
+  const evaluated = await unpackLongArrays(answer.evaluated, labelsWithoutPrototype);
   // The worker has no metrics exporter: the table's rows are counted here, as the event loop's path does.
-  const rows = outputRows(answer.evaluated);
-  if (rows !== null) recordTableRows(rows, answer.evaluated.kind);
-  return answer.evaluated;
+  const rows = outputRows(evaluated);
+  if (rows !== null) recordTableRows(rows, evaluated.kind);
+  return evaluated;
 }

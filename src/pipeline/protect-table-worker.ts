@@ -6,15 +6,26 @@
  * @example await pool.run({ table, failing: [3], opts: {} }) // { protected: … }, or why there is none
  * // and await pool.run(outputTask(…), { name: 'evaluate' }) // { evaluated, cells }
  */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { AirlockError } from '../errors.js';
+import { transferList } from '../lib/pack-long-arrays.js';
 import { LpInfeasible, LpUnsolved } from '../lib/lp-bounds.js';
 import { ProtectionRefused } from '../remedies/audited-suppression.js';
 import { protectTable } from '../remedies/protect-table.js';
 import type { ProtectionAnswer, ProtectionTask } from './protection-runner.js';
 import { primaryFromWire } from './protection-runner.js';
+import type { OutputAnswer, OutputTask } from './output-task.js';
+import { evaluateOutputTask } from './output-task.js';
 
-/** The evaluation of a large output (`src/pipeline/output-task.ts`), piscina's task `evaluate`. */
-export { evaluateOutputTask as evaluate } from './output-task.js';
+/**
+ * The evaluation of a large output (`src/pipeline/output-task.ts`), piscina's task `evaluate`:
+ * the chunks of its packed long arrays are moved to the request's thread, not copied.
+ */
+export async function evaluate(task: OutputTask): Promise<OutputAnswer | ReturnType<typeof move>> {
+  const answer = await evaluateOutputTask(task);
+  if ('error' in answer) return answer;
+  return move({ [transferableSymbol]: transferList(answer.evaluated), [valueSymbol]: answer });
+}
 
 export default function protect(task: ProtectionTask): ProtectionAnswer {
   try {

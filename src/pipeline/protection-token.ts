@@ -21,7 +21,7 @@
  *
  * @example
  * const seal = protectionSeal(ring);
- * const { form } = seal.seal(resubmitForm(t, p, 'by_age')!, { project: 'p1', dataset: 'cohort' });
+ * const { form } = await seal.seal((await resubmitForm(t, p, 'by_age'))!, { project: 'p1', dataset: 'cohort' });
  * (await seal.verify(form, { project: 'p1', dataset: 'cohort' })).trusted // true
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -30,7 +30,7 @@ import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
 import type { ProtectionScope, ProtectionSeal } from './seal-protected.js';
 import type { ResubmitForm } from '../remedies/resubmit-form.js';
 import { protectedContent } from '../remedies/resubmit-form.js';
-import { canonicalJson } from '../lib/canonical-json.js';
+import { canonicalJson, canonicalJsonSliced } from '../lib/canonical-json.js';
 import { at } from '../lib/invariant.js';
 import { compactJws, DECISION_JWS_ALG } from '../signing/sign-decision.js';
 import type { SigningKey, VerificationKey } from '../signing/signing-keys.js';
@@ -59,27 +59,30 @@ interface ProtectionClaims {
   digest: string;
 }
 
-/** The salted digest of a form's protected content (base64url SHA-256 of its canonical JSON). */
-function contentDigest(salt: string, output: object): string {
-  return createHash('sha256').update(canonicalJson({ salt, content: protectedContent(output) }), 'utf8').digest('base64url');
+/**
+ * The salted digest of a form's protected content (base64url SHA-256 of its canonical JSON),
+ * the JSON written in slices: a 40,000-cell form is megabytes of it (issue 13).
+ */
+async function contentDigest(salt: string, output: object): Promise<string> {
+  return createHash('sha256').update(await canonicalJsonSliced({ salt, content: protectedContent(output) })).digest('base64url');
 }
 
 /**
  * Seals a resubmit form: a copy with a fresh `protection_salt` and the `protection` token over
  * it, for `scope`'s project and dataset.
  *
- * @example signProtection(form, { project: 'p1', dataset: null }, ring.signing).protection.split('.').length // 3
+ * @example (await signProtection(form, { project: 'p1', dataset: null }, ring.signing)).protection.split('.').length // 3
  */
-export function signProtection(
+export async function signProtection(
   form: ResubmitForm,
   scope: ProtectionScope,
   key: Pick<SigningKey, 'kid' | 'privateKey'>,
   now: Date = new Date(),
-): ResubmitForm & { protection: string; protection_salt: string } {
+): Promise<ResubmitForm & { protection: string; protection_salt: string }> {
   const { protection: _old, protection_salt: _oldSalt, ...bare } = form;
   const salt = randomBytes(32).toString('base64url');
   const iat = Math.floor(now.getTime() / 1000);
-  const claims: ProtectionClaims = { iss: 'airlock', jti: randomUUID(), iat, exp: iat + PROTECTION_TTL_SECONDS, project: scope.project, dataset: scope.dataset, digest: contentDigest(salt, bare) };
+  const claims: ProtectionClaims = { iss: 'airlock', jti: randomUUID(), iat, exp: iat + PROTECTION_TTL_SECONDS, project: scope.project, dataset: scope.dataset, digest: await contentDigest(salt, bare) };
   const token = compactJws(PROTECTION_JWS_TYP, Buffer.from(canonicalJson(claims), 'utf8').toString('base64url'), key);
   return { ...bare, protection: token, protection_salt: salt };
 }
@@ -135,7 +138,7 @@ export async function verifyProtection(
   if (claims.project !== scope.project || (claims.dataset ?? null) !== scope.dataset) {
     return untrusted(`the token was issued for project ${JSON.stringify(claims.project)} and dataset ${JSON.stringify(claims.dataset ?? null)}, not this request's`, kid);
   }
-  if (claims.digest !== contentDigest(salt, output)) return untrusted('the token does not cover these cells and their evidence (changed since airlock offered them)', kid);
+  if (claims.digest !== (await contentDigest(salt, output))) return untrusted('the token does not cover these cells and their evidence (changed since airlock offered them)', kid);
   return { trusted: true, reason: `airlock's protection token (key ${kid}, issued ${new Date(claims.iat * 1000).toISOString()}) covers exactly these cells and their evidence`, ...(kid ? { kid } : {}) };
 }
 
@@ -147,8 +150,8 @@ export async function verifyProtection(
  */
 export function protectionSeal(ring: { signing: Pick<SigningKey, 'kid' | 'privateKey'>; verification: readonly Pick<VerificationKey, 'kid' | 'publicKey'>[] }): ProtectionSeal {
   return {
-    seal: (form, scope) => {
-      const sealed = signProtection(form, scope, ring.signing);
+    seal: async (form, scope) => {
+      const sealed = await signProtection(form, scope, ring.signing);
       const claims = JSON.parse(Buffer.from(at(sealed.protection.split('.'), 1), 'base64url').toString('utf8')) as ProtectionClaims;
       return { form: sealed, issued: { kid: ring.signing.kid, jti: claims.jti, expires_at: new Date(claims.exp * 1000).toISOString() } };
     },

@@ -19,7 +19,7 @@
  *
  * @example
  * const verdicts = await verifyTokens(req.outputs, deps.protection, scope);
- * const resubmit = sealProtected(evaluated, deps.protection, scope); // { by_age: { name, kind, cells, protection, … } }
+ * const resubmit = await sealProtected(evaluated, deps.protection, scope); // { by_age: { name, kind, cells, protection, … } }
  */
 import type { ProtectionVerdict } from '../outputs/table/cell-table.js';
 import type { ProtectedTable } from '../remedies/protect-table.js';
@@ -44,7 +44,7 @@ export interface IssuedToken {
 /** Signs resubmit forms and verifies the tokens outputs carry back. */
 export interface ProtectionSeal {
   /** A copy of `form` with its `protection` token and salt, and what the decision records of the token. */
-  seal(form: ResubmitForm, scope: ProtectionScope): { form: ResubmitForm; issued: IssuedToken };
+  seal(form: ResubmitForm, scope: ProtectionScope): Promise<{ form: ResubmitForm; issued: IssuedToken }>;
   /** Whether the output's token is airlock's, for exactly its content, in this scope. */
   verify(output: object, scope: ProtectionScope): Promise<ProtectionVerdict>;
 }
@@ -83,17 +83,17 @@ export function isProtectedTable(p: unknown): p is ProtectedTable {
  * name; each such protected version is marked with the token it was offered with. A version
  * whose evidence airlock cannot vouch for gets none (see `resubmitForm`).
  *
- * @example sealProtected(evaluated, seal, { project: 'p1', dataset: 'cohort' }).by_age.protection // 'eyJ…'
+ * @example (await sealProtected(evaluated, seal, { project: 'p1', dataset: 'cohort' })).by_age.protection // 'eyJ…'
  */
-export function sealProtected(evaluated: readonly EvaluatedOutput[], seal: ProtectionSeal | undefined, scope: ProtectionScope): Record<string, ResubmitForm> {
+export async function sealProtected(evaluated: readonly EvaluatedOutput[], seal: ProtectionSeal | undefined, scope: ProtectionScope): Promise<Record<string, ResubmitForm>> {
   const forms: Record<string, ResubmitForm> = {};
   if (!seal) return forms;
   for (const e of evaluated) {
     const p = e.decision.protected;
     if (e.kind !== 'table' || !isProtectedTable(p)) continue;
-    const form = resubmitForm(e.parsed, p, e.decision.name);
+    const form = await resubmitForm(e.parsed, p, e.decision.name);
     if (!form) continue;
-    const sealed = seal.seal(form, scope);
+    const sealed = await seal.seal(form, scope);
     forms[e.decision.name] = sealed.form;
     (p as ProtectedTable & { protection?: IssuedToken }).protection = sealed.issued;
   }

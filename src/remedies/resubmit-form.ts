@@ -12,7 +12,7 @@
  * evidence.
  *
  * @example
- * const form = resubmitForm(t, protectTable(t, failing), 'by_region');
+ * const form = await resubmitForm(t, protectTable(t, failing), 'by_region');
  * form?.cells.find((c) => c.suppressed); // { labels, count: 3, suppressed: true }
  */
 import { at } from '../lib/invariant.js';
@@ -20,6 +20,7 @@ import type { CellTable } from '../outputs/table/cell-table.js';
 import { cellCount } from '../outputs/table/cell-table.js';
 import { cellEvidence, tableShape } from '../outputs/table/table-evidence.js';
 import type { CellInput, CellsTableInput } from '../outputs/table/table-from-cells.js';
+import { loopSlicer } from '../lib/yield-to-loop.js';
 import type { ProtectedTable } from './protect-table.js';
 
 /**
@@ -57,22 +58,25 @@ export function protectedContent(output: object): Record<string, unknown> {
  * The resubmit form of protected version `p` of `t`, or null when airlock cannot vouch for the
  * evidence of every suppressed cell (`t` arrived with suppressed cells and no trusted token).
  * A released cell carries its value and its evidence; a suppressed cell its full evidence and
- * no value. A rounded version gets no form (see below).
+ * no value. A rounded version gets no form (see below). Made in short slices with the event
+ * loop let in between: a form of 40,000 cells must not hold it in one piece (issue 13).
  *
- * @example resubmitForm(t, p, 'by_age')?.cells.length === cellCount(t) // true
+ * @example (await resubmitForm(t, p, 'by_age'))?.cells.length === cellCount(t) // true
  */
-export function resubmitForm(t: CellTable, p: ProtectedTable, name: string): ResubmitForm | null {
+export async function resubmitForm(t: CellTable, p: ProtectedTable, name: string): Promise<ResubmitForm | null> {
   // A rounded version's counts are not its cells' evidence (margins no longer add up, small
   // rounded counts fail min_count): resubmitting one is not supported (yet): no form.
   if (p.rounding) return null;
   const n = cellCount(t);
   for (let c = 0; c < n; c++) if (t.suppressed[c] && !t.evidenceTrusted) return null;
   const cells: CellInput[] = new Array(n);
+  const slicer = loopSlicer();
   for (let c = 0; c < n; c++) {
     const { value: _published, ...evidence } = cellEvidence(t, c);
     // `p` is a version of `t`: one row per cell of it, in cell order.
     const row = at(p.rows, c);
     cells[c] = row.suppressed ? { ...evidence, suppressed: true } : { ...evidence, value: row.value };
+    if (c % 256 === 255) await slicer.pause();
   }
   return { name, kind: 'table', ...tableShape(t), cells };
 }

@@ -6,7 +6,7 @@
  * and the other is answered with it.
  *
  * - same caller, same key, same request (route and body) → the original decision, 200, with
- *   the bytes of the first answer (both are sent as canonical JSON);
+ *   the bytes of the first answer (every answer is sent as canonical JSON);
  * - same key, another request → 422 `IDEMPOTENCY_KEY_REUSED`;
  * - keys expire after `AIRLOCK_IDEMPOTENCY_TTL_MS`; then the key may be used again.
  *
@@ -22,7 +22,7 @@ import type { AuditStore, IdempotencyClaim } from '../audit/audit-store.js';
 import { callerOf } from '../auth/require-role.js';
 import { AirlockError } from '../errors.js';
 import type { DecisionResponse } from '../pipeline/make-decision.js';
-import { canonicalJson } from '../lib/canonical-json.js';
+import { canonicalJson, canonicalJsonChunks } from '../lib/canonical-json.js';
 import { callerOptions } from './caller-options.js';
 
 /** The request header (case-insensitive, as every header). */
@@ -52,8 +52,16 @@ export function idempotencyKeyOf(req: Request): string | null {
   return raw;
 }
 
-function sendCanonical(res: Response, status: number, body: unknown): void {
-  res.status(status).type('application/json').send(canonicalJson(body));
+/**
+ * Sends `body` as canonical JSON, written in slices and sent chunk by chunk: a decision's answer
+ * can be 14 MB, which must not hold the event loop in one piece (issue 13).
+ */
+async function sendCanonical(res: Response, status: number, body: unknown): Promise<void> {
+  const chunks = await canonicalJsonChunks(body);
+  res.status(status).type('application/json');
+  res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
+  for (const c of chunks) res.write(c);
+  res.end();
 }
 
 /**
@@ -72,7 +80,7 @@ export async function answerIdempotently(
 ): Promise<void> {
   const key = idempotencyKeyOf(req);
   if (key === null || deps === null) {
-    res.status(201).json(await decide(undefined));
+    await sendCanonical(res, 201, await decide(undefined));
     return;
   }
   const scope = callerOf(res).name;
@@ -87,7 +95,7 @@ export async function answerIdempotently(
     if (e instanceof AirlockError && e.code === 'IDEMPOTENCY_KEY_REUSED' && (await replay(res, deps.store, scope, key, requestSha256))) return;
     throw e;
   }
-  sendCanonical(res, 201, result);
+  await sendCanonical(res, 201, result);
 }
 
 /** Sends the decision `key` names (200) and returns true; false when the key is free. */
@@ -102,6 +110,6 @@ async function replay(res: Response, store: AuditStore, scope: string, key: stri
   if (!record) throw new AirlockError('STORE_UNAVAILABLE', `decision ${held.decision_id} named by an idempotency key is missing`);
   callerOptions(res).caller.authorize(record.decision.project, record.decision.dataset ?? null);
   res.setHeader('Idempotent-Replayed', 'true');
-  sendCanonical(res, 200, { decision: record.decision, signature: record.signature, audit: { seq: record.seq, hash: record.hash, prev: record.prev } });
+  await sendCanonical(res, 200, { decision: record.decision, signature: record.signature, audit: { seq: record.seq, hash: record.hash, prev: record.prev } });
   return true;
 }

@@ -6,7 +6,9 @@
  *
  * The JWS is assembled here and signed with node:crypto's one-shot Ed25519 `sign`, on the
  * calling thread: every decision is signed, and WebCrypto's asynchronous job (through jose) cost
- * about twice as much CPU plus a thread-pool round trip. Ed25519 is deterministic, so the text is
+ * about twice as much CPU plus a thread-pool round trip. A large decision (MBs) is the exception:
+ * its canonical text is written in slices and its signature made on the thread pool, so the
+ * event loop is never held for long (issue 13). Ed25519 is deterministic, so the text is
  * byte for byte what jose's `CompactSign` gives for the same header and payload (a test holds
  * the two together); jose still verifies.
  *
@@ -19,7 +21,7 @@ import type { Decision } from '../domain.js';
 import { constants } from 'node:buffer';
 import { AirlockError } from '../errors.js';
 import { MAX_DECISION_BYTES } from '../limits.js';
-import { canonicalJson } from '../lib/canonical-json.js';
+import { canonicalJson, canonicalJsonSliced } from '../lib/canonical-json.js';
 import type { SigningKey } from './signing-keys.js';
 
 /** The JWS `typ` of a signed airlock decision (RFC 7515 §4.1.9, explicit typing per RFC 8725). */
@@ -64,17 +66,38 @@ export async function signDecision(decision: Decision, key: Pick<SigningKey, 'ki
   const max = opts.maxBytes ?? MAX_DECISION_BYTES;
   let payload: string;
   try {
-    const text = canonicalJson(decision);
-    // Cheap bound first: each UTF-16 unit is at least one UTF-8 byte.
-    if (text.length > max) throw tooLarge(null, max);
-    const bytes = Buffer.from(text, 'utf8');
+    // In slices: a decision can be 14 MB of text, which must not hold the event loop in one piece.
+    const bytes = await canonicalJsonSliced(decision);
     if (bytes.length > max || Math.ceil((bytes.length * 4) / 3) > constants.MAX_STRING_LENGTH) throw tooLarge(bytes.length, max);
     payload = bytes.toString('base64url');
   } catch (e) {
     if (e instanceof AirlockError && e.code === 'DECISION_TOO_LARGE') throw e;
     throw canonicalisationError(e, max);
   }
-  return compactJws(DECISION_JWS_TYP, payload, key);
+  // A small decision is signed at once (a thread-pool round trip would cost more than it saves).
+  return payload.length < OFF_THREAD_PAYLOAD ? compactJws(DECISION_JWS_TYP, payload, key) : compactJwsOffThread(DECISION_JWS_TYP, payload, key);
+}
+
+/** Base64url characters of payload from which the signature is made on the thread pool (about 1 MB of decision). */
+const OFF_THREAD_PAYLOAD = 1_400_000;
+
+/** The JWS header of `typ`, base64url-encoded, and the signing input over `payloadB64url`. */
+function signingInput(typ: string, payloadB64url: string, key: Pick<SigningKey, 'kid'>): string {
+  const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ }), 'utf8').toString('base64url');
+  return `${header}.${payloadB64url}`;
+}
+
+/**
+ * `compactJws` with the Ed25519 signature made on libuv's thread pool (node:crypto's `sign`
+ * with a callback): Ed25519 hashes its whole input twice, tens of milliseconds for a 14 MB
+ * decision, which the event loop must not spend in one piece. The same bytes as `compactJws`.
+ */
+async function compactJwsOffThread(typ: string, payloadB64url: string, key: Pick<SigningKey, 'kid' | 'privateKey'>): Promise<string> {
+  const input = signingInput(typ, payloadB64url, key);
+  const signature = await new Promise<Buffer>((resolve, reject) => {
+    sign(null, Buffer.from(input, 'ascii'), key.privateKey, (e, s) => (e ? reject(e) : resolve(s)));
+  });
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 /**
@@ -86,8 +109,7 @@ export async function signDecision(decision: Decision, key: Pick<SigningKey, 'ki
  * @example compactJws('airlock-protection+jws', Buffer.from('{}').toString('base64url'), key).split('.').length // 3
  */
 export function compactJws(typ: string, payloadB64url: string, key: Pick<SigningKey, 'kid' | 'privateKey'>): string {
-  const header = Buffer.from(JSON.stringify({ alg: DECISION_JWS_ALG, kid: key.kid, typ }), 'utf8').toString('base64url');
-  const input = `${header}.${payloadB64url}`;
+  const input = signingInput(typ, payloadB64url, key);
   return `${input}.${sign(null, Buffer.from(input, 'ascii'), key.privateKey).toString('base64url')}`;
 }
 

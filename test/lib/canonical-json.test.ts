@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../src/errors.js';
-import { canonicalJson, canonicalJsonBytes } from '../../src/lib/canonical-json.js';
+import { canonicalJson, canonicalJsonBytes, canonicalJsonChunks, canonicalJsonSliced } from '../../src/lib/canonical-json.js';
 
 // Built from code points so no editor normalises the characters the vectors depend on.
 const cp = (...points: number[]) => String.fromCodePoint(...points);
@@ -124,5 +124,28 @@ describe('canonicalJson: what JSON cannot carry is refused', () => {
 
   it('gives equal text for equal values in any key order', () => {
     expect(canonicalJson({ b: [{ y: 1, x: 2 }], a: -0 })).toBe(canonicalJson({ a: 0, b: [{ x: 2, y: 1 }] }));
+  });
+});
+
+describe('canonicalJsonSliced', () => {
+  it('writes the same bytes as canonicalJsonBytes for values with and without long arrays', async () => {
+    const cell = (i: number) => ({ z: i / 3, labels: { b: `é${i}`, a: 'x' }, n: null, t: i % 2 === 0 });
+    const values: unknown[] = [
+      { decision: { outputs: [{ table: { cells: Array.from({ length: 3000 }, (_, i) => cell(i)) }, u: undefined }], id: 'x' } },
+      Array.from({ length: 600 }, (_, i) => [i, cell(i)]),
+      { small: [1, 'two', { three: 3 }] },
+      'text',
+      -0,
+      null,
+    ];
+    for (const v of values) {
+      expect(Buffer.from(await canonicalJsonSliced(v)).equals(Buffer.from(canonicalJsonBytes(v)))).toBe(true);
+      expect(Buffer.concat(await canonicalJsonChunks(v)).equals(Buffer.from(canonicalJsonBytes(v)))).toBe(true);
+    }
+  });
+
+  it('refuses what canonicalJson refuses, with the same pointer', async () => {
+    const bad = { cells: Array.from({ length: 400 }, (_, i) => ({ n: i === 321 ? Number.NaN : i })) };
+    await expect(canonicalJsonSliced(bad)).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: [{ pointer: '/cells/321/n' }] });
   });
 });

@@ -39,13 +39,7 @@ describe('evaluateOutputTask (the worker side, on this thread)', () => {
     budget.addCells(90, '/outputs/0');
     const answer = await evaluateOutputTask(outputTask(raw(hardTable(4, false)), '/outputs/1', rules, limits, ctx, budget));
     expect(answer).toMatchObject({ error: { code: 'WORK_BUDGET_EXCEEDED', message: expect.stringMatching(/\(this one 25\): 115, over the budget of 100/) } });
-    const thrown = (() => {
-      try {
-        return evaluatedFrom(answer, budget, '/outputs/1');
-      } catch (e) {
-        return e;
-      }
-    })();
+    const thrown = await evaluatedFrom(answer, budget, '/outputs/1').catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(AirlockError);
     expect(thrown).toMatchObject({ code: 'WORK_BUDGET_EXCEEDED', status: 413, details: [{ pointer: '/outputs/1' }] });
   });
@@ -53,7 +47,7 @@ describe('evaluateOutputTask (the worker side, on this thread)', () => {
   it('counts the output’s cells into the request budget when it is within it', async () => {
     const budget = new WorkBudget(DEFAULT_LIMITS);
     const answer = await evaluateOutputTask(outputTask(raw(hardTable(4, false)), '/outputs/0', rules, DEFAULT_LIMITS, ctx, budget));
-    evaluatedFrom(answer, budget, '/outputs/0');
+    await evaluatedFrom(answer, budget, '/outputs/0');
     expect(budget.counted).toBe(25);
   });
 
@@ -77,7 +71,7 @@ describe('the pool evaluates outputs in a worker thread', () => {
     const output = raw(hardTable(12));
     const here = await evaluateWithinBudget(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, new WorkBudget(DEFAULT_LIMITS), inlineProtection.protect);
     const budget = new WorkBudget(DEFAULT_LIMITS);
-    const there = evaluatedFrom(await pool.evaluate!(outputTask(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, budget)), budget, '/outputs/0');
+    const there = await evaluatedFrom(await pool.evaluate!(outputTask(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, budget)), budget, '/outputs/0');
     expect(there.decision.protected).toMatchObject({ rechecked: true });
     expect(there.decision).toEqual(here.decision);
     expect(there.releasable).toEqual(here.releasable);
@@ -113,7 +107,7 @@ describe('labels that name prototype properties survive the thread boundary', ()
     const output = raw({ ...t, index: ['__proto__'], columns: ['constructor'], cells: t.cells.map((c) => ({ count: c.count, labels: JSON.parse(`{"__proto__":${JSON.stringify(c.labels.r)},"constructor":${JSON.stringify(c.labels.c)}}`) as object })) });
     const here = await evaluateWithinBudget(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, new WorkBudget(DEFAULT_LIMITS), inlineProtection.protect);
     const budget = new WorkBudget(DEFAULT_LIMITS);
-    const there = evaluatedFrom(await pool.evaluate!(outputTask(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, budget)), budget, '/outputs/0');
+    const there = await evaluatedFrom(await pool.evaluate!(outputTask(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, budget)), budget, '/outputs/0');
     expect(Object.keys((here.decision.table as { cells: { labels: object }[] }).cells[0]!.labels)).toEqual(['__proto__', 'constructor']);
     expect(JSON.stringify(there.decision)).toBe(JSON.stringify(here.decision));
     expect(JSON.stringify(there.evidence)).toBe(JSON.stringify(here.evidence));

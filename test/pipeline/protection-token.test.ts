@@ -20,7 +20,7 @@ import { publicJwkOf } from '../../src/signing/signing-keys.js';
 const scope = { project: 'p1', dataset: 'cohort' };
 
 /** A 3x3 frequency table with one small cell (north/young = 3), protected by suppression. */
-function protectedForm(): ResubmitForm {
+async function protectedForm(): Promise<ResubmitForm> {
   const rows = [
     ...repeat(3, { r: 'north', c: 'young' }),
     ...repeat(20, { r: 'north', c: 'old' }),
@@ -34,7 +34,9 @@ function protectedForm(): ResubmitForm {
   ];
   const t = tinyTable(rows, { index: 'r', columns: 'c', margins: true });
   const p = protectTable(t, new Set([cellByLabels(t, 'north|young')]));
-  return resubmitForm(t, p, 'by_age')!;
+  const form = await resubmitForm(t, p, 'by_age');
+  if (!form) throw new Error('no form');
+  return form;
 }
 
 async function otherKey(): Promise<SigningKey> {
@@ -55,12 +57,12 @@ function withPayload(token: string, edit: (claims: Record<string, unknown>) => v
 
 describe('protection token', () => {
   let key: SigningKey;
-  let form: ReturnType<typeof signProtection>;
+  let form: Awaited<ReturnType<typeof signProtection>>;
   const keys = () => [key];
 
   beforeAll(async () => {
     key = await testSigningKey();
-    form = signProtection(protectedForm(), scope, key);
+    form = await signProtection(await protectedForm(), scope, key);
   });
 
   it('is a compact JWS typed airlock-protection+jws whose payload discloses no evidence', () => {
@@ -89,7 +91,7 @@ describe('protection token', () => {
     // The name is not covered: a renamed output is the same table.
     expect((await verifyProtection({ ...form, name: 'renamed' }, keys(), scope)).trusted).toBe(true);
     // Each fresh seal has its own salt.
-    expect(signProtection(protectedForm(), scope, key).protection_salt).not.toBe(form.protection_salt);
+    expect((await signProtection(await protectedForm(), scope, key)).protection_salt).not.toBe(form.protection_salt);
   });
 
   it('is not trusted when one piece of evidence or one released value changes', async () => {
@@ -113,7 +115,7 @@ describe('protection token', () => {
     expect((await verifyProtection({ ...form, protection_salt: 'x' }, keys(), scope)).trusted).toBe(false);
     const later = new Date(Date.now() + (PROTECTION_TTL_SECONDS + 5) * 1000);
     expect((await verifyProtection(form, keys(), scope, later)).reason).toMatch(/expired/);
-    const early = signProtection(protectedForm(), scope, key, new Date(Date.now() + 3600_000));
+    const early = await signProtection(await protectedForm(), scope, key, new Date(Date.now() + 3600_000));
     expect((await verifyProtection(early, keys(), scope)).reason).toMatch(/future/);
   });
 
@@ -123,7 +125,7 @@ describe('protection token', () => {
     expect((await verifyProtection({ ...form, protection: retargeted }, keys(), { ...scope, dataset: 'other' })).reason).toMatch(/signature does not verify/);
     // A key that is not in the JWKS, even with a kid that is.
     const mallory = await otherKey();
-    const forged = signProtection(form, scope, mallory);
+    const forged = await signProtection(form, scope, mallory);
     expect((await verifyProtection(forged, keys(), scope)).reason).toMatch(/not signed by a key of this airlock's JWKS/);
     const [, p, s] = forged.protection.split('.');
     const stolenKid = `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ: PROTECTION_JWS_TYP })).toString('base64url')}.${p}.${s}`;
@@ -144,8 +146,8 @@ describe('protection token', () => {
 });
 
 describe('resubmitForm', () => {
-  it('carries every cell: released ones with value and count, suppressed ones with evidence and no value', () => {
-    const form = protectedForm();
+  it('carries every cell: released ones with value and count, suppressed ones with evidence and no value', async () => {
+    const form = await protectedForm();
     expect(form).toMatchObject({ name: 'by_age', kind: 'table', statistic: 'frequency', index: ['r'], columns: ['c'] });
     expect(form.cells).toHaveLength(16);
     const small = form.cells.find((c) => c.labels.r === 'north' && c.labels.c === 'young')!;
@@ -156,12 +158,12 @@ describe('resubmitForm', () => {
     for (const c of form.cells.filter((x) => !x.suppressed)) expect(c.value).toBe(c.count);
   });
 
-  it('is refused for a table whose suppressed evidence was a claim (no laundering through a new token)', () => {
+  it('is refused for a table whose suppressed evidence was a claim (no laundering through a new token)', async () => {
     const t = tinyTable([...repeat(12, { r: 'a', c: 'x' }), ...repeat(15, { r: 'a', c: 'y' }), ...repeat(3, { r: 'b', c: 'x' }), ...repeat(30, { r: 'b', c: 'y' })], { index: 'r', columns: 'c' });
     t.suppressed[0] = 1; // as if submitted suppressed with a claimed count
     t.evidenceTrusted = false;
-    expect(resubmitForm(t, protectTable(t, new Set([2])), 't')).toBeNull();
+    expect(await resubmitForm(t, protectTable(t, new Set([2])), 't')).toBeNull();
     t.evidenceTrusted = true;
-    expect(resubmitForm(t, protectTable(t, new Set([2])), 't')).not.toBeNull();
+    expect(await resubmitForm(t, protectTable(t, new Set([2])), 't')).not.toBeNull();
   });
 });
