@@ -22,7 +22,8 @@ import type { AuditStore, IdempotencyClaim } from '../audit/audit-store.js';
 import { callerOf } from '../auth/require-role.js';
 import { AirlockError } from '../errors.js';
 import type { DecisionResponse } from '../pipeline/make-decision.js';
-import { canonicalJson, canonicalJsonChunks } from '../lib/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
+import { canonicalJsonChunks } from '../lib/canonical-json-sliced.js';
 import { callerOptions } from './caller-options.js';
 
 /** The request header (case-insensitive, as every header). */

@@ -21,7 +21,8 @@ import type { Decision } from '../domain.js';
 import { constants } from 'node:buffer';
 import { AirlockError } from '../errors.js';
 import { MAX_DECISION_BYTES } from '../limits.js';
-import { canonicalJson, canonicalJsonSliced } from '../lib/canonical-json.js';
+import { canonicalJson } from '../lib/canonical-json.js';
+import { canonicalJsonSliced } from '../lib/canonical-json-sliced.js';
 import type { SigningKey } from './signing-keys.js';
 
 /** The JWS `typ` of a signed airlock decision (RFC 7515 §4.1.9, explicit typing per RFC 8725). */

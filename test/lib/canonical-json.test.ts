@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../src/errors.js';
-import { canonicalJson, canonicalJsonBytes, canonicalJsonChunks, canonicalJsonSliced } from '../../src/lib/canonical-json.js';
+import { canonicalJson, canonicalJsonBytes } from '../../src/lib/canonical-json.js';
+import { canonicalJsonChunks, canonicalJsonSliced } from '../../src/lib/canonical-json-sliced.js';
 
 // Built from code points so no editor normalises the characters the vectors depend on.
 const cp = (...points: number[]) => String.fromCodePoint(...points);
