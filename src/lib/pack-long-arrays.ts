@@ -103,7 +103,8 @@ export async function packLongArrays<T>(value: T): Promise<PackedGraph<T>> {
     }
     const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? Object.create(null) : {};
     copies.set(v, out);
-    for (const [k, x] of Object.entries(v)) out[k] = await copy(x, [...path, k]);
+    // Defined, not assigned: a submitted key `__proto__` (an own key after JSON.parse) stays a key, not a prototype.
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: await copy(x, [...path, k]), writable: true, enumerable: true, configurable: true });
     return out;
   };
   const root = (await copy(value, [])) as T;
