@@ -17,6 +17,7 @@
  * // receiver: const answer = await unpackLongArrays(packed);
  */
 import { deserialize, serialize } from 'node:v8';
+import { holdsLongArray } from './holds-long-array.js';
 import { loopSlicer } from './yield-to-loop.js';
 
 /** Arrays at least this long are taken out of the graph. */
@@ -109,6 +110,16 @@ export async function packLongArrays<T>(value: T): Promise<PackedGraph<T>> {
   };
   const root = (await copy(value, [])) as T;
   return { root, holes, arrays };
+}
+
+/**
+ * Whether `packLongArrays` would take anything out of `value` (an array of its length within a
+ * few levels): where nothing would be, the graph can be sent as it is, at once.
+ *
+ * @example isWorthPacking({ cells: new Array(5000).fill(0) }) // true
+ */
+export function isWorthPacking(value: unknown): boolean {
+  return holdsLongArray(value, LONG_ARRAY);
 }
 
 /**
