@@ -79,6 +79,18 @@ function compiledValidator(name: string): ValidateFunction {
 }
 
 /**
+ * Whether `value` is valid against `components.schemas[name]`, without explaining why not: for
+ * checks cut into slices (`validateDecisionRequest`), which fall back to `schemaValidator` for
+ * the explanation.
+ *
+ * @example schemaAccepts('CellInput')({ labels: { a: 'x' }, count: 3 }) // true
+ */
+export function schemaAccepts(name: SchemaName): (value: unknown) => boolean {
+  const validate = compiledValidator(name);
+  return (value) => validate(value) === true;
+}
+
+/**
  * A validator for `components.schemas[name]` that throws `INVALID_REQUEST` with pointers and
  * messages a person can act on (`explainErrors`: the output's `kind` picks the branch,
  * allowed values listed, did-you-mean for unknown keys and values).

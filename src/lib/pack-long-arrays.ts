@@ -17,6 +17,7 @@
  * // receiver: const answer = await unpackLongArrays(packed);
  */
 import { deserialize, serialize } from 'node:v8';
+import { holdsLongArray } from './holds-long-array.js';
 import { loopSlicer } from './yield-to-loop.js';
 
 /** Arrays at least this long are taken out of the graph. */
@@ -103,11 +104,22 @@ export async function packLongArrays<T>(value: T): Promise<PackedGraph<T>> {
     }
     const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? Object.create(null) : {};
     copies.set(v, out);
-    for (const [k, x] of Object.entries(v)) out[k] = await copy(x, [...path, k]);
+    // Defined, not assigned: a submitted key `__proto__` (an own key after JSON.parse) stays a key, not a prototype.
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: await copy(x, [...path, k]), writable: true, enumerable: true, configurable: true });
     return out;
   };
   const root = (await copy(value, [])) as T;
   return { root, holes, arrays };
+}
+
+/**
+ * Whether `packLongArrays` would take anything out of `value` (an array of its length within a
+ * few levels): where nothing would be, the graph can be sent as it is, at once.
+ *
+ * @example isWorthPacking({ cells: new Array(5000).fill(0) }) // true
+ */
+export function isWorthPacking(value: unknown): boolean {
+  return holdsLongArray(value, LONG_ARRAY);
 }
 
 /**

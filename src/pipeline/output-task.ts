@@ -6,7 +6,8 @@
  * Small outputs stay on the event loop (`worthAWorker`): for them the copy to and from a thread
  * costs more than the work, and they must not queue behind a large one.
  *
- * Only plain data crosses the thread boundary (structured clones): the output as submitted, the
+ * Only plain data crosses the thread boundary (structured clones): the output as submitted (its
+ * long arrays packed in chunks, `OutputTaskOnWire`), the
  * rules' parameters and check lists, the limits, the cells the request's earlier outputs have
  * counted. Errors do not keep their class across threads, so the worker says an
  * `AirlockError` (bad input, an exceeded budget, a failed check) as data and this side throws
@@ -24,7 +25,7 @@ import type { ErrorCode, ErrorDetail } from '../errors.js';
 import { AirlockError } from '../errors.js';
 import { labelsWithoutPrototype } from '../lib/null-record.js';
 import type { PackedGraph } from '../lib/pack-long-arrays.js';
-import { packLongArrays, unpackLongArrays } from '../lib/pack-long-arrays.js';
+import { packLongArrays, unpackLongArrays, unpackLongArraysNow } from '../lib/pack-long-arrays.js';
 import type { Limits } from '../limits.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { Columnar } from '../outputs/table/columnar.js';
@@ -54,6 +55,23 @@ export interface OutputTask {
    * so the request is certainly still running when its deadline passes.
    */
   hold?: Int32Array;
+}
+
+/**
+ * An `OutputTask` as it crosses to the worker: the output's long arrays (a table's cells, rows
+ * of JSON microdata) packed in chunks and moved, since one structured clone of the largest
+ * output holds the request's thread for tens of milliseconds (issue 13).
+ */
+export type OutputTaskOnWire = Omit<OutputTask, 'raw'> & { packed: PackedGraph<RawOutput> };
+
+/**
+ * The task packed for the worker, with the event loop let in between its chunks.
+ *
+ * @example const wire = await outputTaskOnWire(task); pool.run(wire, { transferList: transferList(wire.packed) });
+ */
+export async function outputTaskOnWire(task: OutputTask): Promise<OutputTaskOnWire> {
+  const { raw, ...rest } = task;
+  return { ...rest, packed: await packLongArrays(raw) };
 }
 
 /** A worker's answer: the evaluated output (its long arrays packed) and the table cells it counted, or the client error it ended with. */
@@ -92,13 +110,15 @@ export function outputTask(raw: RawOutput, pointer: string, rules: OutputRules, 
  *
  * @example await evaluateOutputTask(task) // { evaluated: { root, holes, arrays }, cells: 40000 }
  */
-export async function evaluateOutputTask(task: OutputTask): Promise<OutputAnswer> {
+export async function evaluateOutputTask(task: OutputTask | OutputTaskOnWire): Promise<OutputAnswer> {
   if (task.hold) while (Atomics.load(task.hold, 0) === 1) Atomics.wait(task.hold, 0, 1);
+  // The worker has nothing else to answer meanwhile: its packed output is unpacked at once.
+  const raw = 'packed' in task ? unpackLongArraysNow(task.packed) : task.raw;
   const budget = new WorkBudget(task.limits);
   // Within the budget already: the request's thread counted these before sending the task.
   budget.addCells(task.cellsBefore, task.pointer);
   try {
-    const evaluated = await evaluateWithinBudget(task.raw, task.pointer, task.rules, task.limits, task.ctx, budget, inlineProtection.protect);
+    const evaluated = await evaluateWithinBudget(raw, task.pointer, task.rules, task.limits, task.ctx, budget, inlineProtection.protect);
     return { evaluated: await packLongArrays(evaluated), cells: budget.counted - task.cellsBefore };
   } catch (e) {
     if (e instanceof AirlockError) return { error: { code: e.code, message: e.message, details: e.details } };

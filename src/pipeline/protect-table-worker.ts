@@ -14,14 +14,14 @@ import { ProtectionRefused } from '../remedies/audited-suppression.js';
 import { protectTable } from '../remedies/protect-table.js';
 import type { ProtectionAnswer, ProtectionTask } from './protection-runner.js';
 import { primaryFromWire } from './protection-runner.js';
-import type { OutputAnswer, OutputTask } from './output-task.js';
+import type { OutputAnswer, OutputTask, OutputTaskOnWire } from './output-task.js';
 import { evaluateOutputTask } from './output-task.js';
 
 /**
  * The evaluation of a large output (`src/pipeline/output-task.ts`), piscina's task `evaluate`:
  * the chunks of its packed long arrays are moved to the request's thread, not copied.
  */
-export async function evaluate(task: OutputTask): Promise<OutputAnswer | ReturnType<typeof move>> {
+export async function evaluate(task: OutputTask | OutputTaskOnWire): Promise<OutputAnswer | ReturnType<typeof move>> {
   const answer = await evaluateOutputTask(task);
   if ('error' in answer) return answer;
   return move({ [transferableSymbol]: transferList(answer.evaluated), [valueSymbol]: answer });

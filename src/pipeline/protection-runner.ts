@@ -24,7 +24,9 @@ import { LpInfeasible, LpUnsolved } from '../lib/lp-bounds.js';
 import { ProtectionRefused } from '../remedies/audited-suppression.js';
 import type { PrimaryCells, ProtectedTable, ProtectOptions } from '../remedies/protect-table.js';
 import { protectTable } from '../remedies/protect-table.js';
-import type { OutputAnswer, OutputTask } from './output-task.js';
+import type { OutputAnswer, OutputTask, OutputTaskOnWire } from './output-task.js';
+import { outputTaskOnWire } from './output-task.js';
+import { isWorthPacking, transferList } from '../lib/pack-long-arrays.js';
 
 /** One protection job as a worker receives it (structured clones: the whole table, since the LP audit reads its evidence too). */
 export interface ProtectionTask {
@@ -94,11 +96,12 @@ function workerEntry(): { filename: string; execArgv: string[] } {
   return { filename: new URL('./protect-table-worker-dev.mjs', here).href, execArgv: [] };
 }
 
-/** Typed arrays of microdata parsed on the request's thread (a CSV upload): moved to the worker, not copied. */
-function movedBuffers(task: OutputTask): ArrayBuffer[] {
-  const microdata = (task.raw as { microdata?: unknown }).microdata;
-  if (!microdata || typeof microdata !== 'object' || !('columns' in microdata) || !(microdata.columns instanceof Map)) return [];
-  const out = new Set<ArrayBuffer>();
+/** Typed arrays of microdata parsed on the request's thread (a CSV upload) and the packed output's chunks: moved to the worker, not copied. */
+function movedBuffers(task: OutputTask | OutputTaskOnWire): ArrayBuffer[] {
+  const chunks = 'packed' in task ? transferList(task.packed) : [];
+  const microdata = ('packed' in task ? task.packed.root : task.raw as { microdata?: unknown }).microdata;
+  if (!microdata || typeof microdata !== 'object' || !('columns' in microdata) || !(microdata.columns instanceof Map)) return chunks;
+  const out = new Set<ArrayBuffer>(chunks);
   for (const col of (microdata.columns as Map<string, Record<string, unknown>>).values()) {
     for (const v of Object.values(col)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) out.add(v.buffer);
   }
@@ -117,7 +120,7 @@ function movedBuffers(task: OutputTask): ArrayBuffer[] {
 export function protectionPool(opts: { threads?: number; heapMb: number; queue?: number; hold?: Int32Array }): ProtectionRunner {
   const threads = opts.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
   const { filename, execArgv } = workerEntry();
-  const pool = new Piscina<ProtectionTask | OutputTask, ProtectionAnswer | OutputAnswer>({
+  const pool = new Piscina<ProtectionTask | OutputTask | OutputTaskOnWire, ProtectionAnswer | OutputAnswer>({
     filename,
     execArgv,
     minThreads: 0,
@@ -127,7 +130,7 @@ export function protectionPool(opts: { threads?: number; heapMb: number; queue?:
     resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(opts.heapMb / threads)) },
   });
   /** Runs one task; a full queue, the deadline and a dead worker each end it as the request must. */
-  async function run<A>(task: ProtectionTask | OutputTask, what: string, signal: AbortSignal | undefined, extra: { name?: string; transferList?: ArrayBuffer[] }): Promise<A> {
+  async function run<A>(task: ProtectionTask | OutputTask | OutputTaskOnWire, what: string, signal: AbortSignal | undefined, extra: { name?: string; transferList?: ArrayBuffer[] }): Promise<A> {
     if (signal?.aborted) throw new AirlockError('REQUEST_TIMEOUT');
     if (pool.queueSize >= pool.options.maxQueue) throw new AirlockError('BUSY');
     try {
@@ -143,7 +146,10 @@ export function protectionPool(opts: { threads?: number; heapMb: number; queue?:
       return fromAnswer(await run<ProtectionAnswer>({ table: t, failing: primaryToWire(failing), opts: o }, 'table protection', signal, {}));
     },
     evaluate(task, signal) {
-      return run<OutputAnswer>(opts.hold ? { ...task, hold: opts.hold } : task, 'output evaluation', signal, { name: 'evaluate', transferList: movedBuffers(task) });
+      const held = opts.hold ? { ...task, hold: opts.hold } : task;
+      const send = (t: OutputTask | OutputTaskOnWire) => run<OutputAnswer>(t, 'output evaluation', signal, { name: 'evaluate', transferList: movedBuffers(t) });
+      // A small output goes as it is, at once; a large one is packed first, in slices (issue 13).
+      return isWorthPacking(held.raw) ? outputTaskOnWire(held).then(send) : send(held);
     },
     close: () => pool.destroy(),
   };

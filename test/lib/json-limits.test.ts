@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codePoints, longerThan } from '../../src/lib/code-points.js';
-import { isWellFormed, jsonProblem } from '../../src/lib/json-limits.js';
+import { isWellFormed, jsonProblem, jsonProblemSliced } from '../../src/lib/json-limits.js';
 
 const deep = (n: number) => JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as unknown;
 
@@ -32,6 +32,29 @@ describe('jsonProblem', () => {
 
   it('reports the first problem in document order', () => {
     expect(jsonProblem(JSON.parse('{"a":[0,"\\ud800"],"b":1e309}'), { maxDepth: 10 })).toEqual({ kind: 'lone_surrogate', pointer: '/a/1' });
+  });
+});
+
+describe('jsonProblemSliced (the walk of a large body, in slices)', () => {
+  const zeros = (n: number) => Array.from({ length: n }, () => '{"c":0}').join(',');
+  const problems = ['1', '{"a":[1,2,1e309]}', '{"x":{"a/b":"ok\\ud800"}}', '{"x":{"\\udc00~":1}}', '[[[[[[]]]]]]', '{"__proto__":{"a":1}}'];
+  // Each value placed before, inside and after long arrays, and in a key beside one.
+  const bodies = problems.flatMap((p) => [
+    `{"pad":[${zeros(1500)}],"x":${p}}`,
+    `{"cells":[${zeros(1200)},${p},${zeros(300)}]}`,
+    `[{"outputs":[{"cells":[${p},${zeros(2000)}]}]}]`,
+    `{"\\ud800":1,"cells":[${zeros(1000)}],"x":${p}}`,
+    `[[[[[${p},[${zeros(1000)}]]]]]]`,
+  ]);
+
+  it('finds what jsonProblem finds, at the same pointer, in long arrays and around them', async () => {
+    for (const text of bodies) {
+      const value = JSON.parse(text) as unknown;
+      for (const maxDepth of [3, 5, 64]) expect(await jsonProblemSliced(value, { maxDepth })).toEqual(jsonProblem(value, { maxDepth }));
+    }
+    expect(await jsonProblemSliced(JSON.parse(bodies[3] ?? ''), { maxDepth: 64 })).toEqual({ kind: 'lone_surrogate', pointer: '/\ufffd' });
+    expect(await jsonProblemSliced(JSON.parse(bodies[6] ?? ''), { maxDepth: 64 })).toEqual({ kind: 'non_finite', pointer: '/cells/1200/a/2' });
+    expect(await jsonProblemSliced(deep(1_000_000), { maxDepth: 64 })).toMatchObject({ kind: 'too_deep' });
   });
 });
 

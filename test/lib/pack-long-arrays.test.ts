@@ -44,6 +44,15 @@ describe('packLongArrays / unpackLongArrays', () => {
     expect(seen).toEqual([500, 500, 500, 200]);
   });
 
+  it('keeps a submitted key __proto__ as a key, outside the long arrays too (labels are hostile)', async () => {
+    const value = JSON.parse('{"spec":{"__proto__":{"polluted":1},"a":2},"cells":[' + Array.from({ length: 1000 }, () => '{"labels":{"__proto__":"x"}}').join(',') + ']}') as { spec: object; cells: object[] };
+    const back = unpackLongArraysNow(sent(await packLongArrays(value)));
+    expect(Object.keys(back.spec)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(back.spec)).toBe(Object.prototype);
+    expect(Object.keys(back.cells[999] as object)).toEqual(['labels']);
+    expect(Object.keys((back.cells[999] as { labels: object }).labels)).toEqual(['__proto__']);
+  });
+
   it('fails as postMessage does for something that is not data', async () => {
     const bad = { cells: [...cells(1000), { f: () => 1 }] };
     await expect(packLongArrays(bad)).rejects.toMatchObject({ name: 'DataCloneError' });

@@ -102,8 +102,9 @@ describe('labels that name prototype properties survive the thread boundary', ()
   const pool = protectionPool({ threads: 1, heapMb: 256 });
   afterAll(() => pool.close());
 
-  it('a table whose variables are __proto__ and constructor is decided in a worker as on this thread', async () => {
-    const t = hardTable(6);
+  // 6 × 6 cells go as they are; 33 × 33 (over 1,000) are packed in chunks on their way (pack-long-arrays.ts).
+  it.each([6, 33])('a table whose variables are __proto__ and constructor is decided in a worker as on this thread (%i rows and columns)', async (n) => {
+    const t = hardTable(n);
     const output = raw({ ...t, index: ['__proto__'], columns: ['constructor'], cells: t.cells.map((c) => ({ count: c.count, labels: JSON.parse(`{"__proto__":${JSON.stringify(c.labels.r)},"constructor":${JSON.stringify(c.labels.c)}}`) as object })) });
     const here = await evaluateWithinBudget(output, '/outputs/0', rules, DEFAULT_LIMITS, ctx, new WorkBudget(DEFAULT_LIMITS), inlineProtection.protect);
     const budget = new WorkBudget(DEFAULT_LIMITS);

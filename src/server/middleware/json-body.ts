@@ -16,8 +16,12 @@ import { isUtf8 } from 'node:buffer';
 import express from 'express';
 import type { RequestHandler } from 'express';
 import { AirlockError } from '../../errors.js';
-import { jsonProblem } from '../../lib/json-limits.js';
+import type { JsonProblem } from '../../lib/json-limits.js';
+import { jsonProblem, jsonProblemSliced } from '../../lib/json-limits.js';
 import { MAX_JSON_DEPTH } from '../../limits.js';
+
+/** Bodies of at least this many bytes let the event loop run between their parse, check and route. */
+const LARGE_BODY = 256 * 1024;
 
 /** A pointer as shown in a problem: keys can be long, and a problem stays small. */
 const shown = (pointer: string) => (pointer === '' ? '/' : pointer.length > 300 ? `${pointer.slice(0, 299)}…` : pointer);
@@ -34,19 +38,28 @@ const PROBLEMS = {
  * @example const json = jsonBody(128 * 1024 ** 2); app.post('/x', json, handler);
  */
 export function jsonBody(limit: number, maxDepth = MAX_JSON_DEPTH): RequestHandler {
+  const large = new WeakSet<object>();
   const parse = express.json({
     limit,
     strict: true,
-    verify: (_req, _res, buf, encoding) => {
+    verify: (req, _res, buf, encoding) => {
       if (encoding.toLowerCase() !== 'utf-8') throw new AirlockError('UNSUPPORTED_MEDIA_TYPE', 'only UTF-8 JSON bodies are accepted');
       if (!isUtf8(buf)) throw new AirlockError('INVALID_UNICODE', 'the body is not valid UTF-8');
+      if (buf.length >= LARGE_BODY) large.add(req);
     },
   });
   return (req, res, next) => {
     parse(req, res, (err?: unknown) => {
       if (err) return next(err);
-      const problem = jsonProblem(req.body, { maxDepth });
-      next(problem ? PROBLEMS[problem.kind](problem.pointer) : undefined);
+      const answer = (problem: JsonProblem | null) => next(problem ? PROBLEMS[problem.kind](problem.pointer) : undefined);
+      if (!large.has(req)) return answer(jsonProblem(req.body, { maxDepth }));
+      // A large body's parse, its check and what the route does next each hold the event loop
+      // for tens of milliseconds: the loop runs in between, and the check in slices (issue 13).
+      // The parse ends in an I/O callback, whose first `setImmediate` runs before any other I/O
+      // is read, hence two.
+      setImmediate(() => setImmediate(() => {
+        jsonProblemSliced(req.body, { maxDepth }).then((problem) => setImmediate(() => answer(problem)), next);
+      }));
     });
   };
 }
