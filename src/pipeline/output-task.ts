@@ -29,7 +29,7 @@ import { packLongArrays, unpackLongArrays, unpackLongArraysNow } from '../lib/pa
 import type { Limits } from '../limits.js';
 import type { RawOutput } from '../outputs/output-kind.js';
 import type { Columnar } from '../outputs/table/columnar.js';
-import { inlineProtection } from './protection-runner.js';
+import { protectTable } from '../remedies/protect-table.js';
 import type { EvaluatedOutput, OutputContext, OutputRules } from './evaluate-output.js';
 import { evaluateWithinBudget } from './evaluate-output.js';
 import { WorkBudget } from './work-budget.js';
@@ -118,7 +118,7 @@ export async function evaluateOutputTask(task: OutputTask | OutputTaskOnWire): P
   // Within the budget already: the request's thread counted these before sending the task.
   budget.addCells(task.cellsBefore, task.pointer);
   try {
-    const evaluated = await evaluateWithinBudget(raw, task.pointer, task.rules, task.limits, task.ctx, budget, inlineProtection.protect);
+    const evaluated = await evaluateWithinBudget(raw, task.pointer, task.rules, task.limits, task.ctx, budget, async (t, failing, options) => protectTable(t, failing, options));
     return { evaluated: await packLongArrays(evaluated), cells: budget.counted - task.cellsBefore };
   } catch (e) {
     if (e instanceof AirlockError) return { error: { code: e.code, message: e.message, details: e.details } };
