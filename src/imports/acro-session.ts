@@ -55,8 +55,24 @@ export interface AcroSession {
 
 const ACRO_VERSION = /^(0\.4|1)\.\d+/;
 
-/** What ACRO writes about a session besides its outputs: never released as an output itself. */
-const ACRO_METADATA = /^(results\.json|config\.json|checksums\/.+\.txt)$/;
+/** What ACRO writes about a session besides its outputs (config.json apart: see `isAcroConfig`). */
+const ACRO_METADATA = /^(results\.json|checksums\/.+\.txt)$/;
+
+/**
+ * Whether config.json is ACRO's: its thresholds, a flat object of numbers, booleans and short
+ * strings (blocked extensions). It has no checksum, so anything else under that name (a listing
+ * renamed config.json) is checked as a file like any other unlisted one.
+ */
+function isAcroConfig(bytes: Uint8Array): boolean {
+  let v: unknown;
+  try {
+    v = JSON.parse(utf8(bytes) ?? '');
+  } catch {
+    return false;
+  }
+  const scalar = (x: unknown): boolean => typeof x === 'number' || typeof x === 'boolean' || (typeof x === 'string' && x.length <= 16);
+  return isObject(v) && Object.keys(v).length <= 64 && Object.values(v).every((x) => scalar(x) || (Array.isArray(x) && x.length <= 64 && x.every(scalar)));
+}
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -242,7 +258,7 @@ export function acroSession(files: Record<string, Uint8Array>, ctx: { project: s
   // metadata (results.json, config.json with its thresholds, the checksums) is not an output.
   const listed = new Set(outputs.flatMap((o) => o.files));
   for (const [path, bytes] of Object.entries(files)) {
-    if (listed.has(path) || ACRO_METADATA.test(path)) continue;
+    if (listed.has(path) || ACRO_METADATA.test(path) || (path === 'config.json' && isAcroConfig(bytes))) continue;
     const uid = `unlisted/${path}`;
     request.outputs.push({ name: uid, kind: 'file', filename: path, content_base64: Buffer.from(bytes).toString('base64') });
     outputs.push({ uid, type: 'unlisted', method: null, acro_status: 'not in results.json', mapped_as: 'file', files: [path], comments: [], exception: null, command: null, summary: null });

@@ -202,6 +202,15 @@ describe('small ACRO folders of our own', () => {
     expect(res.body.acro.outputs.find((o: { uid: string }) => o.uid === 'unlisted/extract.csv')).toMatchObject({ acro_status: 'not in results.json', airlock_outcome: 'reject' });
   });
 
+  it('checks a config.json that is not ACRO\'s thresholds (it has no checksum): a listing renamed config.json is no metadata', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => ({ nhs_number: `943476591${i}`, diagnosis: 'C50' }));
+    const files = ownFolder('1.0.0', { output_0: crosstab('output_0', 't.csv') }, { 't.csv': 'region,F\nnorth,12\nsouth,14\n', 'config.json': JSON.stringify({ safe_threshold: 10, rows }) });
+    const res = await post(files);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.decision.outcome).not.toBe('release');
+    expect(res.body.decision.outputs.map((o: { name: string }) => o.name).sort()).toEqual(['output_0', 'unlisted/config.json']);
+  });
+
   it('reads a zip holding the folder itself (one top-level directory)', async () => {
     const files = ownFolder('1.0.0', { output_0: crosstab('output_0', 't.csv') }, { 't.csv': 'region,F\nnorth,12\nsouth,14\n' });
     const nested = Object.fromEntries(Object.entries(files).map(([k, v]) => [`session/${k}`, v]));
