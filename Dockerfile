@@ -16,7 +16,7 @@ COPY package.json package-lock.json ./
 
 FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json openapi.yaml redocly.yaml ./
+COPY tsconfig.json tsconfig.strict.json tsconfig.build.json openapi.yaml redocly.yaml ./
 COPY src ./src
 COPY ui ./ui
 COPY scripts ./scripts
