@@ -14,6 +14,8 @@ import type { ServerRef } from './post-table.js';
 import { BENCH_PROJECT } from './post-table.js';
 import { smallRequest } from './measure-small-rps.js';
 import { spawnChild } from './spawn-child.js';
+import type { LoopBlock } from './loop-blocks.js';
+import { watchLoopBlocks } from './loop-blocks.js';
 
 export interface Latency {
   requests: number;
@@ -32,6 +34,19 @@ export interface BoundedWork {
   healthz: Latency;
   small: Latency;
   peakRssMb: number;
+  /**
+   * Where the time went, for reading an outlier: every sample slower than `slowMs` (route, when
+   * it was due as ms from the start, its latency), and the event-loop blocks of 50 ms or more in
+   * the server and in this load generator (ms from the start). A slow sample beside a block of
+   * the load generator's own is the generator's delay, not the server's.
+   */
+  slow: { route: 'healthz' | 'small'; atMs: number; ms: number }[];
+  serverBlocks: LoopBlock[];
+  clientBlocks: LoopBlock[];
+  /** Each worst request's start and end, ms from the start. */
+  worstSpans: { fromMs: number; toMs: number }[];
+  /** The start, as epoch milliseconds (to lay the server's own logs beside these figures). */
+  startedAtMs: number;
 }
 
 function latency(xs: number[], non2xx: number): Latency {
@@ -46,7 +61,7 @@ function latency(xs: number[], non2xx: number): Latency {
  *
  * @example await measureBoundedWork({ worst: 3, rate: 10, deadlineMs: null, log })
  */
-export async function measureBoundedWork(opts: { worst: number; rate: number; deadlineMs: number | null; log(s: string): void }): Promise<BoundedWork> {
+export async function measureBoundedWork(opts: { worst: number; rate: number; deadlineMs: number | null; slowMs: number; log(s: string): void }): Promise<BoundedWork> {
   const env = opts.deadlineMs ? { AIRLOCK_REQUEST_TIMEOUT_MS: String(opts.deadlineMs) } : {};
   const server = spawnChild('bench/server-child.ts', ['airlock', JSON.stringify(env)]);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -71,6 +86,8 @@ export async function measureBoundedWork(opts: { worst: number; rate: number; de
     await send('POST', '/v1/decisions', JSON.stringify({ project: BENCH_PROJECT, requester: 'bench', outputs: [hardTable(8)] }));
 
     const lat = { healthz: [] as number[], small: [] as number[] };
+    const slow: BoundedWork['slow'] = [];
+    const clientBlocks = watchLoopBlocks(50);
     const bad = { healthz: 0, small: 0 };
     let running = true;
     const inflight: Promise<void>[] = [];
@@ -82,8 +99,13 @@ export async function measureBoundedWork(opts: { worst: number; rate: number; de
         const now = performance.now();
         for (let due = started + k * interval; due <= now && running; due = started + ++k * interval) {
           const at = due;
-          inflight.push(send('GET', '/healthz').then((s) => void (lat.healthz.push(performance.now() - at), s === 200 || bad.healthz++)));
-          inflight.push(send('POST', '/v1/decisions', small).then((s) => void (lat.small.push(performance.now() - at), s === 201 || bad.small++)));
+          const took = (route: 'healthz' | 'small') => {
+            const ms = performance.now() - at;
+            lat[route].push(ms);
+            if (ms >= opts.slowMs) slow.push({ route, atMs: Math.round(at - started), ms: Math.round(ms) });
+          };
+          inflight.push(send('GET', '/healthz').then((s) => void (took('healthz'), s === 200 || bad.healthz++)));
+          inflight.push(send('POST', '/v1/decisions', small).then((s) => void (took('small'), s === 201 || bad.small++)));
         }
         if (!running) resolve();
         else setTimeout(tick, Math.max(0, Math.min(5, started + k * interval - now)));
@@ -91,17 +113,22 @@ export async function measureBoundedWork(opts: { worst: number; rate: number; de
       tick();
     });
     const worst: { status: number; seconds: number }[] = [];
+    const worstSpans: BoundedWork['worstSpans'] = [];
     for (let i = 0; i < opts.worst; i++) {
       const t0 = performance.now();
       const status = await send('POST', '/v1/decisions', big);
       worst.push({ status, seconds: (performance.now() - t0) / 1000 });
+      worstSpans.push({ fromMs: Math.round(t0 - started), toMs: Math.round(performance.now() - started) });
       opts.log(`bounded_work: worst request ${i + 1}: ${status} in ${worst.at(-1)!.seconds.toFixed(1)} s`);
     }
     running = false;
     await loop;
     await Promise.all(inflight);
     server.send({ type: 'usage' });
-    const usage = await server.next<{ maxRssKb: number }>('usage');
+    const usage = await server.next<{ maxRssKb: number; loopBlocks: LoopBlock[] }>('usage');
+    // Both processes' blocks on this run's clock (epoch ms → ms from the start).
+    const origin = performance.timeOrigin + started;
+    const since = (bs: LoopBlock[]) => bs.filter((b) => b.at >= origin).map((b) => ({ at: Math.round(b.at - origin), ms: b.ms }));
     return {
       cells: 200 * 200,
       worst,
@@ -110,6 +137,11 @@ export async function measureBoundedWork(opts: { worst: number; rate: number; de
       healthz: latency(lat.healthz, bad.healthz),
       small: latency(lat.small, bad.small),
       peakRssMb: Math.round(usage.maxRssKb / 1024),
+      slow,
+      serverBlocks: since(usage.loopBlocks),
+      clientBlocks: since(clientBlocks.stop()),
+      worstSpans,
+      startedAtMs: Math.round(origin),
     };
   } finally {
     agent.destroy();

@@ -6,7 +6,8 @@
  * a fixed JSON body of BYTES bytes. Both listen on loopback only.
  *
  * Messages: sends `ready {url, token?, tokens}` (tokens: checker, checker2, auditor); answers
- * `usage {gc?}` with `{maxRssKb, rssKb, heapUsedKb, externalKb, arrayBuffersKb, threads}` and
+ * `usage {gc?}` with `{maxRssKb, rssKb, heapUsedKb, externalKb, arrayBuffersKb, threads,
+ * loopBlocks}` (loopBlocks: this process's event-loop blocks of 50 ms or more) and
  * `snapshot {path}` with the path of a heap snapshot written there (a full GC first when the
  * child runs with `--expose-gc`).
  *
@@ -24,6 +25,7 @@ import { startServer } from '../src/server/start-server.js';
 import type { ChildMessage } from './spawn-child.js';
 import { REPO_DIR, serveParent } from './spawn-child.js';
 import { workerHeaps } from './worker-heaps.js';
+import { watchLoopBlocks } from './loop-blocks.js';
 
 /** A JSON document of exactly `bytes` bytes (at least 16). */
 function jsonOfSize(bytes: number): string {
@@ -54,6 +56,9 @@ function threads(): number {
   return line ? Number(line[1]) : NaN;
 }
 
+/** This process's event-loop blocks of 50 ms or more since it started (sent with `usage`). */
+const loopBlocks = watchLoopBlocks(50);
+
 /** `global.gc` when the child runs with `--expose-gc` (the soak's diagnostics), else null. */
 const gc = (globalThis as { gc?: () => void }).gc ?? null;
 /** The worker threads' heaps, read only in diagnostics (the inspector session is attached to every worker). */
@@ -69,7 +74,7 @@ async function usage(afterGc: boolean): Promise<ChildMessage> {
   const heaps = workers ? await workers.read(afterGc) : [];
   const m = process.memoryUsage();
   const kb = (b: number) => Math.round(b / 1024);
-  return { type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rssKb: kb(m.rss), heapUsedKb: kb(m.heapUsed), externalKb: kb(m.external), arrayBuffersKb: kb(m.arrayBuffers), threads: threads(), workerHeaps: heaps, workersStarted: workers?.started() ?? 0, gc: afterGc && gc !== null };
+  return { type: 'usage', maxRssKb: process.resourceUsage().maxRSS, rssKb: kb(m.rss), heapUsedKb: kb(m.heapUsed), externalKb: kb(m.external), arrayBuffersKb: kb(m.arrayBuffers), threads: threads(), workerHeaps: heaps, workersStarted: workers?.started() ?? 0, gc: afterGc && gc !== null, loopBlocks: loopBlocks.read() };
 }
 
 /** A heap snapshot of the main thread at `path`, after a full collection when gc is exposed. */

@@ -122,6 +122,47 @@ export interface AppendInput {
    * `IDEMPOTENCY_KEY_REUSED`, so two racing requests with one key make one decision.
    */
   idempotency?: IdempotencyClaim;
+  /**
+   * The RFC 8785 canonical JSON (UTF-8) of `decision` and of `evidence` (null when there is no
+   * evidence), when the caller has made it already: the recorder makes a decision's once, for its
+   * signature. The store writes and hashes these bytes instead of serialising again — for a
+   * 40,000-cell decision that was most of a second of the writer's time, during which every
+   * other append waited (issue 13) — so they must be exactly `canonicalJson(decision)` and
+   * `canonicalJson(evidence)`.
+   */
+  canonical?: CanonicalMembers;
+}
+
+/** See `AppendInput.canonical`. */
+export interface CanonicalMembers {
+  decision: Uint8Array;
+  evidence: Uint8Array | null;
+}
+
+/**
+ * What a store reads of a decision besides its canonical bytes: a record whose bytes were made
+ * by the caller (`AppendInput.canonical`) travels to the SQLite writer thread as this, not as
+ * the whole decision, whose clone would cost as much as serialising it.
+ */
+export type DecisionHead = Pick<Decision, 'id' | 'project' | 'requester' | 'outcome' | 'dataset' | 'ruleset' | 'review'>;
+
+/**
+ * An append as a store's record writer takes it: the input, or — only with its canonical bytes
+ * — the input with the decision's head in place of the decision and no evidence object.
+ */
+export type RecordInput = AppendInput | (Omit<AppendInput, 'decision' | 'evidence' | 'canonical'> & { decision: DecisionHead; canonical: CanonicalMembers });
+
+/**
+ * The record input with the decision cut to its head when the canonical bytes are given (what
+ * crosses to a writer thread), else the input itself.
+ *
+ * @example slimRecordInput({ ...input, canonical }).decision // { id, project, requester, outcome, dataset, ruleset }
+ */
+export function slimRecordInput(input: AppendInput): RecordInput {
+  if (!input.canonical) return input;
+  const { decision: d, evidence: _evidence, ...rest } = input;
+  const head: DecisionHead = { id: d.id, project: d.project, requester: d.requester, outcome: d.outcome, dataset: d.dataset, ruleset: d.ruleset, ...(d.review ? { review: d.review } : {}) };
+  return { ...rest, decision: head, canonical: input.canonical };
 }
 
 /** An `Idempotency-Key` as a record claims it (outside the chain: keys expire and are replaced). */

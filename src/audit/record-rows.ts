@@ -26,6 +26,8 @@ import {
   MAX_PAGE_LIMIT,
   type AppendInput,
   type AuditRef,
+  type DecisionHead,
+  type RecordInput,
   type HistoryEntryRow,
   type HistoryManifest,
   type FullRecord,
@@ -163,6 +165,9 @@ export const DECISION_KIND_INDEX = 'records_decision_kind';
  */
 export const SCAN_PAGE = 100;
 
+/** Bytes the caller made as UTF-8 text, as a string for a TEXT column (see `AppendInput.canonical`). */
+const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+
 /**
  * The rows and chain position of a record about to be appended at `seq` after `prev`. Throws
  * `INTERNAL` when the input cannot be represented (a bug upstream, not a store outage).
@@ -170,12 +175,12 @@ export const SCAN_PAGE = 100;
  * @example const { row, released, ref } = prepareRecord(input, 1, GENESIS_PREV, '2024-01-01T00:00:00.000Z');
  */
 export function prepareRecord(
-  input: AppendInput,
+  input: RecordInput,
   seq: number,
   prev: string,
   recordedAt: string,
 ): { row: RecordRow; released: ReleasedRow[]; evidence: EvidenceRow | null; history: HistoryRow[]; dictionary: DictionaryRow[]; ref: AuditRef } {
-  const d = input.decision;
+  const d: DecisionHead = input.decision;
   // Checked as the store's callers may not be typed (JS, or a decision re-read from JSON):
   // a record without these fields could never be found or verified again.
   const unchecked = d as Partial<Decision> | undefined;
@@ -193,7 +198,7 @@ export function prepareRecord(
   const traceId = input.traceId ?? null;
   try {
     // Each large member is serialised once, for its row and (spliced) for the chained record.
-    decisionText = canonicalJson(d);
+    decisionText = input.canonical ? utf8(input.canonical.decision) : canonicalJson(input.decision);
     const releasedTexts: string[] = [];
     released = input.released.map((t, idx) => {
       const n = normaliseReleased(t);
@@ -202,7 +207,10 @@ export function prepareRecord(
       releasedTexts.push(canonicalReleased(n, dims, cells));
       return { seq, idx, output: n.output, dataset: n.dataset, dims, statistic: n.statistic, cells, total: n.total };
     });
-    evidence = input.evidence?.length ? { seq, content: canonicalJson(input.evidence) } : null;
+    // Untyped callers may pass `evidence: undefined`.
+    const given = 'evidence' in input ? (input.evidence as AppendInput['evidence'] | undefined) : undefined;
+    const evidenceText = input.canonical ? input.canonical.evidence && utf8(input.canonical.evidence) : given?.length ? canonicalJson(given) : null;
+    evidence = evidenceText === null ? null : { seq, content: evidenceText };
     history = (input.history ?? []).map((h, idx) => {
       const bytes = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
       const units = bytes(h.units);

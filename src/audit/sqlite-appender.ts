@@ -23,7 +23,7 @@ import type Database from 'better-sqlite3';
 import type { ErrorCode } from '../errors.js';
 import { AirlockError } from '../errors.js';
 import { canonicalJson } from '../lib/canonical-json.js';
-import type { AppendInput, AuditRef } from './audit-store.js';
+import type { AuditRef, RecordInput } from './audit-store.js';
 import { GENESIS_PREV } from './chain.js';
 import { HISTORY_COLUMNS, RECORD_COLUMNS, prepareRecord } from './record-rows.js';
 import { frontierKeys } from '../lib/merkle-tree.js';
@@ -34,7 +34,10 @@ import { eventParams, insertEventSql, webhookEventsOf } from './webhook-outbox.j
  * An append as it travels to the writer: `ruleset.content` may be left out when the sender
  * knows that digest is already stored (rule set content is large and the same every time).
  */
-export type WireAppend = Omit<AppendInput, 'ruleset'> & { ruleset?: { digest: string; content?: unknown } };
+export type WireAppend = DistributiveOmit<RecordInput, 'ruleset'> & { ruleset?: { digest: string; content?: unknown } };
+
+/** `Omit` over each member of a union (the builtin would merge them). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A refusal of one record, in a form that crosses a thread boundary. */
 export interface WireError {
@@ -116,7 +119,7 @@ export function sqliteAppender(db: Database.Database, signer: LogSigner | null =
       let prepared: ReturnType<typeof prepareRecord>;
       try {
         // Timestamped under the write lock, so recorded_at never runs backwards along the chain.
-        prepared = prepareRecord(input as AppendInput, seq, prev, new Date().toISOString());
+        prepared = prepareRecord(input as RecordInput, seq, prev, new Date().toISOString());
       } catch (e) {
         const err = e instanceof AirlockError ? e : new AirlockError('INTERNAL', (e as Error).message);
         return { error: { code: err.code, message: err.message } };
@@ -135,7 +138,7 @@ export function sqliteAppender(db: Database.Database, signer: LogSigner | null =
       for (const h of history) insertHistory.run(h);
       for (const d of dictionary) insertUnit.run(d);
       // The outbox row commits or rolls back with its record: never lost, never for an unrecorded one.
-      for (const e of webhookEventsOf(input as AppendInput, seq, row.recorded_at)) insertEvent.run(...eventParams(e, seq, row.recorded_at));
+      for (const e of webhookEventsOf(input, seq, row.recorded_at)) insertEvent.run(...eventParams(e, seq, row.recorded_at));
       const rs = input.ruleset;
       if (rs && rs.content !== undefined && !stored.has(rs.digest) && !added.has(rs.digest)) {
         insertRuleset.run(rs.digest, canonicalJson(rs.content));

@@ -29,6 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
+import { slimRecordInput } from './audit-store.js';
 import type { AppendInput, AuditRef, AuditStore, IdempotencyRecord, ListFilter, PageRequest, RulesetUsage, ScannedRecord, UnitCoverageRow } from './audit-store.js';
 import {
   DECISION_KIND_INDEX,
@@ -453,8 +454,10 @@ class SqliteStore implements AuditStore {
   /** Commits one batch in one transaction and settles its promises: all after the commit, or all rejected. */
   private async commit(batch: PendingAppend[]): Promise<void> {
     const inputs = batch.map(({ input }): WireAppend => {
+      // With its canonical bytes a decision crosses to the writer as its head only (see AppendInput.canonical).
+      const wire = slimRecordInput(input);
       const rs = input.ruleset;
-      return rs && this.storedRulesets.has(rs.digest) ? { ...input, ruleset: { digest: rs.digest } } : input;
+      return rs && this.storedRulesets.has(rs.digest) ? { ...wire, ruleset: { digest: rs.digest } } : wire;
     });
     let result: BatchResult;
     try {

@@ -22,7 +22,7 @@
  * for (const d of await outbox.claim({ owner: 'replica-1', now: Date.now(), leaseMs: 30_000, limit: 10 })) …
  */
 import { createHash } from 'node:crypto';
-import type { AppendInput } from './audit-store.js';
+import type { RecordInput } from './audit-store.js';
 import { invariant } from '../lib/invariant.js';
 
 /** The events a subscription may ask for. */
@@ -151,7 +151,7 @@ export function webhookTablesSql(table: (name: string) => string, bigint: string
  *
  * @example webhookEventsOf(input, 12, '2026-…')[0].type // 'decision.created'
  */
-export function webhookEventsOf(input: AppendInput, seq: number, recordedAt: string): WebhookEvent[] {
+export function webhookEventsOf(input: Pick<RecordInput, 'decision' | 'kind'>, seq: number, recordedAt: string): WebhookEvent[] {
   const d = input.decision;
   const kind = input.kind ?? 'decision';
   // Ids and outcome only: a receiver reads the rest through the API with its own token.

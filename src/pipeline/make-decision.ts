@@ -24,6 +24,7 @@ import { inlineProtection } from './protection-runner.js';
 import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
+import { addsToHistory } from './adds-to-history.js';
 import { differenceProtected } from './difference-protected.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
@@ -33,7 +34,7 @@ import type { ProtectionSeal } from './seal-protected.js';
 import { sealProtected, verifyTokens } from './seal-protected.js';
 import { recordDecision } from '../telemetry/metrics.js';
 import { withSpan } from '../telemetry/with-span.js';
-import { yieldToLoop } from '../lib/yield-to-loop.js';
+import { loopSlicer } from '../lib/yield-to-loop.js';
 import { validateDecisionRequest } from './validate-decision-request.js';
 
 /** What a finaliser adds once the decision is signed and durably recorded. */
@@ -139,10 +140,11 @@ export interface DecisionResponse extends Finalized {
 export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
   return decisionSpan(async () => {
     opts.deadline?.check();
+    const pace = loopSlicer();
     // In slices: the largest body's check would otherwise hold the event loop for a tenth of a second (issue 13).
     const req = await withSpan('airlock.validate', {}, () => validateDecisionRequest(body));
-    await yieldToLoop();
-    return runPipeline(req, deps, opts);
+    await pace.pause();
+    return runPipeline(req, deps, opts, pace);
   });
 }
 
@@ -153,7 +155,7 @@ export function makeDecision(body: unknown, deps: PipelineDeps, opts: DecisionOp
  * @example await makeDecisionFrom({ project: 'p', requester: 'r', outputs: [{ name: 't', kind: 'table', microdata: columns, spec }] }, deps)
  */
 export function makeDecisionFrom(req: PipelineRequest, deps: PipelineDeps, opts: DecisionOptions = {}): Promise<DecisionResponse> {
-  return decisionSpan(() => runPipeline(req, deps, opts));
+  return decisionSpan(() => runPipeline(req, deps, opts, loopSlicer()));
 }
 
 function decisionSpan(run: () => Promise<DecisionResponse>): Promise<DecisionResponse> {
@@ -166,7 +168,12 @@ function decisionSpan(run: () => Promise<DecisionResponse>): Promise<DecisionRes
   });
 }
 
-async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: DecisionOptions): Promise<DecisionResponse> {
+/**
+ * `pace` lets the event loop in between stages once the request has held it for a slice: a
+ * large request's stages each take tens of milliseconds, while a small request, which would
+ * otherwise queue behind a large one's slice at each of its stages, runs through.
+ */
+async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: DecisionOptions, pace: ReturnType<typeof loopSlicer>): Promise<DecisionResponse> {
   opts.deadline?.check();
   opts.caller?.authorize(req.project, req.dataset ?? null);
   if (req.outputs.length > deps.limits.maxOutputs) {
@@ -199,7 +206,7 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
       // A large output is parsed, checked and protected in the worker pool: the event loop keeps answering.
       const answer = await withSpan('airlock.evaluate_in_worker', { 'airlock.output.pointer': pointer }, () => inWorker(outputTask(raw, pointer, rules, deps.limits, ctx, budget), signal));
       evaluated.push(await evaluatedFrom(answer, budget, pointer));
-      await yieldToLoop();
+      await pace.pause();
     } else {
       evaluated.push(await evaluateWithinBudget(raw, pointer, rules, deps.limits, ctx, budget, (t, failing, options) => protector.protect(t, failing, options, signal)));
     }
@@ -208,20 +215,20 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
-    await yieldToLoop();
+    await pace.pause();
     const differencing = { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
     // A protected version is a release too: it must pass differencing before it is offered (issue 12).
     if (differencingApplies(evaluated, rules)) await withSpan('airlock.difference_protected', {}, () => differenceProtected(evaluated, { project: req.project, dataset, rules }, differencing));
-    await yieldToLoop();
+    await pace.pause();
     // Sealed after the linked-tables and differencing steps, so a form and its token cover the version offered.
     const resubmit = await sealProtected(evaluated, deps.protection, scope);
-    await yieldToLoop();
+    await pace.pause();
     const differenced = await differenceOutputs(evaluated, { project: req.project, dataset, rules }, differencing);
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
     // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
-    await yieldToLoop();
+    await pace.pause();
     await budget.checkResponse(decision);
     await budget.checkEvidence(differenced.map((e) => [e.evidence, e.releasable, e.history ?? null]));
     opts.deadline?.pin();
@@ -233,6 +240,7 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     return { decision, ...finalized, ...(Object.keys(resubmit).length ? { resubmit } : {}) };
   };
   const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
-  if (!deps.history || key === null) return finish();
+  // A request whose record adds nothing differencing reads needs no lock (see adds-to-history.ts).
+  if (!deps.history || key === null || !addsToHistory(evaluated)) return finish();
   return underDifferencingLock(deps.history, key, finish);
 }

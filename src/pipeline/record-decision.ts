@@ -14,8 +14,9 @@ import type { PublishedCell, ReleasedTable } from '../lib/published-table.js';
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
 import type { Ruleset } from '../rules/load-ruleset.js';
-import { signDecision } from '../signing/sign-decision.js';
-import { yieldToLoop } from '../lib/yield-to-loop.js';
+import { canonicalDecision, signCanonicalDecision } from '../signing/sign-decision.js';
+import { canonicalJsonSliced } from '../lib/canonical-json-sliced.js';
+import { loopSlicer } from '../lib/yield-to-loop.js';
 import type { SigningKey } from '../signing/signing-keys.js';
 import { currentTraceId } from '../telemetry/trace-context.js';
 import { withSpan } from '../telemetry/with-span.js';
@@ -111,9 +112,18 @@ export interface RecorderDeps {
 
 export function decisionRecorder(deps: RecorderDeps) {
   return async (decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized> => {
-    const signature = await withSpan('airlock.sign', { 'airlock.signing.kid': deps.key.kid }, () => signDecision(decision, deps.key));
+    const pace = loopSlicer();
+    // The canonical bytes are made once (in slices): signed here, then written and hashed by the store as they are.
+    const canonical = await withSpan('airlock.sign', { 'airlock.signing.kid': deps.key.kid }, async () => {
+      const bytes = await canonicalDecision(decision);
+      return { bytes, signature: await signCanonicalDecision(bytes, deps.key) };
+    });
+    const signature = canonical.signature;
+    const evidence = replayEvidence(evaluated);
+    // Evidence that cannot be canonicalised is left to the store, which refuses it as before (the decision is withheld).
+    const evidenceBytes = evidence.length ? await canonicalJsonSliced(evidence).catch(() => undefined) : null;
     // Signing a large decision holds the thread; let waiting requests in before the append does again.
-    await yieldToLoop();
+    await pace.pause();
     const traceId = meta.traceId ?? currentTraceId() ?? null;
     let audit;
     try {
@@ -126,7 +136,8 @@ export function decisionRecorder(deps: RecorderDeps) {
         released: releasedTables(decision, evaluated),
         traceId,
         ruleset: { digest: ruleset.digest, content: ruleset.content },
-        evidence: replayEvidence(evaluated),
+        evidence,
+        ...(evidenceBytes === undefined ? {} : { canonical: { decision: canonical.bytes, evidence: evidenceBytes } }),
         ...historyOf(evaluated),
         ...(meta.idempotency ? { idempotency: meta.idempotency } : {}),
       });

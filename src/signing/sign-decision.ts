@@ -64,17 +64,35 @@ function canonicalisationError(e: unknown, max: number): AirlockError {
  * @example const jws = await signDecision(decision, key); jws.split('.').length // 3
  */
 export async function signDecision(decision: Decision, key: Pick<SigningKey, 'kid' | 'privateKey'>, opts: { maxBytes?: number } = {}): Promise<string> {
+  return signCanonicalDecision(await canonicalDecision(decision, opts), key, opts);
+}
+
+/**
+ * The decision's RFC 8785 canonical JSON as UTF-8 — what `signDecision` signs — written in
+ * slices (a decision can be 14 MB of text, which must not hold the event loop in one piece),
+ * with `signDecision`'s refusals. For a caller that keeps the bytes (the recorder hands them to
+ * the audit store, which would otherwise serialise the decision again).
+ *
+ * @example const bytes = await canonicalDecision(decision); await signCanonicalDecision(bytes, key)
+ */
+export async function canonicalDecision(decision: Decision, opts: { maxBytes?: number } = {}): Promise<Buffer> {
   const max = opts.maxBytes ?? MAX_DECISION_BYTES;
-  let payload: string;
   try {
-    // In slices: a decision can be 14 MB of text, which must not hold the event loop in one piece.
-    const bytes = await canonicalJsonSliced(decision);
-    if (bytes.length > max || Math.ceil((bytes.length * 4) / 3) > constants.MAX_STRING_LENGTH) throw tooLarge(bytes.length, max);
-    payload = bytes.toString('base64url');
+    return await canonicalJsonSliced(decision);
   } catch (e) {
-    if (e instanceof AirlockError && e.code === 'DECISION_TOO_LARGE') throw e;
     throw canonicalisationError(e, max);
   }
+}
+
+/**
+ * `signDecision` of a decision whose canonical bytes are already made (`canonicalDecision`).
+ *
+ * @example await signCanonicalDecision(await canonicalDecision(decision), key) === await signDecision(decision, key) // true
+ */
+export async function signCanonicalDecision(bytes: Uint8Array, key: Pick<SigningKey, 'kid' | 'privateKey'>, opts: { maxBytes?: number } = {}): Promise<string> {
+  const max = opts.maxBytes ?? MAX_DECISION_BYTES;
+  if (bytes.length > max || Math.ceil((bytes.length * 4) / 3) > constants.MAX_STRING_LENGTH) throw tooLarge(bytes.length, max);
+  const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
   // A small decision is signed at once (a thread-pool round trip would cost more than it saves).
   return payload.length < OFF_THREAD_PAYLOAD ? compactJws(DECISION_JWS_TYP, payload, key) : compactJwsOffThread(DECISION_JWS_TYP, payload, key);
 }

@@ -102,6 +102,42 @@ export function storeContract(name: string, fresh: () => Promise<StoreFixture>):
       expect(await verifyAudit(store, jwks)).toEqual({ ok: true, checked: 3, head: { seq: 3, hash: refs[2]!.hash } });
     });
 
+    it('records a decision given with its canonical bytes exactly as one it serialises itself: same rows, same chain, same event', async () => {
+      const evidence = [{ output: 'by-sex', kind: 'table', evidence: { cells: [{ labels: { sex: 'F' }, count: 40 }], note: 'é €' } }];
+      const plain = await open();
+      const given = await open();
+      await given.store.webhooks().addSubscription({ project: 'p1', url: 'http://127.0.0.1:9/hook', events: ['decision.created'], source: 'api', created_at: 0 });
+      for (const i of [1, 2]) {
+        const input = await signedAppend(key, i, {}, { evidence });
+        await plain.store.append(input);
+        const canonical = { decision: Buffer.from(canonicalJson(input.decision), 'utf8'), evidence: Buffer.from(canonicalJson(evidence), 'utf8') };
+        await given.store.append({ ...input, canonical });
+      }
+      const records = async (f: StoreFixture) => {
+        const out = [];
+        // Only the time of recording may differ (and the hashes that cover it).
+        for await (const r of f.store.scan(1)) out.push({ ...r, recorded_at: null, hash: null, prev: null, canonical: r.canonical.replace(r.recorded_at, '') });
+        return out;
+      };
+      const [a, b] = [await records(plain), await records(given)];
+      expect(b).toHaveLength(2);
+      expect(b).toEqual(a);
+      expect(b[1]).toMatchObject({ evidence, decision: (await signedAppend(key, 2)).decision });
+      expect((await verifyAudit(given.store, jwks)).ok).toBe(true);
+      // The webhook event is made from the decision's head alone: the same as from the whole decision.
+      const outbox = given.store.webhooks();
+      expect(await outbox.fanOut(Date.now())).toBe(2);
+      const claimed = await outbox.claim({ owner: 'a', now: Date.now(), leaseMs: 60_000, limit: 10 });
+      expect(claimed.map((d) => [d.event_id, d.payload])).toEqual(
+        [1, 2].map((i) => [`decision.created:d-000${i}`, expect.objectContaining({ decision_id: `d-000${i}`, outcome: 'release', project: 'p1', audit: { seq: i } })]),
+      );
+      // Without evidence: none stored, as when the store serialises.
+      const bare = await signedAppend(key, 3);
+      await given.store.append({ ...bare, canonical: { decision: Buffer.from(canonicalJson(bare.decision), 'utf8'), evidence: null } });
+      expect((await given.store.get('d-0003'))!.decision).toEqual(bare.decision);
+      for await (const r of given.store.scan(3)) expect(r.evidence).toBeUndefined();
+    });
+
     it('returns the stored record by decision id, and null for an unknown id', async () => {
       const { store } = await open();
       const input = await signedAppend(key, 1, {}, { traceId: 'trace-1' });
