@@ -1,7 +1,9 @@
 /**
  * `bounded_work` (issue 13 item 3, the benchmark variant of test/server/work-budget.test.ts):
  * while the worst requests the default budget allows run one after another (a failing 40,000-
- * cell table, the largest airlock protects, built so every row needs complements), an open
+ * cell table, the largest airlock protects, built so every row needs complements; or, with
+ * `passing`, the same size released, so it enters the history every request is differenced
+ * against), an open
  * loop of `/healthz` and small decisions measures what other callers see: p50/p99/max latency
  * from each request's scheduled start. Also the server's peak RSS (the memory budget is
  * 1.5 GB) and how each worst request ended (with `deadlineMs`, at its deadline: 503).
@@ -17,6 +19,9 @@ import { spawnChild } from './spawn-child.js';
 import type { LoopBlock } from './loop-blocks.js';
 import { watchLoopBlocks } from './loop-blocks.js';
 
+/** The dataset every request of the case names (one population, the default namespace). */
+const BENCH_DATASET = 'bench-cohort';
+
 export interface Latency {
   requests: number;
   non2xx: number;
@@ -27,6 +32,8 @@ export interface Latency {
 
 export interface BoundedWork {
   cells: number;
+  /** `failing`: a table every row of which needs protecting (the most work); `passing`: one released as it is (recorded into the history its population's requests are differenced against). */
+  worstKind: 'failing' | 'passing';
   /** Each worst request: its status and seconds. */
   worst: { status: number; seconds: number }[];
   deadlineMs: number | null;
@@ -61,7 +68,7 @@ function latency(xs: number[], non2xx: number): Latency {
  *
  * @example await measureBoundedWork({ worst: 3, rate: 10, deadlineMs: null, log })
  */
-export async function measureBoundedWork(opts: { worst: number; rate: number; deadlineMs: number | null; slowMs: number; log(s: string): void }): Promise<BoundedWork> {
+export async function measureBoundedWork(opts: { worst: number; rate: number; deadlineMs: number | null; slowMs: number; passing?: boolean; log(s: string): void }): Promise<BoundedWork> {
   const env = opts.deadlineMs ? { AIRLOCK_REQUEST_TIMEOUT_MS: String(opts.deadlineMs) } : {};
   const server = spawnChild('bench/server-child.ts', ['airlock', JSON.stringify(env)]);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -79,8 +86,10 @@ export async function measureBoundedWork(opts: { worst: number; rate: number; de
         req.on('error', () => resolve(0));
         req.end(data);
       });
-    const small = smallRequest();
-    const big = JSON.stringify({ project: BENCH_PROJECT, requester: 'bench', outputs: [hardTable(199)] });
+    // With a dataset, as a TRE sends them: every request is differenced against the release
+    // history of one population, so the requests that change the history take its lock.
+    const small = JSON.stringify({ ...(JSON.parse(smallRequest()) as object), dataset: BENCH_DATASET });
+    const big = JSON.stringify({ project: BENCH_PROJECT, requester: 'bench', dataset: BENCH_DATASET, outputs: [hardTable(199, !opts.passing)] });
     // Warm-up: the paths, and the worker pool with a small protection.
     for (let i = 0; i < 5; i++) await send('POST', '/v1/decisions', small);
     await send('POST', '/v1/decisions', JSON.stringify({ project: BENCH_PROJECT, requester: 'bench', outputs: [hardTable(8)] }));
@@ -131,6 +140,7 @@ export async function measureBoundedWork(opts: { worst: number; rate: number; de
     const since = (bs: LoopBlock[]) => bs.filter((b) => b.at >= origin).map((b) => ({ at: Math.round(b.at - origin), ms: b.ms }));
     return {
       cells: 200 * 200,
+      worstKind: opts.passing ? 'passing' : 'failing',
       worst,
       deadlineMs: opts.deadlineMs,
       rate: opts.rate,

@@ -137,6 +137,10 @@ export interface AppendInput {
 export interface CanonicalMembers {
   decision: Uint8Array;
   evidence: Uint8Array | null;
+  /** `canonicalJson(t.cells)` of each released table, in `released` order (a released 40,000-cell table's are 2 MB). */
+  releasedCells?: Uint8Array[];
+  /** `canonicalJson(h.form)` of each history entry, in `history` order. */
+  forms?: Uint8Array[];
 }
 
 /**
@@ -159,10 +163,14 @@ export type RecordInput = AppendInput | (Omit<AppendInput, 'decision' | 'evidenc
  * @example slimRecordInput({ ...input, canonical }).decision // { id, project, requester, outcome, dataset, ruleset }
  */
 export function slimRecordInput(input: AppendInput): RecordInput {
-  if (!input.canonical) return input;
+  const c = input.canonical;
+  if (!c) return input;
   const { decision: d, evidence: _evidence, ...rest } = input;
   const head: DecisionHead = { id: d.id, project: d.project, requester: d.requester, outcome: d.outcome, dataset: d.dataset, ruleset: d.ruleset, ...(d.review ? { review: d.review } : {}) };
-  return { ...rest, decision: head, canonical: input.canonical };
+  // Members whose bytes are given travel as the bytes alone.
+  const released = c.releasedCells ? input.released.map((t) => ({ ...t, cells: [] })) : input.released;
+  const history = c.forms && input.history ? input.history.map((h) => ({ ...h, form: null })) : input.history;
+  return { ...rest, released, ...(history ? { history } : {}), decision: head, canonical: c };
 }
 
 /** An `Idempotency-Key` as a record claims it (outside the chain: keys expire and are replaced). */

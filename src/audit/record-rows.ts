@@ -200,10 +200,14 @@ export function prepareRecord(
     // Each large member is serialised once, for its row and (spliced) for the chained record.
     decisionText = input.canonical ? utf8(input.canonical.decision) : canonicalJson(input.decision);
     const releasedTexts: string[] = [];
+    // Given bytes stand in for members that no longer travel with the input (`slimRecordInput`): all or none.
+    if (input.canonical?.releasedCells && input.canonical.releasedCells.length !== input.released.length) throw new Error('released cells given for some released tables only');
+    if (input.canonical?.forms && input.canonical.forms.length !== (input.history ?? []).length) throw new Error('label forms given for some history entries only');
     released = input.released.map((t, idx) => {
       const n = normaliseReleased(t);
       const dims = canonicalJson(n.dims);
-      const cells = canonicalJson(n.cells);
+      const given = input.canonical?.releasedCells?.[idx];
+      const cells = given ? utf8(given) : canonicalJson(n.cells);
       releasedTexts.push(canonicalReleased(n, dims, cells));
       return { seq, idx, output: n.output, dataset: n.dataset, dims, statistic: n.statistic, cells, total: n.total };
     });
@@ -211,6 +215,11 @@ export function prepareRecord(
     const given = 'evidence' in input ? (input.evidence as AppendInput['evidence'] | undefined) : undefined;
     const evidenceText = input.canonical ? input.canonical.evidence && utf8(input.canonical.evidence) : given?.length ? canonicalJson(given) : null;
     evidence = evidenceText === null ? null : { seq, content: evidenceText };
+    const forms = input.canonical?.forms;
+    const formText = (idx: number, form: unknown): string => {
+      const given = forms?.[idx];
+      return given ? utf8(given) : canonicalJson(form);
+    };
     history = (input.history ?? []).map((h, idx) => {
       const bytes = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
       const units = bytes(h.units);
@@ -224,7 +233,7 @@ export function prepareRecord(
         dataset: h.dataset,
         population: h.population,
         namespace: h.namespace,
-        form: canonicalJson(h.form),
+        form: formText(idx, h.form),
         units,
         units_sha256: units === null ? null : sha256Of(units),
         sketch,

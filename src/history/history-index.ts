@@ -21,7 +21,7 @@
 import type { HistoryEntryRow, UnitCoverageRow } from '../audit/audit-store.js';
 import type { PopulationIndex } from '../rules/populations.js';
 import type { LabelForm } from './label-form.js';
-import { parseLabelForms } from './label-form.js';
+import { parseLabelFormsSliced } from './label-form.js';
 import { at } from '../lib/invariant.js';
 
 /** What differencing reads from the audit store (an `AuditStore` is one). */
@@ -65,7 +65,22 @@ export interface HistoryIndex {
   population(q: { key: string; populations: PopulationIndex; project: string | null }): HistoryOutput[];
   /** The outputs with a unit form in a namespace, oldest first. */
   namespace(ns: string): HistoryOutput[];
+  /**
+   * Makes outputs a request is about to record count as history at once, before their record
+   * is committed: requests differenced meanwhile compare with them, so the request may let go
+   * of the differencing lock while it signs and records (`src/pipeline/make-decision.ts`). The
+   * returned function withdraws them — after the commit (the committed entries have taken
+   * their place: a reserved output is never returned beside its own committed entry) or when
+   * the record failed (then nothing was released, and a request compared with them meanwhile
+   * was only held to more than it needed). Only outputs without unit forms can be reserved:
+   * unit mode reads unit forms from the store. Their forms must be those the store will read
+   * back (`storedLabelForms`): the index keeps them for the committed entry.
+   */
+  reserve(outputs: readonly ReservedOutput[]): () => void;
 }
+
+/** A history output not yet recorded: no seq, no unit form. */
+export type ReservedOutput = Omit<HistoryOutput, 'seq' | 'hasUnits' | 'sketch'>;
 
 /** How many entries one refresh query reads at a time. */
 const PAGE = 5000;
@@ -79,6 +94,9 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
   const outputs: HistoryOutput[] = [];
   /** Decisions whose review is settled: their pending entries no longer count. */
   const settled = new Set<string>();
+  /** Outputs reserved by requests still recording them (see `reserve`), and the decisions committed so far. */
+  const reserved = new Set<HistoryOutput>();
+  const committed = new Set<string>();
   let lastSeq = 0;
   let lastSettledSeq = 0;
   let tail: Promise<void> = Promise.resolve();
@@ -86,8 +104,10 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
   const read = async (): Promise<void> => {
     for (;;) {
       const rows = await source.historyEntries({ afterSeq: lastSeq, limit: PAGE });
+      // Forms read back in slices (a large release's take hundreds of ms), the page then added at once.
+      const page: HistoryOutput[] = [];
       for (const r of rows) {
-        outputs.push({
+        page.push({
           seq: r.seq,
           idx: r.idx,
           decision_id: r.decision_id,
@@ -97,10 +117,14 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
           dataset: r.dataset,
           namespace: r.namespace,
           project: r.project,
-          forms: parseLabelForms(r.form),
+          forms: reservedForms(r.decision_id, r.idx) ?? (await parseLabelFormsSliced(r.form)),
           hasUnits: r.has_units,
           sketch: r.sketch,
         });
+      }
+      for (const o of page) {
+        committed.add(o.decision_id);
+        outputs.push(o);
       }
       if (rows.length > 0) {
         const last = at(rows, rows.length - 1).seq;
@@ -120,6 +144,15 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
     }
   };
 
+  /**
+   * The forms a reservation holds for a committed entry: made by this process as the store reads
+   * them back (`storedLabelForms`), so taken instead of parsing the entry again.
+   */
+  const reservedForms = (decisionId: string, idx: number): LabelForm[] | undefined => {
+    for (const o of reserved) if (o.decision_id === decisionId && o.idx === idx) return o.forms;
+    return undefined;
+  };
+
   const live = (o: HistoryOutput) => o.status === 'released' || !settled.has(o.decision_id);
 
   return {
@@ -129,10 +162,20 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
       return run;
     },
     population({ key, populations, project }) {
-      return outputs.filter((o) => live(o) && (project === null || o.project === project) && populations.contains(key, o.dataset));
+      const of = (o: HistoryOutput) => (project === null || o.project === project) && populations.contains(key, o.dataset);
+      const found = outputs.filter((o) => live(o) && of(o));
+      for (const o of reserved) if (!committed.has(o.decision_id) && of(o)) found.push(o);
+      return found;
     },
     namespace(ns) {
       return outputs.filter((o) => live(o) && o.hasUnits && o.namespace === ns);
+    },
+    reserve(given) {
+      const entries = given.map((o): HistoryOutput => ({ ...o, seq: Number.MAX_SAFE_INTEGER, hasUnits: false, sketch: null }));
+      for (const e of entries) reserved.add(e);
+      return () => {
+        for (const e of entries) reserved.delete(e);
+      };
     },
   };
 }

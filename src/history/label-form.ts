@@ -241,10 +241,26 @@ export function summaryLabelForms(output: string, s: SummaryOutput): LabelForm[]
  * @example (await labelFormsOf('t', { kind: 'table', parsed: parsedTable })).length // 1
  */
 export async function labelFormsOf(output: string, o: ParsedOutput): Promise<LabelForm[]> {
+  if (o.kind !== 'table' && o.kind !== 'plot' && o.kind !== 'summary') return [];
+  const made = formsMade.get(o.parsed);
+  if (made?.output === output) return made.forms;
+  const forms = await formsOf(output, o);
+  formsMade.set(o.parsed, { output, forms });
+  return forms;
+}
+
+/**
+ * The forms made of each parsed output, so they are made once per request (a 40,000-cell
+ * table's take a few hundred milliseconds): the decision path makes them before it takes the
+ * differencing lock, and differencing and the linked-tables step read them under it. Forms
+ * are never changed once made.
+ */
+const formsMade = new WeakMap<object, { output: string; forms: LabelForm[] }>();
+
+async function formsOf(output: string, o: ParsedOutput & { kind: 'table' | 'plot' | 'summary' }): Promise<LabelForm[]> {
   if (o.kind === 'table') return [await tableLabelFormSliced(output, o.parsed)];
   if (o.kind === 'plot') return plotLabelForms(output, o.parsed, plotVariable(o.parsed));
-  if (o.kind === 'summary') return summaryLabelForms(output, o.parsed);
-  return [];
+  return summaryLabelForms(output, o.parsed);
 }
 
 /** The variable a plot computed from microdata is about (its spec's `index` or `values`), when it says. */
@@ -277,17 +293,65 @@ interface StoredForm extends Omit<LabelForm, 'cells'> {
  */
 export function parseLabelForms(text: string): LabelForm[] {
   // JSON.parse defines `__proto__` as an own key (no prototype change); the records are then rebuilt prototype-free.
-  return (JSON.parse(text) as StoredForm[]).map((f) => ({
-    output: f.output,
-    kind: f.kind,
-    dims: f.dims,
-    constants: storedLabels.shared(f.constants),
-    measure: f.measure,
-    nested: f.nested,
-    cells: f.cells.map((c): LabelCell => {
-      const cell: LabelCell = { labels: storedLabels.shared(c.labels), size: c.size, count: c.count, sum: c.sum };
-      if (c.ref !== undefined) cell.ref = c.ref;
-      return cell;
-    }),
-  }));
+  return (JSON.parse(text) as StoredForm[]).map((f) => ({ ...storedFormHead(f), cells: f.cells.map(storedCell) }));
+}
+
+/**
+ * `parseLabelForms` with the event loop let in every slice: a 40,000-cell form takes a few
+ * hundred milliseconds to read back (each cell's labels interned), which the history index
+ * must not spend in one piece the first time it reads a large release (issue 13).
+ *
+ * @example await parseLabelFormsSliced(row.form) // deep-equal to parseLabelForms(row.form)
+ */
+export async function parseLabelFormsSliced(text: string): Promise<LabelForm[]> {
+  const slicer = loopSlicer();
+  const forms: LabelForm[] = [];
+  for (const f of JSON.parse(text) as StoredForm[]) {
+    const cells: LabelCell[] = [];
+    for (let i = 0; i < f.cells.length; i++) {
+      cells.push(storedCell(f.cells[i] ?? outOfRange()));
+      if ((i & 255) === 255) await slicer.pause();
+    }
+    forms.push({ ...storedFormHead(f), cells });
+  }
+  return forms;
+}
+
+/**
+ * The forms exactly as `parseLabelForms` would read them back once stored (label records
+ * interned and prototype-free, in the order canonical JSON gives them), made from the forms
+ * themselves in slices. A release being recorded keeps these in its history reservation, and
+ * the history index takes them when it reads the committed entry instead of parsing 40,000
+ * cells back — under the differencing lock — a moment after they were made.
+ *
+ * @example await storedLabelForms(forms) // deep-equal to parseLabelForms(canonicalJson(forms))
+ */
+export async function storedLabelForms(forms: readonly LabelForm[]): Promise<LabelForm[]> {
+  const slicer = loopSlicer();
+  const out: LabelForm[] = [];
+  for (const f of forms) {
+    const cells: LabelCell[] = [];
+    for (let i = 0; i < f.cells.length; i++) {
+      const c = f.cells[i] ?? outOfRange();
+      cells.push(storedCell({ ...c, labels: canonicalOrder(c.labels) }));
+      if ((i & 255) === 255) await slicer.pause();
+    }
+    out.push({ ...storedFormHead({ ...f, constants: canonicalOrder(f.constants), cells: [] }), cells });
+  }
+  return out;
+}
+
+/** A record's entries in the order canonical JSON writes them, as JSON.parse would give them back. */
+function canonicalOrder(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function storedFormHead(f: StoredForm): Omit<LabelForm, 'cells'> {
+  return { output: f.output, kind: f.kind, dims: f.dims, constants: storedLabels.shared(f.constants), measure: f.measure, nested: f.nested };
+}
+
+function storedCell(c: LabelCell): LabelCell {
+  const cell: LabelCell = { labels: storedLabels.shared(c.labels), size: c.size, count: c.count, sum: c.sum };
+  if (c.ref !== undefined) cell.ref = c.ref;
+  return cell;
 }

@@ -33,34 +33,58 @@ export async function canonicalJsonSliced(value: unknown): Promise<Buffer> {
 /**
  * `canonicalJsonSliced`'s bytes as the chunks it encoded them in (a few hundred KB each), for a
  * caller that writes them out one by one (a response) rather than joining 14 MB in one piece.
+ * `premade`: bytes already made of values inside `value` (by identity), written as they are —
+ * so they must be exactly those values' canonical JSON (the answer to a decision request
+ * carries the decision's signed bytes, made once by the recorder).
  *
  * @example Buffer.concat(await canonicalJsonChunks(value)).equals(await canonicalJsonSliced(value)) // true
  */
-export async function canonicalJsonChunks(value: unknown): Promise<Buffer[]> {
+export async function canonicalJsonChunks(value: unknown, premade?: ReadonlyMap<object, Uint8Array>): Promise<Buffer[]> {
   const encoded: Buffer[] = [];
   let batch: string[] = [];
   let chars = 0;
-  const emit = (piece: string): void => {
-    batch.push(piece);
-    chars += piece.length;
-    if (chars < SLICED_BATCH_CHARS) return;
+  const flush = (): void => {
+    if (batch.length === 0) return;
     encoded.push(Buffer.from(batch.join(''), 'utf8'));
     batch = [];
     chars = 0;
   };
+  const out: Out = {
+    emit(piece) {
+      batch.push(piece);
+      chars += piece.length;
+      if (chars >= SLICED_BATCH_CHARS) flush();
+    },
+    bytes(b) {
+      flush();
+      encoded.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    },
+  };
   try {
-    await sliced(value, 0, emit, loopSlicer());
+    await sliced(value, 0, out, loopSlicer(), premade);
   } catch (e) {
     if (e !== BAIL) throw e;
     // What the fast writer hands over is rare (a refusal, a toJSON): the careful writer gives
     // the same text, or the refusal with its pointer, at once.
     return [Buffer.from(canonicalJson(value), 'utf8')];
   }
-  encoded.push(Buffer.from(batch.join(''), 'utf8'));
+  flush();
   return encoded;
 }
 
-async function sliced(value: unknown, depth: number, emit: (piece: string) => void, slicer: { pause(): Promise<void> | undefined }): Promise<void> {
+/** Where `sliced` writes: text, or bytes made already (`premade`). */
+interface Out {
+  emit(piece: string): void;
+  bytes(b: Uint8Array): void;
+}
+
+async function sliced(value: unknown, depth: number, out: Out, slicer: { pause(): Promise<void> | undefined }, premade: ReadonlyMap<object, Uint8Array> | undefined): Promise<void> {
+  const made = premade && typeof value === 'object' && value !== null ? premade.get(value) : undefined;
+  if (made) {
+    out.bytes(made);
+    return;
+  }
+  const emit = out.emit;
   if (typeof value !== 'object' || value === null || depth > FAST_MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function' || !holdsLongArray(value, SLICED_ARRAY)) {
     emit(fast(value, depth));
     return;
@@ -71,7 +95,7 @@ async function sliced(value: unknown, depth: number, emit: (piece: string) => vo
       const item: unknown = value[i];
       if (item === undefined) throw BAIL;
       if (i > 0) emit(',');
-      await sliced(item, depth + 1, emit, slicer);
+      await sliced(item, depth + 1, out, slicer, premade);
       await slicer.pause();
     }
     emit(']');
@@ -87,7 +111,7 @@ async function sliced(value: unknown, depth: number, emit: (piece: string) => vo
     if (v === undefined) continue;
     emit(`${first ? '' : ','}${JSON.stringify(k)}:`);
     first = false;
-    await sliced(v, depth + 1, emit, slicer);
+    await sliced(v, depth + 1, out, slicer, premade);
   }
   emit('}');
 }

@@ -25,6 +25,11 @@ import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
 import { addsToHistory } from './adds-to-history.js';
+import { membershipOf } from '../history/unit-form.js';
+import type { LabelForm } from '../history/label-form.js';
+import { labelFormsOf, storedLabelForms } from '../history/label-form.js';
+import { historyIndexFor } from '../history/history-index.js';
+import { reservationOf } from './record-decision.js';
 import { differenceProtected } from './difference-protected.js';
 import type { DifferencingHistory } from '../history/history-index.js';
 import type { UnitKeys } from '../history/unit-keys.js';
@@ -211,7 +216,8 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
       evaluated.push(await evaluateWithinBudget(raw, pointer, rules, deps.limits, ctx, budget, (t, failing, options) => protector.protect(t, failing, options, signal)));
     }
   }
-  const finish = async (): Promise<DecisionResponse> => {
+  /** What the history decides: the protected versions offered, the outputs differenced, the decision. Under the lock. */
+  const settle = async (): Promise<Settled> => {
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
@@ -227,6 +233,10 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     const decision = withSpan('airlock.decide', {}, () => decide(req, differenced.map((e) => e.decision), ruleset));
     // A person who submits (an IdP access token) is named in the signed decision, exceptions included.
     if (opts.caller?.person) decision.submitter = opts.caller.person;
+    return { decision, differenced, resubmit };
+  };
+  /** The budget checks, then signed and durably recorded. */
+  const record = async ({ decision, differenced, resubmit }: Settled): Promise<DecisionResponse> => {
     // Before anything is signed or recorded: the answer and what the store keeps stay within the budget.
     await pace.pause();
     await budget.checkResponse(decision);
@@ -239,8 +249,59 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     // The resubmit forms go beside the decision, never into it (see seal-protected.ts).
     return { decision, ...finalized, ...(Object.keys(resubmit).length ? { resubmit } : {}) };
   };
+  const finish = async (): Promise<DecisionResponse> => record(await settle());
   const key = deps.history && differencingApplies(evaluated, rules) ? differencingLockKey(dataset, rules) : null;
   // A request whose record adds nothing differencing reads needs no lock (see adds-to-history.ts).
   if (!deps.history || key === null || !addsToHistory(evaluated)) return finish();
-  return underDifferencingLock(deps.history, key, finish);
+  const history = deps.history;
+  // Across replicas (PostgreSQL) the others read only what is committed, and unit forms are read
+  // from the store: then the lock is held until the record is committed.
+  if (history.exclusive || evaluated.some((e) => membershipOf(e) !== null)) return underDifferencingLock(history, key, finish);
+  return settleThenRecord(history, key, evaluated, settle, record);
+}
+
+/** What `settle` hands to `record`. */
+interface Settled {
+  decision: Decision;
+  differenced: EvaluatedOutput[];
+  resubmit: Record<string, ResubmitForm>;
+}
+
+/**
+ * One process over an embedded store: the lock is held only until the request's history
+ * entries are reserved in the history index (`HistoryIndex.reserve`), so a request differenced
+ * while this one signs and records — seconds for a 40,000-cell table — compares with them as if
+ * committed, instead of waiting. The label forms are made before the lock is taken, and also as
+ * the store will read them back, so the history index takes those rather than parse the
+ * committed entry again (`HistoryIndex.reserve`). The
+ * reservation is withdrawn under the lock once the record is committed or has failed: a request
+ * that reads the history after that reads the committed entries, and one that read it before
+ * had the reservation.
+ */
+async function settleThenRecord(
+  history: DifferencingHistory,
+  key: string,
+  evaluated: readonly EvaluatedOutput[],
+  settle: () => Promise<Settled>,
+  record: (s: Settled) => Promise<DecisionResponse>,
+): Promise<DecisionResponse> {
+  const stored = new Map<string, LabelForm[]>();
+  for (const e of evaluated) stored.set(e.decision.name, await storedLabelForms(await labelFormsOf(e.decision.name, e)));
+  let withdraw: () => void = () => undefined;
+  const settled = await underDifferencingLock(history, key, async () => {
+    const s = await settle();
+    withdraw = historyIndexFor(history).reserve(reservationOf(s.decision, s.differenced, stored));
+    return s;
+  });
+  try {
+    return await record(settled);
+  } finally {
+    // Not awaited: the answer does not wait for the requests queued on the lock. The index reads
+    // the committed entry first, taking the reservation's forms (a store that fails now is read later).
+    const index = historyIndexFor(history);
+    void underDifferencingLock(history, key, async () => {
+      await index.refresh().catch(() => undefined);
+      withdraw();
+    });
+  }
 }

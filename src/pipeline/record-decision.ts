@@ -9,7 +9,7 @@
  * const { signature, audit } = await finalize(decision, evaluated, ruleset, { submittedBy: 'tre-portal', traceId: null });
  */
 import type { Logger } from 'pino';
-import type { AuditStore, DictionaryAddition, HistoryEntryInput, OutputEvidence } from '../audit/audit-store.js';
+import type { AuditStore, CanonicalMembers, DictionaryAddition, HistoryEntryInput, OutputEvidence } from '../audit/audit-store.js';
 import type { PublishedCell, ReleasedTable } from '../lib/published-table.js';
 import type { Decision } from '../domain.js';
 import { AirlockError } from '../errors.js';
@@ -22,6 +22,9 @@ import { currentTraceId } from '../telemetry/trace-context.js';
 import { withSpan } from '../telemetry/with-span.js';
 import { populationTotal } from '../outputs/table/published-table.js';
 import type { EvaluatedOutput } from './evaluate-output.js';
+import type { OutputHistory } from './difference-outputs.js';
+import type { ReservedOutput } from '../history/history-index.js';
+import type { LabelForm } from '../history/label-form.js';
 import type { FinalizeMeta, Finalized } from './make-decision.js';
 
 /**
@@ -68,27 +71,49 @@ export function releasedOnReview(decision: Decision): ReleasedTable[] {
  * @example historyOf(decision, evaluated).history.map((h) => h.status) // ['released', 'pending']
  */
 export function historyOf(evaluated: readonly EvaluatedOutput[]): { history: HistoryEntryInput[]; dictionary: DictionaryAddition[] } {
-  const history: HistoryEntryInput[] = [];
-  const dictionary: DictionaryAddition[] = [];
-  for (const e of evaluated) {
-    const h = e.history;
-    if (!h) continue;
-    dictionary.push(...h.dictionary);
-    if (e.decision.outcome === 'reject') continue;
-    history.push({
-      output: e.decision.name,
-      kind: e.decision.kind,
-      status: e.decision.outcome === 'release' ? 'released' : 'pending',
-      dataset: h.dataset,
-      population: h.population,
-      namespace: h.namespace,
-      form: h.forms,
-      units: h.units,
-      sketch: h.sketch,
-    });
-  }
+  const dictionary = evaluated.flatMap((e) => e.history?.dictionary ?? []);
+  const history = entering(evaluated).map(({ e, h }): HistoryEntryInput => ({
+    output: e.decision.name,
+    kind: e.decision.kind,
+    status: statusOf(e),
+    dataset: h.dataset,
+    population: h.population,
+    namespace: h.namespace,
+    form: h.forms,
+    units: h.units,
+    sketch: h.sketch,
+  }));
   return { history, dictionary };
 }
+
+/**
+ * The history entries the decision's record will add, as the history index holds them, for
+ * `HistoryIndex.reserve` (same outputs, same order, same forms as `historyOf`; `stored`: each
+ * output's forms as the store will read them back, by output name).
+ *
+ * @example historyIndexFor(store).reserve(reservationOf(decision, evaluated))
+ */
+export function reservationOf(decision: Pick<Decision, 'id' | 'project'>, evaluated: readonly EvaluatedOutput[], stored?: ReadonlyMap<string, LabelForm[]>): ReservedOutput[] {
+  return entering(evaluated).map(({ e, h }, idx) => ({
+    idx,
+    decision_id: decision.id,
+    project: decision.project,
+    output: e.decision.name,
+    kind: e.decision.kind,
+    status: statusOf(e),
+    dataset: h.dataset,
+    namespace: h.namespace,
+    // As the store will read them back, when made already (`storedLabelForms`).
+    forms: stored?.get(e.decision.name) ?? h.forms,
+  }));
+}
+
+/** The differenced outputs that enter the history — released or awaiting review — in record order. */
+function entering(evaluated: readonly EvaluatedOutput[]): { e: EvaluatedOutput; h: OutputHistory }[] {
+  return evaluated.flatMap((e) => (e.history && e.decision.outcome !== 'reject' ? [{ e, h: e.history }] : []));
+}
+
+const statusOf = (e: EvaluatedOutput): 'released' | 'pending' => (e.decision.outcome === 'release' ? 'released' : 'pending');
 
 /**
  * What the store keeps of every output (any outcome) so rule changes can be replayed later:
@@ -110,6 +135,45 @@ export interface RecorderDeps {
   keepForReview?(decision: Decision, outputs: readonly unknown[]): Promise<void>;
 }
 
+/** The canonical bytes each decision was signed over, while the decision lives (see `signedBytesOf`). */
+const signedBytes = new WeakMap<Decision, Uint8Array>();
+
+/**
+ * The bytes `decision` was signed over by a recorder of this process: its canonical JSON, made
+ * once. The answer to the request writes them as they are (`src/server/idempotency.ts`), so
+ * what is sent is what was signed and recorded, and a 5 MB decision is not serialised a third
+ * time. Undefined for a decision this process did not record.
+ *
+ * @example signedBytesOf(res.decision)?.length
+ */
+export function signedBytesOf(decision: Decision): Uint8Array | undefined {
+  return signedBytes.get(decision);
+}
+
+/**
+ * The record's large members as canonical bytes (`AppendInput.canonical`), made here in slices
+ * so the store's writer — which every other append waits for — only splices and hashes them.
+ * Undefined when one cannot be canonicalised: the store then refuses the record as it always
+ * has, and the decision is withheld.
+ */
+async function canonicalMembers(decision: Uint8Array, evidence: OutputEvidence[], released: readonly ReleasedTable[], history: readonly HistoryEntryInput[]): Promise<CanonicalMembers | undefined> {
+  try {
+    const bytesOf = async <T>(items: readonly T[], member: (item: T) => unknown): Promise<Uint8Array[]> => {
+      const out: Uint8Array[] = [];
+      for (const item of items) out.push(await canonicalJsonSliced(member(item)));
+      return out;
+    };
+    return {
+      decision,
+      evidence: evidence.length ? await canonicalJsonSliced(evidence) : null,
+      releasedCells: await bytesOf(released, (t) => t.cells),
+      forms: await bytesOf(history, (h) => h.form),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 export function decisionRecorder(deps: RecorderDeps) {
   return async (decision: Decision, evaluated: EvaluatedOutput[], ruleset: Ruleset, meta: FinalizeMeta): Promise<Finalized> => {
     const pace = loopSlicer();
@@ -119,9 +183,11 @@ export function decisionRecorder(deps: RecorderDeps) {
       return { bytes, signature: await signCanonicalDecision(bytes, deps.key) };
     });
     const signature = canonical.signature;
+    signedBytes.set(decision, canonical.bytes);
     const evidence = replayEvidence(evaluated);
-    // Evidence that cannot be canonicalised is left to the store, which refuses it as before (the decision is withheld).
-    const evidenceBytes = evidence.length ? await canonicalJsonSliced(evidence).catch(() => undefined) : null;
+    const released = releasedTables(decision, evaluated);
+    const { history, dictionary } = historyOf(evaluated);
+    const members = await canonicalMembers(canonical.bytes, evidence, released, history);
     // Signing a large decision holds the thread; let waiting requests in before the append does again.
     await pace.pause();
     const traceId = meta.traceId ?? currentTraceId() ?? null;
@@ -133,12 +199,13 @@ export function decisionRecorder(deps: RecorderDeps) {
         signature,
         kid: deps.key.kid,
         submittedBy: meta.submittedBy,
-        released: releasedTables(decision, evaluated),
+        released,
         traceId,
         ruleset: { digest: ruleset.digest, content: ruleset.content },
         evidence,
-        ...(evidenceBytes === undefined ? {} : { canonical: { decision: canonical.bytes, evidence: evidenceBytes } }),
-        ...historyOf(evaluated),
+        ...(members ? { canonical: members } : {}),
+        history,
+        dictionary,
         ...(meta.idempotency ? { idempotency: meta.idempotency } : {}),
       });
     } catch (e) {

@@ -22,6 +22,7 @@ import type { AuditStore, IdempotencyClaim } from '../audit/audit-store.js';
 import { callerOf } from '../auth/require-role.js';
 import { AirlockError } from '../errors.js';
 import type { DecisionResponse } from '../pipeline/make-decision.js';
+import { signedBytesOf } from '../pipeline/record-decision.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { canonicalJsonChunks } from '../lib/canonical-json-sliced.js';
 import { callerOptions } from './caller-options.js';
@@ -57,8 +58,10 @@ export function idempotencyKeyOf(req: Request): string | null {
  * Sends `body` as canonical JSON, written in slices and sent chunk by chunk: a decision's answer
  * can be 14 MB, which must not hold the event loop in one piece (issue 13).
  */
-async function sendCanonical(res: Response, status: number, body: unknown): Promise<void> {
-  const chunks = await canonicalJsonChunks(body);
+async function sendCanonical(res: Response, status: number, body: DecisionResponse): Promise<void> {
+  // The decision goes out as the bytes it was signed over, when this process recorded it.
+  const signed = signedBytesOf(body.decision);
+  const chunks = await canonicalJsonChunks(body, signed ? new Map([[body.decision, signed]]) : undefined);
   res.status(status).type('application/json');
   res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
   for (const c of chunks) res.write(c);

@@ -145,6 +145,18 @@ describe('canonicalJsonSliced', () => {
     }
   });
 
+  it('writes bytes made already of a value inside (by identity) as they are, anywhere in the value', async () => {
+    const decision = { outputs: [{ cells: Array.from({ length: 700 }, (_, i) => ({ n: i, l: { b: 'x' } })) }], id: 'd' };
+    const small = { z: 1, a: [2] };
+    for (const v of [{ signature: 's', decision, audit: { seq: 1 } }, { decision }, decision, [small, decision, small]]) {
+      const premade = new Map<object, Uint8Array>([[decision, canonicalJsonBytes(decision)], [small, canonicalJsonBytes(small)]]);
+      expect(Buffer.concat(await canonicalJsonChunks(v, premade)).toString('utf8')).toBe(canonicalJson(v));
+    }
+    // What is given is written as given: the caller vouches for it (a marker shows it is not made again).
+    const marker = new Map<object, Uint8Array>([[decision, Buffer.from('"given"')]]);
+    expect(Buffer.concat(await canonicalJsonChunks({ decision, x: 1 }, marker)).toString('utf8')).toBe('{"decision":"given","x":1}');
+  });
+
   it('refuses what canonicalJson refuses, with the same pointer', async () => {
     const bad = { cells: Array.from({ length: 400 }, (_, i) => ({ n: i === 321 ? Number.NaN : i })) };
     await expect(canonicalJsonSliced(bad)).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: [{ pointer: '/cells/321/n' }] });

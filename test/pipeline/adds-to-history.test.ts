@@ -6,17 +6,12 @@
  * rule: a rejected request is decided while another request holds its namespace's lock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Decision } from '../../src/domain.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { createLogger } from '../../src/logger.js';
 import { addsToHistory } from '../../src/pipeline/adds-to-history.js';
+import { underDifferencingLock } from '../../src/pipeline/make-decision.js';
 import type { EvaluatedOutput } from '../../src/pipeline/evaluate-output.js';
-import type { PipelineDeps } from '../../src/pipeline/make-decision.js';
-import { makeDecision } from '../../src/pipeline/make-decision.js';
-import { decisionRecorder } from '../../src/pipeline/record-decision.js';
-import { loadRuleset } from '../../src/rules/load-ruleset.js';
-import type { Harness } from '../helpers/differencing-harness.js';
-import { cells, differencingHarness } from '../helpers/differencing-harness.js';
+import { cells } from '../helpers/differencing-harness.js';
+import type { HeldPath } from '../helpers/held-path.js';
+import { heldPath } from '../helpers/held-path.js';
 
 /** The parts of an evaluated output the rule reads: its outcome and its unit membership. */
 const evaluated = (kind: string, outcome: string, units: unknown = null) => ({ kind, decision: { name: `${kind}-${outcome}`, kind, outcome }, parsed: { units } }) as unknown as EvaluatedOutput;
@@ -42,9 +37,9 @@ describe('addsToHistory', () => {
 });
 
 describe('the differencing lock in the decision path', () => {
-  let h: Harness;
+  let path: HeldPath;
   afterEach(async () => {
-    await h?.close();
+    await path?.harness.close();
   });
 
   const req = (outputs: Record<string, unknown>[]) => ({ project: 'p1', requester: 'alice', dataset: 'cohort', outputs });
@@ -52,60 +47,32 @@ describe('the differencing lock in the decision path', () => {
   /** Rejected by its own checks (a count under the threshold): differencing cannot change that. */
   const tooSmall = (name: string) => ({ name, kind: 'table', cells: cells(['sex'], { F: 3, M: 30, All: 33 }) });
 
-  /**
-   * A decision path whose recording of any request with an output named `held` waits until
-   * `release()` — holding the namespace's lock, as a large request's signing and recording do.
-   */
-  async function heldPath() {
-    h = await differencingHarness();
-    const record = decisionRecorder({ key: h.key, store: h.store, logger: createLogger('silent') });
+  /** Holds the default namespace's differencing lock, as a request recording under it does, until the returned function is called. */
+  function holdLock(): () => void {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    let arrived!: () => void;
-    const held = new Promise<void>((resolve) => (arrived = resolve));
-    const rules = loadRuleset('rules');
-    const deps: PipelineDeps = {
-      ruleset: () => rules,
-      limits: DEFAULT_LIMITS,
-      history: h.store,
-      finalize: async (decision, ev, ruleset, meta) => {
-        if (decision.outputs.some((o) => o.name === 'held')) {
-          arrived();
-          await gate;
-        }
-        return record(decision, ev, ruleset, meta);
-      },
-    };
-    const submit = async (body: Record<string, unknown>): Promise<Decision> => (await makeDecision(body, deps)).decision;
-    return { submit, held, release: () => open() };
+    void underDifferencingLock(path.harness.store, 'ns:default', () => gate);
+    return open;
   }
 
-  it('a request its own checks reject is decided while another request holds the lock', async () => {
-    const path = await heldPath();
-    let recorded = false;
-    const a = path.submit(req([bySex('held', 40)])).then((d) => ((recorded = true), d));
-    await path.held;
+  it('a request its own checks reject is decided while the lock is held', async () => {
+    path = await heldPath();
+    const unlock = holdLock();
     const b = await path.submit(req([tooSmall('small')]));
     expect(b.outcome).toBe('reject');
-    expect(recorded).toBe(false);
-    path.release();
-    expect((await a).outcome).toBe('release');
+    unlock();
   });
 
-  it('attack: a passing table sent beside a rejected one still waits for the lock, so it is compared with the release being recorded', async () => {
-    const path = await heldPath();
-    const a = path.submit(req([bySex('held', 40)]));
-    await path.held;
-    // Three off the held release: released only if compared with a history that lacks it.
-    const c = path.submit(req([tooSmall('cover'), bySex('t2', 37)]));
-    // A lock-free request started after it, with more to do: had `c` skipped the lock, it would have read the history by now.
+  it('attack: a passing table sent beside a rejected one waits for the lock', async () => {
+    path = await heldPath();
+    const unlock = holdLock();
+    let done = false;
+    const c = path.submit(req([tooSmall('cover'), bySex('t2', 37)])).then((d) => ((done = true), d));
+    // A lock-free request started after it, with more to do: had `c` skipped the lock, it would be done by now.
     const b = await path.submit(req([tooSmall('s1'), tooSmall('s2'), tooSmall('s3'), tooSmall('s4')]));
     expect(b.outcome).toBe('reject');
-    path.release();
-    const [da, dc] = await Promise.all([a, c]);
-    expect(da.outcome).toBe('release');
-    const t2 = dc.outputs.find((o) => o.name === 't2')!;
-    expect(t2.outcome).toBe('reject');
-    expect(t2.findings.find((f) => f.check === 'differencing' && f.status === 'fail')?.related).toEqual([{ output: 'held', decision_id: da.id }]);
+    expect(done).toBe(false);
+    unlock();
+    expect((await c).outputs.map((o) => o.outcome)).toEqual(['reject', 'release']);
   });
 });

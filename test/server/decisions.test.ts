@@ -29,6 +29,15 @@ describe('POST /v1/decisions (tables)', () => {
     expect(out.protected).toBeUndefined();
   });
 
+  it('answers with the decision as the very bytes it signed and recorded', async () => {
+    const csv = csvOf({ 'a|x': 3, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
+    const res = await request(s.url).post('/v1/decisions').set(s.auth()).send(tableRequest(csv, { index: 'r', columns: 'c', margins: true })).expect(201);
+    const signed = Buffer.from(res.body.signature.split('.')[1], 'base64url').toString('utf8');
+    expect(res.text).toContain(`"decision":${signed},`);
+    const audit = await request(s.url).get(`/v1/decisions/${res.body.decision.id}`).set(s.auth('auditor')).expect(200);
+    expect(audit.body.decision).toEqual(JSON.parse(signed));
+  });
+
   it('rejects a small cell, explains it, and offers a protected version', async () => {
     const csv = csvOf({ 'a|x': 3, 'a|y': 15, 'b|x': 11, 'b|y': 20 });
     const res = await request(s.url).post('/v1/decisions').set(s.auth()).send(tableRequest(csv, { index: 'r', columns: 'c', margins: true })).expect(201);
