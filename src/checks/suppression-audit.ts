@@ -33,6 +33,7 @@ import type { Check } from './check.js';
 import { nkDominance } from './nk-dominance.js';
 import { pPercent } from './p-percent.js';
 import type { AuditInput, CellInterval } from './protection/lp-audit.js';
+import type { LpRow } from '../lib/lp-bounds.js';
 import { AuditUnavailable, auditIntervals } from './protection/lp-audit.js';
 import type { ProtectionLevel } from './protection/protection-levels.js';
 import { ADDITIVE_STATISTICS, additiveValue, describeInterval, meetsLevel, protectionLevel } from './protection/protection-levels.js';
@@ -114,71 +115,93 @@ export const suppressionAudit: Check<CellTable> = {
   id: 'suppression_audit',
   kind: 'table',
   run(t: CellTable, p: Parameters): Finding[] {
-    const n = cellCount(t);
-    const suppressed: number[] = [];
-    for (let i = 0; i < n; i++) if (t.suppressed[i]) suppressed.push(i);
-    if (suppressed.length === 0) return [];
-    const review = (cells: number[], reason: string, message: string): Finding[] => [finding('review', cells.map((c) => cellFinding(t, c, reason)), message, UNSUPPRESSED_REMEDY)];
-    if (!ADDITIVE_STATISTICS.has(t.statistic)) {
-      return review(suppressed, `a suppressed ${t.statistic} cell: the statistic does not add up, so no published total bounds it`, `${cellsWord(suppressed.length)} of a ${t.statistic} table ${suppressed.length === 1 ? 'is' : 'are'} suppressed; their protection cannot be audited: an output checker must confirm.`);
-    }
-    const trusted = t.evidenceTrusted === true;
-    const counts = isCountStatistic(t.statistic);
-    // Per suppressed cell, the level it must meet (null: a complement, or unknown without the token).
-    const levels = new Map<number, ProtectionLevel | null>();
-    for (const c of suppressed) {
-      if (trusted) levels.set(c, protectionLevel(t, c, failedByEvidence(t, c, p), p, trustedValue(t, c)));
-      else levels.set(c, counts ? { width: p.threshold, rules: ['the width rule'] } : null);
-    }
-    let intervals: CellInterval[];
-    try {
-      // A cell is settled once its known range meets its level (or, without one, is not a single point).
-      intervals = auditIntervals(submittedAuditInput(t, trusted), suppressed, (iv) => {
-        const level = levels.get(iv.cell) ?? null;
-        return level ? meetsLevel(iv, level) : iv.hi - iv.lo > 0;
-      });
-    } catch (e) {
-      if (e instanceof AuditUnavailable) return withoutTotals(t, suppressed, e.message);
-      if (e instanceof LpUnsolved) return review(suppressed, e.message, `The suppressed cells could not be audited (${e.message}): an output checker must confirm their protection.`);
-      if (e instanceof LpInfeasible) {
-        return [finding('fail', suppressed.map((c) => cellFinding(t, c, e.message)), `The published cells and margins admit no table with non-negative suppressed cells: ${e.message}.`, 'Correct the table: the published cells and margins must add up.')];
-      }
-      throw e;
-    }
-    const failed: CellFinding[] = [];
-    const passed: CellFinding[] = [];
-    const unknown: CellFinding[] = [];
-    for (const iv of intervals) {
-      const level = levels.get(iv.cell) ?? null;
-      if (level) {
-        if (meetsLevel(iv, level)) passed.push(cellFinding(t, iv.cell, `protected: an attacker solving linear programmes cannot narrow it below [${iv.lo}, ${iv.hi}] (${level.rules.join(' and ')} met)`));
-        else failed.push(cellFinding(t, iv.cell, describeInterval(iv, level, { hideNeeds: !counts })));
-      } else if (iv.hi - iv.lo <= 0) {
-        failed.push(cellFinding(t, iv.cell, `the published cells and totals determine it exactly (an attacker's linear programme gives [${iv.lo}, ${iv.hi}])`));
-      } else if (trusted) {
-        passed.push(cellFinding(t, iv.cell, `a complement (its evidence passes every check); an attacker can narrow it to [${iv.lo}, ${iv.hi}]`));
-      } else {
-        unknown.push(cellFinding(t, iv.cell, `a suppressed magnitude cell: not determined by what is published ([${iv.lo}, ${iv.hi}]), but without airlock's protection token its evidence is a claim, so its protection level is unknown`));
-      }
-    }
-    const out: Finding[] = [];
-    if (failed.length) {
-      out.push(
-        finding(
-          'fail',
-          failed,
-          `${cellsWord(failed.length)} suppressed in the submitted table ${failed.length === 1 ? 'is' : 'are'} not protected: an attacker who solves linear programmes over the published cells and totals narrows ${failed.length === 1 ? 'it' : 'them'} too far.`,
-          'Suppress complementary cells (or merge categories) so each suppressed cell could take a range of at least the threshold, or submit the table unsuppressed and use the protected version airlock offers.',
-        ),
-      );
-    }
-    if (unknown.length) {
-      out.push(finding('review', unknown, `${cellsWord(unknown.length)} of a magnitude table ${unknown.length === 1 ? 'is' : 'are'} suppressed without airlock's protection token; their protection cannot be established from a submitter's evidence: an output checker must confirm.`, UNSUPPRESSED_REMEDY));
-    }
-    if (!out.length) {
-      const how = trusted ? 'each sensitive cell meets its protection level (evidence under airlock\'s protection token)' : 'each could take a range of at least the threshold (the width rule; no suppressed value needed)';
-      out.push(finding('pass', passed, `Every suppressed cell is protected against an attacker solving linear programmes over the published cells and totals: ${how}.`, ''));
-    }
-    return out;
+    return auditSuppressed(t, p, NO_LINKED);
   },
 };
+
+/** The equations other published tables put on this one's cells (`pipeline/linked-constraints.ts`), and their names. */
+export interface LinkedRows {
+  rows: LpRow[];
+  used: string[];
+}
+
+const NO_LINKED: LinkedRows = { rows: [], used: [] };
+
+/**
+ * The audit of `suppression_audit` with the linked tables of the population as further
+ * equations (sdc-rules.md: the attacker knows every other table of the population released in
+ * the same request or earlier that shares its variables). The check itself sees one table; the
+ * pipeline, which holds the release history, runs this again with `linked` under the
+ * differencing lock (`pipeline/linked-suppression-audit.ts`).
+ *
+ * @example auditSuppressed(t, params, { rows, used: ['by_region'] })[0].status // 'fail'
+ */
+export function auditSuppressed(t: CellTable, p: Parameters, linked: LinkedRows): Finding[] {
+  const n = cellCount(t);
+  const suppressed: number[] = [];
+  for (let i = 0; i < n; i++) if (t.suppressed[i]) suppressed.push(i);
+  if (suppressed.length === 0) return [];
+  const review = (cells: number[], reason: string, message: string): Finding[] => [finding('review', cells.map((c) => cellFinding(t, c, reason)), message, UNSUPPRESSED_REMEDY)];
+  if (!ADDITIVE_STATISTICS.has(t.statistic)) {
+    return review(suppressed, `a suppressed ${t.statistic} cell: the statistic does not add up, so no published total bounds it`, `${cellsWord(suppressed.length)} of a ${t.statistic} table ${suppressed.length === 1 ? 'is' : 'are'} suppressed; their protection cannot be audited: an output checker must confirm.`);
+  }
+  const trusted = t.evidenceTrusted === true;
+  const counts = isCountStatistic(t.statistic);
+  const withLinked = linked.used.length ? ` and the linked tables published of its population (${linked.used.join(', ')})` : '';
+  // Per suppressed cell, the level it must meet (null: a complement, or unknown without the token).
+  const levels = new Map<number, ProtectionLevel | null>();
+  for (const c of suppressed) {
+    if (trusted) levels.set(c, protectionLevel(t, c, failedByEvidence(t, c, p), p, trustedValue(t, c)));
+    else levels.set(c, counts ? { width: p.threshold, rules: ['the width rule'] } : null);
+  }
+  let intervals: CellInterval[];
+  try {
+    // A cell is settled once its known range meets its level (or, without one, is not a single point).
+    intervals = auditIntervals({ ...submittedAuditInput(t, trusted), linked: linked.rows }, suppressed, (iv) => {
+      const level = levels.get(iv.cell) ?? null;
+      return level ? meetsLevel(iv, level) : iv.hi - iv.lo > 0;
+    });
+  } catch (e) {
+    if (e instanceof AuditUnavailable) return withoutTotals(t, suppressed, e.message);
+    if (e instanceof LpUnsolved) return review(suppressed, e.message, `The suppressed cells could not be audited (${e.message}): an output checker must confirm their protection.`);
+    if (e instanceof LpInfeasible) {
+      return [finding('fail', suppressed.map((c) => cellFinding(t, c, e.message)), `The published cells and margins admit no table with non-negative suppressed cells: ${e.message}.`, 'Correct the table: the published cells and margins must add up.')];
+    }
+    throw e;
+  }
+  const failed: CellFinding[] = [];
+  const passed: CellFinding[] = [];
+  const unknown: CellFinding[] = [];
+  for (const iv of intervals) {
+    const level = levels.get(iv.cell) ?? null;
+    if (level) {
+      if (meetsLevel(iv, level)) passed.push(cellFinding(t, iv.cell, `protected: an attacker solving linear programmes cannot narrow it below [${iv.lo}, ${iv.hi}] (${level.rules.join(' and ')} met)`));
+      else failed.push(cellFinding(t, iv.cell, describeInterval(iv, level, { hideNeeds: !counts })));
+    } else if (iv.hi - iv.lo <= 0) {
+      failed.push(cellFinding(t, iv.cell, `the published cells and totals determine it exactly (an attacker's linear programme gives [${iv.lo}, ${iv.hi}])`));
+    } else if (trusted) {
+      passed.push(cellFinding(t, iv.cell, `a complement (its evidence passes every check); an attacker can narrow it to [${iv.lo}, ${iv.hi}]`));
+    } else {
+      unknown.push(cellFinding(t, iv.cell, `a suppressed magnitude cell: not determined by what is published ([${iv.lo}, ${iv.hi}]), but without airlock's protection token its evidence is a claim, so its protection level is unknown`));
+    }
+  }
+  const out: Finding[] = [];
+  if (failed.length) {
+    out.push(
+      finding(
+        'fail',
+        failed,
+        `${cellsWord(failed.length)} suppressed in the submitted table ${failed.length === 1 ? 'is' : 'are'} not protected: an attacker who solves linear programmes over the published cells and totals${withLinked} narrows ${failed.length === 1 ? 'it' : 'them'} too far.`,
+        'Suppress complementary cells (or merge categories) so each suppressed cell could take a range of at least the threshold, or submit the table unsuppressed and use the protected version airlock offers.',
+      ),
+    );
+  }
+  if (unknown.length) {
+    out.push(finding('review', unknown, `${cellsWord(unknown.length)} of a magnitude table ${unknown.length === 1 ? 'is' : 'are'} suppressed without airlock's protection token; their protection cannot be established from a submitter's evidence: an output checker must confirm.`, UNSUPPRESSED_REMEDY));
+  }
+  if (!out.length) {
+    const how = trusted ? 'each sensitive cell meets its protection level (evidence under airlock\'s protection token)' : 'each could take a range of at least the threshold (the width rule; no suppressed value needed)';
+    out.push(finding('pass', passed, `Every suppressed cell is protected against an attacker solving linear programmes over the published cells and totals${withLinked}: ${how}.`, ''));
+  }
+  return out;
+}

@@ -122,20 +122,18 @@ export function historyIndex(source: DifferencingHistory): HistoryIndex {
           sketch: r.sketch,
         });
       }
+      const last = rows.length > 0 ? at(rows, rows.length - 1).seq : null;
+      // A page may end inside a record: that record's rows are read again with the next page, and
+      // only whole records are added — a record counted committed must be in `outputs` whole, or a
+      // reservation it hides would vanish while the next page is read.
+      const straddles = rows.length === PAGE && last !== null && at(rows, 0).seq !== last;
       for (const o of page) {
+        if (straddles && o.seq === last) continue;
         committed.add(o.decision_id);
         outputs.push(o);
       }
-      if (rows.length > 0) {
-        const last = at(rows, rows.length - 1).seq;
-        // A page may end inside a record: read that record's rows again with the next page.
-        if (rows.length === PAGE && at(rows, 0).seq !== last) {
-          while (outputs.length > 0 && at(outputs, outputs.length - 1).seq === last) outputs.pop();
-          lastSeq = last - 1;
-          continue;
-        }
-        lastSeq = last;
-      }
+      if (last !== null) lastSeq = straddles ? last - 1 : last;
+      if (straddles) continue;
       if (rows.length < PAGE) break;
     }
     for (const s of await source.settledReviews({ afterSeq: lastSettledSeq })) {

@@ -31,16 +31,10 @@ import { populationOutputs } from './population-history.js';
 export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: string; dataset: string | null; rules: EffectiveRules }, history?: DifferencingHistory): Promise<void> {
   const tables = evaluated.filter((e): e is EvaluatedOutputOf<'table'> => e.kind === 'table' && ('protected' in e.decision || 'protection_refused' in e.decision));
   if (tables.length === 0) return;
-  let historyForms: LabelForm[] = [];
-  if (history) {
-    const { outputs } = await populationOutputs(history, q);
-    historyForms = outputs.flatMap((o) => o.forms);
-  }
+  const formsFor = await linkedForms(evaluated, q, history);
   for (const e of tables) {
-    const others: LabelForm[] = [];
-    for (const o of evaluated) if (o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)) others.push(...(await labelFormsOf(o.decision.name, o)));
     const t = e.parsed;
-    const linked = linkedConstraints(t, [...others, ...historyForms]);
+    const linked = linkedConstraints(t, await formsFor(e));
     if (linked.rows.length === 0) continue;
     const decision = e.decision as unknown as Record<string, unknown>;
     delete decision.protected;
@@ -53,4 +47,23 @@ export async function protectLinked(evaluated: EvaluatedOutput[], q: { project: 
     else if (typeof again.protection_refused === 'string') again.protection_refused = `${again.protection_refused} (linked tables: ${linked.used.join(', ')})`;
     Object.assign(decision, again);
   }
+}
+
+/**
+ * What an output of the request is linked with: the label forms of the request's other outputs
+ * (published as submitted, the conservative reading) and of the population's earlier outputs.
+ *
+ * @example const formsFor = await linkedForms(evaluated, q, store); linkedConstraints(t, await formsFor(e))
+ */
+export async function linkedForms(evaluated: readonly EvaluatedOutput[], q: { project: string; dataset: string | null; rules: EffectiveRules }, history?: DifferencingHistory): Promise<(e: EvaluatedOutput) => Promise<LabelForm[]>> {
+  let historyForms: LabelForm[] = [];
+  if (history) {
+    const { outputs } = await populationOutputs(history, q);
+    historyForms = outputs.flatMap((o) => o.forms);
+  }
+  return async (e) => {
+    const others: LabelForm[] = [];
+    for (const o of evaluated) if (o !== e && DIFFERENCED_KINDS.includes(o.decision.kind)) others.push(...(await labelFormsOf(o.decision.name, o)));
+    return [...others, ...historyForms];
+  };
 }

@@ -24,6 +24,7 @@ import { inlineProtection } from './protection-runner.js';
 import { WorkBudget } from './work-budget.js';
 import { differenceOutputs, differencingApplies, differencingLockKey } from './difference-outputs.js';
 import { protectLinked } from './linked-protection.js';
+import { auditSuppressedLinked } from './linked-suppression-audit.js';
 import { addsToHistory } from './adds-to-history.js';
 import { membershipOf } from '../history/unit-form.js';
 import type { LabelForm } from '../history/label-form.js';
@@ -221,6 +222,9 @@ async function runPipeline(req: PipelineRequest, deps: PipelineDeps, opts: Decis
     opts.deadline?.check();
     // Protected versions must hold against linked tables of the population (issue 12); under the lock, like differencing.
     await withSpan('airlock.protect_linked', {}, () => protectLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
+    await pace.pause();
+    // Submitted suppressions must hold against the linked tables too (sdc-rules.md): under the lock, like differencing.
+    await withSpan('airlock.suppression_audit_linked', {}, () => auditSuppressedLinked(evaluated, { project: req.project, dataset, rules }, deps.history));
     await pace.pause();
     const differencing = { ...(deps.history ? { history: deps.history } : {}), ...(deps.unitKeys ? { unitKeys: deps.unitKeys } : {}) };
     // A protected version is a release too: it must pass differencing before it is offered (issue 12).

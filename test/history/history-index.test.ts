@@ -58,4 +58,39 @@ describe('HistoryIndex.reserve', () => {
     expect(index.population({ key: 'cohort', populations: { contains: () => false } as unknown as PopulationIndex, project: null })).toEqual([]);
     expect(index.namespace('default')).toEqual([]);
   });
+  it('a reserved output committed across a page boundary stays visible while the refresh reads its record again', async () => {
+    const rows: HistoryEntryRow[] = [];
+    let calls = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let waiting!: () => void;
+    const atGate = new Promise<void>((resolve) => (waiting = resolve));
+    const src: DifferencingHistory = {
+      ...source(rows),
+      historyEntries: async ({ afterSeq, limit }) => {
+        calls++;
+        if (calls === 3) {
+          waiting();
+          await gate;
+        }
+        return rows.filter((r) => r.seq > afterSeq).slice(0, limit);
+      },
+    };
+    const index = historyIndex(src);
+    await index.refresh();
+    const withdraw = index.reserve([0, 1].map((idx) => ({ ...reservation('X'), idx })));
+    // 4,999 records of another dataset, then X's two entries: the first page (5,000 rows) ends inside X's record.
+    for (let s = 1; s <= 4999; s++) rows.push({ ...row(s, `o-${s}`), dataset: 'other' });
+    rows.push(row(5000, 'X'), { ...row(5000, 'X'), idx: 1 });
+    const cohortOnly = { contains: (_k: string, d: string) => d === 'cohort' } as unknown as PopulationIndex;
+    const seen = () => index.population({ key: 'cohort', populations: cohortOnly, project: null }).filter((o) => o.decision_id === 'X').length;
+    expect(seen()).toBe(2);
+    const refreshing = index.refresh();
+    await atGate;
+    expect(seen()).toBe(2);
+    open();
+    await refreshing;
+    withdraw();
+    expect(seen()).toBe(2);
+  });
 });

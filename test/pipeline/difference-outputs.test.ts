@@ -137,6 +137,39 @@ describe('label mode: populations and scope', () => {
   });
 });
 
+describe('label mode: a table with suppressed cells and a slice of its population', () => {
+  // region × sex with margins; (n, F) = 3. All four interior cells suppressed: the LP audit
+  // finds each wide enough, so the table alone is released with its margins (F = 33).
+  const grid = (hidden: string[]) =>
+    Object.entries({ 'n|F': 3, 'n|M': 40, 'n|All': 43, 's|F': 30, 's|M': 35, 's|All': 65, 'All|F': 33, 'All|M': 75, 'All|All': 108 }).map(([k, count]) => {
+      const [region, sex] = k.split('|');
+      return hidden.includes(k) ? { labels: { region, sex }, suppressed: true } : { labels: { region, sex }, count };
+    });
+  const suppressed = { name: 'by_region_sex', kind: 'table', cells: grid(['n|F', 'n|M', 's|F', 's|M']) };
+  /** Region s only, by sex (region becomes a constant of its form). */
+  const regionS = (f: number) => ({ name: 'region_s', kind: 'table', cells: [{ labels: { region: 's', sex: 'F' }, count: f }, { labels: { region: 's', sex: 'M' }, count: 35 }] });
+
+  it.each([
+    ['the slice released first, then the suppressed table', [regionS(30), suppressed]],
+    ['the suppressed table released first, then the slice', [suppressed, regionS(30)]],
+  ])('attack: %s — all 33 women − region s\'s 30 gives region n\'s suppressed 3 away → the second is rejected', async (_order, [first, second]) => {
+    h = await differencingHarness();
+    const d1 = await h.submit(req([first!]));
+    expect(d1.outcome).toBe('release');
+    const d2 = await h.submit(req([second!]));
+    expect(d2.outcome).toBe('reject');
+    const [f] = differencingOf(d2);
+    expect(f).toMatchObject({ status: 'fail', related: [{ output: first!.name, decision_id: d1.id }] });
+  });
+
+  it('a slice the margin leaves at least the threshold away from is released after it', async () => {
+    h = await differencingHarness();
+    expect((await h.submit(req([suppressed]))).outcome).toBe('release');
+    // 33 − 20 = 13 women outside region s: not disclosive.
+    expect((await h.submit(req([regionS(20)]))).outcome).toBe('release');
+  });
+});
+
 describe('label mode: the routes around it', () => {
   it('re-cased labels, padded variable names and labels are one group', async () => {
     h = await differencingHarness();

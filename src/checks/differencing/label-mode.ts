@@ -276,6 +276,46 @@ function compareValues(a: LabelForm, b: LabelForm, measure: string, dims: readon
  * @example compareLabelForms(tableForm, summaryForm, 10).map((d) => d.layer) // ['count']
  */
 export function compareLabelForms(a0: LabelForm, b0: LabelForm, threshold: number): LabelDifference[] {
+  const out = compareAligned(a0, b0, threshold);
+  // A variable one form fixes (`region = s`) and the other has as a dimension: beside its
+  // `region = s` slice (compared above), the other publishes its margin over region — the
+  // whole population, of which the fixed form is a part, as an output without the variable
+  // would. With its interior suppressed, the slice shows nothing and only the margin betrays
+  // the suppressed cell (by sex: all 33 women − region s's 30 = region n's 3).
+  if (!a0.nested && !b0.nested) {
+    const mine = a0.dims.filter((d) => b0.constants[d] !== undefined);
+    const theirs = b0.dims.filter((d) => a0.constants[d] !== undefined);
+    const marginOfMine = mine.length ? summedOut(a0, mine) : null;
+    if (marginOfMine) {
+      for (const d of compareAligned(marginOfMine, b0, threshold)) {
+        const labels: Record<string, string> = nullRecord<string>();
+        for (const v of a0.dims) labels[v] = d.labels[v] ?? MARGIN_LABEL;
+        out.push({ ...d, labels });
+      }
+    }
+    const marginOfTheirs = theirs.length ? summedOut(b0, theirs) : null;
+    if (marginOfTheirs) out.push(...compareAligned(a0, marginOfTheirs, threshold));
+  }
+  return out;
+}
+
+/**
+ * The form's margin over `vars`: its published cells with each of `vars` summed out (labelled
+ * `All`), those variables dropped. Null when it publishes no such cell.
+ */
+function summedOut(f: LabelForm, vars: readonly string[]): LabelForm | null {
+  const cells: LabelCell[] = [];
+  for (const c of f.cells) {
+    if (!vars.every((v) => c.labels[v] === MARGIN_LABEL)) continue;
+    const labels: Record<string, string> = nullRecord<string>();
+    for (const d of f.dims) if (!vars.includes(d)) labels[d] = entry(c.labels, d);
+    cells.push({ ...c, labels });
+  }
+  return cells.length ? { ...f, dims: f.dims.filter((d) => !vars.includes(d)), cells } : null;
+}
+
+/** `compareLabelForms` of two forms as they are: constants aligned, no margin taken. */
+function compareAligned(a0: LabelForm, b0: LabelForm, threshold: number): LabelDifference[] {
   const sliced = alignConstants(a0, b0);
   if (sliced === null) return [];
   const a = matchCategories(sliced[0], sliced[1]);
