@@ -304,17 +304,7 @@ export function parseLabelForms(text: string): LabelForm[] {
  * @example await parseLabelFormsSliced(row.form) // deep-equal to parseLabelForms(row.form)
  */
 export async function parseLabelFormsSliced(text: string): Promise<LabelForm[]> {
-  const slicer = loopSlicer();
-  const forms: LabelForm[] = [];
-  for (const f of JSON.parse(text) as StoredForm[]) {
-    const cells: LabelCell[] = [];
-    for (let i = 0; i < f.cells.length; i++) {
-      cells.push(storedCell(f.cells[i] ?? outOfRange()));
-      if ((i & 255) === 255) await slicer.pause();
-    }
-    forms.push({ ...storedFormHead(f), cells });
-  }
-  return forms;
+  return storedSliced(JSON.parse(text) as StoredForm[], (r) => r);
 }
 
 /**
@@ -327,16 +317,21 @@ export async function parseLabelFormsSliced(text: string): Promise<LabelForm[]> 
  * @example await storedLabelForms(forms) // deep-equal to parseLabelForms(canonicalJson(forms))
  */
 export async function storedLabelForms(forms: readonly LabelForm[]): Promise<LabelForm[]> {
+  return storedSliced(forms, canonicalOrder);
+}
+
+/** Forms with every label record `order`ed and interned (`storedLabels`), a slice at a time. */
+async function storedSliced(forms: readonly StoredForm[], order: (r: Readonly<Record<string, string>>) => Readonly<Record<string, string>>): Promise<LabelForm[]> {
   const slicer = loopSlicer();
   const out: LabelForm[] = [];
   for (const f of forms) {
     const cells: LabelCell[] = [];
     for (let i = 0; i < f.cells.length; i++) {
       const c = f.cells[i] ?? outOfRange();
-      cells.push(storedCell({ ...c, labels: canonicalOrder(c.labels) }));
+      cells.push(storedCell({ ...c, labels: order(c.labels) }));
       if ((i & 255) === 255) await slicer.pause();
     }
-    out.push({ ...storedFormHead({ ...f, constants: canonicalOrder(f.constants), cells: [] }), cells });
+    out.push({ ...storedFormHead({ ...f, constants: order(f.constants) }), cells });
   }
   return out;
 }

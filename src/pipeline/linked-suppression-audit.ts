@@ -18,7 +18,7 @@ import type { DifferencingHistory } from '../history/history-index.js';
 import { auditSuppressed } from '../checks/suppression-audit.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import type { EffectiveRules } from '../rules/load-ruleset.js';
-import { applyException } from './apply-exception.js';
+import { applyException, findingsAsChecked } from './apply-exception.js';
 import type { EvaluatedOutput, EvaluatedOutputOf } from './evaluate-output.js';
 import { linkedConstraints } from './linked-constraints.js';
 import { linkedForms } from './linked-protection.js';
@@ -38,7 +38,7 @@ export async function auditSuppressedLinked(evaluated: EvaluatedOutput[], q: { p
   for (const e of tables) {
     const linked = linkedConstraints(e.parsed, await formsFor(e));
     if (linked.rows.length === 0) continue;
-    e.decision = withLinkedAudit(e.decision, auditSuppressed(e.parsed, q.rules.params, linked), auditSuppressed(e.parsed, q.rules.params, { rows: [], used: [] }));
+    e.decision = withLinkedAudit(e.decision, auditSuppressed(e.parsed, q.rules.params, linked));
   }
 }
 
@@ -48,8 +48,9 @@ export async function auditSuppressedLinked(evaluated: EvaluatedOutput[], q: { p
  * failures, and any review it needs that the table alone did not. An exception request covers
  * them too; the outcome only gets worse.
  */
-function withLinkedAudit(decision: OutputDecision, linked: Finding[], alone: Finding[]): OutputDecision {
-  const seen = new Set(alone.map((f) => canonicalJson(f)));
+function withLinkedAudit(decision: OutputDecision, linked: Finding[]): OutputDecision {
+  // The table alone as the check found it (before an exception turned failures into review): not audited again.
+  const seen = new Set(findingsAsChecked(decision.findings).filter((f) => f.check === CHECK).map((f) => canonicalJson(f)));
   const beyond = linked.filter((f) => f.status !== 'pass' && !seen.has(canonicalJson(f)));
   if (beyond.length === 0) return decision;
   const found = decision.exception ? applyException({ ...decision, findings: beyond }, decision.exception).findings : beyond;
